@@ -1,0 +1,103 @@
+// CSV reader: RFC 4180 parsing, type inference and the errors a user sees.
+#include "csv.h"
+
+#include "error.h"
+#include "golden.h"
+
+using localsurv::ColumnType;
+using localsurv::CsvOptions;
+using localsurv::Error;
+using localsurv::read_csv;
+
+namespace {
+std::string error_of(const std::string& bytes, const CsvOptions& o = {}) {
+  try {
+    read_csv(bytes, o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+long error_line(const std::string& bytes) {
+  try {
+    read_csv(bytes);
+  } catch (const Error& e) {
+    return e.line;
+  }
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("quoting, CRLF, BOM and missing tokens") {
+  auto t = read_csv("\xEF\xBB\xBFid,name,x\r\n1,\"Smith, J\",1.5\r\n2,\"say \"\"hi\"\"\nthere\",NA\r\n3,,.\r\n");
+  REQUIRE(t.n_rows == 3);
+  REQUIRE(t.columns.size() == 3);
+  CHECK(t.columns[0].name == "id");
+  const auto& name = t.column("name");
+  CHECK(name.type == ColumnType::Categorical);
+  CHECK(name.text(0) == "Smith, J");
+  CHECK(name.text(1) == "say \"hi\"\nthere");
+  CHECK(name.is_missing(2));
+  const auto& x = t.column("x");
+  CHECK(x.type == ColumnType::Numeric);
+  CHECK(x.numbers[0] == 1.5);
+  CHECK(x.is_missing(1));
+  CHECK(x.is_missing(2));
+  CHECK(x.missing_count() == 2);
+}
+
+TEST_CASE("delimiter sniffing and decimal comma") {
+  auto semi = read_csv("a;b\n1,5;x\n2;y\n");
+  CHECK(semi.column("a").type == ColumnType::Numeric);
+  CHECK(semi.column("a").numbers[0] == 1.5);
+  auto tab = read_csv("a\tb\n1\t2\n");
+  CHECK(tab.column("b").numbers[0] == 2);
+  // With a comma delimiter "1,5" is two fields, so decimal comma stays off.
+  auto comma = read_csv("a,b\n1,5\n");
+  CHECK(comma.column("b").numbers[0] == 5);
+}
+
+TEST_CASE("type inference and overrides") {
+  auto t = read_csv("a,b,c\n1,x,1e3\n2,NaN,-2.5\n");
+  CHECK(t.column("a").type == ColumnType::Numeric);
+  CHECK(t.column("b").type == ColumnType::Categorical);
+  CHECK(t.column("c").numbers[0] == 1000);
+  CsvOptions o;
+  o.column_types["a"] = ColumnType::Categorical;
+  auto t2 = read_csv("a,b\n1,x\n2,y\n1,z\n", o);
+  CHECK(t2.column("a").type == ColumnType::Categorical);
+  CHECK(t2.column("a").levels.size() == 2);
+  // Tokens strtod would accept but a clinician would not call numbers.
+  CHECK(read_csv("a\ninf\n").column("a").type == ColumnType::Categorical);
+  CHECK(read_csv("a\n0x10\n").column("a").type == ColumnType::Categorical);
+  CHECK(read_csv("a\n12abc\n").column("a").type == ColumnType::Categorical);
+}
+
+TEST_CASE("errors name the line and column") {
+  CHECK(error_of("") .find("empty") != std::string::npos);
+  CHECK(error_of("a,,c\n1,2,3\n").find("column 2") != std::string::npos);
+  CHECK(error_of("a,b,a\n1,2,3\n").find("'a' appears twice") != std::string::npos);
+  CHECK(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields") != std::string::npos);
+  CHECK(error_line("a,b\n1,2\n3\n") == 3);
+  CHECK(error_of("a,b\n1,\"oops\n2,3\n").find("unterminated quoted field starting on line 2") !=
+        std::string::npos);
+  CHECK(error_of("a\n\xff\xfe\n").find("not UTF-8") != std::string::npos);
+  CsvOptions o;
+  o.column_types["a"] = ColumnType::Numeric;
+  CHECK(error_of("a\n1\nx\n", o).find("line 3 has 'x'") != std::string::npos);
+  o.column_types["zz"] = ColumnType::Numeric;
+  CHECK(error_of("a\n1\n", o).find("'zz'") != std::string::npos);
+}
+
+TEST_CASE("reference datasets load with R's shape") {
+  // nrow(read.csv("lung.csv")) == 228; sum(is.na(lung$wt.loss)) == 14
+  auto lung = testsupport::dataset("lung");
+  CHECK(lung.n_rows == 228);
+  CHECK(lung.column("wt.loss").missing_count() == 14);
+  auto rot = testsupport::dataset("rotterdam");
+  CHECK(rot.n_rows == 2982);
+  CHECK(rot.column("size").type == ColumnType::Categorical);
+  auto pbc = testsupport::dataset("pbc");
+  CHECK(pbc.n_rows == 418);
+  CHECK(pbc.column("trt").missing_count() == 106);
+}
