@@ -19,7 +19,11 @@ long invalid_utf8_line(std::string_view s) {
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c == '\n') ++line;
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || i + len > s.size()) return line;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return line;
@@ -211,8 +215,8 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
         first_bad = r;
       }
     }
-    bool numeric = forced != options.column_types.end() ? forced->second == ColumnType::Numeric
-                                                        : all_numeric;
+    bool numeric =
+        forced != options.column_types.end() ? forced->second == ColumnType::Numeric : all_numeric;
     if (numeric && !all_numeric) {
       const Record& rec = records[first_bad + 1];
       throw Error("column '" + col.name + "' is declared numeric but line " +

@@ -21,8 +21,8 @@
 namespace localsurv {
 
 struct CsvOptions {
-  char delimiter = 0;         // 0 = sniff from the header line
-  int decimal_comma = -1;     // -1 = auto (on for ';'), 0 = off, 1 = on
+  char delimiter = 0;                              // 0 = sniff from the header line
+  int decimal_comma = -1;                          // -1 = auto (on for ';'), 0 = off, 1 = on
   std::map<std::string, ColumnType> column_types;  // overrides inference
 };
 

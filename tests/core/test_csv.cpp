@@ -1,6 +1,5 @@
 // CSV reader: RFC 4180 parsing, type inference and the errors a user sees.
 #include "csv.h"
-
 #include "error.h"
 #include "golden.h"
 
@@ -29,7 +28,8 @@ long error_line(const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("quoting, CRLF, BOM and missing tokens") {
-  auto t = read_csv("\xEF\xBB\xBFid,name,x\r\n1,\"Smith, J\",1.5\r\n2,\"say \"\"hi\"\"\nthere\",NA\r\n3,,.\r\n");
+  auto t = read_csv(
+      "\xEF\xBB\xBFid,name,x\r\n1,\"Smith, J\",1.5\r\n2,\"say \"\"hi\"\"\nthere\",NA\r\n3,,.\r\n");
   REQUIRE(t.n_rows == 3);
   REQUIRE(t.columns.size() == 3);
   CHECK(t.columns[0].name == "id");
@@ -74,7 +74,7 @@ TEST_CASE("type inference and overrides") {
 }
 
 TEST_CASE("errors name the line and column") {
-  CHECK(error_of("") .find("empty") != std::string::npos);
+  CHECK(error_of("").find("empty") != std::string::npos);
   CHECK(error_of("a,,c\n1,2,3\n").find("column 2") != std::string::npos);
   CHECK(error_of("a,b,a\n1,2,3\n").find("'a' appears twice") != std::string::npos);
   CHECK(error_of("a,b\n1,2\n3\n").find("line 3 has 1 fields") != std::string::npos);

@@ -30,7 +30,8 @@ const json& golden(const std::string& name) {
   static std::map<std::string, json> cache;
   auto it = cache.find(name);
   if (it == cache.end())
-    it = cache.emplace(name, json::parse(read_file(test_data_path("goldens/" + name + ".json")))).first;
+    it = cache.emplace(name, json::parse(read_file(test_data_path("goldens/" + name + ".json"))))
+             .first;
   return it->second;
 }
 

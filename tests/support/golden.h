@@ -36,15 +36,15 @@ bool close(double a, double b, double rel = 1e-6, double floor = 1e-9);
 }  // namespace testsupport
 
 // Compare one value; on failure the message names what was compared.
-#define CHECK_CLOSE(what, actual, expected, rel)                                           \
-  do {                                                                                     \
-    double a_ = (actual), e_ = (expected);                                                 \
-    INFO(what << ": got " << a_ << ", R gives " << e_);                                    \
-    CHECK(testsupport::close(a_, e_, (rel)));                                              \
+#define CHECK_CLOSE(what, actual, expected, rel)        \
+  do {                                                  \
+    double a_ = (actual), e_ = (expected);              \
+    INFO(what << ": got " << a_ << ", R gives " << e_); \
+    CHECK(testsupport::close(a_, e_, (rel)));           \
   } while (0)
-#define CHECK_P(what, actual, expected)                                                    \
-  do {                                                                                     \
-    double a_ = (actual), e_ = (expected);                                                 \
-    INFO(what << ": p = " << a_ << ", R gives " << e_);                                    \
-    CHECK(((std::isnan(a_) && std::isnan(e_)) || std::fabs(a_ - e_) <= 1e-9));             \
+#define CHECK_P(what, actual, expected)                                        \
+  do {                                                                         \
+    double a_ = (actual), e_ = (expected);                                     \
+    INFO(what << ": p = " << a_ << ", R gives " << e_);                        \
+    CHECK(((std::isnan(a_) && std::isnan(e_)) || std::fabs(a_ - e_) <= 1e-9)); \
   } while (0)

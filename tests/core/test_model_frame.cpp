@@ -1,0 +1,60 @@
+// Model frames: complete cases, event coding and treatment contrasts named as
+// R's model.matrix names them.
+#include "csv.h"
+#include "error.h"
+#include "golden.h"
+#include "model_frame.h"
+
+using namespace localsurv;
+
+TEST_CASE("complete cases and dropped counts (lung, coxph na.omit)") {
+  // nrow(na.omit(lung[c("time","status","sex","age","ph.ecog","ph.karno","wt.loss")])) == 213
+  auto lung = testsupport::dataset("lung");
+  auto sel = complete_rows(lung, {"time", "status", "sex", "age", "ph.ecog", "ph.karno", "wt.loss"},
+                           all_rows(lung));
+  CHECK(sel.rows.size() ==
+        testsupport::golden("lung")["cox"]["complete_case_n"].get<std::size_t>());
+  CHECK(sel.dropped == 228 - 213);
+  std::size_t by_col = 0;
+  for (auto& [name, n] : sel.dropped_by_column) by_col += n;
+  CHECK(by_col == sel.dropped);
+}
+
+TEST_CASE("event indicator: numeric and text event values") {
+  auto lung = testsupport::dataset("lung");
+  auto rows = all_rows(lung);
+  auto ev = event_indicator(lung.column("status"), {"2"}, rows);
+  int events = 0;
+  for (int e : ev) events += e;
+  CHECK(events == testsupport::golden("lung")["km"]["overall"]["events"].get<int>());
+  auto t = read_csv("s\ndead\nalive\ndead\n");
+  auto e2 = event_indicator(t.column("s"), {"dead"}, all_rows(t));
+  CHECK(e2 == std::vector<int>{1, 0, 1});
+  CHECK_THROWS_AS(event_indicator(lung.column("status"), {"dead"}, rows), Error);
+}
+
+TEST_CASE("treatment contrasts named like model.matrix (veteran celltype, pbc edema)") {
+  auto vet = testsupport::dataset("veteran");
+  TermSpec cell{"celltype", TermKind::Factor, {"squamous", "smallcell", "adeno", "large"}, ""};
+  TermSpec karno{"karno", TermKind::Auto, {}, ""};
+  auto d = build_design(vet, {cell, karno}, all_rows(vet));
+  REQUIRE(d.x.cols() == 4);
+  CHECK(d.names ==
+        std::vector<std::string>{"celltypesmallcell", "celltypeadeno", "celltypelarge", "karno"});
+  CHECK(d.x(0, 0) == 0);          // row 1 is squamous, the reference
+  CHECK(d.x.col(0).sum() == 48);  // table(veteran$celltype)["smallcell"] == 48
+  auto pbc = testsupport::dataset("pbc");
+  TermSpec edema{"edema", TermKind::Factor, {"0", "0.5", "1"}, ""};
+  auto sel = complete_rows(pbc, {"edema"}, all_rows(pbc));
+  auto de = build_design(pbc, {edema}, sel.rows);
+  CHECK(de.names == std::vector<std::string>{"edema0.5", "edema1"});
+  // Undeclared order: numeric-aware sort; reference can be chosen.
+  auto lv = factor_levels(pbc.column("edema"), TermSpec{"edema", TermKind::Factor, {}, "1"});
+  CHECK(lv == std::vector<std::string>{"1", "0", "0.5"});
+  CHECK_THROWS_AS(factor_levels(pbc.column("edema"), TermSpec{"edema", TermKind::Factor, {}, "2"}),
+                  Error);
+  CHECK_THROWS_WITH_AS(factor_codes(vet.column("celltype"), {"squamous", "smallcell"}),
+                       doctest::Contains("not one of its declared levels"), Error);
+  CHECK_THROWS_AS(
+      build_design(vet, {TermSpec{"celltype", TermKind::Numeric, {}, ""}}, all_rows(vet)), Error);
+}
