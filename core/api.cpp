@@ -1,0 +1,92 @@
+#include "api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "analysis.h"
+#include "error.h"
+#include "spec.h"
+
+namespace localsurv {
+namespace {
+
+using nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+std::string error_envelope(const std::string& message, const std::string& field = {},
+                           long line = -1, long column = -1) {
+  ojson e;
+  e["message"] = message;
+  e["field"] = field.empty() ? ojson() : ojson(field);
+  e["line"] = line < 0 ? ojson() : ojson(line);
+  e["column"] = column < 0 ? ojson() : ojson(column);
+  ojson out;
+  out["ok"] = false;
+  out["error"] = e;
+  return out.dump();
+}
+
+template <class F>
+std::string guarded(F&& body) {
+  try {
+    ojson out;
+    out["ok"] = true;
+    out["result"] = body();
+    return out.dump();
+  } catch (const Error& e) {
+    return error_envelope(e.what(), e.field, e.line, e.column);
+  } catch (const std::bad_alloc&) {
+    return error_envelope("out of memory: the file is too large for this browser tab");
+  } catch (const std::exception& e) {
+    return error_envelope(std::string("internal error: ") + e.what() +
+                          " (please report this with the spec that caused it)");
+  }
+}
+
+std::string options_key(const CsvOptions& o) {
+  std::string key = std::string(1, o.delimiter) + std::to_string(o.decimal_comma);
+  for (const auto& [name, type] : o.column_types)
+    key += "|" + name + (type == ColumnType::Numeric ? "#n" : "#c");
+  return key;
+}
+
+}  // namespace
+
+void Session::set_data(std::string data) {
+  data_ = std::move(data);
+  has_data_ = true;
+  table_.reset();
+}
+
+const Table& Session::table_for(const CsvOptions& options) {
+  if (!has_data_) throw Error("no data file has been loaded");
+  std::string key = options_key(options);
+  if (!table_ || key != table_key_) {
+    table_.reset();
+    table_ = read_csv(data_, options);
+    table_key_ = key;
+  }
+  return *table_;
+}
+
+std::string Session::describe(std::string_view options_json) {
+  return guarded([&] {
+    AnalysisSpec probe;
+    if (!options_json.empty()) {
+      // Reuse the spec parser for the "data" block so the rules are the same.
+      json j = json::parse(options_json.begin(), options_json.end(), nullptr, false);
+      if (j.is_discarded()) throw Error("data options are not valid JSON", "data");
+      json spec = {{"time", "_"}, {"event", "_"}, {"data", j}};
+      probe = parse_spec(spec);
+    }
+    return describe_table(table_for(probe.csv));
+  });
+}
+
+std::string Session::run(std::string_view spec_json) {
+  return guarded([&] {
+    AnalysisSpec spec = parse_spec(spec_json);
+    return run_analysis(table_for(spec.csv), spec);
+  });
+}
+
+}  // namespace localsurv

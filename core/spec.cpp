@@ -1,0 +1,352 @@
+#include "spec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "error.h"
+
+namespace localsurv {
+namespace {
+
+using nlohmann::json;
+
+std::string kind_of(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "true/false";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "text";
+  if (j.is_array()) return "a list";
+  return "an object";
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw Error("analysis spec: '" + path + "' " + what, path);
+}
+
+// Reads one JSON object, remembering which keys were used so that anything
+// left over (a misspelt option) is reported instead of ignored.
+class ObjectReader {
+ public:
+  ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object())
+      fail(path_.empty() ? "(spec)" : path_, "must be an object, not " + kind_of(j_));
+  }
+  ~ObjectReader() noexcept(false) {
+    if (std::uncaught_exceptions()) return;
+    for (auto it = j_.begin(); it != j_.end(); ++it)
+      if (!used_.count(it.key()))
+        fail(child(it.key()), "is not a known option here (known: " + known() + ")");
+  }
+  std::string child(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  const json* get(const std::string& key) {
+    used_.insert(key);
+    known_.push_back(key);
+    auto it = j_.find(key);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
+  void read(const std::string& key, std::string& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_string()) fail(child(key), "must be text, not " + kind_of(*v));
+      out = v->get<std::string>();
+    }
+  }
+  void read(const std::string& key, bool& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_boolean()) fail(child(key), "must be true or false, not " + kind_of(*v));
+      out = v->get<bool>();
+    }
+  }
+  void read(const std::string& key, double& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_number()) fail(child(key), "must be a number, not " + kind_of(*v));
+      out = v->get<double>();
+    }
+  }
+  void read(const std::string& key, int& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_number_integer()) fail(child(key), "must be a whole number, not " + kind_of(*v));
+      out = v->get<int>();
+    }
+  }
+  // Values that name cells ("2", 2, "dead") are kept as text.
+  void read(const std::string& key, std::vector<std::string>& out) {
+    if (const json* v = get(key)) {
+      json list = v->is_array() ? *v : json::array({*v});
+      out.clear();
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& e = list[i];
+        if (e.is_string())
+          out.push_back(e.get<std::string>());
+        else if (e.is_number())
+          out.push_back(e.dump());
+        else
+          fail(child(key) + "[" + std::to_string(i) + "]",
+               "must be text or a number, not " + kind_of(e));
+      }
+    }
+  }
+  void read(const std::string& key, std::vector<double>& out) {
+    if (const json* v = get(key)) {
+      if (!v->is_array()) fail(child(key), "must be a list of numbers, not " + kind_of(*v));
+      out.clear();
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        if (!(*v)[i].is_number())
+          fail(child(key) + "[" + std::to_string(i) + "]",
+               "must be a number, not " + kind_of((*v)[i]));
+        out.push_back((*v)[i].get<double>());
+      }
+    }
+  }
+  void one_of(const std::string& key, const std::string& value,
+              std::initializer_list<const char*> allowed) {
+    std::string list;
+    for (const char* a : allowed) {
+      if (value == a) return;
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    fail(child(key), "is '" + value + "'; it must be one of: " + list);
+  }
+
+ private:
+  std::string known() const {
+    std::string s;
+    for (const auto& k : known_) s += (s.empty() ? "" : ", ") + k;
+    return s;
+  }
+  const json& j_;
+  std::string path_;
+  std::set<std::string> used_;
+  std::vector<std::string> known_;
+};
+
+void read_term(const json& j, const std::string& path, TermSpec& t) {
+  if (j.is_string()) {
+    t.column = j.get<std::string>();
+    return;
+  }
+  ObjectReader r(j, path);
+  r.read("column", t.column);
+  std::string type = "auto";
+  r.read("type", type);
+  r.one_of("type", type, {"auto", "numeric", "factor"});
+  t.kind = type == "numeric"  ? TermKind::Numeric
+           : type == "factor" ? TermKind::Factor
+                              : TermKind::Auto;
+  r.read("levels", t.levels);
+  r.read("reference", t.reference);
+  if (t.column.empty()) fail(path + ".column", "is required");
+}
+
+void require_column(const std::string& column, const std::string& path) {
+  if (column.empty()) fail(path, "is required");
+}
+
+}  // namespace
+
+AnalysisSpec parse_spec(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    throw Error(std::string("analysis spec is not valid JSON: ") + e.what(), "(spec)");
+  }
+  return parse_spec(j);
+}
+
+AnalysisSpec parse_spec(const json& j) {
+  AnalysisSpec s;
+  ObjectReader top(j, "");
+  top.read("version", s.version);
+  if (s.version != 1)
+    fail("version", "is " + std::to_string(s.version) + "; this LocalSurv reads version 1");
+
+  if (const json* d = top.get("data")) {
+    ObjectReader r(*d, "data");
+    std::string delim;
+    r.read("delimiter", delim);
+    if (!delim.empty()) {
+      r.one_of("delimiter", delim, {",", ";", "\t"});
+      s.csv.delimiter = delim[0];
+    }
+    if (const json* dc = r.get("decimal_comma")) {
+      if (!dc->is_boolean()) fail("data.decimal_comma", "must be true or false");
+      s.csv.decimal_comma = dc->get<bool>() ? 1 : 0;
+    }
+    if (const json* types = r.get("column_types")) {
+      if (!types->is_object()) fail("data.column_types", "must be an object {column: type}");
+      for (auto it = types->begin(); it != types->end(); ++it) {
+        std::string path = "data.column_types." + it.key();
+        if (!it->is_string()) fail(path, "must be \"numeric\" or \"categorical\"");
+        std::string t = it->get<std::string>();
+        if (t != "numeric" && t != "categorical")
+          fail(path, "is '" + t + "'; it must be numeric or categorical");
+        s.csv.column_types[it.key()] =
+            t == "numeric" ? ColumnType::Numeric : ColumnType::Categorical;
+      }
+    }
+  }
+
+  if (const json* t = top.get("time")) {
+    if (t->is_string()) {
+      s.time.column = t->get<std::string>();
+    } else {
+      ObjectReader r(*t, "time");
+      r.read("column", s.time.column);
+      r.read("unit", s.time.unit);
+      r.one_of("unit", s.time.unit, {"days", "weeks", "months", "years"});
+    }
+  }
+  require_column(s.time.column, "time.column");
+
+  if (const json* e = top.get("event")) {
+    if (e->is_string()) {
+      s.event.column = e->get<std::string>();
+    } else {
+      ObjectReader r(*e, "event");
+      r.read("column", s.event.column);
+      r.read("values", s.event.values);
+      if (s.event.values.empty()) fail("event.values", "must name at least one value");
+    }
+  }
+  require_column(s.event.column, "event.column");
+
+  if (const json* g = top.get("group")) {
+    if (g->is_string()) {
+      s.group.column = g->get<std::string>();
+    } else {
+      ObjectReader r(*g, "group");
+      r.read("column", s.group.column);
+      r.read("levels", s.group.levels);
+      r.read("reference", s.group.reference);
+      require_column(s.group.column, "group.column");
+    }
+  }
+
+  if (const json* c = top.get("covariates")) {
+    if (!c->is_array()) fail("covariates", "must be a list");
+    for (std::size_t i = 0; i < c->size(); ++i) {
+      TermSpec t;
+      read_term((*c)[i], "covariates[" + std::to_string(i) + "]", t);
+      for (const auto& other : s.covariates)
+        if (other.column == t.column)
+          fail("covariates[" + std::to_string(i) + "]", "names column '" + t.column + "' twice");
+      s.covariates.push_back(std::move(t));
+    }
+  }
+
+  if (const json* a = top.get("analyses")) {
+    ObjectReader r(*a, "analyses");
+    if (const json* km = r.get("km")) {
+      ObjectReader k(*km, "analyses.km");
+      s.km.enabled = true;
+      k.read("enabled", s.km.enabled);
+      k.read("conf_int", s.km.conf_int);
+      if (!(s.km.conf_int > 0 && s.km.conf_int < 1))
+        fail("analyses.km.conf_int", "must be between 0 and 1");
+      k.read("conf_type", s.km.conf_type);
+      k.one_of("conf_type", s.km.conf_type, {"log", "log-log", "plain"});
+      k.read("times", s.km.times);
+      for (double t : s.km.times)
+        if (!std::isfinite(t) || t < 0) fail("analyses.km.times", "must be non-negative numbers");
+      k.read("by_group", s.km.by_group);
+    }
+    if (const json* f = r.get("followup")) {
+      ObjectReader k(*f, "analyses.followup");
+      s.followup.enabled = true;
+      k.read("enabled", s.followup.enabled);
+    }
+    if (const json* lr = r.get("logrank")) {
+      ObjectReader k(*lr, "analyses.logrank");
+      s.logrank.enabled = true;
+      k.read("enabled", s.logrank.enabled);
+      k.read("rho", s.logrank.rho);
+      if (!(s.logrank.rho >= 0)) fail("analyses.logrank.rho", "must be 0 or more");
+      k.read("strata", s.logrank.strata);
+      k.read("by", s.logrank.by);
+      k.read("pairwise_adjust", s.logrank.pairwise_adjust);
+      k.one_of("pairwise_adjust", s.logrank.pairwise_adjust, {"holm", "bonferroni", "none"});
+    }
+    if (const json* cx = r.get("cox")) {
+      ObjectReader k(*cx, "analyses.cox");
+      s.cox.enabled = true;
+      k.read("enabled", s.cox.enabled);
+      k.read("ties", s.cox.ties);
+      k.one_of("ties", s.cox.ties, {"efron", "breslow"});
+      k.read("conf_int", s.cox.conf_int);
+      if (!(s.cox.conf_int > 0 && s.cox.conf_int < 1))
+        fail("analyses.cox.conf_int", "must be between 0 and 1");
+      k.read("univariate", s.cox.univariate);
+      k.read("multivariable", s.cox.multivariable);
+      k.read("strata", s.cox.strata);
+      k.read("cluster", s.cox.cluster);
+    }
+    if (const json* lg = r.get("logistic")) {
+      ObjectReader k(*lg, "analyses.logistic");
+      s.logistic.enabled = true;
+      k.read("enabled", s.logistic.enabled);
+    }
+    if (const json* t1 = r.get("table1")) {
+      ObjectReader k(*t1, "analyses.table1");
+      s.table1.enabled = true;
+      k.read("enabled", s.table1.enabled);
+      k.read("yates", s.table1.yates);
+    }
+  }
+  return s;
+}
+
+nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
+  using json = nlohmann::ordered_json;
+  json j;
+  j["version"] = s.version;
+  json data = json::object();
+  if (s.csv.delimiter) data["delimiter"] = std::string(1, s.csv.delimiter);
+  if (s.csv.decimal_comma >= 0) data["decimal_comma"] = s.csv.decimal_comma == 1;
+  json types = json::object();
+  for (const auto& [name, t] : s.csv.column_types)
+    types[name] = t == ColumnType::Numeric ? "numeric" : "categorical";
+  data["column_types"] = types;
+  j["data"] = data;
+  j["time"] = {{"column", s.time.column}, {"unit", s.time.unit}};
+  j["event"] = {{"column", s.event.column}, {"values", s.event.values}};
+  if (!s.group.column.empty())
+    j["group"] = {
+        {"column", s.group.column}, {"levels", s.group.levels}, {"reference", s.group.reference}};
+  json covs = json::array();
+  for (const auto& t : s.covariates)
+    covs.push_back({{"column", t.column},
+                    {"type", t.kind == TermKind::Numeric  ? "numeric"
+                             : t.kind == TermKind::Factor ? "factor"
+                                                          : "auto"},
+                    {"levels", t.levels},
+                    {"reference", t.reference}});
+  j["covariates"] = covs;
+  json a = json::object();
+  if (s.km.enabled)
+    a["km"] = {{"conf_int", s.km.conf_int},
+               {"conf_type", s.km.conf_type},
+               {"times", s.km.times},
+               {"by_group", s.km.by_group}};
+  if (s.followup.enabled) a["followup"] = json::object();
+  if (s.logrank.enabled)
+    a["logrank"] = {{"rho", s.logrank.rho},
+                    {"strata", s.logrank.strata},
+                    {"by", s.logrank.by},
+                    {"pairwise_adjust", s.logrank.pairwise_adjust}};
+  if (s.cox.enabled)
+    a["cox"] = {{"ties", s.cox.ties},
+                {"conf_int", s.cox.conf_int},
+                {"univariate", s.cox.univariate},
+                {"multivariable", s.cox.multivariable},
+                {"strata", s.cox.strata},
+                {"cluster", s.cox.cluster}};
+  if (s.logistic.enabled) a["logistic"] = json::object();
+  if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  j["analyses"] = a;
+  return j;
+}
+
+}  // namespace localsurv

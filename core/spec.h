@@ -1,0 +1,94 @@
+// The analysis spec: one JSON document that drives the page, the CLI, the
+// share link and the tests. This is the one place JSON is read into plain
+// structs; parse_spec rejects unknown keys and bad values with an Error whose
+// field is the JSON path (e.g. "analyses.cox.ties"), so a typo never silently
+// falls back to a default.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv.h"
+#include "model_frame.h"
+
+namespace localsurv {
+
+struct TimeSpec {
+  std::string column;
+  std::string unit = "days";  // days | weeks | months | years: only labels output
+};
+
+struct EventSpec {
+  std::string column;
+  std::vector<std::string> values = {"1"};  // cell values that mean the event happened
+};
+
+struct GroupSpec {
+  std::string column;               // empty = no group
+  std::vector<std::string> levels;  // order; empty = sorted distinct values
+  std::string reference;            // empty = first level
+};
+
+struct KmSpec {
+  bool enabled = false;
+  double conf_int = 0.95;
+  std::string conf_type = "log";  // log | log-log | plain
+  std::vector<double> times;      // survival reported at these times
+  bool by_group = true;
+};
+
+struct FollowupSpec {
+  bool enabled = false;
+};
+
+struct LogRankSpec {
+  bool enabled = false;
+  double rho = 0;                        // 0 = log-rank; 1 = Peto-Peto (G-rho family)
+  std::string strata;                    // column, empty = none
+  std::vector<std::string> by;           // further grouping columns (k-group tests)
+  std::string pairwise_adjust = "holm";  // holm | bonferroni | none (k >= 3 groups)
+};
+
+struct CoxSpec {
+  bool enabled = false;
+  std::string ties = "efron";  // efron | breslow
+  double conf_int = 0.95;
+  bool univariate = true;
+  bool multivariable = true;
+  std::string strata;   // column, empty = none
+  std::string cluster;  // column for robust sandwich SE, empty = none
+};
+
+struct LogisticSpec {
+  bool enabled = false;  // group ~ covariates (the propensity model)
+};
+
+struct Table1Spec {
+  bool enabled = false;
+  bool yates = true;  // continuity correction for 2x2 chi-square
+};
+
+struct AnalysisSpec {
+  int version = 1;
+  CsvOptions csv;
+  TimeSpec time;
+  EventSpec event;
+  GroupSpec group;
+  std::vector<TermSpec> covariates;
+  KmSpec km;
+  FollowupSpec followup;
+  LogRankSpec logrank;
+  CoxSpec cox;
+  LogisticSpec logistic;
+  Table1Spec table1;
+};
+
+AnalysisSpec parse_spec(std::string_view json_text);
+AnalysisSpec parse_spec(const nlohmann::json& json);
+
+// The spec with every default written out: what the result reports as
+// "options actually used".
+nlohmann::ordered_json spec_to_json(const AnalysisSpec& spec);
+
+}  // namespace localsurv
