@@ -429,7 +429,7 @@ TEST_CASE("200,000 rows in O(n log n): concordancefit(Surv(time, status), x, [st
   auto r = concordance(t, s, x);
   auto rs = concordance(t, s, x, g);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  CHECK(seconds < 5);  // quadratic would be ~4e10 pair visits
+  CHECK(seconds < 10);  // ~1 s optimised; a pairwise loop would visit 4e10 pairs
   check_counts(r, c["unstratified"]["count"]);
   CHECK_CLOSE("concordance", r.concordance, num(c["unstratified"]["concordance"]), 1e-6);
   CHECK_CLOSE("std", r.std_err, num(c["unstratified"]["std"]), 1e-6);
