@@ -22,7 +22,8 @@
 //
 // Outputs: the five counts, concordance = (concordant + tied.x / 2) /
 // (concordant + discordant + tied.x), and its infinitesimal-jackknife
-// standard error (R's sqrt(fit$concordance["std"]^2) = sqrt(var)).
+// standard error (fit$concordance["std"] = sqrt(concordancefit()$var)).
+// Swapping the sign of the score swaps concordant and discordant.
 //
 // Cost: one sort, then Fenwick-tree passes: O(n log n) time, O(n) memory.
 // Degenerate input (n = 0, no events, no comparable pair) gives a warning

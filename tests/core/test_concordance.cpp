@@ -393,7 +393,8 @@ TEST_CASE("small hand-checked example") {
   CHECK(r.tied_y == 1);
   CHECK(r.tied_xy == 0);
   CHECK(r.concordance == doctest::Approx(6.5 / 8));
-  // Doubling every weight doubles... each pair weight is w_i * w_j: x4.
+  // A pair weighs w_i * w_j, so weights of 2 multiply every count by 4 and
+  // leave C and its standard error unchanged.
   auto r2 = concordance({1, 2, 2, 2, 3}, {1, 1, 1, 0, 0}, {3, 1, 2, 2, 0}, {}, {2, 2, 2, 2, 2});
   CHECK(r2.concordant == 24);
   CHECK(r2.concordance == doctest::Approx(r.concordance));
