@@ -56,7 +56,7 @@ struct ConcordanceResult {
   double std_err = std::numeric_limits<double>::quiet_NaN();   // R's "std"
   double variance = std::numeric_limits<double>::quiet_NaN();  // std_err^2
   std::size_t n = 0;                                           // subjects used
-  double n_events = 0;                                         // number of subjects with status 1
+  double n_events = 0;       // subjects with status 1 (unweighted)
   std::size_t n_strata = 0;  // distinct strata codes (1 when unstratified)
   std::vector<std::string> warnings;
 };
