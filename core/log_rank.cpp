@@ -73,14 +73,13 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
   std::vector<std::size_t> keep;
   keep.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i) {
-    const std::string row = "[" + std::to_string(i + 1) + "]";
     if (status[i] >= 0 && status[i] != 0 && status[i] != 1)
-      throw Error(std::string(fn) + ": status" + row + " is " + std::to_string(status[i]) +
-                      "; code an event as 1 and a censored time as 0",
+      throw Error(std::string(fn) + ": status[" + std::to_string(i + 1) + "] is " +
+                      std::to_string(status[i]) + "; code an event as 1 and a censored time as 0",
                   "status");
     if (std::isinf(time[i]))
-      throw Error(std::string(fn) + ": time" + row +
-                      " is infinite; give the last follow-up time and code the patient censored",
+      throw Error(std::string(fn) + ": time[" + std::to_string(i + 1) +
+                      "] is infinite; give the last follow-up time and code the patient censored",
                   "time");
     const bool missing =
         std::isnan(time[i]) || status[i] < 0 || group[i] < 0 || (stratified && strata[i] < 0);

@@ -2,7 +2,10 @@
 // dataset; rho != 0, stratified rho, pairwise comparisons, timefix and
 // degenerate inputs from tests/reference/extra/log_rank.json
 // (tests/r/log_rank.R).
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <map>
 #include <random>
 
