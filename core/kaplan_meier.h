@@ -1,0 +1,156 @@
+// Kaplan-Meier survival curves as R's survfit(Surv(time, status) ~ g)
+// (survival 3.5-3 defaults: stype 1, ctype 1, Greenwood variance,
+// conf.type "log", 95%, timefix = TRUE), with the derived summaries R users
+// read off a fit:
+//   quantile(fit, probs, conf.int = TRUE)          -> km_quantiles()
+//   summary(fit, times, extend = TRUE)             -> km_at_times()
+//   survfit(Surv(time, 1 - status) ~ g) median     -> median_followup*()
+//
+// Inputs
+//   time     follow-up time of each subject; any finite value (0 and
+//            negative times are allowed, as in R).
+//   status   1 = event, 0 = censored.
+//   group    (grouped calls) an integer code per subject; a negative code
+//            marks a missing group and drops the subject entirely, as
+//            model.frame's na.omit does before survfit sees the data.
+//            One curve is returned per code present, in increasing code
+//            order (R orders strata by factor level).
+// Preconditions: time and status have equal length; time finite; status
+//   0/1; group (if given) has the same length. Violations throw
+//   localsurv::Error naming the first offending element.
+//
+// Timefix: before anything else, distinct times closer than
+//   options.timefix_tolerance (absolutely, or relative to the mean absolute
+//   distinct time) are merged onto the smallest of the run, exactly as
+//   survival's aeqSurv() does; it works over all subjects of a grouped call,
+//   as survfit.formula applies it before splitting into strata.
+//
+// Output per curve: one row per distinct (merged) time, events or not:
+//   time, n_risk (at risk just before time), n_event, n_censor,
+//   surv (product-limit), std_err (survfit's scale: SE of -log S, the
+//   Greenwood sum's square root; NaN where S = 0, R prints Inf/NA there),
+//   lower/upper (confidence band on conf_type's scale, NaN where R gives NA),
+//   cumhaz (Nelson-Aalen) and std_chaz (its SE),
+//   plus n, events, the quantiles in options.quantile_probs and the median.
+//
+// Degenerate data never throws: n = 0 gives an empty curve; no events give
+// S = 1 throughout and NaN quantiles; each case adds a warning.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace localsurv {
+
+// survfit's conf.type. R's "logit" and "arcsin" are not offered.
+enum class KmConfType { Log, LogLog, Plain, None };
+
+struct KaplanMeierOptions {
+  double conf_int = 0.95;                                  // survfit(conf.int = 0.95)
+  KmConfType conf_type = KmConfType::Log;                  // survfit(conf.type = "log")
+  bool timefix = true;                                     // survfit(timefix = TRUE)
+  double timefix_tolerance = 1.4901161193847656e-08;       // aeqSurv: sqrt(.Machine$double.eps)
+  std::vector<double> quantile_probs = {0.25, 0.5, 0.75};  // quantile.survfit default probs
+  double quantile_tolerance = 1.4901161193847656e-08;      // quantile.survfit: sqrt(eps)
+};
+
+// quantile(fit, probs, conf.int = TRUE) for one curve. NaN = not reached
+// (R's NA); lower/upper are NaN throughout when conf_type is None.
+struct KmQuantiles {
+  std::vector<double> p;
+  std::vector<double> estimate;
+  std::vector<double> lower;
+  std::vector<double> upper;
+};
+
+struct KmMedian {
+  double estimate;  // NaN = not reached
+  double lower;
+  double upper;
+};
+
+struct KaplanMeierCurve {
+  int group = 0;  // the group code (0 for an ungrouped fit)
+  int n = 0;      // subjects in this curve
+  int events = 0;
+  // survfit0's start.time: min(0, every time in the fit, all groups). The
+  // time origin km_at_times() uses for times before the first row.
+  double start_time = 0;
+
+  std::vector<double> time;
+  std::vector<int> n_risk;
+  std::vector<int> n_event;
+  std::vector<int> n_censor;
+  std::vector<double> surv;
+  std::vector<double> std_err;  // SE of -log S (survfit's own scale)
+  std::vector<double> lower;
+  std::vector<double> upper;
+  std::vector<double> cumhaz;
+  std::vector<double> std_chaz;
+
+  KmQuantiles quantiles;  // at options.quantile_probs
+  KmMedian median;        // quantile 0.5 from the same call when 0.5 is among the probs
+  KmConfType conf_type = KmConfType::Log;
+  double conf_int = 0.95;
+};
+
+struct KaplanMeierResult {
+  std::vector<KaplanMeierCurve> curves;  // one per group code present
+  int n_times_merged = 0;                // distinct times timefix folded into a neighbour
+  std::vector<std::string> warnings;
+};
+
+// survfit(Surv(time, status) ~ 1): a single curve (curves.size() == 1, also
+// when n = 0).
+KaplanMeierResult kaplan_meier(const std::vector<double>& time, const std::vector<int>& status,
+                               const KaplanMeierOptions& options = {});
+
+// survfit(Surv(time, status) ~ g).
+KaplanMeierResult kaplan_meier_by_group(const std::vector<double>& time,
+                                        const std::vector<int>& status,
+                                        const std::vector<int>& group,
+                                        const KaplanMeierOptions& options = {});
+
+// quantile.survfit's rule on one curve: the smallest time where 1 - S
+// reaches p (within tolerance), the midpoint to the next drop when S sits
+// exactly at 1 - p; the CI applies the same rule to the lower and upper
+// curves. As in R the probabilities are treated together (a curve whose
+// largest 1 - S is below every p gives NaN for all). Requires 0 <= p <= 1.
+KmQuantiles km_quantiles(const KaplanMeierCurve& curve, const std::vector<double>& probs,
+                         double tolerance = 1.4901161193847656e-08);
+
+// summary(fit, times, extend = TRUE) for one curve. Requested times are
+// sorted and non-finite ones dropped (with a warning), as R does.
+struct KmAtTimes {
+  std::vector<double> time;
+  std::vector<int> n_risk;    // at risk at time t (0 beyond the last row)
+  std::vector<int> n_event;   // events in (previous requested time, t]
+  std::vector<int> n_censor;  // censorings in the same interval
+  std::vector<double> surv;
+  std::vector<double> std_err;  // SE of S (summary's scale, = S * curve SE)
+  std::vector<double> lower;
+  std::vector<double> upper;
+  std::vector<std::string> warnings;
+};
+KmAtTimes km_at_times(const KaplanMeierCurve& curve, const std::vector<double>& times);
+
+// Median follow-up by the reverse Kaplan-Meier method: the median of
+// survfit(Surv(time, 1 - status) ~ 1), i.e. quantile(fit, 0.5), with its CI.
+struct FollowupMedian {
+  int group = 0;
+  int n = 0;
+  double median;  // NaN = not reached
+  double lower;
+  double upper;
+};
+struct FollowupResult {
+  std::vector<FollowupMedian> groups;  // one per group code present (one if ungrouped)
+  std::vector<std::string> warnings;
+};
+FollowupResult median_followup(const std::vector<double>& time, const std::vector<int>& status,
+                               const KaplanMeierOptions& options = {});
+FollowupResult median_followup_by_group(const std::vector<double>& time,
+                                        const std::vector<int>& status,
+                                        const std::vector<int>& group,
+                                        const KaplanMeierOptions& options = {});
+
+}  // namespace localsurv
