@@ -395,19 +395,19 @@ void validate(const CoxInput& in, const CoxOptions& o) {
   check(std::isnan(o.toler_inf) || o.toler_inf > 0, kFn, "toler_inf", "must be positive");
   check(o.conf_level > 0 && o.conf_level < 1, kFn, "conf_level", "must be between 0 and 1");
   check_finite(kFn, "time", in.time);
+  auto fail = [](const char* argument, std::size_t row, const std::string& what) {
+    throw Error(
+        std::string(kFn) + ": " + argument + " of row " + std::to_string(row + 1) + " " + what,
+        argument);
+  };
   for (std::size_t i = 0; i < n; ++i) {
-    check(in.status[i] == 0 || in.status[i] == 1, kFn, "status",
-          "[" + std::to_string(i + 1) + "] is " + std::to_string(in.status[i]) +
-              "; it must be 1 (event) or 0 (censored)");
-    if (!in.strata.empty())
-      check(in.strata[i] >= 0, kFn, "strata",
-            "[" + std::to_string(i + 1) + "] is missing (negative code)");
-    if (!in.cluster.empty())
-      check(in.cluster[i] >= 0, kFn, "cluster",
-            "[" + std::to_string(i + 1) + "] is missing (negative code)");
-    if (!in.weights.empty())
-      check(std::isfinite(in.weights[i]) && in.weights[i] > 0, kFn, "weights",
-            "[" + std::to_string(i + 1) + "] must be a positive finite number");
+    if (in.status[i] != 0 && in.status[i] != 1)
+      fail("status", i,
+           "is " + std::to_string(in.status[i]) + "; it must be 1 (event) or 0 (censored)");
+    if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
+    if (!in.cluster.empty() && in.cluster[i] < 0) fail("cluster", i, "is missing (negative code)");
+    if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
+      fail("weights", i, "must be a positive finite number");
   }
   for (Eigen::Index j = 0; j < in.x.cols(); ++j)
     for (Eigen::Index i = 0; i < in.x.rows(); ++i)

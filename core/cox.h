@@ -63,9 +63,11 @@
 //     where means are 0 for the uncentred (0/1) columns, in input row order.
 //
 // Degenerate data: n = 0 or no events give NaN coefficients and tests with a
-// warning (R stops or returns NA); a column that is constant or a linear
-// combination of earlier columns gets NaN coefficient and SE with a warning
-// (R: NA, "X matrix deemed to be singular").
+// warning (R stops, or returns NA coefficients and loglik 0, kept here); a
+// column that is constant or a linear combination of earlier columns gets a
+// NaN coefficient, SE, z, p and CI, a zero row/column in `var` (as R's
+// fit$var; summary() shows se 0 there) and a warning (R: coef NA, "X matrix
+// deemed to be singular" only when singular.ok = FALSE).
 //
 // Cost: one O(n log n) sort, O(n p^2) per iteration, O(n p^2) for the robust
 // variance. 200,000 rows x 10 covariates take well under a second.
