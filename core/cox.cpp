@@ -564,6 +564,11 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   const int maxiter = p == 0 ? 0 : options.iter_max;
   int iter = 0;
   double loglik0 = sums.evaluate(beta, efron);
+  if (!std::isfinite(loglik0))
+    throw Error(std::string(kFn) +
+                    ": the initial values lead to overflow or underflow of the exp function; "
+                    "use smaller starting coefficients",
+                "init");
   double loglik1 = loglik0;
   std::vector<double> step = sums.u;
   Eigen::MatrixXd& imat = sums.imat;
@@ -572,7 +577,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   double sctest = 0;
   for (std::size_t i = 0; i < p; ++i) sctest += sums.u[i] * step[i];
 
-  if (maxiter == 0 || !std::isfinite(loglik0)) {
+  if (maxiter == 0) {
     cholesky_invert(imat);
     unscale(d, beta, imat);
   } else {
@@ -624,7 +629,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   for (std::size_t i = 0; i < p; ++i) u_final[i] /= d.scale[i];
 
   res.iterations = iter;
-  res.converged = maxiter > 0 && flag != 1000 && std::isfinite(loglik0);
+  res.converged = p == 0 || (maxiter > 0 && flag != 1000);
   res.loglik_null = loglik0;
   res.loglik = loglik1;
   res.means = d.mean;

@@ -677,6 +677,11 @@ TEST_CASE("degenerate data: no events, no rows, bad input") {
   CoxOptions o;
   o.init = {0.1};
   CHECK_THROWS_AS(cox_fit(in, o), Error);
+  // coxph(init = c(1000, 0)) stops: "initial values lead to overflow ...".
+  CoxInput ev = in;
+  ev.status[0] = ev.status[4] = 1;
+  o.init = {1000, 0};
+  CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("overflow"), Error);
 
   // One event, everyone else censored after it: estimable but tiny.
   CoxInput one = in;
@@ -699,6 +704,7 @@ TEST_CASE("null model (p = 0): coxph(Surv ~ 1) loglik") {
     CHECK_CLOSE("null loglik", r.loglik, num(g["loglik_null"]), kRel);
     CHECK(r.loglik == r.loglik_null);
     CHECK(r.lrt.df == 0);
+    CHECK(r.converged);
   }
 }
 
