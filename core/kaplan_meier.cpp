@@ -163,15 +163,16 @@ KaplanMeierCurve build_curve(const std::vector<double>& t, const std::vector<int
   }
 
   c.quantiles = km_quantiles(c, o.quantile_probs, o.quantile_tolerance);
-  c.median = {kNaN, kNaN, kNaN};
-  for (std::size_t k = 0; k < c.quantiles.p.size(); ++k)
+  // The median comes from the same quantile() call as the other
+  // probabilities: R's "not reached anywhere" test looks at all of them.
+  bool found = false;
+  for (std::size_t k = 0; k < c.quantiles.p.size() && !found; ++k)
     if (c.quantiles.p[k] == 0.5) {
       c.median = {c.quantiles.estimate[k], c.quantiles.lower[k], c.quantiles.upper[k]};
-      break;
+      found = true;
     }
-  if (c.median.estimate != c.median.estimate &&
-      std::find(o.quantile_probs.begin(), o.quantile_probs.end(), 0.5) == o.quantile_probs.end()) {
-    KmQuantiles m = km_quantiles(c, {0.5}, o.quantile_tolerance);
+  if (!found) {
+    const KmQuantiles m = km_quantiles(c, {0.5}, o.quantile_tolerance);
     c.median = {m.estimate[0], m.lower[0], m.upper[0]};
   }
   return c;

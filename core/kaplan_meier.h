@@ -36,6 +36,7 @@
 // Degenerate data never throws: n = 0 gives an empty curve; no events give
 // S = 1 throughout and NaN quantiles; each case adds a warning.
 #pragma once
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,9 @@ struct KmQuantiles {
 };
 
 struct KmMedian {
-  double estimate;  // NaN = not reached
-  double lower;
-  double upper;
+  double estimate = std::numeric_limits<double>::quiet_NaN();  // NaN = not reached
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct KaplanMeierCurve {
@@ -119,7 +120,10 @@ KmQuantiles km_quantiles(const KaplanMeierCurve& curve, const std::vector<double
                          double tolerance = 1.4901161193847656e-08);
 
 // summary(fit, times, extend = TRUE) for one curve. Requested times are
-// sorted and non-finite ones dropped (with a warning), as R does.
+// sorted and non-finite ones dropped (with a warning), as R does. Times
+// before the curve's first row read survfit0's origin row (S = 1, SE 0) at
+// curve.start_time; times past the last row keep its values with
+// n_risk = 0. lower/upper are NaN when the curve has no band (None).
 struct KmAtTimes {
   std::vector<double> time;
   std::vector<int> n_risk;    // at risk at time t (0 beyond the last row)
@@ -138,9 +142,9 @@ KmAtTimes km_at_times(const KaplanMeierCurve& curve, const std::vector<double>& 
 struct FollowupMedian {
   int group = 0;
   int n = 0;
-  double median;  // NaN = not reached
-  double lower;
-  double upper;
+  double median = std::numeric_limits<double>::quiet_NaN();  // NaN = not reached
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
 };
 struct FollowupResult {
   std::vector<FollowupMedian> groups;  // one per group code present (one if ungrouped)

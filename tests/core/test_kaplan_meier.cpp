@@ -186,6 +186,12 @@ void check_extra_case(const json& cs) {
 
   KaplanMeierOptions o;
   o.conf_type = conf_type_of(cs["conf.type"].get<std::string>());
+  o.conf_int = cs["conf.int"].get<double>();
+  o.quantile_probs = vec(cs["probs"]);
+  std::size_t median_at = o.quantile_probs.size();
+  for (std::size_t k = 0; k < o.quantile_probs.size(); ++k)
+    if (o.quantile_probs[k] == 0.5) median_at = k;
+  REQUIRE(median_at < o.quantile_probs.size());
   const bool has_ci = o.conf_type != KmConfType::None;
   auto km = grouped ? localsurv::kaplan_meier_by_group(time, status, group, o)
                     : localsurv::kaplan_meier(time, status, o);
@@ -209,19 +215,20 @@ void check_extra_case(const json& cs) {
     check_column(what + " cumhaz", c.cumhaz, vec(t["cumhaz"]));
     check_column(what + " std.chaz", c.std_chaz, vec(t["std.chaz"]));
     const json& q = g["quantiles"];
+    check_column(what + " quantile p", c.quantiles.p, vec(q["p"]));
     check_column(what + " quantile", c.quantiles.estimate, vec(q["estimate"]));
     if (has_ci) {
       check_column(what + " lower", c.lower, vec(t["lower"]));
       check_column(what + " upper", c.upper, vec(t["upper"]));
       check_column(what + " quantile lower", c.quantiles.lower, vec(q["lower"]));
       check_column(what + " quantile upper", c.quantiles.upper, vec(q["upper"]));
-      CHECK_CLOSE((what + " median lower"), c.median.lower, vec(q["lower"])[1], 1e-6);
-      CHECK_CLOSE((what + " median upper"), c.median.upper, vec(q["upper"])[1], 1e-6);
+      CHECK_CLOSE((what + " median lower"), c.median.lower, vec(q["lower"])[median_at], 1e-6);
+      CHECK_CLOSE((what + " median upper"), c.median.upper, vec(q["upper"])[median_at], 1e-6);
     } else {
       CHECK(std::isnan(c.lower.at(0)));
       CHECK(std::isnan(c.quantiles.lower[1]));
     }
-    CHECK_CLOSE((what + " median"), c.median.estimate, vec(q["estimate"])[1], 1e-6);
+    CHECK_CLOSE((what + " median"), c.median.estimate, vec(q["estimate"])[median_at], 1e-6);
 
     const json& at = g["at_times"];
     auto a = localsurv::km_at_times(c, times);
@@ -341,6 +348,10 @@ TEST_CASE("extra: survfit(..., conf.type = 'plain') on lung and veteran, overall
 
 TEST_CASE("extra: survfit(..., conf.type = 'none') on lung and veteran") {
   for_cases([](const std::string& n) { return n.find("_none") != std::string::npos; });
+}
+
+TEST_CASE("extra: conf.int 0.9 / 0.99 and quantile(fit, probs) beyond the quartiles") {
+  for_cases([](const std::string& n) { return n.find("_probs") != std::string::npos; });
 }
 
 TEST_CASE("extra: degenerate data (all censored, one subject, S reaching 0) under each conf.type") {

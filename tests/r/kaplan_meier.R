@@ -27,13 +27,13 @@ strata_of <- function(fit) {
   if (is.null(fit$strata)) list(fit) else lapply(seq_along(fit$strata), function(i) fit[i])
 }
 
-curve_json <- function(f, times, has_ci) {
-  q <- quantile(f, probs = c(0.25, 0.5, 0.75), conf.int = has_ci)
+curve_json <- function(f, times, has_ci, probs) {
+  q <- quantile(f, probs = probs, conf.int = has_ci)
   if (has_ci) {
-    quant <- list(p = c(0.25, 0.5, 0.75), estimate = unname(q$quantile),
+    quant <- list(p = probs, estimate = unname(q$quantile),
                   lower = unname(q$lower), upper = unname(q$upper))
   } else {
-    quant <- list(p = c(0.25, 0.5, 0.75), estimate = unname(q))
+    quant <- list(p = probs, estimate = unname(q))
   }
   s <- summary(f, times = times, extend = TRUE)
   tab <- list(time = f$time, n.risk = f$n.risk, n.event = f$n.event, n.censor = f$n.censor,
@@ -50,27 +50,28 @@ curve_json <- function(f, times, has_ci) {
 }
 
 run_case <- function(name, time, status, group = NULL, conf.type = "log", times = numeric(0),
-                     note = "") {
+                     note = "", conf.int = 0.95, probs = c(0.25, 0.5, 0.75)) {
   has_group <- !is.null(group)
   d <- data.frame(time = time, status = status)
   if (has_group) d$g <- factor(group)
   form <- if (has_group) Surv(time, status) ~ g else Surv(time, status) ~ 1
   rform <- if (has_group) Surv(time, 1 - status) ~ g else Surv(time, 1 - status) ~ 1
-  fit <- survfit(form, data = d, conf.type = conf.type)
+  fit <- survfit(form, data = d, conf.type = conf.type, conf.int = conf.int)
   has_ci <- conf.type != "none"
-  curves <- lapply(strata_of(fit), curve_json, times = times, has_ci = has_ci)
+  curves <- lapply(strata_of(fit), curve_json, times = times, has_ci = has_ci,
+                   probs = probs)
   groups <- if (has_group) as.integer(levels(droplevels(d$g[!is.na(d$g)]))) else 0L
   for (i in seq_along(curves)) curves[[i]]$group <- groups[i]
-  rfit <- survfit(rform, data = d, conf.type = conf.type)
+  rfit <- survfit(rform, data = d, conf.type = conf.type, conf.int = conf.int)
   followup <- lapply(strata_of(rfit), function(f) {
     q <- quantile(f, probs = 0.5, conf.int = has_ci)
     if (has_ci) list(n = f$n, median = unname(q$quantile), lower = unname(q$lower),
                      upper = unname(q$upper))
     else list(n = f$n, median = unname(q))
   })
-  list(name = name, note = note, conf.type = conf.type,
-       call = sprintf("survfit(%s, conf.type = '%s'); quantile(fit, conf.int = TRUE); summary(fit, times, extend = TRUE)",
-                      deparse(form), conf.type),
+  list(name = name, note = note, conf.type = conf.type, conf.int = conf.int, probs = probs,
+       call = sprintf("survfit(%s, conf.type = '%s', conf.int = %g); quantile(fit, probs = c(%s), conf.int = TRUE); summary(fit, times, extend = TRUE)",
+                      deparse(form), conf.type, conf.int, paste(probs, collapse = ", ")),
        input = list(time = time, status = status, group = if (has_group) group else NULL),
        times = times, curves = curves, followup = followup)
 }
@@ -92,6 +93,14 @@ for (r in real) {
     add(run_case(paste0(r$name, "_by_group_", ct), r$time, r$status, r$group, ct, r$times))
   }
 }
+
+# conf.int other than 0.95, and probabilities other than the quartiles
+# (p = 0 reports time 0; p = 1 needs S to reach 0)
+add(run_case("lung_by_group_log_ci90_probs", lung$time, as.integer(lung$status == 2),
+             as.integer(lung$sex == 2), "log", c(180, 365, 730), "conf.int = 0.9",
+             conf.int = 0.9, probs = c(0, 0.1, 0.5, 0.9, 1)))
+add(run_case("veteran_overall_log-log_ci99_probs", veteran$time, veteran$status, NULL, "log-log",
+             c(30, 90, 180), "conf.int = 0.99", conf.int = 0.99, probs = c(0.05, 0.5, 0.95, 1)))
 
 # --- degenerate and edge cases -----------------------------------------------
 for (ct in c("log", "log-log", "plain")) {
