@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the native core, CLI and C++ tests (build/), the wasm engine
+# (build-wasm/, copied to public/), and the web page (dist/). Incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+# Debian's emscripten needs Debian's acorn for its optimizer.
+export NODE_PATH=/usr/share/nodejs
+[ -f build-wasm/build.ninja ] || emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-wasm -j "$jobs"
+for f in localsurv.js localsurv.wasm; do
+  cmp -s "build-wasm/$f" "public/$f" || cp "build-wasm/$f" "public/$f"
+done
+
+npx vite build --logLevel warn

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks for LocalSurv (as root), then
+# the npm packages. Idempotent: installed packages and an up-to-date
+# node_modules are left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Why each is here: cmake/ninja/g++ build the native core and CLI; Eigen is the
+# linear algebra and special functions; nlohmann-json the one JSON library;
+# doctest the C++ test framework; emscripten compiles the same core to wasm;
+# nodejs/npm run the bundler (vite), the Node tests and the browser driver;
+# chromium is the browser the browser tests drive (never a downloaded one).
+packages=(cmake ninja-build g++ libeigen3-dev nlohmann-json3-dev doctest-dev emscripten nodejs npm chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install.
+stamp=node_modules/.localsurv-lock
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi

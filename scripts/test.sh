@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install, build, and run every test: C++ (ctest), Node (wasm engine vs the
+# native CLI), browser (Chromium via playwright-core). Ends with one line
+# "N passed, N failed" over all suites.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+bash scripts/build.sh || exit 1
+
+mkdir -p test-artifacts
+passed=0
+failed=0
+status=0
+
+(cd build && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee test-artifacts/ctest.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' test-artifacts/ctest.log | tail -1)
+if [ -n "$line" ]; then
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  nfail=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+else
+  failed=$((failed + 1))
+fi
+
+for suite in node browser; do
+  node --test --test-concurrency=1 "tests/$suite/" 2>&1 | tee "test-artifacts/$suite.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  p=$(grep -E '^# pass [0-9]+' "test-artifacts/$suite.log" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "test-artifacts/$suite.log" | tail -1 | awk '{print $3}')
+  [ -n "$p" ] || { p=0; f=1; }
+  passed=$((passed + p))
+  failed=$((failed + ${f:-0}))
+done
+
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ] || status=1
+exit $status
