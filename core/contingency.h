@@ -10,9 +10,11 @@
 // p = 1 for Fisher, the only possible table) with a warning, never an error.
 //
 // Conventions (those of the reference goldens):
-// - Empty rows and columns are dropped before either test (R's chisq.test
-//   would give NaN for them; fisher.test's answer does not change). A table
-//   that is 2x2 after dropping is treated as 2x2 (Yates, odds ratio).
+// - Empty rows and columns are dropped before the chi-square test (R's
+//   chisq.test would give NaN for them), so a 3x2 table with an empty row
+//   gets Yates' correction. Fisher's p does not depend on them; as
+//   fisher.test on the table as given, only an input that is 2x2 gets the
+//   odds ratio and CI.
 // - Chi-square: expected = row total x column total / n; Yates' correction
 //   only for 2x2 tables, subtracting R's min(0.5, |O - E|) from every |O - E|;
 //   df = (r - 1)(c - 1); R's warning "Chi-squared approximation may be
@@ -23,10 +25,11 @@
 //   using uniroot's defaults (tol = eps^0.25) exactly as fisher.test does.
 // - Fisher r x c: exact network algorithm over the margins of the smaller
 //   dimension (nodes = sorted remaining margins, merged; subtrees resolved
-//   from bounds on their most and least probable completion). Tables where
-//   R's FEXACT runs out of workspace still get an exact p, flagged in
-//   `note`. A work limit (Options) stops pathological tables; the result
-//   then has p = NaN, work_limit_hit = true and a message.
+//   from bounds on their most and least probable completion; the last stage
+//   is closed-form). Many tables beyond the workspace of R's FEXACT (e.g.
+//   3x3 or 4x3 with n in the thousands) still get an exact p here. A work
+//   limit (Options) stops the rest within seconds: p = NaN,
+//   work_limit_hit = true and a message saying what to do instead.
 #pragma once
 #include <cfloat>
 #include <cmath>
@@ -43,7 +46,8 @@ struct ContingencyOptions {
   double fisher_relative_tolerance = 1e-7;  // "as or less probable": <= P_obs (1 + tol)
   double uniroot_tol = 0.0001220703125;     // .Machine$double.eps^0.25
   int uniroot_maxiter = 1000;               // uniroot default
-  double fisher_work_limit = 2e8;           // r x c: path extensions before giving up
+  double fisher_work_limit = 5e8;           // r x c: work units (~10-30 ns each) before giving up
+  double fisher_max_stored_paths = 2e7;     // r x c: paths held at once (16 bytes each)
   double fisher_merge_tolerance = 1e-9;     // r x c: past log-probabilities merged if this close
   double expected_warning_below = 5.0;      // chisq.test warns when any E < 5
 };
@@ -67,7 +71,7 @@ struct FisherResult {
   double conf_upper = NAN;
   bool work_limit_hit = false;
   double work = 0;   // r x c: path extensions used
-  std::string note;  // e.g. why the result differs from what R can report
+  std::string note;  // r x c: how the p was obtained
   std::vector<int> rows_kept, cols_kept;
   std::vector<std::string> warnings;
 };

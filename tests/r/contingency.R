@@ -1,0 +1,64 @@
+# R reference values for core/contingency that the goldens do not hold:
+# chisq.test and fisher.test on small hand tables (a 2x2 with a zero cell, a
+# 2x2 whose observed cell is at the edge of its support, 2x3, 3x3, a 3x2 with
+# an empty row) and two larger r x c tables for the exact network algorithm.
+#
+# Run from the repository root:  Rscript tests/r/contingency.R
+# Writes tests/reference/extra/contingency.json.
+#
+# Same conventions as the goldens (tests/r/goldens/analyses.R): empty rows and
+# columns are dropped before chisq.test; fisher.test gets the table as given.
+
+suppressPackageStartupMessages(library(jsonlite))
+
+arr <- function(x) I(as.vector(x))
+
+chisq_block <- function(tab, correct) {
+  tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
+  warns <- character(0)
+  ct <- withCallingHandlers(chisq.test(tab, correct = correct), warning = function(w) {
+    warns <<- c(warns, conditionMessage(w)); invokeRestart("muffleWarning")
+  })
+  list(statistic = unname(ct$statistic), df = unname(ct$parameter), p = unname(ct$p.value),
+       yates_applied = correct && nrow(tab) == 2L && ncol(tab) == 2L,
+       min_expected = min(ct$expected),
+       expected = lapply(seq_len(nrow(ct$expected)), function(i) arr(unname(ct$expected[i, ]))),
+       warnings = arr(warns))
+}
+
+fisher_block <- function(tab) {
+  ft <- fisher.test(tab, workspace = 2e7)
+  out <- list(call = "fisher.test(table, workspace = 2e7)", p = ft$p.value)
+  if (!is.null(ft$estimate)) {
+    out$odds_ratio_cond_mle <- unname(ft$estimate)
+    out$conf_int <- arr(as.vector(ft$conf.int))
+  }
+  out
+}
+
+case <- function(name, rows, note = NULL) {
+  tab <- do.call(rbind, rows)
+  storage.mode(tab) <- "integer"
+  list(name = name, note = note, table = lapply(rows, function(r) arr(as.integer(r))),
+       chisq_correct_true = chisq_block(tab, TRUE), chisq_correct_false = chisq_block(tab, FALSE),
+       fisher = fisher_block(tab))
+}
+
+cases <- list(
+  case("2x2 zero cell", list(c(0, 7), c(5, 3))),
+  case("2x2 observed cell at top of support", list(c(6, 0), c(2, 5))),
+  case("2x2 small", list(c(3, 1), c(1, 3))),
+  case("2x3", list(c(12, 5, 9), c(4, 11, 6))),
+  case("3x3", list(c(8, 2, 5), c(3, 9, 4), c(1, 3, 10))),
+  case("3x2 with an empty row", list(c(10, 4), c(0, 0), c(3, 9)),
+       note = "chisq on the 2x2 left after dropping the empty row (Yates applies); fisher.test on the 3x2 as given: same p, no odds ratio"),
+  case("3x3 n = 700", list(c(134, 113, 76), c(94, 83, 62), c(55, 54, 29)),
+       note = "full enumeration of all tables in long double gives p = 0.8038123861153456; FEXACT is 1.8e-11 below it"),
+  case("4x3 n = 929 (colon extent by rx, reordered)", list(c(249, 259, 251), c(38, 36, 32), c(8, 3, 10), c(20, 12, 11)))
+)
+
+out <- list(
+  software = list(R = R.version.string, jsonlite = as.character(packageVersion("jsonlite"))),
+  cases = cases)
+write_json(out, "tests/reference/extra/contingency.json", digits = NA, auto_unbox = TRUE,
+           null = "null", na = "null", pretty = TRUE)
