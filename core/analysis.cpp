@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "concordance.h"
+#include "cox.h"
 #include "error.h"
+#include "kaplan_meier.h"
+#include "log_rank.h"
+#include "logistic.h"
 #include "model_frame.h"
 
 namespace localsurv {
@@ -78,6 +83,416 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
   return c;
 }
 
+// Rows of the cohort also complete on `extra` columns, with the outcome
+// vectors cut down to them.
+struct Frame {
+  std::vector<std::size_t> rows;
+  std::vector<double> time;
+  std::vector<int> event;
+  std::vector<int> group;
+  json report;
+};
+
+Frame make_frame(const Table& table, const Cohort& c, const std::vector<std::string>& extra) {
+  Frame f;
+  RowSelection sel = complete_rows(table, extra, c.rows);
+  f.rows = sel.rows;
+  f.report = rows_report(c.rows.size(), sel);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < c.rows.size() && k < f.rows.size(); ++i) {
+    if (c.rows[i] != f.rows[k]) continue;
+    f.time.push_back(c.time[i]);
+    f.event.push_back(c.event[i]);
+    if (!c.group.empty()) f.group.push_back(c.group[i]);
+    ++k;
+  }
+  return f;
+}
+
+// Codes of any column read as a factor (sorted levels), for strata,
+// clusters and k-group comparisons.
+std::vector<int> codes_for(const Table& table, const std::string& column,
+                           const std::vector<std::size_t>& rows,
+                           std::vector<std::string>* levels_out = nullptr) {
+  const Column& col = table.column(column);
+  TermSpec t{column, TermKind::Factor, {}, ""};
+  std::vector<std::string> levels = factor_levels(col, t);
+  std::vector<int> all = factor_codes(col, levels);
+  std::vector<int> codes;
+  codes.reserve(rows.size());
+  for (std::size_t r : rows) codes.push_back(all[r]);
+  if (levels_out) *levels_out = levels;
+  return codes;
+}
+
+void add_warnings(std::vector<json>& warnings, const std::string& analysis,
+                  const std::vector<std::string>& messages) {
+  for (const auto& m : messages) warnings.push_back({{"analysis", analysis}, {"message", m}});
+}
+
+const char* conf_type_name(KmConfType t) {
+  switch (t) {
+    case KmConfType::Log:
+      return "log";
+    case KmConfType::LogLog:
+      return "log-log";
+    case KmConfType::Plain:
+      return "plain";
+    default:
+      return "none";
+  }
+}
+
+json curve_json(const KaplanMeierCurve& c, const std::string& stratum,
+                const std::vector<double>& times) {
+  json table = {
+      {"time", numbers(c.time)},   {"n_risk", c.n_risk},        {"n_event", c.n_event},
+      {"n_censor", c.n_censor},    {"surv", numbers(c.surv)},   {"std_err", numbers(c.std_err)},
+      {"lower", numbers(c.lower)}, {"upper", numbers(c.upper)}, {"cumhaz", numbers(c.cumhaz)}};
+  json out = {{"stratum", stratum}, {"n", c.n}, {"events", c.events}, {"table", table}};
+  out["median"] = {{"estimate", number(c.median.estimate)},
+                   {"lower", number(c.median.lower)},
+                   {"upper", number(c.median.upper)}};
+  out["quantiles"] = {{"p", numbers(c.quantiles.p)},
+                      {"estimate", numbers(c.quantiles.estimate)},
+                      {"lower", numbers(c.quantiles.lower)},
+                      {"upper", numbers(c.quantiles.upper)}};
+  if (!times.empty()) {
+    KmAtTimes at = km_at_times(c, times);
+    out["at_times"] = {{"time", numbers(at.time)},   {"n_risk", at.n_risk},
+                       {"n_event", at.n_event},      {"n_censor", at.n_censor},
+                       {"surv", numbers(at.surv)},   {"std_err", numbers(at.std_err)},
+                       {"lower", numbers(at.lower)}, {"upper", numbers(at.upper)}};
+  }
+  return out;
+}
+
+json run_km(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& warnings) {
+  KaplanMeierOptions o;
+  o.conf_int = spec.km.conf_int;
+  o.conf_type = spec.km.conf_type == "log-log" ? KmConfType::LogLog
+                : spec.km.conf_type == "plain" ? KmConfType::Plain
+                                               : KmConfType::Log;
+  json out;
+  out["conventions"] = {
+      {"call", "survfit(Surv(time, event) ~ group, conf.type = \"" +
+                   std::string(conf_type_name(o.conf_type)) +
+                   "\", conf.int = " + format_double(o.conf_int) + ")"},
+      {"variance", "Greenwood"},
+      {"std_err", "standard error of -log S (survfit's own scale)"},
+      {"conf_type", conf_type_name(o.conf_type)},
+      {"conf_int", o.conf_int},
+      {"quantiles",
+       "quantile.survfit: smallest time with S(t) <= 1 - p, midpoint where S is flat at 1 - p"},
+      {"at_times", "summary(fit, times, extend = TRUE): std_err is the SE of S"},
+      {"timefix", "near-equal times merged as survival's aeqSurv"}};
+  KaplanMeierResult overall = kaplan_meier(c.time, c.event, o);
+  add_warnings(warnings, "km", overall.warnings);
+  out["overall"] = curve_json(overall.curves.at(0), "all", spec.km.times);
+  json by = json::array();
+  if (spec.km.by_group && !c.group.empty()) {
+    KaplanMeierResult g = kaplan_meier_by_group(c.time, c.event, c.group, o);
+    add_warnings(warnings, "km", g.warnings);
+    for (const auto& curve : g.curves)
+      by.push_back(
+          curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)], spec.km.times));
+  }
+  out["by_group"] = by;
+  return out;
+}
+
+json followup_json(const FollowupMedian& f, const std::string& stratum) {
+  return {{"stratum", stratum},
+          {"n", f.n},
+          {"median", number(f.median)},
+          {"lower", number(f.lower)},
+          {"upper", number(f.upper)}};
+}
+
+json run_followup(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& warnings) {
+  KaplanMeierOptions o;
+  o.conf_int = spec.km.conf_int;
+  json out;
+  out["conventions"] = {
+      {"method", "reverse Kaplan-Meier: survfit(Surv(time, 1 - event) ~ 1), censorings as events"},
+      {"conf_type", "log"},
+      {"conf_int", o.conf_int}};
+  FollowupResult overall = median_followup(c.time, c.event, o);
+  add_warnings(warnings, "followup", overall.warnings);
+  out["overall"] = followup_json(overall.groups.at(0), "all");
+  json by = json::array();
+  if (!c.group.empty()) {
+    FollowupResult g = median_followup_by_group(c.time, c.event, c.group, o);
+    add_warnings(warnings, "followup", g.warnings);
+    for (const auto& f : g.groups)
+      by.push_back(followup_json(f, c.group_levels[static_cast<std::size_t>(f.group)]));
+  }
+  out["by_group"] = by;
+  return out;
+}
+
+json matrix_json(const Eigen::MatrixXd& m) {
+  json rows = json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    json r = json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) r.push_back(number(m(i, j)));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+json log_rank_json(const LogRankResult& r, const std::vector<std::string>& levels,
+                   const std::string& variable) {
+  json groups = json::array();
+  for (int g : r.groups) groups.push_back(levels[static_cast<std::size_t>(g)]);
+  return {{"variable", variable},
+          {"groups", groups},
+          {"n", r.n},
+          {"observed", numbers(r.observed)},
+          {"expected", numbers(r.expected)},
+          {"var", matrix_json(r.var)},
+          {"statistic", number(r.chisq)},
+          {"df", r.df},
+          {"p", number(r.p)}};
+}
+
+PAdjustMethod adjust_method(const std::string& name) {
+  return name == "bonferroni" ? PAdjustMethod::Bonferroni
+         : name == "none"     ? PAdjustMethod::None
+                              : PAdjustMethod::Holm;
+}
+
+json pairwise_json(const PairwiseLogRankResult& r, const std::vector<std::string>& levels,
+                   const std::string& adjust) {
+  json pairs = json::array();
+  for (const auto& p : r.pairs)
+    pairs.push_back({{"a", levels[static_cast<std::size_t>(p.group_a)]},
+                     {"b", levels[static_cast<std::size_t>(p.group_b)]},
+                     {"n", p.n},
+                     {"statistic", number(p.chisq)},
+                     {"df", p.df},
+                     {"p", number(p.p)},
+                     {"p_adjusted", number(p.p_adjusted)}});
+  return {{"adjust", adjust}, {"pairs", pairs}};
+}
+
+// One k-group comparison (the treatment group or a `by` column), with
+// pairwise tests when there are three or more groups.
+json k_group_test(const std::vector<double>& time, const std::vector<int>& event,
+                  const std::vector<int>& codes, const std::vector<std::string>& levels,
+                  const std::string& variable, const AnalysisSpec& spec, json report,
+                  std::vector<json>& warnings) {
+  LogRankOptions o;
+  o.rho = spec.logrank.rho;
+  LogRankResult r = log_rank(time, event, codes, {}, o);
+  add_warnings(warnings, "logrank", r.warnings);
+  json out = log_rank_json(r, levels, variable);
+  out["rows"] = std::move(report);
+  if (r.groups.size() >= 3) {
+    PairwiseLogRankOptions po;
+    po.test = o;
+    po.adjust = adjust_method(spec.logrank.pairwise_adjust);
+    PairwiseLogRankResult pw = pairwise_log_rank(time, event, codes, {}, po);
+    add_warnings(warnings, "logrank", pw.warnings);
+    out["pairwise"] = pairwise_json(pw, levels, spec.logrank.pairwise_adjust);
+  }
+  return out;
+}
+
+json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                 std::vector<json>& warnings) {
+  json out;
+  std::string rho = format_double(spec.logrank.rho);
+  out["conventions"] = {
+      {"call", "survdiff(Surv(time, event) ~ group, rho = " + rho + ")"},
+      {"rho", spec.logrank.rho},
+      {"weights", spec.logrank.rho == 0 ? "log-rank (equal weights)"
+                                        : "G-rho: S(t-)^rho, pooled Kaplan-Meier"},
+      {"df", "groups with expected > 0, minus 1"},
+      {"pairwise", "survdiff on each pair's rows, p adjusted by " + spec.logrank.pairwise_adjust +
+                       " (p.adjust)"}};
+  if (!c.group.empty()) {
+    Frame f = make_frame(table, c, {});
+    out["by_group"] = k_group_test(f.time, f.event, f.group, c.group_levels, spec.group.column,
+                                   spec, f.report, warnings);
+    if (!spec.logrank.strata.empty()) {
+      Frame fs = make_frame(table, c, {spec.logrank.strata});
+      std::vector<std::string> strata_levels;
+      std::vector<int> strata = codes_for(table, spec.logrank.strata, fs.rows, &strata_levels);
+      LogRankOptions o;
+      o.rho = spec.logrank.rho;
+      LogRankResult r = log_rank(fs.time, fs.event, fs.group, strata, o);
+      add_warnings(warnings, "logrank", r.warnings);
+      json s = log_rank_json(r, c.group_levels, spec.group.column);
+      s["strata"] = spec.logrank.strata;
+      s["strata_levels"] = strata_levels;
+      s["rows"] = fs.report;
+      out["stratified"] = s;
+    }
+  }
+  json by = json::array();
+  for (const auto& column : spec.logrank.by) {
+    Frame f = make_frame(table, c, {column});
+    std::vector<std::string> levels;
+    std::vector<int> codes = codes_for(table, column, f.rows, &levels);
+    by.push_back(k_group_test(f.time, f.event, codes, levels, column, spec, f.report, warnings));
+  }
+  out["by"] = by;
+  return out;
+}
+
+json cox_test_json(const CoxTest& t) {
+  return {{"statistic", number(t.statistic)}, {"df", t.df}, {"p", number(t.p)}};
+}
+
+std::string joined(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+// One coxph fit of time/event on `terms`, on the cohort rows complete for them.
+json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+               const std::vector<TermSpec>& terms, std::vector<json>& warnings) {
+  std::vector<std::string> needed;
+  for (const auto& t : terms) needed.push_back(t.column);
+  if (!spec.cox.strata.empty()) needed.push_back(spec.cox.strata);
+  if (!spec.cox.cluster.empty()) needed.push_back(spec.cox.cluster);
+  Frame f = make_frame(table, c, needed);
+  CoxInput in;
+  in.time = f.time;
+  in.status = f.event;
+  Design d = build_design(table, terms, f.rows);
+  in.x = d.x;
+  in.names = d.names;
+  if (!spec.cox.strata.empty()) in.strata = codes_for(table, spec.cox.strata, f.rows);
+  if (!spec.cox.cluster.empty()) in.cluster = codes_for(table, spec.cox.cluster, f.rows);
+  CoxOptions o;
+  o.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  o.conf_level = spec.cox.conf_int;
+  o.robust = !spec.cox.cluster.empty();
+  CoxResult r = cox_fit(in, o);
+  std::vector<std::string> term_names;
+  for (const auto& t : terms) term_names.push_back(t.column);
+  std::string formula = "Surv(" + spec.time.column + ", event) ~ " + joined(term_names, " + ");
+  if (!spec.cox.strata.empty()) formula += " + strata(" + spec.cox.strata + ")";
+  if (!spec.cox.cluster.empty()) formula += " + cluster(" + spec.cox.cluster + ")";
+  std::string label = joined(term_names, " + ");
+  std::vector<std::string> fit_warnings = r.warnings;
+  json coefs = {{"name", d.names},         {"term", d.terms},     {"level", d.levels},
+                {"coef", numbers(r.coef)}, {"hr", numbers(r.hr)}, {"se", numbers(r.se)}};
+  if (r.robust) coefs["robust_se"] = numbers(r.robust_se);
+  coefs["lower"] = numbers(r.lower);
+  coefs["upper"] = numbers(r.upper);
+  coefs["z"] = numbers(r.z);
+  coefs["p"] = numbers(r.p);
+  json out = {{"formula", formula},
+              {"rows", f.report},
+              {"n", r.n},
+              {"nevent", r.nevent},
+              {"iterations", r.iterations},
+              {"converged", r.converged},
+              {"coefficients", coefs},
+              {"var", matrix_json(r.var)},
+              {"loglik_null", number(r.loglik_null)},
+              {"loglik", number(r.loglik)}};
+  json tests = {{"lrt", cox_test_json(r.lrt)},
+                {"wald", cox_test_json(r.wald)},
+                {"score", cox_test_json(r.score)}};
+  if (r.robust) {
+    tests["robust_score"] = cox_test_json(r.robust_score);
+    out["n_clusters"] = r.n_clusters;
+  }
+  out["tests"] = tests;
+  if (r.n > 0) {
+    ConcordanceResult cc =
+        concordance(f.time, f.event, r.linear_predictors, in.strata, {}, in.cluster);
+    fit_warnings.insert(fit_warnings.end(), cc.warnings.begin(), cc.warnings.end());
+    out["concordance"] = {{"concordant", cc.concordant},  {"discordant", cc.discordant},
+                          {"tied_x", cc.tied_x},          {"tied_y", cc.tied_y},
+                          {"tied_xy", cc.tied_xy},        {"concordance", number(cc.concordance)},
+                          {"std_err", number(cc.std_err)}};
+  }
+  out["warnings"] = fit_warnings;
+  for (const auto& w : fit_warnings)
+    warnings.push_back({{"analysis", "cox"}, {"model", label}, {"message", w}});
+  return out;
+}
+
+json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+             std::vector<json>& warnings) {
+  std::vector<TermSpec> terms;
+  if (!spec.group.column.empty())
+    terms.push_back(TermSpec{spec.group.column, TermKind::Factor, c.group_levels, ""});
+  terms.insert(terms.end(), spec.covariates.begin(), spec.covariates.end());
+  if (terms.empty())
+    throw Error("a Cox model needs a group or at least one covariate", "analyses.cox");
+  json out;
+  out["conventions"] = {
+      {"call", "coxph(Surv(time, event) ~ terms, ties = \"" + spec.cox.ties + "\")"},
+      {"ties", spec.cox.ties},
+      {"iteration",
+       "Newton-Raphson from 0 with step halving; stops when |1 - loglik_old/loglik| <= 1e-9; at "
+       "most 20 iterations"},
+      {"ci", "exp(coef -/+ z(" + format_double(spec.cox.conf_int) + ") * se)" +
+                 std::string(spec.cox.cluster.empty()
+                                 ? ""
+                                 : ", se = robust sandwich SE clustered on " + spec.cox.cluster)},
+      {"factors",
+       "treatment contrasts: reference = first level; coefficient name = column + level"},
+      {"missing", "complete cases per model"},
+      {"concordance",
+       "Harrell's C of the linear predictor, as coxph's fit$concordance (std: infinitesimal "
+       "jackknife)"}};
+  if (spec.cox.univariate) {
+    json uni = json::array();
+    for (const auto& t : terms) uni.push_back(cox_model(table, c, spec, {t}, warnings));
+    out["univariate"] = uni;
+  }
+  if (spec.cox.multivariable && terms.size() > 1)
+    out["multivariable"] = cox_model(table, c, spec, terms, warnings);
+  return out;
+}
+
+json run_logistic(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                  std::vector<json>& warnings) {
+  if (c.group_levels.size() != 2)
+    throw Error(
+        "the propensity model (analyses.logistic) needs a group column with exactly two levels; '" +
+            spec.group.column + "' has " + std::to_string(c.group_levels.size()),
+        "analyses.logistic");
+  if (spec.covariates.empty())
+    throw Error("the propensity model needs at least one covariate", "covariates");
+  std::vector<std::string> needed;
+  for (const auto& t : spec.covariates) needed.push_back(t.column);
+  Frame f = make_frame(table, c, needed);
+  Design d = build_design(table, spec.covariates, f.rows);
+  LogisticResult r = logistic_regression(f.group, d.x, d.names);
+  add_warnings(warnings, "logistic", r.warnings);
+  std::vector<std::string> cov_names;
+  for (const auto& t : spec.covariates) cov_names.push_back(t.column);
+  json out;
+  out["conventions"] = {{"call", "glm(group == \"" + c.group_levels[1] + "\" ~ " +
+                                     joined(cov_names, " + ") + ", family = binomial)"},
+                        {"fitting", "IRLS as glm.fit: epsilon 1e-8, maxit 25"},
+                        {"outcome", spec.group.column + " = " + c.group_levels[1] + " (vs " +
+                                        c.group_levels[0] + ")"}};
+  out["rows"] = f.report;
+  out["coefficients"] = {{"name", r.names},
+                         {"estimate", numbers(r.estimate)},
+                         {"se", numbers(r.se)},
+                         {"z", numbers(r.z)},
+                         {"p", numbers(r.p)}};
+  out["deviance"] = number(r.deviance);
+  out["null_deviance"] = number(r.null_deviance);
+  out["df_residual"] = r.df_residual;
+  out["df_null"] = r.df_null;
+  out["aic"] = number(r.aic);
+  out["iterations"] = r.iterations;
+  out["converged"] = r.converged;
+  return out;
+}
+
 }  // namespace
 
 json describe_table(const Table& table, std::size_t preview_rows) {
@@ -127,6 +542,11 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
   std::vector<json> warnings;
   Cohort cohort = make_cohort(table, spec, warnings);
   json results = json::object();
+  if (spec.km.enabled) results["km"] = run_km(cohort, spec, warnings);
+  if (spec.followup.enabled) results["followup"] = run_followup(cohort, spec, warnings);
+  if (spec.logrank.enabled) results["logrank"] = run_logrank(table, cohort, spec, warnings);
+  if (spec.cox.enabled) results["cox"] = run_cox(table, cohort, spec, warnings);
+  if (spec.logistic.enabled) results["logistic"] = run_logistic(table, cohort, spec, warnings);
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);

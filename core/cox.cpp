@@ -718,9 +718,11 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
     linear_predictor(beta_scaled);
     const Eigen::MatrixXd score_sums =
         cluster_sums(d, score_residuals(d, eta, efron), cluster_of_sorted, res.n_clusters);
-    const Eigen::MatrixXd dfbeta = score_sums * var;
+    // lazyProduct: a plain loop order, so native and wasm sum in the same order
+    // (Eigen's blocked GEMM picks its blocking per platform).
+    const Eigen::MatrixXd dfbeta = score_sums.lazyProduct(var);
     res.naive_var = var;
-    var = dfbeta.transpose() * dfbeta;
+    var = dfbeta.transpose().lazyProduct(dfbeta);
     std::vector<double> beta0(p, 0.0);
     for (std::size_t j = 0; j < p && !options.init.empty(); ++j)
       beta0[j] = options.init[j] / d.scale[j];
@@ -730,7 +732,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
     std::vector<double> u0(p);
     for (std::size_t j = 0; j < p; ++j) u0[j] = score0.col(static_cast<Eigen::Index>(j)).sum();
     res.robust_score =
-        chisq_test(quadratic_test(score0.transpose() * score0, u0, options.toler_chol), df);
+        chisq_test(quadratic_test(score0.transpose().lazyProduct(score0), u0, options.toler_chol), df);
   }
   res.var = var;
 
