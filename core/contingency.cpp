@@ -216,7 +216,7 @@ class Network {
     double vobs = 0;
     for (const auto& row : t)
       for (long x : row) vobs -= lf_[x];
-    threshold_ = vobs + std::log1p(o.fisher_relative_tolerance);
+    threshold_ = vobs + o.fisher_rxc_log_tolerance;
     c0_ = -lf_[n_];
     for (int x : rs) c0_ += lf_[x];
     for (int x : cs) c0_ += lf_[x];

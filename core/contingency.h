@@ -30,6 +30,9 @@
 //   3x3 or 4x3 with n in the thousands) still get an exact p here. A work
 //   limit (Options) stops the rest within seconds: p = NaN,
 //   work_limit_hit = true and a message saying what to do instead.
+//   "As or less probable" uses FEXACT's tie window (log P <= log P_obs +
+//   3.4525e-7), not the 2x2 code's 1 + 1e-7: on large tables the two differ
+//   by up to ~1e-7 in p, and R's r x c answers follow FEXACT's.
 #pragma once
 #include <cfloat>
 #include <cmath>
@@ -43,13 +46,16 @@ using CountTable = std::vector<std::vector<long>>;  // [row][column]
 
 struct ContingencyOptions {
   double conf_level = 0.95;                 // fisher.test conf.level
-  double fisher_relative_tolerance = 1e-7;  // "as or less probable": <= P_obs (1 + tol)
-  double uniroot_tol = 0.0001220703125;     // .Machine$double.eps^0.25
-  int uniroot_maxiter = 1000;               // uniroot default
-  double fisher_work_limit = 5e8;           // r x c: work units (~10-30 ns each) before giving up
-  double fisher_max_stored_paths = 2e7;     // r x c: paths held at once (16 bytes each)
-  double fisher_merge_tolerance = 1e-9;     // r x c: past log-probabilities merged if this close
-  double expected_warning_below = 5.0;      // chisq.test warns when any E < 5
+  double fisher_relative_tolerance = 1e-7;  // 2x2 "as or less probable": <= P_obs (1 + tol)
+  // r x c: R's FEXACT (Algorithm 643) counts tables with
+  // log P <= log P_obs + 3.4525e-7, a slightly wider tie window than 2x2's.
+  double fisher_rxc_log_tolerance = 3.4525e-7;
+  double uniroot_tol = 0.0001220703125;  // .Machine$double.eps^0.25
+  int uniroot_maxiter = 1000;            // uniroot default
+  double fisher_work_limit = 5e8;        // r x c: work units (~10-30 ns each) before giving up
+  double fisher_max_stored_paths = 2e7;  // r x c: paths held at once (16 bytes each)
+  double fisher_merge_tolerance = 1e-9;  // r x c: past log-probabilities merged if this close
+  double expected_warning_below = 5.0;   // chisq.test warns when any E < 5
 };
 
 struct ChisqResult {

@@ -187,7 +187,21 @@ TEST_CASE("hand tables: chisq.test and fisher.test (tests/r/contingency.R)") {
     check_fisher(what, fisher_test(t), c["fisher"]);
     ++n;
   }
-  CHECK(n == 8);
+  CHECK(n == 10);
+}
+
+TEST_CASE("r x c ties: FEXACT's window log P <= log P_obs + 3.4525e-7 (fisher.test 10x2)") {
+  const json extra =
+      json::parse(testsupport::read_file(testsupport::test_data_path("extra/contingency.json")));
+  const json& c = extra["cases"][6];
+  REQUIRE(c["name"].get<std::string>() == "10x2 n = 1614, sparse rows");
+  const CountTable t = table_of(c["table"]);
+  const double r = num(c["fisher"]["p"]);
+  CHECK_P("default window", fisher_test(t).p, r);
+  // The 2x2 code's 1 + 1e-7 would leave out tables R counts.
+  ContingencyOptions narrow;
+  narrow.fisher_rxc_log_tolerance = std::log1p(1e-7);
+  CHECK(r - fisher_test(t, narrow).p > 1e-7);
 }
 
 TEST_CASE("empty row: chisq on the dropped 2x2 with Yates; Fisher p from the 3x2") {

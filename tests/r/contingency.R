@@ -1,7 +1,8 @@
 # R reference values for core/contingency that the goldens do not hold:
 # chisq.test and fisher.test on small hand tables (a 2x2 with a zero cell, a
 # 2x2 whose observed cell is at the edge of its support, 2x3, 3x3, a 3x2 with
-# an empty row) and two larger r x c tables for the exact network algorithm.
+# an empty row) and larger r x c tables for the exact network algorithm
+# (including two sparse 10x2 tables where FEXACT's tie window matters).
 #
 # Run from the repository root:  Rscript tests/r/contingency.R
 # Writes tests/reference/extra/contingency.json.
@@ -54,6 +55,11 @@ cases <- list(
        note = "chisq on the 2x2 left after dropping the empty row (Yates applies); fisher.test on the 3x2 as given: same p, no odds ratio"),
   case("3x3 n = 700", list(c(134, 113, 76), c(94, 83, 62), c(55, 54, 29)),
        note = "full enumeration of all tables in long double gives p = 0.8038123861153456; FEXACT is 1.8e-11 below it"),
+  case("10x2 n = 1614, sparse rows", list(c(557, 343), c(234, 166), c(121, 79), c(35, 25), c(17, 13),
+                                         c(7, 5), c(4, 2), c(2, 1), c(1, 1), c(0, 1)),
+       note = "FEXACT counts tables with log P <= log P_obs + 3.4525e-7; with the 2x2 rule (1 + 1e-7) p would be 2.4e-7 lower"),
+  case("10x2 n = 2331, sparse rows", list(c(1046, 454), c(415, 185), c(106, 44), c(32, 8), c(16, 4),
+                                         c(6, 4), c(3, 2), c(1, 2), c(1, 1), c(0, 1))),
   case("4x3 n = 929 (colon extent by rx, reordered)", list(c(249, 259, 251), c(38, 36, 32), c(8, 3, 10), c(20, 12, 11)))
 )
 
