@@ -76,8 +76,7 @@ struct Hyper2x2 {
     const double lncp = std::log(ncp);
     double mx = -kInf;
     for (std::size_t i = 0; i < d.size(); ++i) {
-      // 0 * log(0) must stay 0 at the support's lower end when ncp = 0 is
-      // never passed here; log(ncp) is finite for ncp in (0, Inf).
+      // Callers handle ncp = 0 and Inf (as fisher.test does), so log(ncp) is finite.
       d[i] = logdc[i] + lncp * static_cast<double>(lo + static_cast<long>(i));
       mx = std::max(mx, d[i]);
     }
@@ -181,8 +180,12 @@ void fisher_2x2(const CountTable& t, const ContingencyOptions& o, FisherResult& 
 // completion keeps past + future <= threshold, every completion counts and
 // the subtree's total mass is closed-form (n_rem! / prod margins!); if even
 // the least probable completion stays above, none counts. Only the rest is
-// expanded. Paths reaching the same node with (almost) the same past are
-// merged, which is what keeps the work polynomial in practice.
+// expanded. With a node's paths sorted by past, the ones resolved for a child
+// are a prefix (summed via prefix sums) and a suffix, so only the undecided
+// middle costs work. Children in the last stage are finished tables and need
+// no node. Paths reaching a node with pasts within 1e-9 are merged; unlike
+// FEXACT, which merges within 3.45e-7 and adds integer path counts, the merged
+// weight carries exp(past - kept past), so the mass stays exact.
 struct KeyHash {
   std::size_t operator()(const std::vector<int>& v) const {
     uint64_t h = 1469598103934665603ull;
@@ -227,7 +230,9 @@ class Network {
       rem_[j] = rem_[j + 1] + stage_[j];
       stage_lf_[j] = stage_lf_[j + 1] + lf_[stage_[j]];
     }
-    if (key0_.size() == 2) build_two_key_max();
+    // The exact two-key bound tables m x n doubles; beyond ~160 MB the
+    // relaxation bounds alone must do.
+    if (key0_.size() == 2 && static_cast<double>(m) * n_ <= 2e7) build_two_key_max();
   }
 
   // Returns the p-value, or NaN when the work limit was hit.
@@ -251,8 +256,8 @@ class Network {
         const std::vector<int>& key = kv.first;
         auto& e = kv.second.entries;
         if (e.empty()) continue;
-        merge(e);
         stored -= static_cast<double>(e.size());
+        merge(e);
         // Entries sorted by past: for each child the ones whose every
         // completion counts form a prefix (summed from prefix sums) and the
         // ones that can never count a suffix; only the middle moves on.
@@ -396,7 +401,7 @@ class Network {
     }
     node.fmax = std::min(a_max, b_max);
     node.fmin = std::max(a_min, b_min);
-    if (k == 2)
+    if (k == 2 && !two_key_max_.empty())
       node.fmax = std::min(node.fmax, two_key_max_[t][key[0]]);
     else
       node.fmax = std::min(node.fmax, dual_max(key, t));

@@ -193,8 +193,10 @@ TEST_CASE("hand tables: chisq.test and fisher.test (tests/r/contingency.R)") {
 TEST_CASE("r x c ties: FEXACT's window log P <= log P_obs + 3.4525e-7 (fisher.test 10x2)") {
   const json extra =
       json::parse(testsupport::read_file(testsupport::test_data_path("extra/contingency.json")));
-  const json& c = extra["cases"][7];
-  REQUIRE(c["name"].get<std::string>() == "10x2 n = 1614, sparse rows");
+  json c;
+  for (const auto& e : extra["cases"])
+    if (e["name"] == "10x2 n = 1614, sparse rows") c = e;
+  REQUIRE(c.is_object());
   const CountTable t = table_of(c["table"]);
   const double r = num(c["fisher"]["p"]);
   CHECK_P("default window", fisher_test(t).p, r);
