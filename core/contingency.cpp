@@ -650,7 +650,9 @@ FisherResult fisher_test(const CountTable& table, const ContingencyOptions& o) {
         "(workspace exhausted). Use the chi-square test, or merge sparse categories.");
   } else {
     res.p = std::max(0.0, std::min(1.0, res.p));
-    res.note = "exact p, network algorithm (" + format_work(res.work) + " work units)";
+    res.note = "exact p by the network algorithm (" + format_work(res.work) +
+               " work units), without R's workspace limit: tables on which R's fisher.test "
+               "stops with a FEXACT workspace error get their exact p here too";
   }
   return res;
 }
