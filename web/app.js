@@ -187,7 +187,9 @@ function renderKm(km, unit) {
     marks: [
       Plot.areaY(points.filter((p) => p.lower != null), { x: 'time', y1: 'lower', y2: 'upper', fill: 'group', fillOpacity: 0.12, curve: 'step-after' }),
       Plot.line(points, { x: 'time', y: 'surv', stroke: 'group', strokeWidth: 2, curve: 'step-after' }),
-      Plot.tickY(points.filter((p) => p.censor), { x: 'time', y: 'surv', stroke: 'group' }),
+      // Censorings as R's plot.survfit marks them ('+'). Not tickY: its x must be
+      // a band scale, which would space the distinct times evenly.
+      Plot.dot(points.filter((p) => p.censor), { x: 'time', y: 'surv', stroke: 'group', symbol: 'plus', r: 3 }),
       Plot.ruleY([0]),
     ],
   });
