@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "concordance.h"
+#include "contingency.h"
 #include "cox.h"
+#include "descriptives.h"
 #include "error.h"
 #include "kaplan_meier.h"
 #include "log_rank.h"
@@ -493,6 +495,98 @@ json run_logistic(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   return out;
 }
 
+json numeric_summary_json(const NumericSummary& s) {
+  return {{"n", s.n},           {"missing", s.missing},       {"mean", number(s.mean)},
+          {"sd", number(s.sd)}, {"median", number(s.median)}, {"q1", number(s.q1)},
+          {"q3", number(s.q3)}, {"min", number(s.min)},       {"max", number(s.max)}};
+}
+
+json categorical_summary_json(const CategoricalSummary& s) {
+  return {
+      {"n", s.n}, {"missing", s.missing}, {"counts", s.counts}, {"percent", numbers(s.percent)}};
+}
+
+// Table 1: each covariate described overall and per group, and for factors
+// the chi-square and Fisher tests of covariate by group.
+json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                std::vector<json>& warnings) {
+  if (spec.covariates.empty()) throw Error("Table 1 needs at least one covariate", "covariates");
+  const int n_groups = c.group.empty() ? 1 : static_cast<int>(c.group_levels.size());
+  std::vector<int> group = c.group.empty() ? std::vector<int>(c.rows.size(), 0) : c.group;
+  json out;
+  out["conventions"] = {
+      {"numeric", "n, mean (SD, n-1 denominator), median (Q1-Q3: quantile type 7), min-max"},
+      {"categorical", "n (% of non-missing in the column)"},
+      {"chisq",
+       std::string("chisq.test(table, correct = ") + (spec.table1.yates ? "TRUE" : "FALSE") +
+           "): Yates' correction only ever applies to 2x2 tables; empty rows/columns dropped"},
+      {"fisher",
+       "fisher.test(table): two-sided exact p; 2x2 with conditional MLE odds ratio and exact CI"},
+      {"rows",
+       "the cohort's rows (time, event and group known); missing values counted per variable"}};
+  out["groups"] = c.group.empty() ? json::array({"all"}) : json(c.group_levels);
+  json vars = json::array();
+  for (const auto& term : spec.covariates) {
+    const Column& col = table.column(term.column);
+    bool factor = term.kind == TermKind::Factor ||
+                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
+    json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
+    if (!factor) {
+      NumericDescriptives d = describe_numeric(numeric_values(col, c.rows), group, n_groups);
+      add_warnings(warnings, "table1", d.warnings);
+      json by = json::array();
+      for (const auto& g : d.by_group) by.push_back(numeric_summary_json(g));
+      v["overall"] = numeric_summary_json(d.overall);
+      v["by_group"] = by;
+      vars.push_back(v);
+      continue;
+    }
+    std::vector<std::string> levels = factor_levels(col, term);
+    std::vector<int> all = factor_codes(col, levels);
+    std::vector<int> codes;
+    for (std::size_t r : c.rows) codes.push_back(all[r]);
+    CategoricalDescriptives d = describe_categorical(codes, levels, group, n_groups);
+    add_warnings(warnings, "table1", d.warnings);
+    json by = json::array();
+    for (const auto& g : d.by_group) by.push_back(categorical_summary_json(g));
+    v["levels"] = levels;
+    v["overall"] = categorical_summary_json(d.overall);
+    v["by_group"] = by;
+    if (n_groups >= 2) {
+      std::vector<int> row_codes, col_codes;
+      for (std::size_t i = 0; i < codes.size(); ++i)
+        if (codes[i] >= 0) {
+          row_codes.push_back(codes[i]);
+          col_codes.push_back(group[i]);
+        }
+      CountTable counts =
+          cross_tabulate(row_codes, static_cast<int>(levels.size()), col_codes, n_groups);
+      ChisqResult chi = chisq_test(counts, spec.table1.yates);
+      FisherResult fi = fisher_test(counts);
+      for (const auto& w : chi.warnings)
+        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
+      for (const auto& w : fi.warnings)
+        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
+      json fisher = {{"p", number(fi.p)}};
+      if (fi.is_2x2)
+        fisher.update({{"odds_ratio", number(fi.odds_ratio)},
+                       {"lower", number(fi.conf_lower)},
+                       {"upper", number(fi.conf_upper)}});
+      if (!fi.note.empty()) fisher["note"] = fi.note;
+      v["tests"] = {{"chisq",
+                     {{"statistic", number(chi.statistic)},
+                      {"df", number(chi.df)},
+                      {"p", number(chi.p)},
+                      {"yates_applied", chi.yates_applied},
+                      {"min_expected", number(chi.min_expected)}}},
+                    {"fisher", fisher}};
+    }
+    vars.push_back(v);
+  }
+  out["variables"] = vars;
+  return out;
+}
+
 }  // namespace
 
 json describe_table(const Table& table, std::size_t preview_rows) {
@@ -547,6 +641,7 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
   if (spec.logrank.enabled) results["logrank"] = run_logrank(table, cohort, spec, warnings);
   if (spec.cox.enabled) results["cox"] = run_cox(table, cohort, spec, warnings);
   if (spec.logistic.enabled) results["logistic"] = run_logistic(table, cohort, spec, warnings);
+  if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);

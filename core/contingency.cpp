@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
-#include <unordered_map>
 
 #include "distributions.h"
 #include "error.h"
@@ -186,17 +186,6 @@ void fisher_2x2(const CountTable& t, const ContingencyOptions& o, FisherResult& 
 // no node. Paths reaching a node with pasts within 1e-9 are merged; unlike
 // FEXACT, which merges within 3.45e-7 and adds integer path counts, the merged
 // weight carries exp(past - kept past), so the mass stays exact.
-struct KeyHash {
-  std::size_t operator()(const std::vector<int>& v) const {
-    uint64_t h = 1469598103934665603ull;
-    for (int x : v) {
-      h ^= static_cast<uint32_t>(x);
-      h *= 1099511628211ull;
-    }
-    return static_cast<std::size_t>(h);
-  }
-};
-
 class Network {
  public:
   Network(const CountTable& t, const ContingencyOptions& o) : opt_(o) {
@@ -238,7 +227,9 @@ class Network {
   // Returns the p-value, or NaN when the work limit was hit.
   double run(double& work, bool& limit_hit) {
     const std::size_t m = stage_.size(), k = key0_.size();
-    using Level = std::unordered_map<std::vector<int>, Node, KeyHash>;
+    // Ordered map: the visiting order fixes the order of floating-point sums,
+    // so native and wasm (different hash tables) give the same bits.
+    using Level = std::map<std::vector<int>, Node>;
     Level current;
     Node& root = current[key0_];
     bounds(key0_, 0, root);

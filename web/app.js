@@ -112,7 +112,8 @@ export function buildSpec() {
       km: { conf_type: 'log' },
       followup: {},
       logrank: {},
-      cox: { ties: $('ties').value },
+      // A Cox model needs at least one term.
+      ...(group || covariates.length ? { cox: { ties: $('ties').value } } : {}),
     },
   };
 }
@@ -223,9 +224,9 @@ function renderCox(cox) {
   for (const [kind, f] of fits) {
     const c = f.coefficients;
     c.name.forEach((name, i) =>
-      rows.push([kind, name, formatNumber(c.hr[i], 3), `${formatNumber(c.lower[i], 3)}–${formatNumber(c.upper[i], 3)}`, formatP(c.p[i])]));
+      rows.push([kind, name, formatNumber(c.hr[i], 3), `${formatNumber(c.lower[i], 3)}–${formatNumber(c.upper[i], 3)}`, formatP(c.p[i]), `${f.n} (${f.nevent})`]));
   }
-  const t = table(['model', 'term', 'HR', '95% CI', 'p'], rows, `Cox model, ties = ${cox.conventions.ties}`);
+  const t = table(['model', 'term', 'HR', '95% CI', 'p', 'n (events)'], rows, `Cox model, ties = ${cox.conventions.ties}`);
   t.id = 'cox-table';
   $('cox').replaceChildren(t);
 }

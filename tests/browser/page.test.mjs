@@ -306,6 +306,10 @@ test('lung via the file input: Cox HRs/CIs, log-rank p and KM plot match the CLI
     );
     assert.deepEqual(shown, expectedCoxRows(cox));
     assert.match(await page.textContent('#cox-table caption'), /ties = efron/);
+    // Rows used per model: the multivariable fit drops incomplete rows (R: n = 213, 151 events).
+    const nCells = await page.$$eval('#cox-table tbody tr', (trs) => trs.map((tr) => tr.cells[5].textContent));
+    assert.equal(nCells[nCells.length - 1], '213 (151)');
+    assert.equal(nCells[0], '228 (165)');
 
     const lr = cliResult.results.logrank.by_group;
     const pText = await page.textContent('#logrank-p');

@@ -143,3 +143,70 @@ TEST_CASE("results state rows used and dropped, and warnings name the model") {
   CHECK(fit["rows"]["rows_used"] == 214);
   CHECK(fit["rows"]["dropped_for_missing"]["wt.loss"] == 14);
 }
+
+namespace {
+
+// Table 1 tests of each factor by group against the golden's
+// categorical_tests: chisq.test(table, correct = TRUE / FALSE), fisher.test.
+void check_table1(const std::string& name, const std::string& outcome_and_group) {
+  const json& g = golden(name);
+  for (bool yates : {true, false}) {
+    CAPTURE(yates);
+    json covs = json::array();
+    for (const auto& ct : g["categorical_tests"])
+      covs.push_back({{"column", ct["variable"]}, {"type", "factor"}, {"levels", ct["levels"]}});
+    std::string spec = "{" + outcome_and_group + ",\"covariates\":" + covs.dump() +
+                       ",\"analyses\":{\"table1\":{\"yates\":" + (yates ? "true" : "false") + "}}}";
+    json t1 = run(name, spec)["results"]["table1"];
+    REQUIRE(t1["variables"].size() == g["categorical_tests"].size());
+    for (std::size_t v = 0; v < t1["variables"].size(); ++v) {
+      const json& mine = t1["variables"][v];
+      const json& ct = g["categorical_tests"][v];
+      const json& chi = ct[yates ? "chisq_correct_true" : "chisq_correct_false"];
+      std::string var = ct["variable"];
+      CAPTURE(var);
+      for (std::size_t l = 0; l < ct["levels"].size(); ++l)
+        for (std::size_t k = 0; k < 2; ++k)
+          CHECK(mine["by_group"][k]["counts"][l] == ct["table"]["rows"][l][k]);
+      CHECK_CLOSE((var + " chisq"), num(mine["tests"]["chisq"]["statistic"]), num(chi["statistic"]),
+                  1e-6);
+      CHECK_P((var + " chisq p"), num(mine["tests"]["chisq"]["p"]), num(chi["p"]));
+      CHECK(mine["tests"]["chisq"]["yates_applied"] == chi["yates_applied"]);
+      if (!ct["fisher"]["p"].is_null())
+        CHECK_P((var + " fisher p"), num(mine["tests"]["fisher"]["p"]), num(ct["fisher"]["p"]));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Table 1 chi-square / Fisher through the spec on five datasets (chisq.test, fisher.test)") {
+  check_table1(
+      "lung",
+      R"("time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]})");
+  check_table1("veteran",
+               R"("time":"time","event":"status","group":{"column":"trt","levels":["1","2"]})");
+  check_table1(
+      "colon_bin",
+      R"("time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]})");
+  check_table1(
+      "pbc",
+      R"("time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]})");
+  check_table1("rotterdam",
+               R"("time":"dtime","event":"death","group":{"column":"chemo","levels":["0","1"]})");
+}
+
+TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by sex)") {
+  // with(lung, tapply(age, sex, mean)); sd; quantile(type = 7)
+  json t1 =
+      run("lung", R"({"time":"time","event":"status","group":{"column":"sex","levels":["1","2"]},
+    "covariates":["age"],"analyses":{"table1":{}}})")["results"]["table1"];
+  const json& age = t1["variables"][0];
+  CHECK(age["type"] == "numeric");
+  CHECK_CLOSE("mean male", num(age["by_group"][0]["mean"]), 63.340579710144929, 1e-12);
+  CHECK_CLOSE("mean female", num(age["by_group"][1]["mean"]), 61.077777777777776, 1e-12);
+  CHECK(age["overall"]["median"] == 63);
+  CHECK(age["overall"]["q1"] == 56);
+  CHECK(age["overall"]["q3"] == 69);
+}
