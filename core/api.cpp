@@ -69,17 +69,7 @@ const Table& Session::table_for(const CsvOptions& options) {
 }
 
 std::string Session::describe(std::string_view options_json) {
-  return guarded([&] {
-    AnalysisSpec probe;
-    if (!options_json.empty()) {
-      // Reuse the spec parser for the "data" block so the rules are the same.
-      json j = json::parse(options_json.begin(), options_json.end(), nullptr, false);
-      if (j.is_discarded()) throw Error("data options are not valid JSON", "data");
-      json spec = {{"time", "_"}, {"event", "_"}, {"data", j}};
-      probe = parse_spec(spec);
-    }
-    return describe_table(table_for(probe.csv));
-  });
+  return guarded([&] { return describe_table(table_for(parse_csv_options(options_json))); });
 }
 
 std::string Session::run(std::string_view spec_json) {

@@ -140,20 +140,55 @@ void read_term(const json& j, const std::string& path, TermSpec& t) {
   if (t.column.empty()) fail(path + ".column", "is required");
 }
 
+json parse_json(std::string_view text, const char* what) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    throw Error(std::string(what) + " is not valid JSON: " + e.what(), "(spec)");
+  }
+}
+
 void require_column(const std::string& column, const std::string& path) {
   if (column.empty()) fail(path, "is required");
+}
+
+void read_csv_options(const json& d, CsvOptions& csv) {
+  ObjectReader r(d, "data");
+  std::string delim;
+  r.read("delimiter", delim);
+  if (!delim.empty()) {
+    r.one_of("delimiter", delim, {",", ";", "\t"});
+    csv.delimiter = delim[0];
+  }
+  if (const json* dc = r.get("decimal_comma")) {
+    if (!dc->is_boolean()) fail("data.decimal_comma", "must be true or false");
+    csv.decimal_comma = dc->get<bool>() ? 1 : 0;
+  }
+  if (const json* types = r.get("column_types")) {
+    if (!types->is_object()) fail("data.column_types", "must be an object {column: type}");
+    for (auto it = types->begin(); it != types->end(); ++it) {
+      std::string path = "data.column_types." + it.key();
+      if (!it->is_string()) fail(path, "must be \"numeric\" or \"categorical\"");
+      std::string t = it->get<std::string>();
+      if (t != "numeric" && t != "categorical")
+        fail(path, "is '" + t + "'; it must be numeric or categorical");
+      csv.column_types[it.key()] = t == "numeric" ? ColumnType::Numeric : ColumnType::Categorical;
+    }
+  }
 }
 
 }  // namespace
 
 AnalysisSpec parse_spec(std::string_view text) {
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    throw Error(std::string("analysis spec is not valid JSON: ") + e.what(), "(spec)");
-  }
-  return parse_spec(j);
+  return parse_spec(parse_json(text, "analysis spec"));
+}
+
+CsvOptions parse_csv_options(std::string_view text) {
+  CsvOptions csv;
+  json j = parse_json(text, "data options");
+  if (!j.is_null()) read_csv_options(j, csv);
+  return csv;
 }
 
 AnalysisSpec parse_spec(const json& j) {
@@ -163,31 +198,7 @@ AnalysisSpec parse_spec(const json& j) {
   if (s.version != 1)
     fail("version", "is " + std::to_string(s.version) + "; this LocalSurv reads version 1");
 
-  if (const json* d = top.get("data")) {
-    ObjectReader r(*d, "data");
-    std::string delim;
-    r.read("delimiter", delim);
-    if (!delim.empty()) {
-      r.one_of("delimiter", delim, {",", ";", "\t"});
-      s.csv.delimiter = delim[0];
-    }
-    if (const json* dc = r.get("decimal_comma")) {
-      if (!dc->is_boolean()) fail("data.decimal_comma", "must be true or false");
-      s.csv.decimal_comma = dc->get<bool>() ? 1 : 0;
-    }
-    if (const json* types = r.get("column_types")) {
-      if (!types->is_object()) fail("data.column_types", "must be an object {column: type}");
-      for (auto it = types->begin(); it != types->end(); ++it) {
-        std::string path = "data.column_types." + it.key();
-        if (!it->is_string()) fail(path, "must be \"numeric\" or \"categorical\"");
-        std::string t = it->get<std::string>();
-        if (t != "numeric" && t != "categorical")
-          fail(path, "is '" + t + "'; it must be numeric or categorical");
-        s.csv.column_types[it.key()] =
-            t == "numeric" ? ColumnType::Numeric : ColumnType::Categorical;
-      }
-    }
-  }
+  if (const json* d = top.get("data")) read_csv_options(*d, s.csv);
 
   if (const json* t = top.get("time")) {
     if (t->is_string()) {

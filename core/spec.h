@@ -85,6 +85,9 @@ struct AnalysisSpec {
 };
 
 AnalysisSpec parse_spec(std::string_view json_text);
+// Just the "data" block (CSV reading options), for describing a file before
+// a full spec exists.
+CsvOptions parse_csv_options(std::string_view json_text);
 AnalysisSpec parse_spec(const nlohmann::json& json);
 
 // The spec with every default written out: what the result reports as

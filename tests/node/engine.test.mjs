@@ -66,3 +66,17 @@ test('running before loading a file is an error', async () => {
   assert.equal(r.ok, false);
   assert.match(r.error.message, /no data file/);
 });
+
+test('describe honours the data options and names a bad one', () => {
+  engine.load(fs.readFileSync(datasetPath('lung')));
+  const typed = engine.describe({ column_types: { 'ph.ecog': 'categorical' } });
+  assert.equal(typed.ok, true);
+  assert.equal(typed.result.columns.find((c) => c.name === 'ph.ecog').type, 'categorical');
+  assert.deepEqual(typed.result.columns.find((c) => c.name === 'ph.ecog').levels, ['1', '0', '2', '3']);
+  const bad = engine.describe({ delimiter: '|' });
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.field, 'data.delimiter');
+  const unknown = engine.describe({ colum_types: {} });
+  assert.equal(unknown.ok, false);
+  assert.equal(unknown.error.field, 'data.colum_types');
+});
