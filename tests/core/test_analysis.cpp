@@ -1,6 +1,8 @@
 // The spec runner end to end: a spec that restates each golden's dataset
 // block (event, treatment, factor levels) must reproduce R's numbers through
 // the whole path CSV -> spec -> result JSON that the CLI and the page use.
+#include <map>
+
 #include "analysis.h"
 #include "api.h"
 #include "golden.h"
@@ -209,4 +211,40 @@ TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by s
   CHECK(age["overall"]["median"] == 63);
   CHECK(age["overall"]["q1"] == 56);
   CHECK(age["overall"]["q3"] == 69);
+}
+
+TEST_CASE(
+    "Table 1 numeric summaries on five datasets (mean, sd, quantile type 7: tests/r/table1.R)") {
+  json expected =
+      json::parse(testsupport::read_file(testsupport::test_data_path("extra/table1.json")));
+  const std::map<std::string, std::string> outcome = {
+      {"lung", R"("time":"time","event":{"column":"status","values":[2]})"},
+      {"veteran", R"("time":"time","event":"status")"},
+      {"colon_bin", R"("time":"time","event":"status")"},
+      {"pbc", R"("time":"time","event":{"column":"status","values":[2]})"},
+      {"rotterdam", R"("time":"dtime","event":"death")"}};
+  for (const json& cs : expected) {
+    std::string name = cs["dataset"];
+    CAPTURE(name);
+    json covs = json::array();
+    for (const auto& v : cs["variables"]) covs.push_back(v["variable"]);
+    json group = {{"column", cs["group"]}, {"levels", cs["levels"]}};
+    std::string spec = "{" + outcome.at(name) + ",\"group\":" + group.dump() +
+                       ",\"covariates\":" + covs.dump() + ",\"analyses\":{\"table1\":{}}}";
+    json t1 = run(name, spec)["results"]["table1"];
+    for (std::size_t v = 0; v < cs["variables"].size(); ++v) {
+      const json& want = cs["variables"][v];
+      const json& got = t1["variables"][v];
+      std::string var = want["variable"];
+      CAPTURE(var);
+      auto same = [&](const json& g, const json& w) {
+        CHECK(g["n"] == w["n"]);
+        CHECK(g["missing"] == w["missing"]);
+        for (const char* k : {"mean", "sd", "median", "q1", "q3", "min", "max"})
+          CHECK_CLOSE((var + " " + k), num(g[k]), num(w[k]), 1e-6);
+      };
+      same(got["overall"], want["overall"]);
+      for (std::size_t k = 0; k < 2; ++k) same(got["by_group"][k], want["by_group"][k]);
+    }
+  }
 }
