@@ -63,6 +63,25 @@ cases <- list(
   case("4x3 n = 929 (colon extent by rx, reordered)", list(c(249, 259, 251), c(38, 36, 32), c(8, 3, 10), c(20, 12, 11)))
 )
 
+# Random tables of many shapes (2x3 to 6x5, n 10 to 300 (100 beyond 12 cells), some sparse, some
+# with empty rows or columns) for a broad check of the network algorithm's
+# bounds. Tables fisher.test cannot do (workspace) are skipped.
+set.seed(20261127)
+random_cases <- list()
+while (length(random_cases) < 60) {
+  r <- sample(2:6, 1); c <- sample(3:5, 1)
+  if (runif(1) < 0.5) { tmp <- r; r <- c; c <- tmp }
+  n <- sample(if (r * c > 12) 10:100 else 10:300, 1)
+  p <- outer(rgamma(r, 1), rgamma(c, 1)) * matrix(rgamma(r * c, 3), r)
+  x <- matrix(rmultinom(1, n, as.vector(p)), r)
+  if (sum(rowSums(x) > 0) < 2 || sum(colSums(x) > 0) < 2) next
+  ok <- tryCatch({ fisher.test(x, workspace = 2e6); TRUE }, error = function(e) FALSE)
+  if (!ok) next
+  rows <- lapply(seq_len(r), function(i) x[i, ])
+  random_cases[[length(random_cases) + 1]] <- case(sprintf("random %d: %dx%d n = %d", length(random_cases) + 1, r, c, n), rows)
+}
+cases <- c(cases, random_cases)
+
 out <- list(
   software = list(R = R.version.string, jsonlite = as.character(packageVersion("jsonlite"))),
   cases = cases)
