@@ -248,3 +248,96 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE(
+    "options through the spec on five datasets: KM log-log/plain, rho = 1, pairwise, stratified "
+    "Cox") {
+  // R calls in tests/r/spec_options.R (survfit conf.type, survdiff rho, p.adjust, coxph +
+  // strata()).
+  json expected =
+      json::parse(testsupport::read_file(testsupport::test_data_path("extra/spec_options.json")));
+  for (const json& cs : expected) {
+    std::string name = cs["dataset"];
+    CAPTURE(name);
+    json base = {{"time", cs["time"]},
+                 {"event", {{"column", cs["event_column"]}, {"values", {cs["event_value"]}}}},
+                 {"group", {{"column", cs["group"]}, {"levels", cs["levels"]}}},
+                 {"covariates", cs["covariates"]}};
+    struct Run {
+      const char* conf_type;
+      const char* ties;
+      double rho;
+      const char* adjust;
+    };
+    for (const Run& opt :
+         {Run{"log-log", "efron", 1.0, "holm"}, Run{"plain", "breslow", 0.0, "bonferroni"}}) {
+      CAPTURE(opt.conf_type);
+      json spec = base;
+      spec["analyses"] = {
+          {"km", {{"conf_type", opt.conf_type}, {"times", cs["times"]}}},
+          {"logrank", {{"rho", opt.rho}, {"by", {cs["kcol"]}}, {"pairwise_adjust", opt.adjust}}},
+          {"cox", {{"ties", opt.ties}, {"strata", cs["strata"]}, {"univariate", false}}}};
+      json res = run(name, spec.dump())["results"];
+      // Kaplan-Meier CIs.
+      for (const json& km : cs["km"]) {
+        if (km["conf_type"] != opt.conf_type) continue;
+        for (std::size_t k = 0; k < 2; ++k) {
+          const json& curve = res["km"]["by_group"][k];
+          CHECK_CLOSE("median", num(curve["median"]["estimate"]), num(km["median"][k]), 1e-6);
+          CHECK_CLOSE("median lower", num(curve["median"]["lower"]), num(km["median_lower"][k]),
+                      1e-6);
+          CHECK_CLOSE("median upper", num(curve["median"]["upper"]), num(km["median_upper"][k]),
+                      1e-6);
+          for (std::size_t i = 0; i < km["at_lower"][k].size(); ++i) {
+            CHECK_CLOSE("lower at time", num(curve["at_times"]["lower"][i]),
+                        num(km["at_lower"][k][i]), 1e-6);
+            CHECK_CLOSE("upper at time", num(curve["at_times"]["upper"][i]),
+                        num(km["at_upper"][k][i]), 1e-6);
+          }
+        }
+      }
+      // G-rho with rho = 1 by group.
+      if (opt.rho == 1.0) {
+        CHECK_CLOSE("rho=1 chisq", num(res["logrank"]["by_group"]["statistic"]),
+                    num(cs["logrank_rho1"]["chisq"]), 1e-6);
+        CHECK_P("rho=1 p", num(res["logrank"]["by_group"]["p"]), num(cs["logrank_rho1"]["p"]));
+      } else {
+        // Pairwise log-rank (rho = 0) with the chosen adjustment, matched by level names.
+        const json& pairs = res["logrank"]["by"][0]["pairwise"]["pairs"];
+        REQUIRE(pairs.size() == cs["pairwise"].size());
+        for (const json& want : cs["pairwise"]) {
+          bool found = false;
+          for (const json& got : pairs) {
+            bool same = (got["a"] == want["a"] && got["b"] == want["b"]) ||
+                        (got["a"] == want["b"] && got["b"] == want["a"]);
+            if (!same) continue;
+            found = true;
+            CHECK_CLOSE("pair chisq", num(got["statistic"]), num(want["chisq"]), 1e-6);
+            CHECK_P("pair p", num(got["p"]), num(want["p"]));
+            CHECK_P("pair p adjusted", num(got["p_adjusted"]), num(want[opt.adjust]));
+          }
+          CHECK(found);
+        }
+      }
+      // Stratified multivariable Cox.
+      for (const json& cox : cs["cox_strata"]) {
+        if (cox["ties"] != opt.ties) continue;
+        const json& fit = res["cox"]["multivariable"];
+        CHECK(fit["n"] == cox["n"]);
+        CHECK(fit["nevent"] == cox["nevent"]);
+        CHECK(fit["iterations"] == cox["iter"]);
+        for (std::size_t j = 0; j < cox["coef"].size(); ++j) {
+          CHECK_CLOSE("strata coef", num(fit["coefficients"]["coef"][j]), num(cox["coef"][j]),
+                      1e-6);
+          CHECK_CLOSE("strata se", num(fit["coefficients"]["se"][j]), num(cox["se"][j]), 1e-6);
+        }
+        CHECK_CLOSE("loglik null", num(fit["loglik_null"]), num(cox["loglik"][0]), 1e-6);
+        CHECK_CLOSE("loglik", num(fit["loglik"]), num(cox["loglik"][1]), 1e-6);
+        CHECK_CLOSE("concordance", num(fit["concordance"]["concordance"]), num(cox["concordance"]),
+                    1e-6);
+        CHECK_P("lrt p", num(fit["tests"]["lrt"]["p"]), num(cox["lrt_p"]));
+        CHECK_P("score p", num(fit["tests"]["score"]["p"]), num(cox["score_p"]));
+      }
+    }
+  }
+}
