@@ -53,7 +53,7 @@ struct ContingencyOptions {
   double uniroot_tol = 0.0001220703125;  // .Machine$double.eps^0.25
   int uniroot_maxiter = 1000;            // uniroot default
   double fisher_work_limit = 5e8;        // r x c: work units (~10-30 ns each) before giving up
-  double fisher_max_stored_paths = 2e7;  // r x c: paths held at once (16 bytes each)
+  double fisher_max_stored_paths = 2e7;  // r x c: paths held at once (~350 MB peak at 2e7)
   double fisher_merge_tolerance = 1e-9;  // r x c: past log-probabilities merged if this close
   double expected_warning_below = 5.0;   // chisq.test warns when any E < 5
 };
@@ -76,7 +76,7 @@ struct FisherResult {
   double conf_lower = NAN;  // 2x2 only: exact CI at conf_level
   double conf_upper = NAN;
   bool work_limit_hit = false;
-  double work = 0;   // r x c: path extensions used
+  double work = 0;   // r x c: work units used
   std::string note;  // r x c: how the p was obtained
   std::vector<int> rows_kept, cols_kept;
   std::vector<std::string> warnings;
@@ -86,7 +86,8 @@ struct FisherResult {
 ChisqResult chisq_test(const CountTable& table, bool correct,
                        const ContingencyOptions& options = {});
 
-// fisher.test(table) two-sided on the table without empty rows/columns.
+// fisher.test(table) two-sided. 2x2 is decided on the table as given (odds
+// ratio and CI only then); the r x c p is computed without empty rows/columns.
 FisherResult fisher_test(const CountTable& table, const ContingencyOptions& options = {});
 
 // Counts of (row code, column code) pairs; a pair with either code -1
