@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "error.h"
+#include "timefix.h"
 
 namespace localsurv {
 
@@ -40,32 +41,6 @@ class RankTree {
   std::vector<double> at_;
   double total_ = 0;
 };
-
-// survival's aeqSurv(): distinct times within the tolerance of their
-// predecessor (absolutely or relative to the mean absolute distinct time)
-// collapse onto the first time of their run, so floating-point noise in
-// stored times does not split one event time in two. coxph does this to the
-// response before fitting, so the concordance it reports sees fixed times.
-std::vector<double> fix_times(const std::vector<double>& time, double tolerance) {
-  if (!(tolerance > 0)) return time;
-  std::vector<double> distinct(time);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  if (distinct.size() < 2) return time;
-  double mean_abs = 0;
-  for (double t : distinct) mean_abs += std::fabs(t);
-  mean_abs /= static_cast<double>(distinct.size());
-  std::vector<double> cuts{distinct[0]};
-  for (std::size_t k = 1; k < distinct.size(); ++k) {
-    double gap = distinct[k] - distinct[k - 1];
-    if (!(gap <= tolerance || gap / mean_abs <= tolerance)) cuts.push_back(distinct[k]);
-  }
-  if (cuts.size() == distinct.size()) return time;
-  std::vector<double> fixed(time.size());
-  for (std::size_t i = 0; i < time.size(); ++i)
-    fixed[i] = *(std::upper_bound(cuts.begin(), cuts.end(), time[i]) - 1);
-  return fixed;
-}
 
 // Dense 0-based codes for arbitrary integer codes, in increasing code order.
 std::vector<std::size_t> dense_codes(const std::vector<int>& codes, std::size_t* n_distinct) {
@@ -115,7 +90,10 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
   }
   for (int s : status) res.n_events += s;
 
-  const std::vector<double> t = options.timefix ? fix_times(time, options.timefix_tolerance) : time;
+  // coxph applies aeqSurv to the response before fitting, so the concordance
+  // it reports compares fixed times.
+  std::vector<double> t = time;
+  if (options.timefix) apply_timefix(t, options.timefix_tolerance);
   auto w = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
   std::size_t n_strata = 1;
   std::vector<std::size_t> stratum =

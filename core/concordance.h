@@ -35,6 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "timefix.h"
+
 namespace localsurv {
 
 struct ConcordanceOptions {
@@ -43,7 +45,7 @@ struct ConcordanceOptions {
   // survival's aeqSurv() does before fitting. Set timefix = false to compare
   // times exactly (concordance(..., timefix = FALSE)).
   bool timefix = true;
-  double timefix_tolerance = 1.4901161193847656e-08;  // sqrt(.Machine$double.eps)
+  double timefix_tolerance = kTimefixTolerance;  // sqrt(.Machine$double.eps)
 };
 
 struct ConcordanceResult {

@@ -7,6 +7,7 @@
 
 #include "distributions.h"
 #include "error.h"
+#include "timefix.h"
 
 namespace localsurv {
 namespace {
@@ -15,32 +16,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const char* const kFn = "cox_fit";
 
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-// aeqSurv: times whose gap to the previous distinct time is within tolerance
-// (absolute or relative to the mean |distinct time|) take the value of the
-// first time of their run, so that a time stored as 0.1 + 0.2 ties with 0.3.
-std::vector<double> merge_near_ties(const std::vector<double>& time, double tolerance) {
-  std::vector<double> distinct(time);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  if (distinct.size() < 2 || !(tolerance > 0)) return time;
-  double mean_abs = 0;
-  for (double t : distinct) mean_abs += std::fabs(t);
-  mean_abs /= static_cast<double>(distinct.size());
-  std::vector<double> cuts{distinct[0]};
-  bool any_tied = false;
-  for (std::size_t i = 1; i < distinct.size(); ++i) {
-    double gap = distinct[i] - distinct[i - 1];
-    bool tied = gap <= tolerance || gap / mean_abs <= tolerance;
-    any_tied = any_tied || tied;
-    if (!tied) cuts.push_back(distinct[i]);
-  }
-  if (!any_tied) return time;
-  std::vector<double> out(time.size());
-  for (std::size_t i = 0; i < time.size(); ++i)
-    out[i] = *(std::upper_bound(cuts.begin(), cuts.end(), time[i]) - 1);
-  return out;
-}
 
 // survival's cholesky2: a generalised LDL' factorisation that zeroes any
 // pivot below toler x (largest diagonal) instead of failing, so aliased
@@ -424,8 +399,8 @@ Prepared prepare(const CoxInput& in, const CoxOptions& o) {
   Prepared d;
   d.n = in.time.size();
   d.p = static_cast<std::size_t>(in.x.cols());
-  const std::vector<double> time =
-      o.timefix ? merge_near_ties(in.time, o.timefix_tolerance) : in.time;
+  std::vector<double> time = in.time;
+  if (o.timefix) apply_timefix(time, o.timefix_tolerance);
   d.order.resize(d.n);
   std::iota(d.order.begin(), d.order.end(), std::size_t{0});
   const bool has_strata = !in.strata.empty();
@@ -731,8 +706,8 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
         cluster_sums(d, score_residuals(d, eta, efron), cluster_of_sorted, res.n_clusters);
     std::vector<double> u0(p);
     for (std::size_t j = 0; j < p; ++j) u0[j] = score0.col(static_cast<Eigen::Index>(j)).sum();
-    res.robust_score =
-        chisq_test(quadratic_test(score0.transpose().lazyProduct(score0), u0, options.toler_chol), df);
+    res.robust_score = chisq_test(
+        quadratic_test(score0.transpose().lazyProduct(score0), u0, options.toler_chol), df);
   }
   res.var = var;
 

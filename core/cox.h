@@ -26,8 +26,8 @@
 // the row.
 //
 // What is computed (survival 3.5-3, re-derived from its sources):
-//   - timefix: sorted distinct times closer than tol (absolute, or relative to
-//     the mean |time|) are merged into the first of the run (aeqSurv).
+//   - timefix: near-equal times are merged into the first of their run
+//     (aeqSurv; apply_timefix in core/timefix.h).
 //   - Rows sorted by (stratum, time), stably. Each column whose values are not
 //     all in `nocenter` ({-1, 0, 1}) is centred at its weighted mean and
 //     scaled by 1 / mean |x - mean|; 0/1 indicators are left as they are.
@@ -78,6 +78,8 @@
 #include <string>
 #include <vector>
 
+#include "timefix.h"
+
 namespace localsurv {
 
 enum class CoxTies { Efron, Breslow };
@@ -93,7 +95,7 @@ struct CoxOptions {
   int iter_max = 20;
   double toler_inf = std::numeric_limits<double>::quiet_NaN();  // NaN = sqrt(eps), as R
   bool timefix = true;
-  double timefix_tolerance = 1.4901161193847656e-08;  // aeqSurv: sqrt(.Machine$double.eps)
+  double timefix_tolerance = kTimefixTolerance;  // aeqSurv: sqrt(.Machine$double.eps)
   // coxph(init =): starting coefficients; empty = all 0.
   std::vector<double> init;
   // coxph(nocenter = c(-1, 0, 1)): columns whose every value is in this set

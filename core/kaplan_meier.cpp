@@ -8,6 +8,7 @@
 
 #include "distributions.h"
 #include "error.h"
+#include "timefix.h"
 
 namespace localsurv {
 
@@ -36,47 +37,6 @@ void check_inputs(const char* fn, const std::vector<double>& time, const std::ve
         "quantile_tolerance", "must be finite and non-negative");
   for (double p : options.quantile_probs)
     check(p >= 0 && p <= 1, fn, "quantile_probs", "must lie between 0 and 1");
-}
-
-// aeqSurv(): consecutive distinct times that differ by at most tol, or by at
-// most tol relative to the mean absolute distinct time, are one time; a run
-// of such steps collapses onto its smallest member. `sorted` holds the times
-// in increasing order and is rewritten in place; returns how many distinct
-// values were folded away.
-int apply_timefix(std::vector<double>& sorted, double tol) {
-  if (sorted.empty() || !(tol > 0)) return 0;
-  std::vector<double> distinct;
-  distinct.reserve(sorted.size());
-  for (double t : sorted)
-    if (distinct.empty() || t != distinct.back()) distinct.push_back(t);
-  // R's mean() sums in long double and adds a second-pass correction; the
-  // tie decision sits on a tolerance boundary, so follow it.
-  long double s = 0;
-  for (double v : distinct) s += std::fabs(v);
-  s /= static_cast<long double>(distinct.size());
-  if (std::isfinite(static_cast<double>(s))) {
-    long double corr = 0;
-    for (double v : distinct) corr += (std::fabs(v) - s);
-    s += corr / static_cast<long double>(distinct.size());
-  }
-  const double mean_abs = static_cast<double>(s);
-
-  std::vector<double> merged(distinct.size());
-  int folded = 0;
-  merged[0] = distinct[0];
-  for (std::size_t k = 1; k < distinct.size(); ++k) {
-    const double dy = distinct[k] - distinct[k - 1];
-    const bool tied = dy <= tol || dy / mean_abs <= tol;
-    merged[k] = tied ? merged[k - 1] : distinct[k];
-    folded += tied;
-  }
-  if (folded == 0) return 0;
-  std::size_t k = 0;
-  for (double& t : sorted) {
-    while (distinct[k] != t) ++k;
-    t = merged[k];
-  }
-  return folded;
 }
 
 // survfit_confint() with conf.lower = "usual" (so its scale factor is 1).

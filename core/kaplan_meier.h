@@ -19,11 +19,10 @@
 //   0/1; group (if given) has the same length. Violations throw
 //   localsurv::Error naming the first offending element.
 //
-// Timefix: before anything else, distinct times closer than
-//   options.timefix_tolerance (absolutely, or relative to the mean absolute
-//   distinct time) are merged onto the smallest of the run, exactly as
-//   survival's aeqSurv() does; it works over all subjects of a grouped call,
-//   as survfit.formula applies it before splitting into strata.
+// Timefix: before anything else, near-equal times are merged as survival's
+//   aeqSurv() does (apply_timefix, core/timefix.h); it works over all
+//   subjects of a grouped call, as survfit.formula applies it before
+//   splitting into strata.
 //
 // Output per curve: one row per distinct (merged) time, events or not:
 //   time, n_risk (at risk just before time), n_event, n_censor,
@@ -40,6 +39,8 @@
 #include <string>
 #include <vector>
 
+#include "timefix.h"
+
 namespace localsurv {
 
 // survfit's conf.type. R's "logit" and "arcsin" are not offered.
@@ -49,7 +50,7 @@ struct KaplanMeierOptions {
   double conf_int = 0.95;                                  // survfit(conf.int = 0.95)
   KmConfType conf_type = KmConfType::Log;                  // survfit(conf.type = "log")
   bool timefix = true;                                     // survfit(timefix = TRUE)
-  double timefix_tolerance = 1.4901161193847656e-08;       // aeqSurv: sqrt(.Machine$double.eps)
+  double timefix_tolerance = kTimefixTolerance;            // aeqSurv: sqrt(.Machine$double.eps)
   std::vector<double> quantile_probs = {0.25, 0.5, 0.75};  // quantile.survfit default probs
   double quantile_tolerance = 1.4901161193847656e-08;      // quantile.survfit: sqrt(eps)
 };

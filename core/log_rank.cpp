@@ -7,6 +7,7 @@
 
 #include "distributions.h"
 #include "error.h"
+#include "timefix.h"
 
 namespace localsurv {
 
@@ -129,30 +130,6 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
   return out;
 }
 
-// aeqSurv on rows already sorted by time: the tolerance is judged on the
-// distinct times of exactly these rows (survdiff applies it to its own data,
-// so a pairwise subset gets its own mean |time|).
-void apply_timefix(std::vector<Obs>& rows, double tolerance) {
-  if (rows.size() < 2) return;
-  long double sum_abs = 0;
-  std::size_t n_distinct = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (i == 0 || rows[i].time != rows[i - 1].time) {
-      sum_abs += std::fabs(rows[i].time);
-      ++n_distinct;
-    }
-  const double mean_abs = static_cast<double>(sum_abs / n_distinct);
-  double cut = rows[0].time, previous = rows[0].time;
-  for (auto& r : rows) {
-    if (r.time != previous) {
-      const double gap = r.time - previous;
-      previous = r.time;
-      if (!(gap <= tolerance || gap / mean_abs <= tolerance)) cut = r.time;
-    }
-    r.time = cut;
-  }
-}
-
 struct Sums {
   Eigen::MatrixXd observed;  // groups x strata
   Eigen::MatrixXd expected;  // groups x strata
@@ -164,7 +141,14 @@ struct Sums {
 // stratum (keeping time order), then each stratum is walked backwards so the
 // risk sets grow by simple addition.
 Sums accumulate(std::vector<Obs> rows, int n_groups, int n_strata, const LogRankOptions& options) {
-  if (options.timefix) apply_timefix(rows, options.timefix_tolerance);
+  if (options.timefix) {
+    // survdiff applies aeqSurv to its own data, so a pairwise subset is judged
+    // on its own distinct times (and its own mean |time|).
+    std::vector<double> time(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) time[i] = rows[i].time;
+    if (apply_timefix(time, options.timefix_tolerance) > 0)
+      for (std::size_t i = 0; i < rows.size(); ++i) rows[i].time = time[i];
+  }
 
   Sums out;
   out.observed = Eigen::MatrixXd::Zero(n_groups, n_strata);

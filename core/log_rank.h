@@ -13,8 +13,8 @@
 // in n_missing. Infinite times and status values other than 0/1 are Errors.
 //
 // What is computed (survdiff's C kernel survdiff2, re-derived):
-//   - timefix (R's aeqSurv): sorted distinct times whose gap is <= tol or
-//     <= tol * mean(|distinct times|) are merged into the first of the run.
+//   - timefix (R's aeqSurv, apply_timefix in core/timefix.h) on the rows of
+//     the test: near-equal times are merged into the first of their run.
 //   - Within each stratum, at each distinct event time t with N at risk, d
 //     events and n_j at risk in group j, weight w = S(t-)^rho where S is the
 //     Kaplan-Meier of all groups pooled within that stratum:
@@ -46,6 +46,8 @@
 #include <string>
 #include <vector>
 
+#include "timefix.h"
+
 namespace localsurv {
 
 struct LogRankOptions {
@@ -56,7 +58,7 @@ struct LogRankOptions {
   // itself fails with "variable lengths differ"; false here gives what the
   // kernel computes on the raw times.)
   bool timefix = true;
-  double timefix_tolerance = 1.4901161193847656e-08;  // aeqSurv: sqrt(.Machine$double.eps)
+  double timefix_tolerance = kTimefixTolerance;  // aeqSurv: sqrt(.Machine$double.eps)
   // solve(vv, ...) stops when LAPACK's reciprocal condition number is below
   // .Machine$double.eps; we return NaN with a warning at the same point.
   double singular_tolerance = 2.220446049250313e-16;
