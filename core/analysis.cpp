@@ -26,6 +26,14 @@ json numbers(const std::vector<double>& v) {
   return a;
 }
 
+// "statistic", "df", "p" appended to `out`. Log-rank and Cox degrees of
+// freedom are whole numbers and are written as JSON integers.
+void add_test(json& out, const TestStatistic& t) {
+  out["statistic"] = number(t.statistic);
+  out["df"] = static_cast<int>(t.df);
+  out["p"] = number(t.p);
+}
+
 // The rows an analysis uses and why the others were left out.
 json rows_report(std::size_t candidates, const RowSelection& sel) {
   json by = json::object();
@@ -247,15 +255,14 @@ json log_rank_json(const LogRankResult& r, const std::vector<std::string>& level
                    const std::string& variable) {
   json groups = json::array();
   for (int g : r.groups) groups.push_back(levels[static_cast<std::size_t>(g)]);
-  return {{"variable", variable},
-          {"groups", groups},
-          {"n", r.n},
-          {"observed", numbers(r.observed)},
-          {"expected", numbers(r.expected)},
-          {"var", matrix_json(r.var)},
-          {"statistic", number(r.chisq)},
-          {"df", r.df},
-          {"p", number(r.p)}};
+  json out = {{"variable", variable},
+              {"groups", groups},
+              {"n", r.n},
+              {"observed", numbers(r.observed)},
+              {"expected", numbers(r.expected)},
+              {"var", matrix_json(r.var)}};
+  add_test(out, r.test);
+  return out;
 }
 
 PAdjustMethod adjust_method(const std::string& name) {
@@ -267,14 +274,14 @@ PAdjustMethod adjust_method(const std::string& name) {
 json pairwise_json(const PairwiseLogRankResult& r, const std::vector<std::string>& levels,
                    const std::string& adjust) {
   json pairs = json::array();
-  for (const auto& p : r.pairs)
-    pairs.push_back({{"a", levels[static_cast<std::size_t>(p.group_a)]},
-                     {"b", levels[static_cast<std::size_t>(p.group_b)]},
-                     {"n", p.n},
-                     {"statistic", number(p.chisq)},
-                     {"df", p.df},
-                     {"p", number(p.p)},
-                     {"p_adjusted", number(p.p_adjusted)}});
+  for (const auto& p : r.pairs) {
+    json pair = {{"a", levels[static_cast<std::size_t>(p.group_a)]},
+                 {"b", levels[static_cast<std::size_t>(p.group_b)]},
+                 {"n", p.n}};
+    add_test(pair, p.test);
+    pair["p_adjusted"] = number(p.p_adjusted);
+    pairs.push_back(pair);
+  }
   return {{"adjust", adjust}, {"pairs", pairs}};
 }
 
@@ -343,8 +350,10 @@ json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   return out;
 }
 
-json cox_test_json(const CoxTest& t) {
-  return {{"statistic", number(t.statistic)}, {"df", t.df}, {"p", number(t.p)}};
+json cox_test_json(const TestStatistic& t) {
+  json out = json::object();
+  add_test(out, t);
+  return out;
 }
 
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {

@@ -6,7 +6,6 @@
 #include <map>
 #include <numeric>
 
-#include "distributions.h"
 #include "error.h"
 
 namespace localsurv {
@@ -592,9 +591,8 @@ ChisqResult chisq_test(const CountTable& table, bool correct, const ContingencyO
       const double d = std::fabs(t[i][j] - res.expected[i][j]) - yates;
       stat += d * d / res.expected[i][j];
     }
-  res.statistic = stat;
-  res.df = static_cast<double>((r - 1) * (c - 1));
-  res.p = chisq_upper(stat, res.df);
+  static_cast<TestStatistic&>(res) =
+      chisq_test_result(stat, static_cast<double>((r - 1) * (c - 1)));
   if (res.min_expected < o.expected_warning_below)
     res.warnings.push_back("Chi-squared approximation may be incorrect");
   return res;

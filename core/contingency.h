@@ -40,6 +40,8 @@
 #include <string>
 #include <vector>
 
+#include "test_statistic.h"
+
 namespace localsurv {
 
 using CountTable = std::vector<std::vector<long>>;  // [row][column]
@@ -58,10 +60,8 @@ struct ContingencyOptions {
   double expected_warning_below = 5.0;   // chisq.test warns when any E < 5
 };
 
-struct ChisqResult {
-  double statistic = NAN;
-  double df = NAN;
-  double p = NAN;
+// statistic, df, p (TestStatistic), then the chi-square's own diagnostics.
+struct ChisqResult : TestStatistic {
   bool yates_applied = false;  // correct = TRUE and the (dropped) table is 2x2
   double min_expected = NAN;
   std::vector<std::vector<double>> expected;  // over the kept rows/columns

@@ -114,12 +114,11 @@ double quadratic_test(const Eigen::MatrixXd& v, const std::vector<double>& b, do
   return total;
 }
 
-CoxTest chisq_test(double statistic, int df) {
-  CoxTest t;
-  t.statistic = statistic;
-  t.df = df;
-  t.p = (df > 0 && std::isfinite(statistic)) ? chisq_upper(statistic, df) : kNaN;
-  return t;
+// summary.coxph has no p when nothing was estimated (df 0) or the statistic
+// is not finite.
+TestStatistic cox_test(double statistic, int df) {
+  if (df > 0 && std::isfinite(statistic)) return chisq_test_result(statistic, df);
+  return {statistic, static_cast<double>(df), kNaN};
 }
 
 // The data in fitting order, covariates centred and scaled as coxfit6 does.
@@ -706,7 +705,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
         cluster_sums(d, score_residuals(d, eta, efron), cluster_of_sorted, res.n_clusters);
     std::vector<double> u0(p);
     for (std::size_t j = 0; j < p; ++j) u0[j] = score0.col(static_cast<Eigen::Index>(j)).sum();
-    res.robust_score = chisq_test(
+    res.robust_score = cox_test(
         quadratic_test(score0.transpose().lazyProduct(score0), u0, options.toler_chol), df);
   }
   res.var = var;
@@ -734,8 +733,8 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
     res.lower[j] = std::exp(res.coef[j] - zq * se);
     res.upper[j] = std::exp(res.coef[j] + zq * se);
   }
-  res.lrt = chisq_test(2 * (res.loglik - res.loglik_null), df);
-  res.score = chisq_test(sctest, df);
+  res.lrt = cox_test(2 * (res.loglik - res.loglik_null), df);
+  res.score = cox_test(sctest, df);
   if (!kept.empty()) {
     Eigen::MatrixXd vk(static_cast<Eigen::Index>(kept.size()),
                        static_cast<Eigen::Index>(kept.size()));
@@ -746,7 +745,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
         vk(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) =
             var(static_cast<Eigen::Index>(kept[a]), static_cast<Eigen::Index>(kept[b]));
     }
-    res.wald = chisq_test(quadratic_test(vk, bk, options.toler_chol), df);
+    res.wald = cox_test(quadratic_test(vk, bk, options.toler_chol), df);
   }
   return res;
 }

@@ -78,6 +78,7 @@
 #include <string>
 #include <vector>
 
+#include "test_statistic.h"
 #include "timefix.h"
 
 namespace localsurv {
@@ -117,11 +118,10 @@ struct CoxInput {
   std::vector<double> weights;
 };
 
-struct CoxTest {
-  double statistic = std::numeric_limits<double>::quiet_NaN();
-  int df = 0;
-  double p = std::numeric_limits<double>::quiet_NaN();
-};
+// A Cox test before anything is estimated (no events, every coefficient
+// aliased): no statistic, 0 df, no p.
+inline constexpr TestStatistic kCoxTestNotDone{std::numeric_limits<double>::quiet_NaN(), 0.0,
+                                               std::numeric_limits<double>::quiet_NaN()};
 
 struct CoxResult {
   std::vector<std::string> names;
@@ -138,8 +138,9 @@ struct CoxResult {
   std::vector<double> means;  // centring used (0 for 0/1 columns), R's fit$means
   double loglik_null = std::numeric_limits<double>::quiet_NaN();
   double loglik = std::numeric_limits<double>::quiet_NaN();
-  CoxTest lrt, wald, score;
-  CoxTest robust_score;  // robust fits only
+  // df is a whole number (the estimated coefficients).
+  TestStatistic lrt = kCoxTestNotDone, wald = kCoxTestNotDone, score = kCoxTestNotDone;
+  TestStatistic robust_score = kCoxTestNotDone;  // robust fits only
   bool robust = false;
   std::size_t n = 0;
   std::size_t nevent = 0;

@@ -227,19 +227,13 @@ Sums accumulate(std::vector<Obs> rows, int n_groups, int n_strata, const LogRank
   return out;
 }
 
-struct Test {
-  double chisq;
-  int df;
-  double p;
-};
-
 std::string group_name(int code) { return "group code " + std::to_string(code); }
 
 // survdiff's test on summed observed/expected: groups with expected > 0,
 // first of them dropped, chisq = d' V^-1 d.
-Test chisq_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected,
-                const Eigen::MatrixXd& var, const std::vector<int>& codes,
-                const LogRankOptions& options, std::vector<std::string>& warnings) {
+TestStatistic survdiff_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected,
+                            const Eigen::MatrixXd& var, const std::vector<int>& codes,
+                            const LogRankOptions& options, std::vector<std::string>& warnings) {
   std::vector<int> used;
   for (int k = 0; k < expected.size(); ++k)
     if (expected[k] > 0)
@@ -248,7 +242,8 @@ Test chisq_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected
       warnings.push_back(group_name(codes[k]) +
                          " has no patient at risk at any event time (expected 0); it is left "
                          "out of the test and its degrees of freedom, as in R's survdiff");
-  Test out{0.0, static_cast<int>(used.size()) - 1, kNaN};
+  const int df = static_cast<int>(used.size()) - 1;
+  TestStatistic out{0.0, static_cast<double>(df), kNaN};
   if (used.empty()) {
     warnings.push_back(
         "there are no events, so the groups cannot be compared: chisq 0, df -1, p NaN, as R's "
@@ -259,10 +254,9 @@ Test chisq_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected
     warnings.push_back("only " + group_name(codes[used[0]]) +
                        " has patients at risk at the event times, so there is nothing to "
                        "compare: chisq 0, df 0, p 1, as R's survdiff gives");
-    out.p = chisq_upper(0.0, 0.0);
-    return out;
+    return chisq_test_result(0.0, 0.0);
   }
-  const int m = static_cast<int>(used.size()) - 1;
+  const int m = df;
   Eigen::VectorXd d(m);
   Eigen::MatrixXd v(m, m);
   for (int a = 0; a < m; ++a) {
@@ -283,12 +277,10 @@ Test chisq_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected
         "the variance of the observed-minus-expected events is singular (for example, no "
         "stratum has patients of two groups at risk at an event time), so the test cannot be "
         "computed; R's survdiff stops with an error here");
-    out.chisq = kNaN;
+    out.statistic = kNaN;
     return out;
   }
-  out.chisq = chisq;
-  out.p = chisq_upper(chisq, out.df);
-  return out;
+  return chisq_test_result(chisq, df);
 }
 
 }  // namespace
@@ -319,10 +311,7 @@ LogRankResult log_rank(const std::vector<double>& time, const std::vector<int>& 
     res.observed_by_stratum = sums.observed;
     res.expected_by_stratum = sums.expected;
   }
-  const Test t = chisq_test(observed, expected, sums.var, res.groups, options, res.warnings);
-  res.chisq = t.chisq;
-  res.df = t.df;
-  res.p = t.p;
+  res.test = survdiff_test(observed, expected, sums.var, res.groups, options, res.warnings);
   return res;
 }
 
@@ -415,11 +404,10 @@ PairwiseLogRankResult pairwise_log_rank(const std::vector<double>& time,
       pair.expected_a = expected[0];
       pair.expected_b = expected[1];
       const std::vector<int> codes{pair.group_a, pair.group_b};
-      const Test t = chisq_test(observed, expected, sums.var, codes, options.test, pair.warnings);
-      pair.chisq = t.chisq;
-      pair.df = 1;
-      pair.p = chisq_upper(t.chisq, 1.0);
-      p.push_back(pair.p);
+      const double chisq =
+          survdiff_test(observed, expected, sums.var, codes, options.test, pair.warnings).statistic;
+      pair.test = chisq_test_result(chisq, 1.0);
+      p.push_back(pair.test.p);
       for (const auto& w : pair.warnings)
         res.warnings.push_back(group_name(pair.group_a) + " vs " + group_name(pair.group_b) + ": " +
                                w);

@@ -24,7 +24,8 @@
 //     the weighted count, exactly as survdiff reports it.
 //   - Groups with expected > 0 enter the test; the first of them is dropped
 //     and chisq = (O - E)' V^-1 (O - E) over the rest; df = (groups with
-//     expected > 0) - 1; p = P(chi-square(df) > chisq).
+//     expected > 0) - 1; p = P(chi-square(df) > chisq). All three are in
+//     `test` (statistic = chisq).
 // Groups or strata with no patients are left out, as survdiff drops empty
 // factor levels; `groups` / `strata` list the codes that remain, ascending.
 //
@@ -46,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "test_statistic.h"
 #include "timefix.h"
 
 namespace localsurv {
@@ -74,9 +76,8 @@ struct LogRankResult {
   std::vector<double> observed;  // per group, summed over strata
   std::vector<double> expected;  // per group, summed over strata
   Eigen::MatrixXd var;           // groups x groups, summed over strata
-  double chisq = 0.0;
-  int df = 0;
-  double p = 0.0;
+  // survdiff's chisq, df (a whole number) and p.
+  TestStatistic test;
   // Stratified only (empty otherwise): strata codes with patients, ascending,
   // patients per stratum (table(strata)), and survdiff's obs/exp matrices.
   std::vector<int> strata;
@@ -110,11 +111,9 @@ struct LogRankPair {
   int group_b = 0;  // the higher code (row of that table)
   std::size_t n = 0;
   double observed_a = 0.0, expected_a = 0.0, observed_b = 0.0, expected_b = 0.0;
-  double chisq = 0.0;
   // pairwise_survdiff takes df = (groups in the pair) - 1 = 1 even when one
   // group has expected 0 (where survdiff alone would say df = 0).
-  int df = 1;
-  double p = 0.0;
+  TestStatistic test;
   double p_adjusted = 0.0;
   std::vector<std::string> warnings;
 };

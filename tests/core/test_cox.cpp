@@ -144,7 +144,7 @@ Fitted fit_terms(const Cohort& c, const std::vector<TermSpec>& terms, CoxTies ti
   return f;
 }
 
-void check_test(const std::string& what, const CoxTest& t, const json& g) {
+void check_test(const std::string& what, const TestStatistic& t, const json& g) {
   CHECK_CLOSE((what + " statistic"), t.statistic, num(g["statistic"]), kRel);
   CHECK(t.df == g["df"].get<int>());
   CHECK_P((what + " p"), t.p, num(g["p"]));

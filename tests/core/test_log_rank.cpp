@@ -130,9 +130,9 @@ void check_lr(const LogRankResult& r, const json& lr, const std::string& what) {
     for (std::size_t l = 0; l < r.groups.size(); ++l)
       CHECK_CLOSE("var[" << k << "," << l << "]", r.var(k, l), num(lr["var"]["rows"][k][l]), 1e-6);
   }
-  CHECK_CLOSE("chisq", r.chisq, num(lr["chisq"]), 1e-6);
-  CHECK(r.df == lr["df"].get<int>());
-  CHECK_P("p", r.p, num(lr["p"]));
+  CHECK_CLOSE("chisq", r.test.statistic, num(lr["chisq"]), 1e-6);
+  CHECK(r.test.df == lr["df"].get<int>());
+  CHECK_P("p", r.test.p, num(lr["p"]));
 }
 
 void check_by_stratum(const LogRankResult& r, const json& lr) {
@@ -305,9 +305,9 @@ TEST_CASE(
       CHECK_CLOSE("observed b", p.observed_b, num(e["observed"][1]), 1e-6);
       CHECK_CLOSE("expected a", p.expected_a, num(e["expected"][0]), 1e-6);
       CHECK_CLOSE("expected b", p.expected_b, num(e["expected"][1]), 1e-6);
-      CHECK_CLOSE("chisq", p.chisq, num(e["chisq"]), 1e-6);
-      CHECK(p.df == e["df"].get<int>());
-      CHECK_P("p", p.p, num(e["p"]));
+      CHECK_CLOSE("chisq", p.test.statistic, num(e["chisq"]), 1e-6);
+      CHECK(p.test.df == e["df"].get<int>());
+      CHECK_P("p", p.test.p, num(e["p"]));
       CHECK_P("p_adjusted", p.p_adjusted, num(e["p_adjusted"]));
       CHECK_CLOSE("p_adjusted relative", p.p_adjusted, num(e["p_adjusted"]), 1e-6);
     }
@@ -353,10 +353,10 @@ TEST_CASE("extra: timefix (aeqSurv) merges near-equal times; survdiff.fit on raw
       for (std::size_t l = 0; l < 2; ++l)
         CHECK_CLOSE("var", r.var(k, l), num(e["var"]["rows"][k][l]), 1e-6);
     }
-    CHECK_CLOSE("chisq", r.chisq, num(e["chisq"]), 1e-6);
-    CHECK_P("p", r.p, num(e["p"]));
+    CHECK_CLOSE("chisq", r.test.statistic, num(e["chisq"]), 1e-6);
+    CHECK_P("p", r.test.p, num(e["p"]));
     // The merge must matter in these data, or the case tests nothing.
-    CHECK(std::fabs(fixed.chisq - r.chisq) > 1e-4);
+    CHECK(std::fabs(fixed.test.statistic - r.test.statistic) > 1e-4);
     ++seen;
   }
   CHECK(seen == 3);
@@ -378,7 +378,7 @@ TEST_CASE("extra: degenerate inputs as R's survdiff") {
   SUBCASE("no events: chisq 0, df -1, p NA with a warning") {
     auto r = run(d["no_events"]);
     check_lr(r, d["no_events"], d["no_events"]["call"]);
-    CHECK(std::isnan(r.p));
+    CHECK(std::isnan(r.test.p));
     CHECK(has_warning(r.warnings, "no events"));
   }
   SUBCASE("empty factor level: dropped as survdiff does") {
@@ -395,15 +395,15 @@ TEST_CASE("extra: degenerate inputs as R's survdiff") {
   SUBCASE("only one group at risk at event times: chisq 0, df 0, p 1") {
     auto r = run(d["one_group_at_risk"]);
     check_lr(r, d["one_group_at_risk"], d["one_group_at_risk"]["call"]);
-    CHECK(r.p == 1.0);
+    CHECK(r.test.p == 1.0);
     CHECK(has_warning(r.warnings, "nothing to compare"));
   }
   SUBCASE("singular variance: R stops in solve(); NaN + warning here") {
     CHECK(d["singular_strata"]["error"].get<std::string>().find("singular") != std::string::npos);
     auto r = run(d["singular_strata"]);
-    CHECK(std::isnan(r.chisq));
-    CHECK(std::isnan(r.p));
-    CHECK(r.df == 1);
+    CHECK(std::isnan(r.test.statistic));
+    CHECK(std::isnan(r.test.p));
+    CHECK(r.test.df == 1);
     CHECK(has_warning(r.warnings, "singular"));
     CHECK(r.observed == std::vector<double>{2, 2});
   }
@@ -448,7 +448,7 @@ TEST_CASE("missing rows are dropped as na.omit: same result as the complete rows
   auto r = log_rank(t, s, g);
   CHECK(r.n_missing == 3);
   CHECK(r.n_used == full.n_used);
-  CHECK(r.chisq == full.chisq);
+  CHECK(r.test.statistic == full.test.statistic);
   CHECK(r.expected == full.expected);
 }
 
@@ -469,7 +469,7 @@ TEST_CASE("pairwise with strata equals survdiff + strata() on each pair's rows")
         t.push_back(c.time[i]), st.push_back(c.status[i]), gg.push_back(g[i]), ss.push_back(s[i]);
     auto r = log_rank(t, st, gg, ss, o.test);
     CHECK(p.n == r.n_used);
-    CHECK_CLOSE("pair chisq", p.chisq, r.chisq, 1e-12);
+    CHECK_CLOSE("pair chisq", p.test.statistic, r.test.statistic, 1e-12);
     CHECK_CLOSE("pair expected", p.expected_b, r.expected[1], 1e-12);
   }
   // BH is pairwise_survdiff's default.
@@ -500,6 +500,6 @@ TEST_CASE("200,000 patients, 3 groups, 4 strata: fast, and O - E sums to zero") 
   for (int k = 0; k < 3; ++k) o += r.observed[k], e += r.expected[k];
   CHECK_CLOSE("sum O = sum E", e, o, 1e-9);
   CHECK(r.var.rowwise().sum().cwiseAbs().maxCoeff() < 1e-6 * r.var.diagonal().maxCoeff());
-  CHECK(r.p < 1e-10);  // the hazards differ by 20% per group
+  CHECK(r.test.p < 1e-10);  // the hazards differ by 20% per group
   CHECK(pw.pairs.size() == 3);
 }
