@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "dense_codes.h"
 #include "error.h"
 #include "timefix.h"
 
@@ -43,16 +44,10 @@ class RankTree {
 };
 
 // Dense 0-based codes for arbitrary integer codes, in increasing code order.
-std::vector<std::size_t> dense_codes(const std::vector<int>& codes, std::size_t* n_distinct) {
-  std::vector<int> distinct(codes);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  std::vector<std::size_t> dense(codes.size());
-  for (std::size_t i = 0; i < codes.size(); ++i)
-    dense[i] = static_cast<std::size_t>(
-        std::lower_bound(distinct.begin(), distinct.end(), codes[i]) - distinct.begin());
-  *n_distinct = distinct.size();
-  return dense;
+std::vector<std::size_t> dense_indices(const std::vector<int>& codes, std::size_t* n_distinct) {
+  const DenseCodes dense = dense_codes(codes);
+  *n_distinct = dense.levels.size();
+  return std::vector<std::size_t>(dense.index.begin(), dense.index.end());
 }
 
 }  // namespace
@@ -97,7 +92,7 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
   auto w = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
   std::size_t n_strata = 1;
   std::vector<std::size_t> stratum =
-      strata.empty() ? std::vector<std::size_t>(n, 0) : dense_codes(strata, &n_strata);
+      strata.empty() ? std::vector<std::size_t>(n, 0) : dense_indices(strata, &n_strata);
   res.n_strata = n_strata;
 
   // Ranks of the scores within each stratum: only order matters, and ranks
@@ -178,26 +173,20 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
     // the partners of each subject on the at-risk side of its pairs. Events
     // at the subject's own time count only for the censored.
     tree.reset(m);
+    auto add_earlier_events = [&](std::size_t i) {
+      auto s = tree.split(rank[i]);
+      infl_c[i] += s.above;
+      infl_d[i] += s.below;
+      infl_t[i] += s.at;
+    };
     for (std::size_t h = e; h > b;) {
       std::size_t g = h;
       while (g > b && t[idx[g - 1]] == t[idx[h - 1]]) --g;
       std::size_t first_event = g;
       while (first_event < h && status[idx[first_event]] == 0) ++first_event;
-      for (std::size_t k = first_event; k < h; ++k) {
-        std::size_t i = idx[k];
-        auto s = tree.split(rank[i]);
-        infl_c[i] += s.above;
-        infl_d[i] += s.below;
-        infl_t[i] += s.at;
-      }
+      for (std::size_t k = first_event; k < h; ++k) add_earlier_events(idx[k]);
       for (std::size_t k = first_event; k < h; ++k) tree.add(rank[idx[k]], w(idx[k]));
-      for (std::size_t k = g; k < first_event; ++k) {
-        std::size_t i = idx[k];
-        auto s = tree.split(rank[i]);
-        infl_c[i] += s.above;
-        infl_d[i] += s.below;
-        infl_t[i] += s.at;
-      }
+      for (std::size_t k = g; k < first_event; ++k) add_earlier_events(idx[k]);
       h = g;
     }
     b = e;
@@ -237,7 +226,7 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
     for (double d : dfbeta) sum_sq += d * d;
   } else {
     std::size_t n_clusters = 0;
-    auto code = dense_codes(cluster, &n_clusters);
+    auto code = dense_indices(cluster, &n_clusters);
     std::vector<double> by_cluster(n_clusters, 0.0);
     for (std::size_t i = 0; i < n; ++i) by_cluster[code[i]] += dfbeta[i];
     for (double d : by_cluster) sum_sq += d * d;

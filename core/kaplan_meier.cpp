@@ -6,6 +6,7 @@
 #include <numeric>
 #include <unordered_set>
 
+#include "dense_codes.h"
 #include "distributions.h"
 #include "error.h"
 #include "timefix.h"
@@ -234,22 +235,19 @@ KaplanMeierResult fit(const char* fn, const std::vector<double>& time,
   if (options.timefix) r.n_times_merged = apply_timefix(t, options.timefix_tolerance);
   const double start_time = t.empty() ? 0.0 : std::min(0.0, t.front());
 
-  std::vector<int> codes;
+  DenseCodes dense{{0}, std::vector<int>(rows.size(), 0)};
   if (group) {
-    for (std::size_t i : rows) codes.push_back((*group)[i]);
-    std::sort(codes.begin(), codes.end());
-    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-  } else {
-    codes.push_back(0);
+    std::vector<int> g(rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) g[k] = (*group)[rows[k]];
+    dense = dense_codes(g);
   }
+  const std::vector<int>& codes = dense.levels;
   // Stable bucketing of the time-sorted rows keeps every group time-sorted.
   std::vector<std::vector<double>> gt(codes.size());
   std::vector<std::vector<int>> gd(codes.size());
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    std::size_t b = 0;
-    if (group) b = std::lower_bound(codes.begin(), codes.end(), (*group)[rows[k]]) - codes.begin();
-    gt[b].push_back(t[k]);
-    gd[b].push_back(status[rows[k]]);
+    gt[dense.index[k]].push_back(t[k]);
+    gd[dense.index[k]].push_back(status[rows[k]]);
   }
   if (group && codes.empty()) r.warnings.push_back("no subjects with a non-missing group");
   for (std::size_t b = 0; b < codes.size(); ++b)

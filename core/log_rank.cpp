@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "dense_codes.h"
 #include "distributions.h"
 #include "error.h"
 #include "timefix.h"
@@ -30,18 +31,6 @@ struct Prepared {
   std::size_t n_missing = 0;
   std::vector<std::string> warnings;
 };
-
-// Sorted distinct codes of the complete rows, and the dense index of each row.
-std::vector<int> dense_codes(const std::vector<int>& codes_of_rows, std::vector<int>& index) {
-  std::vector<int> distinct = codes_of_rows;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  index.resize(codes_of_rows.size());
-  for (std::size_t i = 0; i < codes_of_rows.size(); ++i)
-    index[i] = static_cast<int>(
-        std::lower_bound(distinct.begin(), distinct.end(), codes_of_rows[i]) - distinct.begin());
-  return distinct;
-}
 
 // Codes are level indices, so a gap below the largest code is a level whose
 // patients were all dropped or never existed; R silently drops such levels,
@@ -95,12 +84,14 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
                     "value)",
                 "group");
 
-  std::vector<int> g(keep.size()), s(keep.size(), 0), gi, si;
+  std::vector<int> g(keep.size()), s(keep.size(), 0), si;
   for (std::size_t r = 0; r < keep.size(); ++r) {
     g[r] = group[keep[r]];
     if (stratified) s[r] = strata[keep[r]];
   }
-  out.group_codes = dense_codes(g, gi);
+  DenseCodes groups = dense_codes(g);
+  out.group_codes = groups.levels;
+  const std::vector<int>& gi = groups.index;
   if (out.group_codes.size() < 2)
     throw Error(std::string(fn) + ": all " + std::to_string(keep.size()) +
                     " patients with complete data are in one group (code " +
@@ -116,7 +107,9 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
                 "group");
   warn_empty_levels(out.group_codes, "group", out.warnings);
   if (stratified) {
-    out.strata_codes = dense_codes(s, si);
+    DenseCodes dense_strata = dense_codes(s);
+    out.strata_codes = std::move(dense_strata.levels);
+    si = std::move(dense_strata.index);
     warn_empty_levels(out.strata_codes, "strata", out.warnings);
   } else {
     si.assign(keep.size(), 0);

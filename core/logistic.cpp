@@ -303,6 +303,12 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
   bool have_fit = false, converged = false, boundary = false;
   Eigen::MatrixXd weighted(n, p);
   Eigen::VectorXd w(n), zw(n);
+  // eta, mu and the deviance at the coefficients in `start`.
+  auto evaluate_start = [&] {
+    eta = design * start;
+    for (Eigen::Index i = 0; i < n; ++i) mu[i] = inverse_logit(eta[i]);
+    dev = total_deviance(y, mu);
+  };
   int iter = 1;
   for (; iter <= options.maxit; ++iter) {
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -323,9 +329,7 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
     have_fit = true;
     start.setZero();  // aliased columns contribute nothing while iterating
     for (int j = 0; j < fit.rank; ++j) start[fit.pivot[std::size_t(j)]] = b[j];
-    eta = design * start;
-    for (Eigen::Index i = 0; i < n; ++i) mu[i] = inverse_logit(eta[i]);
-    dev = total_deviance(y, mu);
+    evaluate_start();
     boundary = false;
     if (!std::isfinite(dev) || !valid_probabilities(mu)) {
       if (coefold.size() == 0)
@@ -340,9 +344,7 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
                       ": step halving could not find a valid step; check the covariates for "
                       "extreme values");
         start = (start + coefold) / 2;
-        eta = design * start;
-        for (Eigen::Index i = 0; i < n; ++i) mu[i] = inverse_logit(eta[i]);
-        dev = total_deviance(y, mu);
+        evaluate_start();
       }
       boundary = true;
     }
