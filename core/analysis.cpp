@@ -291,6 +291,14 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
                   const std::vector<int>& codes, const std::vector<std::string>& levels,
                   const std::string& variable, const AnalysisSpec& spec, json report,
                   std::vector<json>& warnings) {
+  // Say it in the data's own words before the kernel says it in codes.
+  int first = codes.empty() ? -1 : codes.front();
+  if (std::all_of(codes.begin(), codes.end(), [&](int c) { return c == first; }))
+    throw Error("log-rank test: every patient with complete data has " +
+                    (first < 0 ? std::string("no value")
+                               : "'" + levels[static_cast<std::size_t>(first)] + "'") +
+                    " in column '" + variable + "'; a comparison needs at least two groups",
+                variable);
   LogRankOptions o;
   o.rho = spec.logrank.rho;
   LogRankResult r = log_rank(time, event, codes, {}, o);
