@@ -26,11 +26,17 @@ json numbers(const std::vector<double>& v) {
   return a;
 }
 
+std::string joined(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
 // "statistic", "df", "p" appended to `out`. Log-rank and Cox degrees of
 // freedom are whole numbers and are written as JSON integers.
 void add_test(json& out, const TestStatistic& t) {
   out["statistic"] = number(t.statistic);
-  out["df"] = static_cast<int>(t.df);
+  out["df"] = std::isfinite(t.df) ? json(static_cast<int>(t.df)) : json();
   out["p"] = number(t.p);
 }
 
@@ -88,8 +94,8 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
   if (events == 0)
     warnings.push_back(
         {{"analysis", "cohort"},
-         {"message", "no row has an event value in {" + json(spec.event.values).dump() +
-                         "} in column '" + spec.event.column + "': every patient is censored"}});
+         {"message", "no row has the event value (" + joined(spec.event.values, ", ") +
+                         ") in column '" + spec.event.column + "': every patient is censored"}});
   return c;
 }
 
@@ -154,7 +160,7 @@ const char* conf_type_name(KmConfType t) {
 }
 
 json curve_json(const KaplanMeierCurve& c, const std::string& stratum,
-                const std::vector<double>& times) {
+                const std::vector<double>& times, std::vector<json>& warnings) {
   json table = {
       {"time", numbers(c.time)},   {"n_risk", c.n_risk},        {"n_event", c.n_event},
       {"n_censor", c.n_censor},    {"surv", numbers(c.surv)},   {"std_err", numbers(c.std_err)},
@@ -169,6 +175,7 @@ json curve_json(const KaplanMeierCurve& c, const std::string& stratum,
                       {"upper", numbers(c.quantiles.upper)}};
   if (!times.empty()) {
     KmAtTimes at = km_at_times(c, times);
+    add_warnings(warnings, "km", at.warnings);
     out["at_times"] = {{"time", numbers(at.time)},   {"n_risk", at.n_risk},
                        {"n_event", at.n_event},      {"n_censor", at.n_censor},
                        {"surv", numbers(at.surv)},   {"std_err", numbers(at.std_err)},
@@ -198,14 +205,14 @@ json run_km(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& warnin
       {"timefix", "near-equal times merged as survival's aeqSurv"}};
   KaplanMeierResult overall = kaplan_meier(c.time, c.event, o);
   add_warnings(warnings, "km", overall.warnings);
-  out["overall"] = curve_json(overall.curves.at(0), "all", spec.km.times);
+  out["overall"] = curve_json(overall.curves.at(0), "all", spec.km.times, warnings);
   json by = json::array();
   if (spec.km.by_group && !c.group.empty()) {
     KaplanMeierResult g = kaplan_meier_by_group(c.time, c.event, c.group, o);
     add_warnings(warnings, "km", g.warnings);
     for (const auto& curve : g.curves)
-      by.push_back(
-          curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)], spec.km.times));
+      by.push_back(curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)],
+                              spec.km.times, warnings));
   }
   out["by_group"] = by;
   return out;
@@ -362,12 +369,6 @@ json cox_test_json(const TestStatistic& t) {
   json out = json::object();
   add_test(out, t);
   return out;
-}
-
-std::string joined(const std::vector<std::string>& v, const std::string& sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
 }
 
 // One coxph fit of time/event on `terms`, on the cohort rows complete for them.
