@@ -74,9 +74,26 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
   for (std::size_t i = 0; i < c.rows.size(); ++i)
     if (c.time[i] < 0)
       throw Error("time column '" + spec.time.column + "' is negative (" + time.text(c.rows[i]) +
-                      ") in data row " + std::to_string(c.rows[i] + 1),
-                  spec.time.column, static_cast<long>(c.rows[i] + 2));
-  c.event = event_indicator(table.column(spec.event.column), spec.event.values, c.rows);
+                      ") on line " + std::to_string(time.line(c.rows[i])),
+                  spec.time.column, time.line(c.rows[i]));
+  const Column& event_col = table.column(spec.event.column);
+  c.event = event_indicator(event_col, spec.event.values, c.rows);
+  // Everything that is not an event counts as censored; more than one such
+  // value ("0" and "?") usually means a coding the user did not intend.
+  std::vector<std::string> censor_values;
+  for (std::size_t i = 0; i < c.rows.size() && censor_values.size() <= 5; ++i) {
+    std::string v = event_col.text(c.rows[i]);
+    if (!c.event[i] &&
+        std::find(censor_values.begin(), censor_values.end(), v) == censor_values.end())
+      censor_values.push_back(v);
+  }
+  if (censor_values.size() > 1)
+    warnings.push_back(
+        {{"analysis", "cohort"},
+         {"message", "column '" + spec.event.column +
+                         "' has several values that are not the event (" +
+                         joined(censor_values, ", ") + (censor_values.size() > 5 ? ", ..." : "") +
+                         "): all of them are counted as censored"}});
   if (!spec.group.column.empty()) {
     const Column& g = table.column(spec.group.column);
     TermSpec t{spec.group.column, TermKind::Factor, spec.group.levels, spec.group.reference};
@@ -469,7 +486,7 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     for (const auto& t : terms) uni.push_back(cox_model(table, c, spec, {t}, warnings));
     out["univariate"] = uni;
   }
-  if (spec.cox.multivariable && terms.size() > 1)
+  if (spec.cox.multivariable && (terms.size() > 1 || !spec.cox.univariate))
     out["multivariable"] = cox_model(table, c, spec, terms, warnings);
   return out;
 }
@@ -663,7 +680,10 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);
-  out["data"] = {{"rows", table.n_rows}, {"columns", table.columns.size()}};
+  out["data"] = {{"rows", table.n_rows},
+                 {"columns", table.columns.size()},
+                 {"delimiter", std::string(1, table.delimiter)},
+                 {"decimal_comma", table.decimal_comma}};
   out["cohort"] = cohort.report;
   if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;
   out["results"] = results;

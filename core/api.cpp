@@ -22,7 +22,7 @@ std::string error_envelope(const std::string& message, const std::string& field 
   ojson out;
   out["ok"] = false;
   out["error"] = e;
-  return out.dump();
+  return out.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 template <class F>
@@ -31,7 +31,8 @@ std::string guarded(F&& body) {
     ojson out;
     out["ok"] = true;
     out["result"] = body();
-    return out.dump();
+    // Invalid UTF-8 can only come from the data; replace it rather than throw.
+    return out.dump(-1, ' ', false, ojson::error_handler_t::replace);
   } catch (const Error& e) {
     return error_envelope(e.what(), e.field, e.line, e.column);
   } catch (const std::bad_alloc&) {

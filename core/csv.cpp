@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -12,22 +13,36 @@
 namespace localsurv {
 namespace {
 
-// Returns the 1-based line of the first byte that is not valid UTF-8, or 0.
+// Returns the 1-based line of the first byte that is not valid UTF-8 (RFC
+// 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
 long invalid_utf8_line(std::string_view s) {
   long line = 1;
   std::size_t i = 0;
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
+    const unsigned char c = byte(i);
     if (c == '\n') ++line;
-    std::size_t len = c < 0x80           ? 1
-                      : (c >> 5) == 0x6  ? 2
-                      : (c >> 4) == 0xE  ? 3
-                      : (c >> 3) == 0x1E ? 4
-                                         : 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
     if (len == 0 || i + len > s.size()) return line;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return line;
-    if (len == 2 && c < 0xC2) return line;  // overlong encoding
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return line;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((byte(i + k) >> 6) != 0x2) return line;
     i += len;
   }
   return 0;
@@ -108,7 +123,8 @@ std::vector<Record> split_records(std::string_view s, char delim) {
       }
     }
     rec.fields.push_back(std::move(field));
-    bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
+    bool blank =
+        rec.fields.size() == 1 && rec.fields[0].find_first_not_of(" \t") == std::string::npos;
     if (!blank) records.push_back(std::move(rec));
   }
   return records;
@@ -155,6 +171,14 @@ bool parse_number(const std::string& t, bool decimal_comma, double& out) {
 
 Table read_csv(std::string_view bytes, const CsvOptions& options) {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+    long line = 1 + static_cast<long>(
+                        std::count(bytes.begin(), bytes.begin() + static_cast<long>(nul), '\n'));
+    throw Error(
+        "the file holds a NUL byte on line " + std::to_string(line) +
+            ", so it is not a text (CSV) file; export it from your spreadsheet as 'CSV UTF-8'",
+        {}, line);
+  }
   if (long bad = invalid_utf8_line(bytes))
     throw Error("the file is not UTF-8 text (first invalid byte on line " + std::to_string(bad) +
                     "); save it from your spreadsheet as 'CSV UTF-8'",
@@ -190,6 +214,10 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
   const std::size_t ncol = table.columns.size();
   const std::size_t nrow = records.size() - 1;
   table.n_rows = nrow;
+  table.delimiter = delim;
+  table.decimal_comma = decimal_comma;
+  auto lines = std::make_shared<std::vector<long>>(nrow);
+  for (std::size_t r = 0; r < nrow; ++r) (*lines)[r] = records[r + 1].line;
   for (std::size_t r = 1; r < records.size(); ++r)
     if (records[r].fields.size() != ncol)
       throw Error("line " + std::to_string(records[r].line) + " has " +
@@ -199,6 +227,7 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
 
   for (std::size_t c = 0; c < ncol; ++c) {
     Column& col = table.columns[c];
+    col.row_lines = lines;
     auto forced = options.column_types.find(col.name);
     col.missing.assign(nrow, 0);
     std::vector<double> numbers(nrow, std::numeric_limits<double>::quiet_NaN());

@@ -17,13 +17,35 @@ bool as_number(const std::string& s, double& out) {
   return end == s.c_str() + s.size() && std::isfinite(out);
 }
 
+// A text column where numbers are needed: name the first cell (among
+// `rows`, or anywhere) that is not a number, and its line.
+[[noreturn]] void not_numeric(const Column& column, const std::string& use,
+                              const std::vector<std::size_t>* rows) {
+  double v;
+  std::size_t n = rows ? rows->size() : column.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t r = rows ? (*rows)[i] : i;
+    if (column.is_missing(r) || as_number(column.text(r), v)) continue;
+    throw Error("column '" + column.name + "' holds text, so it cannot be used as " + use +
+                    ": line " + std::to_string(column.line(r)) + " has '" + column.text(r) + "'",
+                column.name, column.line(r));
+  }
+  throw Error("column '" + column.name + "' holds text, so it cannot be used as " + use,
+              column.name);
+}
+
 bool is_factor(const Column& column, const TermSpec& term) {
   if (term.kind == TermKind::Auto) return column.type == ColumnType::Categorical;
   if (term.kind == TermKind::Numeric && column.type == ColumnType::Categorical)
-    throw Error(
-        "column '" + column.name + "' holds text, so it cannot be used as a numeric covariate",
-        column.name);
+    not_numeric(column, "a numeric covariate", nullptr);
   return term.kind == TermKind::Factor;
+}
+
+// Cell text equals a level, numerically when both are numbers ("1" = "1.0").
+bool same_value(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  double x, y;
+  return as_number(a, x) && as_number(b, y) && x == y;
 }
 
 }  // namespace
@@ -45,7 +67,8 @@ std::vector<std::string> factor_levels(const Column& column, const TermSpec& ter
                        });
   }
   if (!term.reference.empty()) {
-    auto it = std::find(levels.begin(), levels.end(), term.reference);
+    auto it = std::find_if(levels.begin(), levels.end(),
+                           [&](const std::string& l) { return same_value(l, term.reference); });
     if (it == levels.end())
       throw Error(
           "reference level '" + term.reference + "' is not a level of column '" + column.name + "'",
@@ -69,10 +92,9 @@ std::vector<int> factor_codes(const Column& column, const std::vector<std::strin
       if (equal) code = static_cast<int>(l);
     }
     if (code < 0)
-      throw Error("column '" + column.name + "' has the value '" + column.text(r) +
-                      "' in data row " + std::to_string(r + 1) +
-                      ", which is not one of its declared levels",
-                  column.name, static_cast<long>(r + 2));
+      throw Error("column '" + column.name + "' has the value '" + column.text(r) + "' on line " +
+                      std::to_string(column.line(r)) + ", which is not one of its declared levels",
+                  column.name, column.line(r));
     codes[r] = code;
   }
   return codes;
@@ -128,20 +150,20 @@ std::vector<int> event_indicator(const Column& column, const std::vector<std::st
     std::size_t r = rows[i];
     if (column.is_missing(r))
       throw Error(
-          "event column '" + column.name + "' is missing in data row " + std::to_string(r + 1),
-          column.name, static_cast<long>(r + 2));
+          "event column '" + column.name + "' is missing on line " + std::to_string(column.line(r)),
+          column.name, column.line(r));
     if (column.type == ColumnType::Numeric)
       event[i] = std::find(numbers.begin(), numbers.end(), column.numbers[r]) != numbers.end();
     else
-      event[i] =
-          std::find(event_values.begin(), event_values.end(), column.text(r)) != event_values.end();
+      event[i] = std::any_of(event_values.begin(), event_values.end(),
+                             [&](const std::string& v) { return same_value(column.text(r), v); });
   }
   return event;
 }
 
 std::vector<double> numeric_values(const Column& column, const std::vector<std::size_t>& rows) {
   if (column.type != ColumnType::Numeric)
-    throw Error("column '" + column.name + "' holds text where numbers are needed", column.name);
+    not_numeric(column, "numbers (times, doses, ages)", &rows);
   std::vector<double> v(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) v[i] = column.numbers[rows[i]];
   return v;

@@ -44,8 +44,9 @@ RowSelection complete_rows(const Table& table, const std::vector<std::string>& c
 std::vector<std::size_t> all_rows(const Table& table);
 
 // 1 where the cell equals one of `event_values`, else 0, for the given rows.
-// Matching is numeric for numeric columns ("2" matches 2.0), by text for
-// categoricals. Missing cells must have been dropped by complete_rows.
+// Values that are numbers match numerically ("2" matches 2.0, also in a text
+// column), others by text. Missing cells must have been dropped by
+// complete_rows.
 std::vector<int> event_indicator(const Column& column, const std::vector<std::string>& event_values,
                                  const std::vector<std::size_t>& rows);
 

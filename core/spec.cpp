@@ -67,8 +67,11 @@ class ObjectReader {
   }
   void read(const std::string& key, int& out) {
     if (const json* v = get(key)) {
-      if (!v->is_number_integer()) fail(child(key), "must be a whole number, not " + kind_of(*v));
-      out = v->get<int>();
+      double d = v->is_number() ? v->get<double>() : 0.5;
+      if (d != std::floor(d) || std::fabs(d) > 1e9)
+        fail(child(key),
+             "must be a whole number, not " + (v->is_number() ? v->dump() : kind_of(*v)));
+      out = static_cast<int>(d);
     }
   }
   // Values that name cells ("2", 2, "dead") are kept as text.
@@ -122,6 +125,12 @@ class ObjectReader {
   std::vector<std::string> known_;
 };
 
+void check_distinct(const std::vector<std::string>& levels, const std::string& path) {
+  std::set<std::string> seen;
+  for (const auto& l : levels)
+    if (!seen.insert(l).second) fail(path, "lists the level '" + l + "' twice");
+}
+
 void read_term(const json& j, const std::string& path, TermSpec& t) {
   if (j.is_string()) {
     t.column = j.get<std::string>();
@@ -136,6 +145,7 @@ void read_term(const json& j, const std::string& path, TermSpec& t) {
            : type == "factor" ? TermKind::Factor
                               : TermKind::Auto;
   r.read("levels", t.levels);
+  check_distinct(t.levels, path + ".levels");
   r.read("reference", t.reference);
   if (t.column.empty()) fail(path + ".column", "is required");
 }
@@ -144,7 +154,7 @@ json parse_json(std::string_view text, const char* what) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers out of range
     throw Error(std::string(what) + " is not valid JSON: " + e.what(), "(spec)");
   }
 }
@@ -231,6 +241,7 @@ AnalysisSpec parse_spec(const json& j) {
       ObjectReader r(*g, "group");
       r.read("column", s.group.column);
       r.read("levels", s.group.levels);
+      check_distinct(s.group.levels, "group.levels");
       r.read("reference", s.group.reference);
       require_column(s.group.column, "group.column");
     }
@@ -244,6 +255,14 @@ AnalysisSpec parse_spec(const json& j) {
       for (const auto& other : s.covariates)
         if (other.column == t.column)
           fail("covariates[" + std::to_string(i) + "]", "names column '" + t.column + "' twice");
+      for (const auto& [role, column] :
+           {std::pair<const char*, const std::string&>{"time", s.time.column},
+            {"event", s.event.column},
+            {"group", s.group.column}})
+        if (t.column == column)
+          fail("covariates[" + std::to_string(i) + "]",
+               "names column '" + t.column + "', which is already the " + role +
+                   " column; a covariate must be another column");
       s.covariates.push_back(std::move(t));
     }
   }

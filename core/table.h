@@ -3,6 +3,7 @@
 // a level list in order of first appearance (-1 where missing).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,17 @@ struct Column {
   std::vector<int32_t> codes;       // Categorical only; -1 = missing
   std::vector<std::string> levels;  // Categorical only, first-appearance order
   std::vector<uint8_t> missing;     // 1 = missing, for every type
+  // The file line where each row starts (shared by the table's columns), so
+  // errors can point at the right line past blank lines and quoted newlines.
+  std::shared_ptr<const std::vector<long>> row_lines;
 
   std::size_t size() const { return missing.size(); }
   bool is_missing(std::size_t row) const { return missing[row] != 0; }
   std::size_t missing_count() const;
+  // 1-based line of `row` in the file (row + 2 when lines were not recorded).
+  long line(std::size_t row) const {
+    return row_lines ? (*row_lines)[row] : static_cast<long>(row) + 2;
+  }
   // The cell as text: the level for categoricals, the shortest round-trip
   // decimal for numerics, "" when missing.
   std::string text(std::size_t row) const;
@@ -29,6 +37,8 @@ struct Column {
 struct Table {
   std::vector<Column> columns;
   std::size_t n_rows = 0;
+  char delimiter = ',';        // as read (given or sniffed)
+  bool decimal_comma = false;  // as read
 
   // Throws Error naming the column (and listing the available ones) if absent.
   const Column& column(const std::string& name) const;

@@ -25,7 +25,8 @@ else
 fi
 
 for suite in node browser; do
-  node --test --test-concurrency=1 "tests/$suite/" 2>&1 | tee "test-artifacts/$suite.log"
+  # TAP output and explicit files: the same summary lines on every Node version.
+  node --test --test-reporter=tap --test-concurrency=1 tests/"$suite"/*.test.mjs 2>&1 | tee "test-artifacts/$suite.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   p=$(grep -E '^# pass [0-9]+' "test-artifacts/$suite.log" | tail -1 | awk '{print $3}')
   f=$(grep -E '^# fail [0-9]+' "test-artifacts/$suite.log" | tail -1 | awk '{print $3}')

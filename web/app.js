@@ -95,13 +95,19 @@ function fillEventValues() {
   const col = described.columns.find((c) => c.name === $('event-column').value);
   const levels = col?.levels ?? [];
   $('event-value').replaceChildren(...levels.map((l) => option(l)));
-  // The largest code is the usual event coding (1 of 0/1, 2 of 1/2).
-  if (levels.length) $('event-value').value = levels[levels.length - 1];
+  // Usual event codings: "dead"/"event"/"yes" by name, else the largest code
+  // (1 of 0/1, 2 of 1/2).
+  const named = levels.find((l) => /^(dead|death|died|deceased|event|yes|true)$/i.test(l));
+  if (levels.length) $('event-value').value = named ?? levels[levels.length - 1];
 }
 
 export function buildSpec() {
   const group = $('group-column').value;
-  const covariates = [...document.querySelectorAll('input[name=covariate]:checked')].map((b) => b.value);
+  // The outcome and group columns cannot also be covariates.
+  const taken = new Set([$('time-column').value, $('event-column').value, group]);
+  const covariates = [...document.querySelectorAll('input[name=covariate]:checked')]
+    .map((b) => b.value)
+    .filter((name) => !taken.has(name));
   return {
     version: 1,
     time: { column: $('time-column').value, unit: $('time-unit').value },

@@ -101,3 +101,29 @@ TEST_CASE("reference datasets load with R's shape") {
   CHECK(pbc.n_rows == 418);
   CHECK(pbc.column("trt").missing_count() == 106);
 }
+
+TEST_CASE("UTF-8 is checked as RFC 3629 says; NUL bytes mean not a text file") {
+  // Surrogates, overlong forms, bytes above U+10FFFF.
+  for (std::string bad : {"\xED\xA0\x80", "\xE0\x80\x80", "\xF0\x80\x80\x80", "\xF5\x80\x80\x80",
+                          "\xF4\x90\x80\x80", "\xC0\xAF", "\x80"}) {
+    CAPTURE(bad.size());
+    CHECK(error_of("a\nx\n" + bad + "\n").find("not UTF-8 text (first invalid byte on line 3)") !=
+          std::string::npos);
+  }
+  // Valid multi-byte text passes: é, €, 𝄞 (U+1D11E), U+10FFFF.
+  auto t = read_csv("a\n\xC3\xA9\n\xE2\x82\xAC\n\xF0\x9D\x84\x9E\n\xF4\x8F\xBF\xBF\n");
+  CHECK(t.n_rows == 4);
+  CHECK(error_of(std::string("a,b\n1,2\n3,\0\n", 11)).find("NUL byte on line 3") != std::string::npos);
+}
+
+TEST_CASE("rows remember their file line past blank lines and quoted newlines") {
+  auto t = read_csv("a,b\n\n1,\"x\ny\"\n   \n2,z\n");
+  REQUIRE(t.n_rows == 2);
+  CHECK(t.column("a").line(0) == 3);
+  CHECK(t.column("a").line(1) == 6);
+  CHECK(t.delimiter == ',');
+  CHECK(!t.decimal_comma);
+  auto semi = read_csv("a;b\n1,5;2\n");
+  CHECK(semi.delimiter == ';');
+  CHECK(semi.decimal_comma);
+}

@@ -58,3 +58,22 @@ TEST_CASE("treatment contrasts named like model.matrix (veteran celltype, pbc ed
   CHECK_THROWS_AS(
       build_design(vet, {TermSpec{"celltype", TermKind::Numeric, {}, ""}}, all_rows(vet)), Error);
 }
+
+TEST_CASE("event values match numerically in text columns; text where numbers are needed names the line") {
+  auto t = read_csv("t,s\n1,1.0\n2,0\n\n3,1\n4,?\n5,x y\n");
+  CHECK(t.column("s").type == ColumnType::Categorical);
+  CHECK(event_indicator(t.column("s"), {"1"}, all_rows(t)) == std::vector<int>{1, 0, 1, 0, 0});
+  CHECK(event_indicator(t.column("s"), {"1.0"}, all_rows(t)) == std::vector<int>{1, 0, 1, 0, 0});
+  try {
+    numeric_values(t.column("s"), all_rows(t));
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("line 6 has '?'") != std::string::npos);
+    CHECK(e.line == 6);
+  }
+  // A reference given as "1.0" finds the numeric level "1".
+  auto lv = factor_levels(t.column("t"), TermSpec{"t", TermKind::Factor, {}, "3.0"});
+  CHECK(lv.front() == "3");
+  // Factor levels of a text column match by text, as R factor() does ("1" is not "1.0").
+  CHECK_THROWS_WITH_AS(factor_codes(t.column("s"), {"1.0", "0"}), doctest::Contains("on line 5"), Error);
+}

@@ -94,3 +94,43 @@ test('degenerate data: one group and no events give clear messages, not garbage'
   assert.ok(none.result.warnings.some((w) => /every patient is censored/.test(w.message)));
   assert.equal(none.result.results.km.overall.median.estimate, null);
 });
+
+test('spec mistakes found by review: covariate = group, duplicate levels, numbers out of range', () => {
+  engine.load(fs.readFileSync(datasetPath('lung')));
+  const base = { time: 'time', event: { column: 'status', values: [2] }, group: 'sex' };
+  const same = engine.run({ ...base, covariates: ['sex', 'age'], analyses: { cox: {} } });
+  assert.equal(same.ok, false);
+  assert.equal(same.error.field, 'covariates[0]');
+  assert.match(same.error.message, /already the group column/);
+  const dup = engine.run({ ...base, group: { column: 'sex', levels: ['1', '1', '2'] } });
+  assert.equal(dup.ok, false);
+  assert.equal(dup.error.field, 'group.levels');
+  assert.equal(engine.run('{"time":"time","event":"status","analyses":{"km":{"times":[1e400]}}}').ok, false);
+  const version = engine.run({ ...base, version: 4294967297 });
+  assert.equal(version.ok, false);
+  assert.equal(version.error.field, 'version');
+});
+
+test('invalid UTF-8 inside a cell is reported, never an internal error', () => {
+  const bytes = new Uint8Array([...enc.encode('time,status,g\n1,1,'), 0xed, 0xa0, 0x80, ...enc.encode('\n2,0,b\n')]);
+  engine.load(bytes);
+  const r = engine.run({ time: 'time', event: 'status', group: 'g', analyses: { km: {} } });
+  assert.equal(r.ok, false);
+  assert.match(r.error.message, /not UTF-8 text \(first invalid byte on line 2\)/);
+});
+
+test('errors point at the file line past blank lines and quoted newlines', () => {
+  engine.load(enc.encode('time,status,note\n\n1,1,"two\nlines"\n\n-3,0,x\n'));
+  const r = engine.run({ time: 'time', event: 'status' });
+  assert.equal(r.ok, false);
+  assert.equal(r.error.line, 6);
+  assert.match(r.error.message, /negative \(-3\) on line 6/);
+});
+
+test('several non-event values in the event column are flagged', () => {
+  engine.load(enc.encode('time,status\n1,1.0\n2,0\n3,1\n4,?\n'));
+  const r = engine.run({ time: 'time', event: 'status', analyses: { km: {} } });
+  assert.equal(r.ok, true);
+  assert.equal(r.result.cohort.events, 2);
+  assert.ok(r.result.warnings.some((w) => /several values that are not the event \(0, \?\)/.test(w.message)));
+});
