@@ -342,6 +342,14 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
 
 json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                  std::vector<json>& warnings) {
+  if (!spec.logrank.strata.empty() && c.group.empty())
+    throw Error(
+        "analyses.logrank.strata stratifies the comparison of the group column, but the spec has "
+        "no group",
+        "analyses.logrank.strata");
+  if (c.group.empty() && spec.logrank.by.empty())
+    throw Error("a log-rank test needs a group column or a 'by' column to compare",
+                "analyses.logrank");
   json out;
   std::string rho = format_double(spec.logrank.rho);
   out["conventions"] = {
@@ -568,7 +576,8 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
     if (!factor) {
       NumericDescriptives d = describe_numeric(numeric_values(col, c.rows), group, n_groups);
-      add_warnings(warnings, "table1", d.warnings);
+      for (const auto& w : d.warnings)
+        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
       json by = json::array();
       for (const auto& g : d.by_group) by.push_back(numeric_summary_json(g));
       v["overall"] = numeric_summary_json(d.overall);
@@ -581,7 +590,8 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     std::vector<int> codes;
     for (std::size_t r : c.rows) codes.push_back(all[r]);
     CategoricalDescriptives d = describe_categorical(codes, levels, group, n_groups);
-    add_warnings(warnings, "table1", d.warnings);
+    for (const auto& w : d.warnings)
+      warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
     json by = json::array();
     for (const auto& g : d.by_group) by.push_back(categorical_summary_json(g));
     v["levels"] = levels;

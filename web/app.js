@@ -117,8 +117,8 @@ export function buildSpec() {
     analyses: {
       km: { conf_type: 'log' },
       followup: {},
-      logrank: {},
-      // A Cox model needs at least one term.
+      // A log-rank test needs groups; a Cox model at least one term.
+      ...(group ? { logrank: {} } : {}),
       ...(group || covariates.length ? { cox: { ties: $('ties').value } } : {}),
     },
   };

@@ -134,3 +134,13 @@ test('several non-event values in the event column are flagged', () => {
   assert.equal(r.result.cohort.events, 2);
   assert.ok(r.result.warnings.some((w) => /several values that are not the event \(0, \?\)/.test(w.message)));
 });
+
+test('a log-rank test with nothing to compare names the option', () => {
+  engine.load(fs.readFileSync(datasetPath('lung')));
+  const strata = engine.run({ time: 'time', event: 'status', analyses: { logrank: { strata: 'inst' } } });
+  assert.equal(strata.ok, false);
+  assert.equal(strata.error.field, 'analyses.logrank.strata');
+  const nothing = engine.run({ time: 'time', event: 'status', analyses: { logrank: {} } });
+  assert.equal(nothing.ok, false);
+  assert.equal(nothing.error.field, 'analyses.logrank');
+});
