@@ -1,0 +1,78 @@
+// Subcohort filters: results equal R's subset() on the same data, and every
+// mistake names its token and position.
+#include "csv.h"
+#include "error.h"
+#include "filter.h"
+#include "golden.h"
+
+using namespace localsurv;
+
+namespace {
+std::size_t count(const std::vector<uint8_t>& m) {
+  std::size_t n = 0;
+  for (auto v : m) n += v;
+  return n;
+}
+std::string error_of(const Table& t, const std::string& f) {
+  try {
+    evaluate_filter(t, f);
+  } catch (const Error& e) {
+    CHECK(e.field == "filter");
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("filters count the rows R's subset() keeps (lung, veteran, pbc)") {
+  auto lung = testsupport::dataset("lung");
+  // nrow(subset(lung, age >= 65)) == 100; subset() drops NA comparisons.
+  CHECK(count(evaluate_filter(lung, "age >= 65")) == 100);
+  // nrow(subset(lung, sex == 2 & ph.ecog %in% c(0, 1))) == 69
+  CHECK(count(evaluate_filter(lung, "sex == 2 and ph.ecog in (0, 1)")) == 69);
+  // nrow(subset(lung, is.na(wt.loss))) == 14; !is.na: 214
+  CHECK(count(evaluate_filter(lung, "wt.loss is missing")) == 14);
+  CHECK(count(evaluate_filter(lung, "wt.loss is not missing")) == 214);
+  // nrow(subset(lung, wt.loss != 0)) == 180 (NA rows dropped)
+  CHECK(count(evaluate_filter(lung, "wt.loss != 0")) == 180);
+  // nrow(subset(lung, !(age < 50 | age > 70))) == 162
+  CHECK(count(evaluate_filter(lung, "not (age < 50 or age > 70)")) == 162);
+  auto vet = testsupport::dataset("veteran");
+  // nrow(subset(veteran, celltype %in% c("adeno", "large"))) == 54
+  CHECK(count(evaluate_filter(vet, "celltype in ('adeno', \"large\")")) == 54);
+  CHECK(count(evaluate_filter(vet, "`celltype` != 'squamous'")) == 102);
+  auto pbc = testsupport::dataset("pbc");
+  // nrow(subset(pbc, !is.na(trt))) == 312; edema == 0.5: 44 among all 418
+  CHECK(count(evaluate_filter(pbc, "trt is not missing")) == 312);
+  CHECK(count(evaluate_filter(pbc, "edema == 0.5")) == 44);
+  CHECK(count(evaluate_filter(pbc, "   ")) == 418);
+}
+
+TEST_CASE("filter mistakes name the token and position") {
+  auto t = read_csv("age,site\n50,liver\n60,lung\n");
+  CHECK(error_of(t, "agee > 3").find("column 'agee' is not in the data") != std::string::npos);
+  CHECK(error_of(t, "age = 3").find("'=' is not an operator (use == or !=) at position 5") !=
+        std::string::npos);
+  CHECK(error_of(t, "age > ")
+            .find("expected a number or \"text\" but found 'end of the filter' at position 7") !=
+        std::string::npos);
+  CHECK(error_of(t, "age > 3 and").find("expected a column name") != std::string::npos);
+  CHECK(error_of(t, "(age > 3").find("expected ')'") != std::string::npos);
+  CHECK(error_of(t, "age > 'old'").find("holds numbers, but 'old' is not a number") !=
+        std::string::npos);
+  CHECK(error_of(t, "site < 'm'").find("holds text; use ==, != or in") != std::string::npos);
+  CHECK(error_of(t, "site == \"liver").find("unclosed \"") != std::string::npos);
+  CHECK(error_of(t, "age > 3 age")
+            .find("unexpected 'age'; expected 'and', 'or' or the end at position 9") !=
+        std::string::npos);
+  CHECK(error_of(t, "site is empty").find("expected 'missing'") != std::string::npos);
+  CHECK(error_of(t, "age in 50").find("expected '(' after 'in'") != std::string::npos);
+  CHECK(error_of(t, "age > 3 & site == 'lung'").find("unexpected character '&'") !=
+        std::string::npos);
+}
+
+TEST_CASE("numbers compare numerically in text columns too") {
+  auto t = read_csv("code\n1.0\nx\n2\n");
+  CHECK(evaluate_filter(t, "code == 1") == std::vector<uint8_t>{1, 0, 0});
+  CHECK(evaluate_filter(t, "code in (2, 'x')") == std::vector<uint8_t>{0, 1, 1});
+}
