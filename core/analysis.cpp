@@ -8,6 +8,7 @@
 #include "cox.h"
 #include "descriptives.h"
 #include "error.h"
+#include "filter.h"
 #include "kaplan_meier.h"
 #include "log_rank.h"
 #include "logistic.h"
@@ -65,10 +66,14 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
   Cohort c;
   std::vector<std::string> needed = {spec.time.column, spec.event.column};
   if (!spec.group.column.empty()) needed.push_back(spec.group.column);
-  std::vector<std::size_t> candidates = all_rows(table);
+  std::vector<std::size_t> candidates;
+  std::vector<uint8_t> keep = evaluate_filter(table, spec.filter);
+  for (std::size_t r = 0; r < table.n_rows; ++r)
+    if (keep[r]) candidates.push_back(r);
   RowSelection sel = complete_rows(table, needed, candidates);
   c.rows = sel.rows;
-  c.report = rows_report(candidates.size(), sel);
+  c.report = {{"rows_in_file", table.n_rows}, {"filter", spec.filter}};
+  c.report.update(rows_report(candidates.size(), sel));
   const Column& time = table.column(spec.time.column);
   c.time = numeric_values(time, c.rows);
   for (std::size_t i = 0; i < c.rows.size(); ++i)

@@ -210,6 +210,8 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* d = top.get("data")) read_csv_options(*d, s.csv);
 
+  top.read("filter", s.filter);
+
   if (const json* t = top.get("time")) {
     if (t->is_string()) {
       s.time.column = t->get<std::string>();
@@ -340,6 +342,7 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
     types[name] = t == ColumnType::Numeric ? "numeric" : "categorical";
   data["column_types"] = types;
   j["data"] = data;
+  j["filter"] = s.filter;
   j["time"] = {{"column", s.time.column}, {"unit", s.time.unit}};
   j["event"] = {{"column", s.event.column}, {"values", s.event.values}};
   if (!s.group.column.empty())

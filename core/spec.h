@@ -72,6 +72,7 @@ struct Table1Spec {
 struct AnalysisSpec {
   int version = 1;
   CsvOptions csv;
+  std::string filter;  // subcohort (core/filter.h); empty = every row
   TimeSpec time;
   EventSpec event;
   GroupSpec group;

@@ -341,3 +341,23 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("a subcohort filter restricts every analysis (survfit on subset(lung, ...))") {
+  // survfit(Surv(time, status) ~ 1, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70)):
+  // n 142, events 91, median 364 (337, 457)
+  json r = run("lung", R"({"filter":"ph.ecog in (0, 1) and age < 70","time":"time",
+    "event":{"column":"status","values":[2]},"analyses":{"km":{}}})");
+  CHECK(r["cohort"]["rows_in_file"] == 228);
+  CHECK(r["cohort"]["rows_available"] == 142);
+  const json& km = r["results"]["km"]["overall"];
+  CHECK(km["n"] == 142);
+  CHECK(km["events"] == 91);
+  CHECK(km["median"]["estimate"] == 364);
+  CHECK(km["median"]["lower"] == 337);
+  CHECK(km["median"]["upper"] == 457);
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  json bad = json::parse(s.run(R"({"filter":"ph.ecog => 1","time":"time","event":"status"})"));
+  CHECK(bad["ok"] == false);
+  CHECK(bad["error"]["field"] == "filter");
+}
