@@ -203,3 +203,87 @@ TEST_CASE("goldens: logit(ps) computed from the scores gives the linear.logit pa
     CHECK_CLOSE("caliper", b.caliper_absolute, a.caliper_absolute, 1e-12);
   }
 }
+
+namespace {
+
+const json& extra_cases() {
+  static json all =
+      json::parse(testsupport::read_file(testsupport::test_data_path("extra/matching.json")));
+  return all["cases"];
+}
+
+struct ExtraCase {
+  std::vector<long> ids;
+  std::vector<double> distance;
+  std::vector<int> treat, exact;
+  MatchingOptions opt;
+};
+
+ExtraCase extra_case(const json& c) {
+  ExtraCase e;
+  e.ids = c["input"]["id"].get<std::vector<long>>();
+  e.distance = nums(c["input"]["distance"]);
+  e.treat = c["input"]["treat"].get<std::vector<int>>();
+  if (!c["input"]["exact"].is_null()) e.exact = c["input"]["exact"].get<std::vector<int>>();
+  const json& o = c["options"];
+  e.opt.ratio = o["ratio"].get<int>();
+  e.opt.replace = o["replace"].get<bool>();
+  e.opt.distance_scale =
+      o["distance"] == "lp" ? DistanceScale::LinearLogit : DistanceScale::PropensityScore;
+  std::string order = o["m_order"].get<std::string>();
+  if (order == "largest") {
+    e.opt.order = MatchOrder::Largest;
+  } else if (order == "smallest") {
+    e.opt.order = MatchOrder::Smallest;
+  } else if (order == "data") {
+    e.opt.order = MatchOrder::Data;
+  } else {
+    REQUIRE(order == "random");
+    // R's sample.int order, as matchit() drew it under set.seed.
+    e.opt.order = MatchOrder::Given;
+    for (int k : c["given_order"].get<std::vector<int>>()) e.opt.given_order.push_back(k - 1);
+  }
+  if (!o["caliper"].is_null()) {
+    e.opt.caliper = num(o["caliper"]);
+    e.opt.caliper_unit =
+        o["std_caliper"].get<bool>() ? CaliperUnit::StandardDeviations : CaliperUnit::DistanceUnits;
+  }
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("extra: matchit(ratio, replace, m.order, exact, caliper) corrected pairs (matching.R)") {
+  int n_cases = 0;
+  for (const auto& item : extra_cases().items()) {
+    const json& c = item.value();
+    INFO(item.key() << ": " << c["call"].get<std::string>());
+    ++n_cases;
+    REQUIRE(c["emulation_reproduces_installed"].get<bool>());
+    ExtraCase e = extra_case(c);
+    MatchingResult r = nearest_neighbor_match(e.distance, e.treat, e.exact, e.opt);
+    const json& x = c["corrected"];
+    std::vector<long> pt, pc, unmatched;
+    for (std::size_t i : r.pair_treated) pt.push_back(e.ids[i]);
+    for (std::size_t i : r.pair_control) pc.push_back(e.ids[i]);
+    for (std::size_t i : r.unmatched_treated) unmatched.push_back(e.ids[i]);
+    CHECK(pt == x["pairs"]["treated_id"].get<std::vector<long>>());
+    CHECK(pc == x["pairs"]["control_id"].get<std::vector<long>>());
+    CHECK(r.pair_subclass == x["pairs"]["subclass"].get<std::vector<int>>());
+    CHECK(unmatched == x["unmatched_treated_ids"].get<std::vector<long>>());
+    CHECK(r.n_matched_treated == x["n_matched_treated"].get<std::size_t>());
+    CHECK(r.n_matched_control == x["n_matched_control"].get<std::size_t>());
+    auto w = nums(x["weights"]);
+    REQUIRE(w.size() == r.weights.size());
+    int bad_w = 0;
+    for (std::size_t i = 0; i < w.size(); ++i)
+      bad_w += !testsupport::close(r.weights[i], w[i], 1e-12);
+    CHECK(bad_w == 0);
+    if (x["caliper_absolute"].is_null())
+      CHECK(!r.caliper_used);
+    else
+      CHECK(r.caliper_absolute == num(x["caliper_absolute"]));
+    CHECK(r.warnings == x["warnings"].get<std::vector<std::string>>());
+  }
+  CHECK(n_cases == 16);
+}
