@@ -76,7 +76,12 @@ std::string Session::describe(std::string_view options_json) {
 std::string Session::run(std::string_view spec_json) {
   return guarded([&] {
     AnalysisSpec spec = parse_spec(spec_json);
-    return run_analysis(table_for(spec.csv), spec);
+    const Table& table = table_for(spec.csv);
+    if (spec.derive.empty()) return run_analysis(table, spec);
+    // Derived columns go on a copy: the cached table stays as the file is.
+    Table derived = table;
+    derive_columns(derived, spec.derive);
+    return run_analysis(derived, spec);
   });
 }
 

@@ -125,6 +125,35 @@ class ObjectReader {
   std::vector<std::string> known_;
 };
 
+DeriveSpec read_derive(const json& j, const std::string& path) {
+  DeriveSpec d;
+  ObjectReader r(j, path);
+  r.read("name", d.name);
+  if (d.name.empty()) fail(path + ".name", "is required");
+  const json* cut = r.get("cut");
+  const json* bed = r.get("bed");
+  const json* eqd2 = r.get("eqd2");
+  if ((cut != nullptr) + (bed != nullptr) + (eqd2 != nullptr) != 1)
+    fail(path, "must have exactly one of cut, bed or eqd2");
+  if (cut) {
+    ObjectReader c(*cut, path + ".cut");
+    d.kind = DeriveSpec::Kind::Cut;
+    c.read("column", d.column);
+    c.read("breaks", d.breaks);
+    c.read("labels", d.labels);
+    c.read("right", d.right);
+    if (d.column.empty()) fail(path + ".cut.column", "is required");
+  } else {
+    ObjectReader c(bed ? *bed : *eqd2, path + (bed ? ".bed" : ".eqd2"));
+    d.kind = bed ? DeriveSpec::Kind::Bed : DeriveSpec::Kind::Eqd2;
+    c.read("dose", d.dose);
+    c.read("fractions", d.fractions);
+    c.read("alpha_beta", d.alpha_beta);
+    if (d.dose.empty() || d.fractions.empty()) fail(c.child("dose"), "and fractions are required");
+  }
+  return d;
+}
+
 void check_distinct(const std::vector<std::string>& levels, const std::string& path) {
   std::set<std::string> seen;
   for (const auto& l : levels)
@@ -210,6 +239,11 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* d = top.get("data")) read_csv_options(*d, s.csv);
 
+  if (const json* d = top.get("derive")) {
+    if (!d->is_array()) fail("derive", "must be a list of derived columns");
+    for (std::size_t i = 0; i < d->size(); ++i)
+      s.derive.push_back(read_derive((*d)[i], "derive[" + std::to_string(i) + "]"));
+  }
   top.read("filter", s.filter);
 
   if (const json* t = top.get("time")) {
@@ -342,6 +376,22 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
     types[name] = t == ColumnType::Numeric ? "numeric" : "categorical";
   data["column_types"] = types;
   j["data"] = data;
+  json derive = json::array();
+  for (const auto& d : s.derive) {
+    if (d.kind == DeriveSpec::Kind::Cut)
+      derive.push_back({{"name", d.name},
+                        {"cut",
+                         {{"column", d.column},
+                          {"breaks", d.breaks},
+                          {"labels", d.labels},
+                          {"right", d.right}}}});
+    else
+      derive.push_back(
+          {{"name", d.name},
+           {d.kind == DeriveSpec::Kind::Bed ? "bed" : "eqd2",
+            {{"dose", d.dose}, {"fractions", d.fractions}, {"alpha_beta", d.alpha_beta}}}});
+  }
+  j["derive"] = derive;
   j["filter"] = s.filter;
   j["time"] = {{"column", s.time.column}, {"unit", s.time.unit}};
   j["event"] = {{"column", s.event.column}, {"values", s.event.values}};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "csv.h"
+#include "derive.h"
 #include "model_frame.h"
 
 namespace localsurv {
@@ -72,7 +73,8 @@ struct Table1Spec {
 struct AnalysisSpec {
   int version = 1;
   CsvOptions csv;
-  std::string filter;  // subcohort (core/filter.h); empty = every row
+  std::vector<DeriveSpec> derive;  // new columns, computed first (core/derive.h)
+  std::string filter;              // subcohort (core/filter.h); empty = every row
   TimeSpec time;
   EventSpec event;
   GroupSpec group;

@@ -361,3 +361,32 @@ TEST_CASE("a subcohort filter restricts every analysis (survfit on subset(lung, 
   CHECK(bad["ok"] == false);
   CHECK(bad["error"]["field"] == "filter");
 }
+
+TEST_CASE("derived BED cut at its maxstat cutpoint reproduces the golden split (npc_synth_1)") {
+  // golden cutpoints[bed]: subset lt_bone == 1 (n 321, 143 events); high = bed > 60 (n 117);
+  // survdiff(Surv(os_months, death) ~ high) chisq 3.7595579737521083
+  const json& g = golden("npc_synth_1");
+  const json* cp = nullptr;
+  for (const auto& c : g["cutpoints"])
+    if (c["variable"] == "bed") cp = &c;
+  REQUIRE(cp != nullptr);
+  json r = run("npc_synth_1", R"({
+    "derive": [{"name": "bed", "bed": {"dose": "bone_rt_dose_gy", "fractions": "bone_rt_fractions", "alpha_beta": 10}},
+               {"name": "bed_group", "cut": {"column": "bed", "breaks": [60], "labels": ["<=60", ">60"], "right": true}}],
+    "filter": "lt_bone == 1", "time": {"column": "os_months", "unit": "months"}, "event": "death",
+    "group": "bed_group", "analyses": {"logrank": {}}})");
+  CHECK(r["cohort"]["rows_used"] == (*cp)["n"]);
+  CHECK(r["cohort"]["events"] == (*cp)["nevent"]);
+  const json& lr = r["results"]["logrank"]["by_group"];
+  CHECK(lr["groups"] == json::array({"<=60", ">60"}));
+  CHECK(lr["n"][1] == (*cp)["split_at_cutpoint"]["n_high"]);
+  CHECK_CLOSE("split chisq", num(lr["statistic"]),
+              num((*cp)["split_at_cutpoint"]["logrank"]["chisq"]), 1e-6);
+  CHECK_P("split p", num(lr["p"]), num((*cp)["split_at_cutpoint"]["logrank"]["p"]));
+  // Mistakes in a derived column name the spec path.
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/npc_synth_1.csv")));
+  json bad = json::parse(s.run(
+      R"({"derive":[{"name":"x","cut":{"column":"age"},"bed":{}}],"time":"os_months","event":"death"})"));
+  CHECK(bad["error"]["field"] == "derive[0]");
+}

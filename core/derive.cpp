@@ -1,0 +1,94 @@
+#include "derive.h"
+
+#include <cmath>
+#include <limits>
+
+#include "error.h"
+
+namespace localsurv {
+namespace {
+
+const Column& numeric_input(const Table& table, const std::string& name,
+                            const std::string& derived) {
+  const Column& c = table.column(name);
+  if (c.type != ColumnType::Numeric)
+    throw Error(
+        "derived column '" + derived + "' needs numbers, but column '" + name + "' holds text",
+        derived);
+  return c;
+}
+
+Column new_column(const Table& table, const std::string& name, ColumnType type) {
+  if (name.empty()) throw Error("a derived column needs a name", "derive");
+  if (table.find(name))
+    throw Error("derived column '" + name + "' already exists in the data", name);
+  Column c;
+  c.name = name;
+  c.type = type;
+  c.missing.assign(table.n_rows, 0);
+  if (!table.columns.empty()) c.row_lines = table.columns.front().row_lines;
+  return c;
+}
+
+Column cut(const Table& table, const DeriveSpec& s) {
+  const Column& x = numeric_input(table, s.column, s.name);
+  if (s.breaks.empty())
+    throw Error("derived column '" + s.name + "': cut needs at least one break", s.name);
+  for (std::size_t i = 0; i < s.breaks.size(); ++i)
+    if (!std::isfinite(s.breaks[i]) || (i > 0 && !(s.breaks[i] > s.breaks[i - 1])))
+      throw Error("derived column '" + s.name + "': breaks must be finite and increasing", s.name);
+  if (s.labels.size() != s.breaks.size() + 1)
+    throw Error("derived column '" + s.name + "': " + std::to_string(s.breaks.size()) +
+                    " breaks make " + std::to_string(s.breaks.size() + 1) + " groups, but " +
+                    std::to_string(s.labels.size()) + " labels were given",
+                s.name);
+  Column c = new_column(table, s.name, ColumnType::Categorical);
+  c.levels = s.labels;
+  c.codes.assign(table.n_rows, -1);
+  for (std::size_t r = 0; r < table.n_rows; ++r) {
+    if (x.is_missing(r)) {
+      c.missing[r] = 1;
+      continue;
+    }
+    std::size_t k = 0;
+    while (k < s.breaks.size() &&
+           (s.right ? x.numbers[r] > s.breaks[k] : x.numbers[r] >= s.breaks[k]))
+      ++k;
+    c.codes[r] = static_cast<int32_t>(k);
+  }
+  return c;
+}
+
+Column dose(const Table& table, const DeriveSpec& s) {
+  const Column& d = numeric_input(table, s.dose, s.name);
+  const Column& n = numeric_input(table, s.fractions, s.name);
+  if (!(s.alpha_beta > 0))
+    throw Error("derived column '" + s.name + "': alpha/beta must be positive", s.name);
+  Column c = new_column(table, s.name, ColumnType::Numeric);
+  c.numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t r = 0; r < table.n_rows; ++r) {
+    if (d.is_missing(r) || n.is_missing(r)) {
+      c.missing[r] = 1;
+      continue;
+    }
+    if (!(n.numbers[r] > 0))
+      throw Error("derived column '" + s.name + "': column '" + s.fractions + "' is " + n.text(r) +
+                      " on line " + std::to_string(n.line(r)) +
+                      "; a number of fractions must be positive",
+                  s.name, n.line(r));
+    const double total = d.numbers[r], per_fraction = total / n.numbers[r];
+    c.numbers[r] = s.kind == DeriveSpec::Kind::Bed
+                       ? total * (1 + per_fraction / s.alpha_beta)
+                       : total * (per_fraction + s.alpha_beta) / (2 + s.alpha_beta);
+  }
+  return c;
+}
+
+}  // namespace
+
+void derive_columns(Table& table, const std::vector<DeriveSpec>& specs) {
+  for (const auto& s : specs)
+    table.columns.push_back(s.kind == DeriveSpec::Kind::Cut ? cut(table, s) : dose(table, s));
+}
+
+}  // namespace localsurv

@@ -1,0 +1,33 @@
+// Derived columns, computed in the order given, before any filter or
+// analysis (so later ones, filters and analyses can use earlier ones):
+//  - cut: a numeric column into labelled categories at thresholds. With
+//    breaks b1 < ... < bk, right = false gives [-inf, b1), [b1, b2), ...,
+//    [bk, inf) as R's cut(x, c(-Inf, b, Inf), right = FALSE); right = true
+//    gives (-inf, b1], (b1, b2], ... as cut(..., right = TRUE).
+//  - bed: biologically effective dose D * (1 + d / (alpha/beta)), d = D / n.
+//  - eqd2: equivalent dose in 2 Gy fractions D * (d + alpha/beta) / (2 + alpha/beta).
+// A missing input gives a missing result. Errors name the derived column.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "table.h"
+
+namespace localsurv {
+
+struct DeriveSpec {
+  enum class Kind { Cut, Bed, Eqd2 } kind = Kind::Cut;
+  std::string name;    // the new column; must not exist yet
+  std::string column;  // cut: the numeric column
+  std::vector<double> breaks;
+  std::vector<std::string> labels;  // breaks.size() + 1 labels
+  bool right = false;
+  std::string dose;       // bed / eqd2: total dose column (Gy)
+  std::string fractions;  // bed / eqd2: number of fractions column
+  double alpha_beta = 10;
+};
+
+// Appends each derived column to `table`.
+void derive_columns(Table& table, const std::vector<DeriveSpec>& specs);
+
+}  // namespace localsurv
