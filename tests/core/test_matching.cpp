@@ -287,3 +287,269 @@ TEST_CASE("extra: matchit(ratio, replace, m.order, exact, caliper) corrected pai
   }
   CHECK(n_cases == 16);
 }
+
+namespace {
+
+// Straight transcription of the documented algorithm with linear scans
+// (quadratic; small inputs only), to check the pointer structure against.
+std::vector<std::vector<std::size_t>> naive_match(const std::vector<double>& d,
+                                                  const std::vector<int>& t,
+                                                  const std::vector<int>& ex,
+                                                  const std::vector<std::size_t>& order_treated,
+                                                  int ratio, bool replace, double cal) {
+  const std::size_t n = d.size();
+  std::vector<std::size_t> by(n);
+  for (std::size_t i = 0; i < n; ++i) by[i] = i;
+  std::stable_sort(by.begin(), by.end(), [&](std::size_t a, std::size_t b) {
+    if (!ex.empty() && ex[a] != ex[b]) return ex[a] < ex[b];
+    return d[a] < d[b];
+  });
+  std::vector<std::size_t> pos(n);
+  for (std::size_t p = 0; p < n; ++p) pos[by[p]] = p;
+  std::vector<char> used(n, 0);
+  std::vector<std::vector<std::size_t>> mm(n);  // by treated data position
+  auto same = [&](std::size_t a, std::size_t b) { return ex.empty() || ex[a] == ex[b]; };
+  for (int r = 0; r < ratio; ++r) {
+    for (std::size_t i : order_treated) {
+      auto ok = [&](std::size_t u) {
+        return t[u] == 0 && !used[u] && same(u, i) &&
+               std::find(mm[i].begin(), mm[i].end(), u) == mm[i].end();
+      };
+      long left = -1, right = -1;
+      for (long p = long(pos[i]) - 1; p >= 0; --p)
+        if (ok(by[std::size_t(p)])) {
+          if (!(std::fabs(d[i] - d[by[std::size_t(p)]]) > cal)) left = long(by[std::size_t(p)]);
+          break;
+        }
+      for (std::size_t p = pos[i] + 1; p < n; ++p)
+        if (ok(by[p])) {
+          if (!(std::fabs(d[i] - d[by[p]]) > cal)) right = long(by[p]);
+          break;
+        }
+      long pick = -1;
+      if (left >= 0 && right >= 0)
+        pick = std::fabs(d[std::size_t(left)] - d[i]) <= std::fabs(d[std::size_t(right)] - d[i])
+                   ? left
+                   : right;
+      else
+        pick = left >= 0 ? left : right;
+      if (pick < 0) continue;
+      mm[i].push_back(std::size_t(pick));
+      if (!replace) used[std::size_t(pick)] = 1;
+    }
+  }
+  return mm;
+}
+
+}  // namespace
+
+TEST_CASE("pointer structure equals a linear-scan transcription (random data with ties)") {
+  std::uint64_t state = 7;
+  auto next = [&]() {  // small LCG: test data only
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return double(state >> 11) / double(1ULL << 53);
+  };
+  int compared = 0;
+  for (int rep = 0; rep < 300; ++rep) {
+    std::size_t n = 5 + std::size_t(next() * 60);
+    std::vector<double> d(n);
+    std::vector<int> t(n), ex;
+    bool coarse = rep % 3 == 0;  // many exact ties
+    bool use_exact = rep % 4 == 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      d[i] = coarse ? std::floor(next() * 8) / 8 : next();
+      t[i] = next() < 0.4;
+      if (use_exact) ex.push_back(int(next() * 3));
+    }
+    MatchingOptions o;
+    o.ratio = 1 + rep % 3;
+    o.replace = rep % 5 == 2;
+    o.order = MatchOrder(rep % 4);  // Largest, Smallest, Data, Random
+    o.seed = std::uint64_t(rep);
+    if (rep % 2) {
+      o.caliper_unit = CaliperUnit::DistanceUnits;
+      o.caliper = 0.05 + 0.1 * next();
+      std::vector<double> u = d;
+      std::sort(u.begin(), u.end());
+      if (std::unique(u.begin(), u.end()) - u.begin() == 2) continue;  // MatchIt refuses
+    }
+    INFO("rep " << rep);
+    MatchingResult r = nearest_neighbor_match(d, t, ex, o);
+    auto mm = naive_match(d, t, ex, r.treated_order, o.ratio, o.replace,
+                          r.caliper_used ? r.caliper_absolute : NAN);
+    std::vector<std::size_t> pt, pc;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t c : mm[i]) pt.push_back(i), pc.push_back(c);
+    CHECK(r.pair_treated == pt);
+    CHECK(r.pair_control == pc);
+    ++compared;
+  }
+  CHECK(compared > 250);
+}
+
+TEST_CASE("m.order random: seeded, reproducible, a permutation of the treated units") {
+  Input in = golden_input("lung");
+  MatchingOptions o;
+  o.order = MatchOrder::Random;
+  o.caliper_unit = CaliperUnit::DistanceUnits;
+  o.caliper = 0.01;
+  o.seed = 12345;
+  MatchingResult a = nearest_neighbor_match(in.ps, in.treat, {}, o);
+  MatchingResult b = nearest_neighbor_match(in.ps, in.treat, {}, o);
+  CHECK(a.pair_control == b.pair_control);
+  CHECK(a.treated_order == b.treated_order);
+  // The documented permutation, fixed so native and wasm builds agree.
+  std::vector<std::size_t> perm = random_permutation(a.n_treated, o.seed);
+  std::vector<std::size_t> sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t k = 0; k < sorted.size(); ++k) CHECK(sorted[k] == k);
+  // Pinned: splitmix64 from seed 1 (first draw 0x910a2dec89025cc1) and
+  // Fisher-Yates from the top, computed independently in Python.
+  CHECK(random_permutation(5, 1) == std::vector<std::size_t>{2, 1, 4, 3, 0});
+  MatchingOptions g = o;
+  g.order = MatchOrder::Given;
+  g.given_order = perm;
+  MatchingResult c = nearest_neighbor_match(in.ps, in.treat, {}, g);
+  CHECK(c.pair_control == a.pair_control);
+  o.seed = 54321;
+  MatchingResult d = nearest_neighbor_match(in.ps, in.treat, {}, o);
+  CHECK(d.treated_order != a.treated_order);
+}
+
+TEST_CASE("exact: a stratum with controls only (MatchIt 4.5.1 stops there) changes nothing") {
+  const json& c = extra_cases()["lung_exact_ecog"];
+  ExtraCase e = extra_case(c);
+  MatchingResult base = nearest_neighbor_match(e.distance, e.treat, e.exact, e.opt);
+  // lung's one ph.ecog = 3 patient, a control, in a stratum of its own.
+  e.distance.push_back(e.distance[0]);
+  e.treat.push_back(0);
+  e.exact.push_back(99);
+  MatchingResult r = nearest_neighbor_match(e.distance, e.treat, e.exact, e.opt);
+  CHECK(r.pair_treated == base.pair_treated);
+  CHECK(r.pair_control == base.pair_control);
+  CHECK(r.pair_subclass == base.pair_subclass);
+  CHECK(r.n_unmatched_control == base.n_unmatched_control + 1);
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("errors a user can act on") {
+  std::vector<double> d = {0.1, 0.2, 0.3, 0.4};
+  std::vector<int> t = {1, 0, 1, 0};
+  MatchingOptions o;
+  CHECK(error_of({0.1, 0.2}, t, {}, o).find("distance has 2 elements but treat has 4") !=
+        std::string::npos);
+  CHECK(error_of({0.1, NAN, 0.3, 0.4}, t, {}, o).find("distance[2] is not a finite number") !=
+        std::string::npos);
+  CHECK(error_of(d, {1, 0, 2, 0}, {}, o).find("treat [3] = 2") != std::string::npos);
+  CHECK(error_of(d, t, {1, 2}, o).find("exact has 2 elements") != std::string::npos);
+  CHECK(error_of({0.1, 1.2, 0.3, 0.4}, t, {}, o).find("not a propensity score") !=
+        std::string::npos);
+  MatchingOptions other = o;
+  other.distance_scale = DistanceScale::Other;
+  CHECK(error_of({0.1, 1.2, 0.3, 0.4}, t, {}, other) == "no error");
+  MatchingOptions r0 = o;
+  r0.ratio = 0;
+  CHECK(error_of(d, t, {}, r0).find("ratio must be at least 1") != std::string::npos);
+  MatchingOptions cn = o;
+  cn.caliper_unit = CaliperUnit::DistanceUnits;
+  cn.caliper = NAN;
+  CHECK(error_of(d, t, {}, cn).find("caliper is missing") != std::string::npos);
+  MatchingOptions c2 = o;
+  c2.caliper_unit = CaliperUnit::StandardDeviations;
+  c2.caliper = 0.2;
+  CHECK(error_of({0.1, 0.2, 0.1, 0.2}, t, {}, c2).find("only two values") != std::string::npos);
+  MatchingOptions g = o;
+  g.order = MatchOrder::Given;
+  g.given_order = {0, 0};
+  CHECK(error_of(d, t, {}, g).find("not a permutation") != std::string::npos);
+  g.given_order = {0};
+  CHECK(error_of(d, t, {}, g).find("each of the 2 treated units") != std::string::npos);
+  CHECK_THROWS_AS(logit_scores({0.5, 1.0}), Error);
+}
+
+TEST_CASE("degenerate inputs: warnings and an empty matching, never a crash") {
+  MatchingResult none = nearest_neighbor_match({}, {}, {});
+  CHECK(none.n_pairs == 0);
+  CHECK(has_warning(none, "no treated units"));
+
+  MatchingResult all_treated = nearest_neighbor_match({0.1, 0.2}, {1, 1}, {});
+  CHECK(all_treated.n_pairs == 0);
+  CHECK(all_treated.n_unmatched_treated == 2);
+  CHECK(has_warning(all_treated, "no control units"));
+
+  MatchingResult no_treated = nearest_neighbor_match({0.1, 0.2}, {0, 0}, {});
+  CHECK(no_treated.n_pairs == 0);
+  CHECK(has_warning(no_treated, "no treated units"));
+
+  // Exact strata that never hold both groups.
+  MatchingResult apart = nearest_neighbor_match({0.1, 0.2, 0.3}, {1, 0, 0}, {1, 2, 2});
+  CHECK(apart.n_pairs == 0);
+  CHECK(has_warning(apart, "no matches were found"));
+
+  // A caliper nobody meets.
+  MatchingOptions tight;
+  tight.caliper_unit = CaliperUnit::DistanceUnits;
+  tight.caliper = 1e-9;
+  MatchingResult far = nearest_neighbor_match({0.1, 0.5, 0.9}, {1, 0, 0}, {}, tight);
+  CHECK(far.n_pairs == 0);
+  CHECK(far.unmatched_treated == std::vector<std::size_t>{0});
+  CHECK(has_warning(far, "widen the caliper"));
+  for (double w : far.weights) CHECK(w == 0.0);
+
+  // Constant distance: the caliper is dropped (as MatchIt), pairs in sort order.
+  MatchingOptions sd;
+  sd.caliper_unit = CaliperUnit::StandardDeviations;
+  sd.caliper = 0.2;
+  MatchingResult flat = nearest_neighbor_match({0.3, 0.3, 0.3, 0.3}, {0, 1, 0, 1}, {}, sd);
+  CHECK(!flat.caliper_used);
+  CHECK(std::isnan(flat.caliper_absolute));
+  CHECK(has_warning(flat, "same distance"));
+  CHECK(flat.pair_control == std::vector<std::size_t>{0, 2});
+
+  // A negative caliper is used as its absolute value, as MatchIt does.
+  Input in = golden_input("veteran");
+  MatchingOptions pos, neg;
+  pos.caliper_unit = neg.caliper_unit = CaliperUnit::DistanceUnits;
+  pos.caliper = 0.01;
+  neg.caliper = -0.01;
+  MatchingResult a = nearest_neighbor_match(in.ps, in.treat, {}, pos);
+  MatchingResult b = nearest_neighbor_match(in.ps, in.treat, {}, neg);
+  CHECK(a.pair_control == b.pair_control);
+  CHECK(b.caliper_absolute == 0.01);
+  CHECK(has_warning(b, "negative"));
+
+  // An infinite caliper is no caliper (MatchIt drops non-finite calipers).
+  MatchingOptions inf;
+  inf.caliper_unit = CaliperUnit::DistanceUnits;
+  inf.caliper = INFINITY;
+  MatchingResult c = nearest_neighbor_match(in.ps, in.treat, {}, inf);
+  CHECK(!c.caliper_used);
+  CHECK(c.pair_control == nearest_neighbor_match(in.ps, in.treat, {}).pair_control);
+}
+
+TEST_CASE("scale: 200,000 units, 1:1 with a caliper and 1:3 with exact strata") {
+  const std::size_t n = 200000;
+  std::vector<double> d(n);
+  std::vector<int> t(n), ex(n);
+  std::uint64_t state = 99;
+  for (std::size_t i = 0; i < n; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    double u = double(state >> 11) / double(1ULL << 53);
+    d[i] = std::floor(u * 1e5) / 1e5;  // ties
+    t[i] = (state >> 7) % 3 == 0;
+    ex[i] = int((state >> 20) % 4);
+  }
+  MatchingOptions a;
+  a.caliper_unit = CaliperUnit::StandardDeviations;
+  a.caliper = 0.2;
+  auto t0 = std::chrono::steady_clock::now();
+  MatchingResult r1 = nearest_neighbor_match(d, t, {}, a);
+  MatchingOptions b;
+  b.ratio = 3;
+  MatchingResult r2 = nearest_neighbor_match(d, t, ex, b);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(r1.n_matched_treated == r1.n_treated);  // about 2 controls per treated
+  CHECK(r2.n_pairs > 0);
+  CHECK(secs < 2.0);
+  MESSAGE("200,000 units, two matchings: " << secs << " s");
+}
