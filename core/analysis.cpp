@@ -6,6 +6,7 @@
 #include "concordance.h"
 #include "contingency.h"
 #include "cox.h"
+#include "cox_zph.h"
 #include "descriptives.h"
 #include "error.h"
 #include "filter.h"
@@ -463,6 +464,23 @@ json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                           {"tied_xy", cc.tied_xy},        {"concordance", number(cc.concordance)},
                           {"std_err", number(cc.std_err)}};
   }
+  if (r.nevent > 0) {
+    // Proportional-hazards check on the same fit (cox.zph ignores clusters).
+    CoxZphResult zph = cox_zph(in, r, d.terms);
+    fit_warnings.insert(fit_warnings.end(), zph.warnings.begin(), zph.warnings.end());
+    auto table_json = [](const CoxZphTable& t) {
+      json rows = json::array();
+      for (std::size_t i = 0; i < t.term.size(); ++i) {
+        json row = {{"term", t.term[i]}};
+        add_test(row, t.test[i]);
+        rows.push_back(row);
+      }
+      return rows;
+    };
+    out["ph_test"] = {{"call", "cox.zph(fit, transform = \"km\", terms = TRUE / FALSE)"},
+                      {"by_term", table_json(zph.by_term)},
+                      {"by_coefficient", table_json(zph.by_coefficient)}};
+  }
   out["warnings"] = fit_warnings;
   for (const auto& w : fit_warnings)
     warnings.push_back({{"analysis", "cox"}, {"model", label}, {"message", w}});
@@ -493,7 +511,9 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       {"missing", "complete cases per model"},
       {"concordance",
        "Harrell's C of the linear predictor, as coxph's fit$concordance (std: infinitesimal "
-       "jackknife)"}};
+       "jackknife)"},
+      {"ph_test",
+       "cox.zph score test (survival 3.x), transform \"km\": per term, per coefficient, global"}};
   if (spec.cox.univariate) {
     json uni = json::array();
     for (const auto& t : terms) uni.push_back(cox_model(table, c, spec, {t}, warnings));

@@ -390,3 +390,43 @@ TEST_CASE("derived BED cut at its maxstat cutpoint reproduces the golden split (
       R"({"derive":[{"name":"x","cut":{"column":"age"},"bed":{}}],"time":"os_months","event":"death"})"));
   CHECK(bad["error"]["field"] == "derive[0]");
 }
+
+TEST_CASE("proportional-hazards test through the spec equals cox.zph on five datasets") {
+  // cox.zph(multivariable Efron fit, transform = "km", terms = TRUE / FALSE): golden cox_zph
+  const std::map<std::string, std::string> specs = {
+      {"lung",
+       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
+        "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"univariate":false}}})"},
+      {"veteran", R"({"time":"time","event":"status","group":{"column":"trt","levels":["1","2"]},
+        "covariates":[{"column":"celltype","levels":["squamous","smallcell","adeno","large"]},"karno","diagtime","age",
+        {"column":"prior","type":"factor","levels":["0","10"]}],"analyses":{"cox":{"univariate":false}}})"},
+      {"pbc",
+       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]},
+        "covariates":["age",{"column":"sex","levels":["m","f"]},"ascites","hepato","spiders",
+        {"column":"edema","type":"factor","levels":["0","0.5","1"]},"bili","albumin","protime",
+        {"column":"stage","type":"factor","levels":["1","2","3","4"]}],"analyses":{"cox":{"univariate":false}}})"},
+      {"rotterdam",
+       R"({"time":"dtime","event":"death","group":{"column":"chemo","levels":["0","1"]},
+        "covariates":["age","meno",{"column":"size","levels":["<=20","20-50",">50"]},
+        {"column":"grade","type":"factor","levels":["2","3"]},"nodes","pgr","er","hormon"],"analyses":{"cox":{"univariate":false}}})"},
+      {"colon_bin",
+       R"({"time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]},
+        "covariates":["sex","age","obstruct","perfor","adhere","nodes",{"column":"differ","type":"factor","levels":["1","2","3"]},
+        {"column":"extent","type":"factor","levels":["1","2","3","4"]},"surg"],"analyses":{"cox":{"univariate":false}}})"}};
+  for (const auto& [name, spec] : specs) {
+    CAPTURE(name);
+    const json& z = golden(name)["cox_zph"];
+    const json result = run(name, spec);
+    const json& ph = result["results"]["cox"]["multivariable"]["ph_test"];
+    for (const char* table : {"by_term", "by_coefficient"}) {
+      REQUIRE(ph[table].size() == z[table]["term"].size());
+      for (std::size_t i = 0; i < ph[table].size(); ++i) {
+        std::string term = z[table]["term"][i];
+        CHECK_CLOSE((term + " chisq"), num(ph[table][i]["statistic"]), num(z[table]["chisq"][i]),
+                    1e-6);
+        CHECK(ph[table][i]["df"] == z[table]["df"][i]);
+        CHECK_P((term + " p"), num(ph[table][i]["p"]), num(z[table]["p"][i]));
+      }
+    }
+  }
+}
