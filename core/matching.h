@@ -2,7 +2,12 @@
 // MatchIt 4.5 matchit(method = "nearest") pairs units, with the caliper
 // comparison done on true absolute differences (MatchIt >= 4.5.4; 4.5.1-4.5.3
 // truncate |d_t - d_c| to an integer, MatchIt issue #163 — see
-// tests/reference/README.md). Estimand ATT: treated units look for controls.
+// tests/reference/README.md). For ratio > 1, MatchIt 4.5.1 also skips the
+// wrong control when a treated unit looks for its second and later controls
+// (an off-by-one in its "already mine" check); here a treated unit skips
+// exactly the controls it already has (tests/r/matching.R shows the two
+// bugs are the only differences). Estimand ATT: treated units look for
+// controls.
 //
 // Algorithm (MatchIt's nn_matchC_vec, re-derived from its documentation):
 //   All units are sorted by (exact-match stratum, distance), stably, so ties

@@ -550,6 +550,6 @@ TEST_CASE("scale: 200,000 units, 1:1 with a caliper and 1:3 with exact strata") 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(r1.n_matched_treated == r1.n_treated);  // about 2 controls per treated
   CHECK(r2.n_pairs > 0);
-  CHECK(secs < 2.0);
+  CHECK(secs < 5.0);  // 0.4 s at -O2; quadratic work would take minutes
   MESSAGE("200,000 units, two matchings: " << secs << " s");
 }

@@ -5,7 +5,16 @@
 #
 # The installed MatchIt 4.5.1 truncates |d_t - d_c| to an integer (MatchIt
 # issue #163, tests/reference/README.md), so its pairs are not the documented
-# algorithm. As for the goldens, every case is run twice through MatchIt's own
+# algorithm. For ratio > 1 it has a second bug: from the second round on, a
+# treated unit should skip the controls it already has, but the check compares
+# a 0-based index with the 1-based ones stored, so it skips an unrelated
+# control (the one after its own in data order) instead — which without
+# replacement can take away the true nearest, and with replacement lets a
+# treated unit take the same control twice. Both are emulated (truncate = TRUE)
+# and both are fixed in `corrected`. `abs_fix_only_equals_corrected` says
+# whether fixing only abs() (what MatchIt 4.5.4 changed) already gives the
+# corrected pairs: it does except in lung 1:2 and the 1:k-with-replacement
+# cases. As for the goldens, every case is run twice through MatchIt's own
 # matchit() code: once as installed, and once with only the pairing step
 # replaced by the emulation below (`corrected`, what MatchIt >= 4.5.4 does).
 # The emulation is certified by running it WITH the truncation: it must give
