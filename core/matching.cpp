@@ -97,6 +97,17 @@ bool contains(const std::vector<std::size_t>& v, std::size_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+std::string scale_unit(DistanceScale s) {
+  switch (s) {
+    case DistanceScale::PropensityScore:
+      return "on the propensity-score scale";
+    case DistanceScale::LinearLogit:
+      return "on the logit scale";
+    default:
+      return "in distance units";
+  }
+}
+
 std::string scale_name(DistanceScale s) {
   switch (s) {
     case DistanceScale::PropensityScore:
@@ -197,10 +208,10 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
         res.caliper_description = "caliper " + fmt(cal) + " standard deviations of the " + scale +
                                   " (SD " + fmt(res.distance_sd) + " over all " +
                                   std::to_string(n) + " units) = " + fmt(res.caliper_absolute) +
-                                  " on the " + scale + " scale";
+                                  " " + scale_unit(options.distance_scale);
       } else {
         res.caliper_absolute = cal;
-        res.caliper_description = "caliper " + fmt(cal) + " on the " + scale + " scale";
+        res.caliper_description = "caliper " + fmt(cal) + " " + scale_unit(options.distance_scale);
       }
     }
   }
@@ -300,13 +311,15 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   std::vector<std::vector<std::size_t>> mm(n1);  // sorted positions of each treated's controls
   std::size_t remaining = n - n1;                // controls still available (no replacement)
 
-  for (int r = 0; r < options.ratio && remaining > 0 && any_stratum_with_both; ++r) {
+  // No treated unit can take more distinct controls than there are.
+  const std::size_t rounds = std::min(static_cast<std::size_t>(options.ratio), n - n1);
+  for (std::size_t r = 0; r < rounds && remaining > 0 && any_stratum_with_both; ++r) {
     for (std::size_t k : order) {
       if (remaining == 0) break;
       const std::size_t p = pos[treated[k]];
       const double dt = ds[p];
       std::vector<std::size_t>& mine = mm[k];
-      if (mine.size() < static_cast<std::size_t>(r)) continue;  // fell short in an earlier round
+      if (mine.size() < r) continue;  // fell short in an earlier round
       // Nearest available control below, skipping this unit's own controls.
       std::size_t left = n, right = n;
       std::size_t q1 = avail.find_left1(p);  // last available <= p - 1, as index + 1

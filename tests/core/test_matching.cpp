@@ -130,9 +130,13 @@ void check_spec(const std::string& name, const std::string& spec) {
   } else {
     CHECK(r.caliper_used);
     CHECK(r.caliper_absolute == num(o["caliper_absolute"]));  // bit-identical to R
-    CHECK(r.caliper_description.find(link == "logit" ? "propensity score scale"
-                                                     : "logit of the propensity score scale") !=
-          std::string::npos);
+    std::string expected_text =
+        o["std.caliper"].get<bool>()
+            ? "caliper 0.2 standard deviations of the logit of the propensity score (SD "
+            : "caliper " + std::string(spec == "b_caliper_0.01_raw" ? "0.01" : "0.002") +
+                  " on the propensity-score scale";
+    INFO(r.caliper_description);
+    CHECK(r.caliper_description.rfind(expected_text, 0) == 0);
   }
 
   const json& c = m["corrected"];
@@ -517,6 +521,16 @@ TEST_CASE("degenerate inputs: warnings and an empty matching, never a crash") {
   CHECK(a.pair_control == b.pair_control);
   CHECK(b.caliper_absolute == 0.01);
   CHECK(has_warning(b, "negative"));
+
+  // A ratio beyond the number of controls: each treated unit takes them all
+  // (with replacement), nearest first, without looping a million rounds.
+  MatchingOptions big;
+  big.ratio = 1000000;
+  big.replace = true;
+  MatchingResult all = nearest_neighbor_match({0.1, 0.2, 0.35, 0.4, 0.6}, {1, 0, 1, 0, 0}, {}, big);
+  CHECK(all.pair_treated == std::vector<std::size_t>{0, 0, 0, 2, 2, 2});
+  CHECK(all.pair_control == std::vector<std::size_t>{1, 3, 4, 3, 1, 4});
+  CHECK(all.pair_subclass == std::vector<int>{0, 0, 0, 0, 0, 0});
 
   // An infinite caliper is no caliper (MatchIt drops non-finite calipers).
   MatchingOptions inf;
