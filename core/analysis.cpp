@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
+#include "balance.h"
 #include "concordance.h"
 #include "contingency.h"
 #include "cox.h"
@@ -13,6 +15,7 @@
 #include "kaplan_meier.h"
 #include "log_rank.h"
 #include "logistic.h"
+#include "matching.h"
 #include "model_frame.h"
 
 namespace localsurv {
@@ -657,6 +660,237 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   return out;
 }
 
+// Balance columns as MatchIt's summary() lists them: the distance, then each
+// numeric covariate, then every level of each factor (reference included).
+struct BalanceDesign {
+  Eigen::MatrixXd x;
+  std::vector<std::string> names;
+  std::vector<bool> factor_level;
+};
+
+BalanceDesign balance_design(const Table& table, const std::vector<TermSpec>& terms,
+                             const std::vector<std::size_t>& rows,
+                             const std::vector<double>& distance) {
+  std::vector<Eigen::VectorXd> cols = {Eigen::Map<const Eigen::VectorXd>(
+      distance.data(), static_cast<Eigen::Index>(distance.size()))};
+  BalanceDesign b;
+  b.names = {"distance"};
+  b.factor_level = {false};
+  for (const auto& term : terms) {
+    const Column& col = table.column(term.column);
+    bool factor = term.kind == TermKind::Factor ||
+                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
+    if (!factor) {
+      cols.push_back(Eigen::Map<const Eigen::VectorXd>(numeric_values(col, rows).data(),
+                                                       static_cast<Eigen::Index>(rows.size())));
+      b.names.push_back(term.column);
+      b.factor_level.push_back(false);
+      continue;
+    }
+    std::vector<std::string> levels = factor_levels(col, term);
+    std::vector<int> codes = factor_codes(col, levels);
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      Eigen::VectorXd v(static_cast<Eigen::Index>(rows.size()));
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        v[static_cast<Eigen::Index>(i)] = codes[rows[i]] == static_cast<int>(l);
+      cols.push_back(v);
+      b.names.push_back(term.column + "_" + levels[l]);
+      b.factor_level.push_back(true);
+    }
+  }
+  b.x.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
+  for (std::size_t j = 0; j < cols.size(); ++j) b.x.col(static_cast<Eigen::Index>(j)) = cols[j];
+  return b;
+}
+
+json balance_json(const BalanceResult& r) {
+  json out = {{"n_treated", r.n_treated}, {"n_control", r.n_control}};
+  json cols = json::array();
+  for (const auto& c : r.columns)
+    cols.push_back({{"variable", c.name},
+                    {"mean_treated", number(c.mean_treated)},
+                    {"mean_control", number(c.mean_control)},
+                    {"smd", number(c.smd)},
+                    {"variance_ratio", number(c.variance_ratio)},
+                    {"ecdf_mean", number(c.ecdf_mean)},
+                    {"ecdf_max", number(c.ecdf_max)},
+                    {"smd_denominator", c.denominator_name}});
+  out["columns"] = cols;
+  return out;
+}
+
+// Propensity score (glm), nearest-neighbour matching, balance before and
+// after, and the outcome compared within the matched cohort.
+json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                  std::vector<json>& warnings) {
+  const MatchingSpec& ms = spec.matching;
+  if (c.group_levels.size() != 2)
+    throw Error(
+        "matching needs a group column with exactly two levels (control first, treated second)",
+        "analyses.matching");
+  if (spec.covariates.empty())
+    throw Error("matching needs covariates for the propensity score", "covariates");
+  std::vector<std::string> needed;
+  for (const auto& t : spec.covariates) needed.push_back(t.column);
+  needed.insert(needed.end(), ms.exact.begin(), ms.exact.end());
+  Frame f = make_frame(table, c, needed);
+  Design d = build_design(table, spec.covariates, f.rows);
+  LogisticResult ps = logistic_regression(f.group, d.x, d.names);
+  add_warnings(warnings, "matching", ps.warnings);
+  const bool logit = ms.distance == "logit";
+  const std::vector<double>& distance = logit ? ps.linear_predictor : ps.fitted;
+
+  std::vector<int> exact;
+  if (!ms.exact.empty()) {
+    std::map<std::vector<int>, int> cell;
+    std::vector<std::vector<int>> codes;
+    for (const auto& col : ms.exact) codes.push_back(codes_for(table, col, f.rows));
+    for (std::size_t i = 0; i < f.rows.size(); ++i) {
+      std::vector<int> key;
+      for (const auto& cv : codes) key.push_back(cv[i]);
+      exact.push_back(cell.emplace(key, static_cast<int>(cell.size())).first->second);
+    }
+  }
+  MatchingOptions o;
+  o.ratio = ms.ratio;
+  o.replace = ms.replace;
+  o.order = ms.order == "smallest" ? MatchOrder::Smallest
+            : ms.order == "data"   ? MatchOrder::Data
+            : ms.order == "random" ? MatchOrder::Random
+                                   : MatchOrder::Largest;
+  o.seed = static_cast<std::uint64_t>(ms.seed);
+  o.distance_scale = logit ? DistanceScale::LinearLogit : DistanceScale::PropensityScore;
+  o.caliper_unit = ms.caliper == 0             ? CaliperUnit::None
+                   : ms.caliper_scale == "raw" ? CaliperUnit::DistanceUnits
+                                               : CaliperUnit::StandardDeviations;
+  o.caliper = ms.caliper;
+  MatchingResult m = nearest_neighbor_match(distance, f.group, exact, o);
+  add_warnings(warnings, "matching", m.warnings);
+
+  std::vector<std::string> cov_names;
+  for (const auto& t : spec.covariates) cov_names.push_back(t.column);
+  json out;
+  out["conventions"] = {
+      {"call",
+       "matchit(" + spec.group.column + " ~ " + joined(cov_names, " + ") +
+           ", method = \"nearest\", distance = \"glm\", link = \"" +
+           (logit ? "linear.logit" : "logit") + "\", ratio = " + std::to_string(ms.ratio) +
+           ", replace = " + (ms.replace ? "TRUE" : "FALSE") + ", m.order = \"" + ms.order + "\"" +
+           (ms.caliper > 0 ? ", caliper = " + format_double(ms.caliper) +
+                                 ", std.caliper = " + (ms.caliper_scale == "sd" ? "TRUE" : "FALSE")
+                           : std::string()) +
+           (ms.exact.empty() ? "" : ", exact = ~ " + joined(ms.exact, " + ")) + ")"},
+      {"treated", spec.group.column + " = " + c.group_levels[1]},
+      {"distance", logit ? "linear predictor (logit) of the propensity score"
+                         : "propensity score (probability)"},
+      {"caliper", m.caliper_description},
+      {"algorithm",
+       "greedy nearest neighbour as MatchIt >= 4.5.4 (true |difference|; MatchIt 4.5.1-4.5.3 "
+       "truncate it, issue #163)"},
+      {"smd", ms.smd == "pooled"
+                  ? "tableone: (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2) on each sample"
+                  : "MatchIt summary(standardize = TRUE): SD of all treated before matching, the "
+                    "same after"}};
+  out["rows"] = f.report;
+  out["propensity"] = {{"coefficients",
+                        {{"name", ps.names},
+                         {"estimate", numbers(ps.estimate)},
+                         {"se", numbers(ps.se)},
+                         {"p", numbers(ps.p)}}},
+                       {"iterations", ps.iterations},
+                       {"converged", ps.converged}};
+  out["counts"] = {{"treated", m.n_treated},
+                   {"control", m.n_control},
+                   {"matched_treated", m.n_matched_treated},
+                   {"matched_control", m.n_matched_control},
+                   {"unmatched_treated", m.n_unmatched_treated},
+                   {"unmatched_control", m.n_unmatched_control},
+                   {"caliper_absolute", number(m.caliper_absolute)}};
+  json treated = json::array(), control = json::array();
+  for (std::size_t k = 0; k < m.pair_treated.size(); ++k) {
+    treated.push_back(f.rows[m.pair_treated[k]] + 1);
+    control.push_back(f.rows[m.pair_control[k]] + 1);
+  }
+  out["pairs"] = {{"row_numbers", "data rows, 1 = first row after the header"},
+                  {"treated_row", treated},
+                  {"control_row", control},
+                  {"subclass", m.pair_subclass}};
+
+  BalanceOptions bo;
+  bo.denominator =
+      ms.smd == "pooled" ? SmdDenominator::PooledSample : SmdDenominator::MatchItTreated;
+  BalanceDesign bd = balance_design(table, spec.covariates, f.rows, distance);
+  BalanceResult before = balance(bd.x, bd.names, bd.factor_level, f.group,
+                                 std::vector<double>(f.rows.size(), 1.0), bo);
+  BalanceResult after = balance(bd.x, bd.names, bd.factor_level, f.group, m.weights, bo);
+  add_warnings(warnings, "matching", before.warnings);
+  add_warnings(warnings, "matching", after.warnings);
+  out["balance"] = {{"before", balance_json(before)}, {"after", balance_json(after)}};
+
+  // The outcome in the matched cohort: only for 1:1 without replacement,
+  // where every matched unit has weight 1 (weighted KM is not offered yet).
+  bool unit_weights =
+      std::all_of(m.weights.begin(), m.weights.end(), [](double w) { return w == 0 || w == 1; });
+  if (!unit_weights || m.n_pairs == 0) {
+    warnings.push_back(
+        {{"analysis", "matching"},
+         {"message",
+          m.n_pairs == 0
+              ? "no pairs were formed: no matched-cohort outcome"
+              : "matched units carry weights other than 1 (ratio > 1 or with replacement): "
+                "the matched-cohort outcome analysis is not run"}});
+    return out;
+  }
+  std::vector<double> time;
+  std::vector<int> event, group, subclass;
+  for (std::size_t i = 0; i < f.rows.size(); ++i)
+    if (m.weights[i] > 0) {
+      time.push_back(f.time[i]);
+      event.push_back(f.event[i]);
+      group.push_back(f.group[i]);
+      subclass.push_back(m.unit_subclass[i]);
+    }
+  json post = {{"n", time.size()}};
+  KaplanMeierResult km = kaplan_meier_by_group(time, event, group, KaplanMeierOptions{});
+  add_warnings(warnings, "matching", km.warnings);
+  json curves = json::array();
+  for (const auto& curve : km.curves)
+    curves.push_back(curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)],
+                                spec.km.times, warnings));
+  post["km_by_group"] = curves;
+  LogRankResult lr = log_rank(time, event, group);
+  add_warnings(warnings, "matching", lr.warnings);
+  post["logrank"] = log_rank_json(lr, c.group_levels, spec.group.column);
+  CoxInput in;
+  in.time = time;
+  in.status = event;
+  in.x.resize(static_cast<Eigen::Index>(time.size()), 1);
+  for (std::size_t i = 0; i < group.size(); ++i) in.x(static_cast<Eigen::Index>(i), 0) = group[i];
+  in.names = {spec.group.column + c.group_levels[1]};
+  in.cluster = subclass;
+  CoxOptions co;
+  co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  co.robust = true;
+  CoxResult cox = cox_fit(in, co);
+  add_warnings(warnings, "matching", cox.warnings);
+  post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column + ", ties = \"" +
+                              std::string(cox_ties_name(co.ties)) + "\", cluster = subclass)"},
+                 {"n", cox.n},
+                 {"nevent", cox.nevent},
+                 {"coefficients",
+                  {{"name", cox.names},
+                   {"coef", numbers(cox.coef)},
+                   {"hr", numbers(cox.hr)},
+                   {"se", numbers(cox.se)},
+                   {"robust_se", numbers(cox.robust_se)},
+                   {"lower", numbers(cox.lower)},
+                   {"upper", numbers(cox.upper)},
+                   {"z", numbers(cox.z)},
+                   {"p", numbers(cox.p)}}}};
+  out["matched_outcome"] = post;
+  return out;
+}
+
 }  // namespace
 
 json describe_table(const Table& table, std::size_t preview_rows) {
@@ -712,6 +946,7 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
   if (spec.cox.enabled) results["cox"] = run_cox(table, cohort, spec, warnings);
   if (spec.logistic.enabled) results["logistic"] = run_logistic(table, cohort, spec, warnings);
   if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
+  if (spec.matching.enabled) results["matching"] = run_matching(table, cohort, spec, warnings);
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);

@@ -354,6 +354,28 @@ AnalysisSpec parse_spec(const json& j) {
       s.logistic.enabled = true;
       k.read("enabled", s.logistic.enabled);
     }
+    if (const json* m = r.get("matching")) {
+      ObjectReader k(*m, "analyses.matching");
+      MatchingSpec& ms = s.matching;
+      ms.enabled = true;
+      k.read("enabled", ms.enabled);
+      k.read("distance", ms.distance);
+      k.one_of("distance", ms.distance, {"ps", "logit"});
+      k.read("ratio", ms.ratio);
+      if (ms.ratio < 1 || ms.ratio > 20)
+        fail("analyses.matching.ratio", "must be a whole number from 1 to 20");
+      k.read("replace", ms.replace);
+      k.read("order", ms.order);
+      k.one_of("order", ms.order, {"largest", "smallest", "data", "random"});
+      k.read("seed", ms.seed);
+      k.read("caliper", ms.caliper);
+      if (!(ms.caliper >= 0)) fail("analyses.matching.caliper", "must be 0 (none) or positive");
+      k.read("caliper_scale", ms.caliper_scale);
+      k.one_of("caliper_scale", ms.caliper_scale, {"sd", "raw"});
+      k.read("exact", ms.exact);
+      k.read("smd", ms.smd);
+      k.one_of("smd", ms.smd, {"matchit", "pooled"});
+    }
     if (const json* t1 = r.get("table1")) {
       ObjectReader k(*t1, "analyses.table1");
       s.table1.enabled = true;
@@ -428,6 +450,18 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
                 {"cluster", s.cox.cluster}};
   if (s.logistic.enabled) a["logistic"] = json::object();
   if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  if (s.matching.enabled) {
+    const MatchingSpec& m = s.matching;
+    a["matching"] = {{"distance", m.distance},
+                     {"ratio", m.ratio},
+                     {"replace", m.replace},
+                     {"order", m.order},
+                     {"seed", m.seed},
+                     {"caliper", m.caliper},
+                     {"caliper_scale", m.caliper_scale},
+                     {"exact", m.exact},
+                     {"smd", m.smd}};
+  }
   j["analyses"] = a;
   return j;
 }

@@ -65,6 +65,21 @@ struct LogisticSpec {
   bool enabled = false;  // group ~ covariates (the propensity model)
 };
 
+// Propensity-score matching as MatchIt 4.5 method = "nearest" (with the
+// documented, corrected caliper of MatchIt >= 4.5.4).
+struct MatchingSpec {
+  bool enabled = false;
+  std::string distance = "ps";  // ps (glm, link logit) | logit (link linear.logit)
+  int ratio = 1;
+  bool replace = false;
+  std::string order = "largest";     // largest | smallest | data | random
+  int seed = 1;                      // order = random
+  double caliper = 0;                // 0 = none
+  std::string caliper_scale = "sd";  // sd (std.caliper = TRUE) | raw (distance units)
+  std::vector<std::string> exact;    // columns matched exactly
+  std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
+};
+
 struct Table1Spec {
   bool enabled = false;
   bool yates = true;  // continuity correction for 2x2 chi-square
@@ -85,6 +100,7 @@ struct AnalysisSpec {
   CoxSpec cox;
   LogisticSpec logistic;
   Table1Spec table1;
+  MatchingSpec matching;
 };
 
 AnalysisSpec parse_spec(std::string_view json_text);
