@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "cox.h"
 #include "cutpoint.h"
 #include "error.h"
 #include "golden.h"
@@ -153,6 +154,23 @@ TEST_CASE(
       auto lr = localsurv::log_rank(d.time, d.status, high);
       CHECK_CLOSE("split chisq", lr.test.statistic, num(split["logrank"]["chisq"]), 1e-6);
       CHECK_P("split p", lr.test.p, num(split["logrank"]["p"]));
+      localsurv::CoxInput in;
+      std::vector<double> h;
+      for (std::size_t i = 0; i < d.x.size(); ++i)
+        if (high[i] >= 0 && !std::isnan(d.time[i]) && d.status[i] >= 0) {
+          in.time.push_back(d.time[i]);
+          in.status.push_back(d.status[i]);
+          h.push_back(high[i]);
+        }
+      in.x = Eigen::Map<Eigen::VectorXd>(h.data(), static_cast<Eigen::Index>(h.size()));
+      in.names = {"high"};
+      auto cox = localsurv::cox_fit(in);
+      const json& ce = split["cox_efron"];
+      CHECK(cox.n == ce["n"].get<std::size_t>());
+      CHECK_CLOSE("split Cox coef", cox.coef[0], num(ce["coefficients"]["coef"][0]), 1e-6);
+      CHECK_CLOSE("split Cox se", cox.se[0], num(ce["coefficients"]["se"][0]), 1e-6);
+      CHECK_P("split Cox Wald p", cox.p[0], num(ce["coefficients"]["p"][0]));
+      CHECK_CLOSE("split Cox loglik", cox.loglik, num(ce["loglik"]), 1e-6);
     }
   }
   CHECK(blocks == 9);
