@@ -517,13 +517,50 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
        "jackknife)"},
       {"ph_test",
        "cox.zph score test (survival 3.x), transform \"km\": per term, per coefficient, global"}};
+  for (const auto& f : spec.cox.force)
+    if (std::none_of(terms.begin(), terms.end(), [&](const TermSpec& t) { return t.column == f; }))
+      throw Error(
+          "analyses.cox.force names '" + f + "', which is neither the group nor a covariate",
+          "analyses.cox.force");
+  const bool screen = spec.cox.select_p > 0;
+  if (screen && !spec.cox.univariate)
+    throw Error("analyses.cox.select_p screens the univariate models, so univariate must be true",
+                "analyses.cox.select_p");
+  std::vector<TermSpec> model_terms = terms;
   if (spec.cox.univariate) {
     json uni = json::array();
     for (const auto& t : terms) uni.push_back(cox_model(table, c, spec, {t}, warnings));
+    if (screen) {
+      model_terms.clear();
+      json selected = json::array();
+      for (std::size_t i = 0; i < terms.size(); ++i) {
+        const json& p = uni[i]["tests"][spec.cox.select_test]["p"];
+        bool forced = std::find(spec.cox.force.begin(), spec.cox.force.end(), terms[i].column) !=
+                      spec.cox.force.end();
+        bool passes = p.is_number() && p.get<double>() < spec.cox.select_p;
+        if (forced || passes) {
+          model_terms.push_back(terms[i]);
+          selected.push_back({{"term", terms[i].column},
+                              {"p", p},
+                              {"reason", passes ? "p below threshold" : "forced in"}});
+        }
+      }
+      out["selection"] = {
+          {"rule", "terms whose univariate " +
+                       std::string(spec.cox.select_test == "wald" ? "Wald" : "likelihood-ratio") +
+                       " p (whole term) is below " + format_double(spec.cox.select_p) +
+                       ", plus forced terms"},
+          {"selected", selected}};
+    }
     out["univariate"] = uni;
   }
-  if (spec.cox.multivariable && (terms.size() > 1 || !spec.cox.univariate))
-    out["multivariable"] = cox_model(table, c, spec, terms, warnings);
+  if (spec.cox.multivariable && !model_terms.empty() &&
+      (model_terms.size() > 1 || !spec.cox.univariate || screen))
+    out["multivariable"] = cox_model(table, c, spec, model_terms, warnings);
+  else if (spec.cox.multivariable && screen)
+    warnings.push_back(
+        {{"analysis", "cox"},
+         {"message", "no term passed the univariate screen: no multivariable model"}});
   return out;
 }
 

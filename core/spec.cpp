@@ -348,6 +348,12 @@ AnalysisSpec parse_spec(const json& j) {
       k.read("multivariable", s.cox.multivariable);
       k.read("strata", s.cox.strata);
       k.read("cluster", s.cox.cluster);
+      k.read("select_p", s.cox.select_p);
+      if (!(s.cox.select_p >= 0 && s.cox.select_p <= 1))
+        fail("analyses.cox.select_p", "must be between 0 and 1");
+      k.read("select_test", s.cox.select_test);
+      k.one_of("select_test", s.cox.select_test, {"wald", "lrt"});
+      k.read("force", s.cox.force);
     }
     if (const json* lg = r.get("logistic")) {
       ObjectReader k(*lg, "analyses.logistic");

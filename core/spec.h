@@ -59,6 +59,12 @@ struct CoxSpec {
   bool multivariable = true;
   std::string strata;   // column, empty = none
   std::string cluster;  // column for robust sandwich SE, empty = none
+  // Multivariable model from the univariate screen (Table 3 of a typical
+  // study): terms whose univariate p < select_p, plus `force`. select_p = 0
+  // puts every term in the model.
+  double select_p = 0;
+  std::string select_test = "wald";  // wald | lrt: the univariate p used
+  std::vector<std::string> force;    // columns always in the model
 };
 
 struct LogisticSpec {

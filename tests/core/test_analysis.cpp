@@ -506,3 +506,39 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wald)") {
+  // Univariate Wald p: sex 0.0015, age 0.042, ph.ecog < 0.001, ph.karno 0.005, wt.loss 0.83, so
+  // coxph(Surv(time, status) ~ factor(sex) + age + ph.ecog + ph.karno, lung): n 226, 163 events, 4
+  // iterations
+  json r = run(
+      "lung",
+      R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
+    "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"select_p":0.05}}})");
+  const json& cox = r["results"]["cox"];
+  REQUIRE(cox["selection"]["selected"].size() == 4);
+  const json& m = cox["multivariable"];
+  CHECK(m["n"] == 226);
+  CHECK(m["nevent"] == 163);
+  CHECK(m["iterations"] == 4);
+  const double coef[] = {-0.57280239242968156, 0.01286782401960127, 0.63307690897565039,
+                         0.012557755476241042};
+  const double se[] = {0.16922200145232805, 0.0094044169868810774, 0.17603407546087607,
+                       0.0095135915664413904};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK_CLOSE("coef", num(m["coefficients"]["coef"][i]), coef[i], 1e-6);
+    CHECK_CLOSE("se", num(m["coefficients"]["se"][i]), se[i], 1e-6);
+  }
+  // Forcing wt.loss in brings back the full model of the golden.
+  json forced = run(
+      "lung",
+      R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
+    "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"select_p":0.05,"force":["wt.loss"]}}})");
+  CHECK(forced["results"]["cox"]["multivariable"]["n"] == 213);
+  CHECK(forced["results"]["cox"]["selection"]["selected"][4]["reason"] == "forced in");
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  json bad = json::parse(s.run(
+      R"({"time":"time","event":"status","covariates":["age"],"analyses":{"cox":{"select_p":0.05,"force":["sex"]}}})"));
+  CHECK(bad["error"]["field"] == "analyses.cox.force");
+}
