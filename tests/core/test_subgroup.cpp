@@ -227,3 +227,76 @@ TEST_CASE("subgroup_analysis input errors") {
   bad.adjust = Eigen::MatrixXd::Zero(10, 1);
   CHECK_THROWS_AS(subgroup_analysis(bad), Error);
 }
+
+TEST_CASE(
+    "tests/r/subgroup.R: coxph(Surv ~ treat [+ adjusters], subset = x == l), treat * factor(x) "
+    "vs treat + factor(x), joint Wald over treat:x (lung ph.ecog, veteran celltype)") {
+  const json extra =
+      json::parse(testsupport::read_file(testsupport::test_data_path("extra/subgroup.json")));
+  REQUIRE(extra["cases"].size() == 4);
+  for (const json& cs : extra["cases"]) {
+    const std::string name = cs["name"];
+    INFO(name);
+    const std::string dsname = cs["dataset"];
+    const Table t = testsupport::dataset(dsname);
+    SubgroupInput in;
+    in.time = testsupport::numeric_column(t, "time");
+    for (double s : testsupport::numeric_column(t, "status"))
+      in.status.push_back(dsname == "lung" ? s == 2 : static_cast<int>(s));  // lung: status == 2
+    const std::string treat_col = dsname == "lung" ? "sex" : "trt";
+    for (double v : testsupport::numeric_column(t, treat_col)) in.treat.push_back(v == 2);
+    in.variable = "sg";
+    in.levels = cs["levels"].get<std::vector<std::string>>();
+    in.codes = factor_codes(t.column(cs["variable"]), in.levels);
+    const auto adj = cs["adjust"].get<std::vector<std::string>>();
+    in.adjust.resize(static_cast<Eigen::Index>(in.time.size()),
+                     static_cast<Eigen::Index>(adj.size()));
+    for (std::size_t j = 0; j < adj.size(); ++j) {
+      std::vector<double> v = testsupport::numeric_column(t, adj[j]);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        in.adjust(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v[i];
+    }
+    in.adjust_names = adj;
+    SubgroupOptions o;
+    o.cox.ties = cs["ties"] == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+    SubgroupResult r = subgroup_analysis(in, o);
+    REQUIRE(r.levels.size() == cs["level_results"].size());
+    for (std::size_t k = 0; k < r.levels.size(); ++k) {
+      const json& gl = cs["level_results"][k];
+      const SubgroupLevel& l = r.levels[k];
+      INFO("level " << l.level);
+      CHECK(l.n == gl["n"].get<std::size_t>());
+      CHECK(l.nevent == gl["nevent"].get<std::size_t>());
+      CHECK(l.n_treated == gl["n_treated"].get<std::size_t>());
+      CHECK(l.n_control == gl["n_control"].get<std::size_t>());
+      CHECK(l.fitted == !gl["coef"].is_null());
+      CHECK_CLOSE("coef", l.coef, num(gl["coef"]), kRel);
+      CHECK_CLOSE("se", l.se, num(gl["se"]), kRel);
+      CHECK_CLOSE("hr", l.hr, num(gl["hr"]), kRel);
+      CHECK_CLOSE("lower", l.lower, num(gl["lower"]), kRel);
+      CHECK_CLOSE("upper", l.upper, num(gl["upper"]), kRel);
+      CHECK_CLOSE("z", l.z, num(gl["z"]), kRel);
+      CHECK_P("p", l.p, num(gl["p"]));
+    }
+    const json& gi = cs["interaction"];
+    const SubgroupInteraction& ia = r.interaction;
+    CHECK(ia.n == gi["n"].get<std::size_t>());
+    CHECK(ia.nevent == gi["nevent"].get<std::size_t>());
+    CHECK(ia.terms == gi["terms"].get<std::vector<std::string>>());
+    for (std::size_t k = 0; k < ia.terms.size(); ++k) {
+      INFO(ia.terms[k]);
+      CHECK_CLOSE("coef", ia.coef[k], num(gi["coef"][k]), kRel);
+      CHECK_CLOSE("se", ia.se[k], num(gi["se"][k]), kRel);
+      CHECK_CLOSE("z", ia.z[k], num(gi["z"][k]), kRel);
+      CHECK_P("p", ia.p[k], num(gi["p"][k]));
+    }
+    CHECK_CLOSE("loglik main", ia.loglik_main, num(gi["loglik_main"]), kRel);
+    CHECK_CLOSE("loglik interaction", ia.loglik_interaction, num(gi["loglik_interaction"]), kRel);
+    CHECK_CLOSE("LRT", ia.lrt.statistic, num(gi["lrt_statistic"]), kRel);
+    CHECK(ia.lrt.df == gi["lrt_df"].get<int>());
+    CHECK_P("LRT p", ia.lrt.p, num(gi["lrt_p"]));
+    CHECK_CLOSE("Wald", ia.wald.statistic, num(gi["wald_statistic"]), kRel);
+    CHECK(ia.wald.df == gi["wald_df"].get<int>());
+    CHECK_P("Wald p", ia.wald.p, num(gi["wald_p"]));
+  }
+}
