@@ -973,8 +973,10 @@ json describe_table(const Table& table, std::size_t preview_rows) {
   return {{"rows", table.n_rows}, {"columns", cols}, {"preview", preview}};
 }
 
-json run_analysis(const Table& table, const AnalysisSpec& spec) {
-  std::vector<json> warnings;
+namespace {
+
+// The cohort and every requested analysis on it.
+json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings) {
   Cohort cohort = make_cohort(table, spec, warnings);
   json results = json::object();
   if (spec.km.enabled) results["km"] = run_km(cohort, spec, warnings);
@@ -985,15 +987,52 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
   if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
   if (spec.matching.enabled) results["matching"] = run_matching(table, cohort, spec, warnings);
   json out;
+  out["cohort"] = cohort.report;
+  if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;
+  out["results"] = results;
+  return out;
+}
+
+}  // namespace
+
+json run_analysis(const Table& table, const AnalysisSpec& spec) {
+  std::vector<json> warnings;
+  json main = run_sections(table, spec, warnings);
+  json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);
   out["data"] = {{"rows", table.n_rows},
                  {"columns", table.columns.size()},
                  {"delimiter", std::string(1, table.delimiter)},
                  {"decimal_comma", table.decimal_comma}};
-  out["cohort"] = cohort.report;
-  if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;
-  out["results"] = results;
+  out["cohort"] = main["cohort"];
+  out["results"] = main["results"];
+  if (!spec.subcohorts.empty()) {
+    // The whole analysis again within each subcohort (and the main filter).
+    json subs = json::array();
+    for (const auto& sub : spec.subcohorts) {
+      AnalysisSpec s = spec;
+      s.subcohorts.clear();
+      s.filter =
+          spec.filter.empty() ? sub.filter : "(" + spec.filter + ") and (" + sub.filter + ")";
+      std::vector<json> sub_warnings;
+      json part;
+      try {
+        part = run_sections(table, s, sub_warnings);
+      } catch (const Error& e) {
+        // A subcohort too small for an analysis must not lose the others.
+        part = {{"error", e.what()}};
+      }
+      for (auto& w : sub_warnings) {
+        w["subcohort"] = sub.name;
+        warnings.push_back(w);
+      }
+      json entry = {{"name", sub.name}, {"filter", s.filter}};
+      entry.update(part);
+      subs.push_back(entry);
+    }
+    out["subcohorts"] = subs;
+  }
   out["warnings"] = warnings;
   return out;
 }

@@ -245,6 +245,19 @@ AnalysisSpec parse_spec(const json& j) {
       s.derive.push_back(read_derive((*d)[i], "derive[" + std::to_string(i) + "]"));
   }
   top.read("filter", s.filter);
+  if (const json* subs = top.get("subcohorts")) {
+    if (!subs->is_array()) fail("subcohorts", "must be a list of {name, filter}");
+    for (std::size_t i = 0; i < subs->size(); ++i) {
+      std::string path = "subcohorts[" + std::to_string(i) + "]";
+      ObjectReader r(subs->at(i), path);
+      SubcohortSpec sc;
+      r.read("name", sc.name);
+      r.read("filter", sc.filter);
+      if (sc.name.empty()) fail(path + ".name", "is required");
+      if (sc.filter.empty()) fail(path + ".filter", "is required");
+      s.subcohorts.push_back(sc);
+    }
+  }
 
   if (const json* t = top.get("time")) {
     if (t->is_string()) {
@@ -421,6 +434,9 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   }
   j["derive"] = derive;
   j["filter"] = s.filter;
+  json subs = json::array();
+  for (const auto& sc : s.subcohorts) subs.push_back({{"name", sc.name}, {"filter", sc.filter}});
+  j["subcohorts"] = subs;
   j["time"] = {{"column", s.time.column}, {"unit", s.time.unit}};
   j["event"] = {{"column", s.event.column}, {"values", s.event.values}};
   if (!s.group.column.empty())

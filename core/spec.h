@@ -91,11 +91,17 @@ struct Table1Spec {
   bool yates = true;  // continuity correction for 2x2 chi-square
 };
 
+struct SubcohortSpec {
+  std::string name;
+  std::string filter;
+};
+
 struct AnalysisSpec {
   int version = 1;
   CsvOptions csv;
-  std::vector<DeriveSpec> derive;  // new columns, computed first (core/derive.h)
-  std::string filter;              // subcohort (core/filter.h); empty = every row
+  std::vector<DeriveSpec> derive;         // new columns, computed first (core/derive.h)
+  std::string filter;                     // subcohort (core/filter.h); empty = every row
+  std::vector<SubcohortSpec> subcohorts;  // the analyses again within each
   TimeSpec time;
   EventSpec event;
   GroupSpec group;

@@ -542,3 +542,19 @@ TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wal
       R"({"time":"time","event":"status","covariates":["age"],"analyses":{"cox":{"select_p":0.05,"force":["sex"]}}})"));
   CHECK(bad["error"]["field"] == "analyses.cox.force");
 }
+
+TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and keeps the rest") {
+  // survfit(Surv(time, status) ~ 1, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70)): n 142,
+  // median 364
+  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+    "subcohorts":[{"name":"fit, under 70","filter":"ph.ecog in (0, 1) and age < 70"},{"name":"nobody","filter":"age > 200"}],
+    "analyses":{"km":{}}})");
+  CHECK(r["results"]["km"]["overall"]["n"] == 228);
+  REQUIRE(r["subcohorts"].size() == 2);
+  const json& fit = r["subcohorts"][0];
+  CHECK(fit["name"] == "fit, under 70");
+  CHECK(fit["cohort"]["rows_used"] == 142);
+  CHECK(fit["results"]["km"]["overall"]["median"]["estimate"] == 364);
+  CHECK(r["subcohorts"][1]["error"].get<std::string>().find("nothing to analyse") !=
+        std::string::npos);
+}
