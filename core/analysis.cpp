@@ -9,6 +9,7 @@
 #include "contingency.h"
 #include "cox.h"
 #include "cox_zph.h"
+#include "cutpoint.h"
 #include "descriptives.h"
 #include "error.h"
 #include "filter.h"
@@ -975,6 +976,61 @@ json describe_table(const Table& table, std::size_t preview_rows) {
 
 namespace {
 
+// Cutpoint of a numeric column: maxstat's maximally selected log-rank
+// statistic (with every candidate, for plotting), the median, and Youden's index.
+json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                  std::vector<json>& warnings) {
+  const CutpointSpec& cs = spec.cutpoint;
+  Frame f = make_frame(table, c, {cs.column});
+  std::vector<double> x = numeric_values(table.column(cs.column), f.rows);
+  MaxstatOptions mo;
+  mo.minprop = cs.minprop;
+  mo.maxprop = cs.maxprop;
+  mo.pmethod = cs.pmethod == "condmc" ? MaxstatPMethod::CondMC : MaxstatPMethod::Lau94;
+  mo.mc_replicates = cs.replicates;
+  mo.seed = static_cast<std::uint64_t>(cs.seed);
+  MaxstatResult m = maxstat_log_rank(f.time, f.event, x, mo);
+  add_warnings(warnings, "cutpoint", m.warnings);
+  YoudenOptions yo;
+  if (cs.horizon > 0) yo.horizon = cs.horizon;
+  YoudenResult y = youden_cutpoint(f.time, f.event, x, yo);
+  add_warnings(warnings, "cutpoint", y.warnings);
+  MedianSplitResult med = median_split(x);
+  add_warnings(warnings, "cutpoint", med.warnings);
+  json out;
+  out["conventions"] = {
+      {"maxstat",
+       "maxstat.test(Surv(time, event) ~ " + cs.column + ", smethod = \"LogRank\", pmethod = \"" +
+           std::string(cs.pmethod == "condmc" ? "condMC" : "Lau94") + "\", minprop = " +
+           format_double(cs.minprop) + ", maxprop = " + format_double(cs.maxprop) + ")" +
+           (cs.pmethod == "condmc"
+                ? " with our own seeded permutations (seed " + std::to_string(cs.seed) + ", " +
+                      std::to_string(cs.replicates) + " replicates), not R's draws"
+                : std::string())},
+      {"groups", "high = " + cs.column + " > cutpoint"},
+      {"youden",
+       cs.horizon > 0
+           ? "ROC at time " + format_double(cs.horizon) +
+                 ": events up to then vs patients followed past it (censored earlier left out)"
+           : "ROC of " + cs.column + " against event status (as ggrisk/cutoff::roc)"}};
+  out["rows"] = f.report;
+  out["maxstat"] = {
+      {"cutpoint", number(m.cutpoint)},
+      {"statistic", number(m.statistic)},
+      {"p", number(m.p)},
+      {"n_low", m.n_low},
+      {"n_high", m.n_high},
+      {"candidates", {{"cut", numbers(m.cuts)}, {"statistic", numbers(m.statistics)}}}};
+  out["median"] = {
+      {"cutpoint", number(med.cutpoint)}, {"n_low", med.n_low}, {"n_high", med.n_high}};
+  out["youden"] = {{"cutpoint", number(y.cutpoint)},
+                   {"sensitivity", number(y.sensitivity)},
+                   {"specificity", number(y.specificity)},
+                   {"youden", number(y.youden)},
+                   {"auc", number(y.auc)}};
+  return out;
+}
+
 // The cohort and every requested analysis on it.
 json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings) {
   Cohort cohort = make_cohort(table, spec, warnings);
@@ -986,6 +1042,7 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
   if (spec.logistic.enabled) results["logistic"] = run_logistic(table, cohort, spec, warnings);
   if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
   if (spec.matching.enabled) results["matching"] = run_matching(table, cohort, spec, warnings);
+  if (spec.cutpoint.enabled) results["cutpoint"] = run_cutpoint(table, cohort, spec, warnings);
   json out;
   out["cohort"] = cohort.report;
   if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;

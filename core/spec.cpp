@@ -395,6 +395,27 @@ AnalysisSpec parse_spec(const json& j) {
       k.read("smd", ms.smd);
       k.one_of("smd", ms.smd, {"matchit", "pooled"});
     }
+    if (const json* cp = r.get("cutpoint")) {
+      ObjectReader k(*cp, "analyses.cutpoint");
+      CutpointSpec& c = s.cutpoint;
+      c.enabled = true;
+      k.read("enabled", c.enabled);
+      k.read("column", c.column);
+      if (c.column.empty()) fail("analyses.cutpoint.column", "is required");
+      k.read("minprop", c.minprop);
+      k.read("maxprop", c.maxprop);
+      if (!(c.minprop >= 0 && c.minprop < c.maxprop && c.maxprop <= 1))
+        fail("analyses.cutpoint.minprop", "and maxprop must satisfy 0 <= minprop < maxprop <= 1");
+      k.read("pmethod", c.pmethod);
+      k.one_of("pmethod", c.pmethod, {"lau94", "condmc"});
+      k.read("replicates", c.replicates);
+      if (c.replicates < 100 || c.replicates > 1000000)
+        fail("analyses.cutpoint.replicates", "must be from 100 to 1000000");
+      k.read("seed", c.seed);
+      k.read("horizon", c.horizon);
+      if (!(c.horizon >= 0))
+        fail("analyses.cutpoint.horizon", "must be 0 (event status) or a positive time");
+    }
     if (const json* t1 = r.get("table1")) {
       ObjectReader k(*t1, "analyses.table1");
       s.table1.enabled = true;
@@ -472,6 +493,12 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
                 {"cluster", s.cox.cluster}};
   if (s.logistic.enabled) a["logistic"] = json::object();
   if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  if (s.cutpoint.enabled) {
+    const CutpointSpec& c = s.cutpoint;
+    a["cutpoint"] = {{"column", c.column},   {"minprop", c.minprop},       {"maxprop", c.maxprop},
+                     {"pmethod", c.pmethod}, {"replicates", c.replicates}, {"seed", c.seed},
+                     {"horizon", c.horizon}};
+  }
   if (s.matching.enabled) {
     const MatchingSpec& m = s.matching;
     a["matching"] = {{"distance", m.distance},

@@ -86,6 +86,17 @@ struct MatchingSpec {
   std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
 };
 
+// Best cutpoint of a numeric column for the outcome.
+struct CutpointSpec {
+  bool enabled = false;
+  std::string column;
+  double minprop = 0.1, maxprop = 0.9;  // maxstat defaults
+  std::string pmethod = "lau94";        // lau94 | condmc
+  int replicates = 10000;               // condmc
+  int seed = 1;                         // condmc
+  double horizon = 0;                   // Youden at a time horizon; 0 = on event status
+};
+
 struct Table1Spec {
   bool enabled = false;
   bool yates = true;  // continuity correction for 2x2 chi-square
@@ -113,6 +124,7 @@ struct AnalysisSpec {
   LogisticSpec logistic;
   Table1Spec table1;
   MatchingSpec matching;
+  CutpointSpec cutpoint;
 };
 
 AnalysisSpec parse_spec(std::string_view json_text);

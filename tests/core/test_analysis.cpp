@@ -558,3 +558,29 @@ TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and k
   CHECK(r["subcohorts"][1]["error"].get<std::string>().find("nothing to analyse") !=
         std::string::npos);
 }
+
+TEST_CASE("cutpoint through the spec equals maxstat.test on five datasets") {
+  // maxstat.test(Surv ~ x, smethod = "LogRank", pmethod = "Lau94", minprop = 0.1, maxprop = 0.9):
+  // golden cutpoints
+  const std::map<std::string, std::string> outcome = {
+      {"lung", R"("time":"time","event":{"column":"status","values":[2]})"},
+      {"veteran", R"("time":"time","event":"status")"},
+      {"colon_bin", R"("time":"time","event":"status")"},
+      {"pbc",
+       R"("filter":"trt is not missing","time":"time","event":{"column":"status","values":[2]})"},
+      {"rotterdam", R"("time":"dtime","event":"death")"}};
+  for (const auto& [name, o] : outcome) {
+    CAPTURE(name);
+    const json& cp = golden(name)["cutpoints"][0];
+    std::string var = cp["variable"];
+    const json result =
+        run(name, "{" + o + R"(,"analyses":{"cutpoint":{"column":")" + var + "\"}}}");
+    const json& m = result["results"]["cutpoint"]["maxstat"];
+    CHECK(result["results"]["cutpoint"]["rows"]["rows_used"] == cp["n"]);
+    CHECK(num(m["cutpoint"]) == num(cp["maxstat"]["cutpoint"]));
+    CHECK_CLOSE("maxstat statistic", num(m["statistic"]), num(cp["maxstat"]["statistic"]), 1e-6);
+    CHECK_P("Lau94 p", num(m["p"]), std::max(0.0, num(cp["maxstat"]["p"])));
+    CHECK(m["candidates"]["cut"].size() == cp["maxstat"]["candidates"]["cut"].size());
+    CHECK(m["n_high"] == cp["split_at_cutpoint"]["n_high"]);
+  }
+}
