@@ -18,6 +18,7 @@
 #include "logistic.h"
 #include "matching.h"
 #include "model_frame.h"
+#include "subgroup.h"
 
 namespace localsurv {
 namespace {
@@ -1031,6 +1032,92 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   return out;
 }
 
+// Treatment HR within each level of each subgroup variable, and the
+// treatment x subgroup interaction (LRT and Wald).
+json run_subgroups(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                   std::vector<json>& warnings) {
+  if (c.group_levels.size() != 2)
+    throw Error("subgroup analysis needs a group column with exactly two levels",
+                "analyses.subgroups");
+  const SubgroupSpec& ss = spec.subgroups;
+  json out;
+  out["conventions"] = {
+      {"per_level", "coxph(Surv(time, event) ~ " + spec.group.column +
+                        (ss.adjust ? " + covariates" : "") + ", ties = \"" + spec.cox.ties +
+                        "\") within each level"},
+      {"interaction",
+       "likelihood-ratio test of coxph(Surv ~ group * x) against coxph(Surv ~ group + x)" +
+           std::string(ss.adjust ? " (both + covariates)" : "") +
+           ", and the joint Wald test of the interaction coefficients; rows with x known"},
+      {"treated", spec.group.column + " = " + c.group_levels[1]}};
+  json vars = json::array();
+  for (const auto& term : ss.variables) {
+    std::vector<std::string> needed = {term.column};
+    std::vector<TermSpec> adjusters;
+    if (ss.adjust)
+      for (const auto& t : spec.covariates)
+        if (t.column != term.column) {
+          adjusters.push_back(t);
+          needed.push_back(t.column);
+        }
+    Frame f = make_frame(table, c, needed);
+    SubgroupInput in;
+    in.time = f.time;
+    in.status = f.event;
+    in.treat = f.group;
+    const Column& col = table.column(term.column);
+    in.levels = factor_levels(col, term);
+    std::vector<int> all = factor_codes(col, in.levels);
+    for (std::size_t r : f.rows) in.codes.push_back(all[r]);
+    in.variable = term.column;
+    if (!adjusters.empty()) {
+      Design d = build_design(table, adjusters, f.rows);
+      in.adjust = d.x;
+      in.adjust_names = d.names;
+    }
+    SubgroupOptions o;
+    o.cox.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+    o.cox.conf_level = spec.cox.conf_int;
+    o.treat_name = spec.group.column + c.group_levels[1];
+    SubgroupResult r = subgroup_analysis(in, o);
+    for (const auto& w : r.warnings)
+      warnings.push_back({{"analysis", "subgroups"}, {"variable", term.column}, {"message", w}});
+    json levels = json::array();
+    for (const auto& l : r.levels)
+      levels.push_back({{"level", l.level},
+                        {"n", l.n},
+                        {"nevent", l.nevent},
+                        {"n_treated", l.n_treated},
+                        {"n_control", l.n_control},
+                        {"events_treated", l.events_treated},
+                        {"events_control", l.events_control},
+                        {"coef", number(l.coef)},
+                        {"se", number(l.se)},
+                        {"hr", number(l.hr)},
+                        {"lower", number(l.lower)},
+                        {"upper", number(l.upper)},
+                        {"z", number(l.z)},
+                        {"p", number(l.p)}});
+    json lrt = json::object(), wald = json::object();
+    add_test(lrt, r.interaction.lrt);
+    add_test(wald, r.interaction.wald);
+    json inter = {{"n", r.interaction.n},
+                  {"terms", r.interaction.terms},
+                  {"coef", numbers(r.interaction.coef)},
+                  {"se", numbers(r.interaction.se)},
+                  {"z", numbers(r.interaction.z)},
+                  {"p", numbers(r.interaction.p)},
+                  {"lrt", lrt},
+                  {"wald", wald}};
+    vars.push_back({{"variable", term.column},
+                    {"rows", f.report},
+                    {"levels", levels},
+                    {"interaction", inter}});
+  }
+  out["variables"] = vars;
+  return out;
+}
+
 // The cohort and every requested analysis on it.
 json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings) {
   Cohort cohort = make_cohort(table, spec, warnings);
@@ -1043,6 +1130,7 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
   if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
   if (spec.matching.enabled) results["matching"] = run_matching(table, cohort, spec, warnings);
   if (spec.cutpoint.enabled) results["cutpoint"] = run_cutpoint(table, cohort, spec, warnings);
+  if (spec.subgroups.enabled) results["subgroups"] = run_subgroups(table, cohort, spec, warnings);
   json out;
   out["cohort"] = cohort.report;
   if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;

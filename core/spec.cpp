@@ -416,6 +416,23 @@ AnalysisSpec parse_spec(const json& j) {
       if (!(c.horizon >= 0))
         fail("analyses.cutpoint.horizon", "must be 0 (event status) or a positive time");
     }
+    if (const json* sg = r.get("subgroups")) {
+      ObjectReader k(*sg, "analyses.subgroups");
+      s.subgroups.enabled = true;
+      k.read("enabled", s.subgroups.enabled);
+      k.read("adjust", s.subgroups.adjust);
+      if (const json* vars = k.get("variables")) {
+        if (!vars->is_array() || vars->empty())
+          fail("analyses.subgroups.variables", "must be a non-empty list");
+        for (std::size_t i = 0; i < vars->size(); ++i) {
+          TermSpec t;
+          read_term((*vars)[i], "analyses.subgroups.variables[" + std::to_string(i) + "]", t);
+          t.kind = TermKind::Factor;
+          s.subgroups.variables.push_back(t);
+        }
+      }
+      if (s.subgroups.variables.empty()) fail("analyses.subgroups.variables", "is required");
+    }
     if (const json* t1 = r.get("table1")) {
       ObjectReader k(*t1, "analyses.table1");
       s.table1.enabled = true;
@@ -493,6 +510,12 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
                 {"cluster", s.cox.cluster}};
   if (s.logistic.enabled) a["logistic"] = json::object();
   if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  if (s.subgroups.enabled) {
+    json vars = json::array();
+    for (const auto& t : s.subgroups.variables)
+      vars.push_back({{"column", t.column}, {"levels", t.levels}, {"reference", t.reference}});
+    a["subgroups"] = {{"variables", vars}, {"adjust", s.subgroups.adjust}};
+  }
   if (s.cutpoint.enabled) {
     const CutpointSpec& c = s.cutpoint;
     a["cutpoint"] = {{"column", c.column},   {"minprop", c.minprop},       {"maxprop", c.maxprop},

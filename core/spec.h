@@ -97,6 +97,14 @@ struct CutpointSpec {
   double horizon = 0;                   // Youden at a time horizon; 0 = on event status
 };
 
+// Treatment effect within each level of chosen columns, with the
+// treatment x subgroup interaction (a forest plot's data).
+struct SubgroupSpec {
+  bool enabled = false;
+  std::vector<TermSpec> variables;  // each read as a factor
+  bool adjust = false;              // adjust each level's HR for the covariates
+};
+
 struct Table1Spec {
   bool enabled = false;
   bool yates = true;  // continuity correction for 2x2 chi-square
@@ -125,6 +133,7 @@ struct AnalysisSpec {
   Table1Spec table1;
   MatchingSpec matching;
   CutpointSpec cutpoint;
+  SubgroupSpec subgroups;
 };
 
 AnalysisSpec parse_spec(std::string_view json_text);
