@@ -1,6 +1,7 @@
 #include "derive.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "error.h"
@@ -84,11 +85,38 @@ Column dose(const Table& table, const DeriveSpec& s) {
   return c;
 }
 
+Column flag(const Table& table, const DeriveSpec& s) {
+  const Column& x = table.column(s.column);
+  if (s.values.empty())
+    throw Error("derived column '" + s.name + "': flag needs at least one value", s.name);
+  std::vector<double> numbers(s.values.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t k = 0; k < s.values.size(); ++k) {
+    char* end = nullptr;
+    double v = std::strtod(s.values[k].c_str(), &end);
+    if (end == s.values[k].c_str() + s.values[k].size() && !s.values[k].empty()) numbers[k] = v;
+  }
+  Column c = new_column(table, s.name, ColumnType::Numeric);
+  c.numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t r = 0; r < table.n_rows; ++r) {
+    if (x.is_missing(r)) {
+      c.missing[r] = 1;
+      continue;
+    }
+    bool hit = false;
+    for (std::size_t k = 0; k < s.values.size() && !hit; ++k)
+      hit = x.type == ColumnType::Numeric ? x.numbers[r] == numbers[k] : x.text(r) == s.values[k];
+    c.numbers[r] = hit ? 1 : 0;
+  }
+  return c;
+}
+
 }  // namespace
 
 void derive_columns(Table& table, const std::vector<DeriveSpec>& specs) {
   for (const auto& s : specs)
-    table.columns.push_back(s.kind == DeriveSpec::Kind::Cut ? cut(table, s) : dose(table, s));
+    table.columns.push_back(s.kind == DeriveSpec::Kind::Cut    ? cut(table, s)
+                            : s.kind == DeriveSpec::Kind::Flag ? flag(table, s)
+                                                               : dose(table, s));
 }
 
 }  // namespace localsurv

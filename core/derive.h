@@ -6,6 +6,8 @@
 //    gives (-inf, b1], (b1, b2], ... as cut(..., right = TRUE).
 //  - bed: biologically effective dose D * (1 + d / (alpha/beta)), d = D / n.
 //  - eqd2: equivalent dose in 2 Gy fractions D * (d + alpha/beta) / (2 + alpha/beta).
+//  - flag: 1 where the column's value is one of `values` (numbers match
+//    numerically), else 0: R's as.integer(x %in% values).
 // A missing input gives a missing result. Errors name the derived column.
 #pragma once
 #include <string>
@@ -16,9 +18,10 @@
 namespace localsurv {
 
 struct DeriveSpec {
-  enum class Kind { Cut, Bed, Eqd2 } kind = Kind::Cut;
-  std::string name;    // the new column; must not exist yet
-  std::string column;  // cut: the numeric column
+  enum class Kind { Cut, Bed, Eqd2, Flag } kind = Kind::Cut;
+  std::string name;                 // the new column; must not exist yet
+  std::string column;               // cut: the numeric column; flag: any column
+  std::vector<std::string> values;  // flag
   std::vector<double> breaks;
   std::vector<std::string> labels;  // breaks.size() + 1 labels
   bool right = false;

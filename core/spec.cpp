@@ -133,9 +133,16 @@ DeriveSpec read_derive(const json& j, const std::string& path) {
   const json* cut = r.get("cut");
   const json* bed = r.get("bed");
   const json* eqd2 = r.get("eqd2");
-  if ((cut != nullptr) + (bed != nullptr) + (eqd2 != nullptr) != 1)
-    fail(path, "must have exactly one of cut, bed or eqd2");
-  if (cut) {
+  const json* flag = r.get("flag");
+  if ((cut != nullptr) + (bed != nullptr) + (eqd2 != nullptr) + (flag != nullptr) != 1)
+    fail(path, "must have exactly one of cut, bed, eqd2 or flag");
+  if (flag) {
+    ObjectReader c(*flag, path + ".flag");
+    d.kind = DeriveSpec::Kind::Flag;
+    c.read("column", d.column);
+    c.read("values", d.values);
+    if (d.column.empty()) fail(path + ".flag.column", "is required");
+  } else if (cut) {
     ObjectReader c(*cut, path + ".cut");
     d.kind = DeriveSpec::Kind::Cut;
     c.read("column", d.column);
@@ -457,7 +464,9 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   j["data"] = data;
   json derive = json::array();
   for (const auto& d : s.derive) {
-    if (d.kind == DeriveSpec::Kind::Cut)
+    if (d.kind == DeriveSpec::Kind::Flag)
+      derive.push_back({{"name", d.name}, {"flag", {{"column", d.column}, {"values", d.values}}}});
+    else if (d.kind == DeriveSpec::Kind::Cut)
       derive.push_back({{"name", d.name},
                         {"cut",
                          {{"column", d.column},

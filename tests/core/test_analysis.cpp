@@ -595,15 +595,16 @@ TEST_CASE(
     "derive": [{"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"]}},
                {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"]}},
                {"name": "ebv_hi", "cut": {"column": "ebv_dna", "breaks": [10000], "labels": ["0", "1"]}},
-               {"name": "cycles6", "cut": {"column": "chemo_cycles", "breaks": [6], "labels": ["0", "1"]}}],
+               {"name": "cycles6", "cut": {"column": "chemo_cycles", "breaks": [6], "labels": ["0", "1"]}},
+               {"name": "t4", "flag": {"column": "t_stage", "values": ["T4"]}},
+               {"name": "n3", "flag": {"column": "n_stage", "values": ["N3"]}},
+               {"name": "synchronous", "flag": {"column": "sequence", "values": ["synchronous"]}}],
     "time": {"column": "os_months", "unit": "months"}, "event": "death",
     "group": {"column": "lt", "levels": ["0", "1"]},
     "analyses": {"subgroups": {"variables": []}}})");
   std::vector<const json*> expected;
   for (const auto& sg : g) {
     std::string v = sg["variable"];
-    if (v == "t4" || v == "n3" || v == "synchronous")
-      continue;  // text recodes: no derive type for them yet
     json levels = json::array();
     for (const auto& l : sg["levels"]) levels.push_back(l["level"]);
     spec["analyses"]["subgroups"]["variables"].push_back({{"column", v}, {"levels", levels}});
