@@ -906,14 +906,20 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   in.x.resize(static_cast<Eigen::Index>(time.size()), 1);
   for (std::size_t i = 0; i < group.size(); ++i) in.x(static_cast<Eigen::Index>(i), 0) = group[i];
   in.names = {spec.group.column + c.group_levels[1]};
-  in.cluster = subclass;
+  const bool by_strata = ms.outcome_model == "strata";
+  if (by_strata)
+    in.strata = subclass;
+  else
+    in.cluster = subclass;
   CoxOptions co;
   co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
-  co.robust = true;
+  co.robust = !by_strata;
   CoxResult cox = cox_fit(in, co);
   add_warnings(warnings, "matching", cox.warnings);
-  post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column + ", ties = \"" +
-                              std::string(cox_ties_name(co.ties)) + "\", cluster = subclass)"},
+  post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column +
+                              (by_strata ? " + strata(subclass)" : "") + ", ties = \"" +
+                              std::string(cox_ties_name(co.ties)) + "\"" +
+                              (by_strata ? ")" : ", cluster = subclass)")},
                  {"n", cox.n},
                  {"nevent", cox.nevent},
                  {"coefficients",

@@ -401,6 +401,8 @@ AnalysisSpec parse_spec(const json& j) {
       k.read("exact", ms.exact);
       k.read("smd", ms.smd);
       k.one_of("smd", ms.smd, {"matchit", "pooled"});
+      k.read("outcome_model", ms.outcome_model);
+      k.one_of("outcome_model", ms.outcome_model, {"cluster", "strata"});
     }
     if (const json* cp = r.get("cutpoint")) {
       ObjectReader k(*cp, "analyses.cutpoint");

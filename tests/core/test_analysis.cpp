@@ -635,3 +635,19 @@ TEST_CASE(
     CHECK_P("interaction LRT p", num(inter["lrt"]["p"]), num(want["interaction"]["lrt_p"]));
   }
 }
+
+TEST_CASE("matched outcome with the Cox model stratified on pairs (lung, a_default)") {
+  // coxph(Surv(time, status == 2) ~ I(sex == 2) + strata(subclass), matched lung data of the
+  // golden's corrected a_default pairs): n 172, 121 events, coef -0.6466271641285497, se
+  // 0.26318067795115369, p 0.014011418851885745
+  const json result = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+    "group":{"column":"sex","levels":["1","2"]},"covariates":["age","ph.ecog","ph.karno","wt.loss"],
+    "analyses":{"matching":{"outcome_model":"strata"}}})");
+  const json& cox = result["results"]["matching"]["matched_outcome"]["cox"];
+  CHECK(cox["n"] == 172);
+  CHECK(cox["nevent"] == 121);
+  CHECK_CLOSE("coef", num(cox["coefficients"]["coef"][0]), -0.6466271641285497, 1e-6);
+  CHECK_CLOSE("se", num(cox["coefficients"]["se"][0]), 0.26318067795115369, 1e-6);
+  CHECK_P("p", num(cox["coefficients"]["p"][0]), 0.014011418851885745);
+  CHECK(cox["call"].get<std::string>().find("strata(subclass)") != std::string::npos);
+}
