@@ -865,6 +865,36 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   add_warnings(warnings, "matching", before.warnings);
   add_warnings(warnings, "matching", after.warnings);
   out["balance"] = {{"before", balance_json(before)}, {"after", balance_json(after)}};
+  // Baseline-table tests by treatment, before and after matching, for every
+  // factor and every numeric column with at most two distinct values (0/1).
+  json tests = json::array();
+  for (const auto& term : spec.covariates) {
+    const Column& col = table.column(term.column);
+    bool factor = term.kind == TermKind::Factor ||
+                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
+    std::vector<std::string> levels =
+        factor_levels(col, TermSpec{term.column, TermKind::Factor, term.levels, term.reference});
+    if (!factor && levels.size() > 2) continue;
+    std::vector<int> all = factor_codes(col, levels);
+    auto test_on = [&](bool matched_only) {
+      std::vector<int> rc, gc;
+      for (std::size_t i = 0; i < f.rows.size(); ++i)
+        if (!matched_only || m.weights[i] > 0) {
+          rc.push_back(all[f.rows[i]]);
+          gc.push_back(f.group[i]);
+        }
+      CountTable counts = cross_tabulate(rc, static_cast<int>(levels.size()), gc, 2);
+      ChisqResult chi = chisq_test(counts, ms.yates);
+      FisherResult fi = fisher_test(counts);
+      return json{{"chisq_statistic", number(chi.statistic)},
+                  {"chisq_p", number(chi.p)},
+                  {"yates_applied", chi.yates_applied},
+                  {"fisher_p", number(fi.p)}};
+    };
+    tests.push_back(
+        {{"variable", term.column}, {"before", test_on(false)}, {"after", test_on(true)}});
+  }
+  out["balance"]["tests"] = tests;
 
   // The outcome in the matched cohort: only for 1:1 without replacement,
   // where every matched unit has weight 1 (weighted KM is not offered yet).

@@ -401,6 +401,7 @@ AnalysisSpec parse_spec(const json& j) {
       k.read("exact", ms.exact);
       k.read("smd", ms.smd);
       k.one_of("smd", ms.smd, {"matchit", "pooled"});
+      k.read("yates", ms.yates);
       k.read("outcome_model", ms.outcome_model);
       k.one_of("outcome_model", ms.outcome_model, {"cluster", "strata"});
     }
@@ -543,7 +544,9 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
                      {"caliper", m.caliper},
                      {"caliper_scale", m.caliper_scale},
                      {"exact", m.exact},
-                     {"smd", m.smd}};
+                     {"smd", m.smd},
+                     {"yates", m.yates},
+                     {"outcome_model", m.outcome_model}};
   }
   j["analyses"] = a;
   return j;

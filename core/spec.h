@@ -84,6 +84,7 @@ struct MatchingSpec {
   std::string caliper_scale = "sd";  // sd (std.caliper = TRUE) | raw (distance units)
   std::vector<std::string> exact;    // columns matched exactly
   std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
+  bool yates = true;  // balance chi-square: continuity correction for 2x2 tables
   std::string outcome_model =
       "cluster";  // matched Cox: cluster (robust SE on pairs) | strata (pairs)
 };

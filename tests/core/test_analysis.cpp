@@ -651,3 +651,35 @@ TEST_CASE("matched outcome with the Cox model stratified on pairs (lung, a_defau
   CHECK_P("p", num(cox["coefficients"]["p"][0]), 0.014011418851885745);
   CHECK(cox["call"].get<std::string>().find("strata(subclass)") != std::string::npos);
 }
+
+TEST_CASE("balance tests before and after matching (pbc, a_default)") {
+  // chisq.test / fisher.test of table(x, trt) on the 312 randomised rows and on the golden's
+  // corrected pairs.
+  const json result = run(
+      "pbc",
+      R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]},
+    "covariates":["age",{"column":"sex","levels":["m","f"]},"ascites","hepato","spiders",
+      {"column":"edema","type":"factor","levels":["0","0.5","1"]},"bili","albumin","protime",
+      {"column":"stage","type":"factor","levels":["1","2","3","4"]}],"analyses":{"matching":{}}})");
+  const json& tests = result["results"]["matching"]["balance"]["tests"];
+  const std::map<std::string, std::vector<double>> want = {
+      {"sex", {0.42122610010852751, 0.37743234975559886, 0.37520420697958773, 0.37542930656677509}},
+      {"ascites",
+       {0.56728646946500594, 0.5255826713727324, 0.52365425781622688, 0.52446534356998931}},
+      {"stage",
+       {0.20129629108287242, 0.2045555770409285, 0.18290360412606935, 0.18706548292937439}}};
+  std::size_t seen = 0;
+  for (const auto& t : tests) {
+    auto it = want.find(t["variable"].get<std::string>());
+    if (it == want.end()) continue;
+    ++seen;
+    CAPTURE(it->first);
+    CHECK_P("chisq before", num(t["before"]["chisq_p"]), it->second[0]);
+    CHECK_P("fisher before", num(t["before"]["fisher_p"]), it->second[1]);
+    CHECK_P("chisq after", num(t["after"]["chisq_p"]), it->second[2]);
+    CHECK_P("fisher after", num(t["after"]["fisher_p"]), it->second[3]);
+  }
+  CHECK(seen == 3);
+  CHECK(tests.size() == 6);  // sex, ascites, hepato, spiders, edema, stage: age, bili, albumin,
+                             // protime are continuous
+}
