@@ -348,18 +348,8 @@ Eigen::MatrixXd cluster_sums(const Prepared& d, const RowMatrix& resid,
 }
 
 void validate(const CoxInput& in, const CoxOptions& o) {
-  const std::size_t n = in.time.size();
-  check_same_size(kFn, "status", in.status, "time", in.time);
-  check(static_cast<std::size_t>(in.x.rows()) == n, kFn, "x",
-        "has " + std::to_string(in.x.rows()) + " rows but time has " + std::to_string(n) +
-            " entries");
+  check_cox_input(in, kFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
-  check(in.names.empty() || in.names.size() == p, kFn, "names",
-        "has " + std::to_string(in.names.size()) + " entries but x has " + std::to_string(p) +
-            " columns");
-  if (!in.strata.empty()) check_same_size(kFn, "strata", in.strata, "time", in.time);
-  if (!in.cluster.empty()) check_same_size(kFn, "cluster", in.cluster, "time", in.time);
-  if (!in.weights.empty()) check_same_size(kFn, "weights", in.weights, "time", in.time);
   check(o.init.empty() || o.init.size() == p, kFn, "init",
         "must have one starting value per column of x (" + std::to_string(p) + ")");
   check_finite(kFn, "init", o.init);
@@ -368,30 +358,6 @@ void validate(const CoxInput& in, const CoxOptions& o) {
   check(o.toler_chol > 0, kFn, "toler_chol", "must be positive");
   check(std::isnan(o.toler_inf) || o.toler_inf > 0, kFn, "toler_inf", "must be positive");
   check(o.conf_level > 0 && o.conf_level < 1, kFn, "conf_level", "must be between 0 and 1");
-  check_finite(kFn, "time", in.time);
-  auto fail = [](const char* argument, std::size_t row, const std::string& what) {
-    throw Error(
-        std::string(kFn) + ": " + argument + " of row " + std::to_string(row + 1) + " " + what,
-        argument);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in.status[i] != 0 && in.status[i] != 1)
-      fail("status", i,
-           "is " + std::to_string(in.status[i]) + "; it must be 1 (event) or 0 (censored)");
-    if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
-    if (!in.cluster.empty() && in.cluster[i] < 0) fail("cluster", i, "is missing (negative code)");
-    if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
-      fail("weights", i, "must be a positive finite number");
-  }
-  for (Eigen::Index j = 0; j < in.x.cols(); ++j)
-    for (Eigen::Index i = 0; i < in.x.rows(); ++i)
-      if (!std::isfinite(in.x(i, j)))
-        throw Error(std::string(kFn) + ": x has a missing or infinite value in row " +
-                        std::to_string(i + 1) + ", column " +
-                        (in.names.empty() ? std::to_string(j + 1)
-                                          : "'" + in.names[static_cast<std::size_t>(j)] + "'") +
-                        "; use complete cases",
-                    "x");
 }
 
 Prepared prepare(const CoxInput& in, const CoxOptions& o) {
@@ -484,6 +450,45 @@ std::string describe(const std::vector<std::size_t>& idx, const std::vector<std:
 }
 
 }  // namespace
+
+void check_cox_input(const CoxInput& in, const char* function) {
+  const std::size_t n = in.time.size();
+  check_same_size(function, "status", in.status, "time", in.time);
+  check(static_cast<std::size_t>(in.x.rows()) == n, function, "x",
+        "has " + std::to_string(in.x.rows()) + " rows but time has " + std::to_string(n) +
+            " entries");
+  const auto p = static_cast<std::size_t>(in.x.cols());
+  check(in.names.empty() || in.names.size() == p, function, "names",
+        "has " + std::to_string(in.names.size()) + " entries but x has " + std::to_string(p) +
+            " columns");
+  if (!in.strata.empty()) check_same_size(function, "strata", in.strata, "time", in.time);
+  if (!in.cluster.empty()) check_same_size(function, "cluster", in.cluster, "time", in.time);
+  if (!in.weights.empty()) check_same_size(function, "weights", in.weights, "time", in.time);
+  check_finite(function, "time", in.time);
+  auto fail = [&](const char* argument, std::size_t row, const std::string& what) {
+    throw Error(
+        std::string(function) + ": " + argument + " of row " + std::to_string(row + 1) + " " + what,
+        argument);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (in.status[i] != 0 && in.status[i] != 1)
+      fail("status", i,
+           "is " + std::to_string(in.status[i]) + "; it must be 1 (event) or 0 (censored)");
+    if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
+    if (!in.cluster.empty() && in.cluster[i] < 0) fail("cluster", i, "is missing (negative code)");
+    if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
+      fail("weights", i, "must be a positive finite number");
+  }
+  for (Eigen::Index j = 0; j < in.x.cols(); ++j)
+    for (Eigen::Index i = 0; i < in.x.rows(); ++i)
+      if (!std::isfinite(in.x(i, j)))
+        throw Error(std::string(function) + ": x has a missing or infinite value in row " +
+                        std::to_string(i + 1) + ", column " +
+                        (in.names.empty() ? std::to_string(j + 1)
+                                          : "'" + in.names[static_cast<std::size_t>(j)] + "'") +
+                        "; use complete cases",
+                    "x");
+}
 
 const char* cox_ties_name(CoxTies ties) { return ties == CoxTies::Efron ? "efron" : "breslow"; }
 

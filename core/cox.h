@@ -155,4 +155,9 @@ struct CoxResult {
 
 CoxResult cox_fit(const CoxInput& input, const CoxOptions& options = {});
 
+// The data checks cox_fit makes (sizes, 0/1 status, finite time and x,
+// non-negative strata/cluster codes, positive weights), for other kernels
+// that take a CoxInput; errors are prefixed with `function`.
+void check_cox_input(const CoxInput& input, const char* function);
+
 }  // namespace localsurv

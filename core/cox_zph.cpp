@@ -14,11 +14,7 @@ constexpr const char* kFn = "cox_zph";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void validate(const CoxInput& in, const CoxResult& fit, const std::vector<std::string>& terms) {
-  const std::size_t n = in.time.size();
-  check_same_size(kFn, "status", in.status, "time", in.time);
-  check(static_cast<std::size_t>(in.x.rows()) == n, kFn, "x",
-        "has " + std::to_string(in.x.rows()) + " rows but time has " + std::to_string(n) +
-            " entries");
+  check_cox_input(in, kFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
   check(fit.coef.size() == p, kFn, "fit",
         "has " + std::to_string(fit.coef.size()) + " coefficients but x has " + std::to_string(p) +
@@ -26,32 +22,9 @@ void validate(const CoxInput& in, const CoxResult& fit, const std::vector<std::s
   check(terms.empty() || terms.size() == p, kFn, "terms",
         "has " + std::to_string(terms.size()) + " entries but x has " + std::to_string(p) +
             " columns");
-  if (!in.strata.empty()) check_same_size(kFn, "strata", in.strata, "time", in.time);
-  if (!in.weights.empty()) check_same_size(kFn, "weights", in.weights, "time", in.time);
-  check_finite(kFn, "time", in.time);
   for (std::size_t j = 0; j < p; ++j)
     check(std::isnan(fit.coef[j]) || std::isfinite(fit.coef[j]), kFn, "fit",
           "coefficient " + std::to_string(j + 1) + " is infinite");
-  auto fail = [](const char* argument, std::size_t row, const std::string& what) {
-    throw Error(
-        std::string(kFn) + ": " + argument + " of row " + std::to_string(row + 1) + " " + what,
-        argument);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in.status[i] != 0 && in.status[i] != 1)
-      fail("status", i,
-           "is " + std::to_string(in.status[i]) + "; it must be 1 (event) or 0 (censored)");
-    if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
-    if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
-      fail("weights", i, "must be a positive finite number");
-  }
-  for (Eigen::Index j = 0; j < in.x.cols(); ++j)
-    for (Eigen::Index i = 0; i < in.x.rows(); ++i)
-      if (!std::isfinite(in.x(i, j)))
-        throw Error(std::string(kFn) + ": x has a missing or infinite value in row " +
-                        std::to_string(i + 1) + ", column " + std::to_string(j + 1) +
-                        "; use complete cases",
-                    "x");
 }
 
 // g(t) before centring, one value per row. KM and rank need the rows in time
