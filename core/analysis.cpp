@@ -19,6 +19,7 @@
 #include "matching.h"
 #include "model_frame.h"
 #include "subgroup.h"
+#include "two_sample.h"
 
 namespace localsurv {
 namespace {
@@ -705,7 +706,13 @@ struct BalanceDesign {
   Eigen::MatrixXd x;
   std::vector<std::string> names;
   std::vector<bool> factor_level;
+  std::vector<int> term;  // index into the terms; -1 for the distance
 };
+
+bool is_factor(const Table& table, const TermSpec& term) {
+  return term.kind == TermKind::Factor ||
+         (term.kind == TermKind::Auto && table.column(term.column).type == ColumnType::Categorical);
+}
 
 BalanceDesign balance_design(const Table& table, const std::vector<TermSpec>& terms,
                              const std::vector<std::size_t>& rows,
@@ -715,15 +722,16 @@ BalanceDesign balance_design(const Table& table, const std::vector<TermSpec>& te
   BalanceDesign b;
   b.names = {"distance"};
   b.factor_level = {false};
-  for (const auto& term : terms) {
+  b.term = {-1};
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    const TermSpec& term = terms[t];
     const Column& col = table.column(term.column);
-    bool factor = term.kind == TermKind::Factor ||
-                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
-    if (!factor) {
+    if (!is_factor(table, term)) {
       cols.push_back(Eigen::Map<const Eigen::VectorXd>(numeric_values(col, rows).data(),
                                                        static_cast<Eigen::Index>(rows.size())));
       b.names.push_back(term.column);
       b.factor_level.push_back(false);
+      b.term.push_back(static_cast<int>(t));
       continue;
     }
     std::vector<std::string> levels = factor_levels(col, term);
@@ -735,6 +743,7 @@ BalanceDesign balance_design(const Table& table, const std::vector<TermSpec>& te
       cols.push_back(v);
       b.names.push_back(term.column + "_" + levels[l]);
       b.factor_level.push_back(true);
+      b.term.push_back(static_cast<int>(t));
     }
   }
   b.x.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
@@ -758,32 +767,107 @@ json balance_json(const BalanceResult& r) {
   return out;
 }
 
-// Propensity score (glm), nearest-neighbour matching, balance before and
-// after, and the outcome compared within the matched cohort.
-json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
-                  std::vector<json>& warnings) {
+// What one round of matching is run with.
+struct MatchPlan {
+  std::vector<TermSpec> score;     // propensity-model terms
+  std::vector<std::string> exact;  // columns matched exactly
+};
+
+// One covariate after matching, judged against the balance criterion.
+struct CovariateCheck {
+  std::string variable;
+  double max_abs_smd = NAN;  // over its balance columns (every level of a factor)
+  double p = NAN;            // of the test named in `test`
+  std::string test;          // chisq | fisher | welch_t
+  bool balanced = true;
+};
+
+struct MatchRound {
+  json out;
+  MatchingResult m;
+  std::vector<CovariateCheck> checks;
+};
+
+// The treatment comparison of one covariate on the units with weight > 0
+// (all units before matching): chi-square and Fisher for factors and
+// two-valued columns, Welch's t for other numerics. `chosen` is the p the
+// balance criterion uses.
+json covariate_test(const Table& table, const TermSpec& term, const std::vector<std::size_t>& rows,
+                    const std::vector<int>& group, const std::vector<double>* weights,
+                    const MatchingSpec& ms, double& chosen, std::string& chosen_test) {
+  const Column& col = table.column(term.column);
+  std::vector<std::string> levels =
+      factor_levels(col, TermSpec{term.column, TermKind::Factor, term.levels, term.reference});
+  auto used = [&](std::size_t i) { return !weights || (*weights)[i] > 0; };
+  if (!is_factor(table, term) && levels.size() > 2) {
+    std::vector<double> values = numeric_values(col, rows), x;
+    std::vector<int> g;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (used(i)) {
+        x.push_back(values[i]);
+        g.push_back(group[i]);
+      }
+    TTestResult t = t_test(x, g, TTestOptions{});
+    chosen = t.p;
+    chosen_test = "welch_t";
+    return {{"t_statistic", number(t.statistic)}, {"t_df", number(t.df)}, {"t_p", number(t.p)}};
+  }
+  std::vector<int> all = factor_codes(col, levels);
+  std::vector<int> rc, gc;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (used(i)) {
+      rc.push_back(all[rows[i]]);
+      gc.push_back(group[i]);
+    }
+  CountTable counts = cross_tabulate(rc, static_cast<int>(levels.size()), gc, 2);
+  ChisqResult chi = chisq_test(counts, ms.yates);
+  FisherResult fi = fisher_test(counts);
+  // "auto": Fisher where a chi-square approximation is doubtful (an expected
+  // count below 5, Cochran's rule), as clinical papers report "chi-square or
+  // Fisher's exact test".
+  bool fisher =
+      ms.balance_test == "fisher" || (ms.balance_test == "auto" && !(chi.min_expected >= 5));
+  chosen = fisher ? fi.p : chi.p;
+  chosen_test = fisher ? "fisher" : "chisq";
+  return {{"chisq_statistic", number(chi.statistic)},
+          {"chisq_p", number(chi.p)},
+          {"yates_applied", chi.yates_applied},
+          {"min_expected", number(chi.min_expected)},
+          {"fisher_p", number(fi.p)}};
+}
+
+std::string matchit_call(const AnalysisSpec& spec, const MatchPlan& plan) {
   const MatchingSpec& ms = spec.matching;
-  if (c.group_levels.size() != 2)
-    throw Error(
-        "matching needs a group column with exactly two levels (control first, treated second)",
-        "analyses.matching");
-  if (spec.covariates.empty())
-    throw Error("matching needs covariates for the propensity score", "covariates");
-  std::vector<std::string> needed;
-  for (const auto& t : spec.covariates) needed.push_back(t.column);
-  needed.insert(needed.end(), ms.exact.begin(), ms.exact.end());
-  Frame f = make_frame(table, c, needed);
-  Design d = build_design(table, spec.covariates, f.rows);
+  std::vector<std::string> names;
+  for (const auto& t : plan.score) names.push_back(t.column);
+  return "matchit(" + spec.group.column + " ~ " + joined(names, " + ") +
+         ", method = \"nearest\", distance = \"glm\", link = \"" +
+         (ms.distance == "logit" ? "linear.logit" : "logit") +
+         "\", ratio = " + std::to_string(ms.ratio) +
+         ", replace = " + (ms.replace ? "TRUE" : "FALSE") + ", m.order = \"" + ms.order + "\"" +
+         (ms.caliper > 0 ? ", caliper = " + format_double(ms.caliper) +
+                               ", std.caliper = " + (ms.caliper_scale == "sd" ? "TRUE" : "FALSE")
+                         : std::string()) +
+         (plan.exact.empty() ? "" : ", exact = ~ " + joined(plan.exact, " + ")) + ")";
+}
+
+// One round: propensity score on plan.score, nearest-neighbour matching
+// (exact on plan.exact), balance of every covariate before and after.
+MatchRound match_round(const Table& table, const Frame& f, const std::vector<std::string>& levels,
+                       const AnalysisSpec& spec, const MatchPlan& plan,
+                       std::vector<json>& warnings) {
+  const MatchingSpec& ms = spec.matching;
+  Design d = build_design(table, plan.score, f.rows);
   LogisticResult ps = logistic_regression(f.group, d.x, d.names);
   add_warnings(warnings, "matching", ps.warnings);
   const bool logit = ms.distance == "logit";
   const std::vector<double>& distance = logit ? ps.linear_predictor : ps.fitted;
 
   std::vector<int> exact;
-  if (!ms.exact.empty()) {
+  if (!plan.exact.empty()) {
     std::map<std::vector<int>, int> cell;
     std::vector<std::vector<int>> codes;
-    for (const auto& col : ms.exact) codes.push_back(codes_for(table, col, f.rows));
+    for (const auto& col : plan.exact) codes.push_back(codes_for(table, col, f.rows));
     for (std::size_t i = 0; i < f.rows.size(); ++i) {
       std::vector<int> key;
       for (const auto& cv : codes) key.push_back(cv[i]);
@@ -803,23 +887,15 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                    : ms.caliper_scale == "raw" ? CaliperUnit::DistanceUnits
                                                : CaliperUnit::StandardDeviations;
   o.caliper = ms.caliper;
-  MatchingResult m = nearest_neighbor_match(distance, f.group, exact, o);
+  MatchRound r;
+  r.m = nearest_neighbor_match(distance, f.group, exact, o);
+  const MatchingResult& m = r.m;
   add_warnings(warnings, "matching", m.warnings);
 
-  std::vector<std::string> cov_names;
-  for (const auto& t : spec.covariates) cov_names.push_back(t.column);
-  json out;
+  json& out = r.out;
   out["conventions"] = {
-      {"call",
-       "matchit(" + spec.group.column + " ~ " + joined(cov_names, " + ") +
-           ", method = \"nearest\", distance = \"glm\", link = \"" +
-           (logit ? "linear.logit" : "logit") + "\", ratio = " + std::to_string(ms.ratio) +
-           ", replace = " + (ms.replace ? "TRUE" : "FALSE") + ", m.order = \"" + ms.order + "\"" +
-           (ms.caliper > 0 ? ", caliper = " + format_double(ms.caliper) +
-                                 ", std.caliper = " + (ms.caliper_scale == "sd" ? "TRUE" : "FALSE")
-                           : std::string()) +
-           (ms.exact.empty() ? "" : ", exact = ~ " + joined(ms.exact, " + ")) + ")"},
-      {"treated", spec.group.column + " = " + c.group_levels[1]},
+      {"call", matchit_call(spec, plan)},
+      {"treated", spec.group.column + " = " + levels[1]},
       {"distance", logit ? "linear predictor (logit) of the propensity score"
                          : "propensity score (probability)"},
       {"caliper", m.caliper_description},
@@ -829,7 +905,26 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       {"smd", ms.smd == "pooled"
                   ? "tableone: (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2) on each sample"
                   : "MatchIt summary(standardize = TRUE): SD of all treated before matching, the "
-                    "same after"}};
+                    "same after"},
+      {"tests",
+       std::string("factors and two-valued columns: chisq.test(correct = ") +
+           (ms.yates ? "TRUE" : "FALSE") +
+           ") and fisher.test; other numerics: t.test (Welch); on the matched units, unweighted"},
+      {"balanced",
+       std::string("a covariate is balanced when ") +
+           (ms.balance_criterion == "smd" ? "" : "its p > " + format_double(ms.balance_p)) +
+           (ms.balance_criterion == "both" ? " and " : "") +
+           (ms.balance_criterion == "p"
+                ? ""
+                : "every |SMD| of it (each factor level) < " + format_double(ms.balance_smd)) +
+           (ms.balance_criterion == "smd"
+                ? ""
+                : "; p from " +
+                      std::string(ms.balance_test == "auto"
+                                      ? "Fisher's test when an expected count is below "
+                                        "5, else chi-square"
+                                      : ms.balance_test) +
+                      " (Welch's t for numerics with more than two values)")}};
   out["rows"] = f.report;
   out["propensity"] = {{"coefficients",
                         {{"name", ps.names},
@@ -865,39 +960,48 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   add_warnings(warnings, "matching", before.warnings);
   add_warnings(warnings, "matching", after.warnings);
   out["balance"] = {{"before", balance_json(before)}, {"after", balance_json(after)}};
-  // Baseline-table tests by treatment, before and after matching, for every
-  // factor and every numeric column with at most two distinct values (0/1).
+
   json tests = json::array();
-  for (const auto& term : spec.covariates) {
-    const Column& col = table.column(term.column);
-    bool factor = term.kind == TermKind::Factor ||
-                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
-    std::vector<std::string> levels =
-        factor_levels(col, TermSpec{term.column, TermKind::Factor, term.levels, term.reference});
-    if (!factor && levels.size() > 2) continue;
-    std::vector<int> all = factor_codes(col, levels);
-    auto test_on = [&](bool matched_only) {
-      std::vector<int> rc, gc;
-      for (std::size_t i = 0; i < f.rows.size(); ++i)
-        if (!matched_only || m.weights[i] > 0) {
-          rc.push_back(all[f.rows[i]]);
-          gc.push_back(f.group[i]);
-        }
-      CountTable counts = cross_tabulate(rc, static_cast<int>(levels.size()), gc, 2);
-      ChisqResult chi = chisq_test(counts, ms.yates);
-      FisherResult fi = fisher_test(counts);
-      return json{{"chisq_statistic", number(chi.statistic)},
-                  {"chisq_p", number(chi.p)},
-                  {"yates_applied", chi.yates_applied},
-                  {"fisher_p", number(fi.p)}};
-    };
-    tests.push_back(
-        {{"variable", term.column}, {"before", test_on(false)}, {"after", test_on(true)}});
+  for (std::size_t t = 0; t < spec.covariates.size(); ++t) {
+    const TermSpec& term = spec.covariates[t];
+    CovariateCheck check;
+    check.variable = term.column;
+    double p_before = NAN;
+    std::string test_before;
+    json tb = covariate_test(table, term, f.rows, f.group, nullptr, ms, p_before, test_before);
+    json ta = covariate_test(table, term, f.rows, f.group, &m.weights, ms, check.p, check.test);
+    tb["p"] = number(p_before);
+    ta["p"] = number(check.p);
+    for (std::size_t j = 0; j < bd.term.size(); ++j)
+      if (bd.term[j] == static_cast<int>(t) && std::isfinite(after.columns[j].smd))
+        check.max_abs_smd = std::isnan(check.max_abs_smd)
+                                ? std::fabs(after.columns[j].smd)
+                                : std::max(check.max_abs_smd, std::fabs(after.columns[j].smd));
+    // A p or SMD that cannot be computed (a constant covariate) is no sign
+    // of imbalance.
+    bool p_ok = !(check.p <= ms.balance_p);
+    bool smd_ok = !(check.max_abs_smd >= ms.balance_smd);
+    check.balanced = ms.balance_criterion == "p"     ? p_ok
+                     : ms.balance_criterion == "smd" ? smd_ok
+                                                     : p_ok && smd_ok;
+    tests.push_back({{"variable", term.column},
+                     {"test", check.test},
+                     {"before", tb},
+                     {"after", ta},
+                     {"max_abs_smd_after", number(check.max_abs_smd)},
+                     {"balanced", check.balanced}});
+    r.checks.push_back(check);
   }
   out["balance"]["tests"] = tests;
+  return r;
+}
 
-  // The outcome in the matched cohort: only for 1:1 without replacement,
-  // where every matched unit has weight 1 (weighted KM is not offered yet).
+// The outcome in the matched cohort. Only for unit weights (1:1 without
+// replacement); other weights need weighted KM/Cox.
+json matched_outcome(const Frame& f, const MatchingResult& m,
+                     const std::vector<std::string>& levels, const AnalysisSpec& spec,
+                     std::vector<json>& warnings) {
+  const MatchingSpec& ms = spec.matching;
   bool unit_weights =
       std::all_of(m.weights.begin(), m.weights.end(), [](double w) { return w == 0 || w == 1; });
   if (!unit_weights || m.n_pairs == 0) {
@@ -908,7 +1012,7 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
               ? "no pairs were formed: no matched-cohort outcome"
               : "matched units carry weights other than 1 (ratio > 1 or with replacement): "
                 "the matched-cohort outcome analysis is not run"}});
-    return out;
+    return json();
   }
   std::vector<double> time;
   std::vector<int> event, group, subclass;
@@ -924,18 +1028,18 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   add_warnings(warnings, "matching", km.warnings);
   json curves = json::array();
   for (const auto& curve : km.curves)
-    curves.push_back(curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)],
-                                spec.km.times, warnings));
+    curves.push_back(
+        curve_json(curve, levels[static_cast<std::size_t>(curve.group)], spec.km.times, warnings));
   post["km_by_group"] = curves;
   LogRankResult lr = log_rank(time, event, group);
   add_warnings(warnings, "matching", lr.warnings);
-  post["logrank"] = log_rank_json(lr, c.group_levels, spec.group.column);
+  post["logrank"] = log_rank_json(lr, levels, spec.group.column);
   CoxInput in;
   in.time = time;
   in.status = event;
   in.x.resize(static_cast<Eigen::Index>(time.size()), 1);
   for (std::size_t i = 0; i < group.size(); ++i) in.x(static_cast<Eigen::Index>(i), 0) = group[i];
-  in.names = {spec.group.column + c.group_levels[1]};
+  in.names = {spec.group.column + levels[1]};
   const bool by_strata = ms.outcome_model == "strata";
   if (by_strata)
     in.strata = subclass;
@@ -962,7 +1066,120 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                    {"upper", numbers(cox.upper)},
                    {"z", numbers(cox.z)},
                    {"p", numbers(cox.p)}}}};
-  out["matched_outcome"] = post;
+  return post;
+}
+
+// Propensity score (glm), nearest-neighbour matching, balance before and
+// after, rounds of re-matching until balanced (as the paper's "several rounds
+// of matching until all parameters were balanced"), and the outcome compared
+// within the final matched cohort.
+json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                  std::vector<json>& warnings) {
+  const MatchingSpec& ms = spec.matching;
+  if (c.group_levels.size() != 2)
+    throw Error(
+        "matching needs a group column with exactly two levels (control first, treated second)",
+        "analyses.matching");
+  if (spec.covariates.empty())
+    throw Error("matching needs covariates for the propensity score", "covariates");
+  auto covariate = [&](const std::string& name) -> const TermSpec* {
+    for (const auto& t : spec.covariates)
+      if (t.column == name) return &t;
+    return nullptr;
+  };
+  MatchPlan plan;
+  plan.exact = ms.exact;
+  if (ms.score_covariates.empty()) plan.score = spec.covariates;
+  for (const auto& name : ms.score_covariates) {
+    const TermSpec* t = covariate(name);
+    if (!t)
+      throw Error("score covariate '" + name + "' is not one of the covariates",
+                  "analyses.matching.score_covariates");
+    plan.score.push_back(*t);
+  }
+  // Every round uses the same rows: complete on everything a round may use.
+  std::vector<std::string> needed;
+  for (const auto& t : spec.covariates) needed.push_back(t.column);
+  needed.insert(needed.end(), ms.exact.begin(), ms.exact.end());
+  Frame f = make_frame(table, c, needed);
+
+  json rounds = json::array();
+  MatchRound last;
+  std::string stop;
+  std::vector<std::string> unbalanced;
+  for (int round = 1;; ++round) {
+    std::vector<json> round_warnings;
+    last = match_round(table, f, c.group_levels, spec, plan, round_warnings);
+    for (auto& w : round_warnings) {
+      if (ms.rounds > 1) w["round"] = round;
+      warnings.push_back(std::move(w));
+    }
+    unbalanced.clear();
+    json checks = json::array();
+    for (const auto& ck : last.checks) {
+      if (!ck.balanced) unbalanced.push_back(ck.variable);
+      checks.push_back({{"variable", ck.variable},
+                        {"test", ck.test},
+                        {"p", number(ck.p)},
+                        {"max_abs_smd", number(ck.max_abs_smd)},
+                        {"balanced", ck.balanced}});
+    }
+    std::vector<std::string> score_names;
+    for (const auto& t : plan.score) score_names.push_back(t.column);
+    rounds.push_back({{"round", round},
+                      {"call", matchit_call(spec, plan)},
+                      {"score_covariates", score_names},
+                      {"exact", plan.exact},
+                      {"counts", last.out["counts"]},
+                      {"covariates", checks},
+                      {"unbalanced", unbalanced}});
+    if (unbalanced.empty()) {
+      stop = "balanced";
+      break;
+    }
+    if (last.m.n_pairs == 0) {
+      stop = "no pairs were formed";
+      break;
+    }
+    if (round >= ms.rounds) {
+      stop = ms.rounds == 1 ? "one round requested" : "round limit reached";
+      break;
+    }
+    bool changed = false;
+    for (const auto& name : unbalanced) {
+      if (ms.round_rule == "exact") {
+        if (std::find(plan.exact.begin(), plan.exact.end(), name) == plan.exact.end()) {
+          plan.exact.push_back(name);
+          changed = true;
+        }
+      } else if (std::none_of(plan.score.begin(), plan.score.end(),
+                              [&](const TermSpec& t) { return t.column == name; })) {
+        plan.score.push_back(*covariate(name));
+        changed = true;
+      }
+    }
+    if (!changed) {
+      stop = ms.round_rule == "exact" ? "every unbalanced covariate is already matched exactly"
+                                      : "every unbalanced covariate is already in the score model";
+      break;
+    }
+  }
+  json out = std::move(last.out);
+  out["rounds"] = rounds;
+  out["stop"] = {{"reason", stop},
+                 {"balanced", unbalanced.empty()},
+                 {"rounds_run", rounds.size()},
+                 {"rule", ms.round_rule == "exact"
+                              ? "each round adds the unbalanced covariates to the exact-match set"
+                              : "each round adds the unbalanced covariates to the score model"}};
+  if (!unbalanced.empty())
+    warnings.push_back(
+        {{"analysis", "matching"},
+         {"message", "after " + std::to_string(rounds.size()) + " round" +
+                         (rounds.size() == 1 ? "" : "s") + " (" + stop +
+                         ") these covariates are not balanced: " + joined(unbalanced, ", ")}});
+  json post = matched_outcome(f, last.m, c.group_levels, spec, warnings);
+  if (!post.is_null()) out["matched_outcome"] = post;
   return out;
 }
 
@@ -1015,10 +1232,164 @@ namespace {
 
 // Cutpoint of a numeric column: maxstat's maximally selected log-rank
 // statistic (with every candidate, for plotting), the median, and Youden's index.
+// The cohort cut into groups by `cut` on column x (x <= cut low, x > cut
+// high), with rows matching `none` as a reference group of their own.
+Cohort cut_cohort(const Table& table, const Cohort& c, const CutpointSpec& cs, double cut,
+                  const std::vector<uint8_t>& none, json& report) {
+  const CutpointGroupsSpec& gs = cs.groups;
+  const Column& x = table.column(cs.column);
+  if (x.type != ColumnType::Numeric)
+    throw Error("column '" + cs.column + "' is not numeric, so it cannot be cut at a value",
+                "analyses.cutpoint.column");
+  Cohort g;
+  if (!gs.none.empty()) g.group_levels.push_back(gs.none_label);
+  g.group_levels.push_back(cs.column + " <= " + format_double(cut));
+  g.group_levels.push_back(cs.column + " > " + format_double(cut));
+  const int low = gs.none.empty() ? 0 : 1;
+  std::size_t unknown = 0;
+  for (std::size_t i = 0; i < c.rows.size(); ++i) {
+    std::size_t r = c.rows[i];
+    int code = -1;
+    if (!none.empty() && none[r])
+      code = 0;
+    else if (!x.is_missing(r))
+      code = x.numbers[r] <= cut ? low : low + 1;
+    if (code < 0) {
+      ++unknown;
+      continue;
+    }
+    g.rows.push_back(r);
+    g.time.push_back(c.time[i]);
+    g.event.push_back(c.event[i]);
+    g.group.push_back(code);
+  }
+  report = {{"rows_available", c.rows.size()},
+            {"rows_used", g.rows.size()},
+            {"rows_dropped", unknown},
+            {"dropped_for_missing", unknown ? json{{cs.column, unknown}} : json::object()}};
+  return g;
+}
+
+// KM, log-rank (overall and pairwise) and Cox of the cut groups, and the
+// matched-pair re-analysis of each cut group against the reference.
+json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spec, double cut,
+                    const std::string& chosen_by, const std::vector<uint8_t>& none,
+                    std::vector<json>& warnings) {
+  const CutpointSpec& cs = spec.cutpoint;
+  const CutpointGroupsSpec& gs = cs.groups;
+  if (!std::isfinite(cut))
+    throw Error("no " + chosen_by + " cutpoint of '" + cs.column +
+                    "' could be found, so no groups can be formed",
+                "analyses.cutpoint.groups.use");
+  json report;
+  Cohort g = cut_cohort(table, c, cs, cut, none, report);
+  const std::string name = cs.column + "_group";
+  AnalysisSpec gspec = spec;
+  gspec.group = GroupSpec{name, g.group_levels, ""};
+  gspec.matching = gs.matching;
+  json out;
+  out["definition"] = {{"cutpoint", cut},
+                       {"chosen_by", chosen_by},
+                       {"levels", g.group_levels},
+                       {"reference", g.group_levels[0]},
+                       {"none", gs.none}};
+  out["rows"] = report;
+  std::vector<std::size_t> n(g.group_levels.size(), 0), events(g.group_levels.size(), 0);
+  for (std::size_t i = 0; i < g.group.size(); ++i) {
+    ++n[static_cast<std::size_t>(g.group[i])];
+    events[static_cast<std::size_t>(g.group[i])] += static_cast<std::size_t>(g.event[i]);
+  }
+  out["n"] = n;
+  out["events"] = events;
+  for (std::size_t k = 0; k < n.size(); ++k)
+    if (n[k] == 0)
+      throw Error("the group '" + g.group_levels[k] + "' has no patients: nothing to compare",
+                  "analyses.cutpoint.groups");
+  json km = run_km(g, gspec, warnings);
+  out["km_by_group"] = km["by_group"];
+  out["logrank"] =
+      k_group_test(g.time, g.event, g.group, g.group_levels, name, gspec, report, warnings);
+  CoxInput in;
+  in.time = g.time;
+  in.status = g.event;
+  const Eigen::Index k = static_cast<Eigen::Index>(g.group_levels.size()) - 1;
+  in.x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(g.rows.size()), k);
+  for (std::size_t i = 0; i < g.group.size(); ++i)
+    if (g.group[i] > 0) in.x(static_cast<Eigen::Index>(i), g.group[i] - 1) = 1;
+  for (std::size_t l = 1; l < g.group_levels.size(); ++l)
+    in.names.push_back(name + g.group_levels[l]);
+  CoxOptions co;
+  co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  co.conf_level = spec.cox.conf_int;
+  CoxResult cox = cox_fit(in, co);
+  add_warnings(warnings, "cutpoint", cox.warnings);
+  out["cox"] = {
+      {"call", "coxph(Surv(time, event) ~ " + name + ", ties = \"" +
+                   std::string(cox_ties_name(co.ties)) + "\")"},
+      {"reference", g.group_levels[0]},
+      {"n", cox.n},
+      {"nevent", cox.nevent},
+      {"coefficients",
+       {{"name", cox.names},
+        {"level", std::vector<std::string>(g.group_levels.begin() + 1, g.group_levels.end())},
+        {"coef", numbers(cox.coef)},
+        {"hr", numbers(cox.hr)},
+        {"se", numbers(cox.se)},
+        {"lower", numbers(cox.lower)},
+        {"upper", numbers(cox.upper)},
+        {"z", numbers(cox.z)},
+        {"p", numbers(cox.p)}}}};
+  if (gs.match) {
+    // Each cut group against the reference, with the spec's matching options.
+    json matched = json::array();
+    for (std::size_t l = 1; l < g.group_levels.size(); ++l) {
+      Cohort pair;
+      pair.group_levels = {g.group_levels[0], g.group_levels[l]};
+      for (std::size_t i = 0; i < g.rows.size(); ++i)
+        if (g.group[i] == 0 || g.group[i] == static_cast<int>(l)) {
+          pair.rows.push_back(g.rows[i]);
+          pair.time.push_back(g.time[i]);
+          pair.event.push_back(g.event[i]);
+          pair.group.push_back(g.group[i] == 0 ? 0 : 1);
+        }
+      const std::string comparison = g.group_levels[l] + " vs " + g.group_levels[0];
+      std::vector<json> match_warnings;
+      json entry = {{"comparison", comparison}};
+      try {
+        entry["matching"] = run_matching(table, pair, gspec, match_warnings);
+      } catch (const Error& e) {
+        // One comparison too small to match must not lose the others.
+        entry["error"] = e.what();
+      }
+      for (auto& w : match_warnings) {
+        w["analysis"] = "cutpoint";
+        w["comparison"] = comparison;
+        warnings.push_back(std::move(w));
+      }
+      matched.push_back(entry);
+    }
+    out["matched"] = matched;
+  }
+  return out;
+}
+
 json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                   std::vector<json>& warnings) {
   const CutpointSpec& cs = spec.cutpoint;
-  Frame f = make_frame(table, c, {cs.column});
+  // The reference group (e.g. no RT) takes no part in choosing the cutpoint.
+  std::vector<uint8_t> none;
+  Cohort chooser = c;
+  if (cs.groups.enabled && !cs.groups.none.empty()) {
+    none = evaluate_filter(table, cs.groups.none);
+    chooser = Cohort{};
+    for (std::size_t i = 0; i < c.rows.size(); ++i)
+      if (!none[c.rows[i]]) {
+        chooser.rows.push_back(c.rows[i]);
+        chooser.time.push_back(c.time[i]);
+        chooser.event.push_back(c.event[i]);
+      }
+  }
+  Frame f = make_frame(table, chooser, {cs.column});
   std::vector<double> x = numeric_values(table.column(cs.column), f.rows);
   MaxstatOptions mo;
   mo.minprop = cs.minprop;
@@ -1065,6 +1436,14 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                    {"specificity", number(y.specificity)},
                    {"youden", number(y.youden)},
                    {"auc", number(y.auc)}};
+  if (cs.groups.enabled) {
+    const std::string& use = cs.groups.use;
+    double cut = use == "value"    ? cs.groups.value
+                 : use == "median" ? med.cutpoint
+                 : use == "youden" ? y.cutpoint
+                                   : m.cutpoint;
+    out["groups"] = run_cut_groups(table, c, spec, cut, use, none, warnings);
+  }
   return out;
 }
 
@@ -1192,7 +1571,7 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
     // The whole analysis again within each subcohort (and the main filter).
     json subs = json::array();
     for (const auto& sub : spec.subcohorts) {
-      AnalysisSpec s = spec;
+      AnalysisSpec s = sub.spec ? *sub.spec : spec;
       s.subcohorts.clear();
       s.filter =
           spec.filter.empty() ? sub.filter : "(" + spec.filter + ") and (" + sub.filter + ")";

@@ -224,6 +224,195 @@ void read_csv_options(const json& d, CsvOptions& csv) {
   }
 }
 
+// Matching options at `path` (analyses.matching, or a cutpoint's groups.match).
+void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
+  ObjectReader k(m, path);
+  ms.enabled = true;
+  k.read("enabled", ms.enabled);
+  k.read("distance", ms.distance);
+  k.one_of("distance", ms.distance, {"ps", "logit"});
+  k.read("ratio", ms.ratio);
+  if (ms.ratio < 1 || ms.ratio > 20) fail(path + ".ratio", "must be a whole number from 1 to 20");
+  k.read("replace", ms.replace);
+  k.read("order", ms.order);
+  k.one_of("order", ms.order, {"largest", "smallest", "data", "random"});
+  k.read("seed", ms.seed);
+  k.read("caliper", ms.caliper);
+  if (!(ms.caliper >= 0)) fail(path + ".caliper", "must be 0 (none) or positive");
+  k.read("caliper_scale", ms.caliper_scale);
+  k.one_of("caliper_scale", ms.caliper_scale, {"sd", "raw"});
+  k.read("exact", ms.exact);
+  k.read("smd", ms.smd);
+  k.one_of("smd", ms.smd, {"matchit", "pooled"});
+  k.read("yates", ms.yates);
+  k.read("outcome_model", ms.outcome_model);
+  k.one_of("outcome_model", ms.outcome_model, {"cluster", "strata"});
+  k.read("score_covariates", ms.score_covariates);
+  k.read("balance_criterion", ms.balance_criterion);
+  k.one_of("balance_criterion", ms.balance_criterion, {"p", "smd", "both"});
+  k.read("balance_p", ms.balance_p);
+  if (!(ms.balance_p > 0 && ms.balance_p < 1)) fail(path + ".balance_p", "must be between 0 and 1");
+  k.read("balance_smd", ms.balance_smd);
+  if (!(ms.balance_smd > 0)) fail(path + ".balance_smd", "must be positive");
+  k.read("balance_test", ms.balance_test);
+  k.one_of("balance_test", ms.balance_test, {"auto", "chisq", "fisher"});
+  k.read("rounds", ms.rounds);
+  if (ms.rounds < 1 || ms.rounds > 20)
+    fail(path + ".rounds", "must be a whole number from 1 to 20");
+  k.read("round_rule", ms.round_rule);
+  k.one_of("round_rule", ms.round_rule, {"exact", "model"});
+}
+
+// The "analyses" block at `path` into s (other fields untouched).
+void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
+  ObjectReader r(a, path);
+  if (const json* km = r.get("km")) {
+    ObjectReader k(*km, path + ".km");
+    s.km.enabled = true;
+    k.read("enabled", s.km.enabled);
+    k.read("conf_int", s.km.conf_int);
+    if (!(s.km.conf_int > 0 && s.km.conf_int < 1))
+      fail(path + ".km.conf_int", "must be between 0 and 1");
+    k.read("conf_type", s.km.conf_type);
+    k.one_of("conf_type", s.km.conf_type, {"log", "log-log", "plain"});
+    k.read("times", s.km.times);
+    for (double t : s.km.times)
+      if (!std::isfinite(t) || t < 0) fail(path + ".km.times", "must be non-negative numbers");
+    k.read("by_group", s.km.by_group);
+  }
+  if (const json* f = r.get("followup")) {
+    ObjectReader k(*f, path + ".followup");
+    s.followup.enabled = true;
+    k.read("enabled", s.followup.enabled);
+  }
+  if (const json* lr = r.get("logrank")) {
+    ObjectReader k(*lr, path + ".logrank");
+    s.logrank.enabled = true;
+    k.read("enabled", s.logrank.enabled);
+    k.read("rho", s.logrank.rho);
+    if (!(s.logrank.rho >= 0)) fail(path + ".logrank.rho", "must be 0 or more");
+    k.read("strata", s.logrank.strata);
+    k.read("by", s.logrank.by);
+    k.read("pairwise_adjust", s.logrank.pairwise_adjust);
+    k.one_of("pairwise_adjust", s.logrank.pairwise_adjust, {"holm", "bonferroni", "none"});
+  }
+  if (const json* cx = r.get("cox")) {
+    ObjectReader k(*cx, path + ".cox");
+    s.cox.enabled = true;
+    k.read("enabled", s.cox.enabled);
+    k.read("ties", s.cox.ties);
+    k.one_of("ties", s.cox.ties, {"efron", "breslow"});
+    k.read("conf_int", s.cox.conf_int);
+    if (!(s.cox.conf_int > 0 && s.cox.conf_int < 1))
+      fail(path + ".cox.conf_int", "must be between 0 and 1");
+    k.read("univariate", s.cox.univariate);
+    k.read("multivariable", s.cox.multivariable);
+    k.read("strata", s.cox.strata);
+    k.read("cluster", s.cox.cluster);
+    k.read("select_p", s.cox.select_p);
+    if (!(s.cox.select_p >= 0 && s.cox.select_p <= 1))
+      fail(path + ".cox.select_p", "must be between 0 and 1");
+    k.read("select_test", s.cox.select_test);
+    k.one_of("select_test", s.cox.select_test, {"wald", "lrt"});
+    k.read("force", s.cox.force);
+  }
+  if (const json* lg = r.get("logistic")) {
+    ObjectReader k(*lg, path + ".logistic");
+    s.logistic.enabled = true;
+    k.read("enabled", s.logistic.enabled);
+  }
+  if (const json* m = r.get("matching")) read_matching(*m, path + ".matching", s.matching);
+  if (const json* cp = r.get("cutpoint")) {
+    ObjectReader k(*cp, path + ".cutpoint");
+    CutpointSpec& c = s.cutpoint;
+    c.enabled = true;
+    k.read("enabled", c.enabled);
+    k.read("column", c.column);
+    if (c.column.empty()) fail(path + ".cutpoint.column", "is required");
+    k.read("minprop", c.minprop);
+    k.read("maxprop", c.maxprop);
+    if (!(c.minprop >= 0 && c.minprop < c.maxprop && c.maxprop <= 1))
+      fail(path + ".cutpoint.minprop", "and maxprop must satisfy 0 <= minprop < maxprop <= 1");
+    k.read("pmethod", c.pmethod);
+    k.one_of("pmethod", c.pmethod, {"lau94", "condmc"});
+    k.read("replicates", c.replicates);
+    if (c.replicates < 100 || c.replicates > 1000000)
+      fail(path + ".cutpoint.replicates", "must be from 100 to 1000000");
+    k.read("seed", c.seed);
+    k.read("horizon", c.horizon);
+    if (!(c.horizon >= 0))
+      fail(path + ".cutpoint.horizon", "must be 0 (event status) or a positive time");
+    if (const json* g = k.get("groups")) {
+      ObjectReader gr(*g, path + ".cutpoint.groups");
+      CutpointGroupsSpec& gs = c.groups;
+      gs.enabled = true;
+      gr.read("enabled", gs.enabled);
+      gr.read("use", gs.use);
+      gr.one_of("use", gs.use, {"maxstat", "median", "youden", "value"});
+      const bool has_value = gr.get("value") != nullptr;
+      gr.read("value", gs.value);
+      if (gs.use == "value" && !has_value)
+        fail(path + ".cutpoint.groups.value", "is required when use is 'value'");
+      if (has_value && gs.use != "value")
+        fail(path + ".cutpoint.groups.value", "is only used with use = 'value'");
+      if (!std::isfinite(gs.value)) fail(path + ".cutpoint.groups.value", "must be finite");
+      gr.read("none", gs.none);
+      gr.read("none_label", gs.none_label);
+      if (gs.none_label.empty()) fail(path + ".cutpoint.groups.none_label", "must not be empty");
+      // match: true (default options) or the options of analyses.matching.
+      if (const json* mt = gr.get("match")) {
+        if (mt->is_boolean())
+          gs.match = mt->get<bool>();
+        else if (mt->is_object())
+          read_matching(*mt, path + ".cutpoint.groups.match", gs.matching);
+        else
+          fail(path + ".cutpoint.groups.match",
+               "must be true, false or an object of matching options");
+        gs.match = gs.match || mt->is_object();
+      }
+      if (gs.match && gs.none.empty())
+        fail(path + ".cutpoint.groups.match",
+             "needs a reference group to match against: set groups.none (e.g. \"bone_rt == 0\")");
+    }
+  }
+  if (const json* sg = r.get("subgroups")) {
+    ObjectReader k(*sg, path + ".subgroups");
+    s.subgroups.enabled = true;
+    k.read("enabled", s.subgroups.enabled);
+    k.read("adjust", s.subgroups.adjust);
+    if (const json* vars = k.get("variables")) {
+      if (!vars->is_array() || vars->empty())
+        fail(path + ".subgroups.variables", "must be a non-empty list");
+      for (std::size_t i = 0; i < vars->size(); ++i) {
+        TermSpec t;
+        read_term((*vars)[i], path + ".subgroups.variables[" + std::to_string(i) + "]", t);
+        t.kind = TermKind::Factor;
+        s.subgroups.variables.push_back(t);
+      }
+    }
+    if (s.subgroups.variables.empty()) fail(path + ".subgroups.variables", "is required");
+  }
+  if (const json* t1 = r.get("table1")) {
+    ObjectReader k(*t1, path + ".table1");
+    s.table1.enabled = true;
+    k.read("enabled", s.table1.enabled);
+    k.read("yates", s.table1.yates);
+  }
+}
+
+// Every analysis switched off, options back to their defaults.
+void reset_analyses(AnalysisSpec& s) {
+  s.km = {};
+  s.followup = {};
+  s.logrank = {};
+  s.cox = {};
+  s.logistic = {};
+  s.table1 = {};
+  s.matching = {};
+  s.cutpoint = {};
+  s.subgroups = {};
+}
+
 }  // namespace
 
 AnalysisSpec parse_spec(std::string_view text) {
@@ -262,6 +451,7 @@ AnalysisSpec parse_spec(const json& j) {
       r.read("filter", sc.filter);
       if (sc.name.empty()) fail(path + ".name", "is required");
       if (sc.filter.empty()) fail(path + ".filter", "is required");
+      if (const json* a = r.get("analyses")) sc.analyses_json = *a;
       s.subcohorts.push_back(sc);
     }
   }
@@ -323,135 +513,95 @@ AnalysisSpec parse_spec(const json& j) {
     }
   }
 
-  if (const json* a = top.get("analyses")) {
-    ObjectReader r(*a, "analyses");
-    if (const json* km = r.get("km")) {
-      ObjectReader k(*km, "analyses.km");
-      s.km.enabled = true;
-      k.read("enabled", s.km.enabled);
-      k.read("conf_int", s.km.conf_int);
-      if (!(s.km.conf_int > 0 && s.km.conf_int < 1))
-        fail("analyses.km.conf_int", "must be between 0 and 1");
-      k.read("conf_type", s.km.conf_type);
-      k.one_of("conf_type", s.km.conf_type, {"log", "log-log", "plain"});
-      k.read("times", s.km.times);
-      for (double t : s.km.times)
-        if (!std::isfinite(t) || t < 0) fail("analyses.km.times", "must be non-negative numbers");
-      k.read("by_group", s.km.by_group);
-    }
-    if (const json* f = r.get("followup")) {
-      ObjectReader k(*f, "analyses.followup");
-      s.followup.enabled = true;
-      k.read("enabled", s.followup.enabled);
-    }
-    if (const json* lr = r.get("logrank")) {
-      ObjectReader k(*lr, "analyses.logrank");
-      s.logrank.enabled = true;
-      k.read("enabled", s.logrank.enabled);
-      k.read("rho", s.logrank.rho);
-      if (!(s.logrank.rho >= 0)) fail("analyses.logrank.rho", "must be 0 or more");
-      k.read("strata", s.logrank.strata);
-      k.read("by", s.logrank.by);
-      k.read("pairwise_adjust", s.logrank.pairwise_adjust);
-      k.one_of("pairwise_adjust", s.logrank.pairwise_adjust, {"holm", "bonferroni", "none"});
-    }
-    if (const json* cx = r.get("cox")) {
-      ObjectReader k(*cx, "analyses.cox");
-      s.cox.enabled = true;
-      k.read("enabled", s.cox.enabled);
-      k.read("ties", s.cox.ties);
-      k.one_of("ties", s.cox.ties, {"efron", "breslow"});
-      k.read("conf_int", s.cox.conf_int);
-      if (!(s.cox.conf_int > 0 && s.cox.conf_int < 1))
-        fail("analyses.cox.conf_int", "must be between 0 and 1");
-      k.read("univariate", s.cox.univariate);
-      k.read("multivariable", s.cox.multivariable);
-      k.read("strata", s.cox.strata);
-      k.read("cluster", s.cox.cluster);
-      k.read("select_p", s.cox.select_p);
-      if (!(s.cox.select_p >= 0 && s.cox.select_p <= 1))
-        fail("analyses.cox.select_p", "must be between 0 and 1");
-      k.read("select_test", s.cox.select_test);
-      k.one_of("select_test", s.cox.select_test, {"wald", "lrt"});
-      k.read("force", s.cox.force);
-    }
-    if (const json* lg = r.get("logistic")) {
-      ObjectReader k(*lg, "analyses.logistic");
-      s.logistic.enabled = true;
-      k.read("enabled", s.logistic.enabled);
-    }
-    if (const json* m = r.get("matching")) {
-      ObjectReader k(*m, "analyses.matching");
-      MatchingSpec& ms = s.matching;
-      ms.enabled = true;
-      k.read("enabled", ms.enabled);
-      k.read("distance", ms.distance);
-      k.one_of("distance", ms.distance, {"ps", "logit"});
-      k.read("ratio", ms.ratio);
-      if (ms.ratio < 1 || ms.ratio > 20)
-        fail("analyses.matching.ratio", "must be a whole number from 1 to 20");
-      k.read("replace", ms.replace);
-      k.read("order", ms.order);
-      k.one_of("order", ms.order, {"largest", "smallest", "data", "random"});
-      k.read("seed", ms.seed);
-      k.read("caliper", ms.caliper);
-      if (!(ms.caliper >= 0)) fail("analyses.matching.caliper", "must be 0 (none) or positive");
-      k.read("caliper_scale", ms.caliper_scale);
-      k.one_of("caliper_scale", ms.caliper_scale, {"sd", "raw"});
-      k.read("exact", ms.exact);
-      k.read("smd", ms.smd);
-      k.one_of("smd", ms.smd, {"matchit", "pooled"});
-      k.read("yates", ms.yates);
-      k.read("outcome_model", ms.outcome_model);
-      k.one_of("outcome_model", ms.outcome_model, {"cluster", "strata"});
-    }
-    if (const json* cp = r.get("cutpoint")) {
-      ObjectReader k(*cp, "analyses.cutpoint");
-      CutpointSpec& c = s.cutpoint;
-      c.enabled = true;
-      k.read("enabled", c.enabled);
-      k.read("column", c.column);
-      if (c.column.empty()) fail("analyses.cutpoint.column", "is required");
-      k.read("minprop", c.minprop);
-      k.read("maxprop", c.maxprop);
-      if (!(c.minprop >= 0 && c.minprop < c.maxprop && c.maxprop <= 1))
-        fail("analyses.cutpoint.minprop", "and maxprop must satisfy 0 <= minprop < maxprop <= 1");
-      k.read("pmethod", c.pmethod);
-      k.one_of("pmethod", c.pmethod, {"lau94", "condmc"});
-      k.read("replicates", c.replicates);
-      if (c.replicates < 100 || c.replicates > 1000000)
-        fail("analyses.cutpoint.replicates", "must be from 100 to 1000000");
-      k.read("seed", c.seed);
-      k.read("horizon", c.horizon);
-      if (!(c.horizon >= 0))
-        fail("analyses.cutpoint.horizon", "must be 0 (event status) or a positive time");
-    }
-    if (const json* sg = r.get("subgroups")) {
-      ObjectReader k(*sg, "analyses.subgroups");
-      s.subgroups.enabled = true;
-      k.read("enabled", s.subgroups.enabled);
-      k.read("adjust", s.subgroups.adjust);
-      if (const json* vars = k.get("variables")) {
-        if (!vars->is_array() || vars->empty())
-          fail("analyses.subgroups.variables", "must be a non-empty list");
-        for (std::size_t i = 0; i < vars->size(); ++i) {
-          TermSpec t;
-          read_term((*vars)[i], "analyses.subgroups.variables[" + std::to_string(i) + "]", t);
-          t.kind = TermKind::Factor;
-          s.subgroups.variables.push_back(t);
-        }
-      }
-      if (s.subgroups.variables.empty()) fail("analyses.subgroups.variables", "is required");
-    }
-    if (const json* t1 = r.get("table1")) {
-      ObjectReader k(*t1, "analyses.table1");
-      s.table1.enabled = true;
-      k.read("enabled", s.table1.enabled);
-      k.read("yates", s.table1.yates);
-    }
+  if (const json* a = top.get("analyses")) read_analyses(*a, "analyses", s);
+  // A subcohort may run its own analyses (e.g. the dose analysis only among
+  // patients with bone metastasis), on the same outcome and covariates.
+  for (std::size_t i = 0; i < s.subcohorts.size(); ++i) {
+    SubcohortSpec& sc = s.subcohorts[i];
+    if (sc.analyses_json.is_null()) continue;
+    AnalysisSpec own = s;
+    own.subcohorts.clear();
+    reset_analyses(own);
+    read_analyses(sc.analyses_json, "subcohorts[" + std::to_string(i) + "].analyses", own);
+    sc.spec = std::make_shared<const AnalysisSpec>(std::move(own));
+    sc.analyses_json = nullptr;
   }
   return s;
 }
+
+namespace {
+nlohmann::ordered_json matching_to_json(const MatchingSpec& m) {
+  return {{"distance", m.distance},
+          {"ratio", m.ratio},
+          {"replace", m.replace},
+          {"order", m.order},
+          {"seed", m.seed},
+          {"caliper", m.caliper},
+          {"caliper_scale", m.caliper_scale},
+          {"exact", m.exact},
+          {"smd", m.smd},
+          {"yates", m.yates},
+          {"outcome_model", m.outcome_model},
+          {"score_covariates", m.score_covariates},
+          {"balance_criterion", m.balance_criterion},
+          {"balance_p", m.balance_p},
+          {"balance_smd", m.balance_smd},
+          {"balance_test", m.balance_test},
+          {"rounds", m.rounds},
+          {"round_rule", m.round_rule}};
+}
+
+// The analyses block with every option written out.
+nlohmann::ordered_json analyses_to_json(const AnalysisSpec& s) {
+  using json = nlohmann::ordered_json;
+  json a = json::object();
+  if (s.km.enabled)
+    a["km"] = {{"conf_int", s.km.conf_int},
+               {"conf_type", s.km.conf_type},
+               {"times", s.km.times},
+               {"by_group", s.km.by_group}};
+  if (s.followup.enabled) a["followup"] = json::object();
+  if (s.logrank.enabled)
+    a["logrank"] = {{"rho", s.logrank.rho},
+                    {"strata", s.logrank.strata},
+                    {"by", s.logrank.by},
+                    {"pairwise_adjust", s.logrank.pairwise_adjust}};
+  if (s.cox.enabled)
+    a["cox"] = {{"ties", s.cox.ties},
+                {"conf_int", s.cox.conf_int},
+                {"univariate", s.cox.univariate},
+                {"multivariable", s.cox.multivariable},
+                {"strata", s.cox.strata},
+                {"cluster", s.cox.cluster},
+                {"select_p", s.cox.select_p},
+                {"select_test", s.cox.select_test},
+                {"force", s.cox.force}};
+  if (s.logistic.enabled) a["logistic"] = json::object();
+  if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  if (s.subgroups.enabled) {
+    json vars = json::array();
+    for (const auto& t : s.subgroups.variables)
+      vars.push_back({{"column", t.column}, {"levels", t.levels}, {"reference", t.reference}});
+    a["subgroups"] = {{"variables", vars}, {"adjust", s.subgroups.adjust}};
+  }
+  if (s.cutpoint.enabled) {
+    const CutpointSpec& c = s.cutpoint;
+    a["cutpoint"] = {{"column", c.column},   {"minprop", c.minprop},       {"maxprop", c.maxprop},
+                     {"pmethod", c.pmethod}, {"replicates", c.replicates}, {"seed", c.seed},
+                     {"horizon", c.horizon}};
+    if (c.groups.enabled) {
+      json g = {{"use", c.groups.use}};
+      if (c.groups.use == "value") g["value"] = c.groups.value;
+      g["none"] = c.groups.none;
+      g["none_label"] = c.groups.none_label;
+      g["match"] = c.groups.match ? json(matching_to_json(c.groups.matching)) : json(false);
+      a["cutpoint"]["groups"] = g;
+    }
+  }
+  if (s.matching.enabled) a["matching"] = matching_to_json(s.matching);
+  return a;
+}
+}  // namespace
 
 nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   using json = nlohmann::ordered_json;
@@ -485,7 +635,11 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   j["derive"] = derive;
   j["filter"] = s.filter;
   json subs = json::array();
-  for (const auto& sc : s.subcohorts) subs.push_back({{"name", sc.name}, {"filter", sc.filter}});
+  for (const auto& sc : s.subcohorts) {
+    json entry = {{"name", sc.name}, {"filter", sc.filter}};
+    if (sc.spec) entry["analyses"] = analyses_to_json(*sc.spec);
+    subs.push_back(entry);
+  }
   j["subcohorts"] = subs;
   j["time"] = {{"column", s.time.column}, {"unit", s.time.unit}};
   j["event"] = {{"column", s.event.column}, {"values", s.event.values}};
@@ -501,54 +655,7 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
                     {"levels", t.levels},
                     {"reference", t.reference}});
   j["covariates"] = covs;
-  json a = json::object();
-  if (s.km.enabled)
-    a["km"] = {{"conf_int", s.km.conf_int},
-               {"conf_type", s.km.conf_type},
-               {"times", s.km.times},
-               {"by_group", s.km.by_group}};
-  if (s.followup.enabled) a["followup"] = json::object();
-  if (s.logrank.enabled)
-    a["logrank"] = {{"rho", s.logrank.rho},
-                    {"strata", s.logrank.strata},
-                    {"by", s.logrank.by},
-                    {"pairwise_adjust", s.logrank.pairwise_adjust}};
-  if (s.cox.enabled)
-    a["cox"] = {{"ties", s.cox.ties},
-                {"conf_int", s.cox.conf_int},
-                {"univariate", s.cox.univariate},
-                {"multivariable", s.cox.multivariable},
-                {"strata", s.cox.strata},
-                {"cluster", s.cox.cluster}};
-  if (s.logistic.enabled) a["logistic"] = json::object();
-  if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
-  if (s.subgroups.enabled) {
-    json vars = json::array();
-    for (const auto& t : s.subgroups.variables)
-      vars.push_back({{"column", t.column}, {"levels", t.levels}, {"reference", t.reference}});
-    a["subgroups"] = {{"variables", vars}, {"adjust", s.subgroups.adjust}};
-  }
-  if (s.cutpoint.enabled) {
-    const CutpointSpec& c = s.cutpoint;
-    a["cutpoint"] = {{"column", c.column},   {"minprop", c.minprop},       {"maxprop", c.maxprop},
-                     {"pmethod", c.pmethod}, {"replicates", c.replicates}, {"seed", c.seed},
-                     {"horizon", c.horizon}};
-  }
-  if (s.matching.enabled) {
-    const MatchingSpec& m = s.matching;
-    a["matching"] = {{"distance", m.distance},
-                     {"ratio", m.ratio},
-                     {"replace", m.replace},
-                     {"order", m.order},
-                     {"seed", m.seed},
-                     {"caliper", m.caliper},
-                     {"caliper_scale", m.caliper_scale},
-                     {"exact", m.exact},
-                     {"smd", m.smd},
-                     {"yates", m.yates},
-                     {"outcome_model", m.outcome_model}};
-  }
-  j["analyses"] = a;
+  j["analyses"] = analyses_to_json(s);
   return j;
 }
 

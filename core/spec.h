@@ -4,6 +4,7 @@
 // field is the JSON path (e.g. "analyses.cox.ties"), so a typo never silently
 // falls back to a default.
 #pragma once
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -84,9 +85,34 @@ struct MatchingSpec {
   std::string caliper_scale = "sd";  // sd (std.caliper = TRUE) | raw (distance units)
   std::vector<std::string> exact;    // columns matched exactly
   std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
-  bool yates = true;  // balance chi-square: continuity correction for 2x2 tables
+  bool yates = true;                 // balance chi-square: continuity correction for 2x2 tables
   std::string outcome_model =
       "cluster";  // matched Cox: cluster (robust SE on pairs) | strata (pairs)
+  // Propensity-model terms (columns of `covariates`); empty = all covariates.
+  // Balance is always judged on every covariate.
+  std::vector<std::string> score_covariates;
+  // When a covariate counts as balanced after matching.
+  std::string balance_criterion = "p";  // p | smd | both
+  double balance_p = 0.1;               // balanced when p > balance_p (the paper's rule)
+  double balance_smd = 0.1;             // balanced when every |SMD| < balance_smd
+  std::string balance_test = "auto";    // auto (Fisher if an expected count < 5) | chisq | fisher
+  // "Several rounds of matching until all parameters were balanced": up to
+  // `rounds` rounds, each adding the still-unbalanced covariates to the
+  // exact-match set (round_rule "exact") or to the score model ("model").
+  int rounds = 1;
+  std::string round_rule = "exact";  // exact | model
+};
+
+// Groups by the cutpoint (e.g. BED > 60 Gy, <= 60 Gy, no RT), compared
+// pairwise, optionally re-analysed in matched pairs against the reference.
+struct CutpointGroupsSpec {
+  bool enabled = false;
+  std::string use = "maxstat";  // maxstat | median | youden | value
+  double value = 0;             // the cutpoint when use = value
+  std::string none;             // filter: the reference group without the exposure (e.g. no RT)
+  std::string none_label = "none";
+  bool match = false;  // each cut group vs the reference, matched with `matching`
+  MatchingSpec matching;
 };
 
 // Best cutpoint of a numeric column for the outcome.
@@ -98,6 +124,7 @@ struct CutpointSpec {
   int replicates = 10000;               // condmc
   int seed = 1;                         // condmc
   double horizon = 0;                   // Youden at a time horizon; 0 = on event status
+  CutpointGroupsSpec groups;
 };
 
 // Treatment effect within each level of chosen columns, with the
@@ -113,9 +140,14 @@ struct Table1Spec {
   bool yates = true;  // continuity correction for 2x2 chi-square
 };
 
+struct AnalysisSpec;
+
 struct SubcohortSpec {
   std::string name;
   std::string filter;
+  // Its own analyses (same outcome, group and covariates); null = the main ones.
+  std::shared_ptr<const AnalysisSpec> spec;
+  nlohmann::json analyses_json;  // only while parsing
 };
 
 struct AnalysisSpec {

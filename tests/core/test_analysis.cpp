@@ -559,6 +559,25 @@ TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and k
         std::string::npos);
 }
 
+TEST_CASE("a subcohort may run its own analyses; their options are echoed and checked") {
+  // survdiff(Surv(time, status) ~ sex, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70))
+  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+    "subcohorts":[{"name":"fit, under 70","filter":"ph.ecog in (0, 1) and age < 70",
+                   "analyses":{"logrank":{"rho":1}}}],
+    "analyses":{"km":{}}})");
+  const json& sub = r["subcohorts"][0];
+  CHECK(sub["results"].contains("logrank"));
+  CHECK(!sub["results"].contains("km"));
+  CHECK(sub["results"]["logrank"]["by_group"]["n"] == json::array({80, 62}));
+  CHECK(r["spec"]["subcohorts"][0]["analyses"]["logrank"]["rho"] == 1);
+  CHECK(!r["spec"]["subcohorts"][0]["analyses"].contains("km"));
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  json bad = json::parse(s.run(R"({"time":"time","event":"status",
+    "subcohorts":[{"name":"a","filter":"age > 50","analyses":{"km":{"conf_type":"arcsin"}}}]})"));
+  CHECK(bad["error"]["field"] == "subcohorts[0].analyses.km.conf_type");
+}
+
 TEST_CASE("cutpoint through the spec equals maxstat.test on five datasets") {
   // maxstat.test(Surv ~ x, smethod = "LogRank", pmethod = "Lau94", minprop = 0.1, maxprop = 0.9):
   // golden cutpoints
@@ -680,6 +699,11 @@ TEST_CASE("balance tests before and after matching (pbc, a_default)") {
     CHECK_P("fisher after", num(t["after"]["fisher_p"]), it->second[3]);
   }
   CHECK(seen == 3);
-  CHECK(tests.size() == 6);  // sex, ascites, hepato, spiders, edema, stage: age, bili, albumin,
-                             // protime are continuous
+  // Continuous covariates (age, bili, albumin, protime) by Welch's t:
+  // t.test(age[trt == 1], age[trt == 2])$p.value on the 312 rows.
+  REQUIRE(tests.size() == 10);
+  CHECK(tests[0]["variable"] == "age");
+  CHECK(tests[0]["test"] == "welch_t");
+  CHECK_P("age welch p before", num(tests[0]["before"]["t_p"]), 0.017531775797648481);
+  CHECK_P("bili welch p before", num(tests[6]["before"]["t_p"]), 0.13286415338126978);
 }
