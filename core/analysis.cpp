@@ -175,6 +175,39 @@ void add_warnings(std::vector<json>& warnings, const std::string& analysis,
   for (const auto& m : messages) warnings.push_back({{"analysis", analysis}, {"message", m}});
 }
 
+// Kernels name groups by their code ("group 1: ...", "group code 1",
+// "Group 2" counting from 1); the reader knows them by their level.
+std::string name_groups(std::string m, const std::vector<std::string>& levels) {
+  for (const auto& [prefix, base] :
+       {std::pair<std::string, int>{"group code ", 0}, {"group ", 0}, {"Group ", 1}}) {
+    std::size_t at = 0;
+    while ((at = m.find(prefix, at)) != std::string::npos) {
+      std::size_t end = at + prefix.size(), digits = end;
+      while (digits < m.size() && std::isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
+      if (digits == end) {
+        at = end;
+        continue;
+      }
+      long code = std::stol(m.substr(end, digits - end)) - base;
+      if (code < 0 || code >= static_cast<long>(levels.size())) {
+        at = digits;
+        continue;
+      }
+      std::string named = "group '" + levels[static_cast<std::size_t>(code)] + "'";
+      m.replace(at, digits - at, named);
+      at += named.size();
+    }
+  }
+  return m;
+}
+
+void add_warnings(std::vector<json>& warnings, const std::string& analysis,
+                  const std::vector<std::string>& messages,
+                  const std::vector<std::string>& levels) {
+  for (const auto& m : messages)
+    warnings.push_back({{"analysis", analysis}, {"message", name_groups(m, levels)}});
+}
+
 const char* conf_type_name(KmConfType t) {
   switch (t) {
     case KmConfType::Log:
@@ -238,7 +271,7 @@ json run_km(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& warnin
   json by = json::array();
   if (spec.km.by_group && !c.group.empty()) {
     KaplanMeierResult g = kaplan_meier_by_group(c.time, c.event, c.group, o);
-    add_warnings(warnings, "km", g.warnings);
+    add_warnings(warnings, "km", g.warnings, c.group_levels);
     for (const auto& curve : g.curves)
       by.push_back(curve_json(curve, c.group_levels[static_cast<std::size_t>(curve.group)],
                               spec.km.times, warnings));
@@ -269,7 +302,7 @@ json run_followup(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& 
   json by = json::array();
   if (!c.group.empty()) {
     FollowupResult g = median_followup_by_group(c.time, c.event, c.group, o);
-    add_warnings(warnings, "followup", g.warnings);
+    add_warnings(warnings, "followup", g.warnings, c.group_levels);
     for (const auto& f : g.groups)
       by.push_back(followup_json(f, c.group_levels[static_cast<std::size_t>(f.group)]));
   }
@@ -338,7 +371,7 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
   LogRankOptions o;
   o.rho = spec.logrank.rho;
   LogRankResult r = log_rank(time, event, codes, {}, o);
-  add_warnings(warnings, "logrank", r.warnings);
+  add_warnings(warnings, "logrank", r.warnings, levels);
   json out = log_rank_json(r, levels, variable);
   out["rows"] = std::move(report);
   if (r.groups.size() >= 3) {
@@ -346,7 +379,7 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
     po.test = o;
     po.adjust = adjust_method(spec.logrank.pairwise_adjust);
     PairwiseLogRankResult pw = pairwise_log_rank(time, event, codes, {}, po);
-    add_warnings(warnings, "logrank", pw.warnings);
+    add_warnings(warnings, "logrank", pw.warnings, levels);
     out["pairwise"] = pairwise_json(pw, levels, spec.logrank.pairwise_adjust);
   }
   return out;
@@ -383,7 +416,7 @@ json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       LogRankOptions o;
       o.rho = spec.logrank.rho;
       LogRankResult r = log_rank(fs.time, fs.event, fs.group, strata, o);
-      add_warnings(warnings, "logrank", r.warnings);
+      add_warnings(warnings, "logrank", r.warnings, c.group_levels);
       json s = log_rank_json(r, c.group_levels, spec.group.column);
       s["strata"] = spec.logrank.strata;
       s["strata_levels"] = strata_levels;
@@ -633,6 +666,10 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
            "): Yates' correction only ever applies to 2x2 tables; empty rows/columns dropped"},
       {"fisher",
        "fisher.test(table): two-sided exact p; 2x2 with conditional MLE odds ratio and exact CI"},
+      {"numeric_tests",
+       "two groups: t.test(x ~ group) (Welch; mean difference = first group - second) and "
+       "wilcox.test(x ~ group) (W of the first group; exact p when both groups have fewer than 50 "
+       "values and no ties, else normal approximation with continuity correction)"},
       {"rows",
        "the cohort's rows (time, event and group known); missing values counted per variable"}};
   out["groups"] = c.group.empty() ? json::array({"all"}) : json(c.group_levels);
@@ -643,13 +680,36 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                   (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
     json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
     if (!factor) {
-      NumericDescriptives d = describe_numeric(numeric_values(col, c.rows), group, n_groups);
+      std::vector<double> values = numeric_values(col, c.rows);
+      NumericDescriptives d = describe_numeric(values, group, n_groups);
       for (const auto& w : d.warnings)
-        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
+        warnings.push_back({{"analysis", "table1"},
+                            {"variable", term.column},
+                            {"message", name_groups(w, c.group_levels)}});
       json by = json::array();
       for (const auto& g : d.by_group) by.push_back(numeric_summary_json(g));
       v["overall"] = numeric_summary_json(d.overall);
       v["by_group"] = by;
+      if (n_groups == 2) {
+        TTestResult t = t_test(values, group);
+        WilcoxonResult wx = wilcoxon_rank_sum_test(values, group);
+        for (const auto* ws : {&t.warnings, &wx.warnings})
+          for (const auto& w : *ws)
+            warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
+        v["tests"] = {{"t",
+                       {{"method", t.method},
+                        {"statistic", number(t.statistic)},
+                        {"df", number(t.df)},
+                        {"p", number(t.p)},
+                        {"mean_difference", number(t.mean_difference)},
+                        {"lower", number(t.conf_low)},
+                        {"upper", number(t.conf_high)}}},
+                      {"wilcoxon",
+                       {{"method", wx.method},
+                        {"statistic", number(wx.statistic)},
+                        {"p", number(wx.p)},
+                        {"exact", wx.exact}}}};
+      }
       vars.push_back(v);
       continue;
     }
@@ -659,7 +719,9 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     for (std::size_t r : c.rows) codes.push_back(all[r]);
     CategoricalDescriptives d = describe_categorical(codes, levels, group, n_groups);
     for (const auto& w : d.warnings)
-      warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
+      warnings.push_back({{"analysis", "table1"},
+                          {"variable", term.column},
+                          {"message", name_groups(w, c.group_levels)}});
     json by = json::array();
     for (const auto& g : d.by_group) by.push_back(categorical_summary_json(g));
     v["levels"] = levels;
@@ -1025,14 +1087,14 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
     }
   json post = {{"n", time.size()}};
   KaplanMeierResult km = kaplan_meier_by_group(time, event, group, KaplanMeierOptions{});
-  add_warnings(warnings, "matching", km.warnings);
+  add_warnings(warnings, "matching", km.warnings, levels);
   json curves = json::array();
   for (const auto& curve : km.curves)
     curves.push_back(
         curve_json(curve, levels[static_cast<std::size_t>(curve.group)], spec.km.times, warnings));
   post["km_by_group"] = curves;
   LogRankResult lr = log_rank(time, event, group);
-  add_warnings(warnings, "matching", lr.warnings);
+  add_warnings(warnings, "matching", lr.warnings, levels);
   post["logrank"] = log_rank_json(lr, levels, spec.group.column);
   CoxInput in;
   in.time = time;

@@ -211,6 +211,31 @@ TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by s
   CHECK(age["overall"]["median"] == 63);
   CHECK(age["overall"]["q1"] == 56);
   CHECK(age["overall"]["q3"] == 69);
+  // t.test(age ~ sex, data = lung); wilcox.test(age ~ sex, data = lung) (ties: normal, correct)
+  const json& t = age["tests"]["t"];
+  CHECK(t["method"] == "Welch Two Sample t-test");
+  CHECK_CLOSE("t", num(t["statistic"]), 1.8631761513845935, 1e-9);
+  CHECK_CLOSE("df", num(t["df"]), 194.71549828138458, 1e-9);
+  CHECK_P("t p", num(t["p"]), 0.063943361198874601);
+  CHECK_CLOSE("mean difference", num(t["mean_difference"]), 2.2628019323671538, 1e-9);
+  CHECK(num(age["tests"]["wilcoxon"]["statistic"]) == 7136.5);
+  CHECK_P("wilcoxon p", num(age["tests"]["wilcoxon"]["p"]), 0.057006281451711542);
+  CHECK(age["tests"]["wilcoxon"]["exact"] == false);
+}
+
+TEST_CASE("warnings name groups by their level, not a code") {
+  // lung, ph.ecog 3 has one patient (dead): a pairwise log-rank with it and KM per level.
+  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+    "group":{"column":"ph.ecog","levels":["0","1","2","3"]},"covariates":["age"],
+    "analyses":{"table1":{},"km":{}}})");
+  bool named = false;
+  for (const auto& w : r["warnings"]) {
+    std::string m = w["message"];
+    CHECK(m.find("group code") == std::string::npos);
+    CHECK(m.find("Group 4") == std::string::npos);
+    named |= m.find("group '3'") != std::string::npos;
+  }
+  CHECK(named);
 }
 
 TEST_CASE(
