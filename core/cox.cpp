@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <sstream>
 #include <unordered_map>
 
 #include "distributions.h"
@@ -347,6 +348,13 @@ Eigen::MatrixXd cluster_sums(const Prepared& d, const RowMatrix& resid,
   return sums;
 }
 
+// A number as a person writes it (0, -1.5, nan), for error messages.
+std::string plain_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 void validate(const CoxInput& in, const CoxOptions& o) {
   check_cox_input(in, kFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
@@ -477,7 +485,10 @@ void check_cox_input(const CoxInput& in, const char* function) {
     if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
     if (!in.cluster.empty() && in.cluster[i] < 0) fail("cluster", i, "is missing (negative code)");
     if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
-      fail("weights", i, "must be a positive finite number");
+      fail("weights", i,
+           "is " + plain_number(in.weights[i]) +
+               "; case weights must be positive finite numbers, as coxph requires (leave out "
+               "rows of weight 0, such as unmatched patients)");
   }
   for (Eigen::Index j = 0; j < in.x.cols(); ++j)
     for (Eigen::Index i = 0; i < in.x.rows(); ++i)
@@ -669,7 +680,10 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   // Robust (sandwich) variance, as coxph(..., cluster =) or non-integer weights.
   bool fractional_weights = false;
   for (double w : input.weights) fractional_weights = fractional_weights || w != std::floor(w);
-  res.robust = (options.robust || !input.cluster.empty() || fractional_weights) && n_est > 0;
+  if (options.naive_only && !input.cluster.empty())
+    res.warnings.push_back("cluster specified with robust=FALSE, cluster ignored");
+  res.robust = !options.naive_only &&
+               (options.robust || !input.cluster.empty() || fractional_weights) && n_est > 0;
   if (res.robust) {
     std::vector<std::size_t> cluster_of_sorted(n);
     if (input.cluster.empty()) {

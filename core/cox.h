@@ -18,9 +18,16 @@
 //            (sandwich) variance grouping rows by code, as coxph(..., cluster
 //            = id). `var` then is the robust variance and `naive_var` the
 //            model-based one.
-//   weights  empty = all 1; else positive finite case weights. As in R,
-//            non-integer weights switch on the robust variance (each row its
-//            own cluster unless `cluster` is given).
+//   weights  empty = all 1; else positive finite case weights (coxph stops
+//            on a weight <= 0: "Invalid weights, must be >0"; drop such rows,
+//            e.g. unmatched patients, first). As in R, non-integer weights
+//            switch on the robust variance (each row its own cluster unless
+//            `cluster` is given) unless options.naive_only. Weighted risk
+//            sets: the loglik, score and information sum w exp(x b) over the
+//            risk set and w x over the events; Efron adds the tied events'
+//            weighted risk in 1/d fractions, each fraction carrying the mean
+//            weight of the tied events (coxfit6). n and nevent count rows,
+//            as coxph's fit$n and fit$nevent.
 // Preconditions: no missing values (pick complete cases first with
 // complete_rows); violations throw localsurv::Error naming the argument and
 // the row.
@@ -105,6 +112,11 @@ struct CoxOptions {
   // coxph(robust = TRUE) without a cluster: each row its own cluster. A
   // cluster or non-integer weights switch the robust variance on anyway.
   bool robust = false;
+  // coxph(robust = FALSE) spelt out: the model-based variance only, even with
+  // non-integer weights; a cluster is then ignored with R's warning
+  // ("cluster specified with robust=FALSE, cluster ignored"). Overrides
+  // `robust`.
+  bool naive_only = false;
   double conf_level = 0.95;
 };
 

@@ -15,9 +15,31 @@
 //            model.frame's na.omit does before survfit sees the data.
 //            One curve is returned per code present, in increasing code
 //            order (R orders strata by factor level).
+//   weights  (the *_weighted calls) survfit(weights =) case weights, one per
+//            subject; empty = all 1. Finite and >= 0; a zero-weight subject
+//            still contributes its time as a row of the curve (with nothing
+//            happening there) and counts in n, as in R.
 // Preconditions: time and status have equal length; time finite; status
-//   0/1; group (if given) has the same length. Violations throw
+//   0/1; group and weights (if given) have the same length. Violations throw
 //   localsurv::Error naming the first offending element.
+//
+// Case weights (survfitkm, survival 3.5-3): n_risk_weighted, n_event_weighted
+//   and n_censor_weighted are weight sums (survfit's n.risk, n.event,
+//   n.censor); the integer n_risk/n_event/n_censor keep counting rows. The
+//   product-limit step is (n - d)/n on the weighted sums at every time with
+//   at least one event of positive weight. Variance (options.variance):
+//   Greenwood is sum d / (n (n - d)) on the weighted sums; the robust
+//   (infinitesimal-jackknife) variance treats each row as its own cluster:
+//   var S(t) = sum_i (dS(t)/dw_i)^2, and likewise for the Nelson-Aalen
+//   cumulative hazard. R picks the robust one by itself when any weight is
+//   not a whole number (MatchIt's matching weights usually are not), so
+//   survfit(..., weights = weights) on a matched cohort reports it. R's
+//   survfit then stores the SE of S itself (logse = FALSE); here std_err is
+//   always the SE of -log S (that SE / S, 0 where it is 0, as R's
+//   survfit_confint converts it), so confidence bands, quantiles and
+//   km_at_times work the same for both. The robust sums are kept in closed
+//   form (each row's influence is its weight times a running sum fixed when
+//   it leaves the risk set), so the cost stays linear.
 //
 // Timefix: before anything else, near-equal times are merged as survival's
 //   aeqSurv() does (apply_timefix, core/timefix.h); it works over all
@@ -46,6 +68,14 @@ namespace localsurv {
 // survfit's conf.type. R's "logit" and "arcsin" are not offered.
 enum class KmConfType { Log, LogLog, Plain, None };
 
+// survfit's robust argument: which variance std_err and std_chaz hold.
+enum class KmVariance {
+  Auto,       // robust = NULL (R's default): Robust when any weight is not a
+              // whole number, else Greenwood
+  Greenwood,  // robust = FALSE: Greenwood (weighted) / Nelson-Aalen variance
+  Robust,     // robust = TRUE: infinitesimal jackknife, each row its own cluster
+};
+
 struct KaplanMeierOptions {
   double conf_int = 0.95;                                  // survfit(conf.int = 0.95)
   KmConfType conf_type = KmConfType::Log;                  // survfit(conf.type = "log")
@@ -53,6 +83,7 @@ struct KaplanMeierOptions {
   double timefix_tolerance = kTimefixTolerance;            // aeqSurv: sqrt(.Machine$double.eps)
   std::vector<double> quantile_probs = {0.25, 0.5, 0.75};  // quantile.survfit default probs
   double quantile_tolerance = 1.4901161193847656e-08;      // quantile.survfit: sqrt(eps)
+  KmVariance variance = KmVariance::Auto;                  // survfit(robust = NULL)
 };
 
 // quantile(fit, probs, conf.int = TRUE) for one curve. NaN = not reached
@@ -89,6 +120,16 @@ struct KaplanMeierCurve {
   std::vector<double> cumhaz;
   std::vector<double> std_chaz;
 
+  // survfit's n.risk, n.event, n.censor: sums of case weights (equal to the
+  // integer row counts above when the fit is unweighted).
+  std::vector<double> n_risk_weighted;
+  std::vector<double> n_event_weighted;
+  std::vector<double> n_censor_weighted;
+  double events_weighted = 0;  // sum(n.event), what print(fit) calls events
+  // std_err and std_chaz are the robust (infinitesimal-jackknife) SEs, as
+  // survfit's robust = TRUE (R: fit$logse is FALSE for such a KM fit).
+  bool robust = false;
+
   KmQuantiles quantiles;  // at options.quantile_probs
   KmMedian median;        // quantile 0.5 from the same call when 0.5 is among the probs
   KmConfType conf_type = KmConfType::Log;
@@ -112,6 +153,20 @@ KaplanMeierResult kaplan_meier_by_group(const std::vector<double>& time,
                                         const std::vector<int>& group,
                                         const KaplanMeierOptions& options = {});
 
+// survfit(Surv(time, status) ~ 1, weights = weights). Empty weights = the
+// unweighted fit (identical to kaplan_meier()).
+KaplanMeierResult kaplan_meier_weighted(const std::vector<double>& time,
+                                        const std::vector<int>& status,
+                                        const std::vector<double>& weights,
+                                        const KaplanMeierOptions& options = {});
+
+// survfit(Surv(time, status) ~ g, weights = weights).
+KaplanMeierResult kaplan_meier_by_group_weighted(const std::vector<double>& time,
+                                                 const std::vector<int>& status,
+                                                 const std::vector<int>& group,
+                                                 const std::vector<double>& weights,
+                                                 const KaplanMeierOptions& options = {});
+
 // quantile.survfit's rule on one curve: the smallest time where 1 - S
 // reaches p (within tolerance), the midpoint to the next drop when S sits
 // exactly at 1 - p; the CI applies the same rule to the lower and upper
@@ -130,6 +185,10 @@ struct KmAtTimes {
   std::vector<int> n_risk;    // at risk at time t (0 beyond the last row)
   std::vector<int> n_event;   // events in (previous requested time, t]
   std::vector<int> n_censor;  // censorings in the same interval
+  // The same three as weight sums (survfit's n.risk, n.event, n.censor).
+  std::vector<double> n_risk_weighted;
+  std::vector<double> n_event_weighted;
+  std::vector<double> n_censor_weighted;
   std::vector<double> surv;
   std::vector<double> std_err;  // SE of S (summary's scale, = S * curve SE)
   std::vector<double> lower;
