@@ -190,6 +190,7 @@ CoxResult fit_like_r(const Cohort& k, const std::string& call, bool with_x) {
   CoxOptions o;
   o.ties = call.find("breslow") != std::string::npos ? CoxTies::Breslow : CoxTies::Efron;
   if (call.find("cluster = subclass") != std::string::npos) in.cluster = k.subclass;
+  if (call.find("strata(subclass)") != std::string::npos) in.strata = k.subclass;
   if (call.find("robust = TRUE") != std::string::npos) o.robust = true;
   if (call.find("robust = FALSE") != std::string::npos) o.naive_only = true;
   return localsurv::cox_fit(in, o);
@@ -266,7 +267,7 @@ TEST_CASE(
 
 TEST_CASE(
     "matched cohorts: coxph(Surv(time, event) ~ treat, weights = weights, cluster = subclass | "
-    "robust = TRUE | robust = FALSE), Efron and Breslow") {
+    "robust = TRUE | robust = FALSE) and ~ treat + strata(subclass), Efron and Breslow") {
   for (const char* name : kMatched) check_cox_blocks(extra_case(name));
 }
 

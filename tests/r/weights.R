@@ -146,6 +146,13 @@ add_case <- function(name, description, d, times, cluster) {
         coxph(Surv(time, event) ~ treat, data = d, weights = weights, robust = TRUE, ties = ties),
         paste0("coxph(Surv(time, event) ~ treat, weights = weights, robust = TRUE, ties = '", ties, "')"))
     }
+    if (cluster) {
+      # The pair-stratified model (each subclass its own baseline hazard);
+      # non-integer weights make it robust on the row.
+      cox[[length(cox) + 1]] <- cox_block(
+        coxph(Surv(time, event) ~ treat + strata(subclass), data = d, weights = weights, ties = ties),
+        paste0("coxph(Surv(time, event) ~ treat + strata(subclass), weights = weights, ties = '", ties, "')"))
+    }
     cox[[length(cox) + 1]] <- cox_block(
       coxph(Surv(time, event) ~ treat, data = d, weights = weights, robust = FALSE, ties = ties),
       paste0("coxph(Surv(time, event) ~ treat, weights = weights, robust = FALSE, ties = '", ties, "')"))
