@@ -168,8 +168,11 @@ double wilcoxon_rank_sum_cdf(double w, std::size_t m, std::size_t n, double work
   // P(W = s) is the coefficient of q^s in the q-binomial [m+n choose m]
   // divided by choose(m+n, m) = prod_k (1 - q^(big+k)) / (1 - q^k) x
   // k / (big + k), k = 1..small. Each factor only moves mass to larger s,
-  // so coefficients above `top` are never needed; dividing by (1 - q^k)
-  // first keeps every intermediate a non-negative generating function.
+  // so coefficients above `top` are never needed. Dividing by (1 - q^k)
+  // (a stride-k prefix sum) before multiplying by (1 - q^(big+k)) keeps
+  // every intermediate non-negative; still, the division amplifies rounding
+  // errors at the k-th roots of unity, which compounds with the smaller
+  // group's size, hence max_smaller_group (accurate to ~1e-13 up to 200).
   const std::size_t len = static_cast<std::size_t>(top) + 1;
   std::vector<double> f(len, 0.0);
   f[0] = 1.0;

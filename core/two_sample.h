@@ -12,14 +12,15 @@
 // formula method drops incomplete cases. The caller applies any population
 // filter first (e.g. pbc: rows with trt).
 // Outputs: the Result structs below; NaN where R gives NA or stops.
-// Preconditions (violations are Errors naming the row): values and group of
-// equal length; group codes in {-1, 0, 1}; no value +-Inf; conf_level in
-// [0, 1].
+// Preconditions (Errors, naming the row where there is one): values and
+// group of equal length; group codes in {-1, 0, 1}; no value +-Inf (R's
+// t.test fails on those too); conf_level in [0, 1].
 // Degenerate data (R stops with an error; here NaN plus a warning that says
-// what is wrong): a group with too few values (t-test: fewer than 2, or with
-// var_equal fewer than 1 and 3 in all; Wilcoxon: none), "data are
-// essentially constant" (t-test), every value tied (Wilcoxon: W is still
-// reported, p is NaN as in R).
+// what is wrong and quotes R): a group with too few values (t-test: fewer
+// than 2, or with var_equal fewer than 1 and 3 in all; Wilcoxon: none),
+// "data are essentially constant" (t-test). Where R returns NA/NaN without
+// stopping we return the same NaN with a warning: every value 0 (t = 0/0),
+// every value tied (Wilcoxon: W = n0 n1 / 2 is still reported, p is NaN).
 //
 // Work: the t-test is three linear passes. The Wilcoxon test sorts once
 // (O(n log n)) for midranks and tie counts; its exact p-value counts the
