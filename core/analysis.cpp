@@ -221,13 +221,27 @@ const char* conf_type_name(KmConfType t) {
   }
 }
 
+// A curve as survfit prints it. Weighted curves (weighted = true) give R's
+// weighted n.risk / n.event / n.censor and events, and say whether std_err is
+// the robust (infinitesimal jackknife) SE, which survfit picks by itself for
+// non-integer weights.
 json curve_json(const KaplanMeierCurve& c, const std::string& stratum,
-                const std::vector<double>& times, std::vector<json>& warnings) {
-  json table = {
-      {"time", numbers(c.time)},   {"n_risk", c.n_risk},        {"n_event", c.n_event},
-      {"n_censor", c.n_censor},    {"surv", numbers(c.surv)},   {"std_err", numbers(c.std_err)},
-      {"lower", numbers(c.lower)}, {"upper", numbers(c.upper)}, {"cumhaz", numbers(c.cumhaz)}};
-  json out = {{"stratum", stratum}, {"n", c.n}, {"events", c.events}, {"table", table}};
+                const std::vector<double>& times, std::vector<json>& warnings,
+                bool weighted = false) {
+  json table = {{"time", numbers(c.time)},
+                {"n_risk", weighted ? json(numbers(c.n_risk_weighted)) : json(c.n_risk)},
+                {"n_event", weighted ? json(numbers(c.n_event_weighted)) : json(c.n_event)},
+                {"n_censor", weighted ? json(numbers(c.n_censor_weighted)) : json(c.n_censor)},
+                {"surv", numbers(c.surv)},
+                {"std_err", numbers(c.std_err)},
+                {"lower", numbers(c.lower)},
+                {"upper", numbers(c.upper)},
+                {"cumhaz", numbers(c.cumhaz)}};
+  json out = {{"stratum", stratum},
+              {"n", c.n},
+              {"events", weighted ? number(c.events_weighted) : json(c.events)},
+              {"table", table}};
+  if (weighted) out["variance"] = c.robust ? "robust (infinitesimal jackknife)" : "Greenwood";
   out["median"] = {{"estimate", number(c.median.estimate)},
                    {"lower", number(c.median.lower)},
                    {"upper", number(c.median.upper)}};
@@ -238,10 +252,15 @@ json curve_json(const KaplanMeierCurve& c, const std::string& stratum,
   if (!times.empty()) {
     KmAtTimes at = km_at_times(c, times);
     add_warnings(warnings, "km", at.warnings);
-    out["at_times"] = {{"time", numbers(at.time)},   {"n_risk", at.n_risk},
-                       {"n_event", at.n_event},      {"n_censor", at.n_censor},
-                       {"surv", numbers(at.surv)},   {"std_err", numbers(at.std_err)},
-                       {"lower", numbers(at.lower)}, {"upper", numbers(at.upper)}};
+    out["at_times"] = {
+        {"time", numbers(at.time)},
+        {"n_risk", weighted ? json(numbers(at.n_risk_weighted)) : json(at.n_risk)},
+        {"n_event", weighted ? json(numbers(at.n_event_weighted)) : json(at.n_event)},
+        {"n_censor", weighted ? json(numbers(at.n_censor_weighted)) : json(at.n_censor)},
+        {"surv", numbers(at.surv)},
+        {"std_err", numbers(at.std_err)},
+        {"lower", numbers(at.lower)},
+        {"upper", numbers(at.upper)}};
   }
   return out;
 }
@@ -1058,25 +1077,22 @@ MatchRound match_round(const Table& table, const Frame& f, const std::vector<std
   return r;
 }
 
-// The outcome in the matched cohort. Only for unit weights (1:1 without
-// replacement); other weights need weighted KM/Cox.
+// The outcome in the matched cohort, as MatchIt's vignette analyses it: the
+// matched units with their matching weights (all 1 for 1:1 without
+// replacement), KM and Cox weighted, Cox SE robust on the pairs (or
+// stratified on them) or, with replacement, robust on the unit.
 json matched_outcome(const Frame& f, const MatchingResult& m,
                      const std::vector<std::string>& levels, const AnalysisSpec& spec,
                      std::vector<json>& warnings) {
   const MatchingSpec& ms = spec.matching;
-  bool unit_weights =
-      std::all_of(m.weights.begin(), m.weights.end(), [](double w) { return w == 0 || w == 1; });
-  if (!unit_weights || m.n_pairs == 0) {
+  if (m.n_pairs == 0) {
     warnings.push_back(
-        {{"analysis", "matching"},
-         {"message",
-          m.n_pairs == 0
-              ? "no pairs were formed: no matched-cohort outcome"
-              : "matched units carry weights other than 1 (ratio > 1 or with replacement): "
-                "the matched-cohort outcome analysis is not run"}});
+        {{"analysis", "matching"}, {"message", "no pairs were formed: no matched-cohort outcome"}});
     return json();
   }
-  std::vector<double> time;
+  const bool unit_weights =
+      std::all_of(m.weights.begin(), m.weights.end(), [](double w) { return w == 0 || w == 1; });
+  std::vector<double> time, weight;
   std::vector<int> event, group, subclass;
   for (std::size_t i = 0; i < f.rows.size(); ++i)
     if (m.weights[i] > 0) {
@@ -1084,38 +1100,55 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
       event.push_back(f.event[i]);
       group.push_back(f.group[i]);
       subclass.push_back(m.unit_subclass[i]);
+      weight.push_back(m.weights[i]);
     }
-  json post = {{"n", time.size()}};
-  KaplanMeierResult km = kaplan_meier_by_group(time, event, group, KaplanMeierOptions{});
+  json post = {{"n", time.size()}, {"weighted", !unit_weights}};
+  KaplanMeierResult km = unit_weights
+                             ? kaplan_meier_by_group(time, event, group, KaplanMeierOptions{})
+                             : kaplan_meier_by_group_weighted(time, event, group, weight, {});
   add_warnings(warnings, "matching", km.warnings, levels);
   json curves = json::array();
   for (const auto& curve : km.curves)
-    curves.push_back(
-        curve_json(curve, levels[static_cast<std::size_t>(curve.group)], spec.km.times, warnings));
+    curves.push_back(curve_json(curve, levels[static_cast<std::size_t>(curve.group)], spec.km.times,
+                                warnings, !unit_weights));
+  post["km_call"] = std::string("survfit(Surv(time, event) ~ ") + spec.group.column +
+                    (unit_weights ? "" : ", weights = weights") + ", data = matched)";
   post["km_by_group"] = curves;
-  LogRankResult lr = log_rank(time, event, group);
-  add_warnings(warnings, "matching", lr.warnings, levels);
-  post["logrank"] = log_rank_json(lr, levels, spec.group.column);
+  if (unit_weights) {
+    LogRankResult lr = log_rank(time, event, group);
+    add_warnings(warnings, "matching", lr.warnings, levels);
+    post["logrank"] = log_rank_json(lr, levels, spec.group.column);
+  }
   CoxInput in;
   in.time = time;
   in.status = event;
   in.x.resize(static_cast<Eigen::Index>(time.size()), 1);
   for (std::size_t i = 0; i < group.size(); ++i) in.x(static_cast<Eigen::Index>(i), 0) = group[i];
   in.names = {spec.group.column + levels[1]};
-  const bool by_strata = ms.outcome_model == "strata";
+  if (!unit_weights) in.weights = weight;
+  // With replacement MatchIt forms no pairs to cluster or stratify on.
+  const bool by_strata = ms.outcome_model == "strata" && !ms.replace;
+  if (ms.outcome_model == "strata" && ms.replace)
+    warnings.push_back({{"analysis", "matching"},
+                        {"message",
+                         "matching with replacement forms no pairs to stratify on: the matched "
+                         "Cox model uses robust SEs on the unit instead"}});
   if (by_strata)
     in.strata = subclass;
-  else
+  else if (!ms.replace)
     in.cluster = subclass;
   CoxOptions co;
   co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
   co.robust = !by_strata;
   CoxResult cox = cox_fit(in, co);
   add_warnings(warnings, "matching", cox.warnings);
+  const std::string w = unit_weights ? "" : ", weights = weights";
   post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column +
-                              (by_strata ? " + strata(subclass)" : "") + ", ties = \"" +
+                              (by_strata ? " + strata(subclass)" : "") + w + ", ties = \"" +
                               std::string(cox_ties_name(co.ties)) + "\"" +
-                              (by_strata ? ")" : ", cluster = subclass)")},
+                              (by_strata    ? ")"
+                               : ms.replace ? ", robust = TRUE)"
+                                            : ", cluster = subclass)")},
                  {"n", cox.n},
                  {"nevent", cox.nevent},
                  {"coefficients",
@@ -1128,6 +1161,16 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
                    {"upper", numbers(cox.upper)},
                    {"z", numbers(cox.z)},
                    {"p", numbers(cox.p)}}}};
+  if (!unit_weights) {
+    // survdiff takes no weights; the robust score test of the weighted Cox
+    // model is its counterpart.
+    json score = json::object();
+    add_test(score, cox.robust_score);
+    post["cox"]["robust_score"] = score;
+    post["logrank_note"] =
+        "weighted cohort: survdiff has no weights, so no log-rank test; see the Cox model's "
+        "robust score test";
+  }
   return post;
 }
 

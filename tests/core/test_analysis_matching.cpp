@@ -230,3 +230,57 @@ TEST_CASE(
     CHECK(!bad["error"]["message"].get<std::string>().empty());
   }
 }
+
+TEST_CASE(
+    "weighted matched outcome: 1:2 (cluster on pairs) and with replacement (robust on the "
+    "unit) equal survfit/coxph with MatchIt's weights (tests/r/weights.R)") {
+  const json cases = extra("weights")["cases"];
+  struct Case {
+    std::size_t index;
+    std::string dataset, spec;
+  };
+  const std::vector<Case> runs = {
+      {0, "rotterdam",
+       std::string("{") + kRotterdam +
+           R"(, "analyses": {"matching": {"distance": "logit", "ratio": 2, "caliper": 0.2}}})"},
+      {2, "lung",
+       R"({"time": "time", "event": {"column": "status", "values": [2]},
+           "group": {"column": "sex", "levels": ["1", "2"]},
+           "covariates": ["age", "ph.ecog", "ph.karno", "wt.loss"],
+           "analyses": {"matching": {"replace": true}}})"}};
+  for (const auto& c : runs) {
+    CAPTURE(c.dataset);
+    const json& want = cases[c.index];
+    json r = run(c.dataset, c.spec);
+    const json& post = r["results"]["matching"]["matched_outcome"];
+    CHECK(post["weighted"] == true);
+    CHECK(post["n"] == want["data"]["id"].size());
+    CHECK(!post.contains("logrank"));
+    // km[0]: survfit(..., weights = weights, conf.type = "log"), R's robust default
+    const json& wkm = want["km"][0]["curves"];
+    REQUIRE(post["km_by_group"].size() == 2);
+    for (std::size_t g = 0; g < 2; ++g) {
+      const json& got = post["km_by_group"][g];
+      const json& w = wkm[g];
+      CHECK_CLOSE("events", num(got["events"]), num(w["events"]), 1e-9);
+      const json& gt = got["table"];
+      const json& wt = w["table"];
+      REQUIRE(gt["time"].size() == wt["time"].size());
+      for (std::size_t i = 0; i < wt["time"].size(); ++i) {
+        CHECK_CLOSE("n.risk", num(gt["n_risk"][i]), num(wt["n.risk"][i]), 1e-9);
+        CHECK_CLOSE("surv", num(gt["surv"][i]), num(wt["surv"][i]), 1e-9);
+        CHECK_CLOSE("lower", num(gt["lower"][i]), num(wt["lower"][i]), 1e-6);
+        CHECK_CLOSE("upper", num(gt["upper"][i]), num(wt["upper"][i]), 1e-6);
+      }
+    }
+    // cox[0]: weights + cluster = subclass (1:2) or robust = TRUE (replacement), Efron
+    const json& wc = want["cox"][0];
+    const json& gc = post["cox"]["coefficients"];
+    CHECK(post["cox"]["nevent"] == wc["nevent"]);
+    CHECK_CLOSE("coef", num(gc["coef"][0]), num(wc["coef"][0]), 1e-6);
+    CHECK_CLOSE("robust se", num(gc["robust_se"][0]), num(wc["robust_se"][0]), 1e-6);
+    CHECK_CLOSE("naive se", num(gc["se"][0]), num(wc["se"][0]), 1e-6);
+    CHECK_P("p", num(gc["p"][0]), num(wc["p"][0]));
+    CHECK_P("robust score p", num(post["cox"]["robust_score"]["p"]), num(wc["robust_p"]));
+  }
+}
