@@ -224,6 +224,27 @@ void read_csv_options(const json& d, CsvOptions& csv) {
   }
 }
 
+// The covariate list at `path` into s.covariates (time, event and group known).
+void read_covariates(const json& c, const std::string& path, AnalysisSpec& s) {
+  if (!c.is_array()) fail(path, "must be a list");
+  s.covariates.clear();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    TermSpec t;
+    read_term(c[i], at, t);
+    for (const auto& other : s.covariates)
+      if (other.column == t.column) fail(at, "names column '" + t.column + "' twice");
+    for (const auto& [role, column] :
+         {std::pair<const char*, const std::string&>{"time", s.time.column},
+          {"event", s.event.column},
+          {"group", s.group.column}})
+      if (t.column == column)
+        fail(at, "names column '" + t.column + "', which is already the " + role +
+                     " column; a covariate must be another column");
+    s.covariates.push_back(std::move(t));
+  }
+}
+
 // Matching options at `path` (analyses.matching, or a cutpoint's groups.match).
 void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
   ObjectReader k(m, path);
@@ -452,6 +473,7 @@ AnalysisSpec parse_spec(const json& j) {
       if (sc.name.empty()) fail(path + ".name", "is required");
       if (sc.filter.empty()) fail(path + ".filter", "is required");
       if (const json* a = r.get("analyses")) sc.analyses_json = *a;
+      if (const json* c = r.get("covariates")) sc.covariates_json = *c;
       s.subcohorts.push_back(sc);
     }
   }
@@ -493,38 +515,26 @@ AnalysisSpec parse_spec(const json& j) {
     }
   }
 
-  if (const json* c = top.get("covariates")) {
-    if (!c->is_array()) fail("covariates", "must be a list");
-    for (std::size_t i = 0; i < c->size(); ++i) {
-      TermSpec t;
-      read_term((*c)[i], "covariates[" + std::to_string(i) + "]", t);
-      for (const auto& other : s.covariates)
-        if (other.column == t.column)
-          fail("covariates[" + std::to_string(i) + "]", "names column '" + t.column + "' twice");
-      for (const auto& [role, column] :
-           {std::pair<const char*, const std::string&>{"time", s.time.column},
-            {"event", s.event.column},
-            {"group", s.group.column}})
-        if (t.column == column)
-          fail("covariates[" + std::to_string(i) + "]",
-               "names column '" + t.column + "', which is already the " + role +
-                   " column; a covariate must be another column");
-      s.covariates.push_back(std::move(t));
-    }
-  }
+  if (const json* c = top.get("covariates")) read_covariates(*c, "covariates", s);
 
   if (const json* a = top.get("analyses")) read_analyses(*a, "analyses", s);
   // A subcohort may run its own analyses (e.g. the dose analysis only among
   // patients with bone metastasis), on the same outcome and covariates.
   for (std::size_t i = 0; i < s.subcohorts.size(); ++i) {
     SubcohortSpec& sc = s.subcohorts[i];
-    if (sc.analyses_json.is_null()) continue;
+    if (sc.analyses_json.is_null() && sc.covariates_json.is_null()) continue;
+    const std::string path = "subcohorts[" + std::to_string(i) + "]";
     AnalysisSpec own = s;
     own.subcohorts.clear();
-    reset_analyses(own);
-    read_analyses(sc.analyses_json, "subcohorts[" + std::to_string(i) + "].analyses", own);
+    if (!sc.covariates_json.is_null())
+      read_covariates(sc.covariates_json, path + ".covariates", own);
+    if (!sc.analyses_json.is_null()) {
+      reset_analyses(own);
+      read_analyses(sc.analyses_json, path + ".analyses", own);
+    }
     sc.spec = std::make_shared<const AnalysisSpec>(std::move(own));
     sc.analyses_json = nullptr;
+    sc.covariates_json = nullptr;
   }
   return s;
 }
@@ -549,6 +559,19 @@ nlohmann::ordered_json matching_to_json(const MatchingSpec& m) {
           {"balance_test", m.balance_test},
           {"rounds", m.rounds},
           {"round_rule", m.round_rule}};
+}
+
+nlohmann::ordered_json covariates_to_json(const std::vector<TermSpec>& covariates) {
+  using json = nlohmann::ordered_json;
+  json covs = json::array();
+  for (const auto& t : covariates)
+    covs.push_back({{"column", t.column},
+                    {"type", t.kind == TermKind::Numeric  ? "numeric"
+                             : t.kind == TermKind::Factor ? "factor"
+                                                          : "auto"},
+                    {"levels", t.levels},
+                    {"reference", t.reference}});
+  return covs;
 }
 
 // The analyses block with every option written out.
@@ -637,7 +660,10 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   json subs = json::array();
   for (const auto& sc : s.subcohorts) {
     json entry = {{"name", sc.name}, {"filter", sc.filter}};
-    if (sc.spec) entry["analyses"] = analyses_to_json(*sc.spec);
+    if (sc.spec) {
+      entry["covariates"] = covariates_to_json(sc.spec->covariates);
+      entry["analyses"] = analyses_to_json(*sc.spec);
+    }
     subs.push_back(entry);
   }
   j["subcohorts"] = subs;
@@ -646,15 +672,7 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   if (!s.group.column.empty())
     j["group"] = {
         {"column", s.group.column}, {"levels", s.group.levels}, {"reference", s.group.reference}};
-  json covs = json::array();
-  for (const auto& t : s.covariates)
-    covs.push_back({{"column", t.column},
-                    {"type", t.kind == TermKind::Numeric  ? "numeric"
-                             : t.kind == TermKind::Factor ? "factor"
-                                                          : "auto"},
-                    {"levels", t.levels},
-                    {"reference", t.reference}});
-  j["covariates"] = covs;
+  j["covariates"] = covariates_to_json(s.covariates);
   j["analyses"] = analyses_to_json(s);
   return j;
 }

@@ -145,9 +145,10 @@ struct AnalysisSpec;
 struct SubcohortSpec {
   std::string name;
   std::string filter;
-  // Its own analyses (same outcome, group and covariates); null = the main ones.
+  // Its own covariates and/or analyses (same outcome and group); null = the
+  // main spec's.
   std::shared_ptr<const AnalysisSpec> spec;
-  nlohmann::json analyses_json;  // only while parsing
+  nlohmann::json analyses_json, covariates_json;  // only while parsing
 };
 
 struct AnalysisSpec {

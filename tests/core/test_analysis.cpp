@@ -601,6 +601,20 @@ TEST_CASE("a subcohort may run its own analyses; their options are echoed and ch
   json bad = json::parse(s.run(R"({"time":"time","event":"status",
     "subcohorts":[{"name":"a","filter":"age > 50","analyses":{"km":{"conf_type":"arcsin"}}}]})"));
   CHECK(bad["error"]["field"] == "subcohorts[0].analyses.km.conf_type");
+  // Its own covariates: coxph(Surv(time, status) ~ age, data = subset(lung, sex == 2))
+  json own = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+    "covariates":["ph.ecog","wt.loss"],
+    "subcohorts":[{"name":"women","filter":"sex == 2","covariates":["age"],
+                   "analyses":{"cox":{"multivariable":false}}}],
+    "analyses":{"km":{}}})");
+  const json& uni = own["subcohorts"][0]["results"]["cox"]["univariate"];
+  REQUIRE(uni.size() == 1);
+  CHECK(uni[0]["coefficients"]["name"] == json::array({"age"}));
+  CHECK(uni[0]["n"] == 90);
+  CHECK(own["spec"]["subcohorts"][0]["covariates"][0]["column"] == "age");
+  json dup = json::parse(s.run(R"({"time":"time","event":"status",
+    "subcohorts":[{"name":"a","filter":"age > 50","covariates":["age","age"]}]})"));
+  CHECK(dup["error"]["field"] == "subcohorts[0].covariates[1]");
 }
 
 TEST_CASE("cutpoint through the spec equals maxstat.test on five datasets") {
