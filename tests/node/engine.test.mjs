@@ -3,7 +3,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { loadEngine, runCli, specCases, datasetPath } from './harness.mjs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { loadEngine, runCli, specCases, datasetPath, root } from './harness.mjs';
 
 const engine = await loadEngine();
 const enc = new TextEncoder();
@@ -21,6 +23,26 @@ test('every spec gives byte-identical JSON in wasm and the native CLI', async (t
       assert.equal(wasm, cli.stdout);
     });
   }
+});
+
+test('the bundled paper spec on the bundled cohort: byte-identical in wasm and the CLI', () => {
+  const csv = path.join(root, 'public/examples/npc_cohort.csv');
+  const spec = path.join(root, 'public/examples/npc_paper.spec.json');
+  engine.load(fs.readFileSync(csv));
+  const wasm = engine.runText(fs.readFileSync(spec, 'utf8'));
+  const cli = runCli(csv, spec);
+  assert.equal(cli.status, 0, `CLI failed: ${cli.stdout.slice(0, 300)}`);
+  assert.equal(wasm, cli.stdout);
+  const r = JSON.parse(wasm).result;
+  assert.equal(r.subcohorts.length, 3);
+  for (const s of r.subcohorts) assert.ok(!s.error, `${s.name}: ${s.error}`);
+});
+
+test('the bundled cohort is what `localsurv synthetic-cohort` writes', () => {
+  const out = execFileSync(path.join(root, 'build/localsurv'), ['synthetic-cohort'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.ok(out.equals(fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv'))));
 });
 
 test('a ragged CSV row is an error naming the line', () => {
