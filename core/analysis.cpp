@@ -1638,19 +1638,57 @@ json run_subgroups(const Table& table, const Cohort& c, const AnalysisSpec& spec
   return out;
 }
 
+// Counts analyses as they start, for the caller's progress bar.
+class ProgressCounter {
+ public:
+  ProgressCounter(const Progress& progress, int total) : progress_(progress), total_(total) {}
+  void step(const std::string& stage) {
+    if (progress_) progress_(stage, done_, total_);
+    ++done_;
+  }
+  void finish() {
+    if (progress_) progress_("done", total_, total_);
+  }
+
+ private:
+  const Progress& progress_;
+  int total_;
+  int done_ = 0;
+};
+
+int enabled_analyses(const AnalysisSpec& s) {
+  return s.km.enabled + s.followup.enabled + s.logrank.enabled + s.cox.enabled +
+         s.logistic.enabled + s.table1.enabled + s.matching.enabled + s.cutpoint.enabled +
+         s.subgroups.enabled;
+}
+
 // The cohort and every requested analysis on it.
-json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings) {
+json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings,
+                  ProgressCounter& progress, const std::string& prefix) {
   Cohort cohort = make_cohort(table, spec, warnings);
   json results = json::object();
-  if (spec.km.enabled) results["km"] = run_km(cohort, spec, warnings);
-  if (spec.followup.enabled) results["followup"] = run_followup(cohort, spec, warnings);
-  if (spec.logrank.enabled) results["logrank"] = run_logrank(table, cohort, spec, warnings);
-  if (spec.cox.enabled) results["cox"] = run_cox(table, cohort, spec, warnings);
-  if (spec.logistic.enabled) results["logistic"] = run_logistic(table, cohort, spec, warnings);
-  if (spec.table1.enabled) results["table1"] = run_table1(table, cohort, spec, warnings);
-  if (spec.matching.enabled) results["matching"] = run_matching(table, cohort, spec, warnings);
-  if (spec.cutpoint.enabled) results["cutpoint"] = run_cutpoint(table, cohort, spec, warnings);
-  if (spec.subgroups.enabled) results["subgroups"] = run_subgroups(table, cohort, spec, warnings);
+  auto run = [&](bool enabled, const char* key, const char* stage, auto&& fn) {
+    if (!enabled) return;
+    progress.step(prefix + stage);
+    results[key] = fn();
+  };
+  run(spec.km.enabled, "km", "Kaplan-Meier", [&] { return run_km(cohort, spec, warnings); });
+  run(spec.followup.enabled, "followup", "follow-up",
+      [&] { return run_followup(cohort, spec, warnings); });
+  run(spec.logrank.enabled, "logrank", "log-rank tests",
+      [&] { return run_logrank(table, cohort, spec, warnings); });
+  run(spec.cox.enabled, "cox", "Cox models",
+      [&] { return run_cox(table, cohort, spec, warnings); });
+  run(spec.logistic.enabled, "logistic", "propensity model",
+      [&] { return run_logistic(table, cohort, spec, warnings); });
+  run(spec.table1.enabled, "table1", "Table 1",
+      [&] { return run_table1(table, cohort, spec, warnings); });
+  run(spec.matching.enabled, "matching", "matching",
+      [&] { return run_matching(table, cohort, spec, warnings); });
+  run(spec.cutpoint.enabled, "cutpoint", "cutpoint",
+      [&] { return run_cutpoint(table, cohort, spec, warnings); });
+  run(spec.subgroups.enabled, "subgroups", "subgroups",
+      [&] { return run_subgroups(table, cohort, spec, warnings); });
   json out;
   out["cohort"] = cohort.report;
   if (!cohort.group_levels.empty()) out["cohort"]["group_levels"] = cohort.group_levels;
@@ -1660,9 +1698,12 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
 
 }  // namespace
 
-json run_analysis(const Table& table, const AnalysisSpec& spec) {
+json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& progress) {
+  int total = enabled_analyses(spec);
+  for (const auto& sub : spec.subcohorts) total += enabled_analyses(sub.spec ? *sub.spec : spec);
+  ProgressCounter counter(progress, total);
   std::vector<json> warnings;
-  json main = run_sections(table, spec, warnings);
+  json main = run_sections(table, spec, warnings, counter, "");
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);
@@ -1683,7 +1724,7 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
       std::vector<json> sub_warnings;
       json part;
       try {
-        part = run_sections(table, s, sub_warnings);
+        part = run_sections(table, s, sub_warnings, counter, sub.name + ": ");
       } catch (const Error& e) {
         // A subcohort too small for an analysis must not lose the others.
         part = {{"error", e.what()}};
@@ -1699,6 +1740,7 @@ json run_analysis(const Table& table, const AnalysisSpec& spec) {
     out["subcohorts"] = subs;
   }
   out["warnings"] = warnings;
+  counter.finish();
   return out;
 }
 

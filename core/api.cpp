@@ -73,15 +73,15 @@ std::string Session::describe(std::string_view options_json) {
   return guarded([&] { return describe_table(table_for(parse_csv_options(options_json))); });
 }
 
-std::string Session::run(std::string_view spec_json) {
+std::string Session::run(std::string_view spec_json, const Progress& progress) {
   return guarded([&] {
     AnalysisSpec spec = parse_spec(spec_json);
     const Table& table = table_for(spec.csv);
-    if (spec.derive.empty()) return run_analysis(table, spec);
+    if (spec.derive.empty()) return run_analysis(table, spec, progress);
     // Derived columns go on a copy: the cached table stays as the file is.
     Table derived = table;
     derive_columns(derived, spec.derive);
-    return run_analysis(derived, spec);
+    return run_analysis(derived, spec, progress);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis.h"
 #include "csv.h"
 #include "table.h"
 
@@ -20,7 +21,7 @@ class Session {
   void set_data(std::string data);
   // options_json: the spec's "data" object (or "{}").
   std::string describe(std::string_view options_json);
-  std::string run(std::string_view spec_json);
+  std::string run(std::string_view spec_json, const Progress& progress = {});
 
  private:
   const Table& table_for(const CsvOptions& options);

@@ -35,6 +35,17 @@ class Engine {
       return internal_error("run failed");
     }
   }
+  // callback(stage, done, total) before each analysis and at the end; the
+  // worker forwards it to the page as a progress message.
+  std::string runWithProgress(const std::string& spec_json, const emscripten::val& callback) {
+    try {
+      return session_.run(spec_json, [&](const std::string& stage, int done, int total) {
+        callback(stage, done, total);
+      });
+    } catch (...) {
+      return internal_error("run failed");
+    }
+  }
 
  private:
   static std::string bytes_to_string(const emscripten::val& bytes) {
@@ -59,5 +70,6 @@ EMSCRIPTEN_BINDINGS(localsurv) {
       .constructor<>()
       .function("setData", &Engine::setData)
       .function("describe", &Engine::describe)
-      .function("run", &Engine::run);
+      .function("run", &Engine::run)
+      .function("runWithProgress", &Engine::runWithProgress);
 }

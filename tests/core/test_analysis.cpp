@@ -2,6 +2,7 @@
 // block (event, treatment, factor levels) must reproduce R's numbers through
 // the whole path CSV -> spec -> result JSON that the CLI and the page use.
 #include <map>
+#include <tuple>
 
 #include "analysis.h"
 #include "api.h"
@@ -745,4 +746,30 @@ TEST_CASE("balance tests before and after matching (pbc, a_default)") {
   CHECK(tests[0]["test"] == "welch_t");
   CHECK_P("age welch p before", num(tests[0]["before"]["t_p"]), 0.017531775797648481);
   CHECK_P("bili welch p before", num(tests[6]["before"]["t_p"]), 0.13286415338126978);
+}
+
+TEST_CASE("progress: one call before each analysis, subcohorts named, then done == total") {
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  std::vector<std::tuple<std::string, int, int>> calls;
+  std::string out = s.run(R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+    "subcohorts":[{"name":"old","filter":"age >= 70","analyses":{"km":{}}}],
+    "analyses":{"km":{},"logrank":{},"cox":{}}})",
+                          [&](const std::string& stage, int done, int total) {
+                            calls.emplace_back(stage, done, total);
+                          });
+  CHECK(json::parse(out)["ok"] == true);
+  REQUIRE(calls.size() == 5);
+  CHECK(std::get<0>(calls[0]) == "Kaplan-Meier");
+  CHECK(std::get<0>(calls[2]) == "Cox models");
+  CHECK(std::get<0>(calls[3]) == "old: Kaplan-Meier");
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(std::get<1>(calls[i]) == static_cast<int>(i));
+    CHECK(std::get<2>(calls[i]) == 4);
+  }
+  CHECK(calls.back() == std::make_tuple(std::string("done"), 4, 4));
+  // Without a callback the result is the same bytes.
+  CHECK(s.run(R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+    "subcohorts":[{"name":"old","filter":"age >= 70","analyses":{"km":{}}}],
+    "analyses":{"km":{},"logrank":{},"cox":{}}})") == out);
 }
