@@ -11,6 +11,11 @@ cd "$(dirname "$0")/.."
 # nodejs/npm run the bundler (vite), the Node tests and the browser driver;
 # chromium is the browser the browser tests drive (never a downloaded one).
 packages=(cmake ninja-build g++ libeigen3-dev nlohmann-json3-dev doctest-dev emscripten chromium)
+# --with-r (the test command): R with the packages LocalSurv is checked
+# against, to run the R script the page exports and compare its numbers.
+if [ "${1:-}" = "--with-r" ]; then
+  packages+=(r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,7 @@
 # "N passed, N failed" over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh || exit 1
+bash scripts/setup.sh --with-r || exit 1
 bash scripts/build.sh || exit 1
 
 mkdir -p test-artifacts
