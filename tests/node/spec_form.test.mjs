@@ -1,0 +1,84 @@
+// The form's spec helpers (web/spec_form.js): the guesses for a fresh file,
+// and covariate / cut / BED edits, each checked by running the spec they
+// produce through the wasm engine (the same engine the page uses).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadEngine, datasetPath, root } from './harness.mjs';
+import * as sf from '../../web/spec_form.js';
+
+const engine = await loadEngine();
+const npc = fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv'));
+
+function describe(bytes) {
+  engine.load(bytes);
+  const r = engine.describe({});
+  assert.ok(r.ok);
+  return r.result;
+}
+
+test('guesses for the bundled cohort and for R\'s lung data', () => {
+  const g = sf.guessSetup(describe(npc));
+  assert.deepEqual(g, { time: 'os_months', event: 'death', eventValue: '1', group: 'lt', unit: 'months' });
+  const lung = sf.guessSetup(describe(fs.readFileSync(datasetPath('lung'))));
+  assert.equal(lung.time, 'time');
+  assert.equal(lung.event, 'status');
+  assert.equal(lung.eventValue, '2'); // the larger code of 1/2, as survival codes death
+});
+
+test('the default spec of a fresh file runs, with 1/3/5-year rates in its unit', () => {
+  const d = describe(npc);
+  const spec = sf.defaultSpec(d);
+  assert.deepEqual(spec.analyses.km.times, [12, 36, 60]);
+  const r = engine.run(spec);
+  assert.ok(r.ok, JSON.stringify(r.error));
+  assert.equal(r.result.cohort.rows_used, 2041);
+  assert.deepEqual(r.result.cohort.group_levels, ['0', '1']);
+});
+
+test('covariate rows: include, reference level and a cut at 45 make R\'s cut(right = FALSE)', () => {
+  const d = describe(npc);
+  let spec = sf.defaultSpec(d);
+  const rows = sf.covariateRows(spec, d);
+  assert.ok(!rows.some((r) => ['os_months', 'death', 'lt'].includes(r.column)), 'outcome and group are not covariates');
+  const set = (col, patch) => { const i = rows.findIndex((r) => r.column === col); rows[i] = { ...rows[i], ...patch }; };
+  set('age', { included: true, breaks: [45] });
+  set('sex', { included: true, reference: 'Female' });
+  spec = sf.applyCovariateRows(spec, rows);
+  assert.deepEqual(spec.derive, [{ name: 'age_cut', cut: { column: 'age', breaks: [45], labels: ['<45', '>=45'], right: false } }]);
+  assert.deepEqual(spec.covariates, [{ column: 'sex', reference: 'Female' }, { column: 'age_cut', type: 'factor', levels: ['<45', '>=45'] }].sort((a, b) => rows.findIndex((r) => r.column === a.column.replace('_cut', '')) - rows.findIndex((r) => r.column === b.column.replace('_cut', ''))));
+  // Read back: the same rows.
+  const again = sf.covariateRows(spec, d);
+  assert.deepEqual(again.find((r) => r.column === 'age'), { ...rows.find((r) => r.column === 'age'), type: 'factor' });
+  const r = engine.run(spec);
+  assert.ok(r.ok, JSON.stringify(r.error));
+  const names = r.result.results.cox.univariate.flatMap((f) => f.coefficients.name);
+  assert.ok(names.includes('age_cut>=45'), names.join());
+  assert.ok(names.includes('sexMale'), 'Female as reference gives a sexMale coefficient');
+  // Uncut: the derive goes away.
+  set('age', { breaks: [] });
+  assert.equal(sf.applyCovariateRows(spec, rows).derive, undefined);
+});
+
+test('cut labels for several breaks; a bad number in a list is named', () => {
+  assert.deepEqual(sf.cutLabels([40, 60]), ['<40', '40-<60', '>=60']);
+  assert.deepEqual(sf.parseList('12, 36,60', 'numbers'), [12, 36, 60]);
+  assert.throws(() => sf.parseList('12, 3x', 'numbers'), /"3x" is not a number/);
+  assert.deepEqual(sf.parseList(' a , b ', 'strings'), ['a', 'b']);
+});
+
+test('BED derive and paths', () => {
+  const d = describe(npc);
+  let spec = sf.setBed(sf.defaultSpec(d), { dose: 'bone_rt_dose_gy', fractions: 'bone_rt_fractions', alphaBeta: 10 });
+  sf.setPath(spec, 'analyses.cutpoint.column', 'bed');
+  sf.setPath(spec, 'filter', 'bone_met == 1');
+  assert.equal(sf.getPath(spec, 'analyses.cutpoint.column'), 'bed');
+  const r = engine.run(spec);
+  assert.ok(r.ok, JSON.stringify(r.error));
+  assert.ok(Number.isFinite(r.result.results.cutpoint.maxstat.cutpoint));
+  spec = sf.setBed(spec, null);
+  assert.equal(spec.derive, undefined);
+  sf.setPath(spec, 'filter', '');
+  assert.equal('filter' in spec, false);
+});

@@ -1,0 +1,55 @@
+// The whole report as one self-contained HTML file: the results as shown
+// (tables as tables, every figure as inline SVG), the warnings, the spec that
+// produced them and the conventions, with its own small stylesheet — nothing
+// it needs lives outside the file.
+//
+//   buildReport({result, resultsElement, warningsElement, fileName, figureToSvg, date})
+//     -> string (a complete HTML document)
+
+const CSS = `
+body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1000px; margin: 0 auto; padding: 1rem 1rem 3rem; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.2rem 0.6rem; text-align: right; vertical-align: top; }
+th:first-child, td:first-child { text-align: left; }
+.card { margin: 1rem 0 1.5rem; break-inside: avoid; }
+.warning { color: #7a4b00; }
+.error { color: #a00000; }
+pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5rem; font-size: 0.85rem; }
+svg { max-width: 100%; height: auto; }
+`;
+
+const escapeHtml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+export function buildReport({ result, resultsElement, warningsElement, fileName, figureToSvg, date = new Date() }) {
+  const body = resultsElement.cloneNode(true);
+  // Figures become their standalone SVG (risk table and caption included),
+  // so the report does not depend on the page's stylesheet.
+  const live = [...resultsElement.querySelectorAll('figure')];
+  [...body.querySelectorAll('figure')].forEach((fig, i) => {
+    const holder = body.ownerDocument.createElement('div');
+    holder.className = 'figure';
+    holder.innerHTML = figureToSvg(live[i]);
+    fig.replaceWith(holder);
+  });
+  for (const el of body.querySelectorAll('button, .card-buttons, input, select')) el.remove();
+  for (const d of body.querySelectorAll('details')) d.setAttribute('open', '');
+  const spec = JSON.stringify(result.spec, null, 2);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LocalSurv report</title>
+<meta name="generator" content="LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}">
+<style>${CSS}</style></head><body>
+<h1>LocalSurv report</h1>
+<p>Data file: ${escapeHtml(fileName || '(unnamed)')} — ${result.data.rows} rows, ${result.data.columns} columns.
+Produced ${escapeHtml(date.toISOString().slice(0, 10))} by LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}, entirely in the browser.</p>
+<h2>Warnings</h2>
+${warningsElement.children.length ? warningsElement.innerHTML : '<p>None.</p>'}
+<h2>Results</h2>
+${body.innerHTML}
+<h2>Analysis spec</h2>
+<p>Running this spec on the same file in LocalSurv (page, command line or Node) gives the same numbers.</p>
+<pre>${escapeHtml(spec)}</pre>
+</body></html>
+`;
+}
