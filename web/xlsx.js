@@ -6,7 +6,8 @@
 //   isXlsx(bytes, fileName?)        -> boolean: zip magic and (no name or a .xlsx/.xlsm name)
 //   isSpreadsheetFile(bytes, name?) -> boolean: anything to route through listSheets, which then
 //                                      explains what is wrong (.xls, password, .ods, corrupt)
-//   listSheets(bytes)               -> Promise<string[]> sheet names in workbook order
+//   listSheets(bytes)               -> Promise<string[]> sheet names in workbook order (the parsed
+//                                      cells are cached for sheetToCsv on the same bytes object)
 //   sheetToCsv(bytes, sheetName)    -> Promise<{csv, rows, columns, notes, headerRow, sheetRowByLine}>
 //       csv      RFC 4180, ',' delimiter, '\n' line ends, a final newline
 //       rows     number of data rows; columns: header names (columns.length = width)
@@ -107,13 +108,13 @@ function libraryError(err, sheetName) {
   let e;
   if (cell) {
     const [, row, col, code] = cell;
-    const address = `${columnLetter(Number(col) - 1)}${row}`;
+    const letter = columnLetter(Number(col) - 1);
     e = new Error(
-      `${where ? `${where}, ` : ''}cell ${address} (row ${row}, column ${columnLetter(Number(col) - 1)}) could not be read (${code}); ` +
+      `${where ? `${where}, ` : ''}cell ${letter}${row} (row ${row}, column ${letter}) could not be read (${code}); ` +
         `check that cell, or ${SAVE_AS}`,
     );
     e.row = Number(row);
-    e.column = columnLetter(Number(col) - 1);
+    e.column = letter;
   } else if (err?.name === 'InvalidInputError') {
     e = new Error(`the file could not be opened as an Excel workbook (${err.message}); ${SAVE_AS}`);
   } else {
@@ -126,12 +127,19 @@ function libraryError(err, sheetName) {
   return e;
 }
 
+// listSheets reads every sheet anyway, so the page's usual listSheets ->
+// sheetToCsv sequence parses the workbook once: the cells are kept per bytes
+// object (weakly, so they go when the file does). Callers must not change the
+// bytes in between.
+const parsed = new WeakMap();
+
 export async function listSheets(bytes) {
   const u = asUint8(bytes);
   checkContainer(u);
   const buffer = asArrayBuffer(bytes);
   try {
     const sheets = await readXlsxFile(buffer);
+    parsed.set(bytes, new Map(sheets.map((s) => [s.sheet, s.data])));
     return sheets.map((s) => s.sheet);
   } catch (err) {
     // One unreadable cell anywhere makes reading every sheet fail; asking for a
@@ -317,7 +325,8 @@ export async function sheetToCsv(bytes, sheetName) {
   const u = asUint8(bytes);
   checkContainer(u);
   if (typeof sheetName !== 'string' || sheetName === '') throw new Error('no sheet was chosen');
-  let data;
+  let data = parsed.get(bytes)?.get(sheetName);
+  if (data) return cellsToCsv(data, sheetName);
   try {
     data = await readSheet(asArrayBuffer(bytes), sheetName);
   } catch (err) {

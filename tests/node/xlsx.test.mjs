@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import writeExcelFile from 'write-excel-file/node';
 import { isXlsx, isSpreadsheetFile, listSheets, sheetToCsv, cellsToCsv } from '../../web/xlsx.js';
-import { loadEngine, runCli, datasetPath, root } from './harness.mjs';
+import { loadEngine, runCli, datasetPath, specCases, root } from './harness.mjs';
 
 const fixtures = path.join(root, 'tests/fixtures');
 const utc = (...a) => new Date(Date.UTC(...a));
@@ -135,8 +135,13 @@ test('isXlsx: zip magic plus an .xlsx name; isSpreadsheetFile also routes .xls a
   assert.equal(isSpreadsheetFile(enc.encode('time,status\n'), 'data.csv'), false);
 });
 
-test('listSheets returns every sheet name in workbook order', async () => {
-  assert.deepEqual(await listSheets(fixture('cohort.xlsx')), ['Patients', 'Header only', 'Blank', 'Layout']);
+test('listSheets returns every sheet name in workbook order; sheetToCsv after it (cached cells) equals a fresh read', async () => {
+  const bytes = fixture('cohort.xlsx');
+  assert.deepEqual(await listSheets(bytes), ['Patients', 'Header only', 'Blank', 'Layout']);
+  for (const sheet of ['Patients', 'Layout', 'Header only']) {
+    assert.deepEqual(await sheetToCsv(bytes, sheet), await sheetToCsv(fixture('cohort.xlsx'), sheet), sheet);
+  }
+  await assert.rejects(sheetToCsv(bytes, 'Blank'), /sheet 'Blank' is empty/);
 });
 
 test('a sheet with numbers, dates, booleans, formulas and awkward text: exact CSV and notes', async () => {
@@ -291,6 +296,22 @@ test('lung.csv written to .xlsx and read back: same CSV bytes and a byte-identic
   assert.ok(JSON.parse(wasm).ok);
   assert.ok(JSON.parse(wasm).result.results.cox, 'the spec runs a Cox model');
   assert.equal(wasm, cli.stdout);
+});
+
+test('every reference dataset written to .xlsx (numbers as number cells) reads back to its exact CSV bytes', async () => {
+  const numeric = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  const datasets = [...new Set(specCases().map((c) => c.dataset))];
+  assert.ok(datasets.length >= 5);
+  for (const name of datasets) {
+    const text = fs.readFileSync(datasetPath(name), 'utf8');
+    assert.ok(!text.includes('"') && !text.includes('\r'), `${name}.csv is expected to be plain comma-separated`);
+    const cells = text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line, i) => line.split(',').map((f) => (f === '' ? null : i > 0 && numeric.test(f) ? Number(f) : f)));
+    const out = await sheetToCsv(await writeExcelFile(cells).toBuffer(), 'Sheet1');
+    assert.equal(out.csv, text, name);
+  }
 });
 
 test('the committed fixtures are what this file builds (fixtures and expectations cannot drift apart)', async () => {
