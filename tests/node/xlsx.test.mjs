@@ -20,15 +20,22 @@ const stamp = (y, m, d, hh, mm, ss = 0) => ({ value: utc(y, m - 1, d, hh, mm, ss
 const clock = (hh, mm, ss = 0) => ({ value: utc(1899, 11, 30, hh, mm, ss), format: 'hh:mm:ss' });
 const formula = (f) => ({ type: 'Formula', value: f });
 
-// write-excel-file writes formulas without a cached result; Excel saves one.
-// This feature adds it (or, with null, leaves the formula uncalculated).
+// write-excel-file writes formulas without a cached result; Excel saves one,
+// typed t="str" for text and t="e" for an error. This feature adds them; a
+// formula not in `values` stays uncalculated, as some tools save it.
 function cachedFormulaValues(values) {
+  const cell = (attrs, f) => {
+    const v = values[f];
+    if (v == null) return `<c ${attrs}><f>${f}</f></c>`;
+    if (typeof v === 'number') return `<c ${attrs}><f>${f}</f><v>${v}</v></c>`;
+    const type = v.startsWith('#') ? 'e' : 'str';
+    return `<c ${attrs} t="${type}"><f>${f}</f><v>${v}</v></c>`;
+  };
   return {
     files: {
       transform: {
         'xl/worksheets/sheet{id}.xml': {
-          transform: (xml) =>
-            xml.replace(/<f>([^<]*)<\/f>/g, (m, f) => (values[f] == null ? m : `${m}<v>${values[f]}</v>`)),
+          transform: (xml) => xml.replace(/<c ([^>]*)><f>([^<]*)<\/f><\/c>/g, (m, attrs, f) => cell(attrs, f)),
         },
       },
     },
@@ -76,6 +83,13 @@ const LAYOUT = [
 
 const LAYOUT_CSV = 'group,dose,column_D,wake time,group_2,alive\na,1,2,08:15:00,x,12\nb,3,4,23:59:30,y,<0.1\nNA,,5,,z,NA\n';
 
+// Text and error results of formulas, and a formula saved without a result.
+const FORMULAS = [
+  ['n', 'label', 'ratio'],
+  [1, formula('CONCAT("case ",A2)'), formula('A2/0')],
+  [2, formula('CONCAT("case ",A3)'), 0.5],
+];
+
 function lungCells() {
   const text = fs.readFileSync(datasetPath('lung'), 'utf8');
   assert.ok(!text.includes('"') && !text.includes('\r'), 'lung.csv is expected to be plain comma-separated');
@@ -91,8 +105,9 @@ async function buildWorkbooks() {
         { sheet: 'Header only', data: [['patient', 'time']] },
         { sheet: 'Blank', data: [[null]] },
         { sheet: 'Layout', data: LAYOUT },
+        { sheet: 'Formulas', data: FORMULAS },
       ],
-      { features: [cachedFormulaValues({ 'B2*2': 612, 'B3*2': 911, 'B5*2': 2020 })] },
+      { features: [cachedFormulaValues({ 'B2*2': 612, 'B3*2': 911, 'B5*2': 2020, 'CONCAT("case ",A2)': 'case 1', 'A2/0': '#DIV/0!' })] },
     ).toBuffer(),
     'broken.xlsx': await writeExcelFile(
       [
@@ -137,7 +152,7 @@ test('isXlsx: zip magic plus an .xlsx name; isSpreadsheetFile also routes .xls a
 
 test('listSheets returns every sheet name in workbook order; sheetToCsv after it (cached cells) equals a fresh read', async () => {
   const bytes = fixture('cohort.xlsx');
-  assert.deepEqual(await listSheets(bytes), ['Patients', 'Header only', 'Blank', 'Layout']);
+  assert.deepEqual(await listSheets(bytes), ['Patients', 'Header only', 'Blank', 'Layout', 'Formulas']);
   for (const sheet of ['Patients', 'Layout', 'Header only']) {
     assert.deepEqual(await sheetToCsv(bytes, sheet), await sheetToCsv(fixture('cohort.xlsx'), sheet), sheet);
   }
@@ -221,6 +236,13 @@ test('layout repairs: header below empty rows, empty column, merged and duplicat
   });
 });
 
+test('formulas give their cached text; error results and uncalculated formulas come out empty (missing)', async () => {
+  const out = await sheetToCsv(fixture('cohort.xlsx'), 'Formulas');
+  assert.equal(out.csv, 'n,label,ratio\n1,case 1,\n2,,0.5\n');
+  assert.deepEqual(out.notes, []);
+  assert.deepEqual(typesAndMissing(describeCsv(out.csv)), { n: ['numeric', 0], label: ['categorical', 1], ratio: ['numeric', 1] });
+});
+
 test('a header-only sheet gives a header line, no rows, a note, and loads in the engine', async () => {
   const out = await sheetToCsv(fixture('cohort.xlsx'), 'Header only');
   assert.equal(out.csv, 'patient,time\n');
@@ -235,7 +257,7 @@ test('an empty sheet and a missing sheet are errors naming the sheet', async () 
   await assert.rejects(sheetToCsv(fixture('cohort.xlsx'), 'Blank'), /sheet 'Blank' is empty/);
   await assert.rejects(
     sheetToCsv(fixture('cohort.xlsx'), 'Patient'),
-    /no sheet named 'Patient' \(its sheets: 'Patients', 'Header only', 'Blank', 'Layout'\)/,
+    /no sheet named 'Patient' \(its sheets: 'Patients', 'Header only', 'Blank', 'Layout', 'Formulas'\)/,
   );
 });
 
