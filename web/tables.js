@@ -884,9 +884,9 @@ function escapeHtml(s) {
 }
 
 // Inline styles only: Word and Excel drop stylesheets on paste.
-// mso-number-format:"\@" makes Excel keep each cell as text, so '0.050'
+// mso-number-format:'\@' (single quotes: the style attribute is in double quotes) makes Excel keep each cell as text, so '0.050'
 // stays '0.050', '<0.001' is not read as a formula and '3/12' is not a date.
-const CELL = 'padding:2px 6px;font-family:Arial,Helvetica,sans-serif;font-size:10pt;vertical-align:top;mso-number-format:"\\@";';
+const CELL = "padding:2px 6px;font-family:Arial,Helvetica,sans-serif;font-size:10pt;vertical-align:top;mso-number-format:'\\@';";
 const RULE = 'border-bottom:1px solid #000;';
 
 /** A self-contained <table> string with inline styles, for text/html on the clipboard. */

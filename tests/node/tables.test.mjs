@@ -1,0 +1,671 @@
+// web/tables.js and web/format.js: every table model is built from the real
+// CLI result (./build/localsurv) of the paper spec, the lung / colon /
+// rotterdam test specs and a spec without a group, and its cells are checked
+// against the numbers in that result JSON, formatted here independently
+// (toFixed), not through format.js. Also: p-value edge cases, renderTable
+// under jsdom, CSV quoting (RFC 4180), clipboard HTML and copyTable with a
+// fake navigator.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { JSDOM } from 'jsdom';
+import { root, runCli, datasetPath } from './harness.mjs';
+import {
+  analysisBlocks,
+  blockModels,
+  baselineModel,
+  copyTable,
+  coxTableModel,
+  cutGroupsModel,
+  cutpointModel,
+  followupModel,
+  kmSummaryModel,
+  logrankModel,
+  matchedOutcomeModel,
+  matchingRoundsModel,
+  renderTable,
+  subgroupModel,
+  table1Model,
+  toClipboardHtml,
+  toCsv,
+  toTsv,
+} from '../../web/tables.js';
+import {
+  formatCountPercent,
+  formatMedianCI,
+  formatNumber,
+  formatP,
+  formatRatioCI,
+  formatSurvivalPercent,
+  timeLabel,
+} from '../../web/format.js';
+
+function cli(dataFile, specFile) {
+  const { status, stdout } = runCli(dataFile, specFile);
+  assert.equal(status, 0, `localsurv ${specFile} failed: ${stdout.slice(0, 300)}`);
+  const doc = JSON.parse(stdout);
+  assert.equal(doc.ok, true);
+  return doc.result;
+}
+
+// Independent formatting for the expectations: plain toFixed.
+const p3 = (p) => (p == null ? 'NA' : p < 0.001 ? '<0.001' : p.toFixed(3));
+const ci3 = (e, l, u) => `${e.toFixed(3)} (${l.toFixed(3)}–${u.toFixed(3)})`;
+const rowBy = (model, label) => {
+  const r = model.rows.find((x) => x.cells[0] === label);
+  assert.ok(r, `${model.id}: no row '${label}' in ${model.rows.map((x) => x.cells[0]).join(' | ')}`);
+  return r.cells;
+};
+const colIndex = (model, label) => {
+  const i = model.columns.findIndex((c) => c.label === label);
+  assert.ok(i >= 0, `${model.id}: no column '${label}'`);
+  return i;
+};
+
+let npc; // the paper spec on the bundled cohort
+let lung; // lung.basic: numerics, stratified + by log-rank, subgroups with sparse levels
+let colon; // three groups, multi-level factors
+let colonBin; // no table1, no follow-up, no matching
+let rounds; // rotterdam.rounds: matching rounds with the model rule, cut groups with a zero-pair comparison
+let noGroup; // lung without a group
+
+before(() => {
+  npc = cli(path.join(root, 'public/examples/npc_cohort.csv'), path.join(root, 'public/examples/npc_paper.spec.json'));
+  lung = cli(datasetPath('lung'), path.join(root, 'tests/specs/lung.basic.json'));
+  colon = cli(datasetPath('colon'), path.join(root, 'tests/specs/colon.basic.json'));
+  colonBin = cli(datasetPath('colon_bin'), path.join(root, 'tests/specs/colon_bin.basic.json'));
+  rounds = cli(datasetPath('rotterdam'), path.join(root, 'tests/specs/rotterdam.rounds.json'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
+  const spec = path.join(dir, 'lung.nogroup.json');
+  fs.writeFileSync(
+    spec,
+    JSON.stringify({
+      version: 1,
+      time: { column: 'time', unit: 'days' },
+      event: { column: 'status', values: [2] },
+      covariates: ['age', { column: 'ph.ecog', type: 'factor' }, 'wt.loss'],
+      analyses: { km: { times: [180, 365] }, followup: {}, logrank: { by: ['ph.ecog'] }, cox: {}, table1: {} },
+    }),
+  );
+  noGroup = cli(datasetPath('lung'), spec);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const main = (result) => analysisBlocks(result)[0];
+
+describe('format.js', () => {
+  test('p values: <0.001 below 0.001, three decimals otherwise (0.05 -> 0.050), NA for null/NaN', () => {
+    assert.equal(formatP(0.0004), '<0.001');
+    assert.equal(formatP(0), '<0.001');
+    assert.equal(formatP(0.000999999), '<0.001');
+    assert.equal(formatP(0.001), '0.001');
+    assert.equal(formatP(0.05), '0.050');
+    assert.equal(formatP(0.12345), '0.123');
+    assert.equal(formatP(0.99999), '1.000');
+    assert.equal(formatP(1), '1.000');
+    assert.equal(formatP(null), 'NA');
+    assert.equal(formatP(undefined), 'NA');
+    assert.equal(formatP(NaN), 'NA');
+  });
+
+  test('estimates: HR (95% CI) with an en dash, n (%) one decimal, medians not reached as NR, survival in percent', () => {
+    assert.equal(formatRatioCI(0.63412, 0.53149, 0.75695), '0.634 (0.531–0.757)');
+    assert.equal(formatRatioCI(null, 0.5, 2), 'NA');
+    assert.equal(formatRatioCI(2.8e16, 0, null), '>999 (0.000–NA)');
+    assert.equal(formatRatioCI(1e-9, 0, 3), '<0.001 (0.000–3.000)');
+    assert.equal(formatCountPercent(1155, 82.20640569395017), '1155 (82.2)');
+    assert.equal(formatMedianCI(50.6, 38.9, null), '50.6 (38.9–NR)');
+    assert.equal(formatMedianCI(null, null, null), 'NR (NR–NR)');
+    assert.equal(formatSurvivalPercent(0.8695268570983843, 0.8545299860317643, 0.8847869209674397), '87.0 (85.5–88.5)');
+    assert.equal(formatNumber(-0.00001, 3), '0.000', 'no negative zero');
+    assert.equal(formatNumber(2.25, 1), (2.25).toFixed(1), 'formatNumber keeps its old behaviour');
+    assert.equal(formatNumber(null), 'NA');
+  });
+
+  test('time labels: whole years as n-year, else n-unit', () => {
+    assert.equal(timeLabel(12, 'months'), '1-year');
+    assert.equal(timeLabel(60, 'months'), '5-year');
+    assert.equal(timeLabel(365, 'days'), '1-year');
+    assert.equal(timeLabel(180, 'days'), '180-day');
+    assert.equal(timeLabel(6, 'months'), '6-month');
+    assert.equal(timeLabel(2, 'years'), '2-year');
+  });
+});
+
+describe('paper spec (npc_paper.spec.json)', () => {
+  test('blocks: the whole cohort then each subcohort, models with unique ids and the subcohort in the title', () => {
+    const blocks = analysisBlocks(npc);
+    assert.deepEqual(
+      blocks.map((b) => b.label),
+      ['', ...npc.subcohorts.map((s) => s.name)],
+    );
+    const all = blocks.flatMap((b) => blockModels(b));
+    const ids = all.map((m) => m.id);
+    assert.equal(new Set(ids).size, ids.length, 'ids unique');
+    assert.deepEqual(
+      blockModels(blocks[0]).map((m) => m.name),
+      ['table1', 'baseline', 'cox', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
+    );
+    const bone = blockModels(blocks[3]).map((m) => m.name);
+    for (const name of ['baseline', 'cox', 'km', 'logrank', 'rounds', 'matched-outcome', 'cutpoint', 'cut-groups', 'cut-baseline-1', 'cut-baseline-2']) {
+      assert.ok(bone.includes(name), `bone subcohort has ${name}`);
+    }
+    for (const m of blockModels(blocks[2])) assert.ok(m.title.endsWith(`— ${npc.subcohorts[1].name}`), m.title);
+    for (const m of all) {
+      for (const r of m.rows) {
+        assert.equal(r.cells.length, m.columns.length, `${m.id}: row '${r.cells[0]}' has one cell per column`);
+        for (const c of r.cells) assert.equal(typeof c, 'string');
+      }
+    }
+  });
+
+  test('Table 1: n (%) per level overall and by group from the JSON counts; p from chi-square, or Fisher when an expected count < 5, named in the Test column', () => {
+    const t1 = npc.results.table1;
+    const m = table1Model(t1, main(npc).ctx);
+    assert.deepEqual(
+      m.columns.map((c) => c.label),
+      [
+        'Characteristic',
+        `Overall (n = ${npc.cohort.rows_used})`,
+        ...t1.groups.map((g, i) => `lt = ${g} (n = ${t1.variables[0].by_group[i].n + t1.variables[0].by_group[i].missing})`),
+        'p',
+        'Test',
+      ],
+    );
+    let i = 0;
+    for (const v of t1.variables) {
+      const head = m.rows[i++].cells;
+      assert.equal(head[0], v.variable);
+      const chisq = v.tests.chisq;
+      const fisher = chisq.min_expected < 5;
+      assert.equal(head[4], p3(fisher ? v.tests.fisher.p : chisq.p), `${v.variable} p`);
+      assert.equal(head[5], fisher ? "Fisher's exact" : chisq.yates_applied ? 'χ² (Yates)' : 'χ²');
+      v.levels.forEach((level, j) => {
+        const row = m.rows[i++];
+        assert.equal(row.indent, 1);
+        assert.deepEqual(row.cells, [
+          level,
+          `${v.overall.counts[j]} (${v.overall.percent[j].toFixed(1)})`,
+          `${v.by_group[0].counts[j]} (${v.by_group[0].percent[j].toFixed(1)})`,
+          `${v.by_group[1].counts[j]} (${v.by_group[1].percent[j].toFixed(1)})`,
+          '',
+          '',
+        ]);
+      });
+    }
+    assert.equal(i, m.rows.length);
+    assert.ok(m.notes.some((n) => /Fisher's exact test/.test(n) && /χ² test/.test(n)), 'the notes state the test rule');
+  });
+
+  test('Table 1 numerics (lung): mean (SD) with Welch t p, median (IQR) with Wilcoxon p, decimals from the SD, missing counts', () => {
+    const t1 = lung.results.table1;
+    const m = table1Model(t1, main(lung).ctx);
+    const wt = t1.variables.find((v) => v.variable === 'wt.loss');
+    const start = m.rows.findIndex((r) => r.cells[0] === 'wt.loss');
+    const mean = m.rows[start + 1].cells;
+    const median = m.rows[start + 2].cells;
+    const missing = m.rows[start + 3].cells;
+    // SD 13.1 -> one decimal.
+    assert.equal(mean[1], `${wt.overall.mean.toFixed(1)} (${wt.overall.sd.toFixed(1)})`);
+    assert.equal(mean[3], `${wt.by_group[1].mean.toFixed(1)} (${wt.by_group[1].sd.toFixed(1)})`);
+    assert.equal(mean[4], p3(wt.tests.t.p));
+    assert.equal(mean[5], 'Welch t');
+    assert.equal(median[2], `${wt.by_group[0].median.toFixed(1)} (${wt.by_group[0].q1.toFixed(1)}–${wt.by_group[0].q3.toFixed(1)})`);
+    assert.equal(median[4], p3(wt.tests.wilcoxon.p));
+    assert.equal(median[5], 'Wilcoxon');
+    assert.deepEqual(missing.slice(0, 4), ['Missing', String(wt.overall.missing), String(wt.by_group[0].missing), String(wt.by_group[1].missing)]);
+    // ph.ecog: SD 0.72 -> two decimals.
+    const ecog = t1.variables.find((v) => v.variable === 'ph.ecog');
+    assert.equal(m.rows[m.rows.findIndex((r) => r.cells[0] === 'ph.ecog') + 1].cells[1], `${ecog.overall.mean.toFixed(2)} (${ecog.overall.sd.toFixed(2)})`);
+  });
+
+  test("Table 2 (balance): counts and % per level, p before/after from balance.tests, SMD from balance.before/after, arms in the group's level order", () => {
+    const mt = npc.results.matching;
+    const m = baselineModel(mt, main(npc).ctx);
+    const { before: b, after: a } = mt.balance;
+    assert.deepEqual(
+      m.columns.map((c) => c.label),
+      ['Characteristic', `lt = 0 (n = ${b.n_control})`, `lt = 1 (n = ${b.n_treated})`, 'p', 'SMD', `lt = 0 (n = ${a.n_control})`, `lt = 1 (n = ${a.n_treated})`, 'p', 'SMD', 'Test'],
+    );
+    assert.equal(a.n_treated, mt.counts.matched_treated);
+    assert.deepEqual(m.headerGroups.map((g) => [g.label, g.span]), [['', 1], ['Before matching', 4], ['After matching', 4], ['', 1]]);
+    for (const t of mt.balance.tests) {
+      const head = rowBy(m, t.variable);
+      assert.equal(head[3], p3(t.before.p), `${t.variable} p before`);
+      assert.equal(head[7], p3(t.after.p), `${t.variable} p after`);
+      assert.equal(head[9], { chisq: 'χ²', fisher: "Fisher's exact" }[t.test]);
+      const start = m.rows.findIndex((r) => r.cells[0] === t.variable);
+      const levels = b.columns.filter((c) => c.variable.startsWith(`${t.variable}_`));
+      assert.ok(levels.length >= 2);
+      levels.forEach((c, k) => {
+        const ca = a.columns.find((x) => x.variable === c.variable);
+        const cell = (p, n) => `${Math.round(p * n)} (${(100 * p).toFixed(1)})`;
+        assert.deepEqual(m.rows[start + 1 + k].cells, [
+          c.variable.slice(t.variable.length + 1),
+          cell(c.mean_control, b.n_control),
+          cell(c.mean_treated, b.n_treated),
+          '',
+          c.smd.toFixed(3).replace(/^-0\.000$/, '0.000'),
+          cell(ca.mean_control, a.n_control),
+          cell(ca.mean_treated, a.n_treated),
+          '',
+          ca.smd.toFixed(3).replace(/^-0\.000$/, '0.000'),
+          '',
+        ]);
+      });
+    }
+    const d = b.columns.find((c) => c.variable === 'distance');
+    assert.equal(rowBy(m, 'Propensity score, mean')[4], d.smd.toFixed(3));
+    assert.ok(m.notes.some((n) => n.includes(mt.conventions.caliper)), 'caliper scale stated');
+    assert.ok(m.notes.some((n) => n.includes('SD of all treated before matching')), 'SMD denominator stated');
+    assert.ok(m.notes.some((n) => n.includes(mt.stop.reason)), 'stop reason stated');
+  });
+
+  test('Table 3 (Cox): univariate and multivariable HR (95% CI) and p per coefficient from the JSON, – where the term is not in the multivariable model, factors as "level vs reference"', () => {
+    const cox = npc.results.cox;
+    const m = coxTableModel(cox, main(npc).ctx);
+    assert.deepEqual(m.headerGroups.map((g) => g.label), ['', 'Univariate', 'Multivariable']);
+    const mc = cox.multivariable.coefficients;
+    const refs = Object.fromEntries(npc.spec.covariates.map((c) => [c.column, c.levels[0]]));
+    refs.lt = '0';
+    let checked = 0;
+    for (const fit of cox.univariate) {
+      const c = fit.coefficients;
+      c.name.forEach((name, i) => {
+        const label = `${c.term[i]} (${c.level[i]} vs ${refs[c.term[i]]})`;
+        const row = rowBy(m, label);
+        assert.equal(row[1], ci3(c.hr[i], c.lower[i], c.upper[i]), `${name} univariate HR`);
+        assert.equal(row[2], p3(c.p[i]));
+        const j = mc.name.indexOf(name);
+        if (j < 0) assert.deepEqual(row.slice(3), ['–', '–'], `${name} not in the multivariable model`);
+        else {
+          assert.equal(row[3], ci3(mc.hr[j], mc.lower[j], mc.upper[j]), `${name} multivariable HR`);
+          assert.equal(row[4], p3(mc.p[j]));
+        }
+        checked++;
+      });
+    }
+    assert.equal(checked, m.rows.length);
+    assert.ok(rowBy(m, 'sex (Female vs Male)'));
+    assert.ok(m.notes.some((n) => n.includes('efron')), 'ties stated');
+    assert.ok(m.notes.some((n) => n.includes(cox.selection.rule)), 'selection rule stated');
+  });
+
+  test('Cox with multi-level factors (colon): a term row, then one indented row per level vs the reference', () => {
+    const m = coxTableModel(colon.results.cox, main(colon).ctx);
+    const i = m.rows.findIndex((r) => r.cells[0] === 'rx');
+    assert.deepEqual(m.rows[i].cells, ['rx', '', '', '', '']);
+    const mc = colon.results.cox.multivariable.coefficients;
+    const j = mc.name.indexOf('rxLev+5FU');
+    assert.equal(m.rows[i + 2].cells[0], 'Lev+5FU vs Obs');
+    assert.equal(m.rows[i + 2].indent, 1);
+    assert.equal(m.rows[i + 2].cells[3], ci3(mc.hr[j], mc.lower[j], mc.upper[j]));
+    // differ has no declared levels: the reference comes from Table 1's level order.
+    assert.ok(rowBy(m, '3 vs 1'));
+  });
+
+  test('KM summary: n, events, median (95% CI) and survival at km.times (1/3/5 years) per group', () => {
+    const km = npc.results.km;
+    const m = kmSummaryModel(km, main(npc).ctx);
+    assert.deepEqual(
+      m.columns.map((c) => c.label),
+      ['Group', 'n', 'Events', 'Median, months (95% CI)', '1-year survival, % (95% CI)', '3-year survival, % (95% CI)', '5-year survival, % (95% CI)'],
+    );
+    const curves = [km.overall, ...km.by_group];
+    assert.equal(m.rows.length, curves.length);
+    curves.forEach((c, r) => {
+      const cells = m.rows[r].cells;
+      assert.equal(cells[0], c.stratum === 'all' ? 'All patients' : `lt = ${c.stratum}`);
+      assert.equal(cells[1], String(c.n));
+      assert.equal(cells[2], String(c.events));
+      assert.equal(cells[3], `${c.median.estimate.toFixed(1)} (${c.median.lower.toFixed(1)}–${c.median.upper.toFixed(1)})`);
+      c.at_times.time.forEach((t, k) => {
+        const pc = (x) => (100 * x).toFixed(1);
+        assert.equal(cells[4 + k], `${pc(c.at_times.surv[k])} (${pc(c.at_times.lower[k])}–${pc(c.at_times.upper[k])})`);
+      });
+    });
+    assert.ok(m.notes.some((n) => n.includes('log transformation')), 'CI type stated');
+  });
+
+  test('follow-up: median (95% CI) by reverse KM, overall and per group', () => {
+    const f = npc.results.followup;
+    const m = followupModel(f, main(npc).ctx);
+    [f.overall, ...f.by_group].forEach((g, r) => {
+      assert.deepEqual(m.rows[r].cells.slice(1), [String(g.n), `${g.median.toFixed(1)} (${g.lower.toFixed(1)}–${g.upper.toFixed(1)})`]);
+    });
+  });
+
+  test('subgroups: events/n per arm, HR (95% CI), p per level; interaction p = likelihood-ratio p on the variable row', () => {
+    const s = npc.results.subgroups;
+    const m = subgroupModel(s, main(npc).ctx);
+    let i = 0;
+    for (const v of s.variables) {
+      assert.deepEqual(m.rows[i++].cells, [v.variable, '', '', '', '', p3(v.interaction.lrt.p)]);
+      for (const l of v.levels) {
+        assert.deepEqual(m.rows[i++].cells, [l.level, `${l.events_control}/${l.n_control}`, `${l.events_treated}/${l.n_treated}`, ci3(l.hr, l.lower, l.upper), p3(l.p), '']);
+      }
+    }
+    assert.equal(i, m.rows.length);
+  });
+
+  test('matching rounds: one row per round with score and exact sets, pairs, unbalanced covariates; the stop reason on the last row', () => {
+    const mt = npc.results.matching;
+    const m = matchingRoundsModel(mt, main(npc).ctx);
+    assert.equal(m.rows.length, mt.rounds.length);
+    mt.rounds.forEach((r, k) => {
+      const cells = m.rows[k].cells;
+      assert.equal(cells[0], String(r.round));
+      assert.equal(cells[1], r.score_covariates.join(', '));
+      assert.equal(cells[2], r.exact.length ? r.exact.join(', ') : 'none');
+      assert.equal(cells[3], `${r.counts.matched_treated} / ${r.counts.matched_control}`);
+      assert.equal(cells[4], r.unbalanced.length ? r.unbalanced.join(', ') : 'none');
+    });
+    assert.equal(m.rows.at(-1).cells[5], mt.stop.reason);
+    const rr = matchingRoundsModel(rounds.results.matching, main(rounds).ctx);
+    assert.equal(rr.rows.length, rounds.results.matching.rounds.length);
+    assert.equal(rr.rows.at(-1).cells[5], rounds.results.matching.stop.reason);
+    assert.ok(rr.notes.some((n) => n.includes('not all covariates balanced')));
+  });
+
+  test('matched outcome: KM per arm, Cox HR of the matched cohort, log-rank p', () => {
+    const mo = npc.results.matching.matched_outcome;
+    const m = matchedOutcomeModel(npc.results.matching, main(npc).ctx);
+    const c = mo.cox.coefficients;
+    assert.equal(m.rows[0].cells.at(-2), '1 (reference)');
+    assert.equal(m.rows[1].cells.at(-2), ci3(c.hr[0], c.lower[0], c.upper[0]));
+    assert.equal(m.rows[1].cells.at(-1), p3(c.p[0]));
+    assert.equal(m.rows[1].cells[2], String(mo.km_by_group[1].events));
+    assert.deepEqual(rowBy(m, 'Log-rank test').at(-1), p3(mo.logrank.p));
+  });
+
+  test('cutpoint and cut groups (bone subcohort): cutpoints, n/events per group, HR vs reference, pairwise raw and adjusted p, matched comparisons', () => {
+    const block = analysisBlocks(npc)[3];
+    const cp = block.results.cutpoint;
+    const cm = cutpointModel(cp, block.ctx);
+    assert.equal(rowBy(cm, 'Maximally selected log-rank (maxstat)')[1], String(Number(cp.maxstat.cutpoint.toPrecision(6))));
+    assert.equal(rowBy(cm, 'Maximally selected log-rank (maxstat)')[4], p3(cp.maxstat.p));
+    assert.equal(rowBy(cm, 'Median')[1], String(cp.median.cutpoint));
+    const g = cp.groups;
+    const m = cutGroupsModel(cp, block.ctx);
+    g.definition.levels.forEach((level, i) => {
+      const row = rowBy(m, level);
+      assert.equal(row[1], String(g.n[i]));
+      assert.equal(row[2], String(g.events[i]));
+      if (level === g.definition.reference) assert.equal(row[4], '1 (reference)');
+      else {
+        const j = g.cox.coefficients.level.indexOf(level);
+        assert.equal(row[4], ci3(g.cox.coefficients.hr[j], g.cox.coefficients.lower[j], g.cox.coefficients.upper[j]));
+        assert.equal(row[5], p3(g.cox.coefficients.p[j]));
+      }
+    });
+    for (const pr of g.logrank.pairwise.pairs) {
+      const row = rowBy(m, `${pr.a} vs ${pr.b}`);
+      assert.equal(row[5], p3(pr.p));
+      assert.equal(row[6], p3(pr.p_adjusted));
+    }
+    for (const mm of g.matched) {
+      const row = rowBy(m, mm.comparison);
+      const c = mm.matching.matched_outcome.cox.coefficients;
+      assert.equal(row[1], `${mm.matching.counts.matched_treated} / ${mm.matching.counts.matched_control}`);
+      assert.equal(row[4], ci3(c.hr[0], c.lower[0], c.upper[0]));
+    }
+    assert.deepEqual(m.rows.filter((r) => r.kind === 'section').length, 3);
+  });
+
+  test('cut groups with a comparison that matched no pair (rotterdam.rounds): NA cells, not a crash', () => {
+    const g = rounds.results.cutpoint.groups;
+    const empty = g.matched.find((x) => x.matching && !x.matching.matched_outcome);
+    assert.ok(empty, 'the fixture has a comparison with no pairs');
+    const m = cutGroupsModel(rounds.results.cutpoint, main(rounds).ctx);
+    assert.deepEqual(rowBy(m, empty.comparison).slice(1), ['0 / 0', 'NA', '', 'NA', 'NA', '–']);
+  });
+});
+
+describe('other results', () => {
+  test('lung.basic: stratified and by-variable log-rank with raw and adjusted pairwise p; sparse subgroup levels give NA / bounded HRs', () => {
+    const lr = lung.results.logrank;
+    const m = logrankModel(lr, main(lung).ctx);
+    assert.deepEqual(rowBy(m, 'sex (2 groups)'), ['sex (2 groups)', String(lr.by_group.n[0] + lr.by_group.n[1]), lr.by_group.statistic.toFixed(2), '1', p3(lr.by_group.p), '–']);
+    assert.equal(rowBy(m, 'sex, stratified by ph.ecog')[4], p3(lr.stratified.p));
+    const by = lr.by[0];
+    for (const pr of by.pairwise.pairs) {
+      const row = rowBy(m, `${pr.a} vs ${pr.b}`);
+      assert.equal(row[4], p3(pr.p));
+      assert.equal(row[5], p3(pr.p_adjusted));
+    }
+    const s = subgroupModel(lung.results.subgroups, main(lung).ctx);
+    const ecog3 = lung.results.subgroups.variables[0].levels.find((l) => l.level === '3');
+    assert.equal(ecog3.hr, null);
+    const i = s.rows.findIndex((r) => r.cells[0] === 'ph.ecog');
+    const row = s.rows.slice(i + 1).find((r) => r.cells[0] === '3').cells;
+    assert.deepEqual(row.slice(3, 5), ['NA', 'NA']);
+    for (const r of s.rows) assert.ok(!/\d{5,}\./.test(r.cells[3]), `no 16-digit HR: ${r.cells[3]}`);
+    // Every model of lung.basic builds (it also has matching and follow-up).
+    assert.deepEqual(
+      blockModels(main(lung)).map((x) => x.name),
+      ['table1', 'baseline', 'cox', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
+    );
+    const b = baselineModel(lung.results.matching, main(lung).ctx);
+    const age = lung.results.matching.balance.before.columns.find((c) => c.variable === 'age');
+    assert.deepEqual(rowBy(b, 'age, mean').slice(1, 5), [age.mean_control.toFixed(2), age.mean_treated.toFixed(2), p3(lung.results.matching.balance.tests[0].before.p), age.smd.toFixed(3)]);
+  });
+
+  test('three groups (colon): Table 1 numerics have no test (–), log-rank pairs carry Bonferroni-adjusted p', () => {
+    const m = table1Model(colon.results.table1, main(colon).ctx);
+    assert.equal(m.columns.length, 7);
+    const i = m.rows.findIndex((r) => r.cells[0] === 'age');
+    assert.deepEqual(m.rows[i + 1].cells.slice(5), ['–', '–']);
+    const lr = logrankModel(colon.results.logrank, main(colon).ctx);
+    const pr = colon.results.logrank.by_group.pairwise.pairs[1];
+    assert.equal(rowBy(lr, `${pr.a} vs ${pr.b}`)[5], p3(pr.p_adjusted));
+    assert.ok(lr.notes.some((n) => n.includes('bonferroni')));
+  });
+
+  test('absent sections (colon_bin: no table1, follow-up, matching, subgroups, cutpoint): builders return null, blockModels keeps the rest', () => {
+    const r = colonBin.results;
+    assert.equal(table1Model(r.table1), null);
+    assert.equal(followupModel(r.followup), null);
+    assert.equal(baselineModel(r.matching), null);
+    assert.equal(matchingRoundsModel(r.matching), null);
+    assert.equal(matchedOutcomeModel(r.matching), null);
+    assert.equal(subgroupModel(r.subgroups), null);
+    assert.equal(cutpointModel(r.cutpoint), null);
+    assert.equal(cutGroupsModel(r.cutpoint), null);
+    assert.deepEqual(blockModels(main(colonBin)).map((m) => m.name), ['cox', 'km', 'logrank']);
+    // Without a context the Cox table still builds, with plainer labels.
+    const bare = coxTableModel(r.cox);
+    assert.equal(bare.rows.length, coxTableModel(r.cox, main(colonBin).ctx).rows.length);
+  });
+
+  test('no group: Table 1 has the overall column only, KM and follow-up one row, log-rank only the by-variable test', () => {
+    const block = main(noGroup);
+    const t1 = table1Model(noGroup.results.table1, block.ctx);
+    assert.deepEqual(t1.columns.map((c) => c.label), ['Characteristic', 'Overall (n = 228)']);
+    assert.equal(t1.title, 'Baseline characteristics');
+    const ecog = noGroup.results.table1.variables.find((v) => v.variable === 'ph.ecog');
+    const i = t1.rows.findIndex((r) => r.cells[0] === 'ph.ecog');
+    assert.deepEqual(t1.rows[i + 1].cells, ['0', `${ecog.overall.counts[0]} (${ecog.overall.percent[0].toFixed(1)})`]);
+    const km = kmSummaryModel(noGroup.results.km, block.ctx);
+    assert.deepEqual(km.rows.map((r) => r.cells[0]), ['All patients']);
+    assert.deepEqual(km.columns.slice(3).map((c) => c.label), ['Median, days (95% CI)', '180-day survival, % (95% CI)', '1-year survival, % (95% CI)']);
+    assert.equal(km.rows[0].cells[3], `${noGroup.results.km.overall.median.estimate.toFixed(0)} (${noGroup.results.km.overall.median.lower.toFixed(0)}–${noGroup.results.km.overall.median.upper.toFixed(0)})`);
+    assert.equal(followupModel(noGroup.results.followup, block.ctx).rows.length, 1);
+    const lr = logrankModel(noGroup.results.logrank, block.ctx);
+    assert.equal(lr.rows[0].cells[0], 'ph.ecog (4 groups)');
+    assert.equal(lr.rows[0].cells[4], p3(noGroup.results.logrank.by[0].p));
+    assert.deepEqual(blockModels(block).map((m) => m.name), ['table1', 'cox', 'km', 'followup', 'logrank']);
+  });
+});
+
+describe('rendering and exports', () => {
+  const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
+
+  test('renderTable: caption = title, th scope=col per column, colgroup headers, row headers th scope=row, section rows, notes in tfoot, cells = model cells', () => {
+    const block = analysisBlocks(npc)[3];
+    for (const model of [coxTableModel(block.results.cox, block.ctx), cutGroupsModel(block.results.cutpoint, block.ctx)]) {
+      const table = renderTable(model, document);
+      assert.equal(table.tagName, 'TABLE');
+      assert.equal(table.className, 'ls-table');
+      assert.equal(table.querySelector('caption').textContent, model.title);
+      assert.equal(table.querySelectorAll('thead th[scope="col"]').length, model.columns.length);
+      assert.deepEqual([...table.querySelectorAll('thead th[scope="col"]')].map((th) => th.textContent), model.columns.map((c) => c.label));
+      const bodyRows = [...table.querySelectorAll('tbody tr')];
+      assert.equal(bodyRows.length, model.rows.length);
+      bodyRows.forEach((tr, i) => {
+        const row = model.rows[i];
+        if (row.kind === 'section') {
+          const th = tr.querySelector('th[scope="rowgroup"]');
+          assert.equal(th.textContent, row.cells[0]);
+          assert.equal(th.getAttribute('colspan'), String(model.columns.length));
+        } else {
+          assert.equal(tr.children[0].tagName, 'TH');
+          assert.equal(tr.children[0].getAttribute('scope'), 'row');
+          assert.deepEqual([...tr.children].map((c) => c.textContent), row.cells);
+          if (row.indent) assert.ok(tr.classList.contains(`ls-indent-${row.indent}`));
+        }
+      });
+      assert.deepEqual([...table.querySelectorAll('tfoot td')].map((td) => td.textContent), model.notes);
+      if (model.headerGroups) {
+        assert.deepEqual(
+          [...table.querySelectorAll('thead th[scope="colgroup"]')].map((th) => [th.textContent, th.getAttribute('colspan')]),
+          model.headerGroups.filter((g) => g.label).map((g) => [g.label, String(g.span)]),
+        );
+      }
+    }
+  });
+
+  // A small RFC 4180 reader, to read back what toCsv wrote.
+  function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let field = '';
+    let i = 0;
+    let quoted = false;
+    while (i < text.length) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
+        else if (ch === '"') (quoted = false), i++;
+        else (field += ch), i++;
+      } else if (ch === '"') (quoted = true), i++;
+      else if (ch === ',') row.push(field), (field = ''), i++;
+      else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
+      else (field += ch), i++;
+    }
+    if (field || row.length) row.push(field), rows.push(row);
+    return rows;
+  }
+
+  const tricky = {
+    id: 't',
+    name: 't',
+    title: 'Title, with comma',
+    columns: [
+      { label: 'Name', align: 'left' },
+      { label: 'HR (95% CI)', align: 'right' },
+    ],
+    rows: [
+      { kind: 'section', cells: ['Section', ''] },
+      { kind: 'data', cells: ['a "quoted" name', '0.634 (0.531–0.757)'], indent: 1 },
+      { kind: 'data', cells: ['two\nlines', '<0.001'] },
+      { kind: 'data', cells: ['tab\there', '1,234'] },
+    ],
+    notes: ['– = not in the model'],
+  };
+
+  test('CSV: CRLF records, fields with comma / quote / line break quoted and quotes doubled, en dash kept, indent as leading spaces, optional BOM', () => {
+    const csv = toCsv(tricky);
+    assert.equal(
+      csv,
+      [
+        '"Title, with comma"',
+        'Name,HR (95% CI)',
+        'Section,',
+        '"  a ""quoted"" name",0.634 (0.531–0.757)',
+        '"two\nlines",<0.001',
+        'tab\there,"1,234"',
+        '',
+        '– = not in the model',
+        '',
+      ].join('\r\n'),
+    );
+    assert.ok(toCsv(tricky, { bom: true }).startsWith('\uFEFF"Title'));
+    assert.equal(toCsv(tricky, { title: false, notes: false }).split('\r\n')[0], 'Name,HR (95% CI)');
+    assert.equal(Buffer.from(csv, 'utf8').toString('utf8'), csv, 'round-trips as UTF-8');
+  });
+
+  test('CSV of a real table reads back to the model cells (paper Table 3 and Table 2 with header groups)', () => {
+    for (const model of [coxTableModel(npc.results.cox, main(npc).ctx), baselineModel(npc.results.matching, main(npc).ctx)]) {
+      const rows = parseCsv(toCsv(model));
+      assert.deepEqual(rows[0], [model.title]);
+      const groups = model.headerGroups.flatMap((g) => [g.label, ...Array(g.span - 1).fill('')]);
+      assert.deepEqual(rows[1], groups);
+      assert.deepEqual(rows[2], model.columns.map((c) => c.label));
+      model.rows.forEach((r, i) => {
+        const expected = [...r.cells];
+        if (r.indent) expected[0] = '  '.repeat(r.indent) + expected[0];
+        assert.deepEqual(rows[3 + i], expected);
+      });
+      assert.deepEqual(rows.slice(4 + model.rows.length).map((r) => r[0]), model.notes);
+    }
+  });
+
+  test('TSV: one line per row, tabs and line breaks inside cells become spaces', () => {
+    const lines = toTsv(tricky).split('\r\n');
+    assert.equal(lines[1], 'Name\tHR (95% CI)');
+    assert.equal(lines[4], 'two lines\t<0.001');
+    assert.equal(lines[5], 'tab here\t1,234');
+  });
+
+  test('clipboard HTML: one self-contained <table> with inline styles, cells as text (mso-number-format), escaped, title and notes as spanning rows', () => {
+    const model = coxTableModel(npc.results.cox, main(npc).ctx);
+    const html = toClipboardHtml(model);
+    assert.ok(html.startsWith('<table') && html.endsWith('</table>'));
+    assert.ok(!/<style|class=/.test(html), 'no stylesheet or classes: inline styles only');
+    assert.ok(html.includes('&lt;0.001') && !html.includes('><0.001<'), '<0.001 escaped');
+    const dom = new JSDOM(`<!doctype html><body>${html}</body>`).window.document;
+    const table = dom.querySelector('table');
+    const trs = [...table.querySelectorAll('tbody tr')];
+    assert.equal(trs.length, model.rows.length);
+    trs.forEach((tr, i) => {
+      const cells = [...tr.children].map((td) => td.textContent.replace(/^\u00a0+/, ''));
+      assert.deepEqual(cells, model.rows[i].cells);
+      for (const td of tr.children) assert.match(td.getAttribute('style'), /mso-number-format:'\\@'/);
+    });
+    assert.equal(table.querySelector('thead tr td').textContent, model.title);
+    assert.deepEqual([...table.querySelectorAll('tfoot td')].map((td) => td.textContent), model.notes);
+    // Indented rows keep their indent as non-breaking spaces (Excel drops padding).
+    const t1 = toClipboardHtml(table1Model(npc.results.table1, main(npc).ctx));
+    assert.ok(t1.includes('&nbsp;&nbsp;&nbsp;Male'));
+  });
+
+  test('copyTable: text/html + text/plain through ClipboardItem when available; plain text when not, or when the rich write is refused', async () => {
+    const model = followupModel(npc.results.followup, main(npc).ctx);
+    class FakeItem {
+      constructor(data) {
+        this.data = data;
+      }
+    }
+    const written = [];
+    const rich = { clipboard: { write: async (items) => written.push(...items), writeText: async () => assert.fail('no fallback expected') } };
+    assert.equal(await copyTable(model, rich, { ClipboardItem: FakeItem, Blob }), 'html');
+    assert.equal(written.length, 1);
+    assert.deepEqual(Object.keys(written[0].data).sort(), ['text/html', 'text/plain']);
+    assert.equal(await written[0].data['text/html'].text(), toClipboardHtml(model));
+    assert.equal(await written[0].data['text/plain'].text(), toTsv(model));
+
+    let text = null;
+    const plain = { clipboard: { writeText: async (t) => (text = t) } };
+    assert.equal(await copyTable(model, plain, { ClipboardItem: undefined, Blob }), 'text');
+    assert.equal(text, toTsv(model));
+
+    text = null;
+    const refusing = { clipboard: { write: async () => Promise.reject(new Error('NotAllowedError')), writeText: async (t) => (text = t) } };
+    assert.equal(await copyTable(model, refusing, { ClipboardItem: FakeItem, Blob }), 'text');
+    assert.equal(text, toTsv(model));
+
+    await assert.rejects(copyTable(model, {}, { ClipboardItem: FakeItem, Blob }), /no clipboard/);
+  });
+});
