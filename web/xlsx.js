@@ -14,7 +14,16 @@
 //       notes    plain-English sentences on everything that was changed or is worth a look
 //       headerRow  sheet row (1-based, as Excel shows it) the header came from
 //       sheetRowByLine[line] = sheet row of that CSV line (engine errors name CSV lines)
-// Errors are thrown as Error, naming the sheet and cell when there is one.
+//   cellsToCsv(rows, sheetName)     -> the same result from read-excel-file's array of rows (tests)
+// Errors are thrown as Error, naming the sheet and cell when there is one
+// (error.sheet, error.row, error.column are set too).
+//
+// Table shape: the header is the first non-empty row; empty rows inside the
+// table and columns with neither a name nor a value are left out; a column with
+// values but no name (e.g. under a merged header cell) is named column_<letter>;
+// a repeated name gets _2, _3; line breaks and runs of spaces in names become
+// one space. Each of these adds a note, as do date, time and TRUE/FALSE cells
+// and a column mixing numbers with text.
 //
 // Conventions: numbers are written with JavaScript's shortest round-trip form
 // (String(x): '.' decimal, no grouping, "1e-10"), which core/csv.cpp parses
