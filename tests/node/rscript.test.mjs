@@ -1,0 +1,284 @@
+// web/rscript.js: the R script that redoes a LocalSurv analysis with R's own
+// tools. (1) For every spec in tests/specs and the bundled paper spec the
+// script is generated and names every enabled analysis. (2) The generated
+// script is RUN with Rscript (survival, MatchIt, maxstat, jsonlite) on the
+// dataset and its key numbers are compared with the CLI's result JSON:
+// KM at the requested times and medians, follow-up, log-rank (pairwise too),
+// every Cox coefficient / HR / CI / p and cox.zph p (univariate and
+// multivariable; Efron on lung, pbc, colon, Breslow + cluster on rotterdam),
+// glm coefficients, Table 1 p-values, the maxstat cutpoint, subgroup
+// interaction LRTs, and for matching the per-round unbalanced sets and
+// matched counts (rotterdam.rounds) plus the matched-cohort Cox.
+// Tolerance: 1e-6 relative for numbers, 1e-9 absolute for p-values.
+//
+// MatchIt 4.5.1 (Debian) truncates distance differences (issue #163), so its
+// pairs are not LocalSurv's; the test generates the script with the
+// test-only option correctedPairing, which swaps MatchIt's pairing step for
+// the re-implementation of tests/r/goldens/matching_ref.R (true |difference|,
+// = MatchIt >= 4.5.4), exactly as the project's R goldens do.
+// R is required: without Rscript and the four packages the test fails.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rScript, rFilter } from '../../web/rscript.js';
+import { runCli, specCases, datasetPath, root } from './harness.mjs';
+
+const paperSpec = path.join(root, 'public/examples/npc_paper.spec.json');
+const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+
+test('a script is generated for every spec and names every enabled analysis', () => {
+  const specs = [...specCases().map((c) => c.specFile), paperSpec];
+  for (const f of specs) {
+    const spec = readJson(f);
+    const s = rScript(spec);
+    const cohorts = [{ p: 'results', analyses: spec.analyses }];
+    (spec.subcohorts || []).forEach((c, i) => cohorts.push({ p: `subcohorts.${i}.results`, analyses: c.analyses || spec.analyses }));
+    for (const c of cohorts) {
+      for (const k of Object.keys(c.analyses)) {
+        assert.ok(s.includes(`Reproduces ${c.p}.${k}`), `${path.basename(f)}: no block for ${c.p}.${k}`);
+      }
+    }
+    assert.match(s, /library\(survival\)/);
+    assert.match(s, /issue #163/);
+    assert.ok(!/undefined|\[object Object\]/.test(s), `${path.basename(f)}: a value was not rendered`);
+    assert.ok(!s.includes('ls_corrected_pairing'), 'the corrected pairing is for tests only');
+    assert.ok(rScript(spec, { correctedPairing: true }).includes('ls_corrected_pairing'));
+  }
+});
+
+test('the filter language becomes R where a comparison on a missing cell is FALSE', () => {
+  assert.equal(rFilter('age >= 40 and extent in (2, 3, 4)'), '(ls_true(age >= 40) & (extent %in% c(2, 3, 4)))');
+  assert.equal(rFilter("not (celltype == 'squamous') or x is not missing"),
+    '(!(ls_true(celltype == "squamous")) | !is.na(x))');
+  assert.equal(rFilter('`odd name` != -1.5 and a is missing'), '(ls_true(`odd name` != -1.5) & is.na(a))');
+  assert.equal(rFilter(''), 'TRUE');
+  assert.throws(() => rFilter('age >='), /expected a value/);
+});
+
+// ------------------------------------------------------------ running R
+
+function rAvailable() {
+  const r = spawnSync('Rscript', ['-e', 'for (p in c("survival","MatchIt","maxstat","jsonlite")) library(p, character.only = TRUE)'],
+    { encoding: 'utf8' });
+  return r.status === 0 ? null : (r.error ? r.error.message : r.stderr);
+}
+
+const arr = (x) => (x === null || x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+function makeCheck(label) {
+  const failures = [];
+  let count = 0;
+  const num = (where, r, l, kind = 'num') => {
+    count++;
+    if (r === null || r === undefined || l === null || l === undefined) {
+      const rn = r === null || r === undefined || r === 'Inf' || r === '-Inf';
+      const ln = l === null || l === undefined;
+      if (rn !== ln && !(typeof r === 'number' && !Number.isFinite(r))) failures.push(`${where}: R ${r} vs LocalSurv ${l}`);
+      return;
+    }
+    if (typeof r === 'string' || typeof l === 'string') {
+      if (String(r) !== String(l)) failures.push(`${where}: R ${r} vs LocalSurv ${l}`);
+      return;
+    }
+    const ok = kind === 'p' ? Math.abs(r - l) <= 1e-9 : Math.abs(r - l) <= 1e-6 * Math.max(Math.abs(r), Math.abs(l)) + 1e-12;
+    if (!ok) failures.push(`${where}: R ${r} vs LocalSurv ${l}`);
+  };
+  const vec = (where, r, l, kind) => {
+    r = arr(r); l = arr(l);
+    if (r.length !== l.length) { failures.push(`${where}: R has ${r.length} values, LocalSurv ${l.length}`); return; }
+    r.forEach((x, i) => num(`${where}[${i}]`, x, l[i], kind));
+  };
+  const same = (where, r, l) => {
+    count++;
+    if (JSON.stringify(r) !== JSON.stringify(l)) failures.push(`${where}: R ${JSON.stringify(r)} vs LocalSurv ${JSON.stringify(l)}`);
+  };
+  const done = () => {
+    assert.ok(count > 20, `${label}: only ${count} comparisons`);
+    assert.deepEqual(failures, [], `${label}: ${failures.length} of ${count} differ`);
+  };
+  return { num, vec, same, done, failures, get count() { return count; } };
+}
+
+function compareCurve(c, where, rk, lk) {
+  c.num(`${where}.n`, rk.n, lk.n);
+  c.num(`${where}.median`, rk.median, lk.median.estimate);
+  c.num(`${where}.median_lower`, rk.lower, lk.median.lower);
+  c.num(`${where}.median_upper`, rk.upper, lk.median.upper);
+  if (rk.at_times) {
+    for (const f of ['time', 'n_risk', 'surv', 'std_err', 'lower', 'upper']) c.vec(`${where}.at_times.${f}`, rk.at_times[f], lk.at_times[f]);
+  }
+}
+
+function compareCox(c, where, rk, lk) {
+  const lc = lk.coefficients;
+  c.same(`${where}.name`, arr(rk.name), lc.name);
+  for (const f of ['coef', 'hr', 'se', 'lower', 'upper', 'z']) c.vec(`${where}.${f}`, rk[f], lc[f]);
+  c.vec(`${where}.p`, rk.p, lc.p, 'p');
+  if (lc.robust_se) c.vec(`${where}.robust_se`, rk.robust_se, lc.robust_se);
+  c.num(`${where}.n`, rk.n, lk.n);
+  c.num(`${where}.loglik`, rk.loglik, lk.loglik);
+  if (lk.ph_test) {
+    c.same(`${where}.zph.term`, arr(rk.zph.term), lk.ph_test.by_term.map((t) => t.term));
+    c.vec(`${where}.zph.statistic`, rk.zph.statistic, lk.ph_test.by_term.map((t) => t.statistic));
+    c.vec(`${where}.zph.p`, rk.zph.p, lk.ph_test.by_term.map((t) => t.p), 'p');
+  }
+}
+
+function compareLogrank(c, where, rk, lk) {
+  c.num(`${where}.statistic`, rk.statistic, lk.statistic);
+  c.num(`${where}.df`, rk.df, lk.df);
+  c.num(`${where}.p`, rk.p, lk.p, 'p');
+  c.vec(`${where}.expected`, rk.expected, lk.expected);
+  if (lk.pairwise) {
+    const rp = arr(rk.pairwise);
+    c.num(`${where}.pairwise.length`, rp.length, lk.pairwise.pairs.length);
+    lk.pairwise.pairs.forEach((lp, i) => {
+      c.same(`${where}.pairwise[${i}].pair`, [rp[i].a, rp[i].b], [lp.a, lp.b]);
+      c.num(`${where}.pairwise[${i}].p`, rp[i].p, lp.p, 'p');
+      c.num(`${where}.pairwise[${i}].p_adjusted`, rp[i].p_adjusted, lp.p_adjusted, 'p');
+    });
+  }
+}
+
+function compareRounds(c, where, rRounds, lm, random = false) {
+  const rr = arr(rRounds);
+  c.num(`${where}.rounds.length`, rr.length, lm.rounds.length);
+  lm.rounds.forEach((lr, i) => {
+    const r = rr[i];
+    if (!r) return;
+    c.same(`${where}.rounds[${i}].score`, arr(r.score), lr.score_covariates);
+    c.same(`${where}.rounds[${i}].exact`, arr(r.exact), lr.exact);
+    c.num(`${where}.rounds[${i}].matched_treated`, r.matched_treated, lr.counts.matched_treated);
+    c.num(`${where}.rounds[${i}].matched_control`, r.matched_control, lr.counts.matched_control);
+    c.same(`${where}.rounds[${i}].unbalanced`, [...arr(r.unbalanced)].sort(), [...lr.unbalanced].sort());
+    // m.order = "random": R's random order is not LocalSurv's, so only the counts compare.
+    if (lr.counts.matched_treated > 0 && !random) {
+      arr(r.covariates).forEach((rc, j) => c.num(`${where}.rounds[${i}].${rc.variable}.p`, rc.p, lr.covariates[j].p, 'p'));
+    }
+  });
+}
+
+function compareCohort(c, p, key, res, spec) {
+  const k = (name) => key[`${p}.${name}`];
+  if (res.km) {
+    compareCurve(c, 'km.overall', k('km.overall'), res.km.overall);
+    arr(k('km.by_group')).forEach((g, i) => compareCurve(c, `km.by_group[${i}]`, g, res.km.by_group[i]));
+  }
+  if (res.followup) {
+    const f = (where, rk, lk) => { c.num(`${where}.median`, rk.median, lk.median); c.num(`${where}.lower`, rk.lower, lk.lower); c.num(`${where}.upper`, rk.upper, lk.upper); };
+    f('followup.overall', k('followup.overall'), res.followup.overall);
+    arr(k('followup.by_group')).forEach((g, i) => f(`followup.by_group[${i}]`, g, res.followup.by_group[i]));
+  }
+  if (res.logrank) {
+    if (res.logrank.by_group) compareLogrank(c, 'logrank.by_group', k('logrank.by_group'), res.logrank.by_group);
+    if (res.logrank.stratified) compareLogrank(c, 'logrank.stratified', k('logrank.stratified'), res.logrank.stratified);
+    arr(res.logrank.by).forEach((b, i) => compareLogrank(c, `logrank.by[${i}]`, k(`logrank.by.${i}`), b));
+  }
+  if (res.cox) {
+    arr(res.cox.univariate).forEach((u, i) => compareCox(c, `cox.univariate[${i}]`, k(`cox.univariate.${i}`), u));
+    if (res.cox.multivariable) compareCox(c, 'cox.multivariable', k('cox.multivariable'), res.cox.multivariable);
+  }
+  if (res.logistic) {
+    const rk = k('logistic');
+    c.same('logistic.name', rk.name, res.logistic.coefficients.name);
+    c.vec('logistic.estimate', rk.estimate, res.logistic.coefficients.estimate);
+    c.vec('logistic.se', rk.se, res.logistic.coefficients.se);
+    c.vec('logistic.p', rk.p, res.logistic.coefficients.p, 'p');
+    c.num('logistic.deviance', rk.deviance, res.logistic.deviance);
+  }
+  if (res.table1) {
+    const rk = k('table1');
+    for (const v of res.table1.variables) {
+      const t = v.tests;
+      if (!t) continue;
+      const r = rk[v.variable];
+      if (t.t) { c.num(`table1.${v.variable}.t_p`, r.t_p, t.t.p, 'p'); c.num(`table1.${v.variable}.t`, r.t_statistic, t.t.statistic); }
+      if (t.wilcoxon) c.num(`table1.${v.variable}.wilcoxon_p`, r.wilcoxon_p, t.wilcoxon.p, 'p');
+      if (t.chisq) { c.num(`table1.${v.variable}.chisq_p`, r.chisq_p, t.chisq.p, 'p'); c.num(`table1.${v.variable}.chisq`, r.chisq_statistic, t.chisq.statistic); }
+      // R's fisher.test may run out of workspace where LocalSurv has a p.
+      if (t.fisher && r.fisher_p !== null) c.num(`table1.${v.variable}.fisher_p`, r.fisher_p, t.fisher.p, 'p');
+    }
+  }
+  if (res.cutpoint) {
+    const rk = k('cutpoint');
+    c.num('cutpoint.maxstat.cutpoint', rk.maxstat.cutpoint, res.cutpoint.maxstat.cutpoint);
+    c.num('cutpoint.maxstat.statistic', rk.maxstat.statistic, res.cutpoint.maxstat.statistic);
+    c.vec('cutpoint.maxstat.candidates', rk.maxstat.candidates.statistic, res.cutpoint.maxstat.candidates.statistic);
+    if (spec.analyses.cutpoint.pmethod !== 'condmc') c.num('cutpoint.maxstat.p', rk.maxstat.p, res.cutpoint.maxstat.p, 'p');
+    c.num('cutpoint.median', rk.median, res.cutpoint.median.cutpoint);
+    if (res.cutpoint.groups) {
+      const rg = k('cutpoint.groups');
+      const lg = res.cutpoint.groups;
+      c.num('cutpoint.groups.cutpoint', rg.cutpoint, lg.definition.cutpoint);
+      c.same('cutpoint.groups.levels', rg.levels, lg.definition.levels);
+      compareLogrank(c, 'cutpoint.groups.logrank', rg.logrank, lg.logrank);
+      c.vec('cutpoint.groups.cox.coef', rg.cox.coef, lg.cox.coefficients.coef);
+      c.vec('cutpoint.groups.cox.p', rg.cox.p, lg.cox.coefficients.p, 'p');
+      arr(lg.matched).forEach((m, i) => compareRounds(c, `cutpoint.groups.matched[${i}]`, k(`cutpoint.groups.matched.${i}`).rounds, m.matching));
+    }
+  }
+  if (res.subgroups) {
+    res.subgroups.variables.forEach((v, i) => {
+      const rk = k(`subgroups.${i}`);
+      c.num(`subgroups.${v.variable}.n`, rk.n, v.rows.rows_used);
+      c.num(`subgroups.${v.variable}.lrt`, rk.interaction.lrt_statistic, v.interaction.lrt.statistic);
+      c.num(`subgroups.${v.variable}.lrt_df`, rk.interaction.lrt_df, v.interaction.lrt.df);
+      c.num(`subgroups.${v.variable}.lrt_p`, rk.interaction.lrt_p, v.interaction.lrt.p, 'p');
+      v.levels.forEach((l, j) => {
+        // Levels with a diverging fit (|coef| huge) are compared only where both converge to the same MLE.
+        if (l.coef !== null && Math.abs(l.coef) < 10) c.num(`subgroups.${v.variable}.${l.level}.hr`, arr(rk.levels)[j].hr, l.hr);
+      });
+    });
+  }
+  if (res.matching) {
+    const m = res.matching;
+    compareRounds(c, 'matching', k('matching.rounds'), m, spec.analyses.matching.order === 'random');
+    if (spec.analyses.matching.order !== 'random' && m.matched_outcome && k('matching.outcome')) {
+      const rc = k('matching.outcome').cox;
+      c.vec('matching.outcome.cox.coef', rc.coef, m.matched_outcome.cox.coefficients.coef);
+      c.vec('matching.outcome.cox.robust_se', rc.robust_se, m.matched_outcome.cox.coefficients.robust_se);
+      c.vec('matching.outcome.cox.p', rc.p, m.matched_outcome.cox.coefficients.p, 'p');
+    }
+  }
+}
+
+const R_CASES = [
+  ['lung', 'lung.basic.json'],
+  ['pbc', 'pbc.basic.json'],
+  ['rotterdam', 'rotterdam.basic.json'],
+  ['colon', 'colon.basic.json'],
+  ['rotterdam', 'rotterdam.rounds.json'],
+];
+
+test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
+  const missing = rAvailable();
+  assert.equal(missing, null,
+    'R is needed for this test: Rscript with the packages survival, MatchIt, maxstat and jsonlite ' +
+    '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
+  for (const [dataset, specName] of R_CASES) {
+    await t.test(specName, () => {
+      const specFile = path.join(root, 'tests/specs', specName);
+      const spec = readJson(specFile);
+      const cli = runCli(datasetPath(dataset), specFile);
+      assert.equal(cli.status, 0, cli.stdout.slice(0, 300));
+      const result = JSON.parse(cli.stdout).result;
+      const script = path.join(dir, specName.replace(/json$/, 'R'));
+      const keyFile = path.join(dir, specName.replace(/json$/, 'key.json'));
+      fs.writeFileSync(script, rScript(spec, { correctedPairing: true, data: result.data }));
+      try {
+        execFileSync('Rscript', [script, keyFile, datasetPath(dataset)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+      } catch (e) {
+        assert.fail(`Rscript failed on ${specName}:\n${String(e.stderr).slice(-2000)}`);
+      }
+      const key = readJson(keyFile);
+      const c = makeCheck(specName);
+      c.num('cohort.rows', key['results.cohort'].rows, result.cohort.rows_used);
+      compareCohort(c, 'results', key, result.results, { analyses: { ...spec.analyses, matching: { order: 'largest', ...(spec.analyses.matching || {}) }, cutpoint: { pmethod: 'lau94', ...(spec.analyses.cutpoint || {}) } } });
+      c.done();
+    });
+  }
+});

@@ -1,0 +1,904 @@
+// rscript.js: writes an R script that redoes a LocalSurv analysis with R's
+// own tools (survival, MatchIt, maxstat, stats), so a reviewer can check
+// every number LocalSurv reports against R, on the same CSV.
+//
+// API
+//   rScript(spec, options) -> string   a complete, commented R script
+//     spec       the analysis spec (docs/spec.md); either as written or the
+//                result's `spec` (every default spelled out): both work.
+//     options.dataFile  path the script reads by default ('data.csv'); the
+//                second command-line argument overrides it.
+//     options.data      the result's `data` block ({delimiter, decimal_comma}),
+//                so the script reads the file as LocalSurv did (the spec's
+//                data options win; else "," and ".").
+//     options.correctedPairing  TEST ONLY (tests/node/rscript.test.mjs): the
+//                script swaps MatchIt's pairing step for the R
+//                re-implementation of tests/r/goldens/matching_ref.R with a
+//                true |difference| (MatchIt >= 4.5.4), exactly as the
+//                project's goldens do, so pairs agree on machines that only
+//                have MatchIt 4.5.1-4.5.3. A reviewer should instead install
+//                MatchIt >= 4.5.4; the page never sets this.
+//   rFilter(expression) -> string     the filter language of docs/spec.md in R
+//
+// The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
+// R's own output for every analysis; with a first argument it also writes the
+// key numbers as JSON (jsonlite) so a test can compare them with LocalSurv's
+// result JSON. Conventions: time/event become columns `time_`/`event_`, the
+// group keeps its column name (so coefficients are named as LocalSurv names
+// them, e.g. `sex2`), `treat_` is 1 for the group's second level, and the row
+// names are the file's data row numbers (1 = first row after the header).
+
+const DEFAULTS = {
+  km: { conf_type: 'log', conf_int: 0.95, times: [], by_group: true },
+  followup: {},
+  logrank: { rho: 0, strata: '', by: [], pairwise_adjust: 'holm' },
+  cox: {
+    ties: 'efron', conf_int: 0.95, univariate: true, multivariable: true, strata: '',
+    cluster: '', select_p: 0, select_test: 'wald', force: [],
+  },
+  logistic: {},
+  table1: { yates: true },
+  matching: {
+    distance: 'ps', ratio: 1, replace: false, order: 'largest', seed: 1, caliper: 0,
+    caliper_scale: 'sd', exact: [], smd: 'matchit', yates: true, outcome_model: 'cluster',
+    score_covariates: [], balance_criterion: 'p', balance_p: 0.1, balance_smd: 0.1,
+    balance_test: 'auto', rounds: 1, round_rule: 'exact',
+  },
+  cutpoint: { column: '', minprop: 0.1, maxprop: 0.9, pmethod: 'lau94', replicates: 10000, seed: 1, horizon: 0 },
+  subgroups: { variables: [], adjust: false },
+};
+
+const ORDER = ['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups'];
+
+// ---------------------------------------------------------------- R literals
+
+const rStr = (s) => JSON.stringify(String(s));
+function rNum(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return 'NA';
+  if (x === Infinity) return 'Inf';
+  if (x === -Infinity) return '-Inf';
+  return String(x);
+}
+const rBool = (b) => (b ? 'TRUE' : 'FALSE');
+const rChr = (a) => (a.length ? `c(${a.map(rStr).join(', ')})` : 'character(0)');
+const rNums = (a) => (a.length ? `c(${a.map(rNum).join(', ')})` : 'numeric(0)');
+// A column name as it can appear in R code (backquoted unless syntactic).
+const SYNTACTIC = /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/;
+const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break',
+  'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'in']);
+export const rName = (s) => (SYNTACTIC.test(s) && !RESERVED.has(s) ? s : '`' + s.replace(/`/g, '\\`') + '`');
+const comment = (text) => text.split('\n').map((l) => ('# ' + l).trimEnd()).join('\n');
+
+// ------------------------------------------------------------------ filters
+
+function tokenize(src) {
+  const toks = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) { i++; continue; }
+    if (c === '"' || c === "'" || c === '`') {
+      const j = src.indexOf(c, i + 1);
+      if (j < 0) throw new Error(`filter: unterminated ${c} at ${i + 1}`);
+      toks.push({ kind: c === '`' ? 'name' : 'text', value: src.slice(i + 1, j) });
+      i = j + 1;
+      continue;
+    }
+    const two = src.slice(i, i + 2);
+    if (['==', '!=', '<=', '>='].includes(two)) { toks.push({ kind: 'op', value: two }); i += 2; continue; }
+    if ('<>(),'.includes(c)) { toks.push({ kind: 'op', value: c }); i++; continue; }
+    const num = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
+    if (num && (/\d/.test(c) || /^[+-.]\d/.test(src.slice(i)) || /^[+-]\.\d/.test(src.slice(i)))) {
+      toks.push({ kind: 'number', value: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    const word = /^[A-Za-z0-9_.]+/.exec(src.slice(i));
+    if (!word) throw new Error(`filter: unexpected '${c}' at ${i + 1}`);
+    const w = word[0];
+    const kw = w.toLowerCase();
+    toks.push(['and', 'or', 'not', 'in', 'is', 'missing'].includes(kw) ? { kind: 'kw', value: kw } : { kind: 'name', value: w });
+    i += w.length;
+  }
+  return toks;
+}
+
+/**
+ * The filter language of docs/spec.md as an R expression over the data's
+ * columns (for with(data, ...)). Comparisons go through ls_true(), so a
+ * comparison on a missing cell is FALSE and `not` of it TRUE, as in LocalSurv.
+ */
+export function rFilter(expression) {
+  const toks = tokenize(expression || '');
+  if (!toks.length) return 'TRUE';
+  let k = 0;
+  const peek = () => toks[k];
+  const isKw = (t, v) => t && t.kind === 'kw' && t.value === v;
+  const isOp = (t, v) => t && t.kind === 'op' && t.value === v;
+  const value = () => {
+    const t = toks[k++];
+    if (!t || (t.kind !== 'number' && t.kind !== 'text')) throw new Error('filter: expected a value');
+    return t.kind === 'number' ? t.value : rStr(t.value);
+  };
+  const expr = () => {
+    const parts = [term()];
+    while (isKw(peek(), 'or')) { k++; parts.push(term()); }
+    return parts.length > 1 ? `(${parts.join(' | ')})` : parts[0];
+  };
+  const term = () => {
+    const parts = [factor()];
+    while (isKw(peek(), 'and')) { k++; parts.push(factor()); }
+    return parts.length > 1 ? `(${parts.join(' & ')})` : parts[0];
+  };
+  const factor = () => {
+    const t = peek();
+    if (isKw(t, 'not')) { k++; return `!${factor()}`; }
+    if (isOp(t, '(')) {
+      k++;
+      const e = expr();
+      if (!isOp(toks[k++], ')')) throw new Error("filter: expected ')'");
+      return `(${e})`;
+    }
+    if (!t || t.kind !== 'name') throw new Error('filter: expected a column name');
+    k++;
+    const col = rName(t.value);
+    const op = toks[k++];
+    if (isKw(op, 'in')) {
+      if (!isOp(toks[k++], '(')) throw new Error("filter: expected '(' after in");
+      const vals = [value()];
+      while (isOp(peek(), ',')) { k++; vals.push(value()); }
+      if (!isOp(toks[k++], ')')) throw new Error("filter: expected ')'");
+      return `(${col} %in% c(${vals.join(', ')}))`;
+    }
+    if (isKw(op, 'is')) {
+      let neg = false;
+      if (isKw(peek(), 'not')) { neg = true; k++; }
+      if (!isKw(toks[k++], 'missing')) throw new Error("filter: expected 'missing'");
+      return neg ? `!is.na(${col})` : `is.na(${col})`;
+    }
+    if (!op || op.kind !== 'op' || !['==', '!=', '<', '<=', '>', '>='].includes(op.value)) {
+      throw new Error('filter: expected a comparison operator');
+    }
+    return `ls_true(${col} ${op.value} ${value()})`;
+  };
+  const out = expr();
+  if (k !== toks.length) throw new Error('filter: unexpected text after the expression');
+  return out;
+}
+
+// ------------------------------------------------------------ spec handling
+
+function normTerm(c) {
+  if (typeof c === 'string') return { column: c, type: 'auto', levels: [], reference: '' };
+  return { type: 'auto', levels: [], reference: '', ...c };
+}
+
+function normAnalyses(a) {
+  const out = {};
+  for (const k of ORDER) {
+    if (!a || a[k] === undefined || a[k] === null || a[k] === false) continue;
+    const d = DEFAULTS[k];
+    out[k] = { ...structuredClone(d), ...a[k] };
+    if (k === 'subgroups') out[k].variables = out[k].variables.map(normTerm);
+    if (k === 'cutpoint' && a[k].groups) out[k].groups = { use: 'maxstat', none: '', none_label: 'none', ...a[k].groups };
+  }
+  return out;
+}
+
+function normalize(spec) {
+  const time = typeof spec.time === 'string' ? { column: spec.time, unit: 'days' } : { unit: 'days', ...spec.time };
+  const event = typeof spec.event === 'string' ? { column: spec.event, values: [1] } : { values: [1], ...spec.event };
+  let group = null;
+  if (spec.group) {
+    group = typeof spec.group === 'string' ? { column: spec.group, levels: [], reference: '' } : { levels: [], reference: '', ...spec.group };
+  }
+  return {
+    data: spec.data || {},
+    derive: spec.derive || [],
+    filter: spec.filter || '',
+    time, event, group,
+    covariates: (spec.covariates || []).map(normTerm),
+    analyses: normAnalyses(spec.analyses || {}),
+    subcohorts: (spec.subcohorts || []).map((s) => ({
+      name: s.name, filter: s.filter || '',
+      analyses: s.analyses ? normAnalyses(s.analyses) : null,
+      covariates: s.covariates ? s.covariates.map(normTerm) : null,
+    })),
+  };
+}
+
+// --------------------------------------------------------------- R helpers
+
+const HELPERS = String.raw`
+# ---------------------------------------------------------------- helpers
+# Cells LocalSurv reads as missing (core/csv.cpp).
+ls_missing <- c("", "NA", "N/A", ".", "NaN", "null")
+
+# A comparison on a missing cell is FALSE (as subset() drops NA), so that
+# not (x == 1) keeps missing cells, as in LocalSurv's filter language.
+ls_true <- function(v) !is.na(v) & v
+
+# LocalSurv's level order when none is declared: the distinct values sorted,
+# numerically when all are numbers, else by bytes (factor() in the C locale).
+ls_levels <- function(x) {
+  u <- unique(as.character(x[!is.na(x)]))
+  n <- suppressWarnings(as.numeric(u))
+  if (length(u) && !anyNA(n)) u[order(n)] else sort(u, method = "radix")
+}
+ls_factor <- function(x, levels = NULL, reference = NULL) {
+  x <- as.character(x)
+  if (!length(levels)) levels <- ls_levels(x)
+  if (length(reference) && nzchar(reference)) levels <- c(reference, setdiff(levels, reference))
+  factor(x, levels = levels)
+}
+# A covariate as LocalSurv reads it: "auto" keeps numeric columns numeric and
+# makes text columns factors; "factor"/"numeric" force the type.
+ls_covariate <- function(x, type = "auto", levels = NULL, reference = NULL) {
+  if (type == "numeric") return(as.numeric(x))
+  if (type == "factor" || !is.numeric(x) || length(levels)) return(ls_factor(x, levels, reference))
+  x
+}
+# Event indicator: cells equal to one of the event values (numbers compare
+# numerically, also in a text column: 2 matches "2.0"); other values censored.
+ls_event <- function(x, values) {
+  num <- suppressWarnings(as.numeric(values))
+  hit <- as.character(x) %in% values[is.na(num)] |
+    suppressWarnings(as.numeric(as.character(x))) %in% num[!is.na(num)]
+  ifelse(is.na(x), NA_integer_, as.integer(hit))
+}
+# Column names in formulas, backquoted unless syntactic; terms already
+# written as R code (strata(...), a * b) are left alone.
+ls_name <- function(v) ifelse(make.names(v) == v | grepl("^strata\\(|[*]", v), v, paste0("\x60", v, "\x60"))
+ls_formula <- function(lhs, terms) as.formula(paste(lhs, "~", paste(ls_name(terms), collapse = " + ")))
+# A list of flat records as a data frame for printing (missing fields NA).
+ls_table <- function(l) {
+  cols <- unique(unlist(lapply(l, names)))
+  one <- function(x) as.data.frame(lapply(setNames(cols, cols), function(k)
+    if (length(x[[k]]) == 1 && !is.list(x[[k]])) x[[k]] else NA), check.names = FALSE)
+  do.call(rbind, lapply(l, one))
+}
+ls_complete <- function(d, cols) d[complete.cases(d[unique(cols)]), , drop = FALSE]
+
+# The key numbers, written as JSON at the end when the script is given a file.
+key <- list()
+put <- function(path, value) key[[path]] <<- value
+
+km_key <- function(fit, times) {
+  tab <- summary(fit)$table
+  if (is.null(dim(tab))) tab <- t(tab)
+  lcl <- grep("LCL$", colnames(tab)); ucl <- grep("UCL$", colnames(tab))
+  st <- if (is.null(fit$strata)) "all" else sub("^[^=]*=", "", names(fit$strata))
+  s <- if (length(times)) summary(fit, times = times, extend = TRUE) else NULL
+  lapply(seq_along(st), function(i) {
+    out <- list(stratum = st[i], n = unname(tab[i, "records"]), events = unname(tab[i, "events"]),
+                median = unname(tab[i, "median"]), lower = unname(tab[i, lcl]), upper = unname(tab[i, ucl]))
+    if (!is.null(s)) {
+      k <- if (is.null(s$strata)) seq_along(s$time) else which(as.integer(s$strata) == i)
+      out$at_times <- list(time = s$time[k], n_risk = s$n.risk[k], surv = s$surv[k],
+                           std_err = s$std.err[k], lower = s$lower[k], upper = s$upper[k])
+    }
+    out
+  })
+}
+
+# survdiff: df = groups with expected > 0, minus 1.
+# A stratified test sums observed/expected over the strata.
+lr_key <- function(x) {
+  obs <- if (is.matrix(x$obs)) rowSums(x$obs) else x$obs
+  ex <- if (is.matrix(x$exp)) rowSums(x$exp) else x$exp
+  df <- sum(ex > 0) - 1
+  list(n = as.vector(x$n), observed = as.vector(obs), expected = as.vector(ex),
+       statistic = x$chisq, df = df, p = pchisq(x$chisq, df, lower.tail = FALSE))
+}
+# Every pair of levels on its own rows, p adjusted with p.adjust.
+pairwise_lr <- function(time, event, x, rho, adjust) {
+  pairs <- combn(levels(x), 2)
+  out <- lapply(seq_len(ncol(pairs)), function(j) {
+    k <- !is.na(x) & x %in% pairs[, j]
+    s <- survdiff(Surv(time[k], event[k]) ~ droplevels(x[k]), rho = rho)
+    c(list(a = pairs[1, j], b = pairs[2, j]), lr_key(s)[c("statistic", "df", "p")])
+  })
+  p_adj <- p.adjust(vapply(out, function(o) o$p, 0), method = adjust)
+  for (j in seq_along(out)) out[[j]]$p_adjusted <- p_adj[j]
+  out
+}
+
+cox_key <- function(fit, conf_int = 0.95) {
+  s <- summary(fit, conf.int = conf_int)
+  co <- s$coefficients; ci <- s$conf.int
+  out <- list(name = rownames(co), coef = unname(co[, "coef"]), hr = unname(co[, "exp(coef)"]),
+              se = unname(co[, "se(coef)"]), lower = unname(ci[, 3]), upper = unname(ci[, 4]),
+              z = unname(co[, "z"]), p = unname(co[, ncol(co)]), n = fit$n, nevent = fit$nevent,
+              loglik = unname(fit$loglik[2]), iterations = fit$iter,
+              lrt_p = unname(s$logtest["pvalue"]), wald_p = unname(s$waldtest["pvalue"]))
+  if ("robust se" %in% colnames(co)) out$robust_se <- unname(co[, "robust se"])
+  zph <- tryCatch(cox.zph(fit, transform = "km"), error = function(e) NULL)
+  if (!is.null(zph)) out$zph <- list(term = rownames(zph$table), statistic = unname(zph$table[, "chisq"]),
+                                     df = unname(zph$table[, "df"]), p = unname(zph$table[, "p"]))
+  out
+}
+show_cox <- function(label, fit) {
+  cat("\n==", label, "\n"); print(summary(fit))
+  zph <- tryCatch(cox.zph(fit, transform = "km"), error = function(e) NULL)
+  if (!is.null(zph)) { cat("Proportional hazards (cox.zph, transform = \"km\"):\n"); print(zph) }
+}
+
+glm_key <- function(fit) {
+  co <- summary(fit)$coefficients
+  list(name = rownames(co), estimate = unname(co[, 1]), se = unname(co[, 2]), z = unname(co[, 3]),
+       p = unname(co[, 4]), deviance = fit$deviance, null_deviance = fit$null.deviance, aic = fit$aic,
+       iterations = fit$iter)
+}
+
+# Table 1 tests for one covariate by group.
+table1_tests <- function(x, g, yates) {
+  ok <- !is.na(x) & !is.na(g)
+  x <- x[ok]; g <- droplevels(g[ok])
+  if (is.numeric(x)) {
+    if (nlevels(g) != 2) return(list())
+    tt <- t.test(x ~ g)
+    wt <- suppressWarnings(wilcox.test(x ~ g))
+    return(list(t_statistic = unname(tt$statistic), t_p = tt$p.value,
+                wilcoxon_statistic = unname(wt$statistic), wilcoxon_p = wt$p.value))
+  }
+  tab <- table(x, g)
+  tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
+  if (nrow(tab) < 2 || ncol(tab) < 2) return(list())
+  chi <- suppressWarnings(chisq.test(tab, correct = yates))
+  # fisher.test can run out of workspace on large sparse tables; LocalSurv
+  # has no such limit, so R may have no exact p where LocalSurv has one.
+  fp <- tryCatch(fisher.test(tab, workspace = 2e7)$p.value, error = function(e) NA_real_)
+  list(chisq_statistic = unname(chi$statistic), chisq_p = chi$p.value, fisher_p = fp)
+}
+
+# ------------------------------------------------------------ matching
+# Balance test of one covariate on the matched units: factors and two-valued
+# columns by chisq.test (empty rows/columns dropped) or, when an expected
+# count is below 5 (balance_test "auto"), fisher.test; other numerics by
+# Welch's t.test.
+balance_p <- function(x, treat, test, yates) {
+  if (is.numeric(x) && length(unique(na.omit(x))) > 2)
+    return(list(test = "welch_t", p = t.test(x[treat == 1], x[treat == 0])$p.value))
+  tab <- table(factor(x), treat)
+  tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
+  if (nrow(tab) < 2 || ncol(tab) < 2) return(list(test = "chisq", p = NA_real_))
+  chi <- suppressWarnings(chisq.test(tab, correct = yates))
+  fisher <- test == "fisher" || (test == "auto" && min(chi$expected) < 5)
+  if (fisher) list(test = "fisher", p = fisher.test(tab, workspace = 2e7)$p.value)
+  else list(test = "chisq", p = chi$p.value)
+}
+# tableone's SMD: (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2) on the
+# matched units, for numerics and for each factor level's indicator.
+pooled_smd <- function(d, covs, treat) {
+  out <- c()
+  for (v in covs) {
+    x <- d[[v]]
+    cols <- if (is.factor(x)) sapply(levels(x), function(l) as.numeric(x == l)) else cbind(x)
+    nm <- if (is.factor(x)) paste0(v, levels(x)) else v
+    cols <- matrix(cols, nrow = nrow(d))
+    for (j in seq_len(ncol(cols))) {
+      a <- cols[treat == 1, j]; b <- cols[treat == 0, j]
+      out[nm[j]] <- (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)
+    }
+  }
+  out
+}
+# MatchIt's pairing step, as installed. The test of this script replaces it
+# (see the note at the top of the script when it does).
+pairing_step <- function(expr) expr
+
+# "Match until balanced" (LocalSurv results.matching: rounds[], stop): round 1
+# matches on the score covariates (exact on the exact set); every covariate
+# is then judged on the matched units; the next round adds the still
+# unbalanced covariates to the exact set (rule "exact") or to the score model
+# (rule "model"); it stops when all are balanced, nothing can be added, or
+# after the round limit. With rounds = 1 this is plain matchit().
+match_rounds <- function(d, covs, score, exact, o) {
+  d <- ls_complete(d, covs)
+  rounds <- list(); m <- NULL; stop_reason <- "round limit reached"
+  for (round in seq_len(o$rounds)) {
+    f <- ls_formula("treat_", score)
+    ex <- if (length(exact)) ls_formula("", exact) else NULL
+    if (o$order == "random") set.seed(o$seed)
+    m <- tryCatch(pairing_step(matchit(f, data = d, method = "nearest", distance = "glm",
+                                       link = o$link, ratio = o$ratio, replace = o$replace,
+                                       m.order = o$order, exact = ex, caliper = o$caliper,
+                                       std.caliper = o$std_caliper)),
+                  error = function(e) e)
+    if (inherits(m, "error")) {
+      cat("matchit:", conditionMessage(m), "\n")
+      rounds[[round]] <- list(round = round, score = I(score), exact = I(exact), matched_treated = 0,
+                              matched_control = 0, unbalanced = I(character(0)), error = conditionMessage(m))
+      m <- NULL; stop_reason <- "matchit failed"
+      break
+    }
+    used <- m$weights > 0
+    smd <- if (o$smd == "pooled") pooled_smd(d[used, ], covs, d$treat_[used])
+           else summary(m, addlvariables = d[covs], un = FALSE)$sum.matched[, "Std. Mean Diff."]
+    checks <- lapply(covs, function(v) {
+      x <- d[[v]]
+      bp <- balance_p(x[used], d$treat_[used], o$balance_test, o$yates)
+      rows <- if (is.factor(x)) paste0(v, levels(x)) else v
+      s <- suppressWarnings(max(abs(smd[rows]), na.rm = TRUE))
+      p_ok <- is.na(bp$p) || bp$p > o$balance_p
+      s_ok <- !is.finite(s) || s < o$balance_smd
+      list(variable = v, test = bp$test, p = bp$p, max_abs_smd = s,
+           balanced = switch(o$criterion, p = p_ok, smd = s_ok, both = p_ok && s_ok))
+    })
+    unbalanced <- vapply(Filter(function(cc) !cc$balanced, checks), function(cc) cc$variable, "")
+    rounds[[round]] <- list(round = round, score = I(score), exact = I(exact),
+                            matched_treated = sum(used & d$treat_ == 1),
+                            matched_control = sum(used & d$treat_ == 0),
+                            caliper_absolute = if (is.null(m$caliper)) NULL else unname(m$caliper[1]),
+                            covariates = checks, unbalanced = I(unbalanced))
+    cat(sprintf("\nRound %d: %s%s\n", round, deparse(f, width.cutoff = 500L),
+                if (length(exact)) paste(" exact on", paste(exact, collapse = ", ")) else ""))
+    print(summary(m, addlvariables = d[covs])$nn)
+    print(ls_table(checks))
+    if (!length(unbalanced)) { stop_reason <- "balanced"; break }
+    add <- if (o$rule == "exact") setdiff(unbalanced, exact) else setdiff(unbalanced, score)
+    if (!length(add)) { stop_reason <- "every unbalanced covariate is already used"; break }
+    if (round == o$rounds) break
+    if (o$rule == "exact") exact <- c(exact, add) else score <- c(score, add)
+  }
+  list(m = m, data = d, rounds = rounds, stop = stop_reason)
+}
+
+# Matched-cohort outcome (LocalSurv matching.matched_outcome): KM, log-rank
+# and Cox on match.data(); 1:k or with replacement carry MatchIt's weights.
+matched_outcome <- function(m, group, o, ties) {
+  md <- match.data(m)
+  weighted <- o$ratio > 1 || o$replace
+  f_km <- ls_formula("Surv(time_, event_)", group)
+  km <- if (weighted) survfit(f_km, data = md, weights = weights) else survfit(f_km, data = md)
+  lr <- if (weighted) NULL else survdiff(f_km, data = md)
+  fit <- if (o$outcome_model == "strata") {
+    coxph(ls_formula("Surv(time_, event_)", c(group, "strata(subclass)")), data = md, ties = ties)
+  } else if (o$replace) {
+    coxph(f_km, data = md, ties = ties, weights = weights, robust = TRUE, cluster = row_)
+  } else if (weighted) {
+    coxph(f_km, data = md, ties = ties, weights = weights, cluster = subclass)
+  } else {
+    coxph(f_km, data = md, ties = ties, cluster = subclass)
+  }
+  print(km); if (!is.null(lr)) print(lr); print(summary(fit))
+  list(n = nrow(md), logrank = if (is.null(lr)) NULL else lr_key(lr), cox = cox_key(fit))
+}
+
+# Youden's index of x for the event (status, or by a time horizon: events up
+# to it against patients followed past it); high = x > cutpoint.
+youden_cut <- function(x, time, event, horizon) {
+  y <- event == 1
+  if (horizon > 0) { keep <- (event == 1 & time <= horizon) | time > horizon; x <- x[keep]; y <- (event == 1 & time <= horizon)[keep] }
+  cuts <- sort(unique(x))
+  j <- vapply(cuts, function(cc) mean(x[y] > cc) + mean(x[!y] <= cc) - 1, 0)
+  cuts[which.max(j)]
+}
+`;
+
+const CORRECTED_PAIRING = String.raw`
+# ---------------------------------------------------------------- NOTE
+# TEST MODE: MatchIt's pairing step is replaced by an R re-implementation of
+# nn_matchC_vec with a true |difference| (the documented algorithm, MatchIt
+# >= 4.5.4), as the project's goldens do (tests/r/goldens/matching_ref.R).
+# MatchIt 4.5.1-4.5.3 truncate |d_t - d_c| toward zero (issue #163). Only
+# 1:1 matching without replacement is re-implemented. A reviewer should not
+# need this: install MatchIt >= 4.5.4 instead.
+ls_corrected_pairing <- function(treat_, ord_, ratio_, discarded_, reuse_max, distance_, exact_ = NULL,
+                                 caliper_dist_ = NULL, caliper_covs_ = NULL, caliper_covs_mat_ = NULL,
+                                 antiexact_covs_ = NULL, unit_id_ = NULL, disl_prog = FALSE) {
+  stopifnot(all(ratio_ == 1), reuse_max == 1, is.null(caliper_covs_), is.null(antiexact_covs_),
+            is.null(unit_id_))
+  n <- length(treat_)
+  ind1 <- which(treat_ == 1)
+  o <- order(distance_, method = "radix")
+  pos <- integer(n); pos[o] <- seq_len(n)
+  avail <- (treat_ != 1 & !discarded_)[o]
+  ds <- unname(distance_)[o]
+  ex <- if (is.null(exact_)) rep(1L, n) else as.integer(exact_)[o]
+  cal <- if (is.null(caliper_dist_) || length(caliper_dist_) == 0L) Inf else unname(caliper_dist_[1])
+  mm <- matrix(NA_integer_, length(ind1), 1L, dimnames = list(names(treat_)[ind1], NULL))
+  for (k in ord_) {
+    i <- ind1[k]
+    if (discarded_[i]) next
+    p <- pos[i]; dt <- ds[p]
+    left <- NA_integer_; right <- NA_integer_; dl <- NA_real_; dr <- NA_real_
+    j <- p - 1L
+    while (j >= 1L && !(avail[j] && ex[j] == ex[p])) j <- j - 1L
+    if (j >= 1L) { dl <- abs(dt - ds[j]); if (dl <= cal) left <- j }
+    j <- p + 1L
+    while (j <= n && !(avail[j] && ex[j] == ex[p])) j <- j + 1L
+    if (j <= n) { dr <- abs(dt - ds[j]); if (dr <= cal) right <- j }
+    pick <- if (!is.na(left) && (is.na(right) || dl <= dr)) left else right
+    if (!is.na(pick)) { avail[pick] <- FALSE; mm[k, 1L] <- o[pick] }
+  }
+  mm
+}
+pairing_step <- function(expr) {
+  orig <- get("nn_matchC_vec", envir = asNamespace("MatchIt"))
+  assignInNamespace("nn_matchC_vec", ls_corrected_pairing, "MatchIt")
+  on.exit(assignInNamespace("nn_matchC_vec", orig, "MatchIt"))
+  expr
+}
+`;
+
+// ----------------------------------------------------------- script pieces
+
+function readBlock(spec, opts) {
+  const d = spec.data || {};
+  const fromResult = opts.data || {};
+  const delim = d.delimiter ?? fromResult.delimiter ?? ',';
+  const decComma = d.decimal_comma ?? fromResult.decimal_comma ?? delim === ';';
+  const lines = [
+    '# ---------------------------------------------------------------- data',
+    '# Read as LocalSurv reads it: header row, the missing tokens above as NA,',
+    '# surrounding blanks trimmed, column names kept as written.',
+    `raw <- read.csv(data_file, sep = ${rStr(delim)}, dec = ${rStr(decComma ? ',' : '.')}, na.strings = ls_missing,`,
+    '                strip.white = TRUE, check.names = FALSE, stringsAsFactors = FALSE)',
+    'row_numbers <- seq_len(nrow(raw))   # data row numbers (1 = first row after the header)',
+    'raw$row_ <- row_numbers',
+  ];
+  for (const [col, type] of Object.entries(d.column_types || {})) {
+    lines.push(type === 'numeric'
+      ? `raw[[${rStr(col)}]] <- as.numeric(raw[[${rStr(col)}]])   # declared numeric`
+      : `raw[[${rStr(col)}]] <- as.character(raw[[${rStr(col)}]])   # declared categorical`);
+  }
+  return lines.join('\n');
+}
+
+function deriveBlock(derive) {
+  if (!derive.length) return '';
+  const lines = ['# ------------------------------------------------------ derived columns',
+    '# The spec\'s derive steps, in order (LocalSurv computes them before the filter).'];
+  for (const step of derive) {
+    const n = rStr(step.name);
+    if (step.cut) {
+      const c = step.cut;
+      lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${c.breaks.map(rNum).join(', ')}, Inf),`,
+        `                        labels = ${rChr(c.labels)}, right = ${rBool(c.right !== false)}))`);
+    } else if (step.bed || step.eqd2) {
+      const b = step.bed || step.eqd2;
+      const ab = rNum(b.alpha_beta ?? 10);
+      const D = `raw[[${rStr(b.dose)}]]`;
+      const nf = `raw[[${rStr(b.fractions)}]]`;
+      lines.push(step.bed
+        ? `raw[[${n}]] <- ${D} * (1 + (${D} / ${nf}) / ${ab})   # BED = D (1 + d / (alpha/beta))`
+        : `raw[[${n}]] <- ${D} * (${D} / ${nf} + ${ab}) / (2 + ${ab})   # EQD2 = D (d + alpha/beta) / (2 + alpha/beta)`);
+    } else if (step.flag) {
+      lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(step.flag.column)}]] %in% ${rChr(step.flag.values.map(String))})`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function rTerm(t) {
+  const lv = t.levels && t.levels.length ? rChr(t.levels.map(String)) : 'NULL';
+  const ref = t.reference ? rStr(t.reference) : 'NULL';
+  return { lv, ref };
+}
+
+/** Prepares `d` for one cohort from `raw`. */
+function cohortPrep(spec, filter, covariates, extraFactors) {
+  const g = spec.group;
+  const lines = [
+    `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]`,
+    `rownames(d) <- d$row_`,
+    `d$time_ <- as.numeric(d[[${rStr(spec.time.column)}]])   # time in ${spec.time.unit}`,
+    `d$event_ <- ls_event(d[[${rStr(spec.event.column)}]], ${rChr(spec.event.values.map(String))})`,
+  ];
+  const need = ['"time_"', '"event_"'];
+  if (g) {
+    const { lv, ref } = rTerm(g);
+    lines.push(`d[[${rStr(g.column)}]] <- ls_factor(d[[${rStr(g.column)}]], ${lv}, ${ref})   # the group; first level = reference`);
+    need.push(rStr(g.column));
+  }
+  lines.push(`d <- ls_complete(d, c(${need.join(', ')}))   # the cohort: time, event${g ? ' and group' : ''} known`);
+  if (g) lines.push(`d$treat_ <- as.integer(d[[${rStr(g.column)}]] == levels(d[[${rStr(g.column)}]])[2])   # "treated" = second level`);
+  for (const t of covariates) {
+    const { lv, ref } = rTerm(t);
+    lines.push(`d[[${rStr(t.column)}]] <- ls_covariate(d[[${rStr(t.column)}]], ${rStr(t.type)}, ${lv}, ${ref})`);
+  }
+  for (const c of extraFactors) lines.push(`d[[${rStr(c)}]] <- ls_factor(d[[${rStr(c)}]])   # read as a factor`);
+  lines.push(`cat("\\nCohort:", nrow(d), "rows,", sum(d$event_), "events\\n")`);
+  return lines.join('\n');
+}
+
+function section(title, what) {
+  return `\n# ${'='.repeat(72)}\n# ${title}\n${comment(what)}\n`;
+}
+
+function kmBlock(p, spec, a) {
+  const g = spec.group;
+  const ct = rStr(a.conf_type);
+  const times = rNums(a.times || []);
+  let s = section('Kaplan-Meier', `Reproduces ${p}.km: survfit() with conf.type ${a.conf_type}, ${a.conf_int} CI, Greenwood variance;\nsurvival at the requested times from summary(times =, extend = TRUE) (std.err there = SE of S).`);
+  s += `km_times <- ${times}\n`;
+  s += `km_all <- survfit(Surv(time_, event_) ~ 1, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int)})\n`;
+  s += 'print(km_all)\nif (length(km_times)) print(summary(km_all, times = km_times, extend = TRUE))\n';
+  s += `put(${rStr(p + '.km.overall')}, km_key(km_all, km_times)[[1]])\n`;
+  if (g && a.by_group !== false) {
+    s += `km_grp <- survfit(${'Surv(time_, event_) ~ ' + rName(g.column)}, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int)})\n`;
+    s += 'print(km_grp)\nif (length(km_times)) print(summary(km_grp, times = km_times, extend = TRUE))\n';
+    s += `put(${rStr(p + '.km.by_group')}, km_key(km_grp, km_times))\n`;
+  }
+  return s;
+}
+
+function followupBlock(p, spec) {
+  const g = spec.group;
+  let s = section('Follow-up', `Reproduces ${p}.followup: median follow-up by reverse Kaplan-Meier (censorings as events).`);
+  s += 'fu_all <- survfit(Surv(time_, 1 - event_) ~ 1, data = d)\nprint(fu_all)\n';
+  s += `put(${rStr(p + '.followup.overall')}, km_key(fu_all, NULL)[[1]])\n`;
+  if (g) {
+    s += `fu_grp <- survfit(Surv(time_, 1 - event_) ~ ${rName(g.column)}, data = d)\nprint(fu_grp)\n`;
+    s += `put(${rStr(p + '.followup.by_group')}, km_key(fu_grp, NULL))\n`;
+  }
+  return s;
+}
+
+function logrankBlock(p, spec, a) {
+  const g = spec.group;
+  let s = section('Log-rank tests', `Reproduces ${p}.logrank: survdiff(rho = ${a.rho}) by group${a.strata ? `, stratified on ${a.strata}` : ''}${a.by.length ? `, by ${a.by.join(', ')}` : ''};\npairwise tests for 3+ groups on each pair's rows, p.adjust(method = "${a.pairwise_adjust}").`);
+  if (g) {
+    s += `lr <- survdiff(Surv(time_, event_) ~ ${rName(g.column)}, data = d, rho = ${rNum(a.rho)})\nprint(lr)\n`;
+    s += `lr_res <- lr_key(lr)\n`;
+    s += `if (nlevels(d[[${rStr(g.column)}]]) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, d[[${rStr(g.column)}]], ${rNum(a.rho)}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `put(${rStr(p + '.logrank.by_group')}, lr_res)\n`;
+    if (a.strata) {
+      s += `lr_strat <- survdiff(Surv(time_, event_) ~ ${rName(g.column)} + strata(${rName(a.strata)}), data = d, rho = ${rNum(a.rho)})\nprint(lr_strat)\n`;
+      s += `put(${rStr(p + '.logrank.stratified')}, lr_key(lr_strat))\n`;
+    }
+  }
+  a.by.forEach((v, i) => {
+    s += `by_x <- ls_factor(d[[${rStr(v)}]])   # ${v} read as a factor\n`;
+    s += `lr_by <- survdiff(Surv(time_, event_) ~ by_x, data = d, rho = ${rNum(a.rho)})\nprint(lr_by)\n`;
+    s += `lr_res <- c(list(variable = ${rStr(v)}), lr_key(lr_by))\n`;
+    s += `if (nlevels(droplevels(by_x)) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, droplevels(by_x), ${rNum(a.rho)}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `put(${rStr(`${p}.logrank.by.${i}`)}, lr_res)\n`;
+  });
+  return s;
+}
+
+function coxBlock(p, spec, a, covariates) {
+  const terms = [];
+  if (spec.group) terms.push(spec.group.column);
+  for (const t of covariates) terms.push(t.column);
+  const extra = a.strata ? ` + strata(${rName(a.strata)})` : '';
+  const args = [`data = d`, `ties = ${rStr(a.ties)}`];
+  if (a.cluster) args.push(`cluster = ${rName(a.cluster)}`);
+  const call = (rhs) => `coxph(Surv(time_, event_) ~ ${rhs}${extra}, ${args.join(', ')})`;
+  let s = section('Cox proportional hazards', `Reproduces ${p}.cox: coxph(ties = "${a.ties}")${a.cluster ? `, robust SE clustered on ${a.cluster}` : ''}${a.strata ? `, stratified on ${a.strata}` : ''};\nunivariate models (each on its own complete cases), then the multivariable model${a.select_p > 0 ? ` of the terms whose univariate ${a.select_test === 'lrt' ? 'likelihood-ratio' : 'Wald'} p (whole term) is below ${a.select_p}${a.force.length ? `, plus ${a.force.join(', ')} (forced)` : ''}` : ''}.\nPH check: cox.zph(fit, transform = "km").`);
+  s += `cox_terms <- ${rChr(terms)}\n`;
+  if (a.univariate) {
+    s += 'uni_p <- c()\n';
+    terms.forEach((t, i) => {
+      s += `fit <- ${call(rName(t))}\nshow_cox(${rStr('univariate: ' + t)}, fit)\n`;
+      s += `put(${rStr(`${p}.cox.univariate.${i}`)}, cox_key(fit, ${rNum(a.conf_int)}))\n`;
+      s += `uni_p[${rStr(t)}] <- summary(fit)$${a.select_test === 'lrt' ? 'logtest' : 'waldtest'}["pvalue"]\n`;
+    });
+  }
+  if (a.multivariable) {
+    if (a.select_p > 0) {
+      s += `# Screen: univariate whole-term p below ${a.select_p}, plus forced terms.\n`;
+      s += `mv_terms <- cox_terms[(!is.na(uni_p[cox_terms]) & uni_p[cox_terms] < ${rNum(a.select_p)}) | cox_terms %in% ${rChr(a.force)}]\n`;
+      s += `cat("\\nSelected for the multivariable model:", mv_terms, "\\n")\n`;
+      s += `put(${rStr(p + '.cox.selected')}, I(mv_terms))\n`;
+    } else {
+      s += 'mv_terms <- cox_terms\n';
+    }
+    s += `if (length(mv_terms) > ${a.univariate && !(a.select_p > 0) ? 1 : 0}) {\n`;
+    s += `  fit <- coxph(ls_formula("Surv(time_, event_)", c(mv_terms${a.strata ? `, "strata(${a.strata})"` : ''})), ${args.join(', ')})\n`;
+    s += `  show_cox("multivariable", fit)\n`;
+    s += `  put(${rStr(p + '.cox.multivariable')}, cox_key(fit, ${rNum(a.conf_int)}))\n}\n`;
+  }
+  return s;
+}
+
+function logisticBlock(p, spec, covariates) {
+  const g = spec.group;
+  let s = section('Propensity model (logistic regression)', `Reproduces ${p}.logistic: glm(treated ~ covariates, family = binomial), "treated" = the group's second level;\nrows complete on the covariates.`);
+  s += `ps_fit <- glm(ls_formula("treat_", ${rChr(covariates.map((t) => t.column))}), family = binomial, data = d)\n`;
+  s += `cat("\\nPropensity model: treated =", levels(d[[${rStr(g.column)}]])[2], "\\n"); print(summary(ps_fit))\n`;
+  s += `put(${rStr(p + '.logistic')}, glm_key(ps_fit))\n`;
+  return s;
+}
+
+function table1Block(p, spec, a, covariates) {
+  const g = spec.group;
+  let s = section('Table 1', `Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.`);
+  s += 't1 <- list()\n';
+  for (const t of covariates) {
+    s += `t1[[${rStr(t.column)}]] <- table1_tests(d[[${rStr(t.column)}]], d[[${rStr(g.column)}]], ${rBool(a.yates)})\n`;
+  }
+  s += 'print(cbind(variable = names(t1), ls_table(t1)))\n';
+  s += `put(${rStr(p + '.table1')}, t1)\n`;
+  return s;
+}
+
+function matchOptions(a) {
+  const caliper = a.caliper > 0 ? rNum(a.caliper) : 'NULL';
+  return `list(link = ${rStr(a.distance === 'logit' ? 'linear.logit' : 'logit')}, ratio = ${rNum(a.ratio)}, replace = ${rBool(a.replace)},
+          order = ${rStr(a.order)}, seed = ${rNum(a.seed)}, caliper = ${caliper}, std_caliper = ${rBool(a.caliper_scale !== 'raw')},
+          rounds = ${rNum(a.rounds)}, rule = ${rStr(a.round_rule)}, criterion = ${rStr(a.balance_criterion)},
+          balance_p = ${rNum(a.balance_p)}, balance_smd = ${rNum(a.balance_smd)}, balance_test = ${rStr(a.balance_test)},
+          yates = ${rBool(a.yates)}, smd = ${rStr(a.smd)}, outcome_model = ${rStr(a.outcome_model)})`;
+}
+
+function matchingBlock(p, spec, a, covariates, ties) {
+  const covs = covariates.map((t) => t.column);
+  const score = a.score_covariates && a.score_covariates.length ? a.score_covariates : covs;
+  let s = section('Propensity-score matching', `Reproduces ${p}.matching: matchit(method = "nearest", distance = "glm", link = "${a.distance === 'logit' ? 'linear.logit' : 'logit'}",
+ratio = ${a.ratio}, replace = ${a.replace}, m.order = "${a.order}"${a.caliper > 0 ? `, caliper = ${a.caliper}, std.caliper = ${a.caliper_scale !== 'raw'}` : ''}${a.exact.length ? `, exact = ~ ${a.exact.join(' + ')}` : ''}),
+${a.rounds > 1 ? `up to ${a.rounds} rounds of "match until balanced" (rule "${a.round_rule}", criterion "${a.balance_criterion}"),` : 'one round,'} then the matched-cohort outcome (${a.outcome_model === 'strata' ? 'Cox stratified on pairs' : 'Cox with robust SE clustered on pairs'}).
+MatchIt versions before 4.5.4 truncate distance differences (issue #163): their
+pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.${a.order === 'random' ? '\nm.order = "random" draws with set.seed(seed) before matchit(): R\'s random order, which LocalSurv need not share.' : ''}`);
+  s += `mo <- ${matchOptions(a)}\n`;
+  s += `mr <- match_rounds(d, ${rChr(covs)}, ${rChr(score)}, ${rChr(a.exact)}, mo)\n`;
+  s += `cat("\\nStopped:", mr$stop, "\\n")\n`;
+  s += `put(${rStr(p + '.matching.rounds')}, mr$rounds)\n`;
+  s += `put(${rStr(p + '.matching.stop')}, mr$stop)\n`;
+  s += `if (!is.null(mr$m)) {\n  print(summary(mr$m))\n`;
+  s += `  mt <- match.data(mr$m)\n  put(${rStr(p + '.matching.pairs')}, list(subclass = as.integer(as.character(mt$subclass)), row = mt$row_, treat = mt$treat_))\n`;
+  s += `  put(${rStr(p + '.matching.outcome')}, matched_outcome(mr$m, ${rStr(spec.group.column)}, mo, ${rStr(ties)}))\n}\n`;
+  return s;
+}
+
+function cutpointBlock(p, spec, a, covariates, ties) {
+  const x = a.column;
+  const gr = a.groups;
+  const pm = a.pmethod === 'condmc' ? 'condMC' : 'Lau94';
+  let s = section('Cutpoint', `Reproduces ${p}.cutpoint: maxstat.test(smethod = "LogRank", pmethod = "${pm}", minprop = ${a.minprop}, maxprop = ${a.maxprop})
+for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'condMC' ? '\nThe condMC p is a Monte Carlo p: R\'s random numbers differ from LocalSurv\'s, so it agrees only up to Monte Carlo error.' : ''}${gr ? `\nGroups (${p}.cutpoint.groups): cut by the ${gr.use} cutpoint${gr.none ? `, rows with ${gr.none} form the reference group "${gr.none_label}"` : ''}; KM, log-rank, Cox, ${gr.match ? 'and each group matched against the reference' : ''}.` : ''}`);
+  s += gr && gr.none ? `cp_none <- with(d, ${rFilter(gr.none)})   # the reference group (takes no part in choosing the cutpoint)\n` : 'cp_none <- rep(FALSE, nrow(d))\n';
+  s += `cp_d <- ls_complete(d[!cp_none, , drop = FALSE], ${rStr(x)})\n`;
+  s += `${pm === 'condMC' ? `set.seed(${rNum(a.seed)}); ` : ''}ms <- maxstat.test(Surv(time_, event_) ~ ${rName(x)}, data = cp_d, smethod = "LogRank", pmethod = ${rStr(pm)},\n                  minprop = ${rNum(a.minprop)}, maxprop = ${rNum(a.maxprop)}${pm === 'condMC' ? `, B = ${rNum(a.replicates)}` : ''})\nprint(ms)\n`;
+  s += `cp_cuts <- list(maxstat = unname(ms$estimate), median = median(cp_d[[${rStr(x)}]]),\n                youden = youden_cut(cp_d[[${rStr(x)}]], cp_d$time_, cp_d$event_, ${rNum(a.horizon || 0)}))\nstr(cp_cuts)\n`;
+  s += `put(${rStr(p + '.cutpoint')}, list(maxstat = list(cutpoint = unname(ms$estimate), statistic = unname(ms$statistic), p = ms$p.value,
+                                    candidates = list(cut = ms$cuts, statistic = unname(ms$stats))),
+                                    median = cp_cuts$median, youden = cp_cuts$youden))\n`;
+  if (gr) {
+    const cut = gr.use === 'value' ? rNum(gr.value) : `cp_cuts$${gr.use}`;
+    s += `\n# Cut groups: ${gr.none ? `"${gr.none_label}", ` : ''}${x} <= cutpoint, ${x} > cutpoint.\n`;
+    s += `cp <- ${cut}\n`;
+    s += `lab <- paste(${rStr(x)}, c("<=", ">"), format(cp))\n`;
+    s += `d$cut_group_ <- ifelse(cp_none, ${rStr(gr.none_label)}, ifelse(d[[${rStr(x)}]] <= cp, lab[1], lab[2]))\n`;
+    s += `d$cut_group_ <- factor(d$cut_group_, levels = c(${gr.none ? rStr(gr.none_label) + ', ' : ''}lab))\n`;
+    s += 'cg <- d[!is.na(d$cut_group_), , drop = FALSE]\n';
+    s += `print(table(cg$cut_group_))\nkm_cg <- survfit(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(km_cg)\n`;
+    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(lr_cg)\n`;
+    s += `cg_res <- lr_key(lr_cg)\ncg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, 0, "holm")\n`;
+    s += `fit <- coxph(Surv(time_, event_) ~ cut_group_, data = cg, ties = ${rStr(ties)})\nprint(summary(fit))\n`;
+    s += `put(${rStr(p + '.cutpoint.groups')}, list(cutpoint = cp, levels = levels(cg$cut_group_), logrank = cg_res, cox = cox_key(fit), km = km_key(km_cg, NULL)))\n`;
+    if (gr.match) {
+      const mopts = { ...DEFAULTS.matching, ...(gr.match === true ? {} : gr.match) };
+      const covs = covariates.map((t) => t.column);
+      const score = mopts.score_covariates && mopts.score_covariates.length ? mopts.score_covariates : covs;
+      s += `# Each cut group matched against the reference group (cut group = "treated").\n`;
+      s += `cg_mo <- ${matchOptions(mopts)}\n`;
+      s += `ref <- levels(cg$cut_group_)[1]\n`;
+      s += `for (lv in levels(cg$cut_group_)[-1]) {\n`;
+      s += `  dm <- cg[cg$cut_group_ %in% c(ref, lv), , drop = FALSE]\n  dm$treat_ <- as.integer(dm$cut_group_ == lv)\n`;
+      s += `  dm$cut_group_ <- droplevels(dm$cut_group_)\n`;
+      s += `  cat("\\n== matching:", lv, "vs", ref, "\\n")\n`;
+      s += `  mr <- match_rounds(dm, ${rChr(covs)}, ${rChr(score)}, ${rChr(mopts.exact)}, cg_mo)\n`;
+      s += `  res <- list(comparison = paste(lv, "vs", ref), rounds = mr$rounds, stop = mr$stop)\n`;
+      s += `  if (!is.null(mr$m) && any(mr$m$weights > 0)) res$outcome <- tryCatch(matched_outcome(mr$m, "cut_group_", cg_mo, ${rStr(ties)}), error = function(e) NULL)\n`;
+      s += `  put(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), res)\n}\n`;
+    }
+  }
+  return s;
+}
+
+function subgroupsBlock(p, spec, a, covariates, ties) {
+  const g = spec.group.column;
+  const adj = a.adjust ? covariates.map((t) => t.column) : [];
+  let s = section('Subgroups', `Reproduces ${p}.subgroups: within each level coxph(Surv ~ ${g}${a.adjust ? ' + covariates' : ''}, ties = "${ties}");
+treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) against coxph(~ ${g} + x)${a.adjust ? ' (both + covariates)' : ''}, on the rows with x${a.adjust ? ' and the covariates' : ''} known.`);
+  a.variables.forEach((v, i) => {
+    const { lv } = rTerm(v);
+    s += `\n# subgroup variable ${v.column}\n`;
+    s += `sg_adj <- setdiff(${rChr(adj)}, ${rStr(v.column)})\n`;
+    s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv})\n`;
+    s += `ds <- ls_complete(ds, c(${rStr(v.column)}, sg_adj))\n`;
+    s += `sg_levels <- lapply(levels(ds[[${rStr(v.column)}]]), function(lv) {\n`;
+    s += `  dl <- ds[ds[[${rStr(v.column)}]] == lv, , drop = FALSE]\n`;
+    s += `  fit <- tryCatch(suppressWarnings(coxph(ls_formula("Surv(time_, event_)", c(${rStr(g)}, sg_adj)), data = dl, ties = ${rStr(ties)})), error = function(e) NULL)\n`;
+    s += `  if (is.null(fit)) return(list(level = lv, n = nrow(dl)))\n`;
+    s += `  k <- cox_key(fit); list(level = lv, n = nrow(dl), nevent = sum(dl$event_), coef = k$coef[1], se = k$se[1], hr = k$hr[1],\n`;
+    s += `                          lower = k$lower[1], upper = k$upper[1], p = k$p[1])\n})\n`;
+    s += `full <- coxph(ls_formula("Surv(time_, event_)", c(paste0(${rStr(rName(g))}, " * ", ${rStr(rName(v.column))}), sg_adj)), data = ds, ties = ${rStr(ties)})\n`;
+    s += `reduced <- coxph(ls_formula("Surv(time_, event_)", c(${rStr(g)}, ${rStr(v.column)}, sg_adj)), data = ds, ties = ${rStr(ties)})\n`;
+    s += `lrt <- 2 * (full$loglik[2] - reduced$loglik[2]); lrt_df <- sum(!is.na(coef(full))) - sum(!is.na(coef(reduced)))\n`;
+    s += `cat("\\n==", ${rStr(v.column)}, "\\n"); print(ls_table(sg_levels))\n`;
+    s += `cat("interaction LRT:", lrt, "df", lrt_df, "p", pchisq(lrt, lrt_df, lower.tail = FALSE), "\\n")\n`;
+    s += `put(${rStr(`${p}.subgroups.${i}`)}, list(variable = ${rStr(v.column)}, n = nrow(ds), levels = sg_levels,\n`;
+    s += `     interaction = list(lrt_statistic = lrt, lrt_df = lrt_df, lrt_p = pchisq(lrt, lrt_df, lower.tail = FALSE))))\n`;
+  });
+  return s;
+}
+
+function cohortBlocks(p, spec, analyses, covariates, filter, title) {
+  const extraFactors = [];
+  let s = `\n# ${'#'.repeat(72)}\n# ${title}\n# ${'#'.repeat(72)}\n`;
+  s += cohortPrep(spec, filter, covariates, extraFactors) + '\n';
+  s += `put(${rStr(p + '.cohort')}, list(rows = nrow(d), events = sum(d$event_)))\n`;
+  const ties = (analyses.cox && analyses.cox.ties) || 'efron';
+  const g = spec.group;
+  for (const k of ORDER) {
+    const a = analyses[k];
+    if (!a) continue;
+    if (k === 'table1' && g) s += table1Block(p, spec, a, covariates);
+    if (k === 'km') s += kmBlock(p, spec, a);
+    if (k === 'followup') s += followupBlock(p, spec);
+    if (k === 'logrank') s += logrankBlock(p, spec, a);
+    if (k === 'cox') s += coxBlock(p, spec, a, covariates);
+    if (k === 'logistic' && g) s += logisticBlock(p, spec, covariates);
+    if (k === 'matching' && g) s += matchingBlock(p, spec, a, covariates, ties);
+    if (k === 'cutpoint') s += cutpointBlock(p, spec, a, covariates, ties);
+    if (k === 'subgroups' && g) s += subgroupsBlock(p, spec, a, covariates, ties);
+  }
+  return s;
+}
+
+/** A complete R script reproducing the analysis of `spec`; see the header. */
+export function rScript(rawSpec, options = {}) {
+  const { dataFile = 'data.csv', correctedPairing = false } = options;
+  const spec = normalize(rawSpec);
+  const enabled = Object.keys(spec.analyses);
+  const head = `# LocalSurv analysis, redone with R's own tools.
+#
+# Written by LocalSurv from the analysis spec, so that a reviewer can check
+# every number LocalSurv reports: each block below says which part of
+# LocalSurv's result it reproduces (e.g. results.km = the "km" part of the
+# result JSON; subcohorts[i].results.* for subcohort i).
+#
+# Analyses: ${enabled.join(', ') || 'none'}${spec.subcohorts.length ? `; subcohorts: ${spec.subcohorts.map((c) => c.name).join(', ')}` : ''}.
+#
+# Needs R >= 4.1 with survival, MatchIt (>= 4.5.4: earlier versions truncate
+# distance differences, MatchIt issue #163, so their matched pairs differ
+# from LocalSurv's), maxstat and jsonlite.
+#
+# Run:  Rscript this_script.R                          (reads ${dataFile})
+#       Rscript this_script.R key_numbers.json [data.csv]
+# With a first argument the script also writes its key numbers as JSON there.
+#
+# Known differences from LocalSurv: R's fisher.test may run out of workspace
+# on large sparse tables (LocalSurv has no limit); Monte Carlo p-values
+# (maxstat condMC) and m.order = "random" use R's random numbers.
+
+suppressPackageStartupMessages({
+  library(survival)
+  library(MatchIt)
+  library(maxstat)
+  library(jsonlite)
+})
+if (packageVersion("MatchIt") < "4.5.4")
+  message("MatchIt ", packageVersion("MatchIt"), " truncates distance differences (issue #163): ",
+          "matched pairs will differ from LocalSurv's; install MatchIt >= 4.5.4.")
+
+args <- commandArgs(trailingOnly = TRUE)
+json_file <- if (length(args) >= 1) args[1] else NA
+data_file <- if (length(args) >= 2) args[2] else ${rStr(dataFile)}
+options(width = 120)
+`;
+  let s = head + HELPERS;
+  if (correctedPairing) s += CORRECTED_PAIRING;
+  s += '\n' + readBlock(spec, options) + '\n';
+  const der = deriveBlock(spec.derive);
+  if (der) s += '\n' + der + '\n';
+  s += cohortBlocks('results', spec, spec.analyses, spec.covariates, spec.filter,
+    `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
+  spec.subcohorts.forEach((c, i) => {
+    const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
+    s += cohortBlocks(`subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
+      filter, `Subcohort "${c.name}" (filter: ${filter})${c.analyses ? ': its own analyses' : ''}`);
+  });
+  s += `
+# ---------------------------------------------------------------- key numbers
+if (!is.na(json_file)) {
+  write_json(key, json_file, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE)
+  cat("\\nKey numbers written to", json_file, "\\n")
+}
+`;
+  return s;
+}
