@@ -110,13 +110,48 @@ Column flag(const Table& table, const DeriveSpec& s) {
   return c;
 }
 
+Column date_diff(const Table& table, const DeriveSpec& s) {
+  if (s.start.empty() || s.end.empty())
+    throw Error("derived column '" + s.name + "': date_diff needs a start and an end column",
+                s.name);
+  const Column& start_column = table.column(s.start);
+  const Column& end_column = table.column(s.end);
+  DateOptions options;
+  options.format = s.date_format;
+  const DateColumn start = parse_date_column(start_column, options);
+  const DateColumn end = parse_date_column(end_column, options);
+  Column c = new_column(table, s.name, ColumnType::Numeric);
+  c.numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());
+  // Divided, not multiplied by a reciprocal, so months are bit-equal to R's
+  // days / 30.4375.
+  const double per_unit = days_per_unit(s.unit);
+  for (std::size_t r = 0; r < table.n_rows; ++r) {
+    if (start.missing[r] || end.missing[r]) {
+      c.missing[r] = 1;
+      continue;
+    }
+    const double days = end.days[r] - start.days[r];
+    if (days < 0)
+      throw Error("derived column '" + s.name + "': on line " +
+                      std::to_string(start_column.line(r)) + " the end date " + s.end + " = '" +
+                      end_column.text(r) + "' is before the start date " + s.start + " = '" +
+                      start_column.text(r) +
+                      "'; a follow-up time cannot be negative, so one of "
+                      "the two dates is wrong",
+                  s.name, start_column.line(r));
+    c.numbers[r] = s.unit == TimeUnit::Days ? days : days / per_unit;
+  }
+  return c;
+}
+
 }  // namespace
 
 void derive_columns(Table& table, const std::vector<DeriveSpec>& specs) {
   for (const auto& s : specs)
-    table.columns.push_back(s.kind == DeriveSpec::Kind::Cut    ? cut(table, s)
-                            : s.kind == DeriveSpec::Kind::Flag ? flag(table, s)
-                                                               : dose(table, s));
+    table.columns.push_back(s.kind == DeriveSpec::Kind::Cut        ? cut(table, s)
+                            : s.kind == DeriveSpec::Kind::Flag     ? flag(table, s)
+                            : s.kind == DeriveSpec::Kind::DateDiff ? date_diff(table, s)
+                                                                   : dose(table, s));
 }
 
 }  // namespace localsurv
