@@ -183,6 +183,8 @@ export function table1Model(t1, ctx) {
   const rows = [];
   let anyFisher = false;
   let anyMissing = false;
+  const hasFactor = t1.variables.some((v) => v.type === 'factor');
+  const hasNumeric = t1.variables.some((v) => v.type !== 'factor');
   for (const v of t1.variables) {
     const parts = [v.overall, ...(byGroup ? v.by_group ?? [] : [])];
     if (v.type === 'factor') {
@@ -218,8 +220,9 @@ export function table1Model(t1, ctx) {
   const notes = [
     'Values are n (%) with percentages of the non-missing values, mean (SD), or median (IQR: first–third quartile, quantile type 7).',
     byGroup &&
+      hasFactor &&
       `p for factors: χ² test${yates === false ? ' without continuity correction' : " (Yates' continuity correction on 2×2 tables)"} when every expected count is at least 5, otherwise Fisher's exact test; the Test column names the test used for each row.`,
-    byGroup && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
+    byGroup && hasNumeric && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
     byGroup && anyFisher && "Fisher's exact test was used where an expected count was below 5.",
     anyMissing && 'Missing: rows without a value, not counted in the percentages.',
     'NA = not computable.',

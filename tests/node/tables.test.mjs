@@ -452,6 +452,45 @@ describe('other results', () => {
     assert.deepEqual(rowBy(b, 'age, mean').slice(1, 5), [age.mean_control.toFixed(2), age.mean_treated.toFixed(2), p3(lung.results.matching.balance.tests[0].before.p), age.smd.toFixed(3)]);
   });
 
+  test('1:2 matching (lung, ratio 2, CLI run here): weighted event sums keep a decimal, the robust score test stands in for the log-rank test', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
+    const spec = path.join(dir, 'lung.ratio2.json');
+    fs.writeFileSync(
+      spec,
+      JSON.stringify({
+        version: 1,
+        time: { column: 'time', unit: 'days' },
+        event: { column: 'status', values: [2] },
+        group: { column: 'sex', levels: ['1', '2'] },
+        covariates: ['age', 'ph.ecog', 'wt.loss'],
+        analyses: { km: { times: [365] }, matching: { ratio: 2, caliper: 0.2 } },
+      }),
+    );
+    const r = cli(datasetPath('lung'), spec);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const mo = r.results.matching.matched_outcome;
+    assert.equal(mo.weighted, true);
+    const m = matchedOutcomeModel(r.results.matching, main(r).ctx);
+    mo.km_by_group.forEach((c, i) => {
+      const ev = Number.isInteger(c.events) ? String(c.events) : c.events.toFixed(1);
+      assert.equal(m.rows[i].cells[2], ev);
+    });
+    assert.equal(rowBy(m, 'Robust score test').at(-1), p3(mo.cox.robust_score.p));
+    assert.ok(!m.rows.some((x) => x.cells[0] === 'Log-rank test'));
+    assert.ok(m.notes.some((n) => n.includes('weighted')));
+  });
+
+  test('a subcohort that could not be analysed (veteran.basic) keeps its error and yields no tables; the {ok, result} envelope is accepted', () => {
+    const r = cli(datasetPath('veteran'), path.join(root, 'tests/specs/veteran.basic.json'));
+    const blocks = analysisBlocks({ ok: true, result: r });
+    assert.equal(blocks.length, 1 + r.subcohorts.length);
+    const failed = blocks.find((b) => b.error);
+    assert.ok(failed, 'the fixture has a failing subcohort');
+    assert.deepEqual(blockModels(failed), []);
+    const ok = blocks.find((b) => b.key !== 'main' && !b.error);
+    assert.ok(blockModels(ok).length > 0);
+  });
+
   test('three groups (colon): Table 1 numerics have no test (–), log-rank pairs carry Bonferroni-adjusted p', () => {
     const m = table1Model(colon.results.table1, main(colon).ctx);
     assert.equal(m.columns.length, 7);
