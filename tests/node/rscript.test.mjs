@@ -87,7 +87,8 @@ function makeCheck(label) {
     if (!ok) failures.push(`${where}: R ${r} vs LocalSurv ${l}`);
   };
   const vec = (where, r, l, kind) => {
-    r = arr(r); l = arr(l);
+    // jsonlite writes a length-1 vector as a scalar, so a lone NA/Inf arrives as null.
+    r = r === null ? [null] : arr(r); l = arr(l);
     if (r.length !== l.length) { failures.push(`${where}: R has ${r.length} values, LocalSurv ${l.length}`); return; }
     r.forEach((x, i) => num(`${where}[${i}]`, x, l[i], kind));
   };
@@ -161,8 +162,13 @@ function compareRounds(c, where, rRounds, lm, random = false) {
   });
 }
 
-function compareCohort(c, p, key, res, spec) {
+function compareCohort(c0, p, key, res, spec) {
   const k = (name) => key[`${p}.${name}`];
+  const c = {
+    num: (w, ...a) => c0.num(`${p}.${w}`, ...a),
+    vec: (w, ...a) => c0.vec(`${p}.${w}`, ...a),
+    same: (w, ...a) => c0.same(`${p}.${w}`, ...a),
+  };
   if (res.km) {
     compareCurve(c, 'km.overall', k('km.overall'), res.km.overall);
     arr(k('km.by_group')).forEach((g, i) => compareCurve(c, `km.by_group[${i}]`, g, res.km.by_group[i]));
@@ -245,13 +251,27 @@ function compareCohort(c, p, key, res, spec) {
   }
 }
 
+const spec_ = (name) => path.join(root, 'tests/specs', name);
 const R_CASES = [
-  ['lung', 'lung.basic.json'],
-  ['pbc', 'pbc.basic.json'],
-  ['rotterdam', 'rotterdam.basic.json'],
-  ['colon', 'colon.basic.json'],
-  ['rotterdam', 'rotterdam.rounds.json'],
+  ['lung.basic.json', datasetPath('lung'), spec_('lung.basic.json')],
+  ['pbc.basic.json', datasetPath('pbc'), spec_('pbc.basic.json')],
+  ['rotterdam.basic.json', datasetPath('rotterdam'), spec_('rotterdam.basic.json')],
+  ['colon.basic.json', datasetPath('colon'), spec_('colon.basic.json')],
+  ['rotterdam.rounds.json', datasetPath('rotterdam'), spec_('rotterdam.rounds.json')],
+  // The whole paper: derive, filters, select_p + force, rounds with the exact
+  // rule and an SD caliper, subgroups, subcohorts with their own analyses and
+  // covariates, cut groups with a reference group, each matched.
+  ['npc_paper.spec.json', path.join(root, 'public/examples/npc_cohort.csv'), paperSpec],
 ];
+
+// The options a cohort's comparison needs to know (defaults filled in).
+const cohortOptions = (analyses) => ({
+  analyses: {
+    ...analyses,
+    matching: { order: 'largest', ...(analyses.matching || {}) },
+    cutpoint: { pmethod: 'lau94', ...(analyses.cutpoint || {}) },
+  },
+});
 
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
   const missing = rAvailable();
@@ -259,25 +279,31 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
     'R is needed for this test: Rscript with the packages survival, MatchIt, maxstat and jsonlite ' +
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
-  for (const [dataset, specName] of R_CASES) {
+  for (const [specName, dataFile, specFile] of R_CASES) {
     await t.test(specName, () => {
-      const specFile = path.join(root, 'tests/specs', specName);
       const spec = readJson(specFile);
-      const cli = runCli(datasetPath(dataset), specFile);
+      const cli = runCli(dataFile, specFile);
       assert.equal(cli.status, 0, cli.stdout.slice(0, 300));
       const result = JSON.parse(cli.stdout).result;
       const script = path.join(dir, specName.replace(/json$/, 'R'));
       const keyFile = path.join(dir, specName.replace(/json$/, 'key.json'));
       fs.writeFileSync(script, rScript(spec, { correctedPairing: true, data: result.data }));
       try {
-        execFileSync('Rscript', [script, keyFile, datasetPath(dataset)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+        execFileSync('Rscript', [script, keyFile, dataFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
       } catch (e) {
         assert.fail(`Rscript failed on ${specName}:\n${String(e.stderr).slice(-2000)}`);
       }
       const key = readJson(keyFile);
       const c = makeCheck(specName);
       c.num('cohort.rows', key['results.cohort'].rows, result.cohort.rows_used);
-      compareCohort(c, 'results', key, result.results, { analyses: { ...spec.analyses, matching: { order: 'largest', ...(spec.analyses.matching || {}) }, cutpoint: { pmethod: 'lau94', ...(spec.analyses.cutpoint || {}) } } });
+      compareCohort(c, 'results', key, result.results, cohortOptions(spec.analyses));
+      (spec.subcohorts || []).forEach((sc, i) => {
+        const p = `subcohorts.${i}.results`;
+        const lsub = result.subcohorts[i];
+        assert.ok(!lsub.error, `${sc.name}: ${lsub.error}`);
+        c.num(`${p}.cohort.rows`, key[`${p}.cohort`].rows, lsub.cohort.rows_used);
+        compareCohort(c, p, key, lsub.results, cohortOptions(sc.analyses || spec.analyses));
+      });
       c.done();
     });
   }
