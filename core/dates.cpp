@@ -514,7 +514,12 @@ DateColumn parse_date_column(const Column& column, const DateOptions& options) {
   for (std::size_t k : used) {
     const Scan s = scan_date(column.levels[k]);
     if (s.shape == Scan::Shape::None)
-      throw Error(where(first_row[k]) + " " + s.problem, name, column.line(first_row[k]));
+      throw Error(where(first_row[k]) + " " + s.problem +
+                      (s.problem.rfind("is not a date", 0) == 0
+                           ? "; write dates as 2019-03-12, 12/03/2019, 12.03.2019 or 12 Mar "
+                             "2019, and leave unknown dates empty"
+                           : ""),
+                  name, column.line(first_row[k]));
     scans[k] = Parts{s};
   }
 

@@ -343,7 +343,9 @@ TEST_CASE("date columns: missing cells, numbers, unreadable text") {
   derive_columns(empty, {date_diff("fu", TimeUnit::Days)});
   CHECK(empty.column("fu").missing == std::vector<uint8_t>{1, 1});
   CHECK_THROWS_WITH_AS(dates_of({"2019-03-12", "2019-03-14", "pending"}),
-                       doctest::Contains("column 'd', line 4: 'pending' is not a date"), Error);
+                       doctest::Contains("column 'd', line 4: 'pending' is not a date; write "
+                                         "dates as 2019-03-12"),
+                       Error);
 }
 
 TEST_CASE("date_diff: end before start, missing ends, bad columns") {
