@@ -1,12 +1,16 @@
 import { defineConfig } from 'vite';
+import { serviceWorkerManifest } from './scripts/vite_offline.js';
 
 // web/ holds the page's sources; public/ the static files served as-is (the
-// wasm engine built by CMake and the bundled example); dist/ the built site.
+// wasm engine built by CMake and the bundled example); dist/ the built site,
+// with sw.js (web/sw.js plus the build's file list) for offline use.
+// The single-file build is vite.single.config.js.
 export default defineConfig({
   root: 'web',
   base: './',
   publicDir: '../public',
   build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
   worker: { format: 'iife' },
+  plugins: [serviceWorkerManifest()],
   preview: { port: 8080, strictPort: true, host: '127.0.0.1' },
 });

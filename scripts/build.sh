@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the native core, CLI and C++ tests (build/), the wasm engine
-# (build-wasm/, copied to public/), and the web page (dist/). Incremental.
+# (build-wasm/, copied to public/), the web page (dist/, with its service
+# worker) and the same page as one offline file (dist-single/localsurv.html).
+# Incremental.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -17,3 +19,4 @@ for f in localsurv.js localsurv.wasm; do
 done
 
 npx vite build --logLevel warn
+npx vite build --config vite.single.config.js --logLevel warn

@@ -1,16 +1,47 @@
-// The one JavaScript wrapper over the wasm Engine, shared by the Web Worker,
-// the Node tests and the browser tests, so every caller speaks the same
-// envelope: {ok: true, result} | {ok: false, error: {message, field, line, column}}.
+// The wasm engine behind one envelope, and the worker side of the bridge.
+//
+// createEngine(factory, moduleArgs) -> {version, load, describe, run, runText}
+//   The one JavaScript wrapper over the Embind Engine, shared by the Web
+//   Worker, the Node tests and the browser tests, so every caller speaks the
+//   same envelope: {ok: true, result} | {ok: false, error: {message, field, line, column}}.
+//   run/runText take an optional onProgress({stage, done, total}); the
+//   engine's runWithProgress is used when the wasm build has it, else run.
+//
+// serveEngine(scope, loadEngine) -> handler
+//   The worker's message loop (worker.js wires it to `self`; Node tests to a
+//   fake scope). Messages in:
+//     {type: 'init', source}                        once, before any request
+//     {type: 'load' | 'describe' | 'run', id, payload}
+//   Messages out:
+//     {type: 'progress', id, stage, done, total}    during a run
+//     {type: 'result', id, envelope}                exactly once per request
+//   The engine is created on the first request (loadEngine(source)); if that
+//   fails every request gets {ok: false, error: {code: 'engine-load', ...}}
+//   and the next request tries again. An exception out of the engine itself
+//   (a wasm trap) answers {code: 'engine-crash'}: the page then drops this
+//   worker, since the wasm heap may be corrupt.
+
+/** The envelope for a failure outside the engine's own validation. */
+export function failure(code, message) {
+  return { ok: false, error: { code, message, field: null, line: null, column: null } };
+}
 
 /**
  * @param {(args: object) => Promise<any>} factory  Emscripten's createLocalSurv
- * @param {object} [moduleArgs]  e.g. {wasmBinary} in Node, where the loader cannot fetch a path
+ * @param {object} [moduleArgs]  {wasmBinary} where the loader must not fetch (Node, the single file), or {locateFile}
  */
 export async function createEngine(factory, moduleArgs = {}) {
   const module = await factory(moduleArgs);
   const engine = new module.Engine();
+  const hasProgress = typeof engine.runWithProgress === 'function';
+  const runText = (specText, onProgress) =>
+    onProgress && hasProgress
+      ? engine.runWithProgress(specText, (stage, done, total) => onProgress({ stage, done, total }))
+      : engine.run(specText);
   return {
     version: module.version(),
+    /** Whether this wasm build reports progress (Engine.runWithProgress). */
+    hasProgress,
     /** @param {Uint8Array} bytes the file's contents */
     load(bytes) {
       engine.setData(bytes);
@@ -20,11 +51,65 @@ export async function createEngine(factory, moduleArgs = {}) {
       return JSON.parse(engine.describe(JSON.stringify(options)));
     },
     /** The raw envelope text: byte-comparable with the CLI's stdout. */
-    runText(specText) {
-      return engine.run(specText);
-    },
-    run(spec) {
-      return JSON.parse(engine.run(typeof spec === 'string' ? spec : JSON.stringify(spec)));
+    runText,
+    run(spec, onProgress) {
+      return JSON.parse(runText(typeof spec === 'string' ? spec : JSON.stringify(spec), onProgress));
     },
   };
+}
+
+/**
+ * @param {{postMessage(msg: any): void, onmessage?: any}} scope  the worker global (or a fake)
+ * @param {(source: any) => Promise<ReturnType<typeof createEngine>>} loadEngine
+ * @returns {(data: any) => Promise<void>} the message handler (also installed as scope.onmessage)
+ */
+export function serveEngine(scope, loadEngine) {
+  let source = null;
+  let enginePromise = null;
+
+  function engine() {
+    if (!enginePromise) {
+      enginePromise = loadEngine(source);
+      // A failed load is not remembered: the next request tries again.
+      enginePromise.catch(() => {
+        enginePromise = null;
+      });
+    }
+    return enginePromise;
+  }
+
+  async function handle(data) {
+    if (data?.type === 'init') {
+      source = data.source;
+      return;
+    }
+    const { id, type, payload } = data ?? {};
+    const reply = (envelope) => scope.postMessage({ type: 'result', id, envelope });
+    let e;
+    try {
+      e = await engine();
+    } catch (err) {
+      reply(failure('engine-load', `the analysis engine could not be loaded: ${err?.message ?? err}`));
+      return;
+    }
+    let envelope;
+    try {
+      if (type === 'load') {
+        e.load(payload.bytes);
+        envelope = e.describe(payload.options ?? {});
+      } else if (type === 'describe') {
+        envelope = e.describe(payload ?? {});
+      } else if (type === 'run') {
+        envelope = e.run(payload, ({ stage, done, total }) => scope.postMessage({ type: 'progress', id, stage, done, total }));
+      } else {
+        envelope = failure('bad-request', `unknown request type '${type}'`);
+      }
+    } catch (err) {
+      envelope = failure('engine-crash', `the analysis engine failed: ${err?.message ?? err}`);
+    }
+    reply(envelope);
+  }
+
+  scope.onmessage = (event) => handle(event.data);
+  return handle;
 }

@@ -1,40 +1,27 @@
-// Web Worker: owns the wasm engine so the page never blocks. Loaded lazily on
-// the first request. Protocol (one message shape each way):
-//   in:  {id, type: 'load' | 'describe' | 'run', payload, base}
-//        base = absolute URL of the folder holding localsurv.js / .wasm
-//   out: {id, envelope}  where envelope is the engine's {ok, result | error}
-// Cancelling is done by the page terminating this worker.
-import { createEngine } from './engine.js';
+// Web Worker: owns the wasm engine so the page never blocks. The protocol and
+// the lazy engine start live in engine.js (serveEngine); this file only knows
+// how to get Emscripten's glue and the wasm from the engine source the page
+// sends in its 'init' message (see assets.js engineSource()):
+//   {scriptUrl}                 hosted: importScripts it; the glue fetches
+//                               localsurv.wasm next to it
+//   {scriptText, wasmBinary}    single file: no fetch at all
+import { createEngine, serveEngine } from './engine.js';
 
-let enginePromise = null;
-
-function engine(base) {
-  if (!enginePromise) {
-    enginePromise = (async () => {
-      importScripts(new URL('localsurv.js', base).href);
-      return createEngine(self.createLocalSurv, { locateFile: (file) => new URL(file, base).href });
-    })();
+async function loadEngine(source) {
+  if (!source) throw new Error('the page sent no engine source');
+  if (source.scriptText != null) {
+    // A Blob URL made here belongs to this worker's origin, which from a
+    // file:// page is opaque: one made by the page might not resolve.
+    const url = URL.createObjectURL(new Blob([source.scriptText], { type: 'text/javascript' }));
+    try {
+      importScripts(url);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+    return createEngine(self.createLocalSurv, { wasmBinary: source.wasmBinary });
   }
-  return enginePromise;
+  importScripts(source.scriptUrl);
+  return createEngine(self.createLocalSurv, { locateFile: (file) => new URL(file, source.scriptUrl).href });
 }
 
-self.onmessage = async (event) => {
-  const { id, type, payload, base } = event.data;
-  let envelope;
-  try {
-    const e = await engine(base);
-    if (type === 'load') {
-      e.load(payload.bytes);
-      envelope = e.describe(payload.options ?? {});
-    } else if (type === 'describe') {
-      envelope = e.describe(payload ?? {});
-    } else if (type === 'run') {
-      envelope = e.run(payload);
-    } else {
-      envelope = { ok: false, error: { message: `unknown request type '${type}'` } };
-    }
-  } catch (err) {
-    envelope = { ok: false, error: { message: `the analysis engine failed: ${err?.message ?? err}` } };
-  }
-  self.postMessage({ id, envelope });
-};
+serveEngine(self, loadEngine);

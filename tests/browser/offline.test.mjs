@@ -1,0 +1,265 @@
+// LocalSurv with the network off, in headless Debian Chromium:
+//  1. the single file dist-single/localsurv.html opened from file:// in a
+//     context that is offline and aborts every request that is not file: —
+//     the example loads, the analysis runs in a Blob-URL worker, and the
+//     cohort counts shown are the native CLI's; no request is attempted.
+//  2. the hosted build dist/ served once from a local server, then offline
+//     (context offline and the server refusing everything): the reloaded page
+//     comes from the service worker and the engine still runs the example.
+// Needs `bash scripts/build.sh` first (dist/, dist-single/, build/localsurv).
+// Relies on the page's #example-button, #setup-section, #run-button,
+// #run-status ("Done: <used> of <available> rows used …") and #results.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+const singleFile = path.join(root, 'dist-single/localsurv.html');
+const artifacts = path.join(root, 'test-artifacts');
+const cli = path.join(root, 'build/localsurv');
+const exampleCsv = path.join(root, 'public/examples/npc_cohort.csv');
+const exampleSpec = path.join(root, 'public/examples/npc_paper.spec.json');
+
+const WAIT = 30_000; // any single wait on the page (the example run takes a few seconds)
+const TEST_TIMEOUT = 120_000;
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** Static server for dist/ that logs every hit and, once `down`, refuses all. */
+function startServer(state) {
+  const server = http.createServer((req, res) => {
+    state.hits.push({ url: req.url, down: state.down });
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(dist, path.normalize(rel));
+    if (!file.startsWith(dist + path.sep)) return res.writeHead(403).end();
+    fs.readFile(file, (err, body) => {
+      if (err) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// Everything not on loopback goes to this proxy, which records and refuses
+// it: a witness for requests Playwright's events might not show.
+function startRecordingProxy(log) {
+  const proxy = http.createServer((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    res.writeHead(403).end();
+  });
+  proxy.on('connect', (req, socket) => {
+    log.push(`CONNECT ${req.url}`);
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  return new Promise((resolve, reject) => {
+    proxy.once('error', reject);
+    proxy.listen(0, '127.0.0.1', () => resolve(proxy));
+  });
+}
+
+function closeServer(s) {
+  if (!s) return undefined;
+  s.closeAllConnections();
+  return new Promise((resolve) => s.close(resolve));
+}
+
+// The browser's own service traffic, not the page's: exempt by exact host, as
+// in page.test.mjs (Debian's chromium wrapper adds API keys and remote
+// extensions), plus Chromium's autofill predictions, which it asks for any
+// http(s) page with a form, whatever the page does.
+const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
+function proxiedHost(entry) {
+  const [method, target] = entry.split(' ');
+  return method === 'CONNECT' ? target.replace(/:\d+$/, '') : new URL(target).hostname;
+}
+
+let proxy;
+const proxied = [];
+const contexts = [];
+const dirs = [];
+
+async function launch() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-offline-'));
+  dirs.push(userDataDir);
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      `--proxy-server=http://127.0.0.1:${proxy.address().port}`,
+    ],
+    viewport: { width: 1200, height: 900 },
+    timeout: 30_000,
+  });
+  context.setDefaultTimeout(WAIT);
+  contexts.push(context);
+  return context;
+}
+
+/** Records console errors and uncaught exceptions of a page. */
+function watch(page) {
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} [${m.location().url}]`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('crash', () => errors.push('page crashed'));
+  return errors;
+}
+
+let cliResult;
+
+before(async () => {
+  for (const f of [path.join(dist, 'index.html'), path.join(dist, 'sw.js'), singleFile, cli])
+    assert.ok(fs.existsSync(f), `${path.relative(root, f)} is missing: run bash scripts/build.sh first`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  proxy = await startRecordingProxy(proxied);
+  const out = JSON.parse(execFileSync(cli, [exampleCsv, exampleSpec], { encoding: 'utf8', maxBuffer: 256 << 20 }));
+  assert.equal(out.ok, true, `CLI failed on the example: ${JSON.stringify(out.error)}`);
+  cliResult = out.result;
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await closeServer(proxy);
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Example button -> setup -> run; returns the final status text. */
+async function runExample(page) {
+  await page.click('#example-button');
+  await page.waitForSelector('#setup-section:not([hidden])', { state: 'visible' });
+  assert.match(await page.textContent('#data-status'), /npc_cohort\.csv/);
+  await page.click('#run-button');
+  await page.waitForFunction(() => {
+    const s = document.getElementById('run-status');
+    return s && s.textContent && !s.textContent.startsWith('Running');
+  });
+  return page.textContent('#run-status');
+}
+
+/** What must be on the page once the example has run: the CLI's cohort counts and rendered results. */
+async function assertExampleResults(page, status) {
+  const c = cliResult.cohort;
+  assert.match(status, new RegExp(`^Done: ${c.rows_used} of ${c.rows_available} rows used`), `the run did not finish as the CLI did: ${status}`);
+  assert.ok((await page.locator('#results table').count()) > 0, 'no result table shown');
+}
+
+test('the single file from file://, offline with every non-file request aborted: example runs, nothing is requested', { timeout: TEST_TIMEOUT }, async () => {
+  const context = await launch();
+  const requests = [];
+  const aborted = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    aborted.push(url);
+    return route.abort();
+  });
+  await context.setOffline(true);
+  const page = await context.newPage();
+  const errors = watch(page);
+  try {
+    const pageUrl = pathToFileURL(singleFile).href;
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    const status = await runExample(page);
+    await page.screenshot({ path: path.join(artifacts, 'offline-single-file.png'), fullPage: true });
+    await assertExampleResults(page, status);
+
+    // The engine ran in a worker made from inlined code, not a file.
+    const workers = page.workers().map((w) => w.url());
+    assert.ok(workers.length >= 1 && workers.every((u) => u.startsWith('blob:')), `workers: ${JSON.stringify(workers)}`);
+    // No service worker for file:// (there is nothing to cache).
+    assert.equal(await page.evaluate(() => navigator.serviceWorker?.controller ?? null), null);
+
+    assert.deepEqual(aborted, [], 'requests were attempted');
+    const network = requests.filter((u) => !/^(data|blob):/.test(u) && u !== pageUrl);
+    assert.deepEqual(network, [], 'the page requested something besides itself');
+    const foreign = proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
+    assert.deepEqual(foreign, [], 'requests reached the network');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the hosted build, after one visit, reloads and runs the example from its service worker with the network off', { timeout: TEST_TIMEOUT }, async () => {
+  const state = { hits: [], down: false };
+  const server = await startServer(state);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await launch();
+  const page = await context.newPage();
+  const errors = watch(page);
+  try {
+    await page.goto(origin + '/', { waitUntil: 'load' });
+    // Installed = everything precached (install waits for the cache).
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, origin + '/');
+    const manifest = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8').match(/^self\.LOCALSURV_BUILD = (.*);$/m);
+    assert.ok(manifest, 'dist/sw.js has no file list');
+    const { files } = JSON.parse(manifest[1]);
+    const cached = await page.evaluate(async () => {
+      const keys = await caches.keys();
+      const cache = await caches.open(keys.find((k) => k.startsWith('localsurv-')));
+      return (await cache.keys()).map((r) => r.url);
+    });
+    assert.deepEqual(cached.sort(), files.map((f) => new URL(f, origin + '/').href).sort(), 'the cache does not hold exactly the build');
+    // Every output file of the build is cached (sw.js itself aside).
+    const built = [];
+    const walk = (dir, prefix) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+        e.isDirectory() ? walk(path.join(dir, e.name), `${prefix}${e.name}/`) : built.push(prefix + e.name);
+    };
+    walk(dist, '');
+    assert.deepEqual(built.filter((f) => f !== 'sw.js').sort(), files.filter((f) => f !== './').sort());
+
+    await context.setOffline(true);
+    state.down = true;
+    await page.reload({ waitUntil: 'load' });
+    assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true, 'the reloaded page is not served by the service worker');
+    const status = await runExample(page);
+    await page.screenshot({ path: path.join(artifacts, 'offline-hosted.png'), fullPage: true });
+    await assertExampleResults(page, status);
+
+    // Nothing of the page came from the server once it was down. The browser's
+    // own update check of sw.js may try, and may fail: it is not the page's.
+    const afterDown = state.hits.filter((h) => h.down && h.url !== '/sw.js');
+    assert.deepEqual(afterDown, [], 'the offline page asked the server');
+    const foreign = proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
+    assert.deepEqual(foreign, [], 'requests reached the network');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await closeServer(server);
+  }
+});
