@@ -416,7 +416,7 @@ TEST_CASE("200,000 rows in well under a second") {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   MESSAGE("date_diff on 200,000 distinct rows: " << seconds << " s");
-  CHECK(seconds < 0.5);
+  CHECK(seconds < 1.0);  // about 0.1 s optimised; anything quadratic would take minutes
   std::size_t agree = 0;
   for (std::size_t i = 0; i < n; ++i) agree += t.column("fu").numbers[i] == expected[i];
   CHECK(agree == n);
