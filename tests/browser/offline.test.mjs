@@ -3,12 +3,14 @@
 //     context that is offline and aborts every request that is not file: —
 //     the example loads, the analysis runs in a Blob-URL worker, and the
 //     cohort counts shown are the native CLI's; no request is attempted.
+//     Cancelling a run there terminates the worker; the next run restarts it.
 //  2. the hosted build dist/ served once from a local server, then offline
 //     (context offline and the server refusing everything): the reloaded page
 //     comes from the service worker and the engine still runs the example.
 // Needs `bash scripts/build.sh` first (dist/, dist-single/, build/localsurv).
 // Relies on the page's #example-button, #setup-section, #run-button,
-// #run-status ("Done: <used> of <available> rows used …") and #results.
+// #run-status ("Done: <used> of <available> rows used …", "Cancelled."),
+// #results, #cancel-button and #run-progress (value = stages done).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -175,23 +177,37 @@ async function assertExampleResults(page, status) {
   assert.ok((await page.locator('#results table').count()) > 0, 'no result table shown');
 }
 
-test('the single file from file://, offline with every non-file request aborted: example runs, nothing is requested', { timeout: TEST_TIMEOUT }, async () => {
+/** A context that is offline and aborts (and records) every request that is not file:. */
+async function offlineFileContext() {
   const context = await launch();
-  const requests = [];
-  const aborted = [];
-  context.on('request', (r) => requests.push(r.url()));
+  const log = { requests: [], aborted: [] };
+  context.on('request', (r) => log.requests.push(r.url()));
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith('file:')) return route.continue();
-    aborted.push(url);
+    log.aborted.push(url);
     return route.abort();
   });
   await context.setOffline(true);
+  return { context, log };
+}
+
+function assertNothingRequested(log, pageUrl) {
+  assert.deepEqual(log.aborted, [], 'requests were attempted');
+  const network = log.requests.filter((u) => !/^(data|blob):/.test(u) && u !== pageUrl);
+  assert.deepEqual(network, [], 'the page requested something besides itself');
+  const foreign = proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
+  assert.deepEqual(foreign, [], 'requests reached the network');
+}
+
+const singleFileUrl = pathToFileURL(singleFile).href;
+
+test('the single file from file://, offline with every non-file request aborted: example runs, nothing is requested', { timeout: TEST_TIMEOUT }, async () => {
+  const { context, log } = await offlineFileContext();
   const page = await context.newPage();
   const errors = watch(page);
   try {
-    const pageUrl = pathToFileURL(singleFile).href;
-    await page.goto(pageUrl, { waitUntil: 'load' });
+    await page.goto(singleFileUrl, { waitUntil: 'load' });
     const status = await runExample(page);
     await page.screenshot({ path: path.join(artifacts, 'offline-single-file.png'), fullPage: true });
     await assertExampleResults(page, status);
@@ -201,12 +217,42 @@ test('the single file from file://, offline with every non-file request aborted:
     assert.ok(workers.length >= 1 && workers.every((u) => u.startsWith('blob:')), `workers: ${JSON.stringify(workers)}`);
     // No service worker for file:// (there is nothing to cache).
     assert.equal(await page.evaluate(() => navigator.serviceWorker?.controller ?? null), null);
+    assertNothingRequested(log, singleFileUrl);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
 
-    assert.deepEqual(aborted, [], 'requests were attempted');
-    const network = requests.filter((u) => !/^(data|blob):/.test(u) && u !== pageUrl);
-    assert.deepEqual(network, [], 'the page requested something besides itself');
-    const foreign = proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
-    assert.deepEqual(foreign, [], 'requests reached the network');
+test('cancel mid-run (single file): the engine worker is terminated, and the next run starts a new one with the data reloaded', { timeout: TEST_TIMEOUT }, async () => {
+  const { context, log } = await offlineFileContext();
+  const page = await context.newPage();
+  const errors = watch(page);
+  try {
+    await page.goto(singleFileUrl, { waitUntil: 'load' });
+    await page.click('#example-button');
+    await page.waitForSelector('#setup-section:not([hidden])', { state: 'visible' });
+    const [first] = page.workers();
+    assert.ok(first, 'no engine worker after loading the example');
+    const closed = new Promise((resolve) => first.once('close', resolve));
+
+    await page.click('#run-button');
+    // A progress message has arrived: the worker is inside the run.
+    await page.waitForFunction(() => document.getElementById('run-progress')?.value >= 1, null, { polling: 'raf' });
+    await page.click('#cancel-button');
+    await page.waitForFunction(() => /^(Cancelled|Done)/.test(document.getElementById('run-status')?.textContent ?? ''));
+    assert.equal(await page.textContent('#run-status'), 'Cancelled.', 'the run ended before it could be cancelled');
+    await closed;
+    assert.ok(!page.workers().includes(first), 'the cancelled worker is still alive');
+
+    // Same page, no new file chosen: the new worker gets the example again.
+    await page.click('#run-button');
+    await page.waitForFunction(() => /^(Done|The analysis stopped|Cancelled)/.test(document.getElementById('run-status')?.textContent ?? ''));
+    await assertExampleResults(page, await page.textContent('#run-status'));
+    const now = page.workers();
+    assert.equal(now.length, 1, `workers: ${now.map((w) => w.url())}`);
+    assert.notEqual(now[0], first);
+    assertNothingRequested(log, singleFileUrl);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
