@@ -1,0 +1,337 @@
+// The publication figures (web/plots.js) and their export (web/figure_export.js),
+// built under jsdom from the CLI's result JSON for the paper spec on the bundled
+// cohort and for tests/specs/lung.basic.json: curves, censor marks and
+// number-at-risk rows against the JSON's KM tables (n at risk recomputed here
+// by a plain scan, and equal to summary.survfit's at_times n_risk), risk
+// numbers aligned with the time-axis ticks, forest rows = subgroup levels,
+// love-plot points = balance columns, cutpoint points = maxstat candidates;
+// the exported SVG parses as XML and holds the risk table and caption; pHYs
+// insertion gives CRC-valid chunks (checked with node:zlib's crc32) at 11811 px/m.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { JSDOM } from 'jsdom';
+import { runCli, root, datasetPath } from './harness.mjs';
+import { kmFigure, forestFigure, loveFigure, cutpointFigure, roundsFigure, nAtRisk, convertTime, niceTimeTicks, DASHES } from '../../web/plots.js';
+import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download } from '../../web/figure_export.js';
+import { formatP } from '../../web/format.js';
+
+const dom = new JSDOM('<!doctype html><html><body></body></html>');
+const doc = dom.window.document;
+
+function cliResult(data, spec) {
+  const out = runCli(data, spec);
+  assert.equal(out.status, 0, out.stdout.slice(0, 300));
+  const j = JSON.parse(out.stdout);
+  assert.ok(j.ok);
+  return j.result;
+}
+const npc = cliResult(path.join(root, 'public/examples/npc_cohort.csv'), path.join(root, 'public/examples/npc_paper.spec.json'));
+const lung = cliResult(datasetPath('lung'), path.join(root, 'tests/specs/lung.basic.json'));
+const npcCtx = { spec: npc.spec, cohort: npc.cohort };
+const lungCtx = { spec: lung.spec, cohort: lung.cohort };
+
+// Independent of plots.js: everyone with a table time >= t is at risk at t;
+// past the last time, those still followed after it.
+function atRiskByScan(curve, t) {
+  const tb = curve.table;
+  for (let i = 0; i < tb.time.length; i++) if (tb.time[i] >= t - 1e-9) return tb.n_risk[i];
+  const k = tb.time.length - 1;
+  return tb.n_risk[k] - tb.n_event[k] - tb.n_censor[k];
+}
+
+const translate = (el) => {
+  const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(el.getAttribute('transform') ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : null;
+};
+const riskTexts = (fig) => [...fig.querySelectorAll('g.ls-risk-n text')].map((t) => t.textContent);
+const riskXs = (fig) => [...fig.querySelectorAll('g.ls-risk-n text')].map((t) => translate(t)[0]);
+
+function checkRiskTable(fig, curves, timesInCurveUnit) {
+  const expected = curves.flatMap((c) => timesInCurveUnit.map((t) => String(atRiskByScan(c, t))));
+  assert.deepEqual(riskTexts(fig), expected);
+}
+
+function checkAccessible(fig) {
+  assert.equal(fig.tagName, 'FIGURE');
+  const g = fig.querySelector('[role="img"]');
+  assert.ok(g, 'role=img');
+  assert.ok(g.getAttribute('aria-label').length > 20, 'a descriptive aria-label');
+  assert.ok(fig.querySelector('figcaption').textContent.length > 20, 'a caption');
+  assert.ok(g.querySelector('svg'));
+}
+
+test('KM, whole cohort: one curve per group, a censor mark per censoring time, risk table = n at risk from the KM tables', () => {
+  const km = npc.results.km;
+  const fig = kmFigure(km, { ...npcCtx, logrank: npc.results.logrank, riskTimes: [0, 12, 24, 36, 48, 60] }, doc);
+  checkAccessible(fig);
+  assert.equal(fig.querySelectorAll('g.ls-km-curve').length, km.by_group.length);
+  assert.equal(fig.querySelectorAll('g.ls-km-curve path').length, km.by_group.length);
+  const censorGroups = fig.querySelectorAll('g.ls-km-censor');
+  km.by_group.forEach((c, i) => {
+    const n = c.table.n_censor.filter((x) => x > 0).length;
+    assert.equal(censorGroups[i].querySelectorAll('path').length, n, `censor marks of ${c.stratum}`);
+  });
+  // Grayscale: the curves differ in dash, not only in colour.
+  const dashes = [...fig.querySelectorAll('g.ls-km-curve')].map((g) => g.getAttribute('stroke-dasharray') ?? 'none');
+  assert.equal(new Set(dashes).size, km.by_group.length);
+  checkRiskTable(fig, km.by_group, [0, 12, 24, 36, 48, 60]);
+  // Where the times coincide with summary.survfit's (spec km.times 12, 36, 60), the same numbers.
+  const texts = riskTexts(fig);
+  km.by_group.forEach((c, g) => {
+    c.at_times.time.forEach((t, k) => {
+      const col = [0, 12, 24, 36, 48, 60].indexOf(t);
+      assert.equal(texts[g * 6 + col], String(c.at_times.n_risk[k]), `${c.stratum} at ${t}`);
+    });
+  });
+  assert.equal(texts[0], String(km.by_group[0].n));
+  // The log-rank p is in the plot.
+  const svgText = fig.querySelector('svg').textContent;
+  assert.ok(svgText.includes(`Log-rank p ${formatP(npc.results.logrank.by_group.p).replace('<', '< ')}`), svgText.slice(0, 200));
+  // Rates annotation: S(t) of at_times in the legend.
+  assert.ok(svgText.includes(`1-year ${(100 * km.by_group[0].at_times.surv[0]).toFixed(1)}%`));
+});
+
+test('KM: risk-table numbers sit under the time-axis ticks (same x scale and margins)', () => {
+  const fig = kmFigure(npc.results.km, { ...npcCtx }, doc);
+  const [curvesSvg, riskSvg] = fig.querySelectorAll('svg');
+  assert.equal(curvesSvg.getAttribute('width'), riskSvg.getAttribute('width'));
+  const tickXs = [...curvesSvg.querySelectorAll('g[aria-label="x-axis tick"] path')].map((p) => translate(p)[0]);
+  const groups = npc.results.km.by_group.length;
+  const xs = riskXs(fig);
+  assert.equal(xs.length, tickXs.length * groups, 'one column per tick');
+  for (let g = 0; g < groups; g++) {
+    xs.slice(g * tickXs.length, (g + 1) * tickXs.length).forEach((x, i) => assert.ok(Math.abs(x - tickXs[i]) < 0.01, `column ${i}: ${x} vs tick ${tickXs[i]}`));
+  }
+  // The default times are the axis ticks; their numbers are the scan's.
+  const ticks = niceTimeTicks(Math.max(...npc.results.km.by_group.map((c) => c.table.time.at(-1))), 'months');
+  checkRiskTable(fig, npc.results.km.by_group, ticks);
+});
+
+test('KM in another display unit: years on a months time column (1 year = 12 months = 365.25 days)', () => {
+  const fig = kmFigure(npc.results.km, { ...npcCtx, displayUnit: 'years', riskTimes: [0, 1, 3, 5] }, doc);
+  assert.ok(fig.querySelector('svg').textContent.includes('Time (years)'));
+  assert.equal(convertTime(1, 'years', 'months'), 12);
+  assert.equal(convertTime(1, 'years', 'days'), 365.25);
+  assert.equal(convertTime(1, 'months', 'days'), 30.4375);
+  checkRiskTable(fig, npc.results.km.by_group, [0, 12, 36, 60]);
+  const texts = riskTexts(fig);
+  npc.results.km.by_group.forEach((c, g) => assert.deepEqual(texts.slice(g * 4 + 1, g * 4 + 4), c.at_times.n_risk.map(String)));
+});
+
+test('KM of the overall curve: one curve, no test', () => {
+  const fig = kmFigure(npc.results.km, { ...npcCtx, curves: 'overall', logrank: npc.results.logrank }, doc);
+  assert.equal(fig.querySelectorAll('g.ls-km-curve').length, 1);
+  assert.ok(!fig.querySelector('svg').textContent.includes('Log-rank'));
+  checkRiskTable(fig, [npc.results.km.overall], fig.riskTable.map((r) => r.time));
+});
+
+test('KM after matching (matched_outcome.km_by_group) and per subcohort', () => {
+  const blocks = [{ name: 'whole cohort', results: npc.results }, ...npc.subcohorts];
+  for (const b of blocks) {
+    const m = b.results.matching;
+    const curves = m.matched_outcome.km_by_group;
+    const fig = kmFigure({ by_group: curves }, { ...npcCtx, logrank: { by_group: m.matched_outcome.logrank }, riskTimes: [0, 12, 36, 60] }, doc);
+    checkAccessible(fig);
+    assert.equal(fig.querySelectorAll('g.ls-km-curve').length, 2, b.name);
+    checkRiskTable(fig, curves, [0, 12, 36, 60]);
+    curves.forEach((c, g) => assert.deepEqual(riskTexts(fig).slice(g * 4 + 1, g * 4 + 4), c.at_times.n_risk.map(String), `${b.name} ${c.stratum}`));
+    assert.ok(fig.querySelector('svg').textContent.includes('Log-rank p'));
+    if (b.cohort) {
+      // The subcohort's own KM, unmatched.
+      const f2 = kmFigure(b.results.km, { ...npcCtx, cohort: b.cohort, logrank: b.results.logrank }, doc);
+      assert.equal(f2.querySelectorAll('g.ls-km-curve').length, b.results.km.by_group.length);
+      assert.equal(riskTexts(f2)[0], String(b.results.km.by_group[0].n));
+    }
+  }
+});
+
+test('KM of the cutpoint groups: three curves, three risk rows, three dash patterns, three legend lines', () => {
+  const g = npc.subcohorts.find((s) => s.results.cutpoint).results.cutpoint.groups;
+  const fig = kmFigure({ by_group: g.km_by_group }, { ...npcCtx, logrank: { by_group: g.logrank } }, doc);
+  assert.equal(g.km_by_group.length, 3);
+  assert.equal(fig.querySelectorAll('g.ls-km-curve').length, 3);
+  assert.deepEqual([...fig.querySelectorAll('g.ls-km-curve')].map((e) => e.getAttribute('stroke-dasharray') ?? 'none'), DASHES.slice(0, 3));
+  assert.deepEqual([...fig.querySelectorAll('g.ls-risk-label text')].map((t) => t.textContent), g.definition.levels);
+  checkRiskTable(fig, g.km_by_group, fig.riskTable.filter((r) => r.group === 0).map((r) => r.time));
+  const legend = fig.querySelector('svg').textContent;
+  for (const l of g.definition.levels) assert.ok(legend.includes(`${l} (n = `), l);
+});
+
+test('KM on lung (days): 180/365/730-day risk numbers = at_times n_risk; stratified test shown too', () => {
+  const km = lung.results.km;
+  const fig = kmFigure(km, { ...lungCtx, logrank: lung.results.logrank, riskTimes: [0, 180, 365, 730] }, doc);
+  checkRiskTable(fig, km.by_group, [0, 180, 365, 730]);
+  km.by_group.forEach((c, g) => assert.deepEqual(riskTexts(fig).slice(g * 4 + 1, g * 4 + 4), c.at_times.n_risk.map(String)));
+  const text = fig.querySelector('svg').textContent;
+  assert.ok(text.includes('Log-rank p'));
+  assert.ok(text.includes('stratified by ph.ecog'));
+  assert.ok(fig.querySelector('svg').textContent.includes('Time (days)'));
+  // Past the last time nobody is left: the count after the last row.
+  const c = km.by_group[0];
+  assert.equal(nAtRisk(c, c.table.time.at(-1) + 1), atRiskByScan(c, c.table.time.at(-1) + 1));
+});
+
+test('forest plot: one row per subgroup level, one interaction p per variable, squares for estimable levels', () => {
+  for (const [name, r, ctx] of [['npc', npc, npcCtx], ['lung', lung, lungCtx]]) {
+    const sg = r.results.subgroups;
+    const fig = forestFigure(sg, ctx, doc);
+    checkAccessible(fig);
+    const levels = sg.variables.flatMap((v) => v.levels);
+    assert.equal(fig.querySelectorAll('g.ls-forest-level text').length, levels.length, name);
+    assert.deepEqual([...fig.querySelectorAll('g.ls-forest-level text')].map((t) => t.textContent.trim()), levels.map((l) => String(l.level)));
+    assert.deepEqual([...fig.querySelectorAll('g.ls-forest-variable text')].map((t) => t.textContent), sg.variables.map((v) => v.variable));
+    assert.deepEqual([...fig.querySelectorAll('g.ls-forest-pint text')].map((t) => t.textContent), sg.variables.map((v) => formatP(v.interaction.lrt.p)));
+    const finite = levels.filter((l) => l.lower > 0 && l.upper != null && l.hr > 1e-6 && l.hr < 1e6);
+    assert.equal(fig.querySelectorAll('g.ls-forest-ci line').length, finite.length, `${name} CI lines`);
+    assert.ok(fig.querySelectorAll('g.ls-forest-hr path').length <= finite.length);
+    assert.equal(fig.querySelectorAll('g.ls-forest-n text')[0].textContent, `${levels[0].n} (${levels[0].nevent})`);
+  }
+  // lung's inst has levels with no finite CI: shown as text, not as a square.
+  const text = forestFigure(lung.results.subgroups, lungCtx, doc).textContent;
+  assert.ok(text.includes('not estimable'));
+});
+
+test('love plot: one before and one after point per balance column; threshold line; distance row optional', () => {
+  const blocks = [npc.results.matching, lung.results.matching, ...npc.subcohorts.map((s) => s.results.matching)];
+  for (const m of blocks) {
+    const fig = loveFigure(m, npcCtx, doc);
+    checkAccessible(fig);
+    const n = m.balance.before.columns.length;
+    assert.equal(fig.querySelectorAll('g.ls-love-before circle, g.ls-love-before path').length, m.balance.before.columns.filter((c) => c.smd != null).length);
+    assert.equal(fig.querySelectorAll('g.ls-love-after circle, g.ls-love-after path').length, m.balance.after.columns.filter((c) => c.smd != null).length);
+    assert.equal(fig.loveRows.length, n);
+    assert.equal(fig.querySelectorAll('g.ls-love-threshold line').length, 1);
+    const noDist = loveFigure(m, { ...npcCtx, distance: false }, doc);
+    assert.equal(noDist.loveRows.length, n - m.balance.before.columns.filter((c) => c.variable === 'distance').length);
+  }
+  // Signed SMDs: two threshold lines (±0.1) and negative values kept.
+  const signed = loveFigure(npc.results.matching, { ...npcCtx, abs: false }, doc);
+  assert.equal(signed.querySelectorAll('g.ls-love-threshold line').length, 2);
+  assert.ok(signed.loveRows.some((r) => r.before < 0));
+});
+
+test('cutpoint plot: a point per maxstat candidate; maxstat, median, Youden and the chosen value marked', () => {
+  const cp = npc.subcohorts.find((s) => s.results.cutpoint).results.cutpoint;
+  const fig = cutpointFigure(cp, npcCtx, doc);
+  checkAccessible(fig);
+  assert.equal(fig.querySelectorAll('g.ls-cut-stat path, g.ls-cut-stat circle').length, cp.maxstat.candidates.cut.length);
+  for (const k of ['maxstat', 'median', 'youden', 'groups']) assert.equal(fig.querySelectorAll(`g.ls-cut-${k} line`).length, 1, k);
+  const text = fig.querySelector('svg').textContent;
+  assert.ok(text.includes(`median: ${+cp.median.cutpoint.toPrecision(4)}`));
+  assert.ok(text.includes('bed'), 'x label = the cutpoint column');
+});
+
+test('rounds plot: a bar per matching round', () => {
+  const m = npc.results.matching;
+  const fig = roundsFigure(m, npcCtx, doc);
+  checkAccessible(fig);
+  assert.equal(fig.querySelectorAll('g.ls-rounds-pairs rect').length, m.rounds.length);
+  assert.equal(fig.querySelectorAll('g.ls-rounds-unbalanced path').length, m.rounds.length);
+});
+
+test('exported SVG: well-formed XML with xmlns and size, curves + risk table + caption in one SVG, nothing external', () => {
+  const fig = kmFigure(npc.results.km, { ...npcCtx, logrank: npc.results.logrank }, doc);
+  const svg = figureToSvg(fig);
+  const parsed = new dom.window.DOMParser().parseFromString(svg, 'image/svg+xml');
+  assert.equal(parsed.getElementsByTagName('parsererror').length, 0);
+  const root = parsed.documentElement;
+  assert.equal(root.tagName, 'svg');
+  assert.equal(root.getAttribute('xmlns'), 'http://www.w3.org/2000/svg');
+  const { width, height } = svgSize(svg);
+  assert.equal(width, 640);
+  const [a, b] = [...fig.querySelectorAll('svg')].map((s) => Number(s.getAttribute('height')));
+  assert.ok(height > a + b, 'room for the caption');
+  const nested = [...root.children].filter((e) => e.tagName === 'svg');
+  assert.equal(nested.length, 2);
+  assert.equal(Number(nested[1].getAttribute('y')), a, 'risk table right under the curves');
+  const text = root.textContent;
+  assert.ok(text.includes('Number at risk'));
+  for (const n of riskTexts(fig)) assert.ok(text.includes(n));
+  const captionText = [...root.querySelectorAll('text.ls-caption tspan')].map((t) => t.textContent).join(' ');
+  assert.equal(captionText, fig.querySelector('figcaption').textContent.replace(/\s+/g, ' ').trim());
+  assert.ok(!/href="(https?:)?\/\/|@import|@font-face|url\(/.test(svg), 'no external resources');
+  assert.ok(svg.includes('sans-serif'));
+  // Every figure type exports.
+  for (const f of [forestFigure(npc.results.subgroups, npcCtx, doc), loveFigure(npc.results.matching, npcCtx, doc), roundsFigure(npc.results.matching, npcCtx, doc)]) {
+    const p = new dom.window.DOMParser().parseFromString(figureToSvg(f), 'image/svg+xml');
+    assert.equal(p.getElementsByTagName('parsererror').length, 0);
+  }
+  assert.deepEqual(wrapText('aa bb cc dd', 5), ['aa bb', 'cc dd']);
+});
+
+// A 2x1 RGB PNG built here with node:zlib (IHDR, IDAT, IEND), optionally with a 72-dpi pHYs.
+function makePng(withPhys) {
+  const chunk = (type, data) => {
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(2, 0);
+  ihdr.writeUInt32BE(1, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const phys = Buffer.alloc(9);
+  phys.writeUInt32BE(2835, 0);
+  phys.writeUInt32BE(2835, 4);
+  phys[8] = 1;
+  const idat = zlib.deflateSync(Buffer.from([0, 255, 0, 0, 0, 0, 255]));
+  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), ...(withPhys ? [chunk('pHYs', phys)] : []), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]));
+}
+
+test('PNG density: pHYs after IHDR with 11811 px/m (300 dpi), CRCs valid (node:zlib), image data untouched', () => {
+  assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926, 'the standard CRC-32 check value');
+  assert.equal(pixelsPerMeter(300), 11811);
+  assert.equal(pixelsPerMeter(72), 2835);
+  for (const withPhys of [false, true]) {
+    const src = makePng(withPhys);
+    const out = setPngDpi(src, 300);
+    const chunks = pngChunks(out);
+    assert.deepEqual(chunks.map((c) => c.type), ['IHDR', 'pHYs', 'IDAT', 'IEND']);
+    for (const c of chunks) {
+      const td = out.subarray(c.offset + 4, c.offset + 8 + c.length);
+      assert.equal(c.crc, zlib.crc32(td), `CRC of ${c.type}`);
+    }
+    const phys = Buffer.from(chunks[1].data);
+    assert.equal(phys.length, 9);
+    assert.equal(phys.readUInt32BE(0), 11811);
+    assert.equal(phys.readUInt32BE(4), 11811);
+    assert.equal(phys[8], 1, 'unit: metre');
+    const idat = chunks.find((c) => c.type === 'IDAT');
+    assert.deepEqual([...zlib.inflateSync(Buffer.from(idat.data))], [0, 255, 0, 0, 0, 0, 255]);
+  }
+  assert.throws(() => setPngDpi(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), 300), /not a PNG/);
+});
+
+test('PNG pixel size from inches and dpi, aspect ratio of the SVG kept', () => {
+  assert.deepEqual(pngPixelSize(640, 467, { dpi: 300, widthInches: 7 }), { width: 2100, height: 1532 });
+  assert.deepEqual(pngPixelSize(640, 320, { dpi: 300, widthInches: 3.5 }), { width: 1050, height: 525 });
+  assert.deepEqual(pngPixelSize(960, 480, { dpi: 300 }), { width: 3000, height: 1500 }, 'default: the SVG width at 96 px/in');
+  assert.deepEqual(svgSize('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50">'), { width: 100, height: 50 });
+});
+
+test('download: a temporary <a download> clicked with an object URL of the data', () => {
+  const d = new JSDOM('<!doctype html><body></body>');
+  const w = d.window;
+  const made = [];
+  w.URL.createObjectURL = (blob) => {
+    made.push(blob);
+    return 'blob:test/1';
+  };
+  w.URL.revokeObjectURL = () => {};
+  let clicked = null;
+  w.document.addEventListener('click', (e) => {
+    clicked = e.target;
+    e.preventDefault();
+  });
+  download('<svg/>', 'figure.svg', w.document, 'image/svg+xml');
+  assert.equal(clicked.getAttribute('download'), 'figure.svg');
+  assert.equal(clicked.getAttribute('href'), 'blob:test/1');
+  assert.equal(made[0].type, 'image/svg+xml');
+  assert.equal(w.document.querySelectorAll('a').length, 0, 'the link is removed again');
+});
