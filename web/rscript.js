@@ -225,17 +225,19 @@ ls_levels <- function(x) {
   n <- suppressWarnings(as.numeric(u))
   if (length(u) && !anyNA(n)) u[order(n)] else sort(u, method = "radix")
 }
-ls_factor <- function(x, levels = NULL, reference = NULL) {
+# Undeclared levels come from the whole file ('all'), as in LocalSurv, so a
+# level absent from a subcohort still exists (its coefficient is then NA).
+ls_factor <- function(x, levels = NULL, reference = NULL, all = x) {
   x <- as.character(x)
-  if (!length(levels)) levels <- ls_levels(x)
+  if (!length(levels)) levels <- ls_levels(all)
   if (length(reference) && nzchar(reference)) levels <- c(reference, setdiff(levels, reference))
   factor(x, levels = levels)
 }
 # A covariate as LocalSurv reads it: "auto" keeps numeric columns numeric and
 # makes text columns factors; "factor"/"numeric" force the type.
-ls_covariate <- function(x, type = "auto", levels = NULL, reference = NULL) {
+ls_covariate <- function(x, type = "auto", levels = NULL, reference = NULL, all = x) {
   if (type == "numeric") return(as.numeric(x))
-  if (type == "factor" || !is.numeric(x) || length(levels)) return(ls_factor(x, levels, reference))
+  if (type == "factor" || !is.numeric(x) || length(levels)) return(ls_factor(x, levels, reference, all))
   x
 }
 # Event indicator: cells equal to one of the event values (numbers compare
@@ -262,6 +264,12 @@ ls_complete <- function(d, cols) d[complete.cases(d[unique(cols)]), , drop = FAL
 # The key numbers, written as JSON at the end when the script is given a file.
 key <- list()
 put <- function(path, value) key[[path]] <<- value
+# Runs one analysis block; an error is reported (and recorded as
+# <path>.error) instead of stopping the script.
+ls_block <- function(path, expr) tryCatch(expr, error = function(e) {
+  message("\n", path, " could not be run: ", conditionMessage(e))
+  put(paste0(path, ".error"), conditionMessage(e))
+})
 
 km_key <- function(fit, times) {
   tab <- summary(fit)$table
@@ -312,14 +320,25 @@ cox_key <- function(fit, conf_int = 0.95) {
               loglik = unname(fit$loglik[2]), iterations = fit$iter,
               lrt_p = unname(s$logtest["pvalue"]), wald_p = unname(s$waldtest["pvalue"]))
   if ("robust se" %in% colnames(co)) out$robust_se <- unname(co[, "robust se"])
-  zph <- tryCatch(cox.zph(fit, transform = "km"), error = function(e) NULL)
-  if (!is.null(zph)) out$zph <- list(term = rownames(zph$table), statistic = unname(zph$table[, "chisq"]),
-                                     df = unname(zph$table[, "df"]), p = unname(zph$table[, "p"]))
+  # summary() gives an aliased (NA) coefficient a standard error of 0; LocalSurv writes null.
+  out$se[is.na(out$coef)] <- NA
+  if (!is.null(out$robust_se)) out$robust_se[is.na(out$coef)] <- NA
+  zph_table <- function(z) list(term = rownames(z$table), statistic = unname(z$table[, "chisq"]),
+                                df = unname(z$table[, "df"]), p = unname(z$table[, "p"]))
+  zph <- ls_zph(fit, TRUE)
+  if (!is.null(zph)) out$zph <- zph_table(zph)
+  zph <- ls_zph(fit, FALSE)
+  if (!is.null(zph)) out$zph_coef <- zph_table(zph)
   out
 }
+# cox.zph per term (terms = TRUE) or per coefficient. survival 3.5's
+# terms = TRUE stops when a coefficient is NA (aliased); LocalSurv still
+# reports it, and the per-coefficient table (terms = FALSE) works in R.
+ls_zph <- function(fit, terms) tryCatch(cox.zph(fit, transform = "km", terms = terms), error = function(e) NULL)
 show_cox <- function(label, fit) {
   cat("\n==", label, "\n"); print(summary(fit))
-  zph <- tryCatch(cox.zph(fit, transform = "km"), error = function(e) NULL)
+  zph <- ls_zph(fit, TRUE)
+  if (is.null(zph)) zph <- ls_zph(fit, FALSE)
   if (!is.null(zph)) { cat("Proportional hazards (cox.zph, transform = \"km\"):\n"); print(zph) }
 }
 
@@ -578,7 +597,7 @@ function rTerm(t) {
 }
 
 /** Prepares `d` for one cohort from `raw`. */
-function cohortPrep(spec, filter, covariates, extraFactors) {
+function cohortPrep(spec, filter, covariates) {
   const g = spec.group;
   const lines = [
     `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]`,
@@ -589,22 +608,25 @@ function cohortPrep(spec, filter, covariates, extraFactors) {
   const need = ['"time_"', '"event_"'];
   if (g) {
     const { lv, ref } = rTerm(g);
-    lines.push(`d[[${rStr(g.column)}]] <- ls_factor(d[[${rStr(g.column)}]], ${lv}, ${ref})   # the group; first level = reference`);
+    lines.push(`d[[${rStr(g.column)}]] <- ls_factor(d[[${rStr(g.column)}]], ${lv}, ${ref}, raw[[${rStr(g.column)}]])   # the group; first level = reference`);
     need.push(rStr(g.column));
   }
   lines.push(`d <- ls_complete(d, c(${need.join(', ')}))   # the cohort: time, event${g ? ' and group' : ''} known`);
   if (g) lines.push(`d$treat_ <- as.integer(d[[${rStr(g.column)}]] == levels(d[[${rStr(g.column)}]])[2])   # "treated" = second level`);
   for (const t of covariates) {
     const { lv, ref } = rTerm(t);
-    lines.push(`d[[${rStr(t.column)}]] <- ls_covariate(d[[${rStr(t.column)}]], ${rStr(t.type)}, ${lv}, ${ref})`);
+    lines.push(`d[[${rStr(t.column)}]] <- ls_covariate(d[[${rStr(t.column)}]], ${rStr(t.type)}, ${lv}, ${ref}, raw[[${rStr(t.column)}]])`);
   }
-  for (const c of extraFactors) lines.push(`d[[${rStr(c)}]] <- ls_factor(d[[${rStr(c)}]])   # read as a factor`);
   lines.push(`cat("\\nCohort:", nrow(d), "rows,", sum(d$event_), "events\\n")`);
   return lines.join('\n');
 }
 
+// Each analysis block: a header comment, then its code, which cohortBlocks
+// wraps in ls_block() (split at SPLIT) so one failing analysis is reported
+// and the rest still run, as LocalSurv reports a failed analysis.
+const SPLIT = '\u0000';
 function section(title, what) {
-  return `\n# ${'='.repeat(72)}\n# ${title}\n${comment(what)}\n`;
+  return `\n# ${'='.repeat(72)}\n# ${title}\n${comment(what)}\n${SPLIT}`;
 }
 
 function kmBlock(p, spec, a) {
@@ -650,7 +672,7 @@ function logrankBlock(p, spec, a) {
     }
   }
   a.by.forEach((v, i) => {
-    s += `by_x <- ls_factor(d[[${rStr(v)}]])   # ${v} read as a factor\n`;
+    s += `by_x <- ls_factor(d[[${rStr(v)}]], all = raw[[${rStr(v)}]])   # ${v} read as a factor\n`;
     s += `lr_by <- survdiff(Surv(time_, event_) ~ by_x, data = d, rho = ${rNum(a.rho)})\nprint(lr_by)\n`;
     s += `lr_res <- c(list(variable = ${rStr(v)}), lr_key(lr_by))\n`;
     s += `if (nlevels(droplevels(by_x)) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, droplevels(by_x), ${rNum(a.rho)}, ${rStr(a.pairwise_adjust)})\n`;
@@ -798,7 +820,7 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
     const { lv } = rTerm(v);
     s += `\n# subgroup variable ${v.column}\n`;
     s += `sg_adj <- setdiff(${rChr(adj)}, ${rStr(v.column)})\n`;
-    s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv})\n`;
+    s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv}, all = raw[[${rStr(v.column)}]])\n`;
     s += `ds <- ls_complete(ds, c(${rStr(v.column)}, sg_adj))\n`;
     s += `sg_levels <- lapply(levels(ds[[${rStr(v.column)}]]), function(lv) {\n`;
     s += `  dl <- ds[ds[[${rStr(v.column)}]] == lv, , drop = FALSE]\n`;
@@ -818,24 +840,29 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
 }
 
 function cohortBlocks(p, spec, analyses, covariates, filter, title) {
-  const extraFactors = [];
   let s = `\n# ${'#'.repeat(72)}\n# ${title}\n# ${'#'.repeat(72)}\n`;
-  s += cohortPrep(spec, filter, covariates, extraFactors) + '\n';
+  s += cohortPrep(spec, filter, covariates) + '\n';
   s += `put(${rStr(p + '.cohort')}, list(rows = nrow(d), events = sum(d$event_)))\n`;
   const ties = (analyses.cox && analyses.cox.ties) || 'efron';
   const g = spec.group;
+  const blocks = [];
   for (const k of ORDER) {
     const a = analyses[k];
     if (!a) continue;
-    if (k === 'table1' && g) s += table1Block(p, spec, a, covariates);
-    if (k === 'km') s += kmBlock(p, spec, a);
-    if (k === 'followup') s += followupBlock(p, spec);
-    if (k === 'logrank') s += logrankBlock(p, spec, a);
-    if (k === 'cox') s += coxBlock(p, spec, a, covariates);
-    if (k === 'logistic' && g) s += logisticBlock(p, spec, covariates);
-    if (k === 'matching' && g) s += matchingBlock(p, spec, a, covariates, ties);
-    if (k === 'cutpoint') s += cutpointBlock(p, spec, a, covariates, ties);
-    if (k === 'subgroups' && g) s += subgroupsBlock(p, spec, a, covariates, ties);
+    if (k === 'table1' && g) blocks.push([k, table1Block(p, spec, a, covariates)]);
+    if (k === 'km') blocks.push([k, kmBlock(p, spec, a)]);
+    if (k === 'followup') blocks.push([k, followupBlock(p, spec)]);
+    if (k === 'logrank') blocks.push([k, logrankBlock(p, spec, a)]);
+    if (k === 'cox') blocks.push([k, coxBlock(p, spec, a, covariates)]);
+    if (k === 'logistic' && g) blocks.push([k, logisticBlock(p, spec, covariates)]);
+    if (k === 'matching' && g) blocks.push([k, matchingBlock(p, spec, a, covariates, ties)]);
+    if (k === 'cutpoint') blocks.push([k, cutpointBlock(p, spec, a, covariates, ties)]);
+    if (k === 'subgroups' && g) blocks.push([k, subgroupsBlock(p, spec, a, covariates, ties)]);
+  }
+  for (const [k, b] of blocks) {
+    const [head, code] = b.split(SPLIT);
+    const body = code.trimEnd().split('\n').map((l) => (l ? '  ' + l : l)).join('\n');
+    s += `${head}ls_block(${rStr(`${p}.${k}`)}, {\n${body}\n})\n`;
   }
   return s;
 }
