@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "dates.h"
 #include "error.h"
 
 namespace localsurv {
@@ -134,9 +135,24 @@ DeriveSpec read_derive(const json& j, const std::string& path) {
   const json* bed = r.get("bed");
   const json* eqd2 = r.get("eqd2");
   const json* flag = r.get("flag");
-  if ((cut != nullptr) + (bed != nullptr) + (eqd2 != nullptr) + (flag != nullptr) != 1)
-    fail(path, "must have exactly one of cut, bed, eqd2 or flag");
-  if (flag) {
+  const json* dates = r.get("date_diff");
+  if ((cut != nullptr) + (bed != nullptr) + (eqd2 != nullptr) + (flag != nullptr) +
+          (dates != nullptr) !=
+      1)
+    fail(path, "must have exactly one of cut, bed, eqd2, flag or date_diff");
+  if (dates) {
+    ObjectReader c(*dates, path + ".date_diff");
+    d.kind = DeriveSpec::Kind::DateDiff;
+    c.read("start", d.start);
+    c.read("end", d.end);
+    std::string unit = "days", format = "auto";
+    c.read("unit", unit);
+    c.read("format", format);
+    d.unit = time_unit_from_name(unit, path + ".date_diff.unit");
+    d.date_format = date_format_from_name(format, path + ".date_diff.format");
+    if (d.start.empty()) fail(path + ".date_diff.start", "is required");
+    if (d.end.empty()) fail(path + ".date_diff.end", "is required");
+  } else if (flag) {
     ObjectReader c(*flag, path + ".flag");
     d.kind = DeriveSpec::Kind::Flag;
     c.read("column", d.column);
@@ -640,7 +656,14 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   j["data"] = data;
   json derive = json::array();
   for (const auto& d : s.derive) {
-    if (d.kind == DeriveSpec::Kind::Flag)
+    if (d.kind == DeriveSpec::Kind::DateDiff)
+      derive.push_back({{"name", d.name},
+                        {"date_diff",
+                         {{"start", d.start},
+                          {"end", d.end},
+                          {"unit", time_unit_name(d.unit)},
+                          {"format", date_format_name(d.date_format)}}}});
+    else if (d.kind == DeriveSpec::Kind::Flag)
       derive.push_back({{"name", d.name}, {"flag", {{"column", d.column}, {"values", d.values}}}});
     else if (d.kind == DeriveSpec::Kind::Cut)
       derive.push_back({{"name", d.name},
