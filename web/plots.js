@@ -6,9 +6,9 @@
 //
 // API (every builder: (resultPart, options = {}, document = globalThis.document)):
 //   kmFigure(km, options, doc)        km = results.km ({overall, by_group}), or
-//                                     {by_group: matched_outcome.km_by_group}, or
-//                                     {by_group: cutpoint.groups.km_by_group}, or an
-//                                     array of Curves. Kaplan–Meier steps, CI bands,
+//                                     matching.matched_outcome, or cutpoint.groups
+//                                     (their km_by_group, with their own test), or
+//                                     {by_group: [...]}, or an array of Curves. Kaplan–Meier steps, CI bands,
 //                                     '+' censor marks, log-rank p, rates legend and
 //                                     the number-at-risk table aligned under the x axis.
 //   forestFigure(subgroups, options, doc)     results.subgroups
@@ -20,7 +20,9 @@
 //   (replaces the generated caption), labels ({stratum or variable: display label}).
 // kmFigure options: displayUnit ('days'|'weeks'|'months'|'years'), timeUnit
 //   (overrides spec.time.unit), logrank (a Test, or results.logrank {by_group,
-//   stratified}), ci (default: on for up to 2 curves), censor (default true),
+//   stratified}; default: km.logrank when km is a matched_outcome or
+//   cutpoint.groups, which kmFigure also takes whole), test ({label, p}:
+//   overrides the test shown), ci (default: on for up to 2 curves), censor (default true),
 //   rates (default true: the curves' at_times S(t) in the legend), rateTimes
 //   (in the data's unit), riskTable (default true), riskTimes (display unit),
 //   xMax (display unit), curves ('by_group' | 'overall'), yLabel, percent.
@@ -242,12 +244,18 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       }))
     : [];
 
-  const lr = options.logrank?.p != null ? options.logrank : options.logrank?.by_group;
+  // The test: options.test, else the log-rank test given or carried by the
+  // part (matched_outcome, cutpoint groups), else a weighted matched cohort's
+  // Cox robust score test (survdiff takes no weights).
+  const lrSource = options.logrank !== undefined ? options.logrank : Array.isArray(km) ? null : km.logrank ?? null;
+  const lr = lrSource?.p != null ? lrSource : lrSource?.by_group;
   const rho = options.spec?.analyses?.logrank?.rho ?? 0;
-  const testName = options.pLabel ?? (rho === 1 ? 'Peto–Peto' : 'Log-rank');
+  let test = options.test ?? null;
+  if (!test && lr?.p != null) test = { label: rho === 1 ? 'Peto–Peto' : 'Log-rank', p: lr.p };
+  if (!test && !Array.isArray(km) && km.cox?.robust_score?.p != null) test = { label: 'Robust score test (weighted Cox)', p: km.cox.robust_score.p };
   const pLines = [];
-  if (curves.length > 1 && lr?.p != null) pLines.push(`${testName} ${pText(lr.p)}`);
-  const strat = options.logrank?.stratified;
+  if (curves.length > 1 && test?.p != null) pLines.push(`${test.label} ${pText(test.p)}`);
+  const strat = lrSource?.stratified;
   if (curves.length > 1 && strat?.p != null) pLines.push(`stratified by ${strat.strata ?? 'strata'}: ${pText(strat.p)}`);
 
   // Risk-table labels sit left of the t = 0 column, whose numbers are centred on the axis origin.
@@ -554,7 +562,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
     { label: `After matching (${matching.balance.after.n_treated} treated, ${matching.balance.after.n_control} control)`, symbol: 'triangle', symbolStroke: PALETTE[2], fill: PALETTE[2] },
   ];
   const rowH = 16;
-  const marginTop = 16 + entries.length * LEGEND_ROW;
+  const marginTop = 22 + entries.length * LEGEND_ROW;
   const marginBottom = 40;
   const H = rows.length * rowH;
   const W = width - marginLeft - marginRight;

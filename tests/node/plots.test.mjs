@@ -335,3 +335,19 @@ test('download: a temporary <a download> clicked with an object URL of the data'
   assert.equal(made[0].type, 'image/svg+xml');
   assert.equal(w.document.querySelectorAll('a').length, 0, 'the link is removed again');
 });
+
+test('KM takes matched_outcome and cutpoint.groups whole, with their own test; a weighted cohort shows the robust score test', () => {
+  const mo = npc.results.matching.matched_outcome;
+  const fig = kmFigure(mo, npcCtx, doc);
+  assert.equal(fig.querySelectorAll('g.ls-km-curve').length, mo.km_by_group.length);
+  assert.ok(fig.querySelector('svg').textContent.includes(`Log-rank p ${formatP(mo.logrank.p).replace('<', '< ')}`));
+  const g = npc.subcohorts.find((s) => s.results.cutpoint).results.cutpoint.groups;
+  const fg = kmFigure(g, npcCtx, doc);
+  assert.equal(fg.querySelectorAll('g.ls-km-curve').length, 3);
+  assert.ok(fg.querySelector('svg').textContent.includes(`Log-rank p = ${formatP(g.logrank.p)}`));
+  // What the engine writes for 1:k or with-replacement matching: no log-rank,
+  // the weighted Cox model's robust score test instead.
+  const weighted = { ...mo, logrank: undefined, cox: { ...mo.cox, robust_score: { statistic: 4, df: 1, p: 0.0457 } } };
+  const fw = kmFigure(weighted, npcCtx, doc);
+  assert.ok(fw.querySelector('svg').textContent.includes(`Robust score test (weighted Cox) p = ${formatP(0.0457)}`));
+});
