@@ -1,51 +1,154 @@
-// The first page: pick or drop a CSV, choose time / event / group columns and
-// covariates, run Kaplan–Meier, log-rank and Cox in the worker, show the
-// results. Every number shown comes from the engine's result JSON.
-import * as Plot from '@observablehq/plot';
+// The page: data in (CSV/TSV/xlsx, or the bundled example), the analysis
+// spec built in a form (or restored from a reproduction link / JSON), the
+// engine run in a worker with progress and cancel, and the results as
+// publication tables and figures with their exports. Every number shown
+// comes from the engine's result JSON; this file only arranges it.
 import { EngineClient } from './client.js';
-import { formatNumber, formatP } from './format.js';
+import { loadExample, registerServiceWorker } from './assets.js';
+import * as specForm from './spec_form.js';
+import * as tables from './tables.js';
+import * as plots from './plots.js';
+import { figureToSvg, svgToPng, download } from './figure_export.js';
+import { sha256Hex, encodeShare, decodeShare, checkFingerprint, shareUrl, looksLikeShare } from './share.js';
+import { rScript } from './rscript.js';
+import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
+import { buildReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const client = new EngineClient();
-let described = null; // column summary from the engine
-let fileName = '';
+
+const state = {
+  fileName: '',
+  fileBytes: null, // the file as the user gave it (fingerprinted)
+  csvBytes: null, // what the engine reads (an xlsx sheet converted to CSV)
+  described: null,
+  spec: null,
+  result: null,
+  pendingShare: null, // {spec, sha256, size} from a link, until the file is given
+  stash: {}, // options of analyses switched off, restored when switched on again
+  touched: new Set(), // analyses the user switched on or off by hand
+};
 
 function setStatus(el, text, cls = '') {
   el.textContent = text;
   el.className = cls;
 }
 
-function describeError(error) {
+export function describeError(error) {
   const where = [];
-  if (error.line != null) where.push(`line ${error.line}`);
+  // A converted Excel sheet: say where the cell is in the sheet, not the CSV.
+  const row = error.line != null ? state.sheetRowByLine?.[error.line] : null;
+  if (row != null) where.push(`sheet '${state.sheet}', row ${row}`);
+  else if (error.line != null) where.push(`line ${error.line}`);
   if (error.column != null) where.push(`column ${error.column}`);
   if (error.field) where.push(`field "${error.field}"`);
   return error.message + (where.length ? ` (${where.join(', ')})` : '');
 }
 
-async function loadBytes(bytes, name) {
-  fileName = name;
-  setStatus($('data-status'), `Reading ${name}…`);
+// ---------------------------------------------------------------- data in
+
+async function openFile(bytes, name) {
+  state.fileBytes = bytes;
+  state.fileSha256 = null;
+  state.fileName = name;
+  $('sheet-chooser').hidden = true;
+  $('data-notes').replaceChildren();
+  if (isSpreadsheetFile(bytes, name)) {
+    let sheets;
+    try {
+      sheets = await listSheets(bytes);
+    } catch (e) {
+      return fail(`Could not read ${name}: ${e.message}`);
+    }
+    $('sheet-select').replaceChildren(...sheets.map((s) => option(s)));
+    $('sheet-chooser').hidden = sheets.length < 2;
+    return openSheet(sheets[0]);
+  }
+  state.sheetRowByLine = null;
+  return loadCsv(bytes, name);
+}
+
+async function openSheet(sheet) {
+  let converted;
+  try {
+    converted = await sheetToCsv(state.fileBytes, sheet);
+  } catch (e) {
+    return fail(`Could not read sheet "${sheet}" of ${state.fileName}: ${e.message}`);
+  }
+  state.sheetRowByLine = converted.sheetRowByLine;
+  state.sheet = sheet;
+  $('data-notes').replaceChildren(...(converted.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: `Reading the Excel sheet: ${n}` })));
+  return loadCsv(new TextEncoder().encode(converted.csv), `${state.fileName} [${sheet}]`);
+}
+
+function fail(message) {
+  setStatus($('data-status'), message, 'error');
+  $('setup-section').hidden = true;
+  $('preview-details').hidden = true;
+}
+
+async function loadCsv(bytes, label, presetSpec = null) {
+  state.csvBytes = bytes;
+  setStatus($('data-status'), `Reading ${label}…`);
   const envelope = await client.load(bytes);
-  if (!envelope.ok) {
-    setStatus($('data-status'), `Could not read ${name}: ${describeError(envelope.error)}`, 'error');
-    $('setup-section').hidden = true;
+  if (!envelope.ok) return fail(`Could not read ${label}: ${describeError(envelope.error)}`);
+  state.described = envelope.result;
+  setStatus($('data-status'), `${label}: ${state.described.rows} rows, ${state.described.columns.length} columns.`);
+  renderPreview();
+  let spec = presetSpec ?? specForm.defaultSpec(state.described);
+  if (state.pendingShare) {
+    const check = await checkFingerprint(state.pendingShare, state.fileBytes);
+    setStatus($('share-status'), check.ok ? 'This is the file the link was made with: its analysis is restored.' : check.message, check.ok ? 'ok' : 'error');
+    spec = state.pendingShare.spec;
+    const matches = check.ok;
+    state.pendingShare = null;
+    await applySpec(spec);
+    $('setup-section').hidden = false;
+    // A different file would not reproduce the link's numbers: the user sees
+    // why and may still run it deliberately.
+    if (matches) await run();
     return;
   }
-  described = envelope.result;
-  setStatus($('data-status'), `${name}: ${described.rows} rows, ${described.columns.length} columns.`);
-  renderPreview(described);
-  fillSetup(described);
+  clearShareHash();
+  state.result = null;
+  await applySpec(spec);
   $('setup-section').hidden = false;
 }
 
-function renderPreview(d) {
+async function redescribe() {
+  const envelope = await client.describe(state.spec?.data ?? {});
+  if (!envelope.ok) return setStatus($('data-status'), describeError(envelope.error), 'error');
+  state.described = envelope.result;
+  renderPreview();
+  renderForm();
+}
+
+function renderPreview() {
+  const d = state.described;
+  const types = state.spec?.data?.column_types ?? {};
   const table = document.createElement('table');
-  const head = table.createTHead().insertRow();
+  const head = table.createTHead();
+  const names = head.insertRow();
+  const typeRow = head.insertRow();
   for (const c of d.columns) {
     const th = document.createElement('th');
-    th.textContent = `${c.name} (${c.type}${c.missing ? `, ${c.missing} missing` : ''})`;
-    head.appendChild(th);
+    th.scope = 'col';
+    th.textContent = c.name;
+    names.appendChild(th);
+    const td = document.createElement('th');
+    const sel = document.createElement('select');
+    sel.setAttribute('aria-label', `type of column ${c.name}`);
+    sel.append(option('', `${c.type}${c.missing ? `, ${c.missing} missing` : ''}`), option('numeric'), option('categorical'));
+    sel.value = types[c.name] ?? '';
+    sel.addEventListener('change', async () => {
+      const ct = { ...(state.spec.data?.column_types ?? {}) };
+      if (sel.value) ct[c.name] = sel.value;
+      else delete ct[c.name];
+      state.spec.data = { ...(state.spec.data ?? {}), column_types: ct };
+      await redescribe();
+    });
+    td.appendChild(sel);
+    typeRow.appendChild(td);
   }
   const body = table.createTBody();
   for (const row of d.preview) {
@@ -53,6 +156,7 @@ function renderPreview(d) {
     for (const cell of row) tr.insertCell().textContent = cell ?? 'NA';
   }
   $('preview').replaceChildren(table);
+  $('preview-details').hidden = false;
 }
 
 function option(value, label = value) {
@@ -62,182 +166,469 @@ function option(value, label = value) {
   return o;
 }
 
-function guess(columns, patterns) {
-  for (const p of patterns) {
-    const c = columns.find((col) => p.test(col.name));
-    if (c) return c.name;
+// ------------------------------------------------------------- the form
+
+function columnsFor(kind) {
+  const cols = state.described?.columns ?? [];
+  const derived = (state.spec?.derive ?? []).filter((d) => d.bed || d.eqd2 || d.date_diff).map((d) => d.name);
+  if (kind === 'numeric') return [...cols.filter((c) => c.type === 'numeric').map((c) => c.name), ...derived];
+  if (kind === 'levels') return cols.filter((c) => c.levels && c.levels.length <= 50).map((c) => c.name);
+  return cols.map((c) => c.name);
+}
+
+function fillColumnSelect(sel, value) {
+  const names = columnsFor(sel.dataset.cols);
+  const opts = names.map((n) => option(n));
+  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  sel.replaceChildren(...opts);
+  sel.value = value ?? '';
+}
+
+function levelsOf(column) {
+  return state.described?.columns.find((c) => c.name === column)?.levels ?? [];
+}
+
+async function applySpec(spec) {
+  state.spec = structuredClone(spec);
+  state.stash = {};
+  renderForm();
+}
+
+function renderForm() {
+  const spec = state.spec;
+  const dates = specForm.timeFromDates(spec);
+  $('time-source').value = dates ? 'dates' : 'column';
+  fillColumnSelect($('time-column'), dates ? '' : spec.time?.column);
+  fillColumnSelect($('date-start'), dates?.start);
+  fillColumnSelect($('date-end'), dates?.end);
+  $('date-format').value = dates?.format ?? 'auto';
+  for (const el of document.querySelectorAll('[data-when]'))
+    el.hidden = el.dataset.when !== (dates ? 'time-dates' : 'time-column');
+  $('time-unit').value = spec.time?.unit ?? 'days';
+  fillColumnSelect($('event-column'), spec.event?.column);
+  const eventLevels = levelsOf(spec.event?.column);
+  const eventValue = spec.event?.values?.[0] ?? '1';
+  $('event-value').replaceChildren(...(eventLevels.includes(eventValue) ? eventLevels : [eventValue, ...eventLevels]).map((l) => option(l)));
+  $('event-value').value = eventValue;
+  fillColumnSelect($('group-column'), spec.group?.column ?? '');
+  const groupLevels = levelsOf(spec.group?.column);
+  $('group-reference').replaceChildren(option('', '(first level)'), ...groupLevels.map((l) => option(l)));
+  $('group-reference').value = spec.group?.reference ?? spec.group?.levels?.[0] ?? '';
+  $('group-reference').disabled = !spec.group?.column;
+  $('filter').value = spec.filter ?? '';
+  renderCovariates();
+  const bed = (spec.derive ?? []).find((d) => d.name === 'bed' && d.bed);
+  $('bed-enabled').checked = Boolean(bed);
+  fillColumnSelect($('bed-dose'), bed?.bed.dose ?? '');
+  fillColumnSelect($('bed-fractions'), bed?.bed.fractions ?? '');
+  $('bed-ab').value = bed?.bed.alpha_beta ?? 10;
+  for (const box of document.querySelectorAll('[data-toggle]')) {
+    box.checked = Boolean(spec.analyses?.[box.dataset.toggle]);
+    const block = box.closest('.analysis');
+    for (const el of block.querySelectorAll('[data-path]'))
+      if (el.dataset.path.split('.')[1] === box.dataset.toggle) el.disabled = !box.checked;
   }
-  return columns[0]?.name ?? '';
+  for (const el of document.querySelectorAll('[data-path]')) {
+    const v = specForm.getPath(spec, el.dataset.path);
+    if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
+    else if (el.type === 'checkbox') el.checked = el.dataset.path.endsWith('groups.match') ? Boolean(v) : v ?? el.defaultChecked;
+    else if (el.dataset.type) el.value = specForm.formatList(v);
+    else el.value = v ?? '';
+  }
+  renderSubcohorts();
+  syncSpecText();
 }
 
-function fillSetup(d) {
-  const numeric = d.columns.filter((c) => c.type === 'numeric');
-  const withLevels = d.columns.filter((c) => c.levels && c.levels.length <= 20);
-  $('time-column').replaceChildren(...numeric.map((c) => option(c.name)));
-  $('time-column').value = guess(numeric, [/^(os_)?time$/i, /months|days|time|futime/i]);
-  $('event-column').replaceChildren(...withLevels.map((c) => option(c.name)));
-  $('event-column').value = guess(withLevels, [/^status$/i, /death|event|dead|status/i]);
-  $('group-column').replaceChildren(option('', '(none)'), ...withLevels.map((c) => option(c.name)));
-  fillEventValues();
-  const boxes = d.columns.map((c) => {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = c.name;
-    box.name = 'covariate';
-    label.append(box, ` ${c.name}`);
-    return label;
+function renderCovariates() {
+  const rows = specForm.covariateRows(state.spec, state.described);
+  const table = document.createElement('table');
+  table.className = 'covariate-table';
+  const head = table.createTHead().insertRow();
+  for (const h of ['include', 'column', 'type', 'reference level', 'cut at (values)']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  rows.forEach((r, i) => {
+    const tr = body.insertRow();
+    const inc = Object.assign(document.createElement('input'), { type: 'checkbox', checked: r.included, name: 'covariate', value: r.column });
+    inc.setAttribute('aria-label', `include ${r.column}`);
+    const type = document.createElement('select');
+    type.append(option('auto'), option('numeric'), option('factor'));
+    type.value = r.type;
+    type.setAttribute('aria-label', `type of ${r.column}`);
+    type.disabled = r.breaks.length > 0;
+    const ref = document.createElement('select');
+    ref.setAttribute('aria-label', `reference level of ${r.column}`);
+    const levels = r.breaks.length ? specForm.cutLabels(r.breaks) : r.levels;
+    ref.append(option('', '(first)'), ...levels.map((l) => option(l)));
+    ref.value = r.reference;
+    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45' : '' });
+    cut.disabled = !r.numeric;
+    cut.setAttribute('aria-label', `cut ${r.column} at`);
+    const update = () => {
+      const all = specForm.covariateRows(state.spec, state.described);
+      let breaks;
+      try {
+        breaks = specForm.parseList(cut.value, 'numbers');
+        cut.setCustomValidity('');
+      } catch (e) {
+        cut.setCustomValidity(e.message);
+        cut.reportValidity();
+        return;
+      }
+      all[i] = { ...all[i], included: inc.checked, type: type.value, reference: ref.value, breaks };
+      state.spec = specForm.applyCovariateRows(state.spec, all);
+      // Table 1 comes on with the first covariate unless the user chose otherwise.
+      if (state.spec.covariates.length && !state.touched.has('table1')) state.spec.analyses.table1 ??= {};
+      renderForm();
+    };
+    for (const el of [inc, type, ref]) el.addEventListener('change', update);
+    cut.addEventListener('change', update);
+    tr.insertCell().appendChild(inc);
+    tr.insertCell().textContent = r.column;
+    tr.insertCell().appendChild(type);
+    tr.insertCell().appendChild(ref);
+    tr.insertCell().appendChild(cut);
   });
-  $('covariates').replaceChildren(...boxes);
+  $('covariates').replaceChildren(table);
 }
 
-function fillEventValues() {
-  const col = described.columns.find((c) => c.name === $('event-column').value);
-  const levels = col?.levels ?? [];
-  $('event-value').replaceChildren(...levels.map((l) => option(l)));
-  // Usual event codings: "dead"/"event"/"yes" by name, else the largest code
-  // (1 of 0/1, 2 of 1/2).
-  const named = levels.find((l) => /^(dead|death|died|deceased|event|yes|true)$/i.test(l));
-  if (levels.length) $('event-value').value = named ?? levels[levels.length - 1];
+function renderSubcohorts() {
+  const subs = state.spec.subcohorts ?? [];
+  $('subcohorts').replaceChildren(
+    ...subs.map((s, i) => {
+      const row = document.createElement('div');
+      row.className = 'subcohort';
+      const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
+      name.setAttribute('aria-label', `subcohort ${i + 1} name`);
+      const filter = Object.assign(document.createElement('input'), { type: 'text', value: s.filter, placeholder: 'e.g. liver_met == 1' });
+      filter.setAttribute('aria-label', `subcohort ${i + 1} filter`);
+      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Remove' });
+      const own = s.analyses ? Object.assign(document.createElement('span'), { className: 'hint', textContent: ' (own analyses: see the JSON)' }) : '';
+      name.addEventListener('change', () => { s.name = name.value; syncSpecText(); });
+      filter.addEventListener('change', () => { s.filter = filter.value; syncSpecText(); });
+      remove.addEventListener('click', () => {
+        subs.splice(i, 1);
+        if (!subs.length) delete state.spec.subcohorts;
+        renderForm();
+      });
+      row.append(name, filter, remove, own);
+      return row;
+    }),
+  );
 }
 
-export function buildSpec() {
-  const group = $('group-column').value;
-  // The outcome and group columns cannot also be covariates.
-  const taken = new Set([$('time-column').value, $('event-column').value, group]);
-  const covariates = [...document.querySelectorAll('input[name=covariate]:checked')]
-    .map((b) => b.value)
-    .filter((name) => !taken.has(name));
-  return {
-    version: 1,
-    time: { column: $('time-column').value, unit: $('time-unit').value },
-    event: { column: $('event-column').value, values: [$('event-value').value] },
-    ...(group ? { group: { column: group } } : {}),
-    covariates: covariates.map((column) => ({ column })),
-    analyses: {
-      km: { conf_type: 'log' },
-      followup: {},
-      // A log-rank test needs groups; a Cox model at least one term.
-      ...(group ? { logrank: {} } : {}),
-      ...(group || covariates.length ? { cox: { ties: $('ties').value } } : {}),
-    },
-  };
+function syncSpecText() {
+  $('spec-text').value = JSON.stringify(state.spec, null, 2);
 }
+
+function onFormChange(e) {
+  const el = e.target;
+  const spec = state.spec;
+  if (!spec) return;
+  if (el.closest('#covariates') || el.closest('#subcohorts')) return;
+  if (el.dataset.toggle) {
+    const key = el.dataset.toggle;
+    state.touched.add(key);
+    spec.analyses = spec.analyses ?? {};
+    if (el.checked) spec.analyses[key] = state.stash[key] ?? spec.analyses[key] ?? {};
+    else {
+      state.stash[key] = spec.analyses[key];
+      delete spec.analyses[key];
+    }
+    if (key === 'cutpoint' && el.checked && !spec.analyses.cutpoint.column) spec.analyses.cutpoint.column = columnsFor('numeric')[0] ?? '';
+    if (key === 'subgroups' && el.checked && !spec.analyses.subgroups.variables)
+      spec.analyses.subgroups.variables = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column));
+    return renderForm();
+  }
+  if (el.dataset.path) {
+    let v;
+    if (el.type === 'checkbox') v = el.checked;
+    else if (el.dataset.type) {
+      try {
+        v = specForm.parseList(el.value, el.dataset.type);
+        el.setCustomValidity('');
+      } catch (err) {
+        el.setCustomValidity(err.message);
+        el.reportValidity();
+        return;
+      }
+    } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
+    else v = el.value;
+    specForm.setPath(spec, el.dataset.path, v);
+    return syncSpecText();
+  }
+  switch (el.id) {
+    case 'time-source':
+    case 'time-column':
+    case 'date-start':
+    case 'date-end':
+    case 'date-format': {
+      const dates = $('time-source').value === 'dates';
+      state.spec = specForm.setTimeSource(spec, dates
+        ? { kind: 'dates', start: $('date-start').value, end: $('date-end').value, format: $('date-format').value }
+        : { kind: 'column', column: $('time-column').value || columnsFor('numeric')[0] });
+      return renderForm();
+    }
+    case 'time-unit': {
+      spec.time = { ...spec.time, unit: el.value };
+      const dd = specForm.timeFromDates(spec);
+      if (dd) dd.unit = el.value;
+      return syncSpecText();
+    }
+    case 'event-column': {
+      const levels = levelsOf(el.value);
+      spec.event = { column: el.value, values: [levels.find((l) => /^(dead|death|died|event|yes|true)$/i.test(l)) ?? levels[levels.length - 1] ?? '1'] };
+      return renderForm();
+    }
+    case 'event-value':
+      spec.event = { ...spec.event, values: [el.value] };
+      return syncSpecText();
+    case 'group-column':
+      if (el.value) spec.group = { column: el.value };
+      else delete spec.group;
+      return renderForm();
+    case 'group-reference':
+      if (spec.group) {
+        delete spec.group.levels;
+        if (el.value) spec.group.reference = el.value;
+        else delete spec.group.reference;
+      }
+      return syncSpecText();
+    case 'filter':
+      specForm.setPath(spec, 'filter', el.value.trim());
+      return syncSpecText();
+    case 'bed-enabled':
+    case 'bed-dose':
+    case 'bed-fractions':
+    case 'bed-ab':
+      state.spec = specForm.setBed(spec, $('bed-enabled').checked
+        ? { dose: $('bed-dose').value, fractions: $('bed-fractions').value, alphaBeta: Number($('bed-ab').value) || 10 }
+        : null);
+      return renderForm();
+    default:
+  }
+}
+
+// ------------------------------------------------------------------- run
 
 async function run(event) {
-  event.preventDefault();
+  event?.preventDefault();
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');
   $('run-button').disabled = true;
   $('cancel-button').disabled = false;
-  const envelope = await client.run(buildSpec());
+  const progress = $('run-progress');
+  progress.hidden = false;
+  progress.value = 0;
+  const envelope = await client.run(state.spec, {
+    onProgress: ({ stage, done, total }) => {
+      progress.max = Math.max(total, 1);
+      progress.value = done;
+      $('run-stage').textContent = stage === 'done' ? '' : `${stage}…`;
+    },
+  });
   $('run-button').disabled = false;
   $('cancel-button').disabled = true;
+  progress.hidden = true;
+  $('run-stage').textContent = '';
   if (envelope.cancelled) return setStatus($('run-status'), 'Cancelled.');
   if (!envelope.ok) return setStatus($('run-status'), `The analysis stopped: ${describeError(envelope.error)}`, 'error');
+  state.result = envelope.result;
   renderResults(envelope.result);
   const c = envelope.result.cohort;
   setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.`);
+  await updateShareHash();
 }
 
-function table(headers, rows, caption) {
-  const t = document.createElement('table');
-  if (caption) t.createCaption().textContent = caption;
-  const head = t.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    head.appendChild(th);
+// --------------------------------------------------------------- results
+
+// A table (its caption is its title) or a figure with a heading, and its
+// export buttons.
+function card(title, content, buttons, id) {
+  const section = document.createElement('section');
+  section.className = 'card';
+  if (id) section.id = id;
+  if (title) section.append(Object.assign(document.createElement('h4'), { textContent: title }));
+  const bar = document.createElement('div');
+  bar.className = 'card-buttons';
+  bar.append(...buttons);
+  section.append(content, bar);
+  return section;
+}
+
+function button(label, onClick) {
+  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+
+function tableCard(model) {
+  const el = tables.renderTable(model, document);
+  const status = Object.assign(document.createElement('span'), { className: 'copy-status' });
+  return card('', el, [
+    button('Copy table', async () => {
+      try {
+        const how = await tables.copyTable(model, navigator);
+        status.textContent = how === 'html' ? 'Copied.' : 'Copied as text.';
+      } catch (e) {
+        status.textContent = `Could not copy: ${e.message}`;
+      }
+    }),
+    // The BOM makes Excel read the file as UTF-8 (en dashes, ≥).
+    button('CSV', () => download(new Blob(['\uFEFF', tables.toCsv(model)], { type: 'text/csv;charset=utf-8' }), `${model.id}.csv`, document)),
+    status,
+  ], `card-${model.id}`);
+}
+
+function figureCard(title, fig, name) {
+  return card(title, fig, [
+    button('SVG', () => download(new Blob([figureToSvg(fig)], { type: 'image/svg+xml' }), `${name}.svg`, document)),
+    button('PNG (300 dpi)', async () => download(await svgToPng(figureToSvg(fig), { dpi: 300, widthInches: 7 }), `${name}.png`, document)),
+  ], `card-${name}`);
+}
+
+// A card, or a short note when a builder cannot use this result part.
+function tryCard(build) {
+  try {
+    return build();
+  } catch (e) {
+    console.warn(e);
+    return Object.assign(document.createElement('p'), { className: 'warning', textContent: `Not shown: ${e.message}` });
   }
-  const body = t.createTBody();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    for (const cell of r) tr.insertCell().textContent = cell;
+}
+
+function renderBlock(b, index) {
+  const wrap = document.createElement('section');
+  wrap.className = 'result-block';
+  wrap.id = `result-${index}`;
+  const label = b.label || 'Whole cohort';
+  const h = document.createElement('h3');
+  h.textContent = b.label ? `Subcohort: ${b.label}` : label;
+  wrap.appendChild(h);
+  if (b.error) {
+    wrap.appendChild(Object.assign(document.createElement('p'), { className: 'error', textContent: `Not analysed: ${b.error}` }));
+    return wrap;
   }
-  return t;
+  const r = b.results;
+  const models = new Map((tables.blockModels(b) ?? []).filter(Boolean).map((m) => [m.name, m]));
+  const add = (el) => el && wrap.appendChild(el);
+  const table = (name) => models.has(name) && add(tryCard(() => tableCard(models.get(name))));
+  const key = b.key;
+  const opts = { ...b.ctx, displayUnit: $('display-unit').value || undefined };
+  const figure = (title, name, build) => add(tryCard(() => figureCard(`${title}${b.label ? ` (${b.label})` : ''}`, build(), `${key}-${name}`)));
+  table('table1');
+  if (r.km) figure('Kaplan–Meier', 'km', () => plots.kmFigure(r.km, { ...opts, logrank: r.logrank }, document));
+  table('km');
+  table('followup');
+  table('logrank');
+  table('cox');
+  if (r.matching) {
+    table('rounds');
+    if (r.matching.rounds?.length > 1) figure('Matching rounds', 'rounds', () => plots.roundsFigure(r.matching, opts, document));
+    table('baseline');
+    figure('Love plot', 'love', () => plots.loveFigure(r.matching, opts, document));
+    const post = r.matching.matched_outcome;
+    if (post) figure('Kaplan–Meier after matching', 'km-matched', () => plots.kmFigure(post, opts, document));
+    table('matched-outcome');
+  }
+  if (r.subgroups) figure('Subgroups', 'forest', () => plots.forestFigure(r.subgroups, opts, document));
+  table('subgroups');
+  if (r.cutpoint) {
+    figure('Cutpoint selection', 'cutpoint', () => plots.cutpointFigure(r.cutpoint, opts, document));
+    table('cutpoint');
+    const g = r.cutpoint.groups;
+    if (g) figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => plots.kmFigure(g, opts, document));
+    table('cut-groups');
+    (g?.matched ?? []).forEach((mm, i) => {
+      const post = mm.matching?.matched_outcome;
+      if (post) figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => plots.kmFigure(post, opts, document));
+    });
+    for (const [name] of models) if (name.startsWith('cut-baseline')) table(name);
+  }
+  const conventions = Object.entries(r).flatMap(([name, a]) =>
+    Object.entries(a?.conventions ?? {}).map(([k, v]) => [`${name}: ${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+  if (conventions.length) {
+    const d = document.createElement('details');
+    d.className = 'conventions';
+    d.append(Object.assign(document.createElement('summary'), { textContent: 'Conventions used' }));
+    const t = document.createElement('table');
+    for (const [k, v] of conventions) {
+      const tr = t.insertRow();
+      tr.insertCell().textContent = k;
+      tr.insertCell().textContent = v;
+    }
+    d.appendChild(t);
+    wrap.appendChild(d);
+  }
+  return wrap;
 }
 
 function renderResults(result) {
-  const r = result.results;
   $('warnings').replaceChildren(
-    ...result.warnings.map((w) => {
-      const p = document.createElement('p');
-      p.className = 'warning';
-      p.textContent = `Warning (${w.analysis}): ${w.message}`;
-      return p;
-    }),
+    ...result.warnings.map((w) =>
+      Object.assign(document.createElement('p'), {
+        className: 'warning',
+        textContent: `Warning (${[w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(', ')}): ${w.message}`,
+      })),
   );
-  renderKm(r.km, result.spec.time.unit);
-  renderLogrank(r.logrank);
-  renderCox(r.cox);
-  $('conventions').replaceChildren(
-    table(['analysis', 'convention'], Object.entries(r).flatMap(([name, a]) =>
-      Object.entries(a.conventions ?? {}).map(([k, v]) => [`${name}: ${k}`, String(v)]))),
-  );
+  const blocks = tables.analysisBlocks(result);
+  $('results-nav').replaceChildren(...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })));
+  $('results').replaceChildren(...blocks.map(renderBlock));
 }
 
-function renderKm(km, unit) {
-  if (!km) return $('km-plot').replaceChildren();
-  const curves = km.by_group?.length ? km.by_group : [km.overall];
-  const points = [];
-  for (const c of curves) {
-    points.push({ group: c.stratum, time: 0, surv: 1, lower: 1, upper: 1 });
-    c.table.time.forEach((t, i) =>
-      points.push({ group: c.stratum, time: t, surv: c.table.surv[i], lower: c.table.lower[i], upper: c.table.upper[i], censor: c.table.n_censor[i] > 0 }));
+// ------------------------------------------------------- share & export
+
+// The link pins the spec as the engine echoed it (every default written out),
+// so a later version's defaults cannot change what it reproduces.
+async function updateShareHash() {
+  if (!state.fileBytes || !state.result) return;
+  state.fileSha256 ??= await sha256Hex(state.fileBytes);
+  const fragment = await encodeShare({ spec: state.result.spec, sha256: state.fileSha256, size: state.fileBytes.length });
+  history.replaceState(null, '', shareUrl(location, fragment));
+}
+
+function clearShareHash() {
+  if (looksLikeShare(location.hash)) history.replaceState(null, '', shareUrl(location, '#').slice(0, -1));
+}
+
+async function copyShareLink() {
+  await updateShareHash();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    setStatus($('share-status'), 'Reproduction link copied. It holds the settings and the file\'s fingerprint, no patient data.', 'ok');
+  } catch {
+    setStatus($('share-status'), `Copy this link: ${location.href}`, 'ok');
   }
-  const plot = Plot.plot({
-    width: 760,
-    height: 420,
-    x: { label: `Time (${unit})`, grid: true },
-    y: { label: 'Survival probability', domain: [0, 1], grid: true },
-    color: { legend: true, type: 'categorical', scheme: 'set1' },
-    marks: [
-      Plot.areaY(points.filter((p) => p.lower != null), { x: 'time', y1: 'lower', y2: 'upper', fill: 'group', fillOpacity: 0.12, curve: 'step-after' }),
-      Plot.line(points, { x: 'time', y: 'surv', stroke: 'group', strokeWidth: 2, curve: 'step-after' }),
-      // Censorings as R's plot.survfit marks them ('+'). Not tickY: its x must be
-      // a band scale, which would space the distinct times evenly.
-      Plot.dot(points.filter((p) => p.censor), { x: 'time', y: 'surv', stroke: 'group', symbol: 'plus', r: 3 }),
-      Plot.ruleY([0]),
-    ],
+}
+
+async function restoreFromHash() {
+  if (!looksLikeShare(location.hash)) return;
+  try {
+    state.pendingShare = await decodeShare(location.hash);
+    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${state.pendingShare.size.toLocaleString('en')} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked before anything runs.`, 'ok');
+  } catch (e) {
+    setStatus($('share-status'), e.message, 'error');
+  }
+}
+
+function reportHtml() {
+  return buildReport({
+    result: state.result,
+    resultsElement: $('results'),
+    warningsElement: $('warnings'),
+    fileName: state.fileName,
+    figureToSvg,
   });
-  plot.setAttribute('role', 'img');
-  plot.setAttribute('aria-label', 'Kaplan–Meier survival curves');
-  $('km-plot').replaceChildren(plot);
-  $('km-table').replaceChildren(
-    table(['group', 'n', 'events', 'median (95% CI)'], curves.map((c) => [
-      c.stratum, c.n, c.events,
-      `${formatNumber(c.median.estimate)} (${formatNumber(c.median.lower)}–${formatNumber(c.median.upper)})`,
-    ])),
-  );
 }
 
-function renderLogrank(lr) {
-  const t = lr?.by_group;
-  if (!t) return $('logrank').replaceChildren();
-  $('logrank').replaceChildren(
-    table(['group', 'n', 'observed', 'expected'], t.groups.map((g, i) => [g, t.n[i], formatNumber(t.observed[i]), formatNumber(t.expected[i], 2)])),
-    Object.assign(document.createElement('p'), {
-      id: 'logrank-p',
-      textContent: `χ² = ${formatNumber(t.statistic, 3)}, df = ${t.df}, p = ${formatP(t.p)}`,
-    }),
-  );
-}
+// ------------------------------------------------------------------ wiring
 
-function renderCox(cox) {
-  if (!cox) return $('cox').replaceChildren();
-  const rows = [];
-  const fits = [...(cox.univariate ?? []).map((f) => ['univariate', f]), ...(cox.multivariable ? [['multivariable', cox.multivariable]] : [])];
-  for (const [kind, f] of fits) {
-    const c = f.coefficients;
-    c.name.forEach((name, i) =>
-      rows.push([kind, name, formatNumber(c.hr[i], 3), `${formatNumber(c.lower[i], 3)}–${formatNumber(c.upper[i], 3)}`, formatP(c.p[i]), `${f.n} (${f.nevent})`]));
-  }
-  const t = table(['model', 'term', 'HR', '95% CI', 'p', 'n (events)'], rows, `Cox model, ties = ${cox.conventions.ties}`);
-  t.id = 'cox-table';
-  $('cox').replaceChildren(t);
-}
-
-function setupDrop() {
+function setupData() {
   const zone = $('drop-zone');
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -248,23 +639,57 @@ function setupDrop() {
     e.preventDefault();
     zone.classList.remove('over');
     const file = e.dataTransfer.files[0];
-    if (file) await loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+    if (file) await openFile(new Uint8Array(await file.arrayBuffer()), file.name);
   });
   $('file-input').addEventListener('change', async (e) => {
     const file = e.target.files[0];
-    if (file) await loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
+    if (file) await openFile(new Uint8Array(await file.arrayBuffer()), file.name);
   });
+  $('sheet-select').addEventListener('change', (e) => openSheet(e.target.value));
   $('example-button').addEventListener('click', async () => {
-    const res = await fetch(new URL('examples/lung.csv', document.baseURI));
-    await loadBytes(new Uint8Array(await res.arrayBuffer()), 'lung.csv (example)');
+    let ex;
+    try {
+      ex = await loadExample();
+    } catch (e) {
+      return fail(`Could not load the example: ${e.message}`);
+    }
+    state.fileBytes = ex.csvBytes;
+    state.fileSha256 = null;
+    state.fileName = ex.name;
+    $('sheet-chooser').hidden = true;
+    $('data-notes').replaceChildren();
+    await loadCsv(ex.csvBytes, `${ex.name} (example)`, state.pendingShare ? null : JSON.parse(ex.specJson));
   });
 }
 
-setupDrop();
-$('event-column').addEventListener('change', fillEventValues);
-$('setup-form').addEventListener('submit', run);
-$('cancel-button').addEventListener('click', () => {
-  client.cancel();
-  $('run-button').disabled = false;
-  $('cancel-button').disabled = true;
-});
+function setup() {
+  setupData();
+  $('setup-form').addEventListener('change', onFormChange);
+  $('setup-form').addEventListener('submit', run);
+  $('cancel-button').addEventListener('click', () => {
+    client.cancel();
+    $('run-button').disabled = false;
+    $('cancel-button').disabled = true;
+  });
+  $('add-subcohort').addEventListener('click', () => {
+    state.spec.subcohorts = [...(state.spec.subcohorts ?? []), { name: `subcohort ${(state.spec.subcohorts?.length ?? 0) + 1}`, filter: '' }];
+    renderForm();
+  });
+  $('spec-apply').addEventListener('click', async () => {
+    try {
+      await applySpec(JSON.parse($('spec-text').value));
+      setStatus($('spec-status'), 'Applied.', 'ok');
+    } catch (e) {
+      setStatus($('spec-status'), `Not valid JSON: ${e.message}`, 'error');
+    }
+  });
+  $('share-button').addEventListener('click', copyShareLink);
+  $('report-button').addEventListener('click', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'));
+  $('rscript-button').addEventListener('click', () =>
+    download(rScript(state.spec, { dataFile: state.fileName.replace(/ \[.*\]$/, '').replace(/\.xlsx$/i, '.csv') || 'data.csv' }), 'localsurv-analysis.R', document, 'text/plain'));
+  $('json-button').addEventListener('click', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'));
+  restoreFromHash();
+  registerServiceWorker();
+}
+
+setup();
