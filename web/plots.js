@@ -331,6 +331,16 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   let rows = [];
   if (options.riskTable !== false) {
     rows = riskTableRows(curves, riskTimes, labels).map((r) => ({ ...r, shownTime: riskTimesShown[r.index], text: formatN(r.n) }));
+    // Cross-check with summary.survfit's numbers where the times coincide:
+    // both come from the same fit, so a difference means a misread table.
+    for (const r of rows) {
+      const at = curves[r.group].at_times;
+      const k = (at?.time ?? []).findIndex((u) => Math.abs(u - r.time) <= 1e-9 * Math.max(1, u));
+      if (k >= 0) {
+        r.atTimes = at.n_risk[k];
+        if (Math.abs(r.atTimes - r.n) > 1e-9) console.warn(`number at risk of ${r.label} at ${r.time}: table ${r.n}, at_times ${r.atTimes}`);
+      }
+    }
     const rtTop = 24;
     const rtHeight = rtTop + curves.length * 17 + 8;
     const riskSvg = Plot.plot({

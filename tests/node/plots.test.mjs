@@ -86,6 +86,10 @@ test('KM, whole cohort: one curve per group, a censor mark per censoring time, r
     });
   });
   assert.equal(texts[0], String(km.by_group[0].n));
+  // The figure's own cross-check found the at_times numbers and agreed.
+  const checked = fig.riskTable.filter((r) => r.atTimes !== undefined);
+  assert.equal(checked.length, km.by_group.length * 3);
+  for (const r of checked) assert.equal(r.atTimes, r.n);
   // The log-rank p is in the plot.
   const svgText = fig.querySelector('svg').textContent;
   assert.ok(svgText.includes(`Log-rank p ${formatP(npc.results.logrank.by_group.p).replace('<', '< ')}`), svgText.slice(0, 200));
