@@ -312,7 +312,8 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       }),
     );
   }
-  const xScale = { domain: [0, xMax], ticks, label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
+  // Plain numbers (no thousands separator), as in the risk table and caption.
+  const xScale = { domain: [0, xMax], ticks, tickFormat: (t) => String(+t.toPrecision(12)), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
   const curvesSvg = Plot.plot({
     document: doc,
     width,
