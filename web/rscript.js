@@ -336,7 +336,7 @@ cox_key <- function(fit, conf_int = 0.95) {
 # reports it, and the per-coefficient table (terms = FALSE) works in R.
 ls_zph <- function(fit, terms) tryCatch(cox.zph(fit, transform = "km", terms = terms), error = function(e) NULL)
 show_cox <- function(label, fit) {
-  cat("\n==", label, "\n"); print(summary(fit))
+  cat("\n==", label, ":", deparse(formula(fit), width.cutoff = 500L), "\n"); print(summary(fit))
   zph <- ls_zph(fit, TRUE)
   if (is.null(zph)) zph <- ls_zph(fit, FALSE)
   if (!is.null(zph)) { cat("Proportional hazards (cox.zph, transform = \"km\"):\n"); print(zph) }
@@ -543,6 +543,8 @@ pairing_step <- function(expr) {
 
 // ----------------------------------------------------------- script pieces
 
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 function readBlock(spec, opts) {
   const d = spec.data || {};
   const fromResult = opts.data || {};
@@ -574,7 +576,7 @@ function deriveBlock(derive) {
     if (step.cut) {
       const c = step.cut;
       lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${c.breaks.map(rNum).join(', ')}, Inf),`,
-        `                        labels = ${rChr(c.labels)}, right = ${rBool(c.right !== false)}))`);
+        `                        labels = ${rChr(c.labels)}, right = ${rBool(c.right === true)}))${c.right === true ? '' : '   # LocalSurv\'s default: [a, b)'}`);
     } else if (step.bed || step.eqd2) {
       const b = step.bed || step.eqd2;
       const ab = rNum(b.alpha_beta ?? 10);
@@ -600,7 +602,7 @@ function rTerm(t) {
 function cohortPrep(spec, filter, covariates) {
   const g = spec.group;
   const lines = [
-    `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]`,
+    filter ? `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]   # filter: ${filter.replace(/\n/g, ' ')}` : 'd <- raw',
     `rownames(d) <- d$row_`,
     `d$time_ <- as.numeric(d[[${rStr(spec.time.column)}]])   # time in ${spec.time.unit}`,
     `d$event_ <- ls_event(d[[${rStr(spec.event.column)}]], ${rChr(spec.event.values.map(String))})`,
@@ -617,6 +619,7 @@ function cohortPrep(spec, filter, covariates) {
     const { lv, ref } = rTerm(t);
     lines.push(`d[[${rStr(t.column)}]] <- ls_covariate(d[[${rStr(t.column)}]], ${rStr(t.type)}, ${lv}, ${ref}, raw[[${rStr(t.column)}]])`);
   }
+  lines.push(`covariates <- ${rChr(covariates.map((t) => t.column))}`);
   lines.push(`cat("\\nCohort:", nrow(d), "rows,", sum(d$event_), "events\\n")`);
   return lines.join('\n');
 }
@@ -719,7 +722,7 @@ function coxBlock(p, spec, a, covariates) {
 function logisticBlock(p, spec, covariates) {
   const g = spec.group;
   let s = section('Propensity model (logistic regression)', `Reproduces ${p}.logistic: glm(treated ~ covariates, family = binomial), "treated" = the group's second level;\nrows complete on the covariates.`);
-  s += `ps_fit <- glm(ls_formula("treat_", ${rChr(covariates.map((t) => t.column))}), family = binomial, data = d)\n`;
+  s += `ps_fit <- glm(ls_formula("treat_", covariates), family = binomial, data = d)\n`;
   s += `cat("\\nPropensity model: treated =", levels(d[[${rStr(g.column)}]])[2], "\\n"); print(summary(ps_fit))\n`;
   s += `put(${rStr(p + '.logistic')}, glm_key(ps_fit))\n`;
   return s;
@@ -750,12 +753,12 @@ function matchingBlock(p, spec, a, covariates, ties) {
   const covs = covariates.map((t) => t.column);
   const score = a.score_covariates && a.score_covariates.length ? a.score_covariates : covs;
   let s = section('Propensity-score matching', `Reproduces ${p}.matching: matchit(method = "nearest", distance = "glm", link = "${a.distance === 'logit' ? 'linear.logit' : 'logit'}",
-ratio = ${a.ratio}, replace = ${a.replace}, m.order = "${a.order}"${a.caliper > 0 ? `, caliper = ${a.caliper}, std.caliper = ${a.caliper_scale !== 'raw'}` : ''}${a.exact.length ? `, exact = ~ ${a.exact.join(' + ')}` : ''}),
+ratio = ${a.ratio}, replace = ${rBool(a.replace)}, m.order = "${a.order}"${a.caliper > 0 ? `, caliper = ${a.caliper}, std.caliper = ${rBool(a.caliper_scale !== 'raw')}` : ''}${a.exact.length ? `, exact = ~ ${a.exact.join(' + ')}` : ''}),
 ${a.rounds > 1 ? `up to ${a.rounds} rounds of "match until balanced" (rule "${a.round_rule}", criterion "${a.balance_criterion}"),` : 'one round,'} then the matched-cohort outcome (${a.outcome_model === 'strata' ? 'Cox stratified on pairs' : 'Cox with robust SE clustered on pairs'}).
 MatchIt versions before 4.5.4 truncate distance differences (issue #163): their
 pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.${a.order === 'random' ? '\nm.order = "random" draws with set.seed(seed) before matchit(): R\'s random order, which LocalSurv need not share.' : ''}`);
   s += `mo <- ${matchOptions(a)}\n`;
-  s += `mr <- match_rounds(d, ${rChr(covs)}, ${rChr(score)}, ${rChr(a.exact)}, mo)\n`;
+  s += `mr <- match_rounds(d, covariates, ${sameList(score, covs) ? 'covariates' : rChr(score)}, ${rChr(a.exact)}, mo)\n`;
   s += `cat("\\nStopped:", mr$stop, "\\n")\n`;
   s += `put(${rStr(p + '.matching.rounds')}, mr$rounds)\n`;
   s += `put(${rStr(p + '.matching.stop')}, mr$stop)\n`;
@@ -802,7 +805,7 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
       s += `  dm <- cg[cg$cut_group_ %in% c(ref, lv), , drop = FALSE]\n  dm$treat_ <- as.integer(dm$cut_group_ == lv)\n`;
       s += `  dm$cut_group_ <- droplevels(dm$cut_group_)\n`;
       s += `  cat("\\n== matching:", lv, "vs", ref, "\\n")\n`;
-      s += `  mr <- match_rounds(dm, ${rChr(covs)}, ${rChr(score)}, ${rChr(mopts.exact)}, cg_mo)\n`;
+      s += `  mr <- match_rounds(dm, covariates, ${sameList(score, covs) ? 'covariates' : rChr(score)}, ${rChr(mopts.exact)}, cg_mo)\n`;
       s += `  res <- list(comparison = paste(lv, "vs", ref), rounds = mr$rounds, stop = mr$stop)\n`;
       s += `  if (!is.null(mr$m) && any(mr$m$weights > 0)) res$outcome <- tryCatch(matched_outcome(mr$m, "cut_group_", cg_mo, ${rStr(ties)}), error = function(e) NULL)\n`;
       s += `  put(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), res)\n}\n`;
@@ -813,13 +816,12 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
 
 function subgroupsBlock(p, spec, a, covariates, ties) {
   const g = spec.group.column;
-  const adj = a.adjust ? covariates.map((t) => t.column) : [];
   let s = section('Subgroups', `Reproduces ${p}.subgroups: within each level coxph(Surv ~ ${g}${a.adjust ? ' + covariates' : ''}, ties = "${ties}");
 treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) against coxph(~ ${g} + x)${a.adjust ? ' (both + covariates)' : ''}, on the rows with x${a.adjust ? ' and the covariates' : ''} known.`);
   a.variables.forEach((v, i) => {
     const { lv } = rTerm(v);
     s += `\n# subgroup variable ${v.column}\n`;
-    s += `sg_adj <- setdiff(${rChr(adj)}, ${rStr(v.column)})\n`;
+    s += `sg_adj <- ${a.adjust ? `setdiff(covariates, ${rStr(v.column)})   # adjusted for the other covariates` : 'character(0)'}\n`;
     s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv}, all = raw[[${rStr(v.column)}]])\n`;
     s += `ds <- ls_complete(ds, c(${rStr(v.column)}, sg_adj))\n`;
     s += `sg_levels <- lapply(levels(ds[[${rStr(v.column)}]]), function(lv) {\n`;
