@@ -11,7 +11,9 @@
 //                                     {by_group: [...]}, or an array of Curves. Kaplan–Meier steps, CI bands,
 //                                     '+' censor marks, log-rank p, rates legend and
 //                                     the number-at-risk table aligned under the x axis.
-//   forestFigure(subgroups, options, doc)     results.subgroups
+//   forestFigure(subgroups, options, doc)     results.subgroups; options.overall =
+//                                     {label, hr, lower, upper, p, n, nevent} adds a first
+//                                     row (e.g. the multivariable Cox HR of the group)
 //   loveFigure(matching, options, doc)        results.matching (or cutpoint.groups.matched[i].matching)
 //   cutpointFigure(cutpoint, options, doc)    results.cutpoint
 //   roundsFigure(matching, options, doc)      results.matching (rounds[])
@@ -442,6 +444,12 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   if (!variables.length) throw new Error('no subgroup results');
   const interactionTest = options.interaction ?? 'lrt';
   const rows = [];
+  // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
+  const ov = options.overall;
+  if (ov) {
+    const ok = estimable(ov);
+    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
+  }
   for (const v of variables) {
     const pInt = v.interaction?.[interactionTest]?.p;
     rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
@@ -490,8 +498,9 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   const reference = column && levels[0] != null ? `${column} = ${levels[0]}` : 'reference';
   const conf = Math.round(100 * (options.spec?.analyses?.cox?.conf_int ?? 0.95));
   const header = (text, dx, anchor) => Plot.text([text], { frameAnchor: anchor === 'start' && dx < 0 ? 'top-left' : 'top-right', dx, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: anchor, fontWeight: 'bold', text: (d) => d, className: 'ls-forest-header' });
-  const vars = rows.filter((r) => r.kind === 'variable');
-  const lv = rows.filter((r) => r.kind === 'level');
+  const vars = rows.filter((r) => r.kind === 'variable' || r.overall);
+  const lv = rows.filter((r) => r.kind === 'level' && !r.overall);
+  const values = rows.filter((r) => r.kind === 'level');
   const svg = Plot.plot({
     document: doc,
     width,
@@ -511,12 +520,13 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
       Plot.text([`HR (${conf}% CI)`], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(['P'], { frameAnchor: 'top-right', dx: 8 + hrW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      Plot.text(vars, { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
-      Plot.text(vars, { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
+      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
+      Plot.text(vars.filter((r) => r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-overall' }),
+      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
       Plot.text(lv, { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', className: 'ls-forest-level' }),
-      Plot.text(lv, { y: 'id', text: 'nText', frameAnchor: 'left', dx: -8, textAnchor: 'end', className: 'ls-forest-n' }),
-      Plot.text(lv, { y: 'id', text: 'hrText', frameAnchor: 'right', dx: 8, textAnchor: 'start', className: 'ls-forest-hrtext' }),
-      Plot.text(lv, { y: 'id', text: 'pText', frameAnchor: 'right', dx: 8 + hrW, textAnchor: 'start', className: 'ls-forest-p' }),
+      Plot.text(values, { y: 'id', text: 'nText', frameAnchor: 'left', dx: -8, textAnchor: 'end', className: 'ls-forest-n' }),
+      Plot.text(values, { y: 'id', text: 'hrText', frameAnchor: 'right', dx: 8, textAnchor: 'start', className: 'ls-forest-hrtext' }),
+      Plot.text(values, { y: 'id', text: 'pText', frameAnchor: 'right', dx: 8 + hrW, textAnchor: 'start', className: 'ls-forest-p' }),
       Plot.ruleY(drawn, { y: 'id', x1: 'lo', x2: 'hi', stroke: '#000', strokeWidth: 1.3, className: 'ls-forest-ci' }),
       // CIs running off the axis end in an arrowhead-like chevron.
       Plot.text(drawn.filter((r) => r.loCut), { y: 'id', x: 'lo', text: () => '<', dx: 2, fontWeight: 'bold', className: 'ls-forest-cut' }),
@@ -532,7 +542,7 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, lines: ${conf}% CI, log scale. ` +
       `P interaction: ${interactionTest === 'lrt' ? 'likelihood-ratio' : 'Wald'} test of treatment × subgroup. n (events) per level.` +
       (rows.some((r) => r.kind === 'level' && !r.ok) ? ' Not estimable: no finite CI (e.g. no events in one arm).' : '');
-  const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${vars.length} subgroup variables`;
+  const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${variables.length} subgroup variables`;
   const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width });
   fig.forestRows = rows;
   return fig;

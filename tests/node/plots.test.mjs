@@ -15,7 +15,7 @@ import { JSDOM } from 'jsdom';
 import { runCli, root, datasetPath } from './harness.mjs';
 import { kmFigure, forestFigure, loveFigure, cutpointFigure, roundsFigure, nAtRisk, convertTime, niceTimeTicks, DASHES } from '../../web/plots.js';
 import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download } from '../../web/figure_export.js';
-import { formatP } from '../../web/format.js';
+import { formatP, formatRatioCI } from '../../web/format.js';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
 const doc = dom.window.document;
@@ -354,4 +354,24 @@ test('KM takes matched_outcome and cutpoint.groups whole, with their own test; a
   const weighted = { ...mo, logrank: undefined, cox: { ...mo.cox, robust_score: { statistic: 4, df: 1, p: 0.0457 } } };
   const fw = kmFigure(weighted, npcCtx, doc);
   assert.ok(fw.querySelector('svg').textContent.includes(`Robust score test (weighted Cox) p = ${formatP(0.0457)}`));
+});
+
+test('forest plot with an overall row (the multivariable Cox HR of the group) first; KM in percent', () => {
+  const cox = npc.results.cox.multivariable;
+  const k = cox.coefficients.name.indexOf('lt1');
+  const c = cox.coefficients;
+  const overall = { label: 'All patients', hr: c.hr[k], lower: c.lower[k], upper: c.upper[k], p: c.p[k], n: cox.n, nevent: cox.nevent };
+  const sg = npc.results.subgroups;
+  const fig = forestFigure(sg, { ...npcCtx, overall }, doc);
+  const levels = sg.variables.flatMap((v) => v.levels);
+  assert.equal(fig.querySelector('g.ls-forest-overall text').textContent, 'All patients');
+  assert.equal(fig.querySelectorAll('g.ls-forest-level text').length, levels.length);
+  assert.equal(fig.querySelectorAll('g.ls-forest-ci line').length, levels.length + 1, 'every npc level is estimable, plus the overall row');
+  assert.equal(fig.querySelectorAll('g.ls-forest-hrtext text')[0].textContent, formatRatioCI(c.hr[k], c.lower[k], c.upper[k]));
+  assert.equal(fig.querySelectorAll('g.ls-forest-n text')[0].textContent, `${cox.n} (${cox.nevent})`);
+
+  const pct = kmFigure(npc.results.km, { ...npcCtx, percent: true }, doc);
+  const yTicks = [...pct.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+  assert.equal(yTicks.at(-1), '100');
+  assert.ok(pct.querySelector('svg').textContent.includes('Survival (%)'));
 });
