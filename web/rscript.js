@@ -387,17 +387,20 @@ balance_p <- function(x, treat, test, yates) {
   else list(test = "chisq", p = chi$p.value)
 }
 # tableone's SMD: (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2) on the
-# matched units, for numerics and for each factor level's indicator.
+# matched units; numerics with the n-1 variance, each factor level's
+# indicator with p (1 - p).
 pooled_smd <- function(d, covs, treat) {
   out <- c()
   for (v in covs) {
     x <- d[[v]]
-    cols <- if (is.factor(x)) sapply(levels(x), function(l) as.numeric(x == l)) else cbind(x)
-    nm <- if (is.factor(x)) paste0(v, levels(x)) else v
-    cols <- matrix(cols, nrow = nrow(d))
-    for (j in seq_len(ncol(cols))) {
-      a <- cols[treat == 1, j]; b <- cols[treat == 0, j]
-      out[nm[j]] <- (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)
+    if (is.factor(x)) {
+      for (l in levels(x)) {
+        a <- mean(x[treat == 1] == l); b <- mean(x[treat == 0] == l)
+        out[paste0(v, l)] <- (a - b) / sqrt((a * (1 - a) + b * (1 - b)) / 2)
+      }
+    } else {
+      a <- x[treat == 1]; b <- x[treat == 0]
+      out[v] <- (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)
     }
   }
   out

@@ -171,7 +171,14 @@ function compareRounds(c, where, rRounds, lm, random = false) {
     c.same(`${where}.rounds[${i}].unbalanced`, [...arr(r.unbalanced)].sort(), [...lr.unbalanced].sort());
     // m.order = "random": R's random order is not LocalSurv's, so only the counts compare.
     if (lr.counts.matched_treated > 0 && !random) {
-      arr(r.covariates).forEach((rc, j) => c.num(`${where}.rounds[${i}].${rc.variable}.p`, rc.p, lr.covariates[j].p, 'p'));
+      arr(r.covariates).forEach((rc, j) => {
+        const lc = lr.covariates[j];
+        // A two-valued covariate constant on the matched units has no test
+        // in R (one-row table: NA); LocalSurv reports p = 1. Both: balanced.
+        c.num(`${where}.rounds[${i}].${rc.variable}.p`, rc.p === null && lc.p === 1 ? 1 : rc.p, lc.p, 'p');
+        c.num(`${where}.rounds[${i}].${rc.variable}.max_abs_smd`, rc.max_abs_smd, lc.max_abs_smd);
+        c.same(`${where}.rounds[${i}].${rc.variable}.balanced`, rc.balanced, lc.balanced);
+      });
     }
   });
 }
@@ -258,6 +265,7 @@ function compareCohort(c0, p, key, res, spec) {
     compareRounds(c, 'matching', k('matching.rounds'), m, spec.analyses.matching.order === 'random');
     if (spec.analyses.matching.order !== 'random' && m.matched_outcome && k('matching.outcome')) {
       const rc = k('matching.outcome').cox;
+      c.same('matching.outcome.cox.name', arr(rc.name), m.matched_outcome.cox.coefficients.name);
       c.vec('matching.outcome.cox.coef', rc.coef, m.matched_outcome.cox.coefficients.coef);
       c.vec('matching.outcome.cox.robust_se', rc.robust_se, m.matched_outcome.cox.coefficients.robust_se);
       c.vec('matching.outcome.cox.p', rc.p, m.matched_outcome.cox.coefficients.p, 'p');
@@ -326,13 +334,35 @@ function europeanCase(dir) {
   return ['european (derive, filter, ; and decimal comma)', csv, specFile];
 }
 
+// Matching options the shipped specs leave out: exact matching (the
+// corrected pairing within exact strata), a raw-scale SD caliper, rounds
+// with rule "exact" and criterion "both", tableone SMDs, Cox stratified on
+// pairs.
+function exactMatchingCase(dir) {
+  const spec = {
+    time: { column: 'dtime', unit: 'days' },
+    event: 'death',
+    group: { column: 'chemo', levels: ['0', '1'] },
+    covariates: ['age', 'meno', { column: 'size', type: 'factor', levels: ['<=20', '20-50', '>50'] }, 'nodes', 'pgr', 'hormon'],
+    analyses: {
+      matching: {
+        exact: ['meno'], caliper: 0.1, outcome_model: 'strata', balance_criterion: 'both', smd: 'pooled',
+        rounds: 3, round_rule: 'exact',
+      },
+    },
+  };
+  const specFile = path.join(dir, 'exact.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  return ['exact-matching (rotterdam: exact, rounds, pooled SMD, strata outcome)', datasetPath('rotterdam'), specFile];
+}
+
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
   const missing = rAvailable();
   assert.equal(missing, null,
     'R is needed for this test: Rscript with the packages survival, MatchIt, maxstat and jsonlite ' +
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
-  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir)]) {
+  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
       const cli = runCli(dataFile, specFile);
