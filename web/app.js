@@ -388,8 +388,13 @@ function onFormChange(e) {
       spec.event = { ...spec.event, values: [el.value] };
       return syncSpecText();
     case 'group-column':
-      if (el.value) spec.group = { column: el.value };
-      else delete spec.group;
+      if (el.value) {
+        spec.group = { column: el.value };
+        // A group to compare: the log-rank test and Cox model come on unless
+        // the user switched them off.
+        spec.analyses = spec.analyses ?? {};
+        for (const key of ['logrank', 'cox']) if (!state.touched.has(key)) spec.analyses[key] ??= {};
+      } else delete spec.group;
       return renderForm();
     case 'group-reference':
       if (spec.group) {
@@ -489,7 +494,7 @@ function figureCard(title, fig, name) {
   return card(title, fig, [
     button('SVG', () => download(new Blob([figureToSvg(fig)], { type: 'image/svg+xml' }), `${name}.svg`, document)),
     button('PNG (300 dpi)', async () => download(await svgToPng(figureToSvg(fig), { dpi: 300, widthInches: 7 }), `${name}.png`, document)),
-  ], `card-${name}`);
+  ], `fig-${name}`);
 }
 
 // A card, or a short note when a builder cannot use this result part.
@@ -689,7 +694,12 @@ function setup() {
     download(rScript(state.spec, { dataFile: state.fileName.replace(/ \[.*\]$/, '').replace(/\.xlsx$/i, '.csv') || 'data.csv' }), 'localsurv-analysis.R', document, 'text/plain'));
   $('json-button').addEventListener('click', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'));
   restoreFromHash();
+  // A link pasted into an open tab changes only the fragment: no reload.
+  window.addEventListener('hashchange', restoreFromHash);
   registerServiceWorker();
+  // Load the engine now, while the user picks a file: no request is made
+  // once a file is being analysed (the answer, "no data yet", is ignored).
+  client.describe({});
 }
 
 setup();

@@ -1,6 +1,9 @@
-// The built page (dist/) in headless Debian Chromium: the lung analysis shows
-// the same Cox numbers as the native CLI, the example and error paths work,
-// nothing leaves the machine, and the main flow works from the keyboard.
+// The built page (dist/) in headless Debian Chromium: the bundled example runs
+// the paper's whole analysis and a real public dataset (R's lung) runs from
+// the form, with the numbers on the page equal to the native CLI's JSON; the
+// reproduction link round trip; exports; Excel input; errors; no request
+// while a file is analysed; the main flow from the keyboard alone.
+// Screenshots of each result view go to test-artifacts/.
 // Needs `bash scripts/build.sh` first (dist/ and build/localsurv).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -147,7 +150,7 @@ after(async () => {
 // --enable-remote-extensions, so Chromium checks extension updates and signs in
 // to GAIA whatever the page does. The proxy refuses these too; they are only
 // exempt from the assertion, by exact host (fonts.googleapis.com etc. still fail).
-const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com']);
+const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
 
 function proxiedHost(entry) {
   const [method, target] = entry.split(' ');
@@ -196,22 +199,12 @@ async function waitForResults(page) {
   return status;
 }
 
-/** #cox-table as [{model, term, hr, ci, p}]. */
-async function coxRows(page) {
-  return page.$$eval('#cox-table tbody tr', (trs) =>
-    trs.map((tr) => {
-      const [model, term, hr, ci, p] = [...tr.cells].map((c) => c.textContent);
-      return { model, term, hr, ci, p };
-    }),
-  );
-}
-
-function runCli(spec) {
+function runCli(spec, csv = lungCsv) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-spec-'));
   try {
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
-    const out = JSON.parse(execFileSync(cli, [lungCsv, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    const out = JSON.parse(execFileSync(cli, [csv, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 }));
     assert.equal(out.ok, true, `CLI failed: ${JSON.stringify(out.error)}`);
     return out.result;
   } finally {
@@ -219,256 +212,265 @@ function runCli(spec) {
   }
 }
 
-// What the page displays (web/format.js), restated so a change there is noticed.
-const fmt3 = (x) => (x == null || Number.isNaN(x) ? 'NA' : Number(x).toFixed(3));
-const fmtP = (p) => (p == null || Number.isNaN(p) ? 'NA' : p < 0.001 ? '<0.001' : p.toFixed(3));
 
-/** The rows #cox-table should show for a CLI result, in the page's order. */
-function expectedCoxRows(cox) {
-  const rows = [];
-  const fits = [...cox.univariate.map((f) => ['univariate', f]), ...(cox.multivariable ? [['multivariable', cox.multivariable]] : [])];
-  for (const [model, f] of fits) {
-    const c = f.coefficients;
-    c.name.forEach((term, i) =>
-      rows.push({ model, term, hr: fmt3(c.hr[i]), ci: `${fmt3(c.lower[i])}–${fmt3(c.upper[i])}`, p: fmtP(c.p[i]) }),
-    );
-  }
-  return rows;
+const npcCsv = path.join(root, 'public/examples/npc_cohort.csv');
+const npcSpec = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
+const f3 = (x) => Number(x).toFixed(3);
+const fP = (p) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+/** The HR cell as journals print it: "0.634 (0.531–0.757)". */
+const hrCell = (c, i) => `${f3(c.hr[i])} (${f3(c.lower[i])}–${f3(c.upper[i])})`;
+
+async function runAndWait(page) {
+  await page.click('#run-button');
+  return waitForResults(page);
 }
 
-// The spec app.js buildSpec() sends for the choices made in test 1.
-const lungSpec = (ties) => ({
-  version: 1,
-  time: { column: 'time', unit: 'days' },
-  event: { column: 'status', values: ['2'] },
-  group: { column: 'sex' },
-  covariates: ['age', 'ph.ecog', 'ph.karno', 'wt.loss'].map((column) => ({ column })),
-  analyses: { km: { conf_type: 'log' }, followup: {}, logrank: {}, cox: { ties } },
-});
-
-async function assertKmPlot(page) {
-  const paths = await page.locator('#km-plot svg path').count();
-  assert.ok(paths >= 2, `expected the KM plot's svg to have path elements, found ${paths}`);
-  // Time must be a linear axis (a few round ticks, positions proportional to
-  // their values), not one evenly spaced tick per distinct time.
-  const ticks = await page.$$eval('#km-plot svg [aria-label="x-axis tick label"] text', (ts) =>
-    ts.map((t) => {
-      const r = t.getBoundingClientRect();
-      return { value: Number(t.textContent.replace(/[,\u2212]/g, (c) => (c === ',' ? '' : '-'))), x: r.left + r.width / 2 };
-    }),
-  );
-  assert.ok(ticks.length >= 3 && ticks.length <= 20, `x axis has ${ticks.length} tick labels`);
-  assert.ok(ticks.every((t) => Number.isFinite(t.value)), `non-numeric x tick: ${JSON.stringify(ticks)}`);
-  const scale = (ticks.at(-1).x - ticks[0].x) / (ticks.at(-1).value - ticks[0].value);
-  assert.ok(scale > 0, 'x ticks not increasing');
-  for (const t of ticks)
-    assert.ok(Math.abs(ticks[0].x + (t.value - ticks[0].value) * scale - t.x) < 1.5, `x axis not linear at ${t.value}: ${JSON.stringify(ticks)}`);
+async function specOnPage(page) {
+  return JSON.parse(await page.inputValue('#spec-text'));
 }
 
-test('lung via the file input: Cox HRs/CIs, log-rank p and KM plot match the CLI', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await openPage();
-  try {
-    await page.setInputFiles('#file-input', lungCsv);
-    await waitForSetup(page);
-    assert.match(await page.textContent('#data-status'), /^lung\.csv: 228 rows, 11 columns\.$/);
-
-    await page.selectOption('#time-column', 'time');
-    await page.selectOption('#time-unit', 'days');
-    await page.selectOption('#event-column', 'status');
-    await page.selectOption('#event-value', '2');
-    await page.selectOption('#group-column', 'sex');
-    for (const c of ['age', 'ph.ecog', 'ph.karno', 'wt.loss']) await page.check(`input[name=covariate][value="${c}"]`);
-    await page.selectOption('#ties', 'efron');
-    await page.click('#run-button');
-    await waitForResults(page);
-    await page.screenshot({ path: path.join(artifacts, 'results-lung.png'), fullPage: true });
-
-    const cliResult = runCli(lungSpec('efron'));
-    const cox = cliResult.results.cox;
-    const shown = await coxRows(page);
-
-    // The row the brief singles out: sex2 in the multivariable model.
-    const sex2 = shown.find((r) => r.model === 'multivariable' && r.term === 'sex2');
-    assert.ok(sex2, `no multivariable sex2 row in ${JSON.stringify(shown)}`);
-    const m = cox.multivariable.coefficients;
-    const i = m.name.indexOf('sex2');
-    assert.ok(i >= 0, 'CLI multivariable has no sex2');
-    assert.equal(sex2.hr, fmt3(m.hr[i]));
-    assert.equal(sex2.ci, `${fmt3(m.lower[i])}–${fmt3(m.upper[i])}`);
-    // R: coxph(Surv(time, status == 2) ~ sex + age + ph.ecog + ph.karno + wt.loss, lung) gives HR 0.532.
-    assert.equal(sex2.hr, '0.532');
-
-    // Every univariate and multivariable row, as displayed.
-    const univariate = shown.filter((r) => r.model === 'univariate');
-    assert.deepEqual(
-      univariate.map((r) => r.term),
-      ['sex2', 'age', 'ph.ecog', 'ph.karno', 'wt.loss'],
-    );
-    assert.deepEqual(shown, expectedCoxRows(cox));
-    assert.match(await page.textContent('#cox-table caption'), /ties = efron/);
-    // Rows used per model: the multivariable fit drops incomplete rows (R: n = 213, 151 events).
-    const nCells = await page.$$eval('#cox-table tbody tr', (trs) => trs.map((tr) => tr.cells[5].textContent));
-    assert.equal(nCells[nCells.length - 1], '213 (151)');
-    assert.equal(nCells[0], '228 (165)');
-
-    const lr = cliResult.results.logrank.by_group;
-    const pText = await page.textContent('#logrank-p');
-    assert.equal(pText, `χ² = ${fmt3(lr.statistic)}, df = ${lr.df}, p = ${fmtP(lr.p)}`);
-    assert.equal(pText, 'χ² = 10.327, df = 1, p = 0.001');
-
-    await assertKmPlot(page);
-    assert.equal(await page.locator('#km-table tbody tr').count(), 2);
-    assert.ok((await page.locator('#conventions tbody tr').count()) > 0, 'no conventions shown');
-    assertNoErrors(errors);
-  } finally {
-    await page.close();
-  }
-});
-
-test('the example button loads lung.csv and shows the preview and setup', { timeout: TEST_TIMEOUT }, async () => {
+test('the bundled example runs the paper analysis; tables and figures show the CLI numbers', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {
     assert.equal(await page.isHidden('#setup-section'), true, 'setup visible before any data');
     await page.click('#example-button');
     await waitForSetup(page);
-    assert.match(await page.textContent('#data-status'), /^lung\.csv \(example\): 228 rows, 11 columns\.$/);
-    const headers = await page.$$eval('#preview thead th', (ths) => ths.map((th) => th.textContent));
-    assert.equal(headers.length, 11);
-    assert.match(headers[2], /^time \(numeric/);
-    assert.ok((await page.locator('#preview tbody tr').count()) > 0, 'empty preview');
-    // The column guesses the page makes for R's lung data.
+    assert.match(await page.textContent('#data-status'), /^npc_cohort\.csv \(example\): 2041 rows, 30 columns\.$/);
+    assert.deepEqual(await specOnPage(page), npcSpec, 'the example loads the paper spec');
+    await page.screenshot({ path: path.join(artifacts, 'example-setup.png'), fullPage: true });
+    const status = await runAndWait(page);
+    const cliResult = runCli(npcSpec, npcCsv);
+    assert.equal(status, `Done: 2041 of 2041 rows used (0 dropped for missing values), ${cliResult.cohort.events} events.`);
+    // Table 3: every multivariable HR (95% CI) and the LT univariate one.
+    const coxText = await page.textContent('#card-main-cox');
+    const mv = cliResult.results.cox.multivariable.coefficients;
+    mv.name.forEach((n, i) => assert.ok(coxText.includes(hrCell(mv, i)), `${n}: ${hrCell(mv, i)} not in the Cox table`));
+    const uni = cliResult.results.cox.univariate[0].coefficients;
+    assert.ok(coxText.includes(hrCell(uni, 0)), 'univariate LT HR');
+    // Figure 2: KM with the log-rank p, the number at risk under the axis.
+    const km = page.locator('#fig-main-km figure');
+    await km.waitFor();
+    assert.ok((await km.locator('.ls-km-curve').count()) >= 2, 'two KM curves');
+    assert.ok((await km.locator('.ls-risk-n').count()) > 0, 'risk table');
+    const lrP = cliResult.results.logrank.by_group.p;
+    const kmText = await km.textContent();
+    assert.ok(lrP < 0.001 ? /p\s*<\s*0\.001/.test(kmText) : kmText.includes(lrP.toFixed(3)), `log-rank p on the KM plot: ${kmText.slice(0, 200)}`);
+    // Matching rounds and the matched Cox HR.
+    const rounds = cliResult.results.matching.rounds;
+    assert.equal(await page.locator('#card-main-rounds tbody tr').count(), rounds.length);
+    const post = cliResult.results.matching.matched_outcome.cox.coefficients;
+    assert.ok((await page.textContent('#card-main-matched-outcome')).includes(hrCell(post, 0)), 'matched HR');
+    // Subgroup forest and its interaction p; three subcohorts, Figure 5 groups.
+    assert.ok((await page.locator('#fig-main-forest .ls-forest-level').count()) > 0, 'forest rows');
+    assert.equal(await page.locator('#results-nav a').count(), 4);
+    const bone = cliResult.subcohorts[2].results.cutpoint.groups.cox.coefficients;
+    assert.ok((await page.textContent('#result-3')).includes(hrCell(bone, 1)), 'BED > 60 HR in the bone-only block');
+    for (let i = 0; i < 4; ++i) await page.locator(`#result-${i}`).screenshot({ path: path.join(artifacts, `results-example-block${i}.png`) });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
+test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CLI for the page\'s spec', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    assert.match(await page.textContent('#data-status'), /^lung\.csv: 228 rows, 11 columns\.$/);
     assert.equal(await page.inputValue('#time-column'), 'time');
     assert.equal(await page.inputValue('#event-column'), 'status');
     assert.equal(await page.inputValue('#event-value'), '2');
-    assert.equal(await page.locator('input[name=covariate]').count(), 11);
-    await page.screenshot({ path: path.join(artifacts, 'example-setup.png'), fullPage: true });
-    assertNoErrors(errors);
-  } finally {
-    await page.close();
-  }
-});
-
-test('a ragged CSV row is reported with its line, and a good file then loads', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await openPage();
-  try {
-    await page.setInputFiles('#file-input', {
-      name: 'ragged.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('time,status,age\n5,1,60\n7,0\n9,1,70\n'),
-    });
-    await page.waitForSelector('#data-status.error');
-    const status = await page.textContent('#data-status');
-    assert.match(status, /^Could not read ragged\.csv: /);
-    assert.match(status, /line 3/);
-    assert.equal(await page.isHidden('#setup-section'), true, 'setup shown for a file that failed');
-    await page.screenshot({ path: path.join(artifacts, 'ragged-error.png'), fullPage: true });
-
-    await page.setInputFiles('#file-input', lungCsv);
-    await waitForSetup(page);
-    assert.match(await page.textContent('#data-status'), /^lung\.csv: 228 rows/);
-    assert.equal(await page.getAttribute('#data-status', 'class'), '');
     await page.selectOption('#group-column', 'sex');
-    await page.click('#run-button');
-    await waitForResults(page);
-    await assertKmPlot(page);
+    for (const c of ['age', 'ph.ecog', 'wt.loss']) await page.check(`input[name=covariate][value="${c}"]`);
+    await page.selectOption('select[aria-label="type of ph.ecog"]', 'factor');
+    await page.selectOption('select[data-path="analyses.cox.ties"]', 'breslow');
+    await page.fill('input[data-path="analyses.km.times"]', '180, 365, 730');
+    await page.locator('input[data-path="analyses.km.times"]').dispatchEvent('change');
+    const spec = await specOnPage(page);
+    assert.equal(spec.analyses.cox.ties, 'breslow');
+    assert.deepEqual(spec.covariates.map((t) => t.column), ['age', 'ph.ecog', 'wt.loss']);
+    await runAndWait(page);
+    const cliResult = runCli(spec);
+    const coxText = await page.textContent('#card-main-cox');
+    for (const fit of [...cliResult.results.cox.univariate, cliResult.results.cox.multivariable]) {
+      const c = fit.coefficients;
+      c.name.forEach((n, i) => assert.ok(coxText.includes(hrCell(c, i)), `${n}: ${hrCell(c, i)}`));
+    }
+    // R: coxph(Surv(time, status == 2) ~ sex, lung, ties = "breslow") HR 0.588.
+    assert.equal(f3(cliResult.results.cox.univariate[0].coefficients.hr[0]), '0.588');
+    const kmText = await page.textContent('#card-main-km');
+    assert.ok(kmText.includes(cliResult.results.km.by_group[0].n.toString()));
+    assert.ok(await page.locator('#card-main-table1').count(), 'Table 1 came on with the covariates');
+    await page.screenshot({ path: path.join(artifacts, 'results-lung.png'), fullPage: true });
     assertNoErrors(errors);
   } finally {
     await page.close();
   }
 });
 
-test('no request leaves the test server, and no console or page errors, in a whole flow', { timeout: TEST_TIMEOUT }, async (t) => {
-  const start = requests.length;
+test('the reproduction link restores the analysis, checks the file, and reproduces the numbers', { timeout: TEST_TIMEOUT }, async () => {
+  const first = await openPage();
+  let link;
+  let table;
+  try {
+    await first.page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(first.page);
+    await first.page.selectOption('#group-column', 'sex');
+    await first.page.check('input[name=covariate][value="age"]');
+    await runAndWait(first.page);
+    link = first.page.url();
+    assert.match(link, /#ls1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}\.\d+$/);
+    table = await first.page.textContent('#card-main-cox');
+    assertNoErrors(first.errors);
+  } finally {
+    await first.page.close();
+  }
+  assert.ok(!link.includes('lung'), 'the link names no file');
+  const second = await openPage();
+  try {
+    await second.page.goto(link);
+    assert.match(await second.page.textContent('#share-status'), /reproduces an analysis/);
+    await second.page.setInputFiles('#file-input', lungCsv);
+    await waitForResults(second.page);
+    assert.match(await second.page.textContent('#share-status'), /the analysis is restored|is restored/);
+    assert.equal(await second.page.textContent('#card-main-cox'), table);
+    await second.page.screenshot({ path: path.join(artifacts, 'share-restored.png'), fullPage: false });
+    assertNoErrors(second.errors);
+  } finally {
+    await second.page.close();
+  }
+  const third = await openPage();
+  try {
+    await third.page.goto(link);
+    const original = fs.readFileSync(lungCsv, 'utf8');
+    const changed = original.replace('\n1,3,306,', '\n1,3,307,');
+    assert.notEqual(changed, original);
+    await third.page.setInputFiles('#file-input', { name: 'lung.csv', mimeType: 'text/csv', buffer: Buffer.from(changed) });
+    await waitForSetup(third.page);
+    assert.match(await third.page.textContent('#share-status'), /different/i);
+    assert.equal(await third.page.getAttribute('#share-status', 'class'), 'error');
+    assert.equal(await third.page.isHidden('#results-section'), true, 'a different file must not run by itself');
+    assertNoErrors(third.errors);
+  } finally {
+    await third.page.close();
+  }
+});
+
+test('exports: table CSV, figure SVG and 300-dpi PNG, the HTML report and the R script', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {
     await page.click('#example-button');
     await waitForSetup(page);
-    await page.selectOption('#group-column', 'sex');
-    await page.check('input[name=covariate][value="age"]');
-    await page.click('#run-button');
-    await waitForResults(page);
-    await assertKmPlot(page);
-    await page.screenshot({ path: path.join(artifacts, 'results-example.png'), fullPage: true });
-    const mine = requests.slice(start);
-    // The monitor must see the worker's fetches, or an empty list proves nothing.
-    assert.ok(mine.some((u) => u.endsWith('/localsurv.wasm')), `engine fetch not seen in ${JSON.stringify(mine)}`);
-    assert.ok(mine.some((u) => u.endsWith('/examples/lung.csv')), 'example fetch not seen');
-    assert.deepEqual(foreign(mine), []);
+    await runAndWait(page);
+    const save = async (locator) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+      return { name: dl.suggestedFilename(), bytes: fs.readFileSync(await dl.path()) };
+    };
+    const csv = await save(page.locator('#card-main-cox button', { hasText: 'CSV' }));
+    assert.match(csv.name, /\.csv$/);
+    const csvText = csv.bytes.toString('utf8');
+    assert.ok(csvText.startsWith('\uFEFF'), 'BOM for Excel');
+    assert.match(csvText, /HR \(95% CI\)/);
+    const svg = await save(page.locator('#fig-main-km button', { hasText: 'SVG' }));
+    const svgText = svg.bytes.toString('utf8');
+    assert.match(svgText, /^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.ok(svgText.includes('ls-risk-n'), 'the risk table is in the SVG');
+    const png = await save(page.locator('#fig-main-km button', { hasText: 'PNG' }));
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+    const phys = png.bytes.indexOf(Buffer.from('pHYs'));
+    assert.ok(phys > 0, 'pHYs chunk');
+    assert.equal(png.bytes.readUInt32BE(phys + 4), 11811, '300 dpi');
+    assert.equal(png.bytes.readUInt32BE(16), 2100, '7 inches at 300 dpi');
+    const report = await save(page.locator('#report-button'));
+    const html = report.bytes.toString('utf8');
+    assert.ok(html.startsWith('<!doctype html>'));
+    assert.ok(!/<script|<link|src="http/i.test(html), 'self-contained, no scripts or external files');
+    assert.ok((html.match(/<svg/g) ?? []).length >= 10, 'figures inlined');
+    assert.ok(html.includes('os_months') && html.includes('Analysis spec'), 'the spec is in the report');
+    const rs = await save(page.locator('#rscript-button'));
+    const r = rs.bytes.toString('utf8');
+    for (const needle of ['library(survival)', 'coxph(', 'matchit(', 'survfit(', 'npc_cohort.csv']) assert.ok(r.includes(needle), needle);
+    fs.writeFileSync(path.join(artifacts, 'report-example.html'), html);
     assertNoErrors(errors);
   } finally {
     await page.close();
   }
-  // And across every test run so far in this file, as seen by Playwright and
-  // by the proxy every off-machine request would have to go through.
-  assert.deepEqual(foreign(requests), []);
-  const browserOwn = proxied.filter((e) => BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
-  if (browserOwn.length) t.diagnostic(`refused ${browserOwn.length} requests of Chromium's own to ${[...new Set(browserOwn.map(proxiedHost))].join(', ')}`);
-  assert.deepEqual(proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e))), []);
+});
 
-  // The proxy witness works: a deliberate off-machine fetch reaches it.
-  const canary = await context.newPage();
+test('Excel input with a sheet chooser; a ragged CSV and a bad filter give messages naming the place', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
   try {
-    await canary.goto(origin + '/', { waitUntil: 'load' });
-    await canary.evaluate(() => fetch('http://canary.invalid/x').catch(() => {}));
-    assert.ok(proxied.some((r) => r.includes('canary.invalid')), `proxy saw ${JSON.stringify(proxied)}`);
+    await page.setInputFiles('#file-input', path.join(root, 'tests/fixtures/lung.xlsx'));
+    await waitForSetup(page);
+    assert.match(await page.textContent('#data-status'), /^lung\.xlsx \[.+\]: 228 rows, 11 columns\.$/);
+    await page.setInputFiles('#file-input', path.join(root, 'tests/fixtures/cohort.xlsx'));
+    await page.waitForSelector('#sheet-chooser:not([hidden])');
+    assert.ok((await page.locator('#sheet-select option').count()) >= 2);
+
+    await page.setInputFiles('#file-input', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('time,status,age\n5,1,60\n7,0\n9,1,70\n') });
+    await page.waitForSelector('#data-status.error');
+    assert.match(await page.textContent('#data-status'), /^Could not read ragged\.csv: .*line 3/);
+    assert.equal(await page.isHidden('#setup-section'), true);
+    await page.screenshot({ path: path.join(artifacts, 'ragged-error.png'), fullPage: true });
+
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.fill('#filter', 'age >> 50');
+    await page.locator('#filter').dispatchEvent('change');
+    await page.click('#run-button');
+    await page.waitForSelector('#run-status.error');
+    assert.match(await page.textContent('#run-status'), /filter/i);
+    assertNoErrors(errors);
   } finally {
-    await canary.close();
-    proxied.length = 0;
-    requests.length = 0;
+    await page.close();
   }
 });
 
-test('the main flow works with the keyboard alone', { timeout: TEST_TIMEOUT }, async () => {
+test('no request at all while a file is analysed, and none ever leaves the test server', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
-  const focused = () => page.evaluate(() => {
-    const a = document.activeElement;
-    return a ? a.id || `${a.tagName.toLowerCase()}[${a.name || ''}=${a.value || ''}]` : '';
-  });
-  /** Presses Tab until `want` (an id or a predicate on focused()) has focus. */
-  async function tabTo(want, limit = 40) {
-    const seen = [];
-    for (let n = 0; n < limit; n++) {
-      await page.keyboard.press('Tab');
-      const f = await focused();
-      seen.push(f);
-      if (typeof want === 'function' ? want(f) : f === want) return;
-    }
-    assert.fail(`Tab never reached ${want}; focus went through ${seen.join(' → ')}`);
+  try {
+    // The engine loads right after the page; wait for it and for the service worker.
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => navigator.serviceWorker?.ready);
+    await page.waitForLoadState('networkidle');
+    assert.ok(requests.some((u) => u.endsWith('/localsurv.wasm')), 'the engine was fetched with the page');
+    const start = requests.length;
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.selectOption('#group-column', 'sex');
+    await page.check('input[name=covariate][value="age"]');
+    await runAndWait(page);
+    await page.locator('#fig-main-km figure').waitFor();
+    assert.deepEqual(requests.slice(start), [], 'requests while analysing a file');
+    assert.deepEqual(foreign(requests), []);
+    assert.deepEqual(proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e))), []);
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
   }
+});
+
+test('the main flow works from the keyboard alone', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  const tabTo = async (id, max = 600) => {
+    for (let i = 0; i < max; ++i) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((want) => document.activeElement?.id === want, id)) return;
+    }
+    assert.fail(`Tab never reached #${id}`);
+  };
   try {
     await tabTo('example-button');
     await page.keyboard.press('Enter');
     await waitForSetup(page);
-
-    // Choices by keyboard: group by typing its name, ties with an arrow key,
-    // one covariate with Space.
-    await tabTo('group-column');
-    await page.keyboard.type('sex');
-    assert.equal(await page.inputValue('#group-column'), 'sex');
-    await tabTo('ties');
-    await page.keyboard.press('ArrowDown');
-    assert.equal(await page.inputValue('#ties'), 'breslow');
-    await tabTo((f) => f === 'input[covariate=age]');
-    await page.keyboard.press('Space');
-    assert.equal(await page.isChecked('input[name=covariate][value="age"]'), true);
     await tabTo('run-button');
-    await page.keyboard.press('Space');
-    await waitForResults(page);
-    await page.screenshot({ path: path.join(artifacts, 'results-keyboard.png'), fullPage: true });
-
-    assert.match(await page.textContent('#cox-table caption'), /ties = breslow/);
-    const cli = runCli({
-      ...lungSpec('breslow'),
-      covariates: [{ column: 'age' }],
-    });
-    assert.deepEqual(await coxRows(page), expectedCoxRows(cli.results.cox));
-    await assertKmPlot(page);
-
-    // Enter on the focused run button submits too.
-    await page.focus('#run-button');
-    await page.evaluate(() => { document.getElementById('run-status').textContent = ''; });
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
     await page.keyboard.press('Enter');
     await waitForResults(page);
+    await tabTo('share-button');
+    await page.screenshot({ path: path.join(artifacts, 'keyboard-flow.png') });
     assertNoErrors(errors);
   } finally {
     await page.close();
