@@ -271,15 +271,19 @@ ls_block <- function(path, expr) tryCatch(expr, error = function(e) {
   put(paste0(path, ".error"), conditionMessage(e))
 })
 
+# Median and CI from quantile(fit) (the midpoint where S is exactly 0.5 on a
+# flat stretch), as LocalSurv; summary(fit)$table can differ from it when
+# that stretch ends in censoring.
 km_key <- function(fit, times) {
   tab <- summary(fit)$table
   if (is.null(dim(tab))) tab <- t(tab)
-  lcl <- grep("LCL$", colnames(tab)); ucl <- grep("UCL$", colnames(tab))
+  q <- quantile(fit, 0.5, conf.int = TRUE)
+  q <- lapply(q, function(x) as.vector(x))
   st <- if (is.null(fit$strata)) "all" else sub("^[^=]*=", "", names(fit$strata))
   s <- if (length(times)) summary(fit, times = times, extend = TRUE) else NULL
   lapply(seq_along(st), function(i) {
     out <- list(stratum = st[i], n = unname(tab[i, "records"]), events = unname(tab[i, "events"]),
-                median = unname(tab[i, "median"]), lower = unname(tab[i, lcl]), upper = unname(tab[i, ucl]))
+                median = q$quantile[i], lower = q$lower[i], upper = q$upper[i])
     if (!is.null(s)) {
       k <- if (is.null(s$strata)) seq_along(s$time) else which(as.integer(s$strata) == i)
       out$at_times <- list(time = s$time[k], n_risk = s$n.risk[k], surv = s$surv[k],
@@ -484,7 +488,7 @@ matched_outcome <- function(m, group, o, ties) {
     coxph(f_km, data = md, ties = ties, cluster = subclass)
   }
   print(km); if (!is.null(lr)) print(lr); print(summary(fit))
-  list(n = nrow(md), logrank = if (is.null(lr)) NULL else lr_key(lr), cox = cox_key(fit))
+  list(n = nrow(md), km = km_key(km, NULL), logrank = if (is.null(lr)) NULL else lr_key(lr), cox = cox_key(fit))
 }
 
 # Youden's index of x for the event (status, or by a time horizon: events up
@@ -502,37 +506,46 @@ const CORRECTED_PAIRING = String.raw`
 # ---------------------------------------------------------------- NOTE
 # TEST MODE: MatchIt's pairing step is replaced by an R re-implementation of
 # nn_matchC_vec with a true |difference| (the documented algorithm, MatchIt
-# >= 4.5.4), as the project's goldens do (tests/r/goldens/matching_ref.R).
-# MatchIt 4.5.1-4.5.3 truncate |d_t - d_c| toward zero (issue #163). Only
-# 1:1 matching without replacement is re-implemented. A reviewer should not
-# need this: install MatchIt >= 4.5.4 instead.
+# >= 4.5.4), as the project's goldens do (tests/r/goldens/matching_ref.R),
+# extended to exact strata, 1:k (k rounds over the treated units) and reuse
+# of controls (replacement). MatchIt 4.5.1-4.5.3 truncate |d_t - d_c| toward
+# zero (issue #163). A reviewer should not need this: install MatchIt >= 4.5.4.
 ls_corrected_pairing <- function(treat_, ord_, ratio_, discarded_, reuse_max, distance_, exact_ = NULL,
                                  caliper_dist_ = NULL, caliper_covs_ = NULL, caliper_covs_mat_ = NULL,
                                  antiexact_covs_ = NULL, unit_id_ = NULL, disl_prog = FALSE) {
-  stopifnot(all(ratio_ == 1), reuse_max == 1, is.null(caliper_covs_), is.null(antiexact_covs_),
-            is.null(unit_id_))
+  stopifnot(is.null(caliper_covs_), is.null(antiexact_covs_), is.null(unit_id_))
   n <- length(treat_)
   ind1 <- which(treat_ == 1)
+  kmax <- max(c(1L, ratio_))   # an exact stratum may hold no treated unit
+  ratio_ <- rep_len(ratio_, length(ind1))
   o <- order(distance_, method = "radix")
   pos <- integer(n); pos[o] <- seq_len(n)
-  avail <- (treat_ != 1 & !discarded_)[o]
+  uses_left <- ifelse(treat_ != 1 & !discarded_, reuse_max, 0)[o]
   ds <- unname(distance_)[o]
   ex <- if (is.null(exact_)) rep(1L, n) else as.integer(exact_)[o]
   cal <- if (is.null(caliper_dist_) || length(caliper_dist_) == 0L) Inf else unname(caliper_dist_[1])
-  mm <- matrix(NA_integer_, length(ind1), 1L, dimnames = list(names(treat_)[ind1], NULL))
-  for (k in ord_) {
-    i <- ind1[k]
-    if (discarded_[i]) next
-    p <- pos[i]; dt <- ds[p]
-    left <- NA_integer_; right <- NA_integer_; dl <- NA_real_; dr <- NA_real_
-    j <- p - 1L
-    while (j >= 1L && !(avail[j] && ex[j] == ex[p])) j <- j - 1L
-    if (j >= 1L) { dl <- abs(dt - ds[j]); if (dl <= cal) left <- j }
-    j <- p + 1L
-    while (j <= n && !(avail[j] && ex[j] == ex[p])) j <- j + 1L
-    if (j <= n) { dr <- abs(dt - ds[j]); if (dr <= cal) right <- j }
-    pick <- if (!is.na(left) && (is.na(right) || dl <= dr)) left else right
-    if (!is.na(pick)) { avail[pick] <- FALSE; mm[k, 1L] <- o[pick] }
+  mm <- matrix(NA_integer_, length(ind1), kmax, dimnames = list(names(treat_)[ind1], NULL))
+  mine <- vector("list", length(ind1))
+  for (r in seq_len(kmax)) {
+    for (k in ord_) {
+      i <- ind1[k]
+      if (discarded_[i] || ratio_[k] < r || length(mine[[k]]) < r - 1L) next
+      p <- pos[i]; dt <- ds[p]
+      ok <- function(j) uses_left[j] > 0 && ex[j] == ex[p] && !(j %in% mine[[k]])
+      left <- NA_integer_; right <- NA_integer_; dl <- NA_real_; dr <- NA_real_
+      j <- p - 1L
+      while (j >= 1L && !ok(j)) j <- j - 1L
+      if (j >= 1L) { dl <- abs(dt - ds[j]); if (dl <= cal) left <- j }
+      j <- p + 1L
+      while (j <= n && !ok(j)) j <- j + 1L
+      if (j <= n) { dr <- abs(dt - ds[j]); if (dr <= cal) right <- j }
+      pick <- if (!is.na(left) && (is.na(right) || dl <= dr)) left else right
+      if (!is.na(pick)) {
+        uses_left[pick] <- uses_left[pick] - 1
+        mine[[k]] <- c(mine[[k]], pick)
+        mm[k, r] <- o[pick]
+      }
+    }
   }
   mm
 }

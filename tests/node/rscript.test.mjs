@@ -269,6 +269,13 @@ function compareCohort(c0, p, key, res, spec) {
       c.vec('matching.outcome.cox.coef', rc.coef, m.matched_outcome.cox.coefficients.coef);
       c.vec('matching.outcome.cox.robust_se', rc.robust_se, m.matched_outcome.cox.coefficients.robust_se);
       c.vec('matching.outcome.cox.p', rc.p, m.matched_outcome.cox.coefficients.p, 'p');
+      const rkm = arr(k('matching.outcome').km);
+      m.matched_outcome.km_by_group.forEach((g, i) => {
+        c.num(`matching.outcome.km[${i}].median`, rkm[i].median, g.median.estimate);
+        c.num(`matching.outcome.km[${i}].lower`, rkm[i].lower, g.median.lower);
+        c.num(`matching.outcome.km[${i}].upper`, rkm[i].upper, g.median.upper);
+      });
+      if (m.matched_outcome.logrank) compareLogrank(c, 'matching.outcome.logrank', k('matching.outcome').logrank, m.matched_outcome.logrank);
     }
   }
 }
@@ -356,13 +363,34 @@ function exactMatchingCase(dir) {
   return ['exact-matching (rotterdam: exact, rounds, pooled SMD, strata outcome)', datasetPath('rotterdam'), specFile];
 }
 
+// 1:2 matching with an SD caliper on the logit, and 1:2 with replacement:
+// MatchIt's weights in the balance, weighted KM and Cox (clustered on
+// pairs; with replacement robust on the unit).
+function weightedMatchingCases(dir) {
+  return [
+    ['ratio2', { ratio: 2, distance: 'logit', caliper: 0.5 }],
+    ['replace', { ratio: 2, replace: true }],
+  ].map(([name, matching]) => {
+    const spec = {
+      time: { column: 'time', unit: 'days' },
+      event: { column: 'status', values: [2] },
+      group: { column: 'sex', levels: ['1', '2'] },
+      covariates: ['age', 'ph.ecog', 'ph.karno', 'wt.loss'],
+      analyses: { matching },
+    };
+    const specFile = path.join(dir, `${name}.spec.json`);
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    return [`${name} (lung: ${JSON.stringify(matching)})`, datasetPath('lung'), specFile];
+  });
+}
+
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
   const missing = rAvailable();
   assert.equal(missing, null,
     'R is needed for this test: Rscript with the packages survival, MatchIt, maxstat and jsonlite ' +
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
-  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir)]) {
+  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
       const cli = runCli(dataFile, specFile);
