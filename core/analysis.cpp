@@ -1314,6 +1314,13 @@ json describe_table(const Table& table, std::size_t preview_rows) {
         }
       d["min"] = number(lo);
       d["max"] = number(hi);
+      // median(x, na.rm = TRUE): the page offers "cut at the median".
+      std::vector<double> v;
+      for (std::size_t r = 0; r < c.size(); ++r)
+        if (!c.is_missing(r)) v.push_back(c.numbers[r]);
+      std::sort(v.begin(), v.end());
+      const std::size_t n = v.size();
+      d["median"] = n == 0 ? json() : n % 2 ? json(v[n / 2]) : json((v[n / 2 - 1] + v[n / 2]) / 2);
       // Few distinct values (0/1, 1/2, stage 1-4): the page offers them as event/group values.
       if (distinct.size() <= 20) {
         std::sort(distinct.begin(), distinct.end());

@@ -265,14 +265,14 @@ function renderCovariates() {
     const levels = r.breaks.length ? specForm.cutLabels(r.breaks) : r.levels;
     ref.append(option('', '(first)'), ...levels.map((l) => option(l)));
     ref.value = r.reference;
-    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45' : '' });
+    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45, or median' : '' });
     cut.disabled = !r.numeric;
     cut.setAttribute('aria-label', `cut ${r.column} at`);
     const update = () => {
       const all = specForm.covariateRows(state.spec, state.described);
       let breaks;
       try {
-        breaks = specForm.parseList(cut.value, 'numbers');
+        breaks = specForm.parseBreaks(cut.value, state.described.columns.find((c) => c.name === r.column)?.median);
         cut.setCustomValidity('');
       } catch (e) {
         cut.setCustomValidity(e.message);

@@ -42,6 +42,23 @@ export function parseList(text, type) {
   });
 }
 
+/** Cut points typed by the user: numbers, or "median" (the column's median). */
+export function parseBreaks(text, median) {
+  return String(text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((p) => {
+      if (/^median$/i.test(p)) {
+        if (median == null) throw new Error('this column has no median');
+        return median;
+      }
+      const x = Number(p);
+      if (!Number.isFinite(x)) throw new Error(`"${p}" is not a number (or "median")`);
+      return x;
+    });
+}
+
 export function formatList(list) {
   return Array.isArray(list) ? list.join(', ') : '';
 }

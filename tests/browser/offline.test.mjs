@@ -16,10 +16,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startServer as serve, startRecordingProxy, closeServer, BROWSER_SERVICE_HOSTS, proxiedHost, launchChromium, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -32,72 +31,6 @@ const exampleSpec = path.join(root, 'public/examples/npc_paper.spec.json');
 const WAIT = 30_000; // any single wait on the page (the example run takes a few seconds)
 const TEST_TIMEOUT = 120_000;
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.json': 'application/json',
-};
-
-/** Static server for dist/ that logs every hit and, once `down`, refuses all. */
-function startServer(state) {
-  const server = http.createServer((req, res) => {
-    state.hits.push({ url: req.url, down: state.down });
-    if (state.down) {
-      req.socket.destroy();
-      return;
-    }
-    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (rel.endsWith('/')) rel += 'index.html';
-    const file = path.join(dist, path.normalize(rel));
-    if (!file.startsWith(dist + path.sep)) return res.writeHead(403).end();
-    fs.readFile(file, (err, body) => {
-      if (err) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-// Everything not on loopback goes to this proxy, which records and refuses
-// it: a witness for requests Playwright's events might not show.
-function startRecordingProxy(log) {
-  const proxy = http.createServer((req, res) => {
-    log.push(`${req.method} ${req.url}`);
-    res.writeHead(403).end();
-  });
-  proxy.on('connect', (req, socket) => {
-    log.push(`CONNECT ${req.url}`);
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
-  return new Promise((resolve, reject) => {
-    proxy.once('error', reject);
-    proxy.listen(0, '127.0.0.1', () => resolve(proxy));
-  });
-}
-
-function closeServer(s) {
-  if (!s) return undefined;
-  s.closeAllConnections();
-  return new Promise((resolve) => s.close(resolve));
-}
-
-// The browser's own service traffic, not the page's: exempt by exact host, as
-// in page.test.mjs (Debian's chromium wrapper adds API keys and remote
-// extensions), plus Chromium's autofill predictions, which it asks for any
-// http(s) page with a form, whatever the page does.
-const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
-function proxiedHost(entry) {
-  const [method, target] = entry.split(' ');
-  return method === 'CONNECT' ? target.replace(/:\d+$/, '') : new URL(target).hostname;
-}
-
 let proxy;
 const proxied = [];
 const contexts = [];
@@ -106,37 +39,9 @@ const dirs = [];
 async function launch() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-offline-'));
   dirs.push(userDataDir);
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      `--proxy-server=http://127.0.0.1:${proxy.address().port}`,
-    ],
-    viewport: { width: 1200, height: 900 },
-    timeout: 30_000,
-  });
-  context.setDefaultTimeout(WAIT);
+  const context = await launchChromium(userDataDir, proxy.address().port, WAIT);
   contexts.push(context);
   return context;
-}
-
-/** Records console errors and uncaught exceptions of a page. */
-function watch(page) {
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()} [${m.location().url}]`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('crash', () => errors.push('page crashed'));
-  return errors;
 }
 
 let cliResult;
@@ -205,7 +110,7 @@ const singleFileUrl = pathToFileURL(singleFile).href;
 test('the single file from file://, offline with every non-file request aborted: example runs, nothing is requested', { timeout: TEST_TIMEOUT }, async () => {
   const { context, log } = await offlineFileContext();
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = watchErrors(page);
   try {
     await page.goto(singleFileUrl, { waitUntil: 'load' });
     const status = await runExample(page);
@@ -227,7 +132,7 @@ test('the single file from file://, offline with every non-file request aborted:
 test('cancel mid-run (single file): the engine worker is terminated, and the next run starts a new one with the data reloaded', { timeout: TEST_TIMEOUT }, async () => {
   const { context, log } = await offlineFileContext();
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = watchErrors(page);
   try {
     await page.goto(singleFileUrl, { waitUntil: 'load' });
     await page.click('#example-button');
@@ -261,11 +166,11 @@ test('cancel mid-run (single file): the engine worker is terminated, and the nex
 
 test('the hosted build, after one visit, reloads and runs the example from its service worker with the network off', { timeout: TEST_TIMEOUT }, async () => {
   const state = { hits: [], down: false };
-  const server = await startServer(state);
+  const server = await serve(dist, state);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const context = await launch();
   const page = await context.newPage();
-  const errors = watch(page);
+  const errors = watchErrors(page);
   try {
     await page.goto(origin + '/', { waitUntil: 'load' });
     // Installed = everything precached (install waits for the cache).

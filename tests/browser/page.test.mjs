@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startServer, startRecordingProxy, closeServer, BROWSER_SERVICE_HOSTS, proxiedHost, launchChromium, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -23,76 +22,6 @@ const cli = path.join(root, 'build/localsurv');
 
 const WAIT = 20_000; // any single wait on the page
 const TEST_TIMEOUT = 90_000; // whole test, so a stuck page fails instead of hanging
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-function startServer() {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    if (rel.endsWith('/')) rel += 'index.html';
-    const file = path.join(dist, path.normalize(rel));
-    if (!file.startsWith(dist + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, {
-        'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-// Chromium sends everything not on loopback to this proxy, which records and
-// refuses it: a second witness for requests Playwright's events do not show
-// (e.g. the browser's own favicon fetch) or that would leave the machine.
-function startRecordingProxy(log) {
-  const proxy = http.createServer((req, res) => {
-    log.push(`${req.method} ${req.url}`);
-    res.writeHead(403).end();
-  });
-  proxy.on('connect', (req, socket) => {
-    log.push(`CONNECT ${req.url}`);
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
-  return new Promise((resolve, reject) => {
-    proxy.once('error', reject);
-    proxy.listen(0, '127.0.0.1', () => resolve(proxy));
-  });
-}
-
-function closeServer(s) {
-  if (!s) return undefined;
-  s.closeAllConnections();
-  return new Promise((resolve) => s.close(resolve));
-}
 
 let server;
 let proxy;
@@ -109,29 +38,11 @@ before(async () => {
   for (const f of [path.join(dist, 'index.html'), cli])
     assert.ok(fs.existsSync(f), `${path.relative(root, f)} is missing: run bash scripts/build.sh first`);
   fs.mkdirSync(artifacts, { recursive: true });
-  server = await startServer();
+  server = await startServer(dist);
   origin = `http://127.0.0.1:${server.address().port}`;
   proxy = await startRecordingProxy(proxied);
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      // Loopback (the test server) stays direct: Chromium never proxies it.
-      `--proxy-server=http://127.0.0.1:${proxy.address().port}`,
-    ],
-    viewport: { width: 1200, height: 900 },
-    timeout: 30_000,
-  });
-  context.setDefaultTimeout(WAIT);
+  context = await launchChromium(userDataDir, proxy.address().port, WAIT);
   context.on('request', (r) => requests.push(r.url()));
   context.on('response', (r) => {
     if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
@@ -145,18 +56,6 @@ after(async () => {
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
-// The browser's own service traffic, not the page's: Debian's /usr/bin/chromium
-// wrapper (/etc/chromium.d) exports Google API keys and adds
-// --enable-remote-extensions, so Chromium checks extension updates and signs in
-// to GAIA whatever the page does. The proxy refuses these too; they are only
-// exempt from the assertion, by exact host (fonts.googleapis.com etc. still fail).
-const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
-
-function proxiedHost(entry) {
-  const [method, target] = entry.split(' ');
-  return method === 'CONNECT' ? target.replace(/:\d+$/, '') : new URL(target).hostname;
-}
-
 /** Network requests (data:/blob: are not network) that went anywhere but the test server. */
 function foreign(urls) {
   return urls.filter((u) => !u.startsWith(origin + '/') && !/^(data|blob):/.test(u));
@@ -165,12 +64,7 @@ function foreign(urls) {
 /** A fresh page that records its console errors and uncaught exceptions. */
 async function openPage() {
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()} [${m.location().url}]`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('crash', () => errors.push('page crashed'));
+  const errors = watchErrors(page);
   await page.goto(origin + '/', { waitUntil: 'load' });
   return { page, errors };
 }

@@ -10,18 +10,10 @@
 
 using testsupport::golden;
 using testsupport::num;
+using testsupport::run_spec;
 using json = nlohmann::json;
 
 namespace {
-
-json run(const std::string& dataset, const std::string& spec) {
-  localsurv::Session s;
-  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/" + dataset + ".csv")));
-  json env = json::parse(s.run(spec));
-  INFO(env.dump().substr(0, 400));
-  REQUIRE(env["ok"].get<bool>());
-  return env["result"];
-}
 
 // Checks a coxph fit from the result against the golden fit; the golden names
 // the treatment coefficient "treat" where the spec's group gives "<col><level>".
@@ -58,7 +50,7 @@ void check_dataset(const std::string& name, const std::string& spec,
     CAPTURE(ties);
     std::string s = spec;
     s.replace(s.find("TIES"), 4, ties);
-    json r = run(name, s);
+    json r = run_spec(name, s);
     const json& res = r["results"];
     CHECK(res["cox"]["conventions"]["ties"] == ties);
     check_cox(res["cox"]["multivariable"], g["cox"]["multivariable"][ties], group_coef);
@@ -140,7 +132,8 @@ TEST_CASE("colon_bin through the spec") {
 }
 
 TEST_CASE("results state rows used and dropped, and warnings name the model") {
-  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+  json r =
+      run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
     "covariates":["wt.loss"],"analyses":{"cox":{}}})");
   const json& fit = r["results"]["cox"]["univariate"][1];
   CHECK(fit["rows"]["rows_used"] == 214);
@@ -160,7 +153,7 @@ void check_table1(const std::string& name, const std::string& outcome_and_group)
       covs.push_back({{"column", ct["variable"]}, {"type", "factor"}, {"levels", ct["levels"]}});
     std::string spec = "{" + outcome_and_group + ",\"covariates\":" + covs.dump() +
                        ",\"analyses\":{\"table1\":{\"yates\":" + (yates ? "true" : "false") + "}}}";
-    json t1 = run(name, spec)["results"]["table1"];
+    json t1 = run_spec(name, spec)["results"]["table1"];
     REQUIRE(t1["variables"].size() == g["categorical_tests"].size());
     for (std::size_t v = 0; v < t1["variables"].size(); ++v) {
       const json& mine = t1["variables"][v];
@@ -202,8 +195,8 @@ TEST_CASE(
 
 TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by sex)") {
   // with(lung, tapply(age, sex, mean)); sd; quantile(type = 7)
-  json t1 =
-      run("lung", R"({"time":"time","event":"status","group":{"column":"sex","levels":["1","2"]},
+  json t1 = run_spec("lung",
+                     R"({"time":"time","event":"status","group":{"column":"sex","levels":["1","2"]},
     "covariates":["age"],"analyses":{"table1":{}}})")["results"]["table1"];
   const json& age = t1["variables"][0];
   CHECK(age["type"] == "numeric");
@@ -226,7 +219,7 @@ TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by s
 
 TEST_CASE("warnings name groups by their level, not a code") {
   // lung, ph.ecog 3 has one patient (dead): a pairwise log-rank with it and KM per level.
-  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+  json r = run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},
     "group":{"column":"ph.ecog","levels":["0","1","2","3"]},"covariates":["age"],
     "analyses":{"table1":{},"km":{}}})");
   bool named = false;
@@ -257,7 +250,7 @@ TEST_CASE(
     json group = {{"column", cs["group"]}, {"levels", cs["levels"]}};
     std::string spec = "{" + outcome.at(name) + ",\"group\":" + group.dump() +
                        ",\"covariates\":" + covs.dump() + ",\"analyses\":{\"table1\":{}}}";
-    json t1 = run(name, spec)["results"]["table1"];
+    json t1 = run_spec(name, spec)["results"]["table1"];
     for (std::size_t v = 0; v < cs["variables"].size(); ++v) {
       const json& want = cs["variables"][v];
       const json& got = t1["variables"][v];
@@ -303,7 +296,7 @@ TEST_CASE(
           {"km", {{"conf_type", opt.conf_type}, {"times", cs["times"]}}},
           {"logrank", {{"rho", opt.rho}, {"by", {cs["kcol"]}}, {"pairwise_adjust", opt.adjust}}},
           {"cox", {{"ties", opt.ties}, {"strata", cs["strata"]}, {"univariate", false}}}};
-      json res = run(name, spec.dump())["results"];
+      json res = run_spec(name, spec.dump())["results"];
       // Kaplan-Meier CIs.
       for (const json& km : cs["km"]) {
         if (km["conf_type"] != opt.conf_type) continue;
@@ -371,7 +364,7 @@ TEST_CASE(
 TEST_CASE("a subcohort filter restricts every analysis (survfit on subset(lung, ...))") {
   // survfit(Surv(time, status) ~ 1, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70)):
   // n 142, events 91, median 364 (337, 457)
-  json r = run("lung", R"({"filter":"ph.ecog in (0, 1) and age < 70","time":"time",
+  json r = run_spec("lung", R"({"filter":"ph.ecog in (0, 1) and age < 70","time":"time",
     "event":{"column":"status","values":[2]},"analyses":{"km":{}}})");
   CHECK(r["cohort"]["rows_in_file"] == 228);
   CHECK(r["cohort"]["rows_available"] == 142);
@@ -396,7 +389,7 @@ TEST_CASE("derived BED cut at its maxstat cutpoint reproduces the golden split (
   for (const auto& c : g["cutpoints"])
     if (c["variable"] == "bed") cp = &c;
   REQUIRE(cp != nullptr);
-  json r = run("npc_synth_1", R"({
+  json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "bed", "bed": {"dose": "bone_rt_dose_gy", "fractions": "bone_rt_fractions", "alpha_beta": 10}},
                {"name": "bed_group", "cut": {"column": "bed", "breaks": [60], "labels": ["<=60", ">60"], "right": true}}],
     "filter": "lt_bone == 1", "time": {"column": "os_months", "unit": "months"}, "event": "death",
@@ -442,7 +435,7 @@ TEST_CASE("proportional-hazards test through the spec equals cox.zph on five dat
   for (const auto& [name, spec] : specs) {
     CAPTURE(name);
     const json& z = golden(name)["cox_zph"];
-    const json result = run(name, spec);
+    const json result = run_spec(name, spec);
     const json& ph = result["results"]["cox"]["multivariable"]["ph_test"];
     for (const char* table : {"by_term", "by_coefficient"}) {
       REQUIRE(ph[table].size() == z[table]["term"].size());
@@ -497,7 +490,7 @@ TEST_CASE(
       CAPTURE(sp.golden);
       const json& g = golden(name)["matching"][sp.golden]["corrected"];
       const json result =
-          run(name, "{" + outcome + ",\"analyses\":{\"matching\":" + sp.options + "}}");
+          run_spec(name, "{" + outcome + ",\"analyses\":{\"matching\":" + sp.options + "}}");
       const json& m = result["results"]["matching"];
       CHECK(m["counts"]["matched_treated"] == g["n_matched_treated"]);
       CHECK(m["counts"]["matched_control"] == g["n_matched_control"]);
@@ -537,7 +530,7 @@ TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wal
   // Univariate Wald p: sex 0.0015, age 0.042, ph.ecog < 0.001, ph.karno 0.005, wt.loss 0.83, so
   // coxph(Surv(time, status) ~ factor(sex) + age + ph.ecog + ph.karno, lung): n 226, 163 events, 4
   // iterations
-  json r = run(
+  json r = run_spec(
       "lung",
       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
     "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"select_p":0.05}}})");
@@ -556,7 +549,7 @@ TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wal
     CHECK_CLOSE("se", num(m["coefficients"]["se"][i]), se[i], 1e-6);
   }
   // Forcing wt.loss in brings back the full model of the golden.
-  json forced = run(
+  json forced = run_spec(
       "lung",
       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
     "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"select_p":0.05,"force":["wt.loss"]}}})");
@@ -572,7 +565,7 @@ TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wal
 TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and keeps the rest") {
   // survfit(Surv(time, status) ~ 1, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70)): n 142,
   // median 364
-  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+  json r = run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},
     "subcohorts":[{"name":"fit, under 70","filter":"ph.ecog in (0, 1) and age < 70"},{"name":"nobody","filter":"age > 200"}],
     "analyses":{"km":{}}})");
   CHECK(r["results"]["km"]["overall"]["n"] == 228);
@@ -587,7 +580,8 @@ TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and k
 
 TEST_CASE("a subcohort may run its own analyses; their options are echoed and checked") {
   // survdiff(Surv(time, status) ~ sex, data = subset(lung, ph.ecog %in% c(0, 1) & age < 70))
-  json r = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+  json r =
+      run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
     "subcohorts":[{"name":"fit, under 70","filter":"ph.ecog in (0, 1) and age < 70",
                    "analyses":{"logrank":{"rho":1}}}],
     "analyses":{"km":{}}})");
@@ -603,7 +597,7 @@ TEST_CASE("a subcohort may run its own analyses; their options are echoed and ch
     "subcohorts":[{"name":"a","filter":"age > 50","analyses":{"km":{"conf_type":"arcsin"}}}]})"));
   CHECK(bad["error"]["field"] == "subcohorts[0].analyses.km.conf_type");
   // Its own covariates: coxph(Surv(time, status) ~ age, data = subset(lung, sex == 2))
-  json own = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+  json own = run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},
     "covariates":["ph.ecog","wt.loss"],
     "subcohorts":[{"name":"women","filter":"sex == 2","covariates":["age"],
                    "analyses":{"cox":{"multivariable":false}}}],
@@ -633,7 +627,7 @@ TEST_CASE("cutpoint through the spec equals maxstat.test on five datasets") {
     const json& cp = golden(name)["cutpoints"][0];
     std::string var = cp["variable"];
     const json result =
-        run(name, "{" + o + R"(,"analyses":{"cutpoint":{"column":")" + var + "\"}}}");
+        run_spec(name, "{" + o + R"(,"analyses":{"cutpoint":{"column":")" + var + "\"}}}");
     const json& m = result["results"]["cutpoint"]["maxstat"];
     CHECK(result["results"]["cutpoint"]["rows"]["rows_used"] == cp["n"]);
     CHECK(num(m["cutpoint"]) == num(cp["maxstat"]["cutpoint"]));
@@ -669,7 +663,7 @@ TEST_CASE(
     spec["analyses"]["subgroups"]["variables"].push_back({{"column", v}, {"levels", levels}});
     expected.push_back(&sg);
   }
-  const json result = run("npc_synth_1", spec.dump());
+  const json result = run_spec("npc_synth_1", spec.dump());
   const json& vars = result["results"]["subgroups"]["variables"];
   REQUIRE(vars.size() == expected.size());
   for (std::size_t i = 0; i < vars.size(); ++i) {
@@ -699,7 +693,7 @@ TEST_CASE("matched outcome with the Cox model stratified on pairs (lung, a_defau
   // coxph(Surv(time, status == 2) ~ I(sex == 2) + strata(subclass), matched lung data of the
   // golden's corrected a_default pairs): n 172, 121 events, coef -0.6466271641285497, se
   // 0.26318067795115369, p 0.014011418851885745
-  const json result = run("lung", R"({"time":"time","event":{"column":"status","values":[2]},
+  const json result = run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},
     "group":{"column":"sex","levels":["1","2"]},"covariates":["age","ph.ecog","ph.karno","wt.loss"],
     "analyses":{"matching":{"outcome_model":"strata"}}})");
   const json& cox = result["results"]["matching"]["matched_outcome"]["cox"];
@@ -714,7 +708,7 @@ TEST_CASE("matched outcome with the Cox model stratified on pairs (lung, a_defau
 TEST_CASE("balance tests before and after matching (pbc, a_default)") {
   // chisq.test / fisher.test of table(x, trt) on the 312 randomised rows and on the golden's
   // corrected pairs.
-  const json result = run(
+  const json result = run_spec(
       "pbc",
       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]},
     "covariates":["age",{"column":"sex","levels":["m","f"]},"ascites","hepato","spiders",

@@ -8,18 +8,10 @@
 #include "golden.h"
 
 using testsupport::num;
+using testsupport::run_spec;
 using json = nlohmann::json;
 
 namespace {
-
-json run(const std::string& dataset, const std::string& spec) {
-  localsurv::Session s;
-  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/" + dataset + ".csv")));
-  json env = json::parse(s.run(spec));
-  INFO(env.dump().substr(0, 400));
-  REQUIRE(env["ok"].get<bool>());
-  return env["result"];
-}
 
 json extra(const std::string& name) {
   return json::parse(
@@ -66,7 +58,7 @@ void check_rounds(const json& matching, const json& want) {
 
 TEST_CASE("match until balanced, rule exact, p > 0.1 (rotterdam chemo, caliper 0.2 SD)") {
   const json want = extra("rounds")["cases"][0];
-  json r = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
+  json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
       "caliper": 0.2, "rounds": 5, "round_rule": "exact", "balance_criterion": "p"}}})");
   const json& m = r["results"]["matching"];
   check_rounds(m, want);
@@ -78,7 +70,7 @@ TEST_CASE("match until balanced, rule exact, p > 0.1 (rotterdam chemo, caliper 0
 
 TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotterdam chemo)") {
   const json want = extra("rounds")["cases"][1];
-  json r = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
+  json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
       "score_covariates": ["age", "nodes"], "rounds": 6, "round_rule": "model",
       "balance_criterion": "both"}}})");
   const json& m = r["results"]["matching"];
@@ -96,7 +88,7 @@ TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotte
 
 TEST_CASE("match until balanced on the paper-like cohort (npc_synth_1 lt, rule exact)") {
   const json want = extra("rounds")["cases"][2];
-  json r = run("npc_synth_1", R"({
+  json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
                {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"], "right": false}},
                {"name": "ebv_hi", "cut": {"column": "ebv_dna", "breaks": [10000], "labels": ["0", "1"], "right": false}},
@@ -119,7 +111,8 @@ TEST_CASE("match until balanced on the paper-like cohort (npc_synth_1 lt, rule e
 
 TEST_CASE(
     "one round (the default) still judges every covariate; bad round options name the field") {
-  json r = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {}}})");
+  json r =
+      run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {}}})");
   const json& m = r["results"]["matching"];
   REQUIRE(m["rounds"].size() == 1);
   CHECK(m["stop"]["rounds_run"] == 1);
@@ -144,7 +137,7 @@ TEST_CASE(
     "groups by a cutpoint with a reference group, pairwise tests and matched pairs "
     "(npc_synth_1 bone metastasis: BED > 60, <= 60, no RT)") {
   const json want = extra("cut_groups");
-  json r = run("npc_synth_1", R"({
+  json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "bed", "bed": {"dose": "bone_rt_dose_gy", "fractions": "bone_rt_fractions"}},
                {"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
                {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"], "right": false}},
@@ -206,7 +199,7 @@ TEST_CASE(
 TEST_CASE(
     "cutpoint groups: the chosen cut is the maxstat one unless a value is given; "
     "bad options name the field") {
-  json r = run("npc_synth_1", R"({
+  json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "bed", "bed": {"dose": "bone_rt_dose_gy", "fractions": "bone_rt_fractions"}}],
     "filter": "lt_bone == 1", "time": "os_months", "event": "death",
     "analyses": {"cutpoint": {"column": "bed", "groups": {}}}})");
@@ -251,7 +244,7 @@ TEST_CASE(
   for (const auto& c : runs) {
     CAPTURE(c.dataset);
     const json& want = cases[c.index];
-    json r = run(c.dataset, c.spec);
+    json r = run_spec(c.dataset, c.spec);
     const json& post = r["results"]["matching"]["matched_outcome"];
     CHECK(post["weighted"] == true);
     CHECK(post["n"] == want["data"]["id"].size());

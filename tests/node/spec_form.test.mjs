@@ -61,6 +61,17 @@ test('covariate rows: include, reference level and a cut at 45 make R\'s cut(rig
   assert.equal(sf.applyCovariateRows(spec, rows).derive, undefined);
 });
 
+test('"median" as a cut point is the column median the engine reports (R: median(age) = 45 here)', () => {
+  const d = describe(npc);
+  const age = d.columns.find((c) => c.name === 'age');
+  const ages = fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2])).sort((a, b) => a - b);
+  const n = ages.length;
+  assert.equal(age.median, n % 2 ? ages[(n - 1) / 2] : (ages[n / 2 - 1] + ages[n / 2]) / 2);
+  assert.deepEqual(sf.parseBreaks('median, 60', age.median), [age.median, 60]);
+  assert.throws(() => sf.parseBreaks('mean', age.median), /"mean" is not a number \(or "median"\)/);
+  assert.throws(() => sf.parseBreaks('median', undefined), /no median/);
+});
+
 test('cut labels for several breaks; a bad number in a list is named', () => {
   assert.deepEqual(sf.cutLabels([40, 60]), ['<40', '40-<60', '>=60']);
   assert.deepEqual(sf.parseList('12, 36,60', 'numbers'), [12, 36, 60]);

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "api.h"
 #include "csv.h"
 
 namespace testsupport {
@@ -56,6 +57,15 @@ bool close(double a, double b, double rel, double floor) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
   if (std::isinf(a) || std::isinf(b)) return a == b;
   return std::fabs(a - b) <= rel * std::max(std::fabs(b), floor) + 1e-300;
+}
+
+json run_spec(const std::string& dataset, const std::string& spec) {
+  localsurv::Session s;
+  s.set_data(read_file(test_data_path("datasets/" + dataset + ".csv")));
+  json env = json::parse(s.run(spec));
+  INFO(env.dump().substr(0, 400));
+  REQUIRE(env["ok"].get<bool>());
+  return env["result"];
 }
 
 }  // namespace testsupport

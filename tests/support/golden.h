@@ -24,6 +24,11 @@ const json& golden(const std::string& name);
 
 // Golden number: null (R's NA/NaN/Inf) becomes NaN.
 double num(const json& j);
+
+// The spec run through the page's path (Session: CSV -> spec -> result JSON)
+// on tests/reference/datasets/<dataset>.csv; REQUIREs {"ok": true} and
+// returns the result.
+json run_spec(const std::string& dataset, const std::string& spec);
 std::vector<double> nums(const json& j);
 
 // Numeric column as doubles (NaN where missing); categorical columns throw.
