@@ -492,12 +492,16 @@ matched_outcome <- function(m, group, o, ties) {
 }
 
 # Youden's index of x for the event (status, or by a time horizon: events up
-# to it against patients followed past it); high = x > cutpoint.
+# to it against patients followed past it). As cutoff::roc, the direction
+# follows the AUC: high x predicts the event unless AUC < 0.5, then low x.
 youden_cut <- function(x, time, event, horizon) {
   y <- event == 1
   if (horizon > 0) { keep <- (event == 1 & time <= horizon) | time > horizon; x <- x[keep]; y <- (event == 1 & time <= horizon)[keep] }
+  n1 <- sum(y); n0 <- sum(!y)
+  auc <- (sum(rank(x)[y]) - n1 * (n1 + 1) / 2) / (n1 * n0)
   cuts <- sort(unique(x))
-  j <- vapply(cuts, function(cc) mean(x[y] > cc) + mean(x[!y] <= cc) - 1, 0)
+  j <- vapply(cuts, function(cc) if (auc >= 0.5) mean(x[y] > cc) + mean(x[!y] <= cc) - 1
+                                 else mean(x[y] <= cc) + mean(x[!y] > cc) - 1, 0)
   cuts[which.max(j)]
 }
 `;

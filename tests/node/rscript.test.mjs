@@ -236,6 +236,7 @@ function compareCohort(c0, p, key, res, spec) {
     c.vec('cutpoint.maxstat.candidates', rk.maxstat.candidates.statistic, res.cutpoint.maxstat.candidates.statistic);
     if (spec.analyses.cutpoint.pmethod !== 'condmc') c.num('cutpoint.maxstat.p', rk.maxstat.p, res.cutpoint.maxstat.p, 'p');
     c.num('cutpoint.median', rk.median, res.cutpoint.median.cutpoint);
+    if (res.cutpoint.youden) c.num('cutpoint.youden', rk.youden, res.cutpoint.youden.cutpoint);
     if (res.cutpoint.groups) {
       const rg = k('cutpoint.groups');
       const lg = res.cutpoint.groups;
@@ -390,6 +391,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
     'R is needed for this test: Rscript with the packages survival, MatchIt, maxstat and jsonlite ' +
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
