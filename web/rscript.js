@@ -788,7 +788,10 @@ pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.
   return s;
 }
 
-function cutpointBlock(p, spec, a, covariates, ties) {
+function cutpointBlock(p, spec, a, covariates, ties, logrank) {
+  // The cut groups' log-rank uses the cohort's log-rank options, as LocalSurv.
+  const rho = logrank ? logrank.rho : 0;
+  const adjust = logrank ? logrank.pairwise_adjust : 'holm';
   const x = a.column;
   const gr = a.groups;
   const pm = a.pmethod === 'condmc' ? 'condMC' : 'Lau94';
@@ -810,8 +813,8 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
     s += `d$cut_group_ <- factor(d$cut_group_, levels = c(${gr.none ? rStr(gr.none_label) + ', ' : ''}lab))\n`;
     s += 'cg <- d[!is.na(d$cut_group_), , drop = FALSE]\n';
     s += `print(table(cg$cut_group_))\nkm_cg <- survfit(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(km_cg)\n`;
-    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(lr_cg)\n`;
-    s += `cg_res <- lr_key(lr_cg)\ncg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, 0, "holm")\n`;
+    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg, rho = ${rNum(rho)})\nprint(lr_cg)\n`;
+    s += `cg_res <- lr_key(lr_cg)\nif (nlevels(cg$cut_group_) > 2) cg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, ${rNum(rho)}, ${rStr(adjust)})\n`;
     s += `fit <- coxph(Surv(time_, event_) ~ cut_group_, data = cg, ties = ${rStr(ties)})\nprint(summary(fit))\n`;
     s += `put(${rStr(p + '.cutpoint.groups')}, list(cutpoint = cp, levels = levels(cg$cut_group_), logrank = cg_res, cox = cox_key(fit), km = km_key(km_cg, NULL)))\n`;
     if (gr.match) {
@@ -878,7 +881,7 @@ function cohortBlocks(p, spec, analyses, covariates, filter, title) {
     if (k === 'cox') blocks.push([k, coxBlock(p, spec, a, covariates)]);
     if (k === 'logistic' && g) blocks.push([k, logisticBlock(p, spec, covariates)]);
     if (k === 'matching' && g) blocks.push([k, matchingBlock(p, spec, a, covariates, ties)]);
-    if (k === 'cutpoint') blocks.push([k, cutpointBlock(p, spec, a, covariates, ties)]);
+    if (k === 'cutpoint') blocks.push([k, cutpointBlock(p, spec, a, covariates, ties, analyses.logrank)]);
     if (k === 'subgroups' && g) blocks.push([k, subgroupsBlock(p, spec, a, covariates, ties)]);
   }
   for (const [k, b] of blocks) {

@@ -207,6 +207,7 @@ function compareCohort(c0, p, key, res, spec) {
   if (res.cox) {
     arr(res.cox.univariate).forEach((u, i) => compareCox(c, `cox.univariate[${i}]`, k(`cox.univariate.${i}`), u));
     if (res.cox.multivariable) compareCox(c, 'cox.multivariable', k('cox.multivariable'), res.cox.multivariable);
+    if (res.cox.selection) c.same('cox.selected', arr(k('cox.selected')), res.cox.selection.selected.map((x) => x.term));
   }
   if (res.logistic) {
     const rk = k('logistic');
@@ -385,6 +386,26 @@ function weightedMatchingCases(dir) {
   });
 }
 
+// No group: KM and follow-up overall only, a Peto-Peto log-rank by a factor
+// with unadjusted pairwise p, a stratified Cox screened by the
+// likelihood-ratio p, and Youden cut groups.
+function noGroupCase(dir) {
+  const spec = {
+    time: 'time',
+    event: { column: 'status', values: [2] },
+    covariates: ['age', { column: 'ph.ecog', type: 'factor' }],
+    analyses: {
+      km: { times: [200], by_group: false }, followup: {},
+      logrank: { by: ['ph.ecog'], rho: 1, pairwise_adjust: 'none' },
+      cox: { strata: 'inst', select_p: 0.2, select_test: 'lrt' },
+      cutpoint: { column: 'age', groups: { use: 'youden' } },
+    },
+  };
+  const specFile = path.join(dir, 'nogroup.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  return ['nogroup (lung: no group, rho 1, strata, LRT screen, Youden groups)', datasetPath('lung'), specFile];
+}
+
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
   const missing = rAvailable();
   assert.equal(missing, null,
@@ -392,7 +413,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir)]) {
+  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir), noGroupCase(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
       const cli = runCli(dataFile, specFile);
