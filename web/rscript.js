@@ -318,7 +318,9 @@ pairwise_lr <- function(time, event, x, rho, adjust) {
 cox_key <- function(fit, conf_int = 0.95) {
   s <- summary(fit, conf.int = conf_int)
   co <- s$coefficients; ci <- s$conf.int
-  out <- list(name = rownames(co), coef = unname(co[, "coef"]), hr = unname(co[, "exp(coef)"]),
+  # R backquotes non-syntactic names in coefficient names; LocalSurv does not.
+  unq <- function(x) gsub("\x60", "", x)
+  out <- list(name = unq(rownames(co)), coef = unname(co[, "coef"]), hr = unname(co[, "exp(coef)"]),
               se = unname(co[, "se(coef)"]), lower = unname(ci[, 3]), upper = unname(ci[, 4]),
               z = unname(co[, "z"]), p = unname(co[, ncol(co)]), n = fit$n, nevent = fit$nevent,
               loglik = unname(fit$loglik[2]), iterations = fit$iter,
@@ -327,7 +329,7 @@ cox_key <- function(fit, conf_int = 0.95) {
   # summary() gives an aliased (NA) coefficient a standard error of 0; LocalSurv writes null.
   out$se[is.na(out$coef)] <- NA
   if (!is.null(out$robust_se)) out$robust_se[is.na(out$coef)] <- NA
-  zph_table <- function(z) list(term = rownames(z$table), statistic = unname(z$table[, "chisq"]),
+  zph_table <- function(z) list(term = unq(rownames(z$table)), statistic = unname(z$table[, "chisq"]),
                                 df = unname(z$table[, "df"]), p = unname(z$table[, "p"]))
   zph <- ls_zph(fit, TRUE)
   if (!is.null(zph)) out$zph <- zph_table(zph)
@@ -348,7 +350,7 @@ show_cox <- function(label, fit) {
 
 glm_key <- function(fit) {
   co <- summary(fit)$coefficients
-  list(name = rownames(co), estimate = unname(co[, 1]), se = unname(co[, 2]), z = unname(co[, 3]),
+  list(name = gsub("\x60", "", rownames(co)), estimate = unname(co[, 1]), se = unname(co[, 2]), z = unname(co[, 3]),
        p = unname(co[, 4]), deviance = fit$deviance, null_deviance = fit$null.deviance, aic = fit$aic,
        iterations = fit$iter)
 }
@@ -732,7 +734,7 @@ function coxBlock(p, spec, a, covariates) {
       s += 'mv_terms <- cox_terms\n';
     }
     s += `if (length(mv_terms) > ${a.univariate && !(a.select_p > 0) ? 1 : 0}) {\n`;
-    s += `  fit <- coxph(ls_formula("Surv(time_, event_)", c(mv_terms${a.strata ? `, "strata(${a.strata})"` : ''})), ${args.join(', ')})\n`;
+    s += `  fit <- coxph(ls_formula("Surv(time_, event_)", c(mv_terms${a.strata ? `, ${rStr(`strata(${rName(a.strata)})`)}` : ''})), ${args.join(', ')})\n`;
     s += `  show_cox("multivariable", fit)\n`;
     s += `  put(${rStr(p + '.cox.multivariable')}, cox_key(fit, ${rNum(a.conf_int)}))\n}\n`;
   }

@@ -307,13 +307,14 @@ const cohortOptions = (analyses) => ({
 });
 
 // A file in European form (";" and decimal commas, "N/A" and "." for
-// missing) with derive steps (eqd2, flag, cut) and a filter using not / is
-// not missing: the script must read and build the same cohort.
+// missing) with column names that need backquotes, derive steps (eqd2,
+// flag, cut) and a filter using not / is not missing / in: the script must
+// read and build the same cohort.
 function europeanCase(dir) {
   const lines = fs.readFileSync(datasetPath('lung'), 'utf8').trim().split('\n');
   const head = lines[0].split(',');
   const col = (n) => head.indexOf(n);
-  const out = ['time;status;sex;age;ecog;dose;fx;site'];
+  const out = ['time;status;sex;age;ecog score;dose;n fx;tumour site'];
   lines.slice(1).forEach((l, i) => {
     const f = l.split(',');
     const dose = (20 + (i % 7) * 2.5 + (i % 3) * 0.25).toFixed(2).replace('.', ',');
@@ -327,16 +328,19 @@ function europeanCase(dir) {
     version: 1,
     data: { delimiter: ';', decimal_comma: true },
     derive: [
-      { name: 'eqd2', eqd2: { dose: 'dose', fractions: 'fx', alpha_beta: 3 } },
-      { name: 'chest', flag: { column: 'site', values: ['chest'] } },
+      { name: 'eqd2', eqd2: { dose: 'dose', fractions: 'n fx', alpha_beta: 3 } },
+      { name: 'chest', flag: { column: 'tumour site', values: ['chest'] } },
       { name: 'age_group', cut: { column: 'age', breaks: [60, 70], labels: ['<=60', '61-70', '>70'] } },
     ],
-    filter: "not (age < 45) and ecog is not missing and site in ('head', 'chest', 'neck')",
+    filter: "not (age < 45) and `ecog score` is not missing and `tumour site` in ('head', 'chest', 'neck')",
     time: 'time',
     event: { column: 'status', values: [2] },
     group: { column: 'sex', levels: ['1', '2'] },
-    covariates: ['eqd2', { column: 'chest', type: 'factor' }, 'age_group', 'ecog'],
-    analyses: { km: { times: [100, 300] }, logrank: { by: ['age_group'] }, cox: { ties: 'breslow' }, table1: {} },
+    covariates: ['eqd2', { column: 'chest', type: 'factor' }, 'age_group', 'ecog score'],
+    analyses: {
+      km: { times: [100, 300] }, logrank: { by: ['age_group'], strata: 'tumour site' }, table1: {},
+      cox: { ties: 'breslow', strata: 'tumour site' },
+    },
   };
   const specFile = path.join(dir, 'european.spec.json');
   fs.writeFileSync(specFile, JSON.stringify(spec));
