@@ -12,12 +12,14 @@
 //                so the script reads the file as LocalSurv did (the spec's
 //                data options win; else "," and ".").
 //     options.correctedPairing  TEST ONLY (tests/node/rscript.test.mjs): the
-//                script swaps MatchIt's pairing step for the R
-//                re-implementation of tests/r/goldens/matching_ref.R with a
-//                true |difference| (MatchIt >= 4.5.4), exactly as the
-//                project's goldens do, so pairs agree on machines that only
-//                have MatchIt 4.5.1-4.5.3. A reviewer should instead install
-//                MatchIt >= 4.5.4; the page never sets this.
+//                script swaps MatchIt's pairing step (nn_matchC_vec, via
+//                assignInNamespace) for the R re-implementation of
+//                tests/r/goldens/matching_ref.R with a true |difference|
+//                (MatchIt >= 4.5.4), extended to exact strata, 1:k and
+//                replacement, exactly as the project's goldens do, so pairs
+//                agree on machines that only have MatchIt 4.5.1-4.5.3. A
+//                reviewer should instead install MatchIt >= 4.5.4; the page
+//                never sets this.
 //   rFilter(expression) -> string     the filter language of docs/spec.md in R
 //
 // The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
@@ -27,6 +29,21 @@
 // group keeps its column name (so coefficients are named as LocalSurv names
 // them, e.g. `sex2`), `treat_` is 1 for the group's second level, and the row
 // names are the file's data row numbers (1 = first row after the header).
+// Each analysis runs inside ls_block(), so one that fails in R is reported
+// (key `<path>.error`) and the others still run.
+//
+// What R cannot reproduce exactly (also stated in the script):
+// - MatchIt < 4.5.4 truncates distance differences (issue #163): other pairs.
+// - m.order = "random" and maxstat's condMC p use R's random numbers.
+// - fisher.test may run out of workspace on large sparse tables.
+// - survival 3.5's cox.zph(terms = TRUE) stops on an aliased coefficient;
+//   the script then reports the per-coefficient test only.
+// - survdiff takes no weights: for 1:k / replacement matching the script
+//   prints the weighted Cox (its robust score test is LocalSurv's stand-in).
+// - A two-valued covariate constant on the matched units has no balance
+//   test in R (NA); LocalSurv reports p = 1 (both count it as balanced).
+// - LocalSurv drops a whole subcohort when one of its analyses fails; the
+//   script runs the others.
 
 const DEFAULTS = {
   km: { conf_type: 'log', conf_int: 0.95, times: [], by_group: true },
@@ -918,7 +935,11 @@ export function rScript(rawSpec, options = {}) {
 #
 # Known differences from LocalSurv: R's fisher.test may run out of workspace
 # on large sparse tables (LocalSurv has no limit); Monte Carlo p-values
-# (maxstat condMC) and m.order = "random" use R's random numbers.
+# (maxstat condMC) and m.order = "random" use R's random numbers; survival
+# 3.5's cox.zph(terms = TRUE) stops when a coefficient is NA (the script then
+# prints the per-coefficient test); survdiff takes no weights, so weighted
+# matched cohorts get the Cox robust score test instead. An analysis that
+# fails in R is reported and the script goes on.
 
 suppressPackageStartupMessages({
   library(survival)
