@@ -343,6 +343,8 @@ cox_key <- function(fit, conf_int = 0.95) {
               loglik = unname(fit$loglik[2]), iterations = fit$iter,
               lrt_p = unname(s$logtest["pvalue"]), wald_p = unname(s$waldtest["pvalue"]))
   if ("robust se" %in% colnames(co)) out$robust_se <- unname(co[, "robust se"])
+  if (!is.null(fit$rscore)) out$robust_score <- list(statistic = unname(fit$rscore), df = sum(!is.na(coef(fit))),
+                                                     p = pchisq(unname(fit$rscore), sum(!is.na(coef(fit))), lower.tail = FALSE))
   # summary() gives an aliased (NA) coefficient a standard error of 0; LocalSurv writes null.
   out$se[is.na(out$coef)] <- NA
   if (!is.null(out$robust_se)) out$robust_se[is.na(out$coef)] <- NA

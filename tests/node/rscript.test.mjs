@@ -278,6 +278,11 @@ function compareCohort(c0, p, key, res, spec) {
         c.num(`matching.outcome.km[${i}].upper`, rkm[i].upper, g.median.upper);
       });
       if (m.matched_outcome.logrank) compareLogrank(c, 'matching.outcome.logrank', k('matching.outcome').logrank, m.matched_outcome.logrank);
+      // Weighted cohorts: the Cox robust score test stands in for survdiff.
+      if (m.matched_outcome.cox.robust_score) {
+        c.num('matching.outcome.robust_score', rc.robust_score.statistic, m.matched_outcome.cox.robust_score.statistic);
+        c.num('matching.outcome.robust_score.p', rc.robust_score.p, m.matched_outcome.cox.robust_score.p, 'p');
+      }
     }
   }
 }
