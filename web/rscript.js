@@ -303,7 +303,8 @@ km_key <- function(fit, times) {
                 median = q$quantile[i], lower = q$lower[i], upper = q$upper[i])
     if (!is.null(s)) {
       k <- if (is.null(s$strata)) seq_along(s$time) else which(as.integer(s$strata) == i)
-      out$at_times <- list(time = s$time[k], n_risk = s$n.risk[k], surv = s$surv[k],
+      out$at_times <- list(time = s$time[k], n_risk = s$n.risk[k], n_event = s$n.event[k],
+                           n_censor = s$n.censor[k], surv = s$surv[k],
                            std_err = s$std.err[k], lower = s$lower[k], upper = s$upper[k])
     }
     out

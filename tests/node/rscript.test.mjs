@@ -116,7 +116,7 @@ function compareCurve(c, where, rk, lk) {
   c.num(`${where}.median_lower`, rk.lower, lk.median.lower);
   c.num(`${where}.median_upper`, rk.upper, lk.median.upper);
   if (rk.at_times) {
-    for (const f of ['time', 'n_risk', 'surv', 'std_err', 'lower', 'upper']) c.vec(`${where}.at_times.${f}`, rk.at_times[f], lk.at_times[f]);
+    for (const f of ['time', 'n_risk', 'n_event', 'n_censor', 'surv', 'std_err', 'lower', 'upper']) c.vec(`${where}.at_times.${f}`, rk.at_times[f], lk.at_times[f]);
   }
 }
 
