@@ -105,7 +105,8 @@ function tokenize(src) {
     if (['==', '!=', '<=', '>='].includes(two)) { toks.push({ kind: 'op', value: two }); i += 2; continue; }
     if ('<>(),'.includes(c)) { toks.push({ kind: 'op', value: c }); i++; continue; }
     const num = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
-    if (num && (/\d/.test(c) || /^[+-.]\d/.test(src.slice(i)) || /^[+-]\.\d/.test(src.slice(i)))) {
+    // A number starts with a digit, or a sign or point right before one.
+    if (num && (/\d/.test(c) || /^[-+.]\d/.test(src.slice(i)) || /^[-+]\.\d/.test(src.slice(i)))) {
       toks.push({ kind: 'number', value: num[0] });
       i += num[0].length;
       continue;

@@ -62,6 +62,7 @@ test('the filter language becomes R where a comparison on a missing cell is FALS
     '(!(ls_true(celltype == "squamous")) | !is.na(x))');
   assert.equal(rFilter('`odd name` != -1.5 and a is missing'), '(ls_true(`odd name` != -1.5) & is.na(a))');
   assert.equal(rFilter(''), 'TRUE');
+  assert.equal(rFilter('x in (2,-3, .5)'), '(x %in% c(2, -3, .5))');
   assert.throws(() => rFilter('age >='), /expected a value/);
 });
 
