@@ -48,6 +48,8 @@ export function describeError(error) {
 // ---------------------------------------------------------------- data in
 
 async function openFile(bytes, name) {
+  $('csv-download').hidden = true;
+  state.sheet = null;
   state.fileBytes = bytes;
   state.fileSha256 = null;
   state.fileName = name;
@@ -77,6 +79,7 @@ async function openSheet(sheet) {
   }
   state.sheetRowByLine = converted.sheetRowByLine;
   state.sheet = sheet;
+  $('csv-download').hidden = false;
   $('data-notes').replaceChildren(...(converted.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: `Reading the Excel sheet: ${n}` })));
   return loadCsv(new TextEncoder().encode(converted.csv), `${state.fileName} [${sheet}]`);
 }
@@ -621,6 +624,13 @@ async function restoreFromHash() {
   }
 }
 
+// The CSV the R script reads: the file itself, or an Excel sheet saved as CSV
+// (the page offers that download).
+function csvName() {
+  const base = state.fileName.replace(/\.(xlsx|xlsm)$/i, '') || 'data';
+  return state.sheet && /\.(xlsx|xlsm)$/i.test(state.fileName) ? `${base}-${state.sheet}.csv`.replace(/[^\w.-]+/g, '_') : state.fileName || 'data.csv';
+}
+
 function reportHtml() {
   return buildReport({
     result: state.result,
@@ -660,6 +670,9 @@ function setupData() {
     }
     state.fileBytes = ex.csvBytes;
     state.fileSha256 = null;
+    state.sheet = null;
+    state.sheetRowByLine = null;
+    $('csv-download').hidden = true;
     state.fileName = ex.name;
     $('sheet-chooser').hidden = true;
     $('data-notes').replaceChildren();
@@ -691,7 +704,8 @@ function setup() {
   $('share-button').addEventListener('click', copyShareLink);
   $('report-button').addEventListener('click', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'));
   $('rscript-button').addEventListener('click', () =>
-    download(rScript(state.spec, { dataFile: state.fileName.replace(/ \[.*\]$/, '').replace(/\.xlsx$/i, '.csv') || 'data.csv' }), 'localsurv-analysis.R', document, 'text/plain'));
+    download(rScript(state.result?.spec ?? state.spec, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain'));
+  $('csv-download').addEventListener('click', () => download(new Blob([state.csvBytes], { type: 'text/csv' }), csvName(), document));
   $('json-button').addEventListener('click', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'));
   restoreFromHash();
   // A link pasted into an open tab changes only the fragment: no reload.

@@ -298,6 +298,9 @@ test('Excel input with a sheet chooser; a ragged CSV and a bad filter give messa
     await page.setInputFiles('#file-input', path.join(root, 'tests/fixtures/lung.xlsx'));
     await waitForSetup(page);
     assert.match(await page.textContent('#data-status'), /^lung\.xlsx \[.+\]: 228 rows, 11 columns\.$/);
+    // The sheet as CSV, for the R script, is the engine's input byte for byte: lung.csv.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
+    assert.ok(fs.readFileSync(await dl.path()).equals(fs.readFileSync(lungCsv)));
     await page.setInputFiles('#file-input', path.join(root, 'tests/fixtures/cohort.xlsx'));
     await page.waitForSelector('#sheet-chooser:not([hidden])');
     assert.ok((await page.locator('#sheet-select option').count()) >= 2);
