@@ -376,6 +376,9 @@ function onFormChange(e) {
         : { kind: 'column', column: $('time-column').value || columnsFor('numeric')[0] });
       return renderForm();
     }
+    case 'display-unit':
+      if (state.result) renderResults(state.result);
+      return;
     case 'time-unit': {
       spec.time = { ...spec.time, unit: el.value };
       const dd = specForm.timeFromDates(spec);
@@ -549,6 +552,7 @@ function renderBlock(b, index) {
   if (r.cutpoint) {
     figure('Cutpoint selection', 'cutpoint', () => plots.cutpointFigure(r.cutpoint, opts, document));
     table('cutpoint');
+    add(useCutpointButton(b));
     const g = r.cutpoint.groups;
     if (g) figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => plots.kmFigure(g, opts, document));
     table('cut-groups');
@@ -557,6 +561,28 @@ function renderBlock(b, index) {
       if (post) figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => plots.kmFigure(post, opts, document));
     });
     for (const [name] of models) if (name.startsWith('cut-baseline')) table(name);
+  }
+  const rows = rowsUsed(r);
+  if (rows.length) {
+    const d = document.createElement('details');
+    d.className = 'rows-used';
+    d.append(Object.assign(document.createElement('summary'), { textContent: 'Rows used per analysis' }));
+    const t = document.createElement('table');
+    const head = t.createTHead().insertRow();
+    for (const label of ['analysis', 'rows available', 'used', 'dropped', 'first missing column of each dropped row']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = label;
+      head.appendChild(th);
+    }
+    const body = t.createTBody();
+    for (const [what, rep] of rows) {
+      const tr = body.insertRow();
+      const missing = Object.entries(rep.dropped_for_missing ?? {}).map(([col, n]) => `${col}: ${n}`).join(', ');
+      for (const cell of [what, rep.rows_available, rep.rows_used, rep.rows_dropped, missing || '–']) tr.insertCell().textContent = cell;
+    }
+    d.appendChild(t);
+    wrap.appendChild(d);
   }
   const conventions = Object.entries(r).flatMap(([name, a]) =>
     Object.entries(a?.conventions ?? {}).map(([k, v]) => [`${name}: ${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
@@ -576,6 +602,39 @@ function renderBlock(b, index) {
   return wrap;
 }
 
+// "Cut at the selected cutpoint": the chosen cut of a file column becomes
+// that covariate's cut in the form (main cohort only: covariates are shared).
+function useCutpointButton(b) {
+  const cp = b.results.cutpoint;
+  const column = b.ctx.spec?.analyses?.cutpoint?.column;
+  const cut = cp.groups?.definition?.cutpoint ?? cp.maxstat?.cutpoint;
+  const how = cp.groups?.definition?.chosen_by ?? 'maxstat';
+  if (b.key !== 'main' || !Number.isFinite(cut) || !state.described.columns.some((c) => c.name === column && c.type === 'numeric')) return null;
+  return button(`Use ${column} cut at ${cut} (${how}) as a covariate`, () => {
+    const rows = specForm.covariateRows(state.spec, state.described).map((r) => (r.column === column ? { ...r, included: true, breaks: [cut] } : r));
+    state.spec = specForm.applyCovariateRows(state.spec, rows);
+    renderForm();
+    $('covariates').scrollIntoView();
+    setStatus($('spec-status'), `${column} is now cut at ${cut}; run again to use it.`, 'ok');
+  });
+}
+
+// Each analysis uses the rows complete on what it needs; the engine says how
+// many and why the others were left out.
+function rowsUsed(r) {
+  const out = [];
+  if (r.logrank?.by_group?.rows) out.push(['log-rank', r.logrank.by_group.rows]);
+  for (const t of r.logrank?.by ?? []) if (t.rows) out.push([`log-rank by ${t.variable}`, t.rows]);
+  for (const f of r.cox?.univariate ?? []) if (f.rows) out.push([`Cox ${f.formula}`, f.rows]);
+  if (r.cox?.multivariable?.rows) out.push([`Cox ${r.cox.multivariable.formula}`, r.cox.multivariable.rows]);
+  if (r.logistic?.rows) out.push(['propensity model', r.logistic.rows]);
+  if (r.matching?.rows) out.push(['matching', r.matching.rows]);
+  for (const v of r.subgroups?.variables ?? []) if (v.rows) out.push([`subgroups: ${v.variable}`, v.rows]);
+  if (r.cutpoint?.rows) out.push(['cutpoint', r.cutpoint.rows]);
+  if (r.cutpoint?.groups?.rows) out.push(['cutpoint groups', r.cutpoint.groups.rows]);
+  return out.filter(([, rep]) => typeof rep === 'object' && rep.rows_used != null);
+}
+
 function renderResults(result) {
   $('warnings').replaceChildren(
     ...result.warnings.map((w) =>
@@ -584,7 +643,7 @@ function renderResults(result) {
         textContent: `Warning (${[w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(', ')}): ${w.message}`,
       })),
   );
-  const blocks = tables.analysisBlocks(result);
+  const blocks = tables.analysisBlocks(result, { displayUnit: $('display-unit').value || null });
   $('results-nav').replaceChildren(...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })));
   $('results').replaceChildren(...blocks.map(renderBlock));
 }

@@ -57,10 +57,25 @@ import {
 
 // ---------------------------------------------------------------- context
 
-export function makeContext({ spec = null, cohort = null, results = null, key = 'main', label = '', levelLabels = null } = {}) {
+// unit is what tables show times in: displayUnit when given (the page's
+// "show times in"), else the data's own unit; shownTime converts.
+export function makeContext({ spec = null, cohort = null, results = null, key = 'main', label = '', levelLabels = null, displayUnit = null } = {}) {
   const groupColumn = spec?.group?.column || '';
   const groupLevels = cohort?.group_levels ?? (spec?.group?.levels?.length ? spec.group.levels : []);
-  return { spec, cohort, results, key, label, levelLabels, groupColumn, groupLevels, unit: spec?.time?.unit || '' };
+  const dataUnit = spec?.time?.unit || '';
+  return { spec, cohort, results, key, label, levelLabels, groupColumn, groupLevels, dataUnit, unit: (dataUnit && displayUnit) || dataUnit };
+}
+
+const DAYS_PER_UNIT = { days: 1, weeks: 7, months: 30.4375, years: 365.25 };
+
+/** A time in the data's unit, in the unit the tables show. */
+function shownTime(ctx, t) {
+  if (t == null || !ctx.dataUnit || ctx.unit === ctx.dataUnit) return t;
+  return (t * DAYS_PER_UNIT[ctx.dataUnit]) / DAYS_PER_UNIT[ctx.unit];
+}
+
+function medianCell(ctx, estimate, lower, upper) {
+  return formatMedianCI(shownTime(ctx, estimate), shownTime(ctx, lower), shownTime(ctx, upper), timeDecimals(ctx.unit));
 }
 
 function ensureCtx(ctx) {
@@ -68,7 +83,7 @@ function ensureCtx(ctx) {
 }
 
 /** The whole-cohort block, then one per subcohort, each with its own context. */
-export function analysisBlocks(result, { levelLabels = null } = {}) {
+export function analysisBlocks(result, { levelLabels = null, displayUnit = null } = {}) {
   const r = result && result.result && !result.results ? result.result : result;
   if (!r) return [];
   const blocks = [];
@@ -77,7 +92,7 @@ export function analysisBlocks(result, { levelLabels = null } = {}) {
     key: 'main',
     label: '',
     results: r.results ?? {},
-    ctx: makeContext({ spec, cohort: r.cohort, results: r.results, key: 'main', label: '', levelLabels }),
+    ctx: makeContext({ spec, cohort: r.cohort, results: r.results, key: 'main', label: '', levelLabels, displayUnit }),
   });
   (r.subcohorts ?? []).forEach((s, i) => {
     const subSpec = spec?.subcohorts?.find((x) => x.name === s.name) ?? spec?.subcohorts?.[i];
@@ -91,7 +106,7 @@ export function analysisBlocks(result, { levelLabels = null } = {}) {
       label: s.name,
       error: s.error,
       results: s.results ?? {},
-      ctx: makeContext({ spec: effective, cohort: s.cohort, results: s.results, key, label: s.name, levelLabels }),
+      ctx: makeContext({ spec: effective, cohort: s.cohort, results: s.results, key, label: s.name, levelLabels, displayUnit }),
     });
   });
   return blocks;
@@ -453,7 +468,7 @@ function curveColumns(ctx, times, ciText, first = 'Group') {
     col('n'),
     col('Events'),
     col(`Median${unitSuffix(ctx)} (${ciText})`),
-    ...times.map((t) => col(`${timeLabel(t, ctx.unit || 'days')} survival, % (${ciText})`)),
+    ...times.map((t) => col(`${timeLabel(shownTime(ctx, t), ctx.unit || 'days')} survival, % (${ciText})`)),
   ];
 }
 
@@ -463,7 +478,7 @@ function curveCells(ctx, curve, times, label) {
     label ?? strataName(ctx, curve.stratum),
     formatInteger(curve.n),
     formatInteger(curve.events),
-    formatMedianCI(curve.median?.estimate, curve.median?.lower, curve.median?.upper, timeDecimals(ctx.unit)),
+    medianCell(ctx, curve.median?.estimate, curve.median?.lower, curve.median?.upper),
     ...times.map((t) => {
       const i = (at.time ?? []).indexOf(t);
       return i < 0 ? NOT_AVAILABLE : formatSurvivalPercent(at.surv[i], at.lower[i], at.upper[i]);
@@ -490,7 +505,8 @@ export function kmSummaryModel(km, ctx) {
   const rows = curves.map((c) => data(curveCells(ctx, c, times)));
   const notes = [
     `Kaplan–Meier estimates; ${ciText}: ${conv.conf_type ?? 'log'} transformation, ${conv.variance ?? 'Greenwood'} variance.`,
-    times.length && `Survival at ${times.map((t) => `${t} ${ctx.unit || ''}`.trim()).join(', ')} from ${conv.at_times ?? 'summary.survfit'}.`,
+    times.length && `Survival at ${times.map((t) => `${t} ${ctx.dataUnit || ''}`.trim()).join(', ')} from ${conv.at_times ?? 'summary.survfit'}.`,
+    ctx.unit !== ctx.dataUnit && `Times shown in ${ctx.unit} (data in ${ctx.dataUnit}; 1 month = 30.4375 days, 1 year = 365.25 days).`,
     'NR = not reached.',
   ];
   return model(ctx, 'km', 'Kaplan–Meier survival', curveColumns(ctx, times, ciText), rows, notes);
@@ -538,7 +554,7 @@ export function followupModel(followup, ctx) {
   const columns = [col('Group', 'left'), col('n'), col(`Median follow-up${unitSuffix(ctx)} (${ciText})`)];
   const rows = [followup.overall, ...(followup.by_group ?? [])]
     .filter(Boolean)
-    .map((f) => data([strataName(ctx, f.stratum), formatInteger(f.n), formatMedianCI(f.median, f.lower, f.upper, timeDecimals(ctx.unit))]));
+    .map((f) => data([strataName(ctx, f.stratum), formatInteger(f.n), medianCell(ctx, f.median, f.lower, f.upper)]));
   const notes = [`Median follow-up: ${conv.method ?? 'reverse Kaplan–Meier'}; ${ciText}: ${conv.conf_type ?? 'log'} transformation.`, 'NR = not reached.'];
   return model(ctx, 'followup', 'Follow-up', columns, rows, notes);
 }
@@ -696,7 +712,7 @@ export function cutGroupsModel(cutpoint, ctx) {
         level,
         formatInteger(g.n?.[i]),
         formatInteger(g.events?.[i]),
-        km ? formatMedianCI(km.median?.estimate, km.median?.lower, km.median?.upper, timeDecimals(ctx.unit)) : NOT_AVAILABLE,
+        km ? medianCell(ctx, km.median?.estimate, km.median?.lower, km.median?.upper) : NOT_AVAILABLE,
         level === reference ? '1 (reference)' : hrCell(e),
         level === reference ? DASH : pCell(e),
         DASH,

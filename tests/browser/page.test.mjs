@@ -181,6 +181,8 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
     await page.selectOption('select[data-path="analyses.cox.ties"]', 'breslow');
     await page.fill('input[data-path="analyses.km.times"]', '180, 365, 730');
     await page.locator('input[data-path="analyses.km.times"]').dispatchEvent('change');
+    await page.check('input[data-toggle="cutpoint"]');
+    await page.selectOption('select[data-path="analyses.cutpoint.column"]', 'age');
     const spec = await specOnPage(page);
     assert.equal(spec.analyses.cox.ties, 'breslow');
     assert.deepEqual(spec.covariates.map((t) => t.column), ['age', 'ph.ecog', 'wt.loss']);
@@ -196,7 +198,22 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
     const kmText = await page.textContent('#card-main-km');
     assert.ok(kmText.includes(cliResult.results.km.by_group[0].n.toString()));
     assert.ok(await page.locator('#card-main-table1').count(), 'Table 1 came on with the covariates');
+    // "Show times in" years: the KM table's median converts (R: median days / 365.25).
+    await page.selectOption('#display-unit', 'years');
+    const medianYears = (cliResult.results.km.by_group[0].median.estimate / 365.25).toFixed(2);
+    assert.ok((await page.textContent('#card-main-km')).includes(medianYears), `median ${medianYears} years`);
+    // Rows used per analysis: wt.loss is missing for 14 patients (R: sum(is.na(lung$wt.loss))).
+    const rowsText = await page.textContent('#result-0 .rows-used');
+    const mvRows = cliResult.results.cox.multivariable.rows;
+    assert.equal(mvRows.dropped_for_missing['wt.loss'], 14);
+    assert.ok(rowsText.includes('wt.loss: 14'), rowsText.slice(0, 300));
     await page.screenshot({ path: path.join(artifacts, 'results-lung.png'), fullPage: true });
+    // The maxstat cutpoint of age, one click from being a covariate cut.
+    const cut = cliResult.results.cutpoint.maxstat.cutpoint;
+    await page.click(`button:has-text("Use age cut at ${cut}")`);
+    const after = await specOnPage(page);
+    assert.deepEqual(after.derive.find((d) => d.name === 'age_cut').cut.breaks, [cut]);
+    assert.ok(after.covariates.some((t) => t.column === 'age_cut'));
     assertNoErrors(errors);
   } finally {
     await page.close();

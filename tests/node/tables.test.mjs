@@ -708,3 +708,22 @@ describe('rendering and exports', () => {
     await assert.rejects(copyTable(model, {}, { ClipboardItem: FakeItem, Blob }), /no clipboard/);
   });
 });
+
+test('"show times in": medians and rate labels convert from the data unit (months -> years), numbers unchanged', () => {
+  const cli = runCli(path.join(root, 'public/examples/npc_cohort.csv'), path.join(root, 'public/examples/npc_paper.spec.json'));
+  const out = JSON.parse(cli.stdout).result;
+  const [main] = analysisBlocks(out, { displayUnit: 'years' });
+  const km = kmSummaryModel(main.results.km, main.ctx);
+  const header = km.columns.map((c) => c.label).join(' | ');
+  assert.match(header, /Median, years/);
+  assert.match(header, /1-year survival/);
+  assert.match(header, /5-year survival/);
+  const median = (out.results.km.overall.median.estimate * 30.4375) / 365.25;
+  assert.ok(km.rows[0].cells[3].startsWith(median.toFixed(2)), `${km.rows[0].cells[3]} vs ${median}`);
+  const fu = followupModel(main.results.followup, main.ctx);
+  const fuMedian = out.results.followup.overall.median * 30.4375 / 365.25;
+  assert.ok(fu.rows[0].cells[2].startsWith(fuMedian.toFixed(2)), fu.rows[0].cells[2]);
+  // The survival percentages themselves do not depend on the display unit.
+  const same = kmSummaryModel(out.results.km, analysisBlocks(out)[0].ctx);
+  assert.equal(km.rows[0].cells[4], same.rows[0].cells[4]);
+});
