@@ -302,6 +302,9 @@ test('exports: table CSV, figure SVG and 300-dpi PNG, the HTML report and the R 
     const rs = await save(page.locator('#rscript-button'));
     const r = rs.bytes.toString('utf8');
     for (const needle of ['library(survival)', 'coxph(', 'matchit(', 'survfit(', 'npc_cohort.csv']) assert.ok(r.includes(needle), needle);
+    // The whole result the page computed equals the CLI's, number for number.
+    const json = await save(page.locator('#json-button'));
+    assert.deepEqual(JSON.parse(json.bytes.toString('utf8')), runCli(npcSpec, npcCsv));
     fs.writeFileSync(path.join(artifacts, 'report-example.html'), html);
     assertNoErrors(errors);
   } finally {
