@@ -177,28 +177,32 @@ void add_warnings(std::vector<json>& warnings, const std::string& analysis,
 
 // Kernels name groups by their code ("group 1: ...", "group code 1",
 // "Group 2" counting from 1); the reader knows them by their level.
-std::string name_groups(std::string m, const std::vector<std::string>& levels) {
-  for (const auto& [prefix, base] :
-       {std::pair<std::string, int>{"group code ", 0}, {"group ", 0}, {"Group ", 1}}) {
-    std::size_t at = 0;
-    while ((at = m.find(prefix, at)) != std::string::npos) {
-      std::size_t end = at + prefix.size(), digits = end;
-      while (digits < m.size() && std::isdigit(static_cast<unsigned char>(m[digits]))) ++digits;
-      if (digits == end) {
-        at = end;
-        continue;
-      }
-      long code = std::stol(m.substr(end, digits - end)) - base;
-      if (code < 0 || code >= static_cast<long>(levels.size())) {
-        at = digits;
-        continue;
-      }
-      std::string named = "group '" + levels[static_cast<std::size_t>(code)] + "'";
-      m.replace(at, digits - at, named);
-      at += named.size();
+std::string name_groups(const std::string& m, const std::vector<std::string>& levels) {
+  static const std::pair<const char*, int> kPrefixes[] = {
+      {"group code ", 0}, {"group ", 0}, {"Group ", 1}};
+  std::string out;
+  std::size_t at = 0;
+  // One left-to-right pass: text already substituted is never scanned again.
+  while (at < m.size()) {
+    bool replaced = false;
+    for (const auto& [prefix, base] : kPrefixes) {
+      const std::size_t len = std::char_traits<char>::length(prefix);
+      if (m.compare(at, len, prefix) != 0) continue;
+      std::size_t end = at + len, digits = end;
+      while (digits < m.size() && digits - end < 9 &&
+             std::isdigit(static_cast<unsigned char>(m[digits])))
+        ++digits;
+      if (digits == end) continue;
+      const long code = std::stol(m.substr(end, digits - end)) - base;  // at most 9 digits
+      if (code < 0 || code >= static_cast<long>(levels.size())) continue;
+      out += "group '" + levels[static_cast<std::size_t>(code)] + "'";
+      at = digits;
+      replaced = true;
+      break;
     }
+    if (!replaced) out += m[at++];
   }
-  return m;
+  return out;
 }
 
 void add_warnings(std::vector<json>& warnings, const std::string& analysis,
@@ -795,6 +799,13 @@ bool is_factor(const Table& table, const TermSpec& term) {
          (term.kind == TermKind::Auto && table.column(term.column).type == ColumnType::Categorical);
 }
 
+// A numeric covariate with more than two distinct values (not a 0/1 flag).
+bool is_continuous(const Table& table, const TermSpec& term) {
+  if (is_factor(table, term)) return false;
+  const Column& col = table.column(term.column);
+  return factor_levels(col, TermSpec{term.column, TermKind::Factor, {}, ""}).size() > 2;
+}
+
 BalanceDesign balance_design(const Table& table, const std::vector<TermSpec>& terms,
                              const std::vector<std::size_t>& rows,
                              const std::vector<double>& distance) {
@@ -880,7 +891,7 @@ json covariate_test(const Table& table, const TermSpec& term, const std::vector<
   std::vector<std::string> levels =
       factor_levels(col, TermSpec{term.column, TermKind::Factor, term.levels, term.reference});
   auto used = [&](std::size_t i) { return !weights || (*weights)[i] > 0; };
-  if (!is_factor(table, term) && levels.size() > 2) {
+  if (is_continuous(table, term)) {
     std::vector<double> values = numeric_values(col, rows), x;
     std::vector<int> g;
     for (std::size_t i = 0; i < rows.size(); ++i)
@@ -1103,9 +1114,14 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
       weight.push_back(m.weights[i]);
     }
   json post = {{"n", time.size()}, {"weighted", !unit_weights}};
+  KaplanMeierOptions ko;
+  ko.conf_int = spec.km.conf_int;
+  ko.conf_type = spec.km.conf_type == "log-log" ? KmConfType::LogLog
+                 : spec.km.conf_type == "plain" ? KmConfType::Plain
+                                                : KmConfType::Log;
   KaplanMeierResult km = unit_weights
-                             ? kaplan_meier_by_group(time, event, group, KaplanMeierOptions{})
-                             : kaplan_meier_by_group_weighted(time, event, group, weight, {});
+                             ? kaplan_meier_by_group(time, event, group, ko)
+                             : kaplan_meier_by_group_weighted(time, event, group, weight, ko);
   add_warnings(warnings, "matching", km.warnings, levels);
   json curves = json::array();
   for (const auto& curve : km.curves)
@@ -1140,6 +1156,7 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   CoxOptions co;
   co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
   co.robust = !by_strata;
+  co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
   add_warnings(warnings, "matching", cox.warnings);
   const std::string w = unit_weights ? "" : ", weights = weights";
@@ -1238,12 +1255,13 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                       {"counts", last.out["counts"]},
                       {"covariates", checks},
                       {"unbalanced", unbalanced}});
-    if (unbalanced.empty()) {
-      stop = "balanced";
-      break;
-    }
+    // No pairs: nothing is balanced, whatever the (empty) tests say.
     if (last.m.n_pairs == 0) {
       stop = "no pairs were formed";
+      break;
+    }
+    if (unbalanced.empty()) {
+      stop = "balanced";
       break;
     }
     if (round >= ms.rounds) {
@@ -1252,30 +1270,38 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     }
     bool changed = false;
     for (const auto& name : unbalanced) {
-      if (ms.round_rule == "exact") {
+      const TermSpec& term = *covariate(name);
+      // Exact matching on a continuous covariate would leave almost no pairs:
+      // the exact rule sends continuous ones to the score model instead.
+      if (ms.round_rule == "exact" && !is_continuous(table, term)) {
         if (std::find(plan.exact.begin(), plan.exact.end(), name) == plan.exact.end()) {
           plan.exact.push_back(name);
           changed = true;
         }
       } else if (std::none_of(plan.score.begin(), plan.score.end(),
                               [&](const TermSpec& t) { return t.column == name; })) {
-        plan.score.push_back(*covariate(name));
+        plan.score.push_back(term);
         changed = true;
       }
     }
     if (!changed) {
-      stop = ms.round_rule == "exact" ? "every unbalanced covariate is already matched exactly"
-                                      : "every unbalanced covariate is already in the score model";
+      stop = ms.round_rule == "exact"
+                 ? "every unbalanced covariate is already matched exactly (continuous ones: in "
+                   "the score model)"
+                 : "every unbalanced covariate is already in the score model";
       break;
     }
   }
   json out = std::move(last.out);
   out["rounds"] = rounds;
+  const bool balanced = unbalanced.empty() && last.m.n_pairs > 0;
   out["stop"] = {{"reason", stop},
-                 {"balanced", unbalanced.empty()},
+                 {"balanced", balanced},
                  {"rounds_run", rounds.size()},
                  {"rule", ms.round_rule == "exact"
-                              ? "each round adds the unbalanced covariates to the exact-match set"
+                              ? "each round adds the unbalanced categorical and two-valued "
+                                "covariates to the exact-match set, continuous ones to the score "
+                                "model"
                               : "each round adds the unbalanced covariates to the score model"}};
   if (!unbalanced.empty())
     warnings.push_back(
@@ -1417,7 +1443,12 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
     if (n[k] == 0)
       throw Error("the group '" + g.group_levels[k] + "' has no patients: nothing to compare",
                   "analyses.cutpoint.groups");
-  json km = run_km(g, gspec, warnings);
+  std::vector<json> km_warnings;
+  json km = run_km(g, gspec, km_warnings);
+  for (auto& w : km_warnings) {
+    w["analysis"] = "cutpoint";
+    warnings.push_back(std::move(w));
+  }
   out["km_by_group"] = km["by_group"];
   out["logrank"] =
       k_group_test(g.time, g.event, g.group, g.group_levels, name, gspec, report, warnings);
@@ -1554,7 +1585,12 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                  : use == "median" ? med.cutpoint
                  : use == "youden" ? y.cutpoint
                                    : m.cutpoint;
-    out["groups"] = run_cut_groups(table, c, spec, cut, use, none, warnings);
+    // Groups that cannot be formed or compared must not lose the cutpoints.
+    try {
+      out["groups"] = run_cut_groups(table, c, spec, cut, use, none, warnings);
+    } catch (const Error& e) {
+      out["groups"] = {{"error", e.what()}};
+    }
   }
   return out;
 }

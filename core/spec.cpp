@@ -405,7 +405,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
         else
           fail(path + ".cutpoint.groups.match",
                "must be true, false or an object of matching options");
-        gs.match = gs.match || mt->is_object();
+        if (mt->is_object()) gs.match = gs.matching.enabled;
       }
       if (gs.match && gs.none.empty())
         fail(path + ".cutpoint.groups.match",

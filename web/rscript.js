@@ -439,9 +439,9 @@ pairing_step <- function(expr) expr
 # "Match until balanced" (LocalSurv results.matching: rounds[], stop): round 1
 # matches on the score covariates (exact on the exact set); every covariate
 # is then judged on the matched units; the next round adds the still
-# unbalanced covariates to the exact set (rule "exact") or to the score model
-# (rule "model"); it stops when all are balanced, nothing can be added, or
-# after the round limit. With rounds = 1 this is plain matchit().
+# unbalanced covariates to the exact set (rule "exact"; continuous ones to the
+# score model) or to the score model (rule "model"); it stops when no pairs
+# were formed, all are balanced, nothing can be added, or after the round limit. With rounds = 1 this is plain matchit().
 match_rounds <- function(d, covs, score, exact, o) {
   d <- ls_complete(d, covs)
   rounds <- list(); m <- NULL; stop_reason <- "round limit reached"
@@ -484,11 +484,19 @@ match_rounds <- function(d, covs, score, exact, o) {
                 if (length(exact)) paste(" exact on", paste(exact, collapse = ", ")) else ""))
     print(summary(m, addlvariables = d[covs])$nn)
     print(ls_table(checks))
+    if (!any(used)) { stop_reason <- "no pairs were formed"; break }
     if (!length(unbalanced)) { stop_reason <- "balanced"; break }
-    add <- if (o$rule == "exact") setdiff(unbalanced, exact) else setdiff(unbalanced, score)
-    if (!length(add)) { stop_reason <- "every unbalanced covariate is already used"; break }
+    # Rule "exact": categorical and two-valued covariates join the exact set,
+    # continuous ones (exact matching on them leaves no pairs) the score model.
+    continuous <- vapply(unbalanced, function(v) is.numeric(d[[v]]) && length(unique(na.omit(d[[v]]))) > 2, NA)
+    to_exact <- if (o$rule == "exact") unbalanced[!continuous] else character()
+    to_score <- if (o$rule == "exact") unbalanced[continuous] else unbalanced
+    add_exact <- setdiff(to_exact, exact)
+    add_score <- setdiff(to_score, score)
+    if (!length(add_exact) && !length(add_score)) { stop_reason <- "every unbalanced covariate is already used"; break }
     if (round == o$rounds) break
-    if (o$rule == "exact") exact <- c(exact, add) else score <- c(score, add)
+    exact <- c(exact, add_exact)
+    score <- c(score, add_score)
   }
   list(m = m, data = d, rounds = rounds, stop = stop_reason)
 }

@@ -56,16 +56,31 @@ void check_rounds(const json& matching, const json& want) {
 
 }  // namespace
 
-TEST_CASE("match until balanced, rule exact, p > 0.1 (rotterdam chemo, caliper 0.2 SD)") {
+TEST_CASE(
+    "match until balanced, rule exact: categorical to the exact set, continuous to the "
+    "score (rotterdam chemo, caliper 0.2 SD)") {
   const json want = extra("rounds")["cases"][0];
   json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "caliper": 0.2, "rounds": 5, "round_rule": "exact", "balance_criterion": "p"}}})");
+      "score_covariates": ["meno", "grade", "er", "hormon"], "caliper": 0.2, "rounds": 5,
+      "round_rule": "exact", "balance_criterion": "p"}}})");
   const json& m = r["results"]["matching"];
   check_rounds(m, want);
   CHECK(m["stop"]["reason"] == "balanced");
   CHECK(m["stop"]["balanced"] == true);
-  CHECK(m["conventions"]["call"].get<std::string>().find("exact = ~ age + size + nodes + pgr") !=
-        std::string::npos);
+  CHECK(m["conventions"]["call"].get<std::string>().find(
+            "chemo ~ meno + grade + er + hormon + age + nodes, ") != std::string::npos);
+  CHECK(m["conventions"]["call"].get<std::string>().find("exact = ~ size)") != std::string::npos);
+}
+
+TEST_CASE("a caliper that forms no pairs is not 'balanced'") {
+  json r =
+      run_spec("rotterdam", std::string("{") + kRotterdam +
+                                R"(, "analyses": {"matching": {"caliper": 1e-9, "rounds": 3}}})");
+  const json& m = r["results"]["matching"];
+  CHECK(m["counts"]["matched_treated"] == 0);
+  CHECK(m["stop"]["reason"] == "no pairs were formed");
+  CHECK(m["stop"]["balanced"] == false);
+  CHECK(!m.contains("matched_outcome"));
 }
 
 TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotterdam chemo)") {

@@ -7,9 +7,10 @@
 #   when an expected count is below 5, fisher.test; other numerics by
 #   t.test (Welch); |SMD| from summary(m, addlvariables = every covariate)$sum.matched (MatchIt's
 #   standardization, every factor level);
-#   next round: the unbalanced covariates join the exact set (rule "exact")
-#   or the score model (rule "model"); stop when all are balanced, nothing
-#   can be added, or the round limit is hit.
+#   next round: the unbalanced covariates join the exact set (rule "exact";
+#   continuous ones join the score model instead) or the score model (rule
+#   "model"); stop when no pairs were formed, all are balanced, nothing can
+#   be added, or the round limit is hit.
 # MatchIt's pairing step is the corrected one (MatchIt >= 4.5.4, see
 # tests/r/goldens/matching_ref.R): Debian's 4.5.1 truncates distances.
 # Run from the repo root: Rscript tests/r/rounds.R -> tests/reference/extra/rounds.json
@@ -64,10 +65,18 @@ run_rounds <- function(label, d, treat, covs, factors, score, exact, rule, crite
                             matched_control = sum(used & d$treat == 0),
                             covariates = checks, unbalanced = I(unbalanced),
                             treated_row = I(tr), control_row = I(as.integer(mm[!is.na(mm[, 1]), 1])))
+    if (!any(used)) break  # no pairs: nothing to judge
     if (!length(unbalanced)) break
-    add <- if (rule == "exact") setdiff(unbalanced, exact) else setdiff(unbalanced, score)
-    if (!length(add)) break
-    if (rule == "exact") exact <- c(exact, add) else score <- c(score, add)
+    # Rule "exact": categorical and two-valued covariates join the exact set,
+    # continuous ones (exact matching on them leaves no pairs) the score model.
+    continuous <- vapply(unbalanced, function(v) is.numeric(d[[v]]) && length(unique(na.omit(d[[v]]))) > 2, NA)
+    to_exact <- if (rule == "exact") unbalanced[!continuous] else character()
+    to_score <- if (rule == "exact") unbalanced[continuous] else unbalanced
+    add_exact <- setdiff(to_exact, exact)
+    add_score <- setdiff(to_score, score)
+    if (!length(add_exact) && !length(add_score)) break
+    exact <- c(exact, add_exact)
+    score <- c(score, add_score)
   }
   list(label = label, rounds = rounds)
 }
@@ -90,9 +99,9 @@ npc_covs <- c("sex", "age45", "kps90", "pathology", "ebv_hi", "t4", "n3", "synch
 npc_factors <- list(sex = c("Male", "Female"), pathology = c("III", "I-II"))
 
 cases <- list(
-  run_rounds("rotterdam chemo, rule exact, p criterion, caliper 0.2 SD", rot, rot$chemo,
-             rot_covs, rot_factors, score = rot_covs, exact = character(), rule = "exact",
-             criterion = "p", max_rounds = 5, caliper = 0.2),
+  run_rounds("rotterdam chemo, rule exact from a score without age/nodes/pgr, p criterion, caliper 0.2 SD",
+             rot, rot$chemo, rot_covs, rot_factors, score = c("meno", "grade", "er", "hormon"),
+             exact = character(), rule = "exact", criterion = "p", max_rounds = 5, caliper = 0.2),
   run_rounds("rotterdam chemo, rule model from age + nodes, both criteria", rot, rot$chemo,
              rot_covs, rot_factors, score = c("age", "nodes"), exact = character(),
              rule = "model", criterion = "both", max_rounds = 6),
