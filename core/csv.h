@@ -24,6 +24,9 @@ struct CsvOptions {
   char delimiter = 0;                              // 0 = sniff from the header line
   int decimal_comma = -1;                          // -1 = auto (on for ';'), 0 = off, 1 = on
   std::map<std::string, ColumnType> column_types;  // overrides inference
+  // The Excel sheet the page converted to this CSV: recorded so a share link
+  // reopens the same sheet; the engine itself reads CSV only.
+  std::string sheet;
 };
 
 Table read_csv(std::string_view bytes, const CsvOptions& options = {});

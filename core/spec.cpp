@@ -227,6 +227,7 @@ void read_csv_options(const json& d, CsvOptions& csv) {
     if (!dc->is_boolean()) fail("data.decimal_comma", "must be true or false");
     csv.decimal_comma = dc->get<bool>() ? 1 : 0;
   }
+  r.read("sheet", csv.sheet);
   if (const json* types = r.get("column_types")) {
     if (!types->is_object()) fail("data.column_types", "must be an object {column: type}");
     for (auto it = types->begin(); it != types->end(); ++it) {
@@ -649,6 +650,7 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   json data = json::object();
   if (s.csv.delimiter) data["delimiter"] = std::string(1, s.csv.delimiter);
   if (s.csv.decimal_comma >= 0) data["decimal_comma"] = s.csv.decimal_comma == 1;
+  if (!s.csv.sheet.empty()) data["sheet"] = s.csv.sheet;
   json types = json::object();
   for (const auto& [name, t] : s.csv.column_types)
     types[name] = t == ColumnType::Numeric ? "numeric" : "categorical";

@@ -47,7 +47,19 @@ export function describeError(error) {
 
 // ---------------------------------------------------------------- data in
 
+// New data: whatever ran on the old file is gone (and a run still going is
+// stopped), so nothing of it can be exported or linked with the new file.
+function resetResults() {
+  client.cancel();
+  state.result = null;
+  $('results-section').hidden = true;
+  $('results').replaceChildren();
+  $('warnings').replaceChildren();
+  $('results-nav').replaceChildren();
+}
+
 async function openFile(bytes, name) {
+  resetResults();
   $('csv-download').hidden = true;
   state.sheet = null;
   state.fileBytes = bytes;
@@ -64,7 +76,11 @@ async function openFile(bytes, name) {
     }
     $('sheet-select').replaceChildren(...sheets.map((s) => option(s)));
     $('sheet-chooser').hidden = sheets.length < 2;
-    return openSheet(sheets[0]);
+    // A reproduction link names the sheet its analysis read.
+    const wanted = state.pendingShare?.spec?.data?.sheet;
+    const sheet = sheets.includes(wanted) ? wanted : sheets[0];
+    $('sheet-select').value = sheet;
+    return openSheet(sheet);
   }
   state.sheetRowByLine = null;
   return loadCsv(bytes, name);
@@ -88,6 +104,16 @@ function fail(message) {
   setStatus($('data-status'), message, 'error');
   $('setup-section').hidden = true;
   $('preview-details').hidden = true;
+}
+
+// The sheet an Excel file was read from travels in the spec (data.sheet).
+function withSheet(spec) {
+  const data = { ...(spec.data ?? {}) };
+  if (state.sheet) data.sheet = state.sheet;
+  else delete data.sheet;
+  const out = { ...spec, data };
+  if (!Object.keys(data).length) delete out.data;
+  return out;
 }
 
 async function loadCsv(bytes, label, presetSpec = null) {
@@ -114,7 +140,7 @@ async function loadCsv(bytes, label, presetSpec = null) {
   }
   clearShareHash();
   state.result = null;
-  await applySpec(spec);
+  await applySpec(withSheet(spec));
   $('setup-section').hidden = false;
 }
 
@@ -187,14 +213,36 @@ function fillColumnSelect(sel, value) {
   sel.value = value ?? '';
 }
 
+// A dose (BED) if there is one, else a numeric covariate, else any numeric
+// column that is not the outcome or an identifier.
+function defaultCutpointColumn() {
+  const spec = state.spec;
+  const numeric = columnsFor('numeric');
+  if (numeric.includes('bed')) return 'bed';
+  const taken = new Set([spec.time?.column, spec.event?.column, spec.group?.column]);
+  const covs = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column));
+  return covs.find((c) => numeric.includes(c)) ?? numeric.find((c) => !taken.has(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)) ?? '';
+}
+
 function levelsOf(column) {
   return state.described?.columns.find((c) => c.name === column)?.levels ?? [];
 }
 
 async function applySpec(spec) {
+  const previous = state.spec;
   state.spec = structuredClone(spec);
+  state.spec.analyses ??= {};
   state.stash = {};
-  renderForm();
+  state.touched = new Set();
+  try {
+    renderForm();
+  } catch (e) {
+    state.spec = previous;
+    if (previous) renderForm();
+    throw e;
+  }
+  // Column types set in the spec change what the engine reads: describe again.
+  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) await redescribe();
 }
 
 function renderForm() {
@@ -210,7 +258,7 @@ function renderForm() {
   $('time-unit').value = spec.time?.unit ?? 'days';
   fillColumnSelect($('event-column'), spec.event?.column);
   const eventLevels = levelsOf(spec.event?.column);
-  const eventValue = spec.event?.values?.[0] ?? '1';
+  const eventValue = String(spec.event?.values?.[0] ?? '1');
   $('event-value').replaceChildren(...(eventLevels.includes(eventValue) ? eventLevels : [eventValue, ...eventLevels]).map((l) => option(l)));
   $('event-value').value = eventValue;
   fillColumnSelect($('group-column'), spec.group?.column ?? '');
@@ -226,7 +274,8 @@ function renderForm() {
   fillColumnSelect($('bed-fractions'), bed?.bed.fractions ?? '');
   $('bed-ab').value = bed?.bed.alpha_beta ?? 10;
   for (const box of document.querySelectorAll('[data-toggle]')) {
-    box.checked = Boolean(spec.analyses?.[box.dataset.toggle]);
+    const a = spec.analyses?.[box.dataset.toggle];
+    box.checked = Boolean(a) && a.enabled !== false;
     const block = box.closest('.analysis');
     for (const el of block.querySelectorAll('[data-path]'))
       if (el.dataset.path.split('.')[1] === box.dataset.toggle) el.disabled = !box.checked;
@@ -238,6 +287,9 @@ function renderForm() {
     else if (el.dataset.type) el.value = specForm.formatList(v);
     else el.value = v ?? '';
   }
+  const useValue = specForm.getPath(spec, 'analyses.cutpoint.groups.use') === 'value';
+  const value = document.querySelector('[data-path="analyses.cutpoint.groups.value"]');
+  value.disabled = value.disabled || !useValue;
   renderSubcohorts();
   syncSpecText();
 }
@@ -265,7 +317,7 @@ function renderCovariates() {
     type.disabled = r.breaks.length > 0;
     const ref = document.createElement('select');
     ref.setAttribute('aria-label', `reference level of ${r.column}`);
-    const levels = r.breaks.length ? specForm.cutLabels(r.breaks) : r.levels;
+    const levels = r.breaks.length ? specForm.cutLabels(r.breaks, r.right) : r.levels;
     ref.append(option('', '(first)'), ...levels.map((l) => option(l)));
     ref.value = r.reference;
     const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45, or median' : '' });
@@ -282,10 +334,13 @@ function renderCovariates() {
         cut.reportValidity();
         return;
       }
+      const cutChanged = specForm.formatList(breaks) !== specForm.formatList(all[i].breaks);
       all[i] = { ...all[i], included: inc.checked, type: type.value, reference: ref.value, breaks };
+      // A new or removed cut makes new levels: the old type and reference no longer apply.
+      if (cutChanged) all[i] = { ...all[i], type: 'auto', reference: '', right: false };
       state.spec = specForm.applyCovariateRows(state.spec, all);
       // Table 1 comes on with the first covariate unless the user chose otherwise.
-      if (state.spec.covariates.length && !state.touched.has('table1')) state.spec.analyses.table1 ??= {};
+      if (state.spec.covariates.length && !state.touched.has('table1')) (state.spec.analyses ??= {}).table1 ??= {};
       renderForm();
     };
     for (const el of [inc, type, ref]) el.addEventListener('change', update);
@@ -342,9 +397,12 @@ function onFormChange(e) {
       state.stash[key] = spec.analyses[key];
       delete spec.analyses[key];
     }
-    if (key === 'cutpoint' && el.checked && !spec.analyses.cutpoint.column) spec.analyses.cutpoint.column = columnsFor('numeric')[0] ?? '';
+    if (key === 'cutpoint' && el.checked && !spec.analyses.cutpoint.column) spec.analyses.cutpoint.column = defaultCutpointColumn();
+    // Subgroups are categories: factor covariates and cut ones, not a continuous age.
     if (key === 'subgroups' && el.checked && !spec.analyses.subgroups.variables)
-      spec.analyses.subgroups.variables = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column));
+      spec.analyses.subgroups.variables = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? { column: t } : t))
+        .filter((t) => t.type === 'factor' || (levelsOf(t.column).length >= 2 && levelsOf(t.column).length <= 10))
+        .map((t) => t.column);
     return renderForm();
   }
   if (el.dataset.path) {
@@ -362,6 +420,10 @@ function onFormChange(e) {
     } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
     else v = el.value;
     specForm.setPath(spec, el.dataset.path, v);
+    if (el.dataset.path === 'analyses.cutpoint.groups.use' && v !== 'value') {
+      specForm.setPath(spec, 'analyses.cutpoint.groups.value', undefined);
+      return renderForm();
+    }
     return syncSpecText();
   }
   switch (el.id) {
@@ -371,7 +433,7 @@ function onFormChange(e) {
     case 'date-end':
     case 'date-format': {
       const dates = $('time-source').value === 'dates';
-      state.spec = specForm.setTimeSource(spec, dates
+      state.spec = specForm.setTimeSource(dates ? spec : specForm.dropColumnEverywhere(spec, $('time-column').value), dates
         ? { kind: 'dates', start: $('date-start').value, end: $('date-end').value, format: $('date-format').value }
         : { kind: 'column', column: $('time-column').value || columnsFor('numeric')[0] });
       return renderForm();
@@ -386,22 +448,33 @@ function onFormChange(e) {
       return syncSpecText();
     }
     case 'event-column': {
+      state.spec = specForm.dropColumnEverywhere(spec, el.value);
       const levels = levelsOf(el.value);
-      spec.event = { column: el.value, values: [levels.find((l) => /^(dead|death|died|event|yes|true)$/i.test(l)) ?? levels[levels.length - 1] ?? '1'] };
+      state.spec.event = { column: el.value, values: [levels.find((l) => /^(dead|death|died|event|yes|true)$/i.test(l)) ?? levels[levels.length - 1] ?? '1'] };
       return renderForm();
     }
     case 'event-value':
       spec.event = { ...spec.event, values: [el.value] };
       return syncSpecText();
-    case 'group-column':
+    case 'group-column': {
+      const s2 = specForm.dropColumnEverywhere(spec, el.value);
+      s2.analyses ??= {};
       if (el.value) {
-        spec.group = { column: el.value };
+        s2.group = { column: el.value };
         // A group to compare: the log-rank test and Cox model come on unless
         // the user switched them off.
-        spec.analyses = spec.analyses ?? {};
-        for (const key of ['logrank', 'cox']) if (!state.touched.has(key)) spec.analyses[key] ??= {};
-      } else delete spec.group;
+        for (const key of ['logrank', 'cox']) if (!state.touched.has(key)) s2.analyses[key] ??= {};
+      } else {
+        delete s2.group;
+        // Without a group nothing compares groups: those analyses go off
+        // (log-rank stays for its 'by' columns, Cox for its covariates).
+        for (const key of ['matching', 'subgroups']) delete s2.analyses[key];
+        if (!s2.analyses.logrank?.by?.length) delete s2.analyses.logrank;
+        if (!s2.covariates?.length) delete s2.analyses.cox;
+      }
+      state.spec = s2;
       return renderForm();
+    }
     case 'group-reference':
       if (spec.group) {
         delete spec.group.levels;
@@ -428,6 +501,11 @@ function onFormChange(e) {
 
 async function run(event) {
   event?.preventDefault();
+  // A field the spec could not take (e.g. "12, 3x" as times) must be fixed first.
+  if (!$('setup-form').checkValidity()) {
+    $('setup-form').reportValidity();
+    return;
+  }
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');
   $('run-button').disabled = true;
@@ -611,7 +689,8 @@ function useCutpointButton(b) {
   const how = cp.groups?.definition?.chosen_by ?? 'maxstat';
   if (b.key !== 'main' || !Number.isFinite(cut) || !state.described.columns.some((c) => c.name === column && c.type === 'numeric')) return null;
   return button(`Use ${column} cut at ${cut} (${how}) as a covariate`, () => {
-    const rows = specForm.covariateRows(state.spec, state.described).map((r) => (r.column === column ? { ...r, included: true, breaks: [cut] } : r));
+    // x <= cut low, as the cutpoint's groups and maxstat split.
+    const rows = specForm.covariateRows(state.spec, state.described).map((r) => (r.column === column ? { ...r, included: true, breaks: [cut], right: true, type: 'auto', reference: '' } : r));
     state.spec = specForm.applyCovariateRows(state.spec, rows);
     renderForm();
     $('covariates').scrollIntoView();
@@ -664,6 +743,7 @@ function clearShareHash() {
 }
 
 async function copyShareLink() {
+  if (!state.result) return setStatus($('share-status'), 'Run the analysis first: the link reproduces its results.', 'error');
   await updateShareHash();
   try {
     await navigator.clipboard.writeText(location.href);
@@ -722,6 +802,7 @@ function setupData() {
   $('sheet-select').addEventListener('change', (e) => openSheet(e.target.value));
   $('example-button').addEventListener('click', async () => {
     let ex;
+    resetResults();
     try {
       ex = await loadExample();
     } catch (e) {
@@ -753,11 +834,19 @@ function setup() {
     renderForm();
   });
   $('spec-apply').addEventListener('click', async () => {
+    let parsed;
     try {
-      await applySpec(JSON.parse($('spec-text').value));
+      parsed = JSON.parse($('spec-text').value);
+    } catch (e) {
+      return setStatus($('spec-status'), `Not valid JSON: ${e.message}`, 'error');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return setStatus($('spec-status'), 'The spec must be a JSON object ({"time": …, "event": …, "analyses": {…}}).', 'error');
+    try {
+      await applySpec(parsed);
       setStatus($('spec-status'), 'Applied.', 'ok');
     } catch (e) {
-      setStatus($('spec-status'), `Not valid JSON: ${e.message}`, 'error');
+      setStatus($('spec-status'), `Not applied: ${e.message} (the engine checks every field when you run).`, 'error');
     }
   });
   $('share-button').addEventListener('click', copyShareLink);

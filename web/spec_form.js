@@ -109,11 +109,16 @@ export function defaultSpec(described) {
 
 export const cutName = (column) => `${column}_cut`;
 
-/** [45] -> ["<45", ">=45"]; [a, b] -> ["<a", "a-<b", ">=b"] (R's cut(right = FALSE)). */
-export function cutLabels(breaks) {
-  const labels = [`<${breaks[0]}`];
-  for (let i = 1; i < breaks.length; ++i) labels.push(`${breaks[i - 1]}-<${breaks[i]}`);
-  labels.push(`>=${breaks[breaks.length - 1]}`);
+/**
+ * [45] -> ["<45", ">=45"]; [a, b] -> ["<a", "a-<b", ">=b"] (R's cut(right =
+ * FALSE), the clinical "age >= 45"); right = true: ["<=c", ">c"] (x <= c low,
+ * as the cutpoint groups and maxstat split).
+ */
+export function cutLabels(breaks, right = false) {
+  const [lo, hi, mid] = right ? ['<=', '>', '-<='] : ['<', '>=', '-<'];
+  const labels = [`${lo}${breaks[0]}`];
+  for (let i = 1; i < breaks.length; ++i) labels.push(`${breaks[i - 1]}${mid}${breaks[i]}`);
+  labels.push(`${hi}${breaks[breaks.length - 1]}`);
   return labels;
 }
 
@@ -139,34 +144,66 @@ export function covariateRows(spec, described) {
         type: cut ? 'factor' : t.type ?? 'auto',
         reference: t.reference ?? '',
         breaks: cut ? cut.cut.breaks : [],
+        right: cut ? Boolean(cut.cut.right) : false,
         levels: c.levels ?? [],
         numeric: c.type === 'numeric',
       };
     });
 }
 
-/** The spec with covariates (and their cut derives) as the rows say. */
+const termColumn = (t) => (typeof t === 'string' ? t : t.column);
+
+/**
+ * The spec with each row's covariate (and its cut derive) as the row says.
+ * Terms no row describes (derived columns such as age_group) keep their
+ * place and every field, and a row's term keeps its declared levels: editing
+ * one covariate never changes another.
+ */
 export function applyCovariateRows(spec, rows) {
   const cutNames = new Set(rows.map((r) => cutName(r.column)));
   const derive = (spec.derive ?? []).filter((d) => !(d.cut && cutNames.has(d.name)));
-  const covariates = [];
+  const covariates = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? { column: t } : { ...t }));
   for (const r of rows) {
+    const at = covariates.findIndex((t) => t.column === r.column || t.column === cutName(r.column));
+    let term = null;
     if (r.breaks.length) {
       const breaks = [...r.breaks].sort((a, b) => a - b);
-      const labels = cutLabels(breaks);
-      derive.push({ name: cutName(r.column), cut: { column: r.column, breaks, labels, right: false } });
-      if (r.included) covariates.push({ column: cutName(r.column), type: 'factor', levels: labels, ...(r.reference ? { reference: r.reference } : {}) });
-      continue;
+      const labels = cutLabels(breaks, r.right);
+      derive.push({ name: cutName(r.column), cut: { column: r.column, breaks, labels, right: Boolean(r.right) } });
+      if (r.included) term = { column: cutName(r.column), type: 'factor', levels: labels, ...(labels.includes(r.reference) ? { reference: r.reference } : {}) };
+    } else if (r.included) {
+      const old = at >= 0 && covariates[at].column === r.column ? covariates[at] : { column: r.column };
+      term = { ...old };
+      if (r.type && r.type !== 'auto') term.type = r.type;
+      else delete term.type;
+      if (r.reference) term.reference = r.reference;
+      else delete term.reference;
     }
-    if (!r.included) continue;
-    const term = { column: r.column };
-    if (r.type && r.type !== 'auto') term.type = r.type;
-    if (r.reference) term.reference = r.reference;
-    covariates.push(term);
+    if (term && at >= 0) covariates[at] = term;
+    else if (term) covariates.push(term);
+    else if (at >= 0) covariates.splice(at, 1);
   }
   const out = { ...spec, covariates };
   if (derive.length) out.derive = derive;
   else delete out.derive;
+  return out;
+}
+
+/**
+ * A column that becomes the time, event or group stops being a covariate,
+ * a forced Cox term, a subgroup variable or an exact-matching column.
+ */
+export function dropColumnEverywhere(spec, column) {
+  if (!column) return spec;
+  const out = { ...spec };
+  const keep = (list) => (list ?? []).filter((c) => termColumn(c) !== column && termColumn(c) !== cutName(column));
+  out.covariates = keep(spec.covariates);
+  const a = structuredClone(spec.analyses ?? {});
+  if (a.cox?.force) a.cox.force = keep(a.cox.force);
+  if (a.subgroups?.variables) a.subgroups.variables = keep(a.subgroups.variables);
+  if (a.matching?.exact) a.matching.exact = keep(a.matching.exact);
+  if (a.matching?.score_covariates) a.matching.score_covariates = keep(a.matching.score_covariates);
+  out.analyses = a;
   return out;
 }
 

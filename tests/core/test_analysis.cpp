@@ -767,3 +767,11 @@ TEST_CASE("progress: one call before each analysis, subcohorts named, then done 
     "subcohorts":[{"name":"old","filter":"age >= 70","analyses":{"km":{}}}],
     "analyses":{"km":{},"logrank":{},"cox":{}}})") == out);
 }
+
+TEST_CASE(
+    "data.sheet (the Excel sheet the page read) is echoed for the link and ignored by the engine") {
+  json r = run_spec("lung", R"({"data":{"sheet":"Cohort 2"},"time":"time","event":"status",
+    "analyses":{"km":{}}})");
+  CHECK(r["spec"]["data"]["sheet"] == "Cohort 2");
+  CHECK(r["results"]["km"]["overall"]["n"] == 228);
+}

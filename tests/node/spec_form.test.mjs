@@ -93,3 +93,44 @@ test('BED derive and paths', () => {
   sf.setPath(spec, 'filter', '');
   assert.equal('filter' in spec, false);
 });
+
+test('editing one covariate leaves every other term as it was (the paper spec: untick chemo)', () => {
+  const d = describe(npc);
+  const paper = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
+  const rows = sf.covariateRows(paper, d);
+  const i = rows.findIndex((r) => r.column === 'chemo');
+  assert.equal(rows[i].included, true);
+  rows[i] = { ...rows[i], included: false };
+  const edited = sf.applyCovariateRows(paper, rows);
+  assert.deepEqual(edited.covariates, paper.covariates.filter((t) => t.column !== 'chemo'));
+  assert.deepEqual(edited.derive, paper.derive);
+  // And back: chemo returns (at the end), with its declared levels gone only if never declared.
+  const back = sf.applyCovariateRows(edited, sf.covariateRows(edited, d).map((r) => (r.column === 'chemo' ? { ...r, included: true } : r)));
+  assert.deepEqual(back.covariates.slice(0, -1), edited.covariates);
+  assert.equal(back.covariates.at(-1).column, 'chemo');
+  assert.ok(engine.run(edited).ok);
+});
+
+test('a cut at a selected cutpoint is right-closed (x <= cut low), as the cutpoint groups', () => {
+  assert.deepEqual(sf.cutLabels([60], true), ['<=60', '>60']);
+  const d = describe(npc);
+  const rows = sf.covariateRows(sf.defaultSpec(d), d).map((r) => (r.column === 'age' ? { ...r, included: true, breaks: [44], right: true } : r));
+  const spec = sf.applyCovariateRows(sf.defaultSpec(d), rows);
+  assert.deepEqual(spec.derive[0].cut, { column: 'age', breaks: [44], labels: ['<=44', '>44'], right: true });
+  const r = engine.run({ ...spec, analyses: { table1: {} } });
+  assert.ok(r.ok, JSON.stringify(r.error));
+  const ages = fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+  const low = r.result.results.table1.variables[0].overall.counts[0];
+  assert.equal(low, ages.filter((a) => a <= 44).length);
+});
+
+test('a column that becomes the group stops being a covariate, forced term, subgroup or exact column', () => {
+  const paper = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
+  const s = sf.dropColumnEverywhere(paper, 'sequence');
+  assert.ok(!s.covariates.some((t) => t.column === 'sequence'));
+  assert.ok(!s.analyses.subgroups.variables.includes('sequence'));
+  const t = sf.dropColumnEverywhere({ ...paper, analyses: { cox: { force: ['lt', 'sex'] }, matching: { exact: ['sex'] } } }, 'sex');
+  assert.deepEqual(t.analyses.cox.force, ['lt']);
+  assert.deepEqual(t.analyses.matching.exact, []);
+  assert.equal(paper.analyses.subgroups.variables.includes('sequence'), true, 'the input is not changed');
+});
