@@ -245,7 +245,19 @@ async function applySpec(spec) {
   if (spec.data?.column_types && Object.keys(spec.data.column_types).length) await redescribe();
 }
 
+// Rebuilding the covariate and subcohort rows must not throw a keyboard or
+// screen-reader user back to the top: focus returns to the same control.
 function renderForm() {
+  const active = document.activeElement;
+  const key = active && active !== document.body ? active.id || active.getAttribute('aria-label') : null;
+  fillForm();
+  if (key && !document.body.contains(active)) {
+    const again = document.getElementById(key) ?? [...document.querySelectorAll('[aria-label]')].find((el) => el.getAttribute('aria-label') === key);
+    again?.focus();
+  }
+}
+
+function fillForm() {
   const spec = state.spec;
   const dates = specForm.timeFromDates(spec);
   $('time-source').value = dates ? 'dates' : 'column';

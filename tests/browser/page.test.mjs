@@ -177,7 +177,10 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
     assert.equal(await page.inputValue('#event-value'), '2');
     await page.selectOption('#group-column', 'sex');
     for (const c of ['age', 'ph.ecog', 'wt.loss']) await page.check(`input[name=covariate][value="${c}"]`);
+    await page.focus('select[aria-label="type of ph.ecog"]');
     await page.selectOption('select[aria-label="type of ph.ecog"]', 'factor');
+    // The rows are rebuilt after each change; focus stays on the control used.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'type of ph.ecog');
     await page.selectOption('select[data-path="analyses.cox.ties"]', 'breslow');
     await page.fill('input[data-path="analyses.km.times"]', '180, 365, 730');
     await page.locator('input[data-path="analyses.km.times"]').dispatchEvent('change');
