@@ -306,17 +306,21 @@ function fillForm() {
   syncSpecText();
 }
 
+function addHeader(table, labels) {
+  const head = table.createTHead().insertRow();
+  for (const label of labels) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = label;
+    head.appendChild(th);
+  }
+}
+
 function renderCovariates() {
   const rows = specForm.covariateRows(state.spec, state.described);
   const table = document.createElement('table');
   table.className = 'covariate-table';
-  const head = table.createTHead().insertRow();
-  for (const h of ['include', 'column', 'type', 'reference level', 'cut at (values)']) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.appendChild(th);
-  }
+  addHeader(table, ['include', 'column', 'type', 'reference level', 'cut at (values)']);
   const body = table.createTBody();
   rows.forEach((r, i) => {
     const tr = body.insertRow();
@@ -658,13 +662,7 @@ function renderBlock(b, index) {
     d.className = 'rows-used';
     d.append(Object.assign(document.createElement('summary'), { textContent: 'Rows used per analysis' }));
     const t = document.createElement('table');
-    const head = t.createTHead().insertRow();
-    for (const label of ['analysis', 'rows available', 'used', 'dropped', 'first missing column of each dropped row']) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = label;
-      head.appendChild(th);
-    }
+    addHeader(t, ['analysis', 'rows available', 'used', 'dropped', 'first missing column of each dropped row']);
     const body = t.createTBody();
     for (const [what, rep] of rows) {
       const tr = body.insertRow();
