@@ -119,7 +119,9 @@ function withSheet(spec) {
 async function loadCsv(bytes, label, presetSpec = null) {
   state.csvBytes = bytes;
   setStatus($('data-status'), `Reading ${label}…`);
-  const envelope = await client.load(bytes);
+  // Read the file as the spec about to be applied says (a link's or the
+  // example's delimiter, decimal comma, column types), so the preview agrees.
+  const envelope = await client.load(bytes, (state.pendingShare?.spec ?? presetSpec)?.data ?? {});
   if (!envelope.ok) return fail(`Could not read ${label}: ${describeError(envelope.error)}`);
   state.described = envelope.result;
   setStatus($('data-status'), `${label}: ${state.described.rows} rows, ${state.described.columns.length} columns.`);

@@ -303,6 +303,37 @@ test('the reproduction link restores the analysis, checks the file, and reproduc
   }
 });
 
+test('a link that sets column types reads the file that way before anything runs', { timeout: TEST_TIMEOUT }, async () => {
+  const first = await openPage();
+  let link;
+  try {
+    await first.page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(first.page);
+    const spec = { ...(await specOnPage(first.page)), data: { column_types: { 'ph.ecog': 'categorical' } }, group: { column: 'sex' } };
+    await first.page.click('#spec-details summary');
+    await first.page.fill('#spec-text', JSON.stringify(spec));
+    await first.page.click('#spec-apply');
+    assert.equal(await first.page.textContent('#spec-status'), 'Applied.');
+    await runAndWait(first.page);
+    link = first.page.url();
+    assertNoErrors(first.errors);
+  } finally {
+    await first.page.close();
+  }
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(link);
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForResults(page);
+    const label = await page.textContent('select[aria-label="type of column ph.ecog"] option[value=""]');
+    assert.match(label, /^categorical/);
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('exports: table CSV, figure SVG and 300-dpi PNG, the HTML report and the R script', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {
