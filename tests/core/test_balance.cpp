@@ -34,21 +34,6 @@ std::string error_of(const Eigen::MatrixXd& x, const std::vector<std::string>& n
 }
 
 // A numeric 0/1 column derived from another, missing where the source is.
-void add_indicator(Table& t, const std::string& name, const std::string& source,
-                   bool (*rule)(const Column&, std::size_t)) {
-  const Column& s = t.column(source);
-  Column c;
-  c.name = name;
-  c.type = ColumnType::Numeric;
-  c.numbers.assign(s.size(), NAN);
-  c.missing.assign(s.size(), 1);
-  for (std::size_t r = 0; r < s.size(); ++r) {
-    if (s.is_missing(r)) continue;
-    c.numbers[r] = rule(s, r) ? 1.0 : 0.0;
-    c.missing[r] = 0;
-  }
-  t.columns.push_back(std::move(c));
-}
 
 // What matchit() saw: the propensity model's complete cases (the golden's
 // logistic ps_all ids, which honour the population filter), the treat
@@ -66,52 +51,10 @@ struct Sample {
 Sample golden_sample(const std::string& name) {
   const json& g = testsupport::golden(name);
   const json& ds = g["dataset"];
-  Table t = testsupport::dataset(name);
-  std::string treat_column, treat_value;
-  std::string expr = ds["treat"]["expression"].get<std::string>();
-  if (name == "lung") {
-    REQUIRE(expr == "as.integer(sex == 2)");
-    treat_column = "sex", treat_value = "2";
-  } else if (name == "veteran") {
-    REQUIRE(expr == "as.integer(trt == 2)");
-    treat_column = "trt", treat_value = "2";
-  } else if (name == "colon_bin") {
-    REQUIRE(expr == "as.integer(rx == 'Lev+5FU')");
-    treat_column = "rx", treat_value = "Lev+5FU";
-  } else if (name == "pbc") {
-    REQUIRE(expr == "as.integer(trt == 1)");
-    treat_column = "trt", treat_value = "1";
-  } else if (name == "rotterdam") {
-    REQUIRE(expr == "chemo");
-    treat_column = "chemo", treat_value = "1";
-  } else if (name == "npc_synth_1") {
-    REQUIRE(expr == "lt");
-    treat_column = "lt", treat_value = "1";
-    const json& d = ds["derived"];
-    REQUIRE(d["age45"] == "as.integer(age >= 45)");
-    REQUIRE(d["kps90"] == "as.integer(kps >= 90)");
-    REQUIRE(d["ebv_hi"] == "as.integer(ebv_dna >= 10000)");
-    REQUIRE(d["t4"] == "as.integer(t_stage == 'T4')");
-    REQUIRE(d["n3"] == "as.integer(n_stage == 'N3')");
-    REQUIRE(d["synchronous"] == "as.integer(sequence == 'synchronous')");
-    REQUIRE(d["cycles6"] == "as.integer(chemo_cycles >= 6)");
-    add_indicator(t, "age45", "age",
-                  [](const Column& c, std::size_t r) { return c.numbers[r] >= 45; });
-    add_indicator(t, "kps90", "kps",
-                  [](const Column& c, std::size_t r) { return c.numbers[r] >= 90; });
-    add_indicator(t, "ebv_hi", "ebv_dna",
-                  [](const Column& c, std::size_t r) { return c.numbers[r] >= 10000; });
-    add_indicator(t, "t4", "t_stage",
-                  [](const Column& c, std::size_t r) { return c.text(r) == "T4"; });
-    add_indicator(t, "n3", "n_stage",
-                  [](const Column& c, std::size_t r) { return c.text(r) == "N3"; });
-    add_indicator(t, "synchronous", "sequence",
-                  [](const Column& c, std::size_t r) { return c.text(r) == "synchronous"; });
-    add_indicator(t, "cycles6", "chemo_cycles",
-                  [](const Column& c, std::size_t r) { return c.numbers[r] >= 6; });
-  } else {
-    FAIL("no treat expression known for " << name);
-  }
+  testsupport::GoldenTreatment gt = testsupport::golden_treatment(name);
+  Table& t = gt.table;
+  const std::string& treat_column = gt.column;
+  const std::string& treat_value = gt.value;
 
   Sample s;
   s.ids = g["logistic"]["ps_all"]["id"].get<std::vector<std::size_t>>();

@@ -68,4 +68,74 @@ json run_spec(const std::string& dataset, const std::string& spec) {
   return env["result"];
 }
 
+namespace {
+void add_indicator(localsurv::Table& t, const std::string& name, const std::string& source,
+                   bool (*rule)(const localsurv::Column&, std::size_t)) {
+  const localsurv::Column& s = t.column(source);
+  localsurv::Column c;
+  c.name = name;
+  c.type = localsurv::ColumnType::Numeric;
+  c.numbers.assign(s.size(), NAN);
+  c.missing.assign(s.size(), 1);
+  for (std::size_t r = 0; r < s.size(); ++r) {
+    if (s.is_missing(r)) continue;
+    c.numbers[r] = rule(s, r) ? 1.0 : 0.0;
+    c.missing[r] = 0;
+  }
+  t.columns.push_back(std::move(c));
+}
+}  // namespace
+
+GoldenTreatment golden_treatment(const std::string& name) {
+  const json& ds = golden(name)["dataset"];
+  GoldenTreatment out;
+  out.table = dataset(name);
+  std::string expr = ds["treat"]["expression"].get<std::string>();
+  if (name == "lung") {
+    REQUIRE(expr == "as.integer(sex == 2)");
+    out.column = "sex", out.value = "2";
+  } else if (name == "veteran") {
+    REQUIRE(expr == "as.integer(trt == 2)");
+    out.column = "trt", out.value = "2";
+  } else if (name == "colon_bin") {
+    REQUIRE(expr == "as.integer(rx == 'Lev+5FU')");
+    out.column = "rx", out.value = "Lev+5FU";
+  } else if (name == "pbc") {
+    REQUIRE(expr == "as.integer(trt == 1)");
+    out.column = "trt", out.value = "1";
+  } else if (name == "rotterdam") {
+    REQUIRE(expr == "chemo");
+    out.column = "chemo", out.value = "1";
+  } else if (name == "npc_synth_1") {
+    REQUIRE(expr == "lt");
+    out.column = "lt", out.value = "1";
+    const json& d = ds["derived"];
+    REQUIRE(d["age45"] == "as.integer(age >= 45)");
+    REQUIRE(d["kps90"] == "as.integer(kps >= 90)");
+    REQUIRE(d["ebv_hi"] == "as.integer(ebv_dna >= 10000)");
+    REQUIRE(d["t4"] == "as.integer(t_stage == 'T4')");
+    REQUIRE(d["n3"] == "as.integer(n_stage == 'N3')");
+    REQUIRE(d["synchronous"] == "as.integer(sequence == 'synchronous')");
+    REQUIRE(d["cycles6"] == "as.integer(chemo_cycles >= 6)");
+    add_indicator(out.table, "age45", "age",
+                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 45; });
+    add_indicator(out.table, "kps90", "kps",
+                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 90; });
+    add_indicator(out.table, "ebv_hi", "ebv_dna",
+                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 10000; });
+    add_indicator(out.table, "t4", "t_stage",
+                  [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "T4"; });
+    add_indicator(out.table, "n3", "n_stage",
+                  [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "N3"; });
+    add_indicator(
+        out.table, "synchronous", "sequence",
+        [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "synchronous"; });
+    add_indicator(out.table, "cycles6", "chemo_cycles",
+                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 6; });
+  } else {
+    FAIL("no treat expression known for " << name);
+  }
+  return out;
+}
+
 }  // namespace testsupport

@@ -25,6 +25,16 @@ const json& golden(const std::string& name);
 // Golden number: null (R's NA/NaN/Inf) becomes NaN.
 double num(const json& j);
 
+// A golden's dataset as its `dataset` block defines the treatment: the table
+// (with the derived 0/1 columns npc_synth_1 declares, e.g. age45) and the
+// column and value its treat expression names (lung: sex == 2). REQUIREs the
+// expressions to be the known ones, so a changed golden is noticed.
+struct GoldenTreatment {
+  localsurv::Table table;
+  std::string column, value;
+};
+GoldenTreatment golden_treatment(const std::string& name);
+
 // The spec run through the page's path (Session: CSV -> spec -> result JSON)
 // on tests/reference/datasets/<dataset>.csv; REQUIREs {"ok": true} and
 // returns the result.
