@@ -61,9 +61,11 @@ test('covariate rows: include, reference level and a cut at 45 make R\'s cut(rig
   assert.equal(sf.applyCovariateRows(spec, rows).derive, undefined);
 });
 
-test('"median" as a cut point is the column median the engine reports (R: median(age) = 45 here)', () => {
+test('"median" as a cut point is the column median the engine reports (R: median(d$age) = 44, median(d$bone_rt_dose_gy, na.rm = TRUE) = 50)', () => {
   const d = describe(npc);
   const age = d.columns.find((c) => c.name === 'age');
+  assert.equal(age.median, 44);
+  assert.equal(d.columns.find((c) => c.name === 'bone_rt_dose_gy').median, 50);
   const ages = fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2])).sort((a, b) => a - b);
   const n = ages.length;
   assert.equal(age.median, n % 2 ? ages[(n - 1) / 2] : (ages[n / 2 - 1] + ages[n / 2]) / 2);
