@@ -188,7 +188,6 @@ test('text where a number belongs, an unknown groups.use or a NUL is refused, na
   nul.covariates.push('a\u0000b');
   assert.throws(() => rScript(nul), /NUL character/);
   const empty = lungSpec();
-  empty.analyses.cox.strata = '';
   empty.group.column = '';
   assert.throws(() => rScript(empty), /empty column name/);
 });
