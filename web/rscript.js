@@ -21,6 +21,12 @@
 //                reviewer should instead install MatchIt >= 4.5.4; the page
 //                never sets this.
 //   rFilter(expression) -> string     the filter language of docs/spec.md in R
+//   rStr(text), rName(name), oneLine(text)   the escapers every text from the
+//                spec or the data goes through (R string literal, R name,
+//                comment text); tests/node/rscript_safety.test.mjs checks them.
+//   rScript throws an Error naming the field when the spec holds text where
+//   a number belongs, an unknown cutpoint groups.use, an empty column name in
+//   R code, or a NUL character (R cannot hold one).
 //
 // The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
 // R's own output for every analysis; with a first argument it also writes the
@@ -68,23 +74,72 @@ const DEFAULTS = {
 const ORDER = ['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups'];
 
 // ---------------------------------------------------------------- R literals
+// Every text from the spec or the data (column names, levels, filter values,
+// names, labels, the file name) is hostile: a share link or a CSV header can
+// hold anything. It reaches the script only through rStr (string literal),
+// rName (identifier), rNum (number) and cm/oneLine (comment text).
 
-const rStr = (s) => JSON.stringify(String(s));
-function rNum(x) {
-  if (x === null || x === undefined || Number.isNaN(x)) return 'NA';
-  if (x === Infinity) return 'Inf';
-  if (x === -Infinity) return '-Inf';
+const kindOf = (x) => (x === null || x === undefined ? 'missing' : typeof x === 'boolean' ? 'true/false'
+  : typeof x === 'number' ? 'a number' : typeof x === 'string' ? 'text' : Array.isArray(x) ? 'a list' : 'an object');
+const specError = (where, what) => new Error(`R script: '${where}' ${what}`);
+
+// One code point of text as R escapes it: printable ASCII as is (with the
+// quote character and the backslash escaped), \n \r \t by name, anything
+// else by number. R takes \u{...} in strings but not inside backticks, where
+// it takes \x bytes (the name's UTF-8 bytes: as the file's names on a UTF-8
+// R, the default on Linux, macOS and Windows since R 4.2). R cannot hold a
+// NUL; a lone surrogate (possible in a JS string, never in a UTF-8 file)
+// becomes U+FFFD, as the browser writes it.
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function rEscaped(value, quote) {
+  let out = '';
+  for (const ch of String(value)) {
+    let c = ch.codePointAt(0);
+    if (c === 0) throw new Error('R script: a text in the spec holds a NUL character, which R cannot hold');
+    if (ch === quote || ch === '\\') out += '\\' + ch;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (NAMED_ESCAPES[ch]) out += NAMED_ESCAPES[ch];
+    else {
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      if (quote === '"') out += c > 0xffff ? `\\U{${c.toString(16)}}` : `\\u{${c.toString(16)}}`;
+      else out += [...new TextEncoder().encode(String.fromCodePoint(c))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+    }
+  }
+  return quote + out + quote;
+}
+
+/** Any text as an R string literal. */
+export const rStr = (s) => rEscaped(s, '"');
+
+// A column name as it can appear in R code: as is when syntactic (ASCII
+// only, so the script reads the same in every locale), else backquoted.
+const SYNTACTIC = /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/;
+const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break',
+  'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'NA_integer_', 'NA_real_', 'NA_character_', 'NA_complex_', 'in', '...']);
+export function rName(value) {
+  const s = String(value);
+  if (s === '') throw new Error('R script: an empty column name cannot be used in R code');
+  return SYNTACTIC.test(s) && !RESERVED.has(s) && !/^\.\.\d+$/.test(s) ? s : rEscaped(s, '`');
+}
+
+/** A number from the spec: anything but a finite number is refused (a link can put text there). */
+function rNum(x, where = 'a number') {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw specError(where, `must be a number, not ${kindOf(x)}`);
   return String(x);
 }
 const rBool = (b) => (b ? 'TRUE' : 'FALSE');
 const rChr = (a) => (a.length ? `c(${a.map(rStr).join(', ')})` : 'character(0)');
-const rNums = (a) => (a.length ? `c(${a.map(rNum).join(', ')})` : 'numeric(0)');
-// A column name as it can appear in R code (backquoted unless syntactic).
-const SYNTACTIC = /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/;
-const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break',
-  'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'in']);
-export const rName = (s) => (SYNTACTIC.test(s) && !RESERVED.has(s) ? s : '`' + s.replace(/`/g, '\\`') + '`');
-const comment = (text) => text.split('\n').map((l) => ('# ' + l).trimEnd()).join('\n');
+const rNums = (a, where) => (a.length ? `c(${a.map((x, i) => rNum(x, `${where}[${i}]`)).join(', ')})` : 'numeric(0)');
+
+// Text in a comment: one line. Control characters, line and paragraph
+// separators (\r, \u2028, \u0085, ...), invisible format characters
+// (bidirectional overrides) and lone surrogates become spaces, so nothing
+// can end the comment or make the line read differently from what R runs.
+export const oneLine = (text) => String(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, ' ');
+// A template tag for comment text: every interpolated value goes through
+// oneLine; the template's own \n separate comment lines.
+const cm = (strings, ...values) => strings.reduce((out, str, i) => out + oneLine(values[i - 1]) + str);
+const comment = (text) => text.split('\n').map((l) => ('# ' + oneLine(l)).trimEnd()).join('\n');
 
 // ------------------------------------------------------------------ filters
 
@@ -127,7 +182,7 @@ function tokenize(src) {
  * comparison on a missing cell is FALSE and `not` of it TRUE, as in LocalSurv.
  */
 export function rFilter(expression) {
-  const toks = tokenize(expression || '');
+  const toks = tokenize(String(expression ?? ''));
   if (!toks.length) return 'TRUE';
   let k = 0;
   const peek = () => toks[k];
@@ -186,41 +241,87 @@ export function rFilter(expression) {
 
 // ------------------------------------------------------------ spec handling
 
-function normTerm(c) {
-  if (typeof c === 'string') return { column: c, type: 'auto', levels: [], reference: '' };
-  return { type: 'auto', levels: [], reference: '', ...c };
+// The spec's shapes are checked where the script writes them (the engine
+// checks the rest): lists of text may be a single value, as the engine reads
+// them; numbers must be numbers (a link can put text where one belongs);
+// null stands for "not given", as in the engine.
+const given = (o) => (o && typeof o === 'object' && !Array.isArray(o)
+  ? Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) : {});
+const asList = (x) => (x === null || x === undefined ? [] : Array.isArray(x) ? x : [x]);
+function textList(x, where) {
+  return asList(x).map((v, i) => {
+    if (typeof v !== 'string' && typeof v !== 'number') throw specError(`${where}[${i}]`, `must be text or a number, not ${kindOf(v)}`);
+    return String(v);
+  });
 }
+function numberList(x, where) {
+  if (x === null || x === undefined) return [];
+  if (!Array.isArray(x)) throw specError(where, `must be a list of numbers, not ${kindOf(x)}`);
+  x.forEach((v, i) => rNum(v, `${where}[${i}]`));
+  return x;
+}
+const NUMBERS = {
+  km: ['conf_int'], logrank: ['rho'], cox: ['conf_int', 'select_p'],
+  matching: ['ratio', 'seed', 'caliper', 'balance_p', 'balance_smd', 'rounds'],
+  cutpoint: ['minprop', 'maxprop', 'replicates', 'seed', 'horizon'],
+};
+const checkNumbers = (o, k, where) => NUMBERS[k].forEach((f) => rNum(o[f], `${where}.${f}`));
+const TEXT_LISTS = { logrank: ['by'], cox: ['force'], matching: ['exact', 'score_covariates'] };
+const CUT_USES = ['maxstat', 'median', 'youden', 'value'];
 
-function normAnalyses(a) {
+function normTerm(c, where) {
+  const t = typeof c === 'string' || typeof c === 'number' ? { column: String(c) } : given(c);
+  const reference = t.reference === null || t.reference === undefined ? '' : String(t.reference);
+  return { type: 'auto', ...t, levels: textList(t.levels, `${where}.levels`), reference };
+}
+const normTerms = (list, where) => asList(list).map((c, i) => normTerm(c, `${where}[${i}]`));
+
+function normAnalyses(a, path) {
   const out = {};
   for (const k of ORDER) {
     if (!a || a[k] === undefined || a[k] === null || a[k] === false) continue;
-    const d = DEFAULTS[k];
-    out[k] = { ...structuredClone(d), ...a[k] };
-    if (k === 'subgroups') out[k].variables = out[k].variables.map(normTerm);
-    if (k === 'cutpoint' && a[k].groups) out[k].groups = { use: 'maxstat', none: '', none_label: 'none', ...a[k].groups };
+    const where = `${path}.${k}`;
+    const o = { ...structuredClone(DEFAULTS[k]), ...given(a[k]) };
+    if (NUMBERS[k]) checkNumbers(o, k, where);
+    for (const f of TEXT_LISTS[k] || []) o[f] = textList(o[f], `${where}.${f}`);
+    if (k === 'km') o.times = numberList(o.times, `${where}.times`);
+    if (k === 'subgroups') o.variables = normTerms(o.variables, `${where}.variables`);
+    if (k === 'cutpoint' && o.groups) {
+      const gr = { use: 'maxstat', none: '', none_label: 'none', ...given(o.groups) };
+      if (!CUT_USES.includes(gr.use)) throw specError(`${where}.groups.use`, `must be one of: ${CUT_USES.join(', ')}`);
+      if (gr.use === 'value') rNum(gr.value, `${where}.groups.value`);
+      if (gr.match) {
+        gr.match = { ...structuredClone(DEFAULTS.matching), ...given(gr.match) };
+        checkNumbers(gr.match, 'matching', `${where}.groups.match`);
+        for (const f of TEXT_LISTS.matching) gr.match[f] = textList(gr.match[f], `${where}.groups.match.${f}`);
+      }
+      o.groups = gr;
+    }
+    out[k] = o;
   }
   return out;
 }
 
 function normalize(spec) {
-  const time = typeof spec.time === 'string' ? { column: spec.time, unit: 'days' } : { unit: 'days', ...spec.time };
-  const event = typeof spec.event === 'string' ? { column: spec.event, values: [1] } : { values: [1], ...spec.event };
+  const time = typeof spec.time === 'string' ? { column: spec.time, unit: 'days' } : { unit: 'days', ...given(spec.time) };
+  const event = typeof spec.event === 'string' ? { column: spec.event, values: ['1'] } : { values: [1], ...given(spec.event) };
+  event.values = textList(event.values, 'event.values');
   let group = null;
   if (spec.group) {
-    group = typeof spec.group === 'string' ? { column: spec.group, levels: [], reference: '' } : { levels: [], reference: '', ...spec.group };
+    group = typeof spec.group === 'string' ? { column: spec.group, levels: [], reference: '' } : { reference: '', ...given(spec.group) };
+    group.levels = textList(group.levels, 'group.levels');
   }
   return {
-    data: spec.data || {},
-    derive: spec.derive || [],
-    filter: spec.filter || '',
+    data: given(spec.data),
+    derive: asList(spec.derive).map(given),
+    filter: spec.filter ?? '',
     time, event, group,
-    covariates: (spec.covariates || []).map(normTerm),
-    analyses: normAnalyses(spec.analyses || {}),
-    subcohorts: (spec.subcohorts || []).map((s) => ({
-      name: s.name, filter: s.filter || '',
-      analyses: s.analyses ? normAnalyses(s.analyses) : null,
-      covariates: s.covariates ? s.covariates.map(normTerm) : null,
+    covariates: normTerms(spec.covariates, 'covariates'),
+    analyses: normAnalyses(given(spec.analyses), 'analyses'),
+    subcohorts: asList(spec.subcohorts).map(given).map((s, i) => ({
+      name: s.name ?? '', filter: s.filter ?? '',
+      analyses: s.analyses ? normAnalyses(given(s.analyses), `subcohorts[${i}].analyses`) : null,
+      covariates: s.covariates ? normTerms(s.covariates, `subcohorts[${i}].covariates`) : null,
     })),
   };
 }
@@ -266,10 +367,23 @@ ls_event <- function(x, values) {
     suppressWarnings(as.numeric(as.character(x))) %in% num[!is.na(num)]
   ifelse(is.na(x), NA_integer_, as.integer(hit))
 }
-# Column names in formulas, backquoted unless syntactic; terms already
-# written as R code (strata(...), a * b) are left alone.
-ls_name <- function(v) ifelse(make.names(v) == v | grepl("^strata\\(|[*]", v), v, paste0("\x60", v, "\x60"))
-ls_formula <- function(lhs, terms) as.formula(paste(lhs, "~", paste(ls_name(terms), collapse = " + ")))
+# A formula built as R code, never from pasted text, so a column name is
+# only ever a name: lhs (code, or NULL for a one-sided formula) ~ the terms,
+# in order: column names (character) and code such as quote(strata(x)).
+ls_formula <- function(lhs, ...) {
+  terms <- unlist(lapply(list(...), function(t) if (is.character(t)) lapply(t, as.name) else list(t)), recursive = FALSE)
+  rhs <- Reduce(function(a, b) call("+", a, b), terms)
+  f <- if (is.null(lhs)) call("~", rhs) else call("~", lhs, rhs)
+  structure(f, class = "formula", .Environment = environment())
+}
+# MatchIt 4.5 pastes column names between backquotes and parses the text
+# (get.covs.matrix), so a name holding a backquote or a backslash would be
+# read as code there: such names are refused before matching.
+ls_matchit_names <- function(v) {
+  bad <- v[grepl("\x60", v, fixed = TRUE) | grepl("\\", v, fixed = TRUE)]
+  if (length(bad)) stop("MatchIt cannot use a column whose name holds a backquote or a backslash: ",
+                        paste(encodeString(unique(bad), quote = '"'), collapse = ", "), "; rename the column")
+}
 # A list of flat records as a data frame for printing (missing fields NA).
 ls_table <- function(l) {
   cols <- unique(unlist(lapply(l, names)))
@@ -443,11 +557,12 @@ pairing_step <- function(expr) expr
 # score model) or to the score model (rule "model"); it stops when no pairs
 # were formed, all are balanced, nothing can be added, or after the round limit. With rounds = 1 this is plain matchit().
 match_rounds <- function(d, covs, score, exact, o) {
+  ls_matchit_names(c(covs, score, exact))
   d <- ls_complete(d, covs)
   rounds <- list(); m <- NULL; stop_reason <- "round limit reached"
   for (round in seq_len(o$rounds)) {
-    f <- ls_formula("treat_", score)
-    ex <- if (length(exact)) ls_formula("", exact) else NULL
+    f <- ls_formula(quote(treat_), score)
+    ex <- if (length(exact)) ls_formula(NULL, exact) else NULL
     if (o$order == "random") set.seed(o$seed)
     m <- tryCatch(pairing_step(matchit(f, data = d, method = "nearest", distance = "glm",
                                        link = o$link, ratio = o$ratio, replace = o$replace,
@@ -503,14 +618,17 @@ match_rounds <- function(d, covs, score, exact, o) {
 
 # Matched-cohort outcome (LocalSurv matching.matched_outcome): KM, log-rank
 # and Cox on match.data(); 1:k or with replacement carry MatchIt's weights.
-matched_outcome <- function(m, group, o, ties) {
+# group_plain: the group's column under a plain name for survfit/survdiff
+# (see ls_plain in the script).
+matched_outcome <- function(m, group, o, ties, group_plain = group) {
   md <- match.data(m)
   weighted <- o$ratio > 1 || o$replace
-  f_km <- ls_formula("Surv(time_, event_)", group)
-  km <- if (weighted) survfit(f_km, data = md, weights = weights) else survfit(f_km, data = md)
-  lr <- if (weighted) NULL else survdiff(f_km, data = md)
+  f_km <- ls_formula(quote(Surv(time_, event_)), group)
+  f_plain <- ls_formula(quote(Surv(time_, event_)), group_plain)
+  km <- if (weighted) survfit(f_plain, data = md, weights = weights) else survfit(f_plain, data = md)
+  lr <- if (weighted) NULL else survdiff(f_plain, data = md)
   fit <- if (o$outcome_model == "strata") {
-    coxph(ls_formula("Surv(time_, event_)", c(group, "strata(subclass)")), data = md, ties = ties)
+    coxph(ls_formula(quote(Surv(time_, event_)), group, quote(strata(subclass))), data = md, ties = ties)
   } else if (o$replace) {
     coxph(f_km, data = md, ties = ties, weights = weights, robust = TRUE, cluster = row_)
   } else if (weighted) {
@@ -596,6 +714,14 @@ pairing_step <- function(expr) {
 
 const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+// survfit, survdiff and maxstat.test (survival 3.5, maxstat 0.7) look a
+// term's column up by its label, which R backquotes when the name is not
+// syntactic ("undefined columns selected"): such a column goes into them
+// under a plain alias (GROUP_ALIAS, made in cohortPrep; CUT_ALIAS).
+const GROUP_ALIAS = 'group_';
+const CUT_ALIAS = 'cut_x_';
+const plain = (name, alias) => (rName(name) === String(name) ? rName(name) : alias);
+
 function readBlock(spec, opts) {
   const d = spec.data || {};
   const fromResult = opts.data || {};
@@ -622,29 +748,31 @@ function deriveBlock(derive) {
   if (!derive.length) return '';
   const lines = ['# ------------------------------------------------------ derived columns',
     '# The spec\'s derive steps, in order (LocalSurv computes them before the filter).'];
-  for (const step of derive) {
+  derive.forEach((step, i) => {
     const n = rStr(step.name);
     if (step.cut) {
-      const c = step.cut;
-      lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${c.breaks.map(rNum).join(', ')}, Inf),`,
-        `                        labels = ${rChr(c.labels)}, right = ${rBool(c.right === true)}))${c.right === true ? '' : '   # LocalSurv\'s default: [a, b)'}`);
+      const c = given(step.cut);
+      const breaks = numberList(c.breaks, `derive[${i}].cut.breaks`).map((x) => rNum(x));
+      lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${breaks.join(', ')}, Inf),`,
+        `                        labels = ${rChr(textList(c.labels, `derive[${i}].cut.labels`))}, right = ${rBool(c.right === true)}))${c.right === true ? '' : '   # LocalSurv\'s default: [a, b)'}`);
     } else if (step.bed || step.eqd2) {
-      const b = step.bed || step.eqd2;
-      const ab = rNum(b.alpha_beta ?? 10);
+      const b = given(step.bed || step.eqd2);
+      const ab = rNum(b.alpha_beta ?? 10, `derive[${i}].${step.bed ? 'bed' : 'eqd2'}.alpha_beta`);
       const D = `raw[[${rStr(b.dose)}]]`;
       const nf = `raw[[${rStr(b.fractions)}]]`;
       lines.push(step.bed
         ? `raw[[${n}]] <- ${D} * (1 + (${D} / ${nf}) / ${ab})   # BED = D (1 + d / (alpha/beta))`
         : `raw[[${n}]] <- ${D} * (${D} / ${nf} + ${ab}) / (2 + ${ab})   # EQD2 = D (d + alpha/beta) / (2 + alpha/beta)`);
     } else if (step.flag) {
-      lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(step.flag.column)}]] %in% ${rChr(step.flag.values.map(String))})`);
+      const f = given(step.flag);
+      lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(f.column)}]] %in% ${rChr(textList(f.values, `derive[${i}].flag.values`))})`);
     }
-  }
+  });
   return lines.join('\n');
 }
 
 function rTerm(t) {
-  const lv = t.levels && t.levels.length ? rChr(t.levels.map(String)) : 'NULL';
+  const lv = t.levels.length ? rChr(t.levels) : 'NULL';
   const ref = t.reference ? rStr(t.reference) : 'NULL';
   return { lv, ref };
 }
@@ -653,16 +781,19 @@ function rTerm(t) {
 function cohortPrep(spec, filter, covariates) {
   const g = spec.group;
   const lines = [
-    filter ? `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]   # filter: ${filter.replace(/\n/g, ' ')}` : 'd <- raw',
+    filter ? `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]   # ${cm`filter: ${filter}`}` : 'd <- raw',
     `rownames(d) <- d$row_`,
-    `d$time_ <- as.numeric(d[[${rStr(spec.time.column)}]])   # time in ${spec.time.unit}`,
-    `d$event_ <- ls_event(d[[${rStr(spec.event.column)}]], ${rChr(spec.event.values.map(String))})`,
+    `d$time_ <- as.numeric(d[[${rStr(spec.time.column)}]])   # ${cm`time in ${spec.time.unit}`}`,
+    `d$event_ <- ls_event(d[[${rStr(spec.event.column)}]], ${rChr(spec.event.values)})`,
   ];
   const need = ['"time_"', '"event_"'];
   if (g) {
     const { lv, ref } = rTerm(g);
     lines.push(`d[[${rStr(g.column)}]] <- ls_factor(d[[${rStr(g.column)}]], ${lv}, ${ref}, raw[[${rStr(g.column)}]])   # the group; first level = reference`);
     need.push(rStr(g.column));
+    if (plain(g.column, GROUP_ALIAS) === GROUP_ALIAS) {
+      lines.push(`d$${GROUP_ALIAS} <- d[[${rStr(g.column)}]]   # the group under a plain name, for survfit and survdiff`);
+    }
   }
   lines.push(`d <- ls_complete(d, c(${need.join(', ')}))   # the cohort: time, event${g ? ' and group' : ''} known`);
   if (g) lines.push(`d$treat_ <- as.integer(d[[${rStr(g.column)}]] == levels(d[[${rStr(g.column)}]])[2])   # "treated" = second level`);
@@ -686,14 +817,14 @@ function section(title, what) {
 function kmBlock(p, spec, a) {
   const g = spec.group;
   const ct = rStr(a.conf_type);
-  const times = rNums(a.times || []);
-  let s = section('Kaplan-Meier', `Reproduces ${p}.km: survfit() with conf.type ${a.conf_type}, ${a.conf_int} CI, Greenwood variance;\nsurvival at the requested times from summary(times =, extend = TRUE) (std.err there = SE of S).`);
+  const times = rNums(a.times, 'km.times');
+  let s = section('Kaplan-Meier', cm`Reproduces ${p}.km: survfit() with conf.type ${a.conf_type}, ${a.conf_int} CI, Greenwood variance;\nsurvival at the requested times from summary(times =, extend = TRUE) (std.err there = SE of S).`);
   s += `km_times <- ${times}\n`;
-  s += `km_all <- survfit(Surv(time_, event_) ~ 1, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int)})\n`;
+  s += `km_all <- survfit(Surv(time_, event_) ~ 1, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int, 'km.conf_int')})\n`;
   s += 'print(km_all)\nif (length(km_times)) print(summary(km_all, times = km_times, extend = TRUE))\n';
   s += `put(${rStr(p + '.km.overall')}, km_key(km_all, km_times)[[1]])\n`;
   if (g && a.by_group !== false) {
-    s += `km_grp <- survfit(${'Surv(time_, event_) ~ ' + rName(g.column)}, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int)})\n`;
+    s += `km_grp <- survfit(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int, 'km.conf_int')})\n`;
     s += 'print(km_grp)\nif (length(km_times)) print(summary(km_grp, times = km_times, extend = TRUE))\n';
     s += `put(${rStr(p + '.km.by_group')}, km_key(km_grp, km_times))\n`;
   }
@@ -702,11 +833,11 @@ function kmBlock(p, spec, a) {
 
 function followupBlock(p, spec) {
   const g = spec.group;
-  let s = section('Follow-up', `Reproduces ${p}.followup: median follow-up by reverse Kaplan-Meier (censorings as events).`);
+  let s = section('Follow-up', cm`Reproduces ${p}.followup: median follow-up by reverse Kaplan-Meier (censorings as events).`);
   s += 'fu_all <- survfit(Surv(time_, 1 - event_) ~ 1, data = d)\nprint(fu_all)\n';
   s += `put(${rStr(p + '.followup.overall')}, km_key(fu_all, NULL)[[1]])\n`;
   if (g) {
-    s += `fu_grp <- survfit(Surv(time_, 1 - event_) ~ ${rName(g.column)}, data = d)\nprint(fu_grp)\n`;
+    s += `fu_grp <- survfit(Surv(time_, 1 - event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d)\nprint(fu_grp)\n`;
     s += `put(${rStr(p + '.followup.by_group')}, km_key(fu_grp, NULL))\n`;
   }
   return s;
@@ -714,22 +845,22 @@ function followupBlock(p, spec) {
 
 function logrankBlock(p, spec, a) {
   const g = spec.group;
-  let s = section('Log-rank tests', `Reproduces ${p}.logrank: survdiff(rho = ${a.rho}) by group${a.strata ? `, stratified on ${a.strata}` : ''}${a.by.length ? `, by ${a.by.join(', ')}` : ''};\npairwise tests for 3+ groups on each pair's rows, p.adjust(method = "${a.pairwise_adjust}").`);
+  let s = section('Log-rank tests', cm`Reproduces ${p}.logrank: survdiff(rho = ${a.rho}) by group${a.strata ? `, stratified on ${a.strata}` : ''}${a.by.length ? `, by ${a.by.join(', ')}` : ''};\npairwise tests for 3+ groups on each pair's rows, p.adjust(method = "${a.pairwise_adjust}").`);
   if (g) {
-    s += `lr <- survdiff(Surv(time_, event_) ~ ${rName(g.column)}, data = d, rho = ${rNum(a.rho)})\nprint(lr)\n`;
+    s += `lr <- survdiff(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr)\n`;
     s += `lr_res <- lr_key(lr)\n`;
-    s += `if (nlevels(d[[${rStr(g.column)}]]) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, d[[${rStr(g.column)}]], ${rNum(a.rho)}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `if (nlevels(d[[${rStr(g.column)}]]) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, d[[${rStr(g.column)}]], ${rNum(a.rho, 'logrank.rho')}, ${rStr(a.pairwise_adjust)})\n`;
     s += `put(${rStr(p + '.logrank.by_group')}, lr_res)\n`;
     if (a.strata) {
-      s += `lr_strat <- survdiff(Surv(time_, event_) ~ ${rName(g.column)} + strata(${rName(a.strata)}), data = d, rho = ${rNum(a.rho)})\nprint(lr_strat)\n`;
+      s += `lr_strat <- survdiff(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)} + strata(${rName(a.strata)}), data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr_strat)\n`;
       s += `put(${rStr(p + '.logrank.stratified')}, lr_key(lr_strat))\n`;
     }
   }
   a.by.forEach((v, i) => {
-    s += `by_x <- ls_factor(d[[${rStr(v)}]], all = raw[[${rStr(v)}]])   # ${v} read as a factor\n`;
-    s += `lr_by <- survdiff(Surv(time_, event_) ~ by_x, data = d, rho = ${rNum(a.rho)})\nprint(lr_by)\n`;
+    s += `by_x <- ls_factor(d[[${rStr(v)}]], all = raw[[${rStr(v)}]])   # ${cm`${v} read as a factor`}\n`;
+    s += `lr_by <- survdiff(Surv(time_, event_) ~ by_x, data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr_by)\n`;
     s += `lr_res <- c(list(variable = ${rStr(v)}), lr_key(lr_by))\n`;
-    s += `if (nlevels(droplevels(by_x)) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, droplevels(by_x), ${rNum(a.rho)}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `if (nlevels(droplevels(by_x)) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, droplevels(by_x), ${rNum(a.rho, 'logrank.rho')}, ${rStr(a.pairwise_adjust)})\n`;
     s += `put(${rStr(`${p}.logrank.by.${i}`)}, lr_res)\n`;
   });
   return s;
@@ -743,37 +874,37 @@ function coxBlock(p, spec, a, covariates) {
   const args = [`data = d`, `ties = ${rStr(a.ties)}`];
   if (a.cluster) args.push(`cluster = ${rName(a.cluster)}`);
   const call = (rhs) => `coxph(Surv(time_, event_) ~ ${rhs}${extra}, ${args.join(', ')})`;
-  let s = section('Cox proportional hazards', `Reproduces ${p}.cox: coxph(ties = "${a.ties}")${a.cluster ? `, robust SE clustered on ${a.cluster}` : ''}${a.strata ? `, stratified on ${a.strata}` : ''};\nunivariate models (each on its own complete cases), then the multivariable model${a.select_p > 0 ? ` of the terms whose univariate ${a.select_test === 'lrt' ? 'likelihood-ratio' : 'Wald'} p (whole term) is below ${a.select_p}${a.force.length ? `, plus ${a.force.join(', ')} (forced)` : ''}` : ''}.\nPH check: cox.zph(fit, transform = "km").`);
+  let s = section('Cox proportional hazards', cm`Reproduces ${p}.cox: coxph(ties = "${a.ties}")${a.cluster ? `, robust SE clustered on ${a.cluster}` : ''}${a.strata ? `, stratified on ${a.strata}` : ''};\nunivariate models (each on its own complete cases), then the multivariable model${a.select_p > 0 ? ` of the terms whose univariate ${a.select_test === 'lrt' ? 'likelihood-ratio' : 'Wald'} p (whole term) is below ${a.select_p}${a.force.length ? `, plus ${a.force.join(', ')} (forced)` : ''}` : ''}.\nPH check: cox.zph(fit, transform = "km").`);
   s += `cox_terms <- ${rChr(terms)}\n`;
   if (a.univariate) {
     s += 'uni_p <- c()\n';
     terms.forEach((t, i) => {
       s += `fit <- ${call(rName(t))}\nshow_cox(${rStr('univariate: ' + t)}, fit)\n`;
-      s += `put(${rStr(`${p}.cox.univariate.${i}`)}, cox_key(fit, ${rNum(a.conf_int)}))\n`;
+      s += `put(${rStr(`${p}.cox.univariate.${i}`)}, cox_key(fit, ${rNum(a.conf_int, 'cox.conf_int')}))\n`;
       s += `uni_p[${rStr(t)}] <- summary(fit)$${a.select_test === 'lrt' ? 'logtest' : 'waldtest'}["pvalue"]\n`;
     });
   }
   if (a.multivariable) {
     if (a.select_p > 0) {
-      s += `# Screen: univariate whole-term p below ${a.select_p}, plus forced terms.\n`;
-      s += `mv_terms <- cox_terms[(!is.na(uni_p[cox_terms]) & uni_p[cox_terms] < ${rNum(a.select_p)}) | cox_terms %in% ${rChr(a.force)}]\n`;
+      s += `# Screen: univariate whole-term p below ${rNum(a.select_p, 'cox.select_p')}, plus forced terms.\n`;
+      s += `mv_terms <- cox_terms[(!is.na(uni_p[cox_terms]) & uni_p[cox_terms] < ${rNum(a.select_p, 'cox.select_p')}) | cox_terms %in% ${rChr(a.force)}]\n`;
       s += `cat("\\nSelected for the multivariable model:", mv_terms, "\\n")\n`;
       s += `put(${rStr(p + '.cox.selected')}, I(mv_terms))\n`;
     } else {
       s += 'mv_terms <- cox_terms\n';
     }
     s += `if (length(mv_terms) > ${a.univariate && !(a.select_p > 0) ? 1 : 0}) {\n`;
-    s += `  fit <- coxph(ls_formula("Surv(time_, event_)", c(mv_terms${a.strata ? `, ${rStr(`strata(${rName(a.strata)})`)}` : ''})), ${args.join(', ')})\n`;
+    s += `  fit <- coxph(ls_formula(quote(Surv(time_, event_)), mv_terms${a.strata ? `, quote(strata(${rName(a.strata)}))` : ''}), ${args.join(', ')})\n`;
     s += `  show_cox("multivariable", fit)\n`;
-    s += `  put(${rStr(p + '.cox.multivariable')}, cox_key(fit, ${rNum(a.conf_int)}))\n}\n`;
+    s += `  put(${rStr(p + '.cox.multivariable')}, cox_key(fit, ${rNum(a.conf_int, 'cox.conf_int')}))\n}\n`;
   }
   return s;
 }
 
 function logisticBlock(p, spec, covariates) {
   const g = spec.group;
-  let s = section('Propensity model (logistic regression)', `Reproduces ${p}.logistic: glm(treated ~ covariates, family = binomial), "treated" = the group's second level;\nrows complete on the covariates.`);
-  s += `ps_fit <- glm(ls_formula("treat_", covariates), family = binomial, data = d)\n`;
+  let s = section('Propensity model (logistic regression)', cm`Reproduces ${p}.logistic: glm(treated ~ covariates, family = binomial), "treated" = the group's second level;\nrows complete on the covariates.`);
+  s += `ps_fit <- glm(ls_formula(quote(treat_), covariates), family = binomial, data = d)\n`;
   s += `cat("\\nPropensity model: treated =", levels(d[[${rStr(g.column)}]])[2], "\\n"); print(summary(ps_fit))\n`;
   s += `put(${rStr(p + '.logistic')}, glm_key(ps_fit))\n`;
   return s;
@@ -781,7 +912,7 @@ function logisticBlock(p, spec, covariates) {
 
 function table1Block(p, spec, a, covariates) {
   const g = spec.group;
-  let s = section('Table 1', `Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.`);
+  let s = section('Table 1', cm`Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.`);
   s += 't1 <- list()\n';
   for (const t of covariates) {
     s += `t1[[${rStr(t.column)}]] <- table1_tests(d[[${rStr(t.column)}]], d[[${rStr(g.column)}]], ${rBool(a.yates)})\n`;
@@ -792,18 +923,18 @@ function table1Block(p, spec, a, covariates) {
 }
 
 function matchOptions(a) {
-  const caliper = a.caliper > 0 ? rNum(a.caliper) : 'NULL';
-  return `list(link = ${rStr(a.distance === 'logit' ? 'linear.logit' : 'logit')}, ratio = ${rNum(a.ratio)}, replace = ${rBool(a.replace)},
-          order = ${rStr(a.order)}, seed = ${rNum(a.seed)}, caliper = ${caliper}, std_caliper = ${rBool(a.caliper_scale !== 'raw')},
-          rounds = ${rNum(a.rounds)}, rule = ${rStr(a.round_rule)}, criterion = ${rStr(a.balance_criterion)},
-          balance_p = ${rNum(a.balance_p)}, balance_smd = ${rNum(a.balance_smd)}, balance_test = ${rStr(a.balance_test)},
+  const caliper = a.caliper > 0 ? rNum(a.caliper, 'matching.caliper') : 'NULL';
+  return `list(link = ${rStr(a.distance === 'logit' ? 'linear.logit' : 'logit')}, ratio = ${rNum(a.ratio, 'matching.ratio')}, replace = ${rBool(a.replace)},
+          order = ${rStr(a.order)}, seed = ${rNum(a.seed, 'matching.seed')}, caliper = ${caliper}, std_caliper = ${rBool(a.caliper_scale !== 'raw')},
+          rounds = ${rNum(a.rounds, 'matching.rounds')}, rule = ${rStr(a.round_rule)}, criterion = ${rStr(a.balance_criterion)},
+          balance_p = ${rNum(a.balance_p, 'matching.balance_p')}, balance_smd = ${rNum(a.balance_smd, 'matching.balance_smd')}, balance_test = ${rStr(a.balance_test)},
           yates = ${rBool(a.yates)}, smd = ${rStr(a.smd)}, outcome_model = ${rStr(a.outcome_model)})`;
 }
 
 function matchingBlock(p, spec, a, covariates, ties) {
   const covs = covariates.map((t) => t.column);
   const score = a.score_covariates && a.score_covariates.length ? a.score_covariates : covs;
-  let s = section('Propensity-score matching', `Reproduces ${p}.matching: matchit(method = "nearest", distance = "glm", link = "${a.distance === 'logit' ? 'linear.logit' : 'logit'}",
+  let s = section('Propensity-score matching', cm`Reproduces ${p}.matching: matchit(method = "nearest", distance = "glm", link = "${a.distance === 'logit' ? 'linear.logit' : 'logit'}",
 ratio = ${a.ratio}, replace = ${rBool(a.replace)}, m.order = "${a.order}"${a.caliper > 0 ? `, caliper = ${a.caliper}, std.caliper = ${rBool(a.caliper_scale !== 'raw')}` : ''}${a.exact.length ? `, exact = ~ ${a.exact.join(' + ')}` : ''}),
 ${a.rounds > 1 ? `up to ${a.rounds} rounds of "match until balanced" (rule "${a.round_rule}", criterion "${a.balance_criterion}"),` : 'one round,'} then the matched-cohort outcome (${a.outcome_model === 'strata' ? 'Cox stratified on pairs' : 'Cox with robust SE clustered on pairs'}).
 MatchIt versions before 4.5.4 truncate distance differences (issue #163): their
@@ -815,7 +946,7 @@ pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.
   s += `put(${rStr(p + '.matching.stop')}, mr$stop)\n`;
   s += `if (!is.null(mr$m)) {\n  print(summary(mr$m))\n`;
   s += `  mt <- match.data(mr$m)\n  put(${rStr(p + '.matching.pairs')}, list(subclass = as.integer(as.character(mt$subclass)), row = mt$row_, treat = mt$treat_))\n`;
-  s += `  put(${rStr(p + '.matching.outcome')}, matched_outcome(mr$m, ${rStr(spec.group.column)}, mo, ${rStr(ties)}))\n}\n`;
+  s += `  put(${rStr(p + '.matching.outcome')}, matched_outcome(mr$m, ${rStr(spec.group.column)}, mo, ${rStr(ties)}, ${rStr(plain(spec.group.column, GROUP_ALIAS))}))\n}\n`;
   return s;
 }
 
@@ -826,30 +957,33 @@ function cutpointBlock(p, spec, a, covariates, ties, logrank) {
   const x = a.column;
   const gr = a.groups;
   const pm = a.pmethod === 'condmc' ? 'condMC' : 'Lau94';
-  let s = section('Cutpoint', `Reproduces ${p}.cutpoint: maxstat.test(smethod = "LogRank", pmethod = "${pm}", minprop = ${a.minprop}, maxprop = ${a.maxprop})
+  let s = section('Cutpoint', cm`Reproduces ${p}.cutpoint: maxstat.test(smethod = "LogRank", pmethod = "${pm}", minprop = ${a.minprop}, maxprop = ${a.maxprop})
 for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'condMC' ? '\nThe condMC p is a Monte Carlo p: R\'s random numbers differ from LocalSurv\'s, so it agrees only up to Monte Carlo error.' : ''}${gr ? `\nGroups (${p}.cutpoint.groups): cut by the ${gr.use} cutpoint${gr.none ? `, rows with ${gr.none} form the reference group "${gr.none_label}"` : ''}; KM, log-rank, Cox, ${gr.match ? 'and each group matched against the reference' : ''}.` : ''}`);
   s += gr && gr.none ? `cp_none <- with(d, ${rFilter(gr.none)})   # the reference group (takes no part in choosing the cutpoint)\n` : 'cp_none <- rep(FALSE, nrow(d))\n';
   s += `cp_d <- ls_complete(d[!cp_none, , drop = FALSE], ${rStr(x)})\n`;
-  s += `${pm === 'condMC' ? `set.seed(${rNum(a.seed)}); ` : ''}ms <- maxstat.test(Surv(time_, event_) ~ ${rName(x)}, data = cp_d, smethod = "LogRank", pmethod = ${rStr(pm)},\n                  minprop = ${rNum(a.minprop)}, maxprop = ${rNum(a.maxprop)}${pm === 'condMC' ? `, B = ${rNum(a.replicates)}` : ''})\nprint(ms)\n`;
-  s += `cp_cuts <- list(maxstat = unname(ms$estimate), median = median(cp_d[[${rStr(x)}]]),\n                youden = youden_cut(cp_d[[${rStr(x)}]], cp_d$time_, cp_d$event_, ${rNum(a.horizon || 0)}))\nstr(cp_cuts)\n`;
+  const xt = plain(x, CUT_ALIAS);
+  if (xt === CUT_ALIAS) s += `cp_d$${CUT_ALIAS} <- cp_d[[${rStr(x)}]]   # the column under a plain name, for maxstat.test\n`;
+  s += `${pm === 'condMC' ? `set.seed(${rNum(a.seed, 'cutpoint.seed')}); ` : ''}ms <- maxstat.test(Surv(time_, event_) ~ ${xt}, data = cp_d, smethod = "LogRank", pmethod = ${rStr(pm)},\n                  minprop = ${rNum(a.minprop, 'cutpoint.minprop')}, maxprop = ${rNum(a.maxprop, 'cutpoint.maxprop')}${pm === 'condMC' ? `, B = ${rNum(a.replicates, 'cutpoint.replicates')}` : ''})\nprint(ms)\n`;
+  s += `cp_cuts <- list(maxstat = unname(ms$estimate), median = median(cp_d[[${rStr(x)}]]),\n                youden = youden_cut(cp_d[[${rStr(x)}]], cp_d$time_, cp_d$event_, ${rNum(a.horizon || 0, 'cutpoint.horizon')}))\nstr(cp_cuts)\n`;
   s += `put(${rStr(p + '.cutpoint')}, list(maxstat = list(cutpoint = unname(ms$estimate), statistic = unname(ms$statistic), p = ms$p.value,
                                     candidates = list(cut = ms$cuts, statistic = unname(ms$stats))),
                                     median = cp_cuts$median, youden = cp_cuts$youden))\n`;
   if (gr) {
-    const cut = gr.use === 'value' ? rNum(gr.value) : `cp_cuts$${gr.use}`;
-    s += `\n# Cut groups: ${gr.none ? `"${gr.none_label}", ` : ''}${x} <= cutpoint, ${x} > cutpoint.\n`;
+    // gr.use was checked against CUT_USES: it is one of the names in cp_cuts.
+    const cut = gr.use === 'value' ? rNum(gr.value, 'cutpoint.groups.value') : `cp_cuts$${gr.use}`;
+    s += `\n# ${cm`Cut groups: ${gr.none ? `"${gr.none_label}", ` : ''}${x} <= cutpoint, ${x} > cutpoint.`}\n`;
     s += `cp <- ${cut}\n`;
     s += `lab <- paste(${rStr(x)}, c("<=", ">"), format(cp))\n`;
     s += `d$cut_group_ <- ifelse(cp_none, ${rStr(gr.none_label)}, ifelse(d[[${rStr(x)}]] <= cp, lab[1], lab[2]))\n`;
     s += `d$cut_group_ <- factor(d$cut_group_, levels = c(${gr.none ? rStr(gr.none_label) + ', ' : ''}lab))\n`;
     s += 'cg <- d[!is.na(d$cut_group_), , drop = FALSE]\n';
     s += `print(table(cg$cut_group_))\nkm_cg <- survfit(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(km_cg)\n`;
-    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg, rho = ${rNum(rho)})\nprint(lr_cg)\n`;
-    s += `cg_res <- lr_key(lr_cg)\nif (nlevels(cg$cut_group_) > 2) cg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, ${rNum(rho)}, ${rStr(adjust)})\n`;
+    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg, rho = ${rNum(rho, 'logrank.rho')})\nprint(lr_cg)\n`;
+    s += `cg_res <- lr_key(lr_cg)\nif (nlevels(cg$cut_group_) > 2) cg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, ${rNum(rho, 'logrank.rho')}, ${rStr(adjust)})\n`;
     s += `fit <- coxph(Surv(time_, event_) ~ cut_group_, data = cg, ties = ${rStr(ties)})\nprint(summary(fit))\n`;
     s += `put(${rStr(p + '.cutpoint.groups')}, list(cutpoint = cp, levels = levels(cg$cut_group_), logrank = cg_res, cox = cox_key(fit), km = km_key(km_cg, NULL)))\n`;
     if (gr.match) {
-      const mopts = { ...DEFAULTS.matching, ...(gr.match === true ? {} : gr.match) };
+      const mopts = gr.match;   // defaults filled in and checked by normAnalyses
       const covs = covariates.map((t) => t.column);
       const score = mopts.score_covariates && mopts.score_covariates.length ? mopts.score_covariates : covs;
       s += `# Each cut group matched against the reference group (cut group = "treated").\n`;
@@ -870,22 +1004,22 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
 
 function subgroupsBlock(p, spec, a, covariates, ties) {
   const g = spec.group.column;
-  let s = section('Subgroups', `Reproduces ${p}.subgroups: within each level coxph(Surv ~ ${g}${a.adjust ? ' + covariates' : ''}, ties = "${ties}");
+  let s = section('Subgroups', cm`Reproduces ${p}.subgroups: within each level coxph(Surv ~ ${g}${a.adjust ? ' + covariates' : ''}, ties = "${ties}");
 treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) against coxph(~ ${g} + x)${a.adjust ? ' (both + covariates)' : ''}, on the rows with x${a.adjust ? ' and the covariates' : ''} known.`);
   a.variables.forEach((v, i) => {
     const { lv } = rTerm(v);
-    s += `\n# subgroup variable ${v.column}\n`;
+    s += `\n# ${cm`subgroup variable ${v.column}`}\n`;
     s += `sg_adj <- ${a.adjust ? `setdiff(covariates, ${rStr(v.column)})   # adjusted for the other covariates` : 'character(0)'}\n`;
     s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv}, all = raw[[${rStr(v.column)}]])\n`;
     s += `ds <- ls_complete(ds, c(${rStr(v.column)}, sg_adj))\n`;
     s += `sg_levels <- lapply(levels(ds[[${rStr(v.column)}]]), function(lv) {\n`;
     s += `  dl <- ds[ds[[${rStr(v.column)}]] == lv, , drop = FALSE]\n`;
-    s += `  fit <- tryCatch(suppressWarnings(coxph(ls_formula("Surv(time_, event_)", c(${rStr(g)}, sg_adj)), data = dl, ties = ${rStr(ties)})), error = function(e) NULL)\n`;
+    s += `  fit <- tryCatch(suppressWarnings(coxph(ls_formula(quote(Surv(time_, event_)), ${rStr(g)}, sg_adj), data = dl, ties = ${rStr(ties)})), error = function(e) NULL)\n`;
     s += `  if (is.null(fit)) return(list(level = lv, n = nrow(dl)))\n`;
     s += `  k <- cox_key(fit); list(level = lv, n = nrow(dl), nevent = sum(dl$event_), coef = k$coef[1], se = k$se[1], hr = k$hr[1],\n`;
     s += `                          lower = k$lower[1], upper = k$upper[1], p = k$p[1])\n})\n`;
-    s += `full <- coxph(ls_formula("Surv(time_, event_)", c(paste0(${rStr(rName(g))}, " * ", ${rStr(rName(v.column))}), sg_adj)), data = ds, ties = ${rStr(ties)})\n`;
-    s += `reduced <- coxph(ls_formula("Surv(time_, event_)", c(${rStr(g)}, ${rStr(v.column)}, sg_adj)), data = ds, ties = ${rStr(ties)})\n`;
+    s += `full <- coxph(ls_formula(quote(Surv(time_, event_)), quote(${rName(g)} * ${rName(v.column)}), sg_adj), data = ds, ties = ${rStr(ties)})\n`;
+    s += `reduced <- coxph(ls_formula(quote(Surv(time_, event_)), c(${rStr(g)}, ${rStr(v.column)}), sg_adj), data = ds, ties = ${rStr(ties)})\n`;
     s += `lrt <- 2 * (full$loglik[2] - reduced$loglik[2]); lrt_df <- sum(!is.na(coef(full))) - sum(!is.na(coef(reduced)))\n`;
     s += `cat("\\n==", ${rStr(v.column)}, "\\n"); print(ls_table(sg_levels))\n`;
     s += `cat("interaction LRT:", lrt, "df", lrt_df, "p", pchisq(lrt, lrt_df, lower.tail = FALSE), "\\n")\n`;
@@ -896,7 +1030,7 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
 }
 
 function cohortBlocks(p, spec, analyses, covariates, filter, title) {
-  let s = `\n# ${'#'.repeat(72)}\n# ${title}\n# ${'#'.repeat(72)}\n`;
+  let s = `\n# ${'#'.repeat(72)}\n# ${oneLine(title)}\n# ${'#'.repeat(72)}\n`;
   s += cohortPrep(spec, filter, covariates) + '\n';
   s += `put(${rStr(p + '.cohort')}, list(rows = nrow(d), events = sum(d$event_)))\n`;
   const ties = (analyses.cox && analyses.cox.ties) || 'efron';
@@ -935,13 +1069,13 @@ export function rScript(rawSpec, options = {}) {
 # LocalSurv's result it reproduces (e.g. results.km = the "km" part of the
 # result JSON; subcohorts[i].results.* for subcohort i).
 #
-# Analyses: ${enabled.join(', ') || 'none'}${spec.subcohorts.length ? `; subcohorts: ${spec.subcohorts.map((c) => c.name).join(', ')}` : ''}.
+# Analyses: ${enabled.join(', ') || 'none'}${spec.subcohorts.length ? `; subcohorts: ${oneLine(spec.subcohorts.map((c) => c.name).join(', '))}` : ''}.
 #
 # Needs R >= 4.1 with survival, MatchIt (>= 4.5.4: earlier versions truncate
 # distance differences, MatchIt issue #163, so their matched pairs differ
 # from LocalSurv's), maxstat and jsonlite.
 #
-# Run:  Rscript this_script.R                          (reads ${dataFile})
+# Run:  Rscript this_script.R                          (reads ${oneLine(dataFile)})
 #       Rscript this_script.R key_numbers.json [data.csv]
 # With a first argument the script also writes its key numbers as JSON there.
 #

@@ -1,0 +1,499 @@
+// The exported R script cannot be made to run anything else (issue 8.1).
+// Every text in a spec (a share link is a spec anyone can write) or in the
+// data's header reaches the script only through web/rscript.js's escapers:
+// rStr (string literal), rName (name) and oneLine (comment text); numbers must
+// be numbers. Checked here with R itself:
+// (1) the escapers: hostile and random texts read back in R as exactly
+//     themselves, as strings and as names, and a backquoted name finds its
+//     column;
+// (2) text where a number belongs, an unknown cutpoint groups.use and a NUL
+//     are refused with a message naming the field;
+// (3) tests/r/rscript_calls.R walks a script's parse tree and lists every
+//     function it can call; it is shown to catch injected calls (a script with
+//     system(), base::system, do.call("system"), a newline in a comment, the
+//     old backquote escaping, ...);
+// (4) the allow-list: exactly the functions the scripts for tests/specs and
+//     the paper spec call (frozen below: a new function in the generator
+//     needs a conscious addition);
+// (5) a corpus of hostile specs (names, levels, filters, labels, file name,
+//     link specs, ...): every script parses in R, calls only allowed
+//     functions, and holds no control or line-separator character;
+// (6) end to end: a CSV whose headers are hostile runs through Rscript, no
+//     planted call runs (a canary file is never created), and the numbers
+//     equal the CLI's, so each escaped name reads the right column.
+// R is required (scripts/setup.sh --with-r); without it the test fails.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { rScript, rStr, rName, oneLine } from '../../web/rscript.js';
+import { encodeShare, decodeShare } from '../../web/share.js';
+import { runCli, specCases, datasetPath, root } from './harness.mjs';
+
+const WALKER = path.join(root, 'tests/r/rscript_calls.R');
+const paperSpec = path.join(root, 'public/examples/npc_paper.spec.json');
+const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-safety-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function rscript(args, what) {
+  const r = spawnSync('Rscript', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.error, undefined, `Rscript is needed for this test (scripts/setup.sh --with-r): ${r.error}`);
+  assert.equal(r.status, 0, `Rscript failed on ${what}:\n${String(r.stderr).slice(-3000)}`);
+  return r.stdout;
+}
+
+let fileCount = 0;
+/** The functions each script can call, by tests/r/rscript_calls.R: [{calls} | {error}]. */
+function callsOf(scripts) {
+  const files = scripts.map((text) => {
+    const f = path.join(tmp, `script${fileCount++}.R`);
+    fs.writeFileSync(f, text);
+    return f;
+  });
+  const out = JSON.parse(rscript([WALKER, ...files], 'the call walker'));
+  return files.map((f) => out[f]);
+}
+
+// ------------------------------------------------------------- hostile text
+
+const PAYLOAD = 'system("touch PWNED")';
+const HOSTILE = {
+  backslashBacktick: `a\\\`) + ${PAYLOAD} + (\``,
+  // Escaped as before issue 8 (backquotes only), this ends the name and the
+  // filter line's brackets, runs the payload and comments out the rest.
+  breakout: `a\\\`)), ]; ${PAYLOAD} #`,
+  backtick: `x\`; ${PAYLOAD}; \``,
+  newline: `x\n${PAYLOAD}\n#`,
+  crlf: `x\r\n${PAYLOAD}`,
+  cr: `x\r${PAYLOAD}`,
+  lineSep: `x\u2028${PAYLOAD}`,
+  paraSep: `\u2029${PAYLOAD}`,
+  nextLine: `x\u0085${PAYLOAD}`,
+  quote: `x"); ${PAYLOAD}; ("`,
+  quoteBackslash: `x\\"); ${PAYLOAD}; ("\\`,
+  backslash: 'x\\',
+  bidi: `\u202e)"DI"(metsys\u202c`,
+  unicode: 'Überlebenszeit é ß 生存 😀',
+  zeroWidth: 'a\u200bb\ufeff',
+  controls: 'a\x01\x07\x08\x0b\x0c\x1b[31m\x7f\x9bz',
+  tab: 'a\tb',
+  loneSurrogate: 'x\ud800y',
+  codeLike: 'Sys.setenv(X = 1)',
+};
+
+// A deterministic stream of random texts: code points from every range that
+// matters (ASCII with controls, Latin-1 and C1 controls, the BMP, astral),
+// never NUL.
+function randomTexts(n) {
+  let seed = 20240611;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const ranges = [[1, 0x7f], [0x80, 0xff], [0x100, 0xd7ff], [0xe000, 0xfffd], [0x10000, 0x10ffff], [0x20, 0x7e], [0x5c, 0x60]];
+  return Array.from({ length: n }, () => {
+    const len = 1 + Math.floor(next() * 12);
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const [a, b] = ranges[Math.floor(next() * ranges.length)];
+      s += String.fromCodePoint(a + Math.floor(next() * (b - a + 1)));
+    }
+    return s;
+  });
+}
+
+test('escapers: every hostile or random text reads back in R as itself, as a string and as a name', () => {
+  const texts = [...Object.values(HOSTILE), '`', '\\', '"', "'", '\\`', '``', '\\\\`', 'if', '...', '..1', 'NA_real_',
+    'TRUE', 'function', 'Inf', '_x', '1x', 'a b', 'time_*x', 'strata(x)', ...randomTexts(300)];
+  const lines = ['suppressPackageStartupMessages(library(jsonlite))', 'strings <- character(); names_ <- character(); found <- logical()'];
+  for (const s of texts) {
+    lines.push(`strings <- c(strings, ${rStr(s)})`);
+    lines.push(`names_ <- c(names_, as.character(quote(${rName(s)})))`);
+    // The name in code finds the column named by the string (as the script's formulas and filters do).
+    // (R has no way to read a variable named ... or ..1 by its name.)
+    if (s !== '...' && s !== '..1') lines.push(`d <- data.frame(1); names(d) <- ${rStr(s)}; found <- c(found, identical(with(d, ${rName(s)}), 1))`);
+  }
+  lines.push('cat(toJSON(list(strings = strings, names = names_, found = found)))');
+  const f = path.join(tmp, 'escapes.R');
+  fs.writeFileSync(f, lines.join('\n') + '\n');
+  const out = JSON.parse(rscript([f], 'the escaped texts'));
+  // R cannot hold a lone surrogate; it becomes U+FFFD, as the browser writes it to a file.
+  const expected = texts.map((s) => s.toWellFormed());
+  assert.deepEqual(out.strings, expected);
+  assert.deepEqual(out.names, expected);
+  assert.ok(out.found.length === texts.length - 2 && out.found.every((x) => x === true), 'a backquoted name did not find its column');
+  // Syntactic ASCII names stay as they are; reserved words are quoted.
+  assert.equal(rName('ph.ecog'), 'ph.ecog');
+  for (const w of ['if', '...', '..1', 'NA_real_', 'TRUE', 'in']) assert.match(rName(w), /^`.*`$/);
+  assert.equal(rStr('squamous'), '"squamous"');
+  // Comment text is one line without control, separator or format characters.
+  assert.equal(oneLine(HOSTILE.newline), `x ${PAYLOAD} #`);
+  for (const s of [...Object.values(HOSTILE), ...randomTexts(300)]) {
+    assert.doesNotMatch(oneLine(s), /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+  }
+});
+
+// ------------------------------------------------------------------- specs
+
+const lungSpec = () => ({
+  time: { column: 'time', unit: 'days' },
+  event: { column: 'status', values: [2] },
+  group: { column: 'sex', levels: ['1', '2'] },
+  covariates: ['age', 'ph.ecog', 'ph.karno'],
+  analyses: {
+    table1: {}, km: { times: [180, 365] }, followup: {}, logrank: { by: ['ph.ecog'], strata: 'inst' },
+    cox: { strata: 'inst', cluster: 'inst', select_p: 0.5, force: ['age'] }, logistic: {},
+    matching: { exact: ['ph.ecog'], caliper: 0.2, rounds: 2 },
+    cutpoint: { column: 'age', pmethod: 'condmc', groups: { use: 'median', none: 'age < 45', none_label: 'young', match: { ratio: 2 } } },
+    subgroups: { variables: ['ph.ecog', { column: 'inst', levels: ['1', '3'] }], adjust: true },
+  },
+});
+
+test('text where a number belongs, an unknown groups.use or a NUL is refused, naming the field', () => {
+  const bad = `1); ${PAYLOAD}; (1`;
+  const cases = [
+    [(s) => { s.analyses.km.conf_int = bad; }, 'analyses.km.conf_int'],
+    [(s) => { s.analyses.km.times = [100, bad]; }, 'analyses.km.times[1]'],
+    [(s) => { s.analyses.km.times = bad; }, 'analyses.km.times'],
+    [(s) => { s.analyses.logrank.rho = bad; }, 'analyses.logrank.rho'],
+    [(s) => { s.analyses.cox.conf_int = '0.95'; }, 'analyses.cox.conf_int'],
+    [(s) => { s.analyses.cox.select_p = bad; }, 'analyses.cox.select_p'],
+    [(s) => { s.analyses.matching.caliper = bad; }, 'analyses.matching.caliper'],
+    [(s) => { s.analyses.matching.ratio = [2]; }, 'analyses.matching.ratio'],
+    [(s) => { s.analyses.matching.seed = bad; }, 'analyses.matching.seed'],
+    [(s) => { s.analyses.matching.rounds = true; }, 'analyses.matching.rounds'],
+    [(s) => { s.analyses.matching.balance_p = bad; }, 'analyses.matching.balance_p'],
+    [(s) => { s.analyses.matching.balance_smd = { x: 1 }; }, 'analyses.matching.balance_smd'],
+    [(s) => { s.analyses.cutpoint.minprop = bad; }, 'analyses.cutpoint.minprop'],
+    [(s) => { s.analyses.cutpoint.maxprop = bad; }, 'analyses.cutpoint.maxprop'],
+    [(s) => { s.analyses.cutpoint.replicates = bad; }, 'analyses.cutpoint.replicates'],
+    [(s) => { s.analyses.cutpoint.seed = bad; }, 'analyses.cutpoint.seed'],
+    [(s) => { s.analyses.cutpoint.horizon = bad; }, 'analyses.cutpoint.horizon'],
+    [(s) => { s.analyses.cutpoint.groups = { use: 'value', value: bad }; }, 'analyses.cutpoint.groups.value'],
+    [(s) => { s.analyses.cutpoint.groups.match = { caliper: bad }; }, 'analyses.cutpoint.groups.match.caliper'],
+    [(s) => { s.derive = [{ name: 'g', cut: { column: 'age', breaks: [50, bad], labels: ['a', 'b', 'c'] } }]; }, 'derive[0].cut.breaks[1]'],
+    [(s) => { s.derive = [{ name: 'x' }, { name: 'b', bed: { dose: 'age', fractions: 'inst', alpha_beta: bad } }]; }, 'derive[1].bed.alpha_beta'],
+    [(s) => { s.subcohorts = [{ name: 'a', filter: 'age > 1' }, { name: 'b', filter: 'age > 2', analyses: { km: { conf_int: bad } } }]; }, 'subcohorts[1].analyses.km.conf_int'],
+  ];
+  for (const [edit, where] of cases) {
+    const spec = lungSpec();
+    edit(spec);
+    assert.throws(() => rScript(spec), (e) => e.message.includes(`'${where}' must be`) && !e.message.includes('undefined'), where);
+  }
+  const spec = lungSpec();
+  spec.analyses.cutpoint.groups.use = `median; ${PAYLOAD}`;
+  assert.throws(() => rScript(spec), /'analyses\.cutpoint\.groups\.use' must be one of: maxstat, median, youden, value/);
+  const nul = lungSpec();
+  nul.covariates.push('a\u0000b');
+  assert.throws(() => rScript(nul), /NUL character/);
+  const empty = lungSpec();
+  empty.group.column = '';
+  assert.throws(() => rScript(empty), /empty column name/);
+});
+
+// ------------------------------------------------------------ allow-list
+// Every function the generator's scripts call, from the scripts for
+// tests/specs/*.json and public/examples/npc_paper.spec.json (what the page
+// writes: no correctedPairing). A function added to the generator must be
+// added here, after checking that no spec text can reach it as code.
+const ALLOWED = [
+  '!', '!=', '$', '%in%', '&', '&&', '(', '*', '+', '-', '/', '<', '<-', '<<-', '<=', '==', '>', '>=',
+  'Filter', 'I', 'Reduce', 'Surv', '[', '[[', 'abs', 'any', 'anyNA', 'as.character', 'as.data.frame',
+  'as.integer', 'as.name', 'as.numeric', 'as.vector', 'balance_p', 'break', 'c', 'call:+', 'call:~', 'cat',
+  'cbind', 'character', 'chisq.test', 'coef', 'colSums', 'colnames', 'combn', 'commandArgs',
+  'complete.cases', 'conditionMessage', 'cox.zph', 'cox_key', 'coxph', 'cut', 'deparse', 'dim', 'do.call',
+  'droplevels', 'encodeString', 'environment', 'factor', 'fisher.test', 'for', 'format', 'formula',
+  'function', 'glm', 'glm_key', 'grepl', 'gsub', 'if', 'ifelse', 'inherits', 'is.character', 'is.factor',
+  'is.finite', 'is.list', 'is.matrix', 'is.na', 'is.null', 'is.numeric', 'km_key', 'lapply', 'length',
+  'levels', 'library:MatchIt', 'library:jsonlite', 'library:maxstat', 'library:survival', 'list', 'lr_key',
+  'ls_block', 'ls_complete', 'ls_covariate', 'ls_event', 'ls_factor', 'ls_formula', 'ls_levels',
+  'ls_matchit_names', 'ls_table', 'ls_true', 'ls_zph', 'match', 'match.data', 'match_rounds',
+  'matched_outcome', 'matchit', 'max', 'maxstat.test', 'mean', 'median', 'message', 'min', 'na.omit',
+  'names', 'ncol', 'nlevels', 'nrow', 'numeric', 'nzchar', 'one', 'options', 'order', 'p.adjust',
+  'packageVersion', 'pairing_step', 'pairwise_lr', 'paste', 'paste0', 'pchisq', 'pooled_smd', 'print', 'put',
+  'quantile', 'quote', 'rank', 'rbind', 'read.csv', 'rep', 'return', 'rowSums', 'rownames', 'seq_along',
+  'seq_len', 'set.seed', 'setNames', 'setdiff', 'show_cox', 'sort', 'sprintf', 'sqrt', 'stop', 'str',
+  'strata', 'structure', 'sub', 'sum', 'summary', 'suppressPackageStartupMessages', 'suppressWarnings',
+  'survdiff', 'survfit', 'switch', 't', 't.test', 'table', 'table1_tests', 'tryCatch', 'unique', 'unlist',
+  'unname', 'unq', 'vapply', 'var', 'which', 'which.max', 'wilcox.test', 'with', 'write_json', 'youden_cut',
+  'zph_table', '{', '|', '||', '~',
+];
+const allowed = new Set(ALLOWED);
+// Never on the list, whatever the generator needs.
+const FORBIDDEN = /^(system|system2|shell|shell\.exec|eval|evalq|eval\.parent|parse|str2lang|str2expression|source|sys\.source|file|url|gzfile|bzfile|xzfile|unz|pipe|fifo|socketConnection|download\.file|readRDS|load|attach|get|get0|mget|assign|match\.fun|getFunction|Sys\..*|\.Internal|\.Primitive|\.Call|\.External|\.C|dyn\.load|library\.dynam|setwd|unlink|file\..*|writeLines|sink|Recall|body<-|environment<-|assignInNamespace|asNamespace|loadNamespace:.*|requireNamespace:.*|require:.*|.*:::.*|.*::.*|<computed>|call:(?![+~]$).*|library:(?!(survival|MatchIt|maxstat|jsonlite)$).*)$/;
+
+const shippedSpecs = () => [...specCases().map((c) => c.specFile), paperSpec];
+const notAllowed = (calls) => calls.filter((c) => !allowed.has(c));
+
+test('the walker finds injected calls (the safety test can fail)', () => {
+  const clean = rScript(readJson(paperSpec));
+  const oldName = (s) => '`' + s.replace(/`/g, '\\`') + '`';   // the escaping before issue 8
+  const injected = [
+    ['system()', `${PAYLOAD}`, 'system'],
+    ['base::system', 'base::system("id")', 'base::system'],
+    ['base:::system', 'base:::system("id")', 'base:::system'],
+    ['a backquoted name', '`system`("id")', 'system'],
+    ['a string as function', '"system"("id")', 'system'],
+    ['do.call of a string', 'do.call("system", list("id"))', 'system'],
+    ['do.call of a name', 'do.call(system, list("id"))', 'system'],
+    ['do.call of a computed name', 'do.call(paste0("sys", "tem"), list("id"))', '<computed>'],
+    ['lapply of a name', 'lapply("id", system)', 'system'],
+    ['Reduce of eval', 'Reduce(eval, list(quote(1)))', 'eval'],
+    ['a handler', 'tryCatch(stop("x"), error = Sys.getenv)', 'Sys.getenv'],
+    ['an alias', 'run <- system\nrun("id")', 'system'],
+    ['a computed function', '(function() Sys.setenv(A = 1))()', 'Sys.setenv'],
+    ['inside a formula', 'fit <- coxph(Surv(time_, event_) ~ file.create("PWNED"), data = d)', 'file.create'],
+    ['inside a block', 'ls_block("x", { if (TRUE) { y <- readRDS("x.rds") } })', 'readRDS'],
+    ['a default argument', 'f <- function(a = source("x.R")) a', 'source'],
+    ['a package', 'library(processx)', 'library:processx'],
+    ['a built call', 'fit <- coxph(ls_formula(quote(Surv(time_, event_)), list(call("system", "id"))), data = d)', 'call:system'],
+    ['a newline in a comment (before issue 8)', `# subcohort: a\n${PAYLOAD}`, 'system'],
+    ['the old backquote escaping', `d <- raw[with(raw, ls_true(${oldName(HOSTILE.breakout)} == 1)), ]`, 'system'],
+  ];
+  const results = callsOf(injected.map(([, code]) => `${clean}\n${code}\n`));
+  injected.forEach(([what, , name], i) => {
+    const r = results[i];
+    assert.equal(r.error, undefined, `${what}: ${r.error}`);
+    assert.ok(r.calls.includes(name), `${what}: the walker did not list ${name}`);
+    assert.ok(notAllowed(r.calls).length > 0, `${what}: nothing outside the allow-list was found`);
+  });
+  // The same line with today's escaping holds a name and no call of system.
+  const [fixed] = callsOf([`${clean}\nd <- raw[with(raw, ls_true(${rName(HOSTILE.breakout)} == 1)), ]\n`]);
+  assert.deepEqual(notAllowed(fixed.calls), []);
+});
+
+test('the allow-list is exactly what the generator writes for the shipped specs, and holds nothing dangerous', () => {
+  for (const name of ALLOWED) assert.doesNotMatch(name, FORBIDDEN, `${name} must not be allowed`);
+  const results = callsOf(shippedSpecs().map((f) => rScript(readJson(f))));
+  const used = new Set();
+  results.forEach((r, i) => {
+    assert.equal(r.error, undefined, `${shippedSpecs()[i]}: R cannot parse the script: ${r.error}`);
+    assert.deepEqual(notAllowed(r.calls), [], `${path.basename(shippedSpecs()[i])} calls functions not on the allow-list`);
+    r.calls.forEach((c) => used.add(c));
+  });
+  assert.deepEqual(ALLOWED.filter((c) => !used.has(c)), [], 'on the allow-list but no longer written: remove them');
+});
+
+// ------------------------------------------------------------ hostile corpus
+
+const H = HOSTILE;
+// A spec with every place for a text, each filled by `t(i)` (i: which place).
+function everywhere(t) {
+  return {
+    data: { column_types: { [t(1)]: 'numeric', [t(2)]: 'categorical' } },
+    derive: [
+      { name: t(3), cut: { column: t(4), breaks: [50, 70], labels: [t(5), t(6), t(7)] } },
+      { name: t(8), bed: { dose: t(9), fractions: t(10), alpha_beta: 3 } },
+      { name: t(11), eqd2: { dose: t(9), fractions: t(10) } },
+      { name: t(12), flag: { column: t(13), values: [t(14), 2] } },
+    ],
+    filter: `\`${t(15).replace(/`/g, '')}\` != '${t(16).replace(/'/g, '')}' or x in ("${t(17).replace(/"/g, '')}", 2)`,
+    time: { column: t(18), unit: t(19) },
+    event: { column: t(20), values: [t(21), 1] },
+    group: { column: t(22), levels: [t(23), t(24)], reference: t(24) },
+    covariates: [t(25), { column: t(26), type: 'factor', levels: [t(27), t(28)], reference: t(28) }],
+    analyses: {
+      table1: {}, km: { times: [1, 2], conf_type: t(29) }, followup: {},
+      logrank: { by: [t(30), t(31)], strata: t(32), pairwise_adjust: t(33) },
+      cox: { strata: t(34), cluster: t(35), select_p: 0.2, force: [t(25)], ties: t(36), select_test: t(37) },
+      logistic: {},
+      matching: { exact: [t(38)], score_covariates: [t(25)], order: t(39), balance_test: t(40), rounds: 2 },
+      cutpoint: { column: t(41), groups: { use: 'value', value: 3, none: `\`${t(42).replace(/`/g, '')}\` is missing`, none_label: t(43), match: { exact: [t(44)] } } },
+      subgroups: { variables: [t(45), { column: t(46), levels: [t(47), t(48)] }], adjust: true },
+    },
+    subcohorts: [
+      { name: t(49), filter: `\`${t(50).replace(/`/g, '')}\` == 1` },
+      { name: t(51), filter: `not (a == '${t(52).replace(/'/g, '')}')`, covariates: [t(53)], analyses: { cox: { strata: t(54) }, cutpoint: { column: t(55) } } },
+    ],
+  };
+}
+const one = (text) => () => text;
+const cycle = (texts) => (i) => texts[i % texts.length];
+
+const hostileCases = () => [
+  ['a column name with a backslash before a backquote, everywhere', everywhere(one(H.backslashBacktick))],
+  ['a backquote in every name', everywhere(one(H.backtick))],
+  ['a newline in every text (names, labels, filter values, subcohort names)', everywhere(one(H.newline))],
+  ['CR LF in every text', everywhere(one(H.crlf))],
+  ['a lone CR in every text', everywhere(one(H.cr))],
+  ['U+2028 line separator in every text', everywhere(one(H.lineSep))],
+  ['U+2029 paragraph separator in every text', everywhere(one(H.paraSep))],
+  ['U+0085 next line in every text', everywhere(one(H.nextLine))],
+  ['a double quote closing the string', everywhere(one(H.quote))],
+  ['a backslash before the quote', everywhere(one(H.quoteBackslash))],
+  ['a trailing backslash', everywhere(one(H.backslash))],
+  ['bidirectional overrides (Trojan Source)', everywhere(one(H.bidi))],
+  ['non-ASCII letters, CJK and emoji', everywhere(one(H.unicode))],
+  ['zero-width and BOM characters', everywhere(one(H.zeroWidth))],
+  ['control characters and an ANSI escape', everywhere(one(H.controls))],
+  ['a lone surrogate', everywhere(one(H.loneSurrogate))],
+  ['reserved words and names that look like code', everywhere(cycle(['if', '...', '..1', 'NA_real_', 'TRUE', 'function',
+    'Inf', H.codeLike, 'time_*system("id")', 'strata(system("id"))', PAYLOAD]))],
+  ['every hostile text mixed', everywhere(cycle(Object.values(H)))],
+  ['a filter with hostile quoted values and odd names', {
+    ...lungSpec(),
+    filter: `\`${H.newline.replace(/`/g, '')}\` == 'a\n${PAYLOAD}\n' or \`a\\\` in ("b\\", 'c"); ${PAYLOAD}; ("') or not (age < ${'1'})`,
+  }],
+  ['subcohort names that end the comment', {
+    ...lungSpec(),
+    subcohorts: [H.newline, H.cr, H.lineSep, H.nextLine, H.paraSep, H.crlf].map((name, i) => ({ name, filter: `age > ${i}` })),
+  }],
+  ['cut group labels and a reference group label', {
+    ...lungSpec(),
+    derive: [{ name: H.newline, cut: { column: 'age', breaks: [60], labels: [H.quote, H.backslashBacktick] } }],
+    analyses: { cutpoint: { column: H.backslashBacktick, groups: { use: 'youden', none: `sex == '${H.quote.replace(/'/g, '')}'`, none_label: H.newline, match: true } } },
+  }],
+  ['by and subgroup columns', {
+    ...lungSpec(),
+    analyses: { logrank: { by: [H.newline, H.backslashBacktick, H.quote] }, subgroups: { variables: [H.newline, { column: H.backslashBacktick, levels: [H.quote, H.lineSep] }] } },
+  }],
+  ['levels and event values', {
+    ...lungSpec(),
+    event: { column: 'status', values: [H.quote, H.newline, 2] },
+    group: { column: 'sex', levels: [H.quoteBackslash, H.backslashBacktick], reference: H.backslashBacktick },
+    covariates: [{ column: 'ph.ecog', type: 'factor', levels: [H.newline, H.quote], reference: H.lineSep }],
+  }],
+  ['option texts where the engine expects a keyword', {
+    ...lungSpec(),
+    analyses: {
+      km: { conf_type: H.quote }, logrank: { pairwise_adjust: H.backslashBacktick }, cox: { ties: H.newline, select_test: H.quote },
+      matching: { order: H.quote, balance_test: H.newline, round_rule: H.backslashBacktick, balance_criterion: H.quote, smd: H.quote, outcome_model: H.newline, distance: H.quote },
+      cutpoint: { column: 'age', pmethod: H.quote },
+    },
+  }],
+];
+
+test('hostile specs: every script parses in R, calls only allowed functions and holds no control character', async () => {
+  const cases = hostileCases();
+  // Whole hostile link specs: through the share link's own encoder and decoder.
+  for (const [what, spec] of cases.slice(0, 3)) {
+    const link = await encodeShare({ spec, sha256: '0'.repeat(64), size: 1 });
+    cases.push([`${what} (as a share link)`, (await decodeShare(link)).spec]);
+  }
+  assert.ok(cases.length >= 20, `only ${cases.length} hostile cases`);
+  const dataFiles = [H.newline, H.quote, H.lineSep, H.backslashBacktick, H.crlf, H.bidi, 'data.csv'];
+  const scripts = cases.map(([what, spec], i) => {
+    let s;
+    try {
+      s = rScript(spec, { dataFile: dataFiles[i % dataFiles.length], data: { delimiter: H.quote, decimal_comma: false } });
+    } catch (e) {
+      assert.fail(`${what}: ${e.message}`);
+    }
+    // Control characters other than the line ends, line and paragraph
+    // separators and invisible format characters appear nowhere, not even
+    // in comments: nothing can end a comment or hide what a line runs.
+    assert.doesNotMatch(s, /[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?!\n)\p{Cc}/u, `${what}: a control or separator character in the script`);
+    assert.ok(!s.includes('undefined'), `${what}: a value was not rendered`);
+    return s;
+  });
+  const results = callsOf(scripts);
+  results.forEach((r, i) => {
+    assert.equal(r.error, undefined, `${cases[i][0]}: R cannot parse the script: ${r.error}`);
+    assert.deepEqual(notAllowed(r.calls), [], `${cases[i][0]}: calls outside the allow-list`);
+  });
+});
+
+// ------------------------------------------------------------ end to end
+
+// lung.csv with hostile headers: each payload would create the canary file
+// if it ever ran as code, in the script or in R's packages.
+function hostileLung(dir) {
+  const canary = path.join(dir, 'CANARY');
+  const plant = `file.create(${JSON.stringify(canary)})`;
+  const names = {
+    time: `a\\\`) + ${plant} + (\``,
+    status: `status"); ${plant}; ("`,
+    sex: `sex\u2028${plant}`,
+    age: `time_*${plant}`,
+    'ph.ecog': `strata(${plant})`,
+    'ph.karno': 'if',
+    'wt.loss': `w\\t # ${plant}`,
+    inst: 'Einrichtung é 😀',
+    // MatchIt 4.5 pastes names between backquotes and parses them: this one
+    // would run there (pi is found, so the planted call is reached).
+    'meal.cal': `pi\` + ${plant} + \`pi`,
+  };
+  const lines = fs.readFileSync(datasetPath('lung'), 'utf8').trim().split('\n');
+  const head = lines[0].split(',').map((h) => names[h] ?? h);
+  const csvCell = (s) => `"${s.replace(/"/g, '""')}"`;
+  const csv = path.join(dir, 'hostile.csv');
+  fs.writeFileSync(csv, [head.map(csvCell).join(','), ...lines.slice(1)].join('\n') + '\n');
+  const n = names;
+  const spec = {
+    time: { column: n.time, unit: 'days' },
+    event: { column: n.status, values: [2] },
+    group: { column: n.sex, levels: ['1', '2'] },
+    filter: `\`${n['wt.loss']}\` is not missing or \`${n.inst}\` > 0`,
+    covariates: [n.age, { column: n['ph.ecog'], type: 'factor' }, n['ph.karno']],
+    analyses: {
+      km: { times: [180, 365] }, followup: {}, logrank: { by: [n['ph.ecog']], strata: n.inst },
+      cox: { ties: 'efron' }, logistic: {}, table1: {},
+      matching: { caliper: 0.2 },
+      cutpoint: { column: n.age },
+      subgroups: { variables: [n['ph.ecog']] },
+    },
+    subcohorts: [
+      { name: `old\n${plant}`, filter: `\`${n.age}\` >= 60` },
+      // MatchIt parses names it pastes between backquotes: a name holding one is refused there.
+      { name: 'matching on a backquoted name', filter: `\`${n.age}\` >= 0`, covariates: [n['meal.cal']], analyses: { km: {}, matching: {} } },
+    ],
+  };
+  const specFile = path.join(dir, 'hostile.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  return { csv, spec, specFile, canary, names };
+}
+
+test('a CSV with hostile headers runs end to end through Rscript: nothing planted runs, every number equals the CLI', () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'e2e-'));
+  const { csv, spec, specFile, canary } = hostileLung(dir);
+  const cli = runCli(csv, specFile);
+  assert.equal(cli.status, 0, cli.stdout.slice(0, 500));
+  const result = JSON.parse(cli.stdout).result;
+  const script = path.join(dir, 'analysis.R');
+  const keyFile = path.join(dir, 'key.json');
+  const [walked] = callsOf([rScript(spec, { dataFile: csv, data: result.data })]);
+  assert.deepEqual(notAllowed(walked.calls), []);
+  // Run with MatchIt's pairing step corrected, as tests/node/rscript.test.mjs
+  // does (MatchIt 4.5.1 truncates distances, so its pairs are not LocalSurv's).
+  fs.writeFileSync(script, rScript(spec, { dataFile: csv, data: result.data, correctedPairing: true }));
+  rscript([script, keyFile, csv], 'the hostile-header script');
+  assert.ok(!fs.existsSync(canary), 'a planted call ran');
+  const key = readJson(keyFile);
+
+  const close = (where, r, l) => assert.ok(Math.abs(r - l) <= 1e-6 * Math.max(1, Math.abs(l)), `${where}: R ${r} vs LocalSurv ${l}`);
+  const closeAll = (where, r, l) => {
+    r = [r].flat(); l = [l].flat();
+    assert.equal(r.length, l.length, `${where}: ${r.length} vs ${l.length} values`);
+    r.forEach((x, i) => close(`${where}[${i}]`, x, l[i]));
+  };
+  const res = result.results;
+  assert.equal(key['results.cohort'].rows, result.cohort.rows_used);
+  close('km median', key['results.km.overall'].median, res.km.overall.median.estimate);
+  closeAll('km by group at times', key['results.km.by_group'].map((g) => g.at_times.surv).flat(), res.km.by_group.map((g) => g.at_times.surv).flat());
+  close('follow-up median', key['results.followup.overall'].median, res.followup.overall.median);
+  close('log-rank', key['results.logrank.by_group'].statistic, res.logrank.by_group.statistic);
+  close('stratified log-rank', key['results.logrank.stratified'].statistic, res.logrank.stratified.statistic);
+  close('log-rank by ecog', key['results.logrank.by.0'].statistic, res.logrank.by[0].statistic);
+  res.cox.univariate.forEach((u, i) => closeAll(`cox univariate ${i}`, key[`results.cox.univariate.${i}`].coef, u.coefficients.coef));
+  closeAll('cox multivariable', key['results.cox.multivariable'].coef, res.cox.multivariable.coefficients.coef);
+  closeAll('logistic', key['results.logistic'].estimate, res.logistic.coefficients.estimate);
+  close('maxstat cutpoint', key['results.cutpoint'].maxstat.cutpoint, res.cutpoint.maxstat.cutpoint);
+  close('maxstat statistic', key['results.cutpoint'].maxstat.statistic, res.cutpoint.maxstat.statistic);
+  close('subgroup interaction', key['results.subgroups.0'].interaction.lrt_statistic, res.subgroups.variables[0].interaction.lrt.statistic);
+  const rounds = [key['results.matching.rounds']].flat();
+  assert.equal(rounds[0].matched_treated, res.matching.rounds[0].counts.matched_treated);
+  assert.equal(key['subcohorts.0.results.cohort'].rows, result.subcohorts[0].cohort.rows_used);
+  closeAll('subcohort cox', key['subcohorts.0.results.cox.multivariable'].coef, result.subcohorts[0].results.cox.multivariable.coefficients.coef);
+  // The backquoted name stops matching only, with a message; the subcohort's KM still ran.
+  assert.match(key['subcohorts.1.results.matching.error'], /backquote or a backslash/);
+  close('subcohort 1 km median', key['subcohorts.1.results.km.overall'].median, result.subcohorts[1].results.km.overall.median.estimate);
+
+  // The canary can be tripped: without the name check before matching,
+  // MatchIt's summary() runs the call planted in the column name.
+  const unguarded = fs.readFileSync(script, 'utf8').replace(/^ {2}ls_matchit_names\(.*\)$/m, '');
+  assert.notEqual(unguarded, fs.readFileSync(script, 'utf8'));
+  fs.writeFileSync(path.join(dir, 'unguarded.R'), unguarded);
+  rscript([path.join(dir, 'unguarded.R'), path.join(dir, 'unguarded.json'), csv], 'the script without the name check');
+  assert.ok(fs.existsSync(canary), 'the planted call did not run without the name check: is the check still needed?');
+});
