@@ -367,10 +367,15 @@ function renderCovariates() {
   $('covariates').replaceChildren(table);
 }
 
+// A link may carry thousands of subcohorts: the form shows the first ones
+// (rows for thousands would freeze the tab); the JSON holds them all.
+const SUBCOHORT_ROWS = 100;
+
 function renderSubcohorts() {
   const subs = state.spec.subcohorts ?? [];
+  const more = subs.length - SUBCOHORT_ROWS;
   $('subcohorts').replaceChildren(
-    ...subs.map((s, i) => {
+    ...subs.slice(0, SUBCOHORT_ROWS).map((s, i) => {
       const row = document.createElement('div');
       row.className = 'subcohort';
       const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
@@ -389,6 +394,7 @@ function renderSubcohorts() {
       row.append(name, filter, remove, own);
       return row;
     }),
+    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${more.toLocaleString('en')} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
   );
 }
 

@@ -170,6 +170,30 @@ test('a link bound to the example with 60 subcohorts restores the settings, says
   }
 });
 
+test('the runaway link (10,000 subcohorts on the example) restores, shows the first 100 rows, and runs nothing', { timeout: TEST_TIMEOUT }, async () => {
+  const subcohorts = Array.from({ length: 10_000 }, (_, i) => ({ name: `s${i}`, filter: `age > ${i % 90}` }));
+  const spec = { ...paperSpec, subcohorts };
+  const { page, errors } = await openPage(await linkWith(JSON.stringify(spec)));
+  try {
+    await page.click('#example-button');
+    await page.waitForSelector('#share-confirm:not([hidden])');
+    assert.match(await page.textContent('#share-plan'), /on each of 10,000 subcohorts \(10,001 cohorts in all\)\. Each cohort: matching repeats for up to \d+ rounds\.$/);
+    assert.equal(await page.locator('#subcohorts .subcohort').count(), 100);
+    assert.equal(await page.textContent('#subcohorts p.hint'), '…and 9,900 more subcohorts, not shown here: see the analysis spec (JSON) below.');
+    assert.equal(JSON.parse(await page.inputValue('#spec-text')).subcohorts.length, 10_000);
+    // Removing a shown row removes that subcohort, and the count follows.
+    await page.click('#subcohorts .subcohort:first-child button');
+    assert.equal(JSON.parse(await page.inputValue('#spec-text')).subcohorts[0].name, 's1');
+    assert.match(await page.textContent('#share-plan'), /on each of 9,999 subcohorts/);
+    await page.waitForTimeout(500);
+    assert.ok(!(await posted(page)).includes('run'));
+    assert.equal(await page.isHidden('#results-section'), true);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('a link for another file restores nothing silently and runs nothing; data settings that do not fit the file are a message', { timeout: TEST_TIMEOUT }, async () => {
   // Bound to another file: the example has a different size and fingerprint.
   const other = await linkWith(JSON.stringify(paperSpec), 'ab'.repeat(32), 1234);
