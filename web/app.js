@@ -9,7 +9,7 @@ import * as specForm from './spec_form.js';
 import * as tables from './tables.js';
 import * as plots from './plots.js';
 import { figureToSvg, svgToPng, download } from './figure_export.js';
-import { sha256Hex, encodeShare, decodeShare, checkFingerprint, shareUrl, looksLikeShare } from './share.js';
+import { sha256Hex, encodeShare, decodeShare, checkFingerprint, shareUrl, looksLikeShare, parseSpecJson, runPlan } from './share.js';
 import { rScript } from './rscript.js';
 import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
 import { buildReport } from './report.js';
@@ -102,6 +102,7 @@ async function openSheet(sheet) {
 
 function fail(message) {
   setStatus($('data-status'), message, 'error');
+  if (state.pendingShare) setStatus($('share-status'), 'Nothing from the link was restored: the file could not be read (see "1. Data"). Choose the file the link was made with.', 'error');
   $('setup-section').hidden = true;
   $('preview-details').hidden = true;
 }
@@ -117,6 +118,7 @@ function withSheet(spec) {
 }
 
 async function loadCsv(bytes, label, presetSpec = null) {
+  hideShareConfirm();
   state.csvBytes = bytes;
   setStatus($('data-status'), `Reading ${label}…`);
   // Read the file as the spec about to be applied says (a link's or the
@@ -126,32 +128,24 @@ async function loadCsv(bytes, label, presetSpec = null) {
   state.described = envelope.result;
   setStatus($('data-status'), `${label}: ${state.described.rows} rows, ${state.described.columns.length} columns.`);
   renderPreview();
-  let spec = presetSpec ?? specForm.defaultSpec(state.described);
-  if (state.pendingShare) {
-    const check = await checkFingerprint(state.pendingShare, state.fileBytes);
-    setStatus($('share-status'), check.ok ? 'This is the file the link was made with: its analysis is restored.' : check.message, check.ok ? 'ok' : 'error');
-    spec = state.pendingShare.spec;
-    const matches = check.ok;
-    state.pendingShare = null;
-    await applySpec(spec);
-    $('setup-section').hidden = false;
-    // A different file would not reproduce the link's numbers: the user sees
-    // why and may still run it deliberately.
-    if (matches) await run();
-    return;
-  }
+  if (state.pendingShare) return restoreShare(state.pendingShare);
   clearShareHash();
   state.result = null;
-  await applySpec(withSheet(spec));
+  await applySpec(withSheet(presetSpec ?? specForm.defaultSpec(state.described)));
   $('setup-section').hidden = false;
 }
 
+// Returns the describe envelope: a link's column types may not fit the file.
 async function redescribe() {
   const envelope = await client.describe(state.spec?.data ?? {});
-  if (!envelope.ok) return setStatus($('data-status'), describeError(envelope.error), 'error');
+  if (!envelope.ok) {
+    setStatus($('data-status'), describeError(envelope.error), 'error');
+    return envelope;
+  }
   state.described = envelope.result;
   renderPreview();
   renderForm();
+  return envelope;
 }
 
 function renderPreview() {
@@ -244,7 +238,8 @@ async function applySpec(spec) {
     throw e;
   }
   // Column types set in the spec change what the engine reads: describe again.
-  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) await redescribe();
+  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) return redescribe();
+  return { ok: true };
 }
 
 // Rebuilding the covariate and subcohort rows must not throw a keyboard or
@@ -372,10 +367,15 @@ function renderCovariates() {
   $('covariates').replaceChildren(table);
 }
 
+// A link may carry thousands of subcohorts: the form shows the first ones
+// (rows for thousands would freeze the tab); the JSON holds them all.
+const SUBCOHORT_ROWS = 100;
+
 function renderSubcohorts() {
   const subs = state.spec.subcohorts ?? [];
+  const more = subs.length - SUBCOHORT_ROWS;
   $('subcohorts').replaceChildren(
-    ...subs.map((s, i) => {
+    ...subs.slice(0, SUBCOHORT_ROWS).map((s, i) => {
       const row = document.createElement('div');
       row.className = 'subcohort';
       const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
@@ -394,11 +394,14 @@ function renderSubcohorts() {
       row.append(name, filter, remove, own);
       return row;
     }),
+    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${more.toLocaleString('en')} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
   );
 }
 
 function syncSpecText() {
   $('spec-text').value = JSON.stringify(state.spec, null, 2);
+  // The link's confirmation says what a run does now, edits included.
+  if (!$('share-confirm').hidden) $('share-plan').textContent = runPlan(state.spec).text;
 }
 
 function onFormChange(e) {
@@ -756,7 +759,11 @@ function clearShareHash() {
 
 async function copyShareLink() {
   if (!state.result) return setStatus($('share-status'), 'Run the analysis first: the link reproduces its results.', 'error');
-  await updateShareHash();
+  try {
+    await updateShareHash();
+  } catch (e) {
+    return setStatus($('share-status'), `The link could not be made: ${e.message}`, 'error');
+  }
   try {
     await navigator.clipboard.writeText(location.href);
     setStatus($('share-status'), 'Reproduction link copied. It holds the settings and the file\'s fingerprint, no patient data.', 'ok');
@@ -767,12 +774,60 @@ async function copyShareLink() {
 
 async function restoreFromHash() {
   if (!looksLikeShare(location.hash)) return;
+  hideShareConfirm();
   try {
     state.pendingShare = await decodeShare(location.hash);
-    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${state.pendingShare.size.toLocaleString('en')} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked before anything runs.`, 'ok');
+    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${state.pendingShare.size.toLocaleString('en')} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked, and you confirm the run, before anything runs.`, 'ok');
   } catch (e) {
-    setStatus($('share-status'), e.message, 'error');
+    state.pendingShare = null;
+    setStatus($('share-status'), e instanceof Error && e.name === 'ShareError' ? e.message : `This link could not be opened: ${e?.message ?? e}`, 'error');
   }
+}
+
+// The file is read: the link's analysis goes into the form and waits. A link
+// can ask for any amount of work (thousands of subcohorts), so nothing runs
+// until the user has seen what it does and confirms. Each step that can fail
+// says so, and "restored" is said only when every step passed.
+async function restoreShare(share) {
+  state.pendingShare = null;
+  const status = $('share-status');
+  let check;
+  try {
+    check = await checkFingerprint(share, state.fileBytes);
+  } catch (e) {
+    check = { ok: false, message: `The file could not be checked against the link (${e.message}).` };
+  }
+  let described;
+  try {
+    described = await applySpec(share.spec);
+  } catch (e) {
+    setStatus(status, `The link's settings could not be put into the form: ${e?.message ?? e}. The form shows this file's usual settings instead; nothing has run.`, 'error');
+    try {
+      await applySpec(withSheet(specForm.defaultSpec(state.described)));
+      $('setup-section').hidden = false;
+    } catch (again) {
+      console.warn(again);
+    }
+    return;
+  }
+  $('setup-section').hidden = false;
+  if (!described.ok) {
+    setStatus(status, `The link's data settings do not fit this file: ${describeError(described.error)}. Its other settings are in the form below; nothing has run.`, 'error');
+    return;
+  }
+  // A different file would not reproduce the link's numbers: the user sees
+  // why and may still run it deliberately with "Run analysis".
+  if (!check.ok) {
+    setStatus(status, `${check.message} The link's settings are in the form below; nothing runs unless you press "Run analysis".`, 'error');
+    return;
+  }
+  setStatus(status, 'This is the file the link was made with: its settings are restored below. Nothing has run yet.', 'ok');
+  $('share-plan').textContent = runPlan(state.spec).text;
+  $('share-confirm').hidden = false;
+}
+
+function hideShareConfirm() {
+  $('share-confirm').hidden = true;
 }
 
 // The CSV the R script reads: the file itself, or an Excel sheet saved as CSV
@@ -789,6 +844,22 @@ function reportHtml() {
     warningsElement: $('warnings'),
     fileName: state.fileName,
     figureToSvg,
+  });
+}
+
+// An export never throws out of its button (a link may have filled the form
+// with settings the engine refused): what went wrong shows beside the buttons.
+function exportButton(id, make, what, needsResult) {
+  $(id).addEventListener('click', async () => {
+    const status = $('export-status');
+    if (needsResult && !state.result) return setStatus(status, `${what} needs results: run the analysis first.`, 'error');
+    setStatus(status, '');
+    try {
+      await make();
+    } catch (e) {
+      console.warn(e);
+      setStatus(status, `${what} could not be made: ${e?.message ?? e}. Check the settings (the analysis spec JSON) and run the analysis again.`, 'error');
+    }
   });
 }
 
@@ -848,12 +919,11 @@ function setup() {
   $('spec-apply').addEventListener('click', async () => {
     let parsed;
     try {
-      parsed = JSON.parse($('spec-text').value);
+      // The same depth, size and type checks as a link's spec: pasted text is as hostile.
+      parsed = parseSpecJson($('spec-text').value, 'The spec');
     } catch (e) {
-      return setStatus($('spec-status'), `Not valid JSON: ${e.message}`, 'error');
+      return setStatus($('spec-status'), `Not applied: ${e.message}`, 'error');
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      return setStatus($('spec-status'), 'The spec must be a JSON object ({"time": …, "event": …, "analyses": {…}}).', 'error');
     try {
       await applySpec(parsed);
       setStatus($('spec-status'), 'Applied.', 'ok');
@@ -862,11 +932,16 @@ function setup() {
     }
   });
   $('share-button').addEventListener('click', copyShareLink);
-  $('report-button').addEventListener('click', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'));
-  $('rscript-button').addEventListener('click', () =>
-    download(rScript(state.result?.spec ?? state.spec, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain'));
+  $('share-run').addEventListener('click', () => {
+    hideShareConfirm();
+    run();
+  });
+  $('setup-form').addEventListener('submit', hideShareConfirm);
+  exportButton('report-button', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'), 'The report', true);
+  exportButton('rscript-button', () =>
+    download(rScript(state.result?.spec ?? state.spec, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain'), 'The R script', false);
   $('csv-download').addEventListener('click', () => download(new Blob([state.csvBytes], { type: 'text/csv' }), csvName(), document));
-  $('json-button').addEventListener('click', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'));
+  exportButton('json-button', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'), 'The result file', true);
   restoreFromHash();
   // A link pasted into an open tab changes only the fragment: no reload.
   window.addEventListener('hashchange', restoreFromHash);

@@ -17,14 +17,27 @@
 //   looksLikeShare(fragment) -> boolean   is this fragment meant as a share link
 //   checkFingerprint({sha256, size}, bytes) -> Promise<{ok, message, sha256, size}>
 //   shareUrl(location, fragment) -> string   page URL without its old fragment + fragment
+//   parseSpecJson(text, what?) -> spec object                 throws ShareError
+//   runPlan(spec) -> {analyses: string[], subcohorts, text}  what running the spec will do
 //   ShareError: Error with a user-facing message and a `code`
-//     ('empty' | 'prefix' | 'version' | 'parts' | 'base64' | 'deflate' | 'json' | 'spec' | 'hash' | 'size')
+//     ('empty' | 'prefix' | 'version' | 'parts' | 'base64' | 'deflate' | 'json' | 'spec' | 'hash' | 'size'
+//      | 'depth' | 'length' | 'shape')
+//
+// A link is hostile until checked: after inflating, its spec must be JSON
+// nested at most SPEC_LIMITS.depth deep, with at most SPEC_LIMITS.entries
+// items in any list or object, SPEC_LIMITS.text characters in any text and
+// SPEC_LIMITS.values values in all, and of the types the page's form reads
+// (docs/spec.md, "Limits of a spec opened in the page"). A spec the engine
+// accepts nests at most 9 deep, so no valid analysis is refused; what is
+// refused never reaches structuredClone, the form or the R script.
 
 export const SHARE_VERSION = 1;
 const PREFIX = 'ls';
 // A spec is a few kB; the cap keeps a hostile link (deflate expands up to
 // ~1000x) from making the page inflate megabytes.
 const MAX_SPEC_BYTES = 1 << 20;
+
+export const SPEC_LIMITS = Object.freeze({ depth: 32, entries: 10_000, text: 100_000, values: 100_000 });
 
 export class ShareError extends Error {
   constructor(code, message) {
@@ -167,16 +180,247 @@ export async function decodeShare(fragment) {
     }
     throw new ShareError('deflate', `The analysis part of this link is damaged and cannot be unpacked. ${BROKEN}`);
   }
-  let spec;
+  let specText;
   try {
-    spec = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
+    specText = new TextDecoder('utf-8', { fatal: true }).decode(json);
   } catch {
     throw new ShareError('json', 'The analysis in this link unpacks, but not to a readable analysis (it is not valid JSON text). The link may have been edited by hand.');
   }
-  if (!isPlainObject(spec)) {
-    throw new ShareError('spec', 'The analysis in this link is not an analysis specification (expected a JSON object).');
-  }
+  const spec = parseSpecJson(specText, 'The analysis in this link');
   return { spec, sha256: sha.toLowerCase(), size: Number(sizeText) };
+}
+
+// ------------------------------------------------- a spec's depth, size, shape
+
+// Whether JSON text nests lists and objects deeper than `limit`, found
+// without parsing, so that no parser or later recursion (structuredClone, the
+// form, the R script) meets a deeper document.
+function nestsDeeperThan(text, limit) {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+const count = (n) => n.toLocaleString('en');
+const joinPath = (path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+// Keys a JSON object may carry that would make it throw when the page turns
+// it into text (a form field, a message); no spec option has these names.
+const COERCION_KEYS = new Set(['toString', 'valueOf']);
+
+// Sizes, and the coercion keys (column names in data.column_types may be
+// anything: the page never turns that object into text). Depth is bounded.
+function sizeProblem(value, path, seen) {
+  if (++seen.values > SPEC_LIMITS.values) return ['length', `holds more than ${count(SPEC_LIMITS.values)} values in all`];
+  if (typeof value === 'string') {
+    return value.length > SPEC_LIMITS.text ? ['length', `has a text of ${count(value.length)} characters at ${path || 'the top'} (at most ${count(SPEC_LIMITS.text)})`] : null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  const keys = Array.isArray(value) ? null : Object.keys(value);
+  const n = keys ? keys.length : value.length;
+  if (n > SPEC_LIMITS.entries) {
+    return ['length', `has ${keys ? 'an object' : 'a list'} of ${count(n)} entries at ${path || 'the top'} (at most ${count(SPEC_LIMITS.entries)})`];
+  }
+  if (!keys) {
+    for (let i = 0; i < value.length; i++) {
+      const p = sizeProblem(value[i], joinPath(path, i), seen);
+      if (p) return p;
+    }
+    return null;
+  }
+  for (const k of keys) {
+    if (COERCION_KEYS.has(k) && path !== 'data.column_types') return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
+    const p = sizeProblem(value[k], joinPath(path, k), seen);
+    if (p) return p;
+  }
+  return null;
+}
+
+// The types the page's form and the R script rely on, as the engine reads
+// them (core/spec.cpp): null means absent; a list of values may be one value,
+// except the column lists the form edits (cox.force, matching.exact, …),
+// which the page always writes as lists.
+const isObj = isPlainObject;
+const isText = (v) => typeof v === 'string';
+const isCell = (v) => typeof v === 'string' || typeof v === 'number';
+const isNumber = (v) => typeof v === 'number';
+// [test of the value, what it must be, and for lists: [test of an item, what it must be]]
+const TYPE = {
+  text: [isText, 'text'],
+  number: [isNumber, 'a number'],
+  object: [isObj, 'an object'],
+  cells: [(v) => isCell(v) || Array.isArray(v), 'a list of texts or numbers', [isCell, 'text or a number']],
+  cellList: [Array.isArray, 'a list of column names', [isCell, 'a column name']],
+  numbers: [Array.isArray, 'a list of numbers', [isNumber, 'a number']],
+  breaks: [(v) => Array.isArray(v) && v.length > 0, 'a list of one or more numbers', [isNumber, 'a number']],
+  textOrObject: [(v) => isText(v) || isObj(v), 'text or an object'],
+  boolOrObject: [(v) => typeof v === 'boolean' || isObj(v), 'true, false or an object'],
+  list: [Array.isArray, 'a list'],
+};
+
+function kindOf(v) {
+  if (Array.isArray(v)) return v.length ? 'a list' : 'an empty list';
+  if (v === null) return 'null';
+  return { string: 'text', number: 'a number', boolean: 'true/false', object: 'an object' }[typeof v];
+}
+
+// fields: {key: type}; a type ending in '!' is required.
+function typeProblem(obj, path, fields) {
+  for (const [key, spelled] of Object.entries(fields)) {
+    const v = obj[key];
+    const type = spelled.replace(/!$/, '');
+    const at = joinPath(path, key);
+    if (v == null) {
+      if (type !== spelled) return `"${at}" is required`;
+      continue;
+    }
+    const [ok, what, item] = TYPE[type];
+    if (!ok(v)) return `"${at}" must be ${what}, not ${kindOf(v)}`;
+    const bad = item && Array.isArray(v) ? v.findIndex((x) => !item[0](x)) : -1;
+    if (bad >= 0) return `"${at}[${bad}]" must be ${item[1]}, not ${kindOf(v[bad])}`;
+  }
+  return null;
+}
+
+function termsProblem(list, path) {
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const at = joinPath(path, i);
+    if (isText(t)) continue;
+    if (!isObj(t)) return `"${at}" must be a column name or an object {column, …}, not ${kindOf(t)}`;
+    const p = typeProblem(t, at, { column: 'text', type: 'text', reference: 'text', levels: 'cells' });
+    if (p) return p;
+  }
+  return null;
+}
+
+function analysesProblem(a, path) {
+  for (const [name, opts] of Object.entries(a)) {
+    if (opts == null) continue;
+    const at = joinPath(path, name);
+    if (!isObj(opts)) return `"${at}" must be an object of options, not ${kindOf(opts)}`;
+    const p =
+      typeProblem(opts, at, { force: 'cellList', exact: 'cellList', score_covariates: 'cellList', variables: 'list', column: 'text', groups: 'object', by: 'cells', times: 'numbers' }) ??
+      (Array.isArray(opts.variables) ? termsProblem(opts.variables, `${at}.variables`) : null) ??
+      (isObj(opts.groups) ? typeProblem(opts.groups, `${at}.groups`, { match: 'boolOrObject', none: 'text', none_label: 'text', use: 'text' }) : null) ??
+      (isObj(opts.groups?.match) ? typeProblem(opts.groups.match, `${at}.groups.match`, { exact: 'cellList', score_covariates: 'cellList' }) : null);
+    if (p) return p;
+  }
+  return null;
+}
+
+function shapeProblem(spec) {
+  const top = typeProblem(spec, '', {
+    data: 'object', derive: 'list', filter: 'text', subcohorts: 'list', time: 'textOrObject', event: 'textOrObject',
+    group: 'textOrObject', covariates: 'list', analyses: 'object',
+  });
+  if (top) return top;
+  if (spec.data) {
+    const p = typeProblem(spec.data, 'data', { column_types: 'object', sheet: 'text', delimiter: 'text' });
+    if (p) return p;
+    for (const [name, type] of Object.entries(spec.data.column_types ?? {}))
+      if (!isText(type)) return `"data.column_types.${name}" must be "numeric" or "categorical", not ${kindOf(type)}`;
+  }
+  for (const [i, d] of (spec.derive ?? []).entries()) {
+    const at = `derive[${i}]`;
+    if (!isObj(d)) return `"${at}" must be an object {name, …}, not ${kindOf(d)}`;
+    const p =
+      typeProblem(d, at, { name: 'text', cut: 'object', bed: 'object', eqd2: 'object', flag: 'object', date_diff: 'object' }) ??
+      (d.cut ? typeProblem(d.cut, `${at}.cut`, { column: 'text', breaks: 'breaks!', labels: 'cells' }) : null) ??
+      (d.date_diff ? typeProblem(d.date_diff, `${at}.date_diff`, { start: 'text', end: 'text', unit: 'text', format: 'text' }) : null) ??
+      (d.flag ? typeProblem(d.flag, `${at}.flag`, { column: 'text', values: 'cells' }) : null) ??
+      (d.bed || d.eqd2 ? typeProblem(d.bed ?? d.eqd2, `${at}.${d.bed ? 'bed' : 'eqd2'}`, { dose: 'text', fractions: 'text', alpha_beta: 'number' }) : null);
+    if (p) return p;
+  }
+  for (const [i, s] of (spec.subcohorts ?? []).entries()) {
+    const at = `subcohorts[${i}]`;
+    if (!isObj(s)) return `"${at}" must be an object {name, filter}, not ${kindOf(s)}`;
+    const p =
+      typeProblem(s, at, { name: 'text', filter: 'text', analyses: 'object', covariates: 'list' }) ??
+      (s.analyses ? analysesProblem(s.analyses, `${at}.analyses`) : null) ??
+      (s.covariates ? termsProblem(s.covariates, `${at}.covariates`) : null);
+    if (p) return p;
+  }
+  for (const [key, fields] of [['time', { column: 'text', unit: 'text' }], ['event', { column: 'text', values: 'cells' }], ['group', { column: 'text', reference: 'text', levels: 'cells' }]]) {
+    const p = isObj(spec[key]) ? typeProblem(spec[key], key, fields) : null;
+    if (p) return p;
+  }
+  return (spec.covariates ? termsProblem(spec.covariates, 'covariates') : null) ?? (spec.analyses ? analysesProblem(spec.analyses, 'analyses') : null);
+}
+
+/**
+ * JSON text of an analysis spec, checked before anything uses it: depth and
+ * sizes within SPEC_LIMITS, an object, and the types the page relies on.
+ * `what` starts each message ("The analysis in this link", "The spec").
+ */
+export function parseSpecJson(text, what = 'The spec') {
+  if (nestsDeeperThan(text, SPEC_LIMITS.depth)) {
+    throw new ShareError('depth', `${what} nests lists or objects more than ${SPEC_LIMITS.depth} levels deep; an analysis spec needs at most 9. It was not opened.`);
+  }
+  let spec;
+  try {
+    spec = JSON.parse(text);
+  } catch {
+    throw new ShareError('json', `${what} is not a readable analysis (it is not valid JSON text).${what.includes('link') ? ' The link may have been edited by hand.' : ''}`);
+  }
+  if (!isPlainObject(spec)) {
+    throw new ShareError('spec', `${what} is not an analysis specification (expected a JSON object, found ${kindOf(spec)}).`);
+  }
+  const [code, problem] = sizeProblem(spec, '', { values: 0 }) ?? ['shape', shapeProblem(spec)];
+  if (code === 'length') throw new ShareError(code, `${what} ${problem}; no analysis needs that much. It was not opened.`);
+  if (problem) throw new ShareError(code, `${what} is not a valid analysis: ${problem}. It was not opened.`);
+  return spec;
+}
+
+const ANALYSIS_NAMES = {
+  table1: 'Table 1',
+  km: 'Kaplan–Meier',
+  followup: 'median follow-up',
+  logrank: 'log-rank test',
+  cox: 'Cox models',
+  logistic: 'propensity model',
+  matching: 'propensity-score matching',
+  subgroups: 'subgroups',
+  cutpoint: 'best cutpoint',
+};
+
+const enabledAnalyses = (a) => (isObj(a) ? Object.keys(a).filter((k) => isObj(a[k]) && a[k].enabled !== false) : []);
+
+/**
+ * What running `spec` will do, in words for the page's confirmation: the
+ * analyses switched on, on how many cohorts, and the options that make a
+ * run long (matching rounds, Monte Carlo replicates).
+ */
+export function runPlan(spec) {
+  const names = enabledAnalyses(spec.analyses);
+  const analyses = names.map((k) => ANALYSIS_NAMES[k] ?? `"${k.slice(0, 40)}"`);
+  const subs = Array.isArray(spec.subcohorts) ? spec.subcohorts : [];
+  const own = subs.filter((s) => isObj(s) && (s.analyses != null || s.covariates != null)).length;
+  const n = analyses.length;
+  let text = n
+    ? `It runs ${n} analys${n === 1 ? 'is' : 'es'} (${analyses.join(', ')}) on the whole cohort`
+    : 'It runs no analysis on the whole cohort (none is switched on)';
+  if (subs.length) {
+    text += ` and on each of ${count(subs.length)} subcohort${subs.length === 1 ? '' : 's'} (${count(subs.length + 1)} cohorts in all`;
+    text += own ? `; ${count(own)} of the subcohorts with analyses of their own)` : ')';
+  }
+  text += '.';
+  const notes = [];
+  const rounds = spec.analyses?.matching?.rounds;
+  if (names.includes('matching') && Number.isFinite(rounds) && rounds > 1) notes.push(`matching repeats for up to ${count(rounds)} rounds`);
+  const cut = spec.analyses?.cutpoint;
+  if (names.includes('cutpoint') && cut?.pmethod === 'condmc') notes.push(`the cutpoint's p-value uses ${Number.isFinite(cut.replicates) ? count(cut.replicates) : 'the default number of'} Monte Carlo replicates`);
+  if (notes.length) text += ` Each cohort: ${notes.join('; ')}.`;
+  return { analyses: names, subcohorts: subs.length, text };
 }
 
 function bytesText(n) {

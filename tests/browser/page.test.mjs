@@ -278,8 +278,12 @@ test('the reproduction link restores the analysis, checks the file, and reproduc
     await second.page.goto(link);
     assert.match(await second.page.textContent('#share-status'), /reproduces an analysis/);
     await second.page.setInputFiles('#file-input', lungCsv);
+    // The link restores the settings and waits for the user to confirm the run.
+    await second.page.waitForSelector('#share-confirm:not([hidden])');
+    assert.match(await second.page.textContent('#share-status'), /its settings are restored below\. Nothing has run yet\./);
+    assert.equal(await second.page.isHidden('#results-section'), true, 'the link ran before it was confirmed');
+    await second.page.click('#share-run');
     await waitForResults(second.page);
-    assert.match(await second.page.textContent('#share-status'), /the analysis is restored|is restored/);
     assert.equal(await second.page.textContent('#card-main-cox'), table);
     await second.page.screenshot({ path: path.join(artifacts, 'share-restored.png'), fullPage: false });
     assertNoErrors(second.errors);
@@ -325,6 +329,7 @@ test('a link that sets column types reads the file that way before anything runs
   try {
     await page.goto(link);
     await page.setInputFiles('#file-input', lungCsv);
+    await page.click('#share-run');
     await waitForResults(page);
     const label = await page.textContent('select[aria-label="type of column ph.ecog"] option[value=""]');
     assert.match(label, /^categorical/);

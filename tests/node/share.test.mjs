@@ -1,15 +1,16 @@
 // The reproduction link (web/share.js): specs survive the round trip exactly
 // (checked against the spec files and the CLI's echoed result.spec, then by
 // re-running the CLI on the decoded spec), the fingerprint matches node:crypto,
-// every malformed link is a ShareError with a message a user can act on, and
-// a different file is reported as different.
+// every malformed link is a ShareError with a message a user can act on, a
+// hostile spec (too deep, too large, wrong types) is refused before anything
+// uses it, and a different file is reported as different.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { runCli, root } from './harness.mjs';
+import { runCli, root, specCases, datasetPath } from './harness.mjs';
 import {
   sha256Hex,
   encodeShare,
@@ -19,6 +20,9 @@ import {
   shareUrl,
   ShareError,
   SHARE_VERSION,
+  SPEC_LIMITS,
+  parseSpecJson,
+  runPlan,
 } from '../../web/share.js';
 
 const csvPath = path.join(root, 'public/examples/npc_cohort.csv');
@@ -211,4 +215,165 @@ test('looksLikeShare tells share fragments from other anchors', () => {
   assert.equal(looksLikeShare(''), false);
   assert.equal(looksLikeShare('#results'), false);
   assert.equal(looksLikeShare('#lsomething'), false);
+});
+
+// ------------------------------------------------------ hostile specs in links
+
+/** A link carrying `text` as its spec, bound to the bundled example. */
+async function linkWith(text) {
+  return `#ls1.${b64url(await deflateRaw(new TextEncoder().encode(text)))}.${csvSha}.${csv.length}`;
+}
+const linkOf = (spec) => linkWith(JSON.stringify(spec));
+const nested = (open, close, depth, inner = '0') => open.repeat(depth) + inner + close.repeat(depth);
+
+test('spec limits are the documented ones', () => {
+  assert.deepEqual({ ...SPEC_LIMITS }, { depth: 32, entries: 10_000, text: 100_000, values: 100_000 });
+  const doc = fs.readFileSync(path.join(root, 'docs/spec.md'), 'utf8');
+  for (const row of [/nesting of lists and objects \| 32 levels/, /entries in one list or object \| 10,000/, /characters in one text \| 100,000/, /values in the whole spec \| 100,000/])
+    assert.match(doc, row);
+});
+
+test('a link nesting 5,000 lists or objects deep is a ShareError "depth", before any parser or structuredClone sees it', async () => {
+  for (const text of [
+    `{"version":1,"event":{"values":${nested('[', ']', 5000)}}}`,
+    `{"version":1,"analyses":${nested('{"a":', '}', 5000, '{}')}}`,
+    `{"version":1,"x":${nested('[', ']', 200000)}}`, // a 400 kB link of brackets
+  ]) {
+    await rejectsWith(await linkWith(text), 'depth', /more than 32 levels deep.*needs at most 9/);
+  }
+  // At the limit: the top object and 31 lists inside it are 32 levels.
+  const atLimit = `{"version":1,"x":${nested('[', ']', 31)}}`;
+  assert.equal((await decodeShare(await linkWith(atLimit))).spec.version, 1);
+  await rejectsWith(await linkWith(`{"version":1,"x":${nested('[', ']', 32)}}`), 'depth', /32 levels/);
+  // Brackets inside text (a filter, a label) are not nesting, escaped quotes included.
+  const filter = `x == "\\"${'['.repeat(5000)}"`;
+  assert.equal((await decodeShare(await linkOf({ version: 1, filter }))).spec.filter, filter);
+  // The JSON editor's text gets the same check and the same code.
+  assert.throws(() => parseSpecJson(`{"a":${nested('[', ']', 5000)}}`), (e) => e instanceof ShareError && e.code === 'depth' && /^The spec nests/.test(e.message));
+});
+
+test('huge lists, objects, texts and value counts in a link are a ShareError "length" naming where and the limit', async () => {
+  const times = (n) => ({ version: 1, analyses: { km: { times: Array.from({ length: n }, (_, i) => i) } } });
+  assert.equal((await decodeShare(await linkOf(times(10_000)))).spec.analyses.km.times.length, 10_000);
+  await rejectsWith(await linkOf(times(10_001)), 'length', /a list of 10,001 entries at analyses\.km\.times \(at most 10,000\)/);
+
+  const types = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`c${i}`, 'numeric']));
+  await rejectsWith(await linkOf({ version: 1, data: { column_types: types } }), 'length', /an object of 10,001 entries at data\.column_types/);
+
+  await rejectsWith(await linkOf({ version: 1, filter: 'x'.repeat(100_001) }), 'length', /a text of 100,001 characters at filter \(at most 100,000\)/);
+  assert.equal((await decodeShare(await linkOf({ version: 1, filter: 'x'.repeat(100_000) }))).spec.filter.length, 100_000);
+
+  // Eleven lists of 10,000: each within its limit, 110,000 values in all.
+  const many = { version: 1, x: Array.from({ length: 11 }, () => Array(10_000).fill(0)) };
+  await rejectsWith(await linkOf(many), 'length', /more than 100,000 values in all/);
+});
+
+test('wrong types where the page expects objects, lists or text are a ShareError "shape" naming the field', async () => {
+  const base = { version: 1, time: { column: 'os_months', unit: 'months' }, event: { column: 'os_status', values: ['1'] } };
+  const cases = [
+    [{ analyses: [] }, /"analyses" must be an object, not an empty list/],
+    [{ analyses: { km: 5 } }, /"analyses\.km" must be an object of options, not a number/],
+    [{ analyses: { cutpoint: 'bed' } }, /"analyses\.cutpoint" must be an object of options, not text/],
+    [{ analyses: { cox: { force: 'age' } } }, /"analyses\.cox\.force" must be a list of column names, not text/],
+    [{ analyses: { matching: { exact: [{}] } } }, /"analyses\.matching\.exact\[0\]" must be a column name, not an object/],
+    [{ analyses: { subgroups: { variables: [null] } } }, /"analyses\.subgroups\.variables\[0\]" must be a column name or an object/],
+    [{ analyses: { cutpoint: { groups: { match: 'yes' } } } }, /"analyses\.cutpoint\.groups\.match" must be true, false or an object/],
+    [{ analyses: { km: { times: '12, 36' } } }, /"analyses\.km\.times" must be a list of numbers, not text/],
+    [{ analyses: { km: { times: [12, '36'] } } }, /"analyses\.km\.times\[1\]" must be a number, not text/],
+    [{ event: { column: 'os_status', values: true } }, /"event\.values" must be a list of texts or numbers, not true\/false/],
+    [{ subcohorts: {} }, /"subcohorts" must be a list, not an object/],
+    [{ subcohorts: [null] }, /"subcohorts\[0\]" must be an object \{name, filter\}, not null/],
+    [{ subcohorts: [{ name: 'a', filter: 'x == 1', analyses: { km: [] } }] }, /"subcohorts\[0\]\.analyses\.km" must be an object/],
+    [{ subcohorts: [{ name: ['a'], filter: 'x == 1' }] }, /"subcohorts\[0\]\.name" must be text, not a list/],
+    [{ derive: [{ name: 'a_cut', cut: true }] }, /"derive\[0\]\.cut" must be an object, not true\/false/],
+    [{ derive: [{ name: 'a_cut', cut: { column: 'a', breaks: '45' } }] }, /"derive\[0\]\.cut\.breaks" must be a list of one or more numbers/],
+    [{ derive: [{ name: 'a_cut', cut: { column: 'a', breaks: [] } }] }, /"derive\[0\]\.cut\.breaks" must be a list of one or more numbers, not an empty list/],
+    [{ derive: [{ name: 'a_cut', cut: { column: 'a' } }] }, /"derive\[0\]\.cut\.breaks" is required/],
+    [{ derive: [{ name: 'time_from_dates', date_diff: 'dx' }] }, /"derive\[0\]\.date_diff" must be an object/],
+    [{ derive: ['bed'] }, /"derive\[0\]" must be an object \{name, …\}, not text/],
+    [{ covariates: 'age' }, /"covariates" must be a list, not text/],
+    [{ covariates: [null] }, /"covariates\[0\]" must be a column name or an object/],
+    [{ covariates: [{ column: 'age', levels: [{}] }] }, /"covariates\[0\]\.levels\[0\]" must be text or a number, not an object/],
+    [{ time: 5 }, /"time" must be text or an object, not a number/],
+    [{ event: { column: 'os_status', values: [{ a: 1 }] } }, /"event\.values\[0\]" must be text or a number, not an object/],
+    [{ group: { column: 'lt', levels: [[1]] } }, /"group\.levels\[0\]" must be text or a number, not a list/],
+    [{ filter: { and: [] } }, /"filter" must be text, not an object/],
+    [{ data: { column_types: { age: 1 } } }, /"data\.column_types\.age" must be "numeric" or "categorical", not a number/],
+    [{ data: [] }, /"data" must be an object/],
+    // An object that throws when the page turns it into text.
+    [{ analyses: { km: { conf_type: { toString: 1 } } } }, /"analyses\.km\.conf_type\.toString" is not an option of any analysis/],
+    [{ subcohorts: [{ name: { valueOf: 0 }, filter: 'x == 1' }] }, /"subcohorts\[0\]\.name\.valueOf" is not an option/],
+  ];
+  for (const [extra, message] of cases) {
+    const spec = { ...base, ...extra };
+    await assert.rejects(decodeShare(await linkOf(spec)), (e) => {
+      assert.ok(e instanceof ShareError, `${JSON.stringify(extra)}: ${e}`);
+      assert.equal(e.code, 'shape', JSON.stringify(extra));
+      assert.match(e.message, /^The analysis in this link is not a valid analysis: /);
+      assert.match(e.message, message, JSON.stringify(extra));
+      return true;
+    });
+  }
+});
+
+test('shapes the engine accepts open: short forms, null options, any column name in column_types', async () => {
+  const spec = {
+    version: 1,
+    time: 'os_months',
+    event: { column: 'os_status', values: 1 },
+    group: 'lt',
+    filter: null,
+    data: { column_types: { toString: 'categorical', valueOf: 'numeric' } },
+    covariates: ['age', { column: 'sex', type: 'factor', levels: ['F', 'M'], reference: 'F' }],
+    analyses: { km: { times: [12] }, cox: { force: ['age'] }, cutpoint: { column: 'bed', groups: { match: true } }, table1: null },
+  };
+  // A column may be named "__proto__": only JSON text can carry that as a key.
+  const text = JSON.stringify(spec).replace('"toString"', '"__proto__":"numeric","toString"');
+  const back = (await decodeShare(await linkWith(text))).spec;
+  assert.deepEqual(back, JSON.parse(text));
+  assert.deepEqual(Object.keys(back.data.column_types), ['__proto__', 'toString', 'valueOf']);
+});
+
+test('every spec the suite runs passes the checks unchanged, and so does its CLI-echoed spec (what a link carries)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-share-'));
+  try {
+    for (const c of [...specCases(), { name: 'npc_paper', specFile: specPath, data: csvPath }]) {
+      const text = fs.readFileSync(c.specFile, 'utf8');
+      assert.deepEqual(parseSpecJson(text), JSON.parse(text), c.name);
+      const out = runCli(c.data ?? datasetPath(c.dataset), c.specFile);
+      assert.equal(out.status, 0, `${c.name}: ${out.stdout.slice(0, 300)}`);
+      const echoed = JSON.stringify(JSON.parse(out.stdout).result.spec);
+      assert.deepEqual(parseSpecJson(echoed), JSON.parse(echoed), `${c.name} (echoed)`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('runPlan says what a link will run: the analyses, the subcohorts, and what makes a run long', async () => {
+  const paper = runPlan(paperSpec);
+  assert.deepEqual(paper.analyses, Object.keys(paperSpec.analyses).filter((k) => paperSpec.analyses[k]?.enabled !== false));
+  assert.equal(paper.subcohorts, paperSpec.subcohorts?.length ?? 0);
+  assert.match(paper.text, new RegExp(`^It runs ${paper.analyses.length} analyses \\(.*Kaplan–Meier.*\\) on the whole cohort`));
+
+  // The issue's runaway link: 10,000 subcohorts bound to the example's fingerprint.
+  // It decodes (the engine's own limit refuses it when run), and the plan says so.
+  const subcohorts = Array.from({ length: 10_000 }, (_, i) => ({ name: `s${i}`, filter: `age > ${i % 90}` }));
+  const link = await linkOf({ ...paperSpec, subcohorts });
+  const { spec } = await decodeShare(link);
+  const plan = runPlan(spec);
+  assert.equal(plan.subcohorts, 10_000);
+  assert.match(plan.text, /on each of 10,000 subcohorts \(10,001 cohorts in all\)\./);
+
+  const heavy = runPlan({
+    analyses: { km: {}, followup: { enabled: false }, matching: { rounds: 12 }, cutpoint: { column: 'bed', pmethod: 'condmc', replicates: 1_000_000 } },
+    subcohorts: [{ name: 'a', filter: 'x == 1' }, { name: 'b', filter: 'x == 2', analyses: { km: {} } }],
+  });
+  assert.deepEqual(heavy.analyses, ['km', 'matching', 'cutpoint']);
+  assert.equal(
+    heavy.text,
+    'It runs 3 analyses (Kaplan–Meier, propensity-score matching, best cutpoint) on the whole cohort and on each of 2 subcohorts (3 cohorts in all; 1 of the subcohorts with analyses of their own). Each cohort: matching repeats for up to 12 rounds; the cutpoint\'s p-value uses 1,000,000 Monte Carlo replicates.',
+  );
+  assert.equal(runPlan({ analyses: {} }).text, 'It runs no analysis on the whole cohort (none is switched on).');
+  assert.equal(runPlan({ analyses: { km: {} }, subcohorts: [{ name: 'a', filter: 'x' }] }).text, 'It runs 1 analysis (Kaplan–Meier) on the whole cohort and on each of 1 subcohort (2 cohorts in all).');
 });
