@@ -1,9 +1,11 @@
 import { defineConfig } from 'vite';
 import { serviceWorkerManifest } from './scripts/vite_offline.js';
+import { contentSecurityPolicy } from './scripts/vite_csp.js';
 
 // web/ holds the page's sources; public/ the static files served as-is (the
 // wasm engine built by CMake and the bundled example); dist/ the built site,
-// with sw.js (web/sw.js plus the build's file list) for offline use.
+// with sw.js (web/sw.js plus the build's file list) for offline use, and a
+// Content-Security-Policy meta tag (scripts/vite_csp.js).
 // The single-file build is vite.single.config.js.
 export default defineConfig({
   root: 'web',
@@ -11,6 +13,6 @@ export default defineConfig({
   publicDir: '../public',
   build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
   worker: { format: 'iife' },
-  plugins: [serviceWorkerManifest()],
+  plugins: [serviceWorkerManifest(), contentSecurityPolicy('hosted')],
   preview: { port: 8080, strictPort: true, host: '127.0.0.1' },
 });

@@ -31,6 +31,7 @@
 //   blockModels(block)                        every model that block's results support, in paper order
 //   renderTable(model, document?) -> <table class="ls-table">
 //   toCsv(model, {title, notes, bom}?), toTsv(model, {title, notes}?), toClipboardHtml(model)
+//   spreadsheetCell(text) -> text    what every cell of those three exports goes through (formula neutralising)
 //   copyTable(model, navigator?, {ClipboardItem, Blob}?) -> Promise<'html'|'text'>
 // Every builder returns null when its section is absent (or cannot make a table).
 //
@@ -876,8 +877,29 @@ function gridOf(model, { title = true, notes = true } = {}) {
   return lines;
 }
 
+// A cell a spreadsheet reads as a plain number: sign, digits, decimals,
+// exponent ('-0.52', '+3', '-1.2e-5', '.5'). Nothing else that starts with a
+// sign is left alone ('-1+1', '-SUM(A1)', '-∞', '-1.23 (0.45)').
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The one gate between a table cell and a spreadsheet (CSV, TSV clipboard
+ * text, clipboard HTML). Column names, levels and labels come from the user's
+ * file or a share link, so a cell that Excel, LibreOffice or Google Sheets
+ * would read as a formula or DDE call (OWASP CSV injection: a first character
+ * of =, +, -, @, tab or CR; here also after leading white space, as a table's
+ * indent puts it there) gets a leading apostrophe and stays text. Real
+ * numbers, negative ones included, stay numbers.
+ */
+export function spreadsheetCell(text) {
+  const s = String(text ?? '');
+  if (/^[\t\r]/.test(s)) return `'${s}`;
+  const t = s.trim();
+  return /^[=+\-@]/.test(t) && !PLAIN_NUMBER.test(t) ? `'${s}` : s;
+}
+
 function csvField(s) {
-  const v = String(s ?? '');
+  const v = spreadsheetCell(s);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -893,7 +915,7 @@ export function toCsv(model, { title = true, notes = true, bom = false } = {}) {
 export function toTsv(model, { title = true, notes = true } = {}) {
   return (
     gridOf(model, { title, notes })
-      .map((cells) => cells.map((c) => String(c ?? '').replace(/[\t\r\n]+/g, ' ')).join('\t'))
+      .map((cells) => cells.map((c) => spreadsheetCell(c).replace(/[\t\r\n]+/g, ' ')).join('\t'))
       .join('\r\n') + '\r\n'
   );
 }
@@ -901,6 +923,9 @@ export function toTsv(model, { title = true, notes = true } = {}) {
 function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
+
+/** A cell's text for the clipboard's HTML table: neutralised as in the CSV, then escaped. */
+const htmlCell = (s) => escapeHtml(spreadsheetCell(s));
 
 // Inline styles only: Word and Excel drop stylesheets on paste.
 // mso-number-format:'\@' (single quotes: the style attribute is in double quotes) makes Excel keep each cell as text, so '0.050'
@@ -915,28 +940,28 @@ export function toClipboardHtml(model) {
   const out = [];
   out.push(`<table style="border-collapse:collapse;border-top:1px solid #000;border-bottom:1px solid #000;">`);
   out.push(`<thead>`);
-  out.push(`<tr><td colspan="${n}" style="${CELL}font-weight:bold;text-align:left;">${escapeHtml(model.title)}</td></tr>`);
+  out.push(`<tr><td colspan="${n}" style="${CELL}font-weight:bold;text-align:left;">${htmlCell(model.title)}</td></tr>`);
   if (model.headerGroups?.length) {
     out.push(
       '<tr>' +
         model.headerGroups
-          .map((g) => `<th colspan="${g.span ?? 1}" style="${CELL}text-align:center;${g.label ? RULE : ''}">${escapeHtml(g.label)}</th>`)
+          .map((g) => `<th colspan="${g.span ?? 1}" style="${CELL}text-align:center;${g.label ? RULE : ''}">${htmlCell(g.label)}</th>`)
           .join('') +
         '</tr>',
     );
   }
-  out.push('<tr>' + model.columns.map((c) => `<th style="${CELL}${align(c.align)}${RULE}font-weight:bold;">${escapeHtml(c.label)}</th>`).join('') + '</tr>');
+  out.push('<tr>' + model.columns.map((c) => `<th style="${CELL}${align(c.align)}${RULE}font-weight:bold;">${htmlCell(c.label)}</th>`).join('') + '</tr>');
   out.push(`</thead><tbody>`);
   for (const r of model.rows) {
     if (r.kind === 'section') {
-      out.push(`<tr><td colspan="${n}" style="${CELL}text-align:left;font-weight:bold;">${escapeHtml(r.cells[0])}</td></tr>`);
+      out.push(`<tr><td colspan="${n}" style="${CELL}text-align:left;font-weight:bold;">${htmlCell(r.cells[0])}</td></tr>`);
       continue;
     }
     // Non-breaking spaces survive the paste in both Word and Excel, padding does not in Excel.
     const lead = r.indent ? '&nbsp;'.repeat(3 * r.indent) : '';
     out.push(
       '<tr>' +
-        r.cells.map((c, i) => `<td style="${CELL}${align(model.columns[i]?.align)}">${i === 0 ? lead : ''}${escapeHtml(c)}</td>`).join('') +
+        r.cells.map((c, i) => `<td style="${CELL}${align(model.columns[i]?.align)}">${i === 0 ? lead : ''}${htmlCell(c)}</td>`).join('') +
         '</tr>',
     );
   }
@@ -944,7 +969,7 @@ export function toClipboardHtml(model) {
   if (model.notes?.length) {
     out.push('<tfoot>');
     model.notes.forEach((note, i) =>
-      out.push(`<tr><td colspan="${n}" style="${CELL}text-align:left;font-size:8pt;${i === 0 ? 'border-top:1px solid #000;' : ''}">${escapeHtml(note)}</td></tr>`),
+      out.push(`<tr><td colspan="${n}" style="${CELL}text-align:left;font-size:8pt;${i === 0 ? 'border-top:1px solid #000;' : ''}">${htmlCell(note)}</td></tr>`),
     );
     out.push('</tfoot>');
   }

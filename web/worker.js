@@ -7,11 +7,20 @@
 //   {scriptText, wasmBinary}    single file: no fetch at all
 import { createEngine, serveEngine } from './engine.js';
 
+// The worker runs under the page's Content-Security-Policy (web/inline.js,
+// scripts/vite_csp.js); a violation in here only fires this event (Chromium
+// logs nothing the page's console receives): say so, where the browser tests
+// and a developer look.
+self.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`Content-Security-Policy: the engine worker was refused ${e.blockedURI || 'an action'} (${e.effectiveDirective})`);
+});
+
 async function loadEngine(source) {
   if (!source) throw new Error('the page sent no engine source');
   if (source.scriptText != null) {
     // A Blob URL made here belongs to this worker's origin, which from a
-    // file:// page is opaque: one made by the page might not resolve.
+    // file:// page is opaque: one made by the page might not resolve. (The
+    // single file's policy allows blob: scripts for this.)
     const url = URL.createObjectURL(new Blob([source.scriptText], { type: 'text/javascript' }));
     try {
       importScripts(url);

@@ -32,6 +32,11 @@
 // give their cached value. Error cells (#N/A, #DIV/0!) and formulas saved
 // without a cached value read as empty: read-excel-file reports them as empty.
 //
+// The CSV is the user's own data for the engine and the R script, not a
+// table LocalSurv made: it is not passed through tables.js spreadsheetCell, so
+// a cell '=1+1' or '-x' stays exactly as the sheet holds it (the page saves
+// it as "csv-download"; a browser test checks it against lung.csv byte for byte).
+//
 // The library is read-excel-file's "universal" build: it takes an ArrayBuffer
 // in both the browser and Node and starts no worker of its own for parsing, so
 // the code path Node tests is the one the page runs.

@@ -119,6 +119,14 @@ export async function launchChromium(userDataDir, proxyPort, wait) {
     timeout: 30_000,
   });
   context.setDefaultTimeout(wait);
+  // Every Content-Security-Policy violation in a page becomes a console error,
+  // which watchErrors records: the suites' flows must cause none. (The engine
+  // worker reports its own: web/worker.js.)
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content-Security-Policy violation: ${e.effectiveDirective} refused ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
   return context;
 }
 

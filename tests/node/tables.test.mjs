@@ -4,7 +4,9 @@
 // against the numbers in that result JSON, formatted here independently
 // (toFixed), not through format.js. Also: p-value edge cases, renderTable
 // under jsdom, CSV quoting (RFC 4180), clipboard HTML and copyTable with a
-// fake navigator.
+// fake navigator; no exported cell reads as a spreadsheet formula, whatever
+// the file's names and levels (spreadsheetCell, and every table of a run on
+// lung data with hostile names: tests/node/hostile_table.mjs).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { root, runCli, datasetPath } from './harness.mjs';
+import { HOSTILE, hostileLungCsv, hostileSpec, readAsFormula, parseCsv } from './hostile_table.mjs';
 import {
   analysisBlocks,
   blockModels,
@@ -26,6 +29,7 @@ import {
   matchedOutcomeModel,
   matchingRoundsModel,
   renderTable,
+  spreadsheetCell,
   subgroupModel,
   table1Model,
   toClipboardHtml,
@@ -575,28 +579,6 @@ describe('rendering and exports', () => {
     }
   });
 
-  // A small RFC 4180 reader, to read back what toCsv wrote.
-  function parseCsv(text) {
-    const rows = [];
-    let row = [];
-    let field = '';
-    let i = 0;
-    let quoted = false;
-    while (i < text.length) {
-      const ch = text[i];
-      if (quoted) {
-        if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-        else if (ch === '"') (quoted = false), i++;
-        else (field += ch), i++;
-      } else if (ch === '"') (quoted = true), i++;
-      else if (ch === ',') row.push(field), (field = ''), i++;
-      else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-      else (field += ch), i++;
-    }
-    if (field || row.length) row.push(field), rows.push(row);
-    return rows;
-  }
-
   const tricky = {
     id: 't',
     name: 't',
@@ -726,4 +708,172 @@ test('"show times in": medians and rate labels convert from the data unit (month
   // The survival percentages themselves do not depend on the display unit.
   const same = kmSummaryModel(out.results.km, analysisBlocks(out)[0].ctx);
   assert.equal(km.rows[0].cells[4], same.rows[0].cells[4]);
+});
+
+describe('exported cells never read as spreadsheet formulas', () => {
+  test('spreadsheetCell: =, +, -, @, tab and CR first (also after white space) get an apostrophe; plain numbers stay numbers', () => {
+    const neutralised = [
+      '=1+1',
+      '@SUM(A1:A9)',
+      "+cmd|' /C calc'!A0",
+      '=HYPERLINK("http://evil.example","x")',
+      '-1+1',
+      '-SUM(A1)',
+      '-2+3+cmd|x!A0',
+      '- 1',
+      '--1',
+      '-1e',
+      '-0x10',
+      '-.',
+      '+',
+      '-',
+      '@',
+      '-∞',
+      '-Infinity',
+      '-1.23 (0.45)',
+      '-0.50 (-1.00–0.20)',
+      '\t=1+1',
+      '\tplain text',
+      '\t5',
+      '\r=1',
+      '  =1+1',
+      '\u00a0=1+1',
+      '\n=1+1',
+      ' \n @A1',
+      '  -1+1',
+    ];
+    for (const s of neutralised) assert.equal(spreadsheetCell(s), `'${s}`, JSON.stringify(s));
+    const untouched = [
+      '-0.52',
+      '-1.2e-5',
+      '+3',
+      '-3',
+      '+0.5',
+      '-.5',
+      '-5.',
+      '-1E+10',
+      '  -0.52',
+      '-0.52 ',
+      '0.634 (0.531–0.757)',
+      '<0.001',
+      '>999',
+      '1-2',
+      'a=b',
+      'NA',
+      '–',
+      '−0.52',
+      "'=1+1",
+      '',
+    ];
+    for (const s of untouched) assert.equal(spreadsheetCell(s), s, JSON.stringify(s));
+    assert.equal(spreadsheetCell(null), '');
+    assert.equal(spreadsheetCell(-0.52), '-0.52', 'numbers as numbers');
+  });
+
+  const hostileModel = {
+    id: 'h',
+    name: 'h',
+    title: '=1+1 title',
+    headerGroups: [
+      { label: '@SUM(A1)', span: 1 },
+      { label: 'Before', span: 1 },
+    ],
+    columns: [
+      { label: '+cmd', align: 'left' },
+      { label: 'SMD', align: 'right' },
+    ],
+    rows: [
+      { kind: 'section', cells: ['-SUM(A1)', ''] },
+      { kind: 'data', cells: ['=HYPERLINK("http://evil.example","x")', '-0.052'], indent: 1 },
+      { kind: 'data', cells: ['\t=1+1', '-1.2e-5'] },
+      { kind: 'data', cells: ['-1+1', '+3'] },
+    ],
+    notes: ['@note'],
+  };
+
+  test('CSV, TSV and clipboard HTML of a table with hostile title, header groups, columns, sections, cells and notes', () => {
+    assert.deepEqual(parseCsv(toCsv(hostileModel)), [
+      ["'=1+1 title"],
+      ["'@SUM(A1)", 'Before'],
+      ["'+cmd", 'SMD'],
+      ["'-SUM(A1)", ''],
+      ['\'  =HYPERLINK("http://evil.example","x")', '-0.052'],
+      ["'\t=1+1", '-1.2e-5'],
+      ["'-1+1", '+3'],
+      [''],
+      ["'@note"],
+    ]);
+    assert.deepEqual(
+      toTsv(hostileModel).split('\r\n'),
+      ["'=1+1 title", "'@SUM(A1)\tBefore", "'+cmd\tSMD", "'-SUM(A1)\t", '\'  =HYPERLINK("http://evil.example","x")\t-0.052', "' =1+1\t-1.2e-5", "'-1+1\t+3", '', "'@note", ''],
+    );
+    const dom = new JSDOM(`<!doctype html><body>${toClipboardHtml(hostileModel)}</body>`).window.document;
+    const texts = [...dom.querySelectorAll('td, th')].map((c) => c.textContent.replace(/^\u00a0+/, ''));
+    assert.deepEqual(texts, [
+      "'=1+1 title",
+      "'@SUM(A1)",
+      'Before',
+      "'+cmd",
+      'SMD',
+      "'-SUM(A1)",
+      '\'=HYPERLINK("http://evil.example","x")',
+      '-0.052',
+      "'\t=1+1",
+      '-1.2e-5',
+      "'-1+1",
+      '+3',
+      "'@note",
+    ]);
+  });
+
+  test('every table of a run on lung data with hostile column names and levels: no exported cell reads as a formula, number-like levels stay numbers', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-hostile-'));
+    let result;
+    try {
+      fs.writeFileSync(path.join(dir, 'hostile.csv'), hostileLungCsv());
+      fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(hostileSpec()));
+      result = cli(path.join(dir, 'hostile.csv'), path.join(dir, 'spec.json'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const models = analysisBlocks(result).flatMap(blockModels);
+    assert.deepEqual(
+      ['table1', 'baseline', 'cox', 'km', 'logrank', 'subgroups', 'matched-outcome'].filter((n) => !models.some((m) => m.name === n)),
+      [],
+      `tables: ${models.map((m) => m.name)}`,
+    );
+    let hostileCells = 0;
+    let negativeNumbers = 0;
+    for (const model of models) {
+      const csv = parseCsv(toCsv(model)).flat();
+      const tsv = toTsv(model).split('\r\n').flatMap((line) => line.split('\t'));
+      const html = [...new JSDOM(`<!doctype html><body>${toClipboardHtml(model)}</body>`).window.document.querySelectorAll('td, th')].map((c) =>
+        c.textContent.replace(/^\u00a0+/, ''),
+      );
+      for (const [kind, cells] of Object.entries({ csv, tsv, html })) {
+        const formulas = cells.filter(readAsFormula);
+        assert.deepEqual(formulas, [], `${model.id} ${kind}`);
+      }
+      // What the model shows is what is exported, with an apostrophe exactly where a spreadsheet would see a formula.
+      const shown = model.rows.flatMap((r) => r.cells);
+      for (const c of shown) {
+        if (readAsFormula(c)) {
+          hostileCells++;
+          assert.ok(html.includes(`'${c}`), `${model.id}: ${JSON.stringify(c)} not neutralised in the clipboard HTML`);
+        } else if (c !== '') {
+          assert.ok(html.includes(c), `${model.id}: ${JSON.stringify(c)} changed in the clipboard HTML`);
+        }
+        if (/^-\d/.test(c) && !readAsFormula(c)) negativeNumbers++;
+      }
+    }
+    assert.ok(hostileCells >= 10, `only ${hostileCells} hostile cells: the fixture no longer reaches the tables`);
+    assert.ok(negativeNumbers >= 5, `only ${negativeNumbers} negative numbers (SMDs) kept as numbers`);
+    // The levels themselves: a formula level is neutralised, '-0.52' and '+3' stay as they are.
+    const table1 = parseCsv(toCsv(models.find((m) => m.name === 'table1')));
+    const labels = table1.map((r) => r[0]);
+    assert.ok(labels.includes("'  @A1"), labels.join(' | '));
+    assert.ok(labels.includes('  -0.52') && labels.includes('  +3'), labels.join(' | '));
+    assert.ok(labels.includes(`'${HOSTILE.ecog}`) && labels.includes(`'${HOSTILE.age}`) && labels.includes(`'${HOSTILE.weight}`), labels.join(' | '));
+    assert.ok(table1[1].some((c) => c.startsWith(`'${HOSTILE.group} = ${HOSTILE.sexLevels[1]} (n = `)), table1[1].join(' | '));
+  });
 });
