@@ -68,6 +68,8 @@ if ! localsurv_use_node; then
   fi
   localsurv_install_node
   localsurv_use_node
+elif [ -n "$LOCALSURV_NODE_WHY" ]; then
+  echo "setup: $LOCALSURV_NODE_WHY; using the Node installed in .tools/node"
 fi
 echo "setup: using Node $(node --version) ($(command -v node)) and npm $(npm --version)"
 

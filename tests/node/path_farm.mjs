@@ -49,6 +49,9 @@ export function pathFarm({ hide = () => false, scripts = {} } = {}) {
       const env = { ...process.env, PATH: bin, ...extra };
       // Set by the scripts themselves (scripts/node_env.sh).
       delete env.EM_NODE_JS;
+      // A node --test run inside a test reports to this runner, not to its
+      // own output, when it sees this.
+      delete env.NODE_TEST_CONTEXT;
       return env;
     },
     cleanup() {
