@@ -2,13 +2,18 @@
 # Builds the native core, CLI and C++ tests (build/), the wasm engine
 # (build-wasm/, copied to public/), the web page (dist/, with its service
 # worker) and the same page as one offline file (dist-single/localsurv.html).
-# Incremental.
+# Incremental. --serve builds only what serving needs: the wasm engine and
+# the page (no native build, so no g++ or doctest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+source scripts/node_env.sh
+localsurv_use_node || { echo "build: $LOCALSURV_NODE_WHY; run scripts/setup.sh" >&2; exit 1; }
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$jobs"
+if [ "${1:-}" != --serve ]; then
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j "$jobs"
+fi
 
 # Debian's emscripten needs Debian's acorn for its optimizer.
 export NODE_PATH=/usr/share/nodejs

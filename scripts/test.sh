@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-r || exit 1
 bash scripts/build.sh || exit 1
+source scripts/node_env.sh && localsurv_use_node || exit 1
 
 mkdir -p test-artifacts
 passed=0
