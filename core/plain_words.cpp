@@ -117,10 +117,11 @@ Said cox_infinite(const std::string& where, const std::string& rest, const Vocab
               " infinite (for example, a level in which no patient, or every patient, has the "
               "event): " +
               (one ? "its" : "their") +
-              " hazard ratio, confidence interval and Wald p are not reliable; use the "
-              "likelihood-ratio p" +
-              (n.all_covariates ? ", or leave " + std::string(one ? "it" : "them") +
-                                      " out of the covariates"
+              " hazard ratio, confidence interval and Wald p are not reliable (the model's "
+              "likelihood-ratio test, in the result JSON, still is)" +
+              (n.all_covariates ? "; leave " + std::string(one ? "it" : "them") +
+                                      " out of the covariates if " + (one ? "it" : "they") +
+                                      " cannot be estimated"
                                 : std::string()),
           r};
 }

@@ -16,7 +16,7 @@ import { rScript } from '../../web/rscript.js';
 const dir = path.join(root, 'tests/fixtures/degenerate');
 const { base, cases } = JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8'));
 const engine = await loadEngine();
-const results = new Map(); // case name -> the result, for the renderer tests
+const byCase = new Map(); // case name -> the result, for the renderer tests
 
 function at(results, dotted) {
   return dotted.split('.').reduce((node, key) => (node == null ? undefined : node[Array.isArray(node) ? Number(key) : key]), results);
@@ -39,7 +39,7 @@ test('degenerate data: CLI and wasm give the same bytes, and only the broken ana
       assert.equal(wasm, cli.stdout);
       const out = JSON.parse(wasm);
       assert.equal(out.ok, true);
-      results.set(c.name, out.result);
+      byCase.set(c.name, out.result);
       const results = out.result.results;
       for (const [where, field] of Object.entries(c.errors)) {
         const e = at(results, where)?.error;
@@ -68,9 +68,9 @@ test('the 1/2 event coding of R\'s lung data is flagged with the default event v
 
 test('tables, figures and the R script take error blocks: "not computed" rows, notes, clean throws', () => {
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
-  assert.equal(results.size, cases.length);
+  assert.equal(byCase.size, cases.length);
   for (const c of cases) {
-    const result = results.get(c.name);
+    const result = byCase.get(c.name);
     const shown = [];
     for (const block of analysisBlocks(result)) {
       for (const model of blockModels(block)) {
@@ -109,7 +109,7 @@ test('tables, figures and the R script take error blocks: "not computed" rows, n
     assert.ok(rScript(result.spec, { data: result.data }).length > 0);
   }
   // A forest plot keeps a variable that could not be analysed, marked so.
-  const sub = results.get('a subgroup level with no events').results.subgroups;
+  const sub = byCase.get('a subgroup level with no events').results.subgroups;
   const svg = forestFigure({ ...sub, variables: [{ variable: 'blank', error: { message: 'x', field: 'blank', detail: null } }, ...sub.variables] }, {}, document);
   assert.match(svg.textContent, /blank \(not analysed\)/);
 });
