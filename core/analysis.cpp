@@ -99,7 +99,8 @@ std::string quoted(const std::vector<std::string>& names) {
   std::vector<std::string> q;
   for (const auto& n : names) q.push_back("'" + n + "'");
   std::string s;
-  for (std::size_t i = 0; i < q.size(); ++i) s += (i ? i + 1 == q.size() ? " and " : ", " : "") + q[i];
+  for (std::size_t i = 0; i < q.size(); ++i)
+    s += (i ? i + 1 == q.size() ? " and " : ", " : "") + q[i];
   return s;
 }
 
@@ -240,7 +241,8 @@ std::vector<std::string> empty_columns(const Table& table, const Cohort& c,
   std::vector<std::string> empty;
   for (const auto& name : needed) {
     const Column& col = table.column(name);
-    if (std::all_of(c.rows.begin(), c.rows.end(), [&](std::size_t r) { return col.is_missing(r); }) &&
+    if (std::all_of(c.rows.begin(), c.rows.end(),
+                    [&](std::size_t r) { return col.is_missing(r); }) &&
         std::find(empty.begin(), empty.end(), name) == empty.end())
       empty.push_back(name);
   }
@@ -264,8 +266,9 @@ void require_rows(const Table& table, const Cohort& c, const Frame& f,
     throw Failure(what + ": " + quoted(empty) + (empty.size() == 1 ? " has" : " have") +
                       " no value in any of the " + n + " patients of the cohort; " + remedy,
                   empty[0]);
-  throw Failure(what + ": none of the " + n + " patients of the cohort has a value in every one of " +
-                    quoted(needed) + "; " + remedy,
+  throw Failure(what + ": none of the " + n +
+                    " patients of the cohort has a value in every one of " + quoted(needed) + "; " +
+                    remedy,
                 needed.empty() ? std::string() : needed[0]);
 }
 
@@ -294,15 +297,14 @@ void require_levels(const Table& table, const std::vector<TermSpec>& terms,
     }
     if (levels.size() >= 2) continue;
     const bool group = t.column == group_column;
-    throw Failure(what + ": '" + t.column + "' has " +
-                      (levels.empty() ? std::string("no value")
-                                      : "a single value ('" + levels[0] + "')") +
-                      (rows ? " among the " + std::to_string(rows->size()) + " patients it uses"
-                            : std::string(" in the file")) +
-                      ", so it has nothing to estimate; " +
-                      (group ? "choose a group column with two levels"
-                             : "leave it out of the covariates"),
-                  t.column, "contrasts can be applied only to factors with 2 or more levels");
+    throw Failure(
+        what + ": '" + t.column + "' has " +
+            (levels.empty() ? std::string("no value") : "a single value ('" + levels[0] + "')") +
+            (rows ? " among the " + std::to_string(rows->size()) + " patients it uses"
+                  : std::string(" in the file")) +
+            ", so it has nothing to estimate; " +
+            (group ? "choose a group column with two levels" : "leave it out of the covariates"),
+        t.column, "contrasts can be applied only to factors with 2 or more levels");
   }
 }
 
@@ -353,9 +355,9 @@ void add_warnings(std::vector<json>& warnings, const std::string& analysis,
 // every term but the group is a covariate one may leave out.
 void add_coefficients(Vocabulary& v, const Design& d) {
   for (std::size_t j = 0; j < d.names.size(); ++j)
-    v.coefficients.push_back(
-        {d.names[j], d.levels[j].empty() ? d.terms[j] : d.terms[j] + " = " + d.levels[j],
-         d.terms[j], d.terms[j] != v.group_column});
+    v.coefficients.push_back({d.names[j],
+                              d.levels[j].empty() ? d.terms[j] : d.terms[j] + " = " + d.levels[j],
+                              d.terms[j], d.terms[j] != v.group_column});
 }
 
 const char* conf_type_name(KmConfType t) {
@@ -526,14 +528,16 @@ json pairwise_json(const PairwiseLogRankResult& r, const std::vector<std::string
 // A comparison needs two groups: say it in the data's own words before the
 // kernel says it in codes.
 void require_two_groups(const std::vector<int>& codes, const std::vector<std::string>& levels,
-                        const std::string& variable) {
+                        const std::string& variable, const AnalysisSpec& spec) {
   int first = codes.empty() ? -1 : codes.front();
   if (std::all_of(codes.begin(), codes.end(), [&](int c) { return c == first; }))
     throw Failure("log-rank test: every patient with complete data has " +
                       (first < 0 ? std::string("no value")
                                  : "'" + levels[static_cast<std::size_t>(first)] + "'") +
-                      " in column '" + variable + "'; a comparison needs at least two groups",
-                  variable);
+                      " in column '" + variable + "'; a comparison needs at least two groups: " +
+                      (variable == spec.group.column ? "choose a group column with two levels"
+                                                     : "leave it out of the log-rank 'by' columns"),
+                  variable, "There is only 1 group");
 }
 
 // The log-rank kernel in the user's words: its "group variable" is the column.
@@ -557,7 +561,7 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
                   const std::vector<int>& codes, const std::vector<std::string>& levels,
                   const std::string& variable, const AnalysisSpec& spec, json report,
                   std::vector<json>& warnings) {
-  require_two_groups(codes, levels, variable);
+  require_two_groups(codes, levels, variable, spec);
   LogRankOptions o;
   o.rho = spec.logrank.rho;
   LogRankResult r = log_rank_of(variable, time, event, codes, {}, o);
@@ -592,36 +596,35 @@ json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   const std::string field = "analyses.logrank";
   if (!c.group.empty()) {
     const std::string& g = spec.group.column;
-    out["by_group"] = isolated(
-        "the log-rank test by '" + g + "'", field,
-        [&] {
-          Frame f = make_frame(table, c, {});
-          return k_group_test(f.time, f.event, f.group, c.group_levels, g, spec, f.report,
-                              warnings);
-        },
-        {{"variable", g}});
+    out["by_group"] = isolated("the log-rank test by '" + g + "'", field,
+                               [&] {
+                                 Frame f = make_frame(table, c, {});
+                                 return k_group_test(f.time, f.event, f.group, c.group_levels, g,
+                                                     spec, f.report, warnings);
+                               },
+                               {{"variable", g}});
     if (!spec.logrank.strata.empty()) {
       const std::string& st = spec.logrank.strata;
-      out["stratified"] = isolated(
-          "the log-rank test by '" + g + "' stratified on '" + st + "'", field,
-          [&] {
-            Frame fs = make_frame(table, c, {st});
-            require_rows(table, c, fs, {st}, "the stratified log-rank test",
-                         "choose another strata column, or none");
-            require_two_groups(fs.group, c.group_levels, g);
-            std::vector<std::string> strata_levels;
-            std::vector<int> strata = codes_for(table, st, fs.rows, &strata_levels);
-            LogRankOptions o;
-            o.rho = spec.logrank.rho;
-            LogRankResult r = log_rank_of(g, fs.time, fs.event, fs.group, strata, o);
-            add_warnings(warnings, "logrank", r.warnings, c.group_levels);
-            json s = log_rank_json(r, c.group_levels, g);
-            s["strata"] = st;
-            s["strata_levels"] = strata_levels;
-            s["rows"] = fs.report;
-            return s;
-          },
-          {{"variable", g}, {"strata", st}});
+      out["stratified"] =
+          isolated("the log-rank test by '" + g + "' stratified on '" + st + "'", field,
+                   [&] {
+                     Frame fs = make_frame(table, c, {st});
+                     require_rows(table, c, fs, {st}, "the stratified log-rank test",
+                                  "choose another strata column, or none");
+                     require_two_groups(fs.group, c.group_levels, g, spec);
+                     std::vector<std::string> strata_levels;
+                     std::vector<int> strata = codes_for(table, st, fs.rows, &strata_levels);
+                     LogRankOptions o;
+                     o.rho = spec.logrank.rho;
+                     LogRankResult r = log_rank_of(g, fs.time, fs.event, fs.group, strata, o);
+                     add_warnings(warnings, "logrank", r.warnings, c.group_levels);
+                     json s = log_rank_json(r, c.group_levels, g);
+                     s["strata"] = st;
+                     s["strata_levels"] = strata_levels;
+                     s["rows"] = fs.report;
+                     return s;
+                   },
+                   {{"variable", g}, {"strata", st}});
     }
   }
   json by = json::array();
@@ -749,10 +752,9 @@ json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   if (!spec.cox.strata.empty()) formula += " + strata(" + spec.cox.strata + ")";
   if (!spec.cox.cluster.empty()) formula += " + cluster(" + spec.cox.cluster + ")";
   const std::string label = joined(term_names, " + ");
-  return isolated(
-      "the Cox model of " + label, "analyses.cox",
-      [&] { return cox_fit_json(table, c, spec, terms, formula, label, warnings); },
-      {{"formula", formula}, {"terms", term_names}});
+  return isolated("the Cox model of " + label, "analyses.cox",
+                  [&] { return cox_fit_json(table, c, spec, terms, formula, label, warnings); },
+                  {{"formula", formula}, {"terms", term_names}});
 }
 
 json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
@@ -790,8 +792,8 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       json selected = json::array();
       for (std::size_t i = 0; i < terms.size(); ++i) {
         // A model that could not be fitted has no p: it is not selected.
-        const json p = uni[i].contains("tests") ? uni[i]["tests"][spec.cox.select_test]["p"]
-                                                : json();
+        const json p =
+            uni[i].contains("tests") ? uni[i]["tests"][spec.cox.select_test]["p"] : json();
         bool forced = std::find(spec.cox.force.begin(), spec.cox.force.end(), terms[i].column) !=
                       spec.cox.force.end();
         bool passes = p.is_number() && p.get<double>() < spec.cox.select_p;
@@ -840,8 +842,7 @@ void require_two_arms(const std::vector<std::string>& levels, const std::vector<
                   column);
   const auto treated = static_cast<std::size_t>(std::count(group.begin(), group.end(), 1));
   if (treated == 0 || treated == group.size())
-    throw Failure(what + " needs patients in both groups, but all " +
-                      std::to_string(group.size()) +
+    throw Failure(what + " needs patients in both groups, but all " + std::to_string(group.size()) +
                       " patients with every covariate known are in " + column + " = " +
                       levels[treated == 0 ? 0 : 1] +
                       "; check the group column and the covariates' missing values",
@@ -973,7 +974,8 @@ json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& sp
   }
   std::vector<std::string> levels = factor_levels(col, term);
   if (levels.empty())
-    throw Failure("Table 1: '" + term.column + "' has no value in any row of the file: nothing to "
+    throw Failure("Table 1: '" + term.column +
+                      "' has no value in any row of the file: nothing to "
                       "describe; leave it out of the covariates",
                   term.column);
   std::vector<int> all = factor_codes(col, levels);
@@ -1041,10 +1043,10 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   out["groups"] = c.group.empty() ? json::array({"all"}) : json(c.group_levels);
   json vars = json::array();
   for (const auto& term : spec.covariates)
-    vars.push_back(isolated(
-        "Table 1 for '" + term.column + "'", "analyses.table1",
-        [&] { return table1_variable(table, c, spec, term, group, n_groups, warnings); },
-        {{"variable", term.column}}));
+    vars.push_back(
+        isolated("Table 1 for '" + term.column + "'", "analyses.table1",
+                 [&] { return table1_variable(table, c, spec, term, group, n_groups, warnings); },
+                 {{"variable", term.column}}));
   out["variables"] = vars;
   return out;
 }
@@ -1251,11 +1253,12 @@ MatchRound match_round(const Table& table, const Frame& f, const std::vector<std
     if (e.field != "caliper") throw;
     std::vector<std::string> score;
     for (const auto& t : plan.score) score.push_back(t.column);
-    throw Failure("propensity-score matching: the propensity score takes only two values (its covariates: " +
-                      quoted(score) +
-                      "), so a caliper cannot be used, as in MatchIt: set the caliper to 0 "
-                      "(none), or add a covariate with more values",
-                  "analyses.matching.caliper", e.what());
+    throw Failure(
+        "propensity-score matching: the propensity score takes only two values (its covariates: " +
+            quoted(score) +
+            "), so a caliper cannot be used, as in MatchIt: set the caliper to 0 "
+            "(none), or add a covariate with more values",
+        "analyses.matching.caliper", e.what());
   }
   const MatchingResult& m = r.m;
   add_warnings(warnings, "matching", m.warnings, words);
@@ -1430,8 +1433,8 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
   words.coefficients.push_back(
-      {in.names[0],
-       words.group_column.empty() ? levels[1] : words.group_column + " = " + levels[1], "", false});
+      {in.names[0], words.group_column.empty() ? levels[1] : words.group_column + " = " + levels[1],
+       "", false});
   add_warnings(warnings, "matching", cox.warnings, words);
   const std::string w = unit_weights ? "" : ", weights = weights";
   post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column +
@@ -1826,8 +1829,8 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       none = evaluate_filter(table, cs.groups.none);
     } catch (const Error& e) {
       const std::string m = e.what();
-      throw Failure("the reference group's filter (" + cs.groups.none + ") cannot be used: " +
-                        (m.rfind("filter: ", 0) == 0 ? m.substr(8) : m),
+      throw Failure("the reference group's filter (" + cs.groups.none +
+                        ") cannot be used: " + (m.rfind("filter: ", 0) == 0 ? m.substr(8) : m),
                     "analyses.cutpoint.groups.none");
     }
     chooser = Cohort{};
@@ -1870,25 +1873,24 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     }
     add_warnings(warnings, "cutpoint", about_column(m.warnings));
     maxstat_cut = m.cutpoint;
-    return json{
-        {"cutpoint", number(m.cutpoint)},
-        {"statistic", number(m.statistic)},
-        {"p", number(m.p)},
-        {"n_low", m.n_low},
-        {"n_high", m.n_high},
-        {"candidates", {{"cut", numbers(m.cuts)}, {"statistic", numbers(m.statistics)}}}};
+    return json{{"cutpoint", number(m.cutpoint)},
+                {"statistic", number(m.statistic)},
+                {"p", number(m.p)},
+                {"n_low", m.n_low},
+                {"n_high", m.n_high},
+                {"candidates", {{"cut", numbers(m.cuts)}, {"statistic", numbers(m.statistics)}}}};
   });
   YoudenOptions yo;
   if (cs.horizon > 0) yo.horizon = cs.horizon;
   YoudenResult y = youden_cutpoint(f.time, f.event, x, yo);
   for (auto& m : y.warnings) {
     m = "Youden's index: " + m;
-    for (const auto& [kernel, plain] :
-         std::vector<std::pair<std::string, std::string>>{
+    for (const auto& [kernel, plain] : std::vector<std::pair<std::string, std::string>>{
              {"cases from controls", "patients with the event from those without"},
              {"no controls:", "every patient has the event:"},
              {"no cases (events):", "no patient has the event:"}})
-      if (std::size_t at = m.find(kernel); at != std::string::npos) m.replace(at, kernel.size(), plain);
+      if (std::size_t at = m.find(kernel); at != std::string::npos)
+        m.replace(at, kernel.size(), plain);
   }
   add_warnings(warnings, "cutpoint", about_column(y.warnings));
   MedianSplitResult med = median_split(x);
@@ -2010,10 +2012,8 @@ json subgroup_variable(const Table& table, const Cohort& c, const AnalysisSpec& 
                 {"p", numbers(r.interaction.p)},
                 {"lrt", lrt},
                 {"wald", wald}};
-  return {{"variable", term.column},
-          {"rows", f.report},
-          {"levels", levels},
-          {"interaction", inter}};
+  return {
+      {"variable", term.column}, {"rows", f.report}, {"levels", levels}, {"interaction", inter}};
 }
 
 // Treatment HR within each level of each subgroup variable, and the
@@ -2090,9 +2090,8 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
       [&] { return run_logistic(table, cohort, spec, warnings); });
   run(spec.table1.enabled, "table1", "Table 1",
       [&] { return run_table1(table, cohort, spec, warnings); });
-  run(spec.matching.enabled, "matching", "matching", [&] {
-    return run_matching(table, cohort, spec, treatment_words(cohort, spec), warnings);
-  });
+  run(spec.matching.enabled, "matching", "matching",
+      [&] { return run_matching(table, cohort, spec, treatment_words(cohort, spec), warnings); });
   run(spec.cutpoint.enabled, "cutpoint", "cutpoint",
       [&] { return run_cutpoint(table, cohort, spec, warnings); });
   run(spec.subgroups.enabled, "subgroups", "subgroups",
@@ -2115,18 +2114,18 @@ void check_options(const AnalysisSpec& spec, const std::string& at) {
     throw Error(message, at + field);
   };
   if (spec.logrank.enabled && !spec.logrank.strata.empty() && !group)
-    fail("analyses.logrank.strata stratifies the comparison of the group column, but the spec "
-         "has no group",
-         "analyses.logrank.strata");
+    fail(
+        "analyses.logrank.strata stratifies the comparison of the group column, but the spec "
+        "has no group",
+        "analyses.logrank.strata");
   if (spec.logrank.enabled && !group && spec.logrank.by.empty())
     fail("a log-rank test needs a group column or a 'by' column to compare", "analyses.logrank");
   if (spec.cox.enabled) {
     if (!group && !covariates)
       fail("a Cox model needs a group or at least one covariate", "analyses.cox");
     for (const auto& f : spec.cox.force)
-      if (f != spec.group.column &&
-          std::none_of(spec.covariates.begin(), spec.covariates.end(),
-                       [&](const TermSpec& t) { return t.column == f; }))
+      if (f != spec.group.column && std::none_of(spec.covariates.begin(), spec.covariates.end(),
+                                                 [&](const TermSpec& t) { return t.column == f; }))
         fail("analyses.cox.force names '" + f + "', which is neither the group nor a covariate",
              "analyses.cox.force");
     if (spec.cox.select_p > 0 && !spec.cox.univariate)
@@ -2141,7 +2140,8 @@ void check_options(const AnalysisSpec& spec, const std::string& at) {
          "group");
   if (spec.logistic.enabled && !covariates)
     fail("the propensity model needs at least one covariate", "covariates");
-  if (spec.table1.enabled && !covariates) fail("Table 1 needs at least one covariate", "covariates");
+  if (spec.table1.enabled && !covariates)
+    fail("Table 1 needs at least one covariate", "covariates");
   auto check_matching = [&](const MatchingSpec& ms, const std::string& path) {
     if (!covariates) fail("matching needs covariates for the propensity score", "covariates");
     for (const auto& name : ms.score_covariates)

@@ -50,7 +50,9 @@ Named named_in(const std::string& text, const Vocabulary& v, bool parenthesised)
   // A factor with every level named is the column itself ("celltype").
   for (std::size_t i = 0; i < found.size(); ++i) {
     const std::string& term = found[i]->term;
-    auto of_term = [&](const Vocabulary::Coefficient& c) { return !term.empty() && c.term == term; };
+    auto of_term = [&](const Vocabulary::Coefficient& c) {
+      return !term.empty() && c.term == term;
+    };
     std::size_t in_vocabulary = 0, named = 0;
     for (const auto& c : v.coefficients) in_vocabulary += of_term(c);
     for (const auto* c : found) named += of_term(*c);
@@ -102,9 +104,9 @@ Said cox_singular(const std::string& where, const std::string& rest, const Vocab
               " no estimable hazard ratio (NA): among the patients in this model " +
               (one ? "it is" : "they are") +
               " constant or a combination of other terms (collinear)" +
-              (n.all_covariates ? "; leave " + std::string(one ? "it" : "one of them") +
-                                      " out of the covariates"
-                                : std::string()),
+              (n.all_covariates
+                   ? "; leave " + std::string(one ? "it" : "one of them") + " out of the covariates"
+                   : std::string()),
           r};
 }
 
@@ -119,10 +121,10 @@ Said cox_infinite(const std::string& where, const std::string& rest, const Vocab
               (one ? "its" : "their") +
               " hazard ratio, confidence interval and Wald p are not reliable (the model's "
               "likelihood-ratio test, in the result JSON, still is)" +
-              (n.all_covariates ? "; leave " + std::string(one ? "it" : "them") +
-                                      " out of the covariates if " + (one ? "it" : "they") +
-                                      " cannot be estimated"
-                                : std::string()),
+              (n.all_covariates
+                   ? "; leave " + std::string(one ? "it" : "them") + " out of the covariates if " +
+                         (one ? "it" : "they") + " cannot be estimated"
+                   : std::string()),
           r};
 }
 
@@ -171,8 +173,8 @@ Said separation(const std::string& where, const std::string& rest, const Vocabul
 std::string name_groups(const std::string& m, const std::vector<std::string>& levels) {
   static const std::pair<const char*, int> kPrefixes[] = {
       {"group level code ", 0}, {"group code ", 0}, {"group ", 0}, {"Group ", 1}};
-  static const std::pair<const char*, std::size_t> kOrdinals[] = {
-      {"the first group (code 0)", 0}, {"the second group (code 1)", 1}};
+  static const std::pair<const char*, std::size_t> kOrdinals[] = {{"the first group (code 0)", 0},
+                                                                  {"the second group (code 1)", 1}};
   std::string out;
   std::size_t at = 0;
   // One left-to-right pass: text already substituted is never scanned again.
@@ -207,31 +209,33 @@ std::string name_groups(const std::string& m, const std::vector<std::string>& le
 
 Said plain_warning(const std::string& kernel_message, const Vocabulary& v) {
   const std::string m = name_groups(kernel_message, v.group_levels);
-  static const char* const kMarkers[] = {"X matrix deemed to be singular; variable ",
-                                         "Loglik converged before variable ",
-                                         "Ran out of iterations and did not converge",
-                                         "one or more coefficients may be infinite",
-                                         "glm.fit: fitted probabilities numerically 0 or 1 occurred",
-                                         "glm.fit: algorithm did not converge",
-                                         "glm.fit: algorithm stopped at boundary value",
-                                         "step size truncated",
-                                         "complete separation: ",
-                                         "Chi-squared approximation may be incorrect",
-                                         "Fewer control units than treated units",
-                                         "Not all treated units will get ",
-                                         "No exact-match stratum holds both",
-                                         "No treated unit has a control within the caliper",
-                                         "There are no treated units",
-                                         "There are no control units",
-                                         "unit is in the sample (weight > 0)",
-                                         "fewer than two units in each group"};
+  static const char* const kMarkers[] = {
+      "X matrix deemed to be singular; variable ",
+      "Loglik converged before variable ",
+      "Ran out of iterations and did not converge",
+      "one or more coefficients may be infinite",
+      "glm.fit: fitted probabilities numerically 0 or 1 occurred",
+      "glm.fit: algorithm did not converge",
+      "glm.fit: algorithm stopped at boundary value",
+      "step size truncated",
+      "complete separation: ",
+      "Chi-squared approximation may be incorrect",
+      "Fewer control units than treated units",
+      "Not all treated units will get ",
+      "No exact-match stratum holds both",
+      "No treated unit has a control within the caliper",
+      "There are no treated units",
+      "There are no control units",
+      "unit is in the sample (weight > 0)",
+      "fewer than two units in each group"};
   std::size_t at = std::string::npos;
   const char* marker = nullptr;
   for (const char* k : kMarkers) {
     std::size_t p = m.find(k);
     if (p == std::string::npos) continue;
     // "quasi-complete separation: " starts six letters earlier.
-    if (std::strcmp(k, "complete separation: ") == 0 && p >= 6 && m.compare(p - 6, 6, "quasi-") == 0)
+    if (std::strcmp(k, "complete separation: ") == 0 && p >= 6 &&
+        m.compare(p - 6, 6, "quasi-") == 0)
       p -= 6;
     if (p < at) at = p, marker = k;
   }
@@ -312,8 +316,9 @@ Said plain_warning(const std::string& kernel_message, const Vocabulary& v) {
                 " is in the matched sample: balance after matching cannot be compared",
             ""};
   }
-  return {where + "fewer than two patients in a group of the sample: standardized differences, "
-                  "variance ratios and eCDF statistics are not available",
+  return {where +
+              "fewer than two patients in a group of the sample: standardized differences, "
+              "variance ratios and eCDF statistics are not available",
           ""};
 }
 

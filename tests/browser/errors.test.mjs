@@ -9,12 +9,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer, startRecordingProxy, closeServer, launchChromium, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
-const cohortCsv = path.join(root, 'tests/fixtures/degenerate/cohort.csv');
+const fixtures = path.join(root, 'tests/fixtures/degenerate');
+const cohortCsv = path.join(fixtures, 'cohort.csv');
+const { base, cases } = JSON.parse(fs.readFileSync(path.join(fixtures, 'cases.json'), 'utf8'));
 const lungCsv = path.join(root, 'tests/reference/datasets/lung.csv');
 const WAIT = 20_000;
 const TEST_TIMEOUT = 90_000;
@@ -111,6 +114,58 @@ test('a failed analysis shows its message in its own block; the others render', 
     const report = await save(page, page.locator('#report-button'));
     assert.ok(report.includes("&#39;blank&#39; has no value") || report.includes("'blank' has no value"));
     assert.match(await save(page, page.locator('#rscript-button')), /library\(survival\)/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// The CLI's result for a spec: the messages the page must show.
+function cliResult(csv, spec) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-spec-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+    return JSON.parse(execFileSync(path.join(root, 'build/localsurv'), [csv, path.join(dir, 'spec.json')], { encoding: 'utf8' })).result;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('every degenerate case: each error in its analysis\'s block, every other analysis shown', { timeout: 4 * TEST_TIMEOUT }, async () => {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(origin + '/', { waitUntil: 'load' });
+    for (const c of cases) {
+      const csv = path.join(fixtures, c.data);
+      // The file is read (and its default spec applied) before the case's spec goes in.
+      await page.evaluate(() => {
+        document.getElementById('data-status').textContent = '';
+        document.getElementById('file-input').value = ''; // the same file again is a new choice
+      });
+      await page.setInputFiles('#file-input', csv);
+      await page.waitForFunction(() => / rows, \d+ columns\.$/.test(document.getElementById('data-status').textContent));
+      const spec = { ...base, ...c.spec };
+      if (!(await page.isVisible('#spec-text'))) await page.click('#spec-details summary');
+      await page.fill('#spec-text', JSON.stringify(spec));
+      await page.click('#spec-apply');
+      await clickRun(page);
+      await waitForDone(page);
+      const expected = cliResult(csv, spec).results;
+      for (const where of Object.keys(c.errors)) {
+        const [analysis, ...rest] = where.split('.');
+        const message = rest.reduce((n, k) => n[k], expected[analysis]).error.message;
+        const block = page.locator(`#result-0 .analysis-error[data-analysis="${analysis}"]`);
+        assert.equal(await block.count(), 1, `${c.name}: ${where} has a block`);
+        assert.ok((await block.textContent()).includes(message), `${c.name}: ${where}: ${message}`);
+      }
+      // An analysis that stands shows a table or a figure of its own.
+      const cards = { km: '#card-main-km', followup: '#card-main-followup', logrank: '#card-main-logrank', cox: '#card-main-cox', table1: '#card-main-table1', subgroups: '#card-main-subgroups', cutpoint: '#card-main-cutpoint' };
+      for (const [analysis, id] of Object.entries(cards))
+        if (expected[analysis] && !expected[analysis].error) assert.equal(await page.locator(id).count(), 1, `${c.name}: ${analysis}`);
+      if (expected.matching && !expected.matching.error) assert.equal(await page.locator('#card-main-rounds').count(), 1, `${c.name}: matching`);
+      assert.equal(await page.locator('#result-0 .warning:has-text("Not shown")').count(), 0, c.name);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

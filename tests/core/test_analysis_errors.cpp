@@ -23,8 +23,8 @@ json run_case(const json& c) {
   json spec = cases()["base"];
   for (const auto& [key, value] : c["spec"].items()) spec[key] = value;
   localsurv::Session s;
-  s.set_data(
-      testsupport::read_file(testsupport::test_data_path("../fixtures/degenerate/" + c["data"].get<std::string>())));
+  s.set_data(testsupport::read_file(
+      testsupport::test_data_path("../fixtures/degenerate/" + c["data"].get<std::string>())));
   return json::parse(s.run(spec.dump()));
 }
 
@@ -143,7 +143,8 @@ TEST_CASE("the issue's case: a matching covariate missing in every row names the
 
 TEST_CASE("spec mistakes still stop the run before it starts; data problems never do") {
   localsurv::Session s;
-  s.set_data(testsupport::read_file(testsupport::test_data_path("../fixtures/degenerate/cohort.csv")));
+  s.set_data(
+      testsupport::read_file(testsupport::test_data_path("../fixtures/degenerate/cohort.csv")));
   const std::pair<const char*, const char*> mistakes[] = {
       {R"({"time":"time","event":"status","analyses":{"logrank":{}}})", "analyses.logrank"},
       {R"({"time":"time","event":"status","group":"lt","covariates":["age"],
@@ -183,9 +184,9 @@ TEST_CASE("event coded 1/2 (R's lung) with the event value 1: 2 is counted as ce
     "analyses":{"km":{}}})");
   bool said = false;
   for (const auto& w : warned["warnings"])
-    said = said || (w["analysis"] == "cohort" &&
-                    contains(w["message"], "every 2 is counted as censored") &&
-                    contains(w["message"], "set the event value to 2"));
+    said = said ||
+           (w["analysis"] == "cohort" && contains(w["message"], "every 2 is counted as censored") &&
+            contains(w["message"], "set the event value to 2"));
   CHECK(said);
   CHECK(warned["cohort"]["events"] == 63);  // table(lung$status): 63 ones, 165 twos
   const json right = testsupport::run_spec("lung", R"({"time":"time",
@@ -214,9 +215,10 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
   CHECK(said.detail == "X matrix deemed to be singular; variable 15 (rt_primary1)");
   CHECK(contains(said.message, "rt_primary = 1 has no estimable hazard ratio"));
   CHECK(contains(said.message, "leave it out of the covariates"));
-  said = plain_warning("Loglik converged before variable 2 (age); coefficient may be infinite (e.g. "
-                       "one group has no events)",
-                       v);
+  said = plain_warning(
+      "Loglik converged before variable 2 (age); coefficient may be infinite (e.g. "
+      "one group has no events)",
+      v);
   CHECK(said.detail == "Loglik converged before variable 2 (age); coefficient may be infinite");
   CHECK(contains(said.message, "the hazard ratio of age may be infinite"));
   said = plain_warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", v);
@@ -233,7 +235,8 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
   said = plain_warning("complete separation: stage predicts the outcome perfectly on its own", v);
   CHECK(contains(said.message, "stage = II predicts treatment (lt) perfectly on its own"));
   CHECK(!contains(said.message, "age predicts"));
-  said = plain_warning("Fewer control units than treated units; not all treated units will get a match.", v);
+  said = plain_warning(
+      "Fewer control units than treated units; not all treated units will get a match.", v);
   CHECK(said.message ==
         "fewer patients in the control group (lt = 0) than in the treated group (lt = 1): some "
         "treated patients get no match (matching with replacement would match every one of them)");
@@ -242,7 +245,8 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
       "exact Wilcoxon p-value not possible with tied values; normal approximation used (R: cannot "
       "compute exact p-value with ties)",
       v);
-  CHECK(said.message == "exact Wilcoxon p-value not possible with tied values; normal approximation used");
+  CHECK(said.message ==
+        "exact Wilcoxon p-value not possible with tied values; normal approximation used");
   CHECK(said.detail == "cannot compute exact p-value with ties");
   said = plain_warning("t-test not computed: the first group (code 0) has 1 non-missing value", v);
   CHECK(said.message == "t-test not computed: group '0' has 1 non-missing value");

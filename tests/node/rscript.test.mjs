@@ -238,8 +238,9 @@ function compareCohort(c0, p, key, res, spec) {
       if (t.t) { c.num(`table1.${v.variable}.t_p`, r.t_p, t.t.p, 'p'); c.num(`table1.${v.variable}.t`, r.t_statistic, t.t.statistic); }
       if (t.wilcoxon) c.num(`table1.${v.variable}.wilcoxon_p`, r.wilcoxon_p, t.wilcoxon.p, 'p');
       if (t.chisq) { c.num(`table1.${v.variable}.chisq_p`, r.chisq_p, t.chisq.p, 'p'); c.num(`table1.${v.variable}.chisq`, r.chisq_statistic, t.chisq.statistic); }
-      // R's fisher.test may run out of workspace where LocalSurv has a p.
-      if (t.fisher && r.fisher_p !== null) c.num(`table1.${v.variable}.fisher_p`, r.fisher_p, t.fisher.p, 'p');
+      // R's fisher.test may run out of workspace, or stop on a table with one
+      // non-empty row (LocalSurv: the only table, p = 1), where LocalSurv has a p.
+      if (t.fisher && r.fisher_p != null) c.num(`table1.${v.variable}.fisher_p`, r.fisher_p, t.fisher.p, 'p');
     }
   }
   if (res.cutpoint && !failed('cutpoint.maxstat', res.cutpoint.maxstat, 'cutpoint')) {
