@@ -1,7 +1,9 @@
 #include "analysis.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "balance.h"
@@ -18,6 +20,7 @@
 #include "logistic.h"
 #include "matching.h"
 #include "model_frame.h"
+#include "plain_words.h"
 #include "subgroup.h"
 #include "two_sample.h"
 
@@ -37,6 +40,67 @@ json numbers(const std::vector<double>& v) {
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+// An analysis that cannot be computed on these data, said in the user's
+// words (field: their column or the spec option); `detail` keeps the
+// kernel's or R's own wording.
+struct Failure : Error {
+  Failure(const std::string& message, std::string field, std::string detail_ = {})
+      : Error(message, std::move(field)), detail(std::move(detail_)) {}
+  std::string detail;
+};
+
+json error_json(const std::string& message, const std::string& field, const std::string& detail) {
+  return {{"message", message},
+          {"field", field.empty() ? json() : json(field)},
+          {"detail", detail.empty() ? json() : json(detail)}};
+}
+
+// A check helper's message ("cross_tabulate: levels ..."): in the kernel's
+// terms, not the user's.
+bool from_kernel(const std::string& m) {
+  std::size_t i = 0;
+  while (i < m.size() && (std::islower(static_cast<unsigned char>(m[i])) ||
+                          std::isdigit(static_cast<unsigned char>(m[i])) || m[i] == '_'))
+    ++i;
+  return i > 0 && m.compare(i, 2, ": ") == 0;
+}
+
+// Runs one analysis, or one model or comparison of it. An error becomes its
+// own {"error": {message, field, detail}} (next to `block`'s identifying
+// keys), so that every other result stands. Out of memory still ends the run.
+template <class F>
+json isolated(const std::string& what, const std::string& field, F&& body,
+              json block = json::object()) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const Failure& e) {
+    block["error"] = error_json(e.what(), e.field, e.detail);
+  } catch (const Error& e) {
+    if (from_kernel(e.what())) {
+      const Said s = plain_error(what, e.what());
+      block["error"] = error_json(s.message, field, s.detail);
+    } else {
+      block["error"] = error_json(e.what(), e.field.empty() ? field : e.field, "");
+    }
+  } catch (const std::exception& e) {
+    block["error"] = error_json("internal error in " + what + ": " + e.what() +
+                                    " (please report this with the spec that caused it)",
+                                field, "");
+  }
+  return block;
+}
+
+std::string quoted(const std::vector<std::string>& names) {
+  std::vector<std::string> q;
+  for (const auto& n : names) q.push_back("'" + n + "'");
+  std::string s;
+  for (std::size_t i = 0; i < q.size(); ++i)
+    s += (i ? i + 1 == q.size() ? " and " : ", " : "") + q[i];
   return s;
 }
 
@@ -99,6 +163,21 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
         std::find(censor_values.begin(), censor_values.end(), v) == censor_values.end())
       censor_values.push_back(v);
   }
+  // R's lung data code the status 1 = censored, 2 = dead: with the default
+  // event value 1, every death would count as censored.
+  auto is = [](const std::string& text, double x) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    return !text.empty() && end == text.c_str() + text.size() && v == x;
+  };
+  if (spec.event.values.size() == 1 && is(spec.event.values[0], 1) && censor_values.size() == 1 &&
+      is(censor_values[0], 2))
+    warnings.push_back(
+        {{"analysis", "cohort"},
+         {"message", "column '" + spec.event.column +
+                         "' holds 1 and 2 (as R's lung data, where 1 = censored and 2 = "
+                         "dead), and the event value is 1: every 2 is counted as censored. If "
+                         "2 means the event, set the event value to 2"}});
   if (censor_values.size() > 1)
     warnings.push_back(
         {{"analysis", "cohort"},
@@ -154,6 +233,81 @@ Frame make_frame(const Table& table, const Cohort& c, const std::vector<std::str
   return f;
 }
 
+// A frame with no patient cannot be analysed: say which of the columns it
+// needs has no value in the cohort, and what to do (`remedy`, e.g. "leave it
+// out of the covariates").
+std::vector<std::string> empty_columns(const Table& table, const Cohort& c,
+                                       const std::vector<std::string>& needed) {
+  std::vector<std::string> empty;
+  for (const auto& name : needed) {
+    const Column& col = table.column(name);
+    if (std::all_of(c.rows.begin(), c.rows.end(),
+                    [&](std::size_t r) { return col.is_missing(r); }) &&
+        std::find(empty.begin(), empty.end(), name) == empty.end())
+      empty.push_back(name);
+  }
+  return empty;
+}
+
+// The first of `needed` with no value in the cohort ("" if none), to fit the remedy to it.
+std::string first_empty(const Table& table, const Cohort& c,
+                        const std::vector<std::string>& needed) {
+  const std::vector<std::string> empty = empty_columns(table, c, needed);
+  return empty.empty() ? std::string() : empty[0];
+}
+
+void require_rows(const Table& table, const Cohort& c, const Frame& f,
+                  const std::vector<std::string>& needed, const std::string& what,
+                  const std::string& remedy) {
+  if (!f.rows.empty()) return;
+  const std::vector<std::string> empty = empty_columns(table, c, needed);
+  const std::string n = std::to_string(c.rows.size());
+  if (!empty.empty())
+    throw Failure(what + ": " + quoted(empty) + (empty.size() == 1 ? " has" : " have") +
+                      " no value in any of the " + n + " patients of the cohort; " + remedy,
+                  empty[0]);
+  throw Failure(what + ": none of the " + n +
+                    " patients of the cohort has a value in every one of " + quoted(needed) + "; " +
+                    remedy,
+                needed.empty() ? std::string() : needed[0]);
+}
+
+// A factor term needs two levels, as R's contrasts do ("contrasts can be
+// applied only to factors with 2 or more levels"): a column with one value
+// has nothing to estimate. coxph keeps a factor's unused levels; glm drops
+// them (model.frame(drop.unused.levels = TRUE)), so for a propensity model
+// only the levels present in `rows` count.
+void require_levels(const Table& table, const std::vector<TermSpec>& terms,
+                    const std::string& group_column, const std::string& what,
+                    const std::vector<std::size_t>* rows = nullptr) {
+  for (const auto& t : terms) {
+    const Column& col = table.column(t.column);
+    const bool factor = t.kind == TermKind::Factor ||
+                        (t.kind == TermKind::Auto && col.type == ColumnType::Categorical);
+    if (!factor) continue;
+    std::vector<std::string> levels = factor_levels(col, t);
+    if (rows) {
+      const std::vector<int> codes = factor_codes(col, levels);
+      std::vector<std::string> present;
+      for (std::size_t l = 0; l < levels.size(); ++l)
+        if (std::any_of(rows->begin(), rows->end(),
+                        [&](std::size_t r) { return codes[r] == static_cast<int>(l); }))
+          present.push_back(levels[l]);
+      levels = present;
+    }
+    if (levels.size() >= 2) continue;
+    const bool group = t.column == group_column;
+    throw Failure(
+        what + ": '" + t.column + "' has " +
+            (levels.empty() ? std::string("no value") : "a single value ('" + levels[0] + "')") +
+            (rows ? " among the " + std::to_string(rows->size()) + " patients it uses"
+                  : std::string(" in the file")) +
+            ", so it has nothing to estimate; " +
+            (group ? "choose a group column with two levels" : "leave it out of the covariates"),
+        t.column, "contrasts can be applied only to factors with 2 or more levels");
+  }
+}
+
 // Codes of any column read as a factor (sorted levels), for strata,
 // clusters and k-group comparisons.
 std::vector<int> codes_for(const Table& table, const std::string& column,
@@ -170,46 +324,40 @@ std::vector<int> codes_for(const Table& table, const std::string& column,
   return codes;
 }
 
-void add_warnings(std::vector<json>& warnings, const std::string& analysis,
-                  const std::vector<std::string>& messages) {
-  for (const auto& m : messages) warnings.push_back({{"analysis", analysis}, {"message", m}});
+// A warning object: the analysis it belongs to, the headline in the user's
+// words and, when there is one, R's own wording as the detail.
+json warning_json(json tags, const Said& said) {
+  tags["message"] = said.message;
+  if (!said.detail.empty()) tags["detail"] = said.detail;
+  return tags;
 }
 
-// Kernels name groups by their code ("group 1: ...", "group code 1",
-// "Group 2" counting from 1); the reader knows them by their level.
-std::string name_groups(const std::string& m, const std::vector<std::string>& levels) {
-  static const std::pair<const char*, int> kPrefixes[] = {
-      {"group code ", 0}, {"group ", 0}, {"Group ", 1}};
-  std::string out;
-  std::size_t at = 0;
-  // One left-to-right pass: text already substituted is never scanned again.
-  while (at < m.size()) {
-    bool replaced = false;
-    for (const auto& [prefix, base] : kPrefixes) {
-      const std::size_t len = std::char_traits<char>::length(prefix);
-      if (m.compare(at, len, prefix) != 0) continue;
-      std::size_t end = at + len, digits = end;
-      while (digits < m.size() && digits - end < 9 &&
-             std::isdigit(static_cast<unsigned char>(m[digits])))
-        ++digits;
-      if (digits == end) continue;
-      const long code = std::stol(m.substr(end, digits - end)) - base;  // at most 9 digits
-      if (code < 0 || code >= static_cast<long>(levels.size())) continue;
-      out += "group '" + levels[static_cast<std::size_t>(code)] + "'";
-      at = digits;
-      replaced = true;
-      break;
-    }
-    if (!replaced) out += m[at++];
-  }
-  return out;
+void add_warnings(std::vector<json>& warnings, const std::string& analysis,
+                  const std::vector<std::string>& messages, const Vocabulary& words = {}) {
+  for (const auto& m : messages)
+    warnings.push_back(warning_json({{"analysis", analysis}}, plain_warning(m, words)));
+}
+
+Vocabulary group_words(const std::vector<std::string>& levels, const std::string& column = {}) {
+  Vocabulary v;
+  v.group_levels = levels;
+  v.group_column = column;
+  return v;
 }
 
 void add_warnings(std::vector<json>& warnings, const std::string& analysis,
                   const std::vector<std::string>& messages,
                   const std::vector<std::string>& levels) {
-  for (const auto& m : messages)
-    warnings.push_back({{"analysis", analysis}, {"message", name_groups(m, levels)}});
+  add_warnings(warnings, analysis, messages, group_words(levels));
+}
+
+// Coefficient names of a design as the reader knows them ("ph.ecog = 3");
+// every term but the group is a covariate one may leave out.
+void add_coefficients(Vocabulary& v, const Design& d) {
+  for (std::size_t j = 0; j < d.names.size(); ++j)
+    v.coefficients.push_back({d.names[j],
+                              d.levels[j].empty() ? d.terms[j] : d.terms[j] + " = " + d.levels[j],
+                              d.terms[j], d.terms[j] != v.group_column});
 }
 
 const char* conf_type_name(KmConfType t) {
@@ -377,23 +525,46 @@ json pairwise_json(const PairwiseLogRankResult& r, const std::vector<std::string
   return {{"adjust", adjust}, {"pairs", pairs}};
 }
 
+// A comparison needs two groups: say it in the data's own words before the
+// kernel says it in codes.
+void require_two_groups(const std::vector<int>& codes, const std::vector<std::string>& levels,
+                        const std::string& variable, const AnalysisSpec& spec) {
+  int first = codes.empty() ? -1 : codes.front();
+  if (std::all_of(codes.begin(), codes.end(), [&](int c) { return c == first; }))
+    throw Failure("log-rank test: every patient with complete data has " +
+                      (first < 0 ? std::string("no value")
+                                 : "'" + levels[static_cast<std::size_t>(first)] + "'") +
+                      " in column '" + variable + "'; a comparison needs at least two groups: " +
+                      (variable == spec.group.column ? "choose a group column with two levels"
+                                                     : "leave it out of the log-rank 'by' columns"),
+                  variable, "There is only 1 group");
+}
+
+// The log-rank kernel in the user's words: its "group variable" is the column.
+LogRankResult log_rank_of(const std::string& variable, const std::vector<double>& time,
+                          const std::vector<int>& event, const std::vector<int>& codes,
+                          const std::vector<int>& strata, const LogRankOptions& o) {
+  try {
+    return log_rank(time, event, codes, strata, o);
+  } catch (const Error& e) {
+    std::string m = plain_error("the log-rank test by '" + variable + "'", e.what()).message;
+    for (std::size_t at = m.find("the group variable"); at != std::string::npos;
+         at = m.find("the group variable", at))
+      m.replace(at, 18, "'" + variable + "'");
+    throw Failure(m, variable, e.what());
+  }
+}
+
 // One k-group comparison (the treatment group or a `by` column), with
 // pairwise tests when there are three or more groups.
 json k_group_test(const std::vector<double>& time, const std::vector<int>& event,
                   const std::vector<int>& codes, const std::vector<std::string>& levels,
                   const std::string& variable, const AnalysisSpec& spec, json report,
                   std::vector<json>& warnings) {
-  // Say it in the data's own words before the kernel says it in codes.
-  int first = codes.empty() ? -1 : codes.front();
-  if (std::all_of(codes.begin(), codes.end(), [&](int c) { return c == first; }))
-    throw Error("log-rank test: every patient with complete data has " +
-                    (first < 0 ? std::string("no value")
-                               : "'" + levels[static_cast<std::size_t>(first)] + "'") +
-                    " in column '" + variable + "'; a comparison needs at least two groups",
-                variable);
+  require_two_groups(codes, levels, variable, spec);
   LogRankOptions o;
   o.rho = spec.logrank.rho;
-  LogRankResult r = log_rank(time, event, codes, {}, o);
+  LogRankResult r = log_rank_of(variable, time, event, codes, {}, o);
   add_warnings(warnings, "logrank", r.warnings, levels);
   json out = log_rank_json(r, levels, variable);
   out["rows"] = std::move(report);
@@ -408,16 +579,10 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
   return out;
 }
 
+// Each test (by group, stratified, each `by` column) stands on its own: one
+// that cannot be computed reports its error in its place.
 json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                  std::vector<json>& warnings) {
-  if (!spec.logrank.strata.empty() && c.group.empty())
-    throw Error(
-        "analyses.logrank.strata stratifies the comparison of the group column, but the spec has "
-        "no group",
-        "analyses.logrank.strata");
-  if (c.group.empty() && spec.logrank.by.empty())
-    throw Error("a log-rank test needs a group column or a 'by' column to compare",
-                "analyses.logrank");
   json out;
   std::string rho = format_double(spec.logrank.rho);
   out["conventions"] = {
@@ -428,32 +593,53 @@ json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       {"df", "groups with expected > 0, minus 1"},
       {"pairwise", "survdiff on each pair's rows, p adjusted by " + spec.logrank.pairwise_adjust +
                        " (p.adjust)"}};
+  const std::string field = "analyses.logrank";
   if (!c.group.empty()) {
-    Frame f = make_frame(table, c, {});
-    out["by_group"] = k_group_test(f.time, f.event, f.group, c.group_levels, spec.group.column,
-                                   spec, f.report, warnings);
+    const std::string& g = spec.group.column;
+    out["by_group"] = isolated("the log-rank test by '" + g + "'", field,
+                               [&] {
+                                 Frame f = make_frame(table, c, {});
+                                 return k_group_test(f.time, f.event, f.group, c.group_levels, g,
+                                                     spec, f.report, warnings);
+                               },
+                               {{"variable", g}});
     if (!spec.logrank.strata.empty()) {
-      Frame fs = make_frame(table, c, {spec.logrank.strata});
-      std::vector<std::string> strata_levels;
-      std::vector<int> strata = codes_for(table, spec.logrank.strata, fs.rows, &strata_levels);
-      LogRankOptions o;
-      o.rho = spec.logrank.rho;
-      LogRankResult r = log_rank(fs.time, fs.event, fs.group, strata, o);
-      add_warnings(warnings, "logrank", r.warnings, c.group_levels);
-      json s = log_rank_json(r, c.group_levels, spec.group.column);
-      s["strata"] = spec.logrank.strata;
-      s["strata_levels"] = strata_levels;
-      s["rows"] = fs.report;
-      out["stratified"] = s;
+      const std::string& st = spec.logrank.strata;
+      out["stratified"] =
+          isolated("the log-rank test by '" + g + "' stratified on '" + st + "'", field,
+                   [&] {
+                     Frame fs = make_frame(table, c, {st});
+                     require_rows(table, c, fs, {st}, "the stratified log-rank test",
+                                  "choose another strata column, or none");
+                     require_two_groups(fs.group, c.group_levels, g, spec);
+                     std::vector<std::string> strata_levels;
+                     std::vector<int> strata = codes_for(table, st, fs.rows, &strata_levels);
+                     LogRankOptions o;
+                     o.rho = spec.logrank.rho;
+                     LogRankResult r = log_rank_of(g, fs.time, fs.event, fs.group, strata, o);
+                     add_warnings(warnings, "logrank", r.warnings, c.group_levels);
+                     json s = log_rank_json(r, c.group_levels, g);
+                     s["strata"] = st;
+                     s["strata_levels"] = strata_levels;
+                     s["rows"] = fs.report;
+                     return s;
+                   },
+                   {{"variable", g}, {"strata", st}});
     }
   }
   json by = json::array();
-  for (const auto& column : spec.logrank.by) {
-    Frame f = make_frame(table, c, {column});
-    std::vector<std::string> levels;
-    std::vector<int> codes = codes_for(table, column, f.rows, &levels);
-    by.push_back(k_group_test(f.time, f.event, codes, levels, column, spec, f.report, warnings));
-  }
+  for (const auto& column : spec.logrank.by)
+    by.push_back(isolated(
+        "the log-rank test by '" + column + "'", field,
+        [&] {
+          Frame f = make_frame(table, c, {column});
+          require_rows(table, c, f, {column}, "the log-rank test by '" + column + "'",
+                       "leave it out of the log-rank 'by' columns");
+          std::vector<std::string> levels;
+          std::vector<int> codes = codes_for(table, column, f.rows, &levels);
+          return k_group_test(f.time, f.event, codes, levels, column, spec, f.report, warnings);
+        },
+        {{"variable", column}}));
   out["by"] = by;
   return out;
 }
@@ -464,14 +650,21 @@ json cox_test_json(const TestStatistic& t) {
   return out;
 }
 
-// One coxph fit of time/event on `terms`, on the cohort rows complete for them.
-json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
-               const std::vector<TermSpec>& terms, std::vector<json>& warnings) {
+// The fit of cox_model, as JSON.
+json cox_fit_json(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                  const std::vector<TermSpec>& terms, const std::string& formula,
+                  const std::string& label, std::vector<json>& warnings) {
   std::vector<std::string> needed;
   for (const auto& t : terms) needed.push_back(t.column);
   if (!spec.cox.strata.empty()) needed.push_back(spec.cox.strata);
   if (!spec.cox.cluster.empty()) needed.push_back(spec.cox.cluster);
   Frame f = make_frame(table, c, needed);
+  const std::string empty_column = first_empty(table, c, needed);
+  require_rows(table, c, f, needed, "the Cox model of " + label,
+               empty_column == spec.cox.strata    ? "choose another strata column, or none"
+               : empty_column == spec.cox.cluster ? "choose another cluster column, or none"
+                                                  : "leave it out of the covariates");
+  require_levels(table, terms, spec.group.column, "the Cox model of " + label);
   CoxInput in;
   in.time = f.time;
   in.status = f.event;
@@ -485,12 +678,6 @@ json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   o.conf_level = spec.cox.conf_int;
   o.robust = !spec.cox.cluster.empty();
   CoxResult r = cox_fit(in, o);
-  std::vector<std::string> term_names;
-  for (const auto& t : terms) term_names.push_back(t.column);
-  std::string formula = "Surv(" + spec.time.column + ", event) ~ " + joined(term_names, " + ");
-  if (!spec.cox.strata.empty()) formula += " + strata(" + spec.cox.strata + ")";
-  if (!spec.cox.cluster.empty()) formula += " + cluster(" + spec.cox.cluster + ")";
-  std::string label = joined(term_names, " + ");
   std::vector<std::string> fit_warnings = r.warnings;
   json coefs = {{"name", d.names},         {"term", d.terms},     {"level", d.levels},
                 {"coef", numbers(r.coef)}, {"hr", numbers(r.hr)}, {"se", numbers(r.se)}};
@@ -543,10 +730,31 @@ json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                       {"by_term", table_json(zph.by_term)},
                       {"by_coefficient", table_json(zph.by_coefficient)}};
   }
-  out["warnings"] = fit_warnings;
-  for (const auto& w : fit_warnings)
-    warnings.push_back({{"analysis", "cox"}, {"model", label}, {"message", w}});
+  Vocabulary words = group_words(c.group_levels, spec.group.column);
+  add_coefficients(words, d);
+  json said = json::array();
+  for (const auto& w : fit_warnings) {
+    json one = warning_json({{"analysis", "cox"}, {"model", label}}, plain_warning(w, words));
+    said.push_back(one["message"]);
+    warnings.push_back(std::move(one));
+  }
+  out["warnings"] = said;
   return out;
+}
+
+// One coxph fit of time/event on `terms`, on the cohort rows complete for
+// them; a model that cannot be fitted is {formula, terms, error}.
+json cox_model(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+               const std::vector<TermSpec>& terms, std::vector<json>& warnings) {
+  std::vector<std::string> term_names;
+  for (const auto& t : terms) term_names.push_back(t.column);
+  std::string formula = "Surv(" + spec.time.column + ", event) ~ " + joined(term_names, " + ");
+  if (!spec.cox.strata.empty()) formula += " + strata(" + spec.cox.strata + ")";
+  if (!spec.cox.cluster.empty()) formula += " + cluster(" + spec.cox.cluster + ")";
+  const std::string label = joined(term_names, " + ");
+  return isolated("the Cox model of " + label, "analyses.cox",
+                  [&] { return cox_fit_json(table, c, spec, terms, formula, label, warnings); },
+                  {{"formula", formula}, {"terms", term_names}});
 }
 
 json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
@@ -555,8 +763,6 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   if (!spec.group.column.empty())
     terms.push_back(TermSpec{spec.group.column, TermKind::Factor, c.group_levels, ""});
   terms.insert(terms.end(), spec.covariates.begin(), spec.covariates.end());
-  if (terms.empty())
-    throw Error("a Cox model needs a group or at least one covariate", "analyses.cox");
   json out;
   out["conventions"] = {
       {"call", "coxph(Surv(time, event) ~ terms, ties = \"" + spec.cox.ties + "\")"},
@@ -576,15 +782,7 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
        "jackknife)"},
       {"ph_test",
        "cox.zph score test (survival 3.x), transform \"km\": per term, per coefficient, global"}};
-  for (const auto& f : spec.cox.force)
-    if (std::none_of(terms.begin(), terms.end(), [&](const TermSpec& t) { return t.column == f; }))
-      throw Error(
-          "analyses.cox.force names '" + f + "', which is neither the group nor a covariate",
-          "analyses.cox.force");
   const bool screen = spec.cox.select_p > 0;
-  if (screen && !spec.cox.univariate)
-    throw Error("analyses.cox.select_p screens the univariate models, so univariate must be true",
-                "analyses.cox.select_p");
   std::vector<TermSpec> model_terms = terms;
   if (spec.cox.univariate) {
     json uni = json::array();
@@ -593,7 +791,9 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       model_terms.clear();
       json selected = json::array();
       for (std::size_t i = 0; i < terms.size(); ++i) {
-        const json& p = uni[i]["tests"][spec.cox.select_test]["p"];
+        // A model that could not be fitted has no p: it is not selected.
+        const json p =
+            uni[i].contains("tests") ? uni[i]["tests"][spec.cox.select_test]["p"] : json();
         bool forced = std::find(spec.cox.force.begin(), spec.cox.force.end(), terms[i].column) !=
                       spec.cox.force.end();
         bool passes = p.is_number() && p.get<double>() < spec.cox.select_p;
@@ -623,21 +823,70 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   return out;
 }
 
+// The treatment column of a propensity model, in words for its messages.
+Vocabulary treatment_words(const Cohort& c, const AnalysisSpec& spec) {
+  Vocabulary v = group_words(c.group_levels, spec.group.column);
+  v.treatment = "treatment (" + spec.group.column + ")";
+  return v;
+}
+
+// A propensity model needs a group of two levels with patients in both.
+void require_two_arms(const std::vector<std::string>& levels, const std::vector<int>& group,
+                      const Vocabulary& v, const std::string& what) {
+  const std::string& column = v.group_column;
+  if (levels.size() != 2)
+    throw Failure(what + " compares two groups, but '" + column + "' has " +
+                      std::to_string(levels.size()) + (levels.size() == 1 ? " level" : " levels") +
+                      (levels.empty() ? std::string() : " (" + quoted(levels) + ")") +
+                      ": choose a group column with two levels",
+                  column);
+  const auto treated = static_cast<std::size_t>(std::count(group.begin(), group.end(), 1));
+  if (treated == 0 || treated == group.size())
+    throw Failure(what + " needs patients in both groups, but all " + std::to_string(group.size()) +
+                      " patients with every covariate known are in " + column + " = " +
+                      levels[treated == 0 ? 0 : 1] +
+                      "; check the group column and the covariates' missing values",
+                  column);
+}
+
+// glm(group ~ terms) on the frame's rows, with its failures and warnings in
+// the user's words (`words` says what the group is called).
+struct Propensity {
+  Design d;
+  LogisticResult r;
+};
+
+Propensity propensity_model(const Table& table, const Frame& f, const std::vector<TermSpec>& terms,
+                            Vocabulary words, const std::string& analysis,
+                            std::vector<json>& warnings) {
+  require_levels(table, terms, words.group_column, "the propensity model of " + words.treatment,
+                 &f.rows);
+  Propensity p;
+  p.d = build_design(table, terms, f.rows);
+  try {
+    p.r = logistic_regression(f.group, p.d.x, p.d.names);
+  } catch (const Error& e) {
+    throw Failure(plain_error("the propensity model of " + words.treatment, e.what()).message +
+                      "; or leave covariates out",
+                  "covariates", e.what());
+  }
+  add_coefficients(words, p.d);
+  add_warnings(warnings, analysis, p.r.warnings, words);
+  return p;
+}
+
 json run_logistic(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                   std::vector<json>& warnings) {
-  if (c.group_levels.size() != 2)
-    throw Error(
-        "the propensity model (analyses.logistic) needs a group column with exactly two levels; '" +
-            spec.group.column + "' has " + std::to_string(c.group_levels.size()),
-        "analyses.logistic");
-  if (spec.covariates.empty())
-    throw Error("the propensity model needs at least one covariate", "covariates");
+  const Vocabulary words = treatment_words(c, spec);
+  const std::string what = "the propensity model of " + words.treatment;
+  require_two_arms(c.group_levels, c.group, words, what);
   std::vector<std::string> needed;
   for (const auto& t : spec.covariates) needed.push_back(t.column);
   Frame f = make_frame(table, c, needed);
-  Design d = build_design(table, spec.covariates, f.rows);
-  LogisticResult r = logistic_regression(f.group, d.x, d.names);
-  add_warnings(warnings, "logistic", r.warnings);
+  require_rows(table, c, f, needed, what, "leave it out of the covariates");
+  require_two_arms(c.group_levels, f.group, words, what);
+  const Propensity ps = propensity_model(table, f, spec.covariates, words, "logistic", warnings);
+  const LogisticResult& r = ps.r;
   std::vector<std::string> cov_names;
   for (const auto& t : spec.covariates) cov_names.push_back(t.column);
   json out;
@@ -673,11 +922,107 @@ json categorical_summary_json(const CategoricalSummary& s) {
       {"n", s.n}, {"missing", s.missing}, {"counts", s.counts}, {"percent", numbers(s.percent)}};
 }
 
+// Warnings about one variable of an analysis (Table 1, subgroups).
+void add_variable_warnings(std::vector<json>& warnings, const std::string& analysis,
+                           const std::string& variable, const std::vector<std::string>& messages,
+                           const Vocabulary& words) {
+  for (const auto& m : messages)
+    warnings.push_back(
+        warning_json({{"analysis", analysis}, {"variable", variable}}, plain_warning(m, words)));
+}
+
+// One covariate of Table 1: described overall and per group, with its tests.
+json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                     const TermSpec& term, const std::vector<int>& group, int n_groups,
+                     std::vector<json>& warnings) {
+  const Vocabulary words = group_words(c.group_levels, spec.group.column);
+  auto warn = [&](const std::vector<std::string>& messages) {
+    add_variable_warnings(warnings, "table1", term.column, messages, words);
+  };
+  const Column& col = table.column(term.column);
+  bool factor = term.kind == TermKind::Factor ||
+                (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
+  json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
+  if (!factor) {
+    std::vector<double> values = numeric_values(col, c.rows);
+    NumericDescriptives d = describe_numeric(values, group, n_groups);
+    warn(d.warnings);
+    json by = json::array();
+    for (const auto& g : d.by_group) by.push_back(numeric_summary_json(g));
+    v["overall"] = numeric_summary_json(d.overall);
+    v["by_group"] = by;
+    if (n_groups == 2) {
+      TTestResult t = t_test(values, group);
+      WilcoxonResult wx = wilcoxon_rank_sum_test(values, group);
+      warn(t.warnings);
+      warn(wx.warnings);
+      v["tests"] = {{"t",
+                     {{"method", t.method},
+                      {"statistic", number(t.statistic)},
+                      {"df", number(t.df)},
+                      {"p", number(t.p)},
+                      {"mean_difference", number(t.mean_difference)},
+                      {"lower", number(t.conf_low)},
+                      {"upper", number(t.conf_high)}}},
+                    {"wilcoxon",
+                     {{"method", wx.method},
+                      {"statistic", number(wx.statistic)},
+                      {"p", number(wx.p)},
+                      {"exact", wx.exact}}}};
+    }
+    return v;
+  }
+  std::vector<std::string> levels = factor_levels(col, term);
+  if (levels.empty())
+    throw Failure("Table 1: '" + term.column +
+                      "' has no value in any row of the file: nothing to "
+                      "describe; leave it out of the covariates",
+                  term.column);
+  std::vector<int> all = factor_codes(col, levels);
+  std::vector<int> codes;
+  for (std::size_t r : c.rows) codes.push_back(all[r]);
+  CategoricalDescriptives d = describe_categorical(codes, levels, group, n_groups);
+  warn(d.warnings);
+  json by = json::array();
+  for (const auto& g : d.by_group) by.push_back(categorical_summary_json(g));
+  v["levels"] = levels;
+  v["overall"] = categorical_summary_json(d.overall);
+  v["by_group"] = by;
+  if (n_groups >= 2) {
+    std::vector<int> row_codes, col_codes;
+    for (std::size_t i = 0; i < codes.size(); ++i)
+      if (codes[i] >= 0) {
+        row_codes.push_back(codes[i]);
+        col_codes.push_back(group[i]);
+      }
+    CountTable counts =
+        cross_tabulate(row_codes, static_cast<int>(levels.size()), col_codes, n_groups);
+    ChisqResult chi = chisq_test(counts, spec.table1.yates);
+    FisherResult fi = fisher_test(counts);
+    warn(chi.warnings);
+    warn(fi.warnings);
+    json fisher = {{"p", number(fi.p)}};
+    if (fi.is_2x2)
+      fisher.update({{"odds_ratio", number(fi.odds_ratio)},
+                     {"lower", number(fi.conf_lower)},
+                     {"upper", number(fi.conf_upper)}});
+    if (!fi.note.empty()) fisher["note"] = fi.note;
+    v["tests"] = {{"chisq",
+                   {{"statistic", number(chi.statistic)},
+                    {"df", number(chi.df)},
+                    {"p", number(chi.p)},
+                    {"yates_applied", chi.yates_applied},
+                    {"min_expected", number(chi.min_expected)}}},
+                  {"fisher", fisher}};
+  }
+  return v;
+}
+
 // Table 1: each covariate described overall and per group, and for factors
-// the chi-square and Fisher tests of covariate by group.
+// the chi-square and Fisher tests of covariate by group. A covariate that
+// cannot be described is {variable, error}; the others stand.
 json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                 std::vector<json>& warnings) {
-  if (spec.covariates.empty()) throw Error("Table 1 needs at least one covariate", "covariates");
   const int n_groups = c.group.empty() ? 1 : static_cast<int>(c.group_levels.size());
   std::vector<int> group = c.group.empty() ? std::vector<int>(c.rows.size(), 0) : c.group;
   json out;
@@ -697,90 +1042,11 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
        "the cohort's rows (time, event and group known); missing values counted per variable"}};
   out["groups"] = c.group.empty() ? json::array({"all"}) : json(c.group_levels);
   json vars = json::array();
-  for (const auto& term : spec.covariates) {
-    const Column& col = table.column(term.column);
-    bool factor = term.kind == TermKind::Factor ||
-                  (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
-    json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
-    if (!factor) {
-      std::vector<double> values = numeric_values(col, c.rows);
-      NumericDescriptives d = describe_numeric(values, group, n_groups);
-      for (const auto& w : d.warnings)
-        warnings.push_back({{"analysis", "table1"},
-                            {"variable", term.column},
-                            {"message", name_groups(w, c.group_levels)}});
-      json by = json::array();
-      for (const auto& g : d.by_group) by.push_back(numeric_summary_json(g));
-      v["overall"] = numeric_summary_json(d.overall);
-      v["by_group"] = by;
-      if (n_groups == 2) {
-        TTestResult t = t_test(values, group);
-        WilcoxonResult wx = wilcoxon_rank_sum_test(values, group);
-        for (const auto* ws : {&t.warnings, &wx.warnings})
-          for (const auto& w : *ws)
-            warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
-        v["tests"] = {{"t",
-                       {{"method", t.method},
-                        {"statistic", number(t.statistic)},
-                        {"df", number(t.df)},
-                        {"p", number(t.p)},
-                        {"mean_difference", number(t.mean_difference)},
-                        {"lower", number(t.conf_low)},
-                        {"upper", number(t.conf_high)}}},
-                      {"wilcoxon",
-                       {{"method", wx.method},
-                        {"statistic", number(wx.statistic)},
-                        {"p", number(wx.p)},
-                        {"exact", wx.exact}}}};
-      }
-      vars.push_back(v);
-      continue;
-    }
-    std::vector<std::string> levels = factor_levels(col, term);
-    std::vector<int> all = factor_codes(col, levels);
-    std::vector<int> codes;
-    for (std::size_t r : c.rows) codes.push_back(all[r]);
-    CategoricalDescriptives d = describe_categorical(codes, levels, group, n_groups);
-    for (const auto& w : d.warnings)
-      warnings.push_back({{"analysis", "table1"},
-                          {"variable", term.column},
-                          {"message", name_groups(w, c.group_levels)}});
-    json by = json::array();
-    for (const auto& g : d.by_group) by.push_back(categorical_summary_json(g));
-    v["levels"] = levels;
-    v["overall"] = categorical_summary_json(d.overall);
-    v["by_group"] = by;
-    if (n_groups >= 2) {
-      std::vector<int> row_codes, col_codes;
-      for (std::size_t i = 0; i < codes.size(); ++i)
-        if (codes[i] >= 0) {
-          row_codes.push_back(codes[i]);
-          col_codes.push_back(group[i]);
-        }
-      CountTable counts =
-          cross_tabulate(row_codes, static_cast<int>(levels.size()), col_codes, n_groups);
-      ChisqResult chi = chisq_test(counts, spec.table1.yates);
-      FisherResult fi = fisher_test(counts);
-      for (const auto& w : chi.warnings)
-        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
-      for (const auto& w : fi.warnings)
-        warnings.push_back({{"analysis", "table1"}, {"variable", term.column}, {"message", w}});
-      json fisher = {{"p", number(fi.p)}};
-      if (fi.is_2x2)
-        fisher.update({{"odds_ratio", number(fi.odds_ratio)},
-                       {"lower", number(fi.conf_lower)},
-                       {"upper", number(fi.conf_upper)}});
-      if (!fi.note.empty()) fisher["note"] = fi.note;
-      v["tests"] = {{"chisq",
-                     {{"statistic", number(chi.statistic)},
-                      {"df", number(chi.df)},
-                      {"p", number(chi.p)},
-                      {"yates_applied", chi.yates_applied},
-                      {"min_expected", number(chi.min_expected)}}},
-                    {"fisher", fisher}};
-    }
-    vars.push_back(v);
-  }
+  for (const auto& term : spec.covariates)
+    vars.push_back(
+        isolated("Table 1 for '" + term.column + "'", "analyses.table1",
+                 [&] { return table1_variable(table, c, spec, term, group, n_groups, warnings); },
+                 {{"variable", term.column}}));
   out["variables"] = vars;
   return out;
 }
@@ -946,12 +1212,12 @@ std::string matchit_call(const AnalysisSpec& spec, const MatchPlan& plan) {
 // One round: propensity score on plan.score, nearest-neighbour matching
 // (exact on plan.exact), balance of every covariate before and after.
 MatchRound match_round(const Table& table, const Frame& f, const std::vector<std::string>& levels,
-                       const AnalysisSpec& spec, const MatchPlan& plan,
+                       const AnalysisSpec& spec, const MatchPlan& plan, Vocabulary words,
                        std::vector<json>& warnings) {
   const MatchingSpec& ms = spec.matching;
-  Design d = build_design(table, plan.score, f.rows);
-  LogisticResult ps = logistic_regression(f.group, d.x, d.names);
-  add_warnings(warnings, "matching", ps.warnings);
+  words.exact = plan.exact;
+  const Propensity model = propensity_model(table, f, plan.score, words, "matching", warnings);
+  const LogisticResult& ps = model.r;
   const bool logit = ms.distance == "logit";
   const std::vector<double>& distance = logit ? ps.linear_predictor : ps.fitted;
 
@@ -980,9 +1246,22 @@ MatchRound match_round(const Table& table, const Frame& f, const std::vector<std
                                                : CaliperUnit::StandardDeviations;
   o.caliper = ms.caliper;
   MatchRound r;
-  r.m = nearest_neighbor_match(distance, f.group, exact, o);
+  try {
+    r.m = nearest_neighbor_match(distance, f.group, exact, o);
+  } catch (const Error& e) {
+    // MatchIt refuses a caliper on a score with two values (one binary covariate).
+    if (e.field != "caliper") throw;
+    std::vector<std::string> score;
+    for (const auto& t : plan.score) score.push_back(t.column);
+    throw Failure(
+        "propensity-score matching: the propensity score takes only two values (its covariates: " +
+            quoted(score) +
+            "), so a caliper cannot be used, as in MatchIt: set the caliper to 0 "
+            "(none), or add a covariate with more values",
+        "analyses.matching.caliper", e.what());
+  }
   const MatchingResult& m = r.m;
-  add_warnings(warnings, "matching", m.warnings);
+  add_warnings(warnings, "matching", m.warnings, words);
 
   json& out = r.out;
   out["conventions"] = {
@@ -1049,8 +1328,8 @@ MatchRound match_round(const Table& table, const Frame& f, const std::vector<std
   BalanceResult before = balance(bd.x, bd.names, bd.factor_level, f.group,
                                  std::vector<double>(f.rows.size(), 1.0), bo);
   BalanceResult after = balance(bd.x, bd.names, bd.factor_level, f.group, m.weights, bo);
-  add_warnings(warnings, "matching", before.warnings);
-  add_warnings(warnings, "matching", after.warnings);
+  add_warnings(warnings, "matching", before.warnings, words);
+  add_warnings(warnings, "matching", after.warnings, words);
   out["balance"] = {{"before", balance_json(before)}, {"after", balance_json(after)}};
 
   json tests = json::array();
@@ -1094,13 +1373,8 @@ MatchRound match_round(const Table& table, const Frame& f, const std::vector<std
 // stratified on them) or, with replacement, robust on the unit.
 json matched_outcome(const Frame& f, const MatchingResult& m,
                      const std::vector<std::string>& levels, const AnalysisSpec& spec,
-                     std::vector<json>& warnings) {
+                     Vocabulary words, std::vector<json>& warnings) {
   const MatchingSpec& ms = spec.matching;
-  if (m.n_pairs == 0) {
-    warnings.push_back(
-        {{"analysis", "matching"}, {"message", "no pairs were formed: no matched-cohort outcome"}});
-    return json();
-  }
   const bool unit_weights =
       std::all_of(m.weights.begin(), m.weights.end(), [](double w) { return w == 0 || w == 1; });
   std::vector<double> time, weight;
@@ -1158,7 +1432,10 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   co.robust = !by_strata;
   co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
-  add_warnings(warnings, "matching", cox.warnings);
+  words.coefficients.push_back(
+      {in.names[0], words.group_column.empty() ? levels[1] : words.group_column + " = " + levels[1],
+       "", false});
+  add_warnings(warnings, "matching", cox.warnings, words);
   const std::string w = unit_weights ? "" : ", weights = weights";
   post["cox"] = {{"call", "coxph(Surv(time, event) ~ " + spec.group.column +
                               (by_strata ? " + strata(subclass)" : "") + w + ", ties = \"" +
@@ -1196,14 +1473,9 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
 // of matching until all parameters were balanced"), and the outcome compared
 // within the final matched cohort.
 json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
-                  std::vector<json>& warnings) {
+                  const Vocabulary& words, std::vector<json>& warnings) {
   const MatchingSpec& ms = spec.matching;
-  if (c.group_levels.size() != 2)
-    throw Error(
-        "matching needs a group column with exactly two levels (control first, treated second)",
-        "analyses.matching");
-  if (spec.covariates.empty())
-    throw Error("matching needs covariates for the propensity score", "covariates");
+  require_two_arms(c.group_levels, c.group, words, "propensity-score matching");
   auto covariate = [&](const std::string& name) -> const TermSpec* {
     for (const auto& t : spec.covariates)
       if (t.column == name) return &t;
@@ -1212,18 +1484,15 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   MatchPlan plan;
   plan.exact = ms.exact;
   if (ms.score_covariates.empty()) plan.score = spec.covariates;
-  for (const auto& name : ms.score_covariates) {
-    const TermSpec* t = covariate(name);
-    if (!t)
-      throw Error("score covariate '" + name + "' is not one of the covariates",
-                  "analyses.matching.score_covariates");
-    plan.score.push_back(*t);
-  }
+  for (const auto& name : ms.score_covariates) plan.score.push_back(*covariate(name));
   // Every round uses the same rows: complete on everything a round may use.
   std::vector<std::string> needed;
   for (const auto& t : spec.covariates) needed.push_back(t.column);
   needed.insert(needed.end(), ms.exact.begin(), ms.exact.end());
   Frame f = make_frame(table, c, needed);
+  require_rows(table, c, f, needed, "propensity-score matching",
+               "leave it out of the covariates (or of the exact-match columns)");
+  require_two_arms(c.group_levels, f.group, words, "propensity-score matching");
 
   json rounds = json::array();
   MatchRound last;
@@ -1231,7 +1500,7 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   std::vector<std::string> unbalanced;
   for (int round = 1;; ++round) {
     std::vector<json> round_warnings;
-    last = match_round(table, f, c.group_levels, spec, plan, round_warnings);
+    last = match_round(table, f, c.group_levels, spec, plan, words, round_warnings);
     for (auto& w : round_warnings) {
       if (ms.rounds > 1) w["round"] = round;
       warnings.push_back(std::move(w));
@@ -1309,8 +1578,15 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
          {"message", "after " + std::to_string(rounds.size()) + " round" +
                          (rounds.size() == 1 ? "" : "s") + " (" + stop +
                          ") these covariates are not balanced: " + joined(unbalanced, ", ")}});
-  json post = matched_outcome(f, last.m, c.group_levels, spec, warnings);
-  if (!post.is_null()) out["matched_outcome"] = post;
+  out["matched_outcome"] = isolated("the matched-cohort outcome", "analyses.matching", [&] {
+    if (last.m.n_pairs == 0)
+      throw Failure(
+          "nobody was matched, so there is no matched cohort to compare (the matching warnings "
+          "say why: a caliper too narrow, no patients alike on the exact-match columns, or an "
+          "empty group)",
+          "analyses.matching");
+    return matched_outcome(f, last.m, c.group_levels, spec, words, warnings);
+  });
   return out;
 }
 
@@ -1416,9 +1692,10 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
   const CutpointSpec& cs = spec.cutpoint;
   const CutpointGroupsSpec& gs = cs.groups;
   if (!std::isfinite(cut))
-    throw Error("no " + chosen_by + " cutpoint of '" + cs.column +
-                    "' could be found, so no groups can be formed",
-                "analyses.cutpoint.groups.use");
+    throw Failure("no " + chosen_by + " cutpoint of '" + cs.column +
+                      "' could be found (see its warnings or error), so no groups can be formed; "
+                      "form the groups by another cutpoint (median, Youden or a value)",
+                  "analyses.cutpoint.groups.use");
   json report;
   Cohort g = cut_cohort(table, c, cs, cut, none, report);
   const std::string name = cs.column + "_group";
@@ -1465,7 +1742,10 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
   co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
   co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
-  add_warnings(warnings, "cutpoint", cox.warnings);
+  Vocabulary words = group_words(g.group_levels);
+  for (std::size_t l = 1; l < g.group_levels.size(); ++l)
+    words.coefficients.push_back({in.names[l - 1], g.group_levels[l], "", false});
+  add_warnings(warnings, "cutpoint", cox.warnings, words);
   out["cox"] = {
       {"call", "coxph(Surv(time, event) ~ " + name + ", ties = \"" +
                    std::string(cox_ties_name(co.ties)) + "\")"},
@@ -1497,13 +1777,16 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
         }
       const std::string comparison = g.group_levels[l] + " vs " + g.group_levels[0];
       std::vector<json> match_warnings;
-      json entry = {{"comparison", comparison}};
-      try {
-        entry["matching"] = run_matching(table, pair, gspec, match_warnings);
-      } catch (const Error& e) {
-        // One comparison too small to match must not lose the others.
-        entry["error"] = e.what();
-      }
+      Vocabulary words = group_words(pair.group_levels);
+      words.treatment = "the group (" + comparison + ")";
+      // One comparison too small to match must not lose the others.
+      json entry = isolated(
+          "matching " + comparison, "analyses.cutpoint.groups.match",
+          [&] {
+            return json{{"comparison", comparison},
+                        {"matching", run_matching(table, pair, gspec, words, match_warnings)}};
+          },
+          {{"comparison", comparison}});
       for (auto& w : match_warnings) {
         w["analysis"] = "cutpoint";
         w["comparison"] = comparison;
@@ -1516,6 +1799,25 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
   return out;
 }
 
+// maxstat found no cut it may use: a constant column, or too few distinct
+// values for minprop / maxprop (R: "minprop too large", "no data between
+// minprop, maxprop").
+Failure cut_infeasible(const std::string& what, const CutpointSpec& cs, std::vector<double> x,
+                       const Error& e) {
+  std::sort(x.begin(), x.end());
+  x.erase(std::unique(x.begin(), x.end()), x.end());
+  if (x.size() == 1)
+    return Failure(what + ": every patient has the same value (" + format_double(x[0]) +
+                       "), so there is nothing to cut; choose another column",
+                   "analyses.cutpoint.column", e.what());
+  return Failure(what + ": it takes only " + std::to_string(x.size()) +
+                     " distinct values, too few for a cut that leaves between minprop " +
+                     format_double(cs.minprop) + " and maxprop " + format_double(cs.maxprop) +
+                     " of the patients below it; choose another column, or widen "
+                     "analyses.cutpoint.minprop / maxprop in the spec",
+                 "analyses.cutpoint.minprop", e.what());
+}
+
 json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                   std::vector<json>& warnings) {
   const CutpointSpec& cs = spec.cutpoint;
@@ -1523,7 +1825,14 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   std::vector<uint8_t> none;
   Cohort chooser = c;
   if (cs.groups.enabled && !cs.groups.none.empty()) {
-    none = evaluate_filter(table, cs.groups.none);
+    try {
+      none = evaluate_filter(table, cs.groups.none);
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      throw Failure("the reference group's filter (" + cs.groups.none +
+                        ") cannot be used: " + (m.rfind("filter: ", 0) == 0 ? m.substr(8) : m),
+                    "analyses.cutpoint.groups.none");
+    }
     chooser = Cohort{};
     for (std::size_t i = 0; i < c.rows.size(); ++i)
       if (!none[c.rows[i]]) {
@@ -1532,22 +1841,61 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
         chooser.event.push_back(c.event[i]);
       }
   }
+  const std::string what = "the cutpoint of '" + cs.column + "'";
+  if (chooser.rows.empty())
+    throw Failure(what + ": every patient of the cohort is in the reference group (" +
+                      cs.groups.none + "), so nobody is left to choose a cutpoint among",
+                  "analyses.cutpoint.groups.none");
   Frame f = make_frame(table, chooser, {cs.column});
+  require_rows(table, chooser, f, {cs.column}, what, "choose another column");
   std::vector<double> x = numeric_values(table.column(cs.column), f.rows);
-  MaxstatOptions mo;
-  mo.minprop = cs.minprop;
-  mo.maxprop = cs.maxprop;
-  mo.pmethod = cs.pmethod == "condmc" ? MaxstatPMethod::CondMC : MaxstatPMethod::Lau94;
-  mo.mc_replicates = cs.replicates;
-  mo.seed = static_cast<std::uint64_t>(cs.seed);
-  MaxstatResult m = maxstat_log_rank(f.time, f.event, x, mo);
-  add_warnings(warnings, "cutpoint", m.warnings);
+  // The cutpoint kernels call the column x.
+  auto about_column = [&](std::vector<std::string> messages) {
+    for (auto& m : messages)
+      for (const char* x_name : {"of x ", "of x:"})
+        for (std::size_t at = m.find(x_name); at != std::string::npos; at = m.find(x_name, at))
+          m.replace(at, 4, "of '" + cs.column + "'");
+    return messages;
+  };
+  double maxstat_cut = NAN;
+  json maxstat = isolated("the maximally selected log-rank statistic", "analyses.cutpoint", [&] {
+    MaxstatOptions mo;
+    mo.minprop = cs.minprop;
+    mo.maxprop = cs.maxprop;
+    mo.pmethod = cs.pmethod == "condmc" ? MaxstatPMethod::CondMC : MaxstatPMethod::Lau94;
+    mo.mc_replicates = cs.replicates;
+    mo.seed = static_cast<std::uint64_t>(cs.seed);
+    MaxstatResult m;
+    try {
+      m = maxstat_log_rank(f.time, f.event, x, mo);
+    } catch (const Error& e) {
+      throw cut_infeasible(what, cs, x, e);
+    }
+    add_warnings(warnings, "cutpoint", about_column(m.warnings));
+    maxstat_cut = m.cutpoint;
+    return json{{"cutpoint", number(m.cutpoint)},
+                {"statistic", number(m.statistic)},
+                {"p", number(m.p)},
+                {"n_low", m.n_low},
+                {"n_high", m.n_high},
+                {"candidates", {{"cut", numbers(m.cuts)}, {"statistic", numbers(m.statistics)}}}};
+  });
   YoudenOptions yo;
   if (cs.horizon > 0) yo.horizon = cs.horizon;
   YoudenResult y = youden_cutpoint(f.time, f.event, x, yo);
-  add_warnings(warnings, "cutpoint", y.warnings);
+  for (auto& m : y.warnings) {
+    m = "Youden's index: " + m;
+    for (const auto& [kernel, plain] : std::vector<std::pair<std::string, std::string>>{
+             {"cases from controls", "patients with the event from those without"},
+             {"no controls:", "every patient has the event:"},
+             {"no cases (events):", "no patient has the event:"}})
+      if (std::size_t at = m.find(kernel); at != std::string::npos)
+        m.replace(at, kernel.size(), plain);
+  }
+  add_warnings(warnings, "cutpoint", about_column(y.warnings));
   MedianSplitResult med = median_split(x);
-  add_warnings(warnings, "cutpoint", med.warnings);
+  for (auto& m : med.warnings) m = "the median of '" + cs.column + "': " + m;
+  add_warnings(warnings, "cutpoint", about_column(med.warnings));
   json out;
   out["conventions"] = {
       {"maxstat",
@@ -1565,13 +1913,7 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                  ": events up to then vs patients followed past it (censored earlier left out)"
            : "ROC of " + cs.column + " against event status (as ggrisk/cutoff::roc)"}};
   out["rows"] = f.report;
-  out["maxstat"] = {
-      {"cutpoint", number(m.cutpoint)},
-      {"statistic", number(m.statistic)},
-      {"p", number(m.p)},
-      {"n_low", m.n_low},
-      {"n_high", m.n_high},
-      {"candidates", {{"cut", numbers(m.cuts)}, {"statistic", numbers(m.statistics)}}}};
+  out["maxstat"] = maxstat;
   out["median"] = {
       {"cutpoint", number(med.cutpoint)}, {"n_low", med.n_low}, {"n_high", med.n_high}};
   out["youden"] = {{"cutpoint", number(y.cutpoint)},
@@ -1584,24 +1926,102 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     double cut = use == "value"    ? cs.groups.value
                  : use == "median" ? med.cutpoint
                  : use == "youden" ? y.cutpoint
-                                   : m.cutpoint;
+                                   : maxstat_cut;
     // Groups that cannot be formed or compared must not lose the cutpoints.
-    try {
-      out["groups"] = run_cut_groups(table, c, spec, cut, use, none, warnings);
-    } catch (const Error& e) {
-      out["groups"] = {{"error", e.what()}};
-    }
+    out["groups"] = isolated("the cutpoint groups", "analyses.cutpoint.groups", [&] {
+      return run_cut_groups(table, c, spec, cut, use, none, warnings);
+    });
   }
   return out;
+}
+
+// One subgroup variable: the treatment HR within each of its levels and the
+// treatment x variable interaction.
+json subgroup_variable(const Table& table, const Cohort& c, const AnalysisSpec& spec,
+                       const TermSpec& term, const Vocabulary& group_vocabulary,
+                       std::vector<json>& warnings) {
+  const SubgroupSpec& ss = spec.subgroups;
+  std::vector<std::string> needed = {term.column};
+  std::vector<TermSpec> adjusters;
+  if (ss.adjust)
+    for (const auto& t : spec.covariates)
+      if (t.column != term.column) {
+        adjusters.push_back(t);
+        needed.push_back(t.column);
+      }
+  Frame f = make_frame(table, c, needed);
+  require_rows(table, c, f, needed, "the subgroup analysis by '" + term.column + "'",
+               "leave it out of the subgroup variables (or of the covariates it is adjusted "
+               "for)");
+  SubgroupInput in;
+  in.time = f.time;
+  in.status = f.event;
+  in.treat = f.group;
+  const Column& col = table.column(term.column);
+  in.levels = factor_levels(col, term);
+  std::vector<int> all = factor_codes(col, in.levels);
+  for (std::size_t r : f.rows) in.codes.push_back(all[r]);
+  in.variable = term.column;
+  // The kernel names coefficients as R would: treatment, levels, adjusters, interactions.
+  Vocabulary words = group_vocabulary;
+  const std::string treat = spec.group.column + " = " + c.group_levels[1];
+  words.coefficients.push_back({spec.group.column + c.group_levels[1], treat, "", false});
+  for (const auto& l : in.levels) {
+    words.coefficients.push_back({term.column + l, term.column + " = " + l, "", false});
+    words.coefficients.push_back({spec.group.column + c.group_levels[1] + ":" + term.column + l,
+                                  treat + " x " + term.column + " = " + l, "", false});
+  }
+  if (!adjusters.empty()) {
+    require_levels(table, adjusters, spec.group.column,
+                   "the subgroup analysis by '" + term.column + "' adjusted for the covariates");
+    Design d = build_design(table, adjusters, f.rows);
+    in.adjust = d.x;
+    in.adjust_names = d.names;
+    add_coefficients(words, d);
+  }
+  SubgroupOptions o;
+  o.cox.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  o.cox.conf_level = spec.cox.conf_int;
+  o.treat_name = spec.group.column + c.group_levels[1];
+  SubgroupResult r = subgroup_analysis(in, o);
+  add_variable_warnings(warnings, "subgroups", term.column, r.warnings, words);
+  json levels = json::array();
+  for (const auto& l : r.levels)
+    levels.push_back({{"level", l.level},
+                      {"n", l.n},
+                      {"nevent", l.nevent},
+                      {"n_treated", l.n_treated},
+                      {"n_control", l.n_control},
+                      {"events_treated", l.events_treated},
+                      {"events_control", l.events_control},
+                      {"coef", number(l.coef)},
+                      {"se", number(l.se)},
+                      {"hr", number(l.hr)},
+                      {"lower", number(l.lower)},
+                      {"upper", number(l.upper)},
+                      {"z", number(l.z)},
+                      {"p", number(l.p)}});
+  json lrt = json::object(), wald = json::object();
+  add_test(lrt, r.interaction.lrt);
+  add_test(wald, r.interaction.wald);
+  json inter = {{"n", r.interaction.n},
+                {"terms", r.interaction.terms},
+                {"coef", numbers(r.interaction.coef)},
+                {"se", numbers(r.interaction.se)},
+                {"z", numbers(r.interaction.z)},
+                {"p", numbers(r.interaction.p)},
+                {"lrt", lrt},
+                {"wald", wald}};
+  return {
+      {"variable", term.column}, {"rows", f.report}, {"levels", levels}, {"interaction", inter}};
 }
 
 // Treatment HR within each level of each subgroup variable, and the
 // treatment x subgroup interaction (LRT and Wald).
 json run_subgroups(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                    std::vector<json>& warnings) {
-  if (c.group_levels.size() != 2)
-    throw Error("subgroup analysis needs a group column with exactly two levels",
-                "analyses.subgroups");
+  const Vocabulary group_vocabulary = group_words(c.group_levels, spec.group.column);
+  require_two_arms(c.group_levels, c.group, group_vocabulary, "the subgroup analysis");
   const SubgroupSpec& ss = spec.subgroups;
   json out;
   out["conventions"] = {
@@ -1614,69 +2034,11 @@ json run_subgroups(const Table& table, const Cohort& c, const AnalysisSpec& spec
            ", and the joint Wald test of the interaction coefficients; rows with x known"},
       {"treated", spec.group.column + " = " + c.group_levels[1]}};
   json vars = json::array();
-  for (const auto& term : ss.variables) {
-    std::vector<std::string> needed = {term.column};
-    std::vector<TermSpec> adjusters;
-    if (ss.adjust)
-      for (const auto& t : spec.covariates)
-        if (t.column != term.column) {
-          adjusters.push_back(t);
-          needed.push_back(t.column);
-        }
-    Frame f = make_frame(table, c, needed);
-    SubgroupInput in;
-    in.time = f.time;
-    in.status = f.event;
-    in.treat = f.group;
-    const Column& col = table.column(term.column);
-    in.levels = factor_levels(col, term);
-    std::vector<int> all = factor_codes(col, in.levels);
-    for (std::size_t r : f.rows) in.codes.push_back(all[r]);
-    in.variable = term.column;
-    if (!adjusters.empty()) {
-      Design d = build_design(table, adjusters, f.rows);
-      in.adjust = d.x;
-      in.adjust_names = d.names;
-    }
-    SubgroupOptions o;
-    o.cox.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
-    o.cox.conf_level = spec.cox.conf_int;
-    o.treat_name = spec.group.column + c.group_levels[1];
-    SubgroupResult r = subgroup_analysis(in, o);
-    for (const auto& w : r.warnings)
-      warnings.push_back({{"analysis", "subgroups"}, {"variable", term.column}, {"message", w}});
-    json levels = json::array();
-    for (const auto& l : r.levels)
-      levels.push_back({{"level", l.level},
-                        {"n", l.n},
-                        {"nevent", l.nevent},
-                        {"n_treated", l.n_treated},
-                        {"n_control", l.n_control},
-                        {"events_treated", l.events_treated},
-                        {"events_control", l.events_control},
-                        {"coef", number(l.coef)},
-                        {"se", number(l.se)},
-                        {"hr", number(l.hr)},
-                        {"lower", number(l.lower)},
-                        {"upper", number(l.upper)},
-                        {"z", number(l.z)},
-                        {"p", number(l.p)}});
-    json lrt = json::object(), wald = json::object();
-    add_test(lrt, r.interaction.lrt);
-    add_test(wald, r.interaction.wald);
-    json inter = {{"n", r.interaction.n},
-                  {"terms", r.interaction.terms},
-                  {"coef", numbers(r.interaction.coef)},
-                  {"se", numbers(r.interaction.se)},
-                  {"z", numbers(r.interaction.z)},
-                  {"p", numbers(r.interaction.p)},
-                  {"lrt", lrt},
-                  {"wald", wald}};
-    vars.push_back({{"variable", term.column},
-                    {"rows", f.report},
-                    {"levels", levels},
-                    {"interaction", inter}});
-  }
+  for (const auto& term : ss.variables)
+    vars.push_back(isolated(
+        "the subgroup analysis by '" + term.column + "'", "analyses.subgroups",
+        [&] { return subgroup_variable(table, c, spec, term, group_vocabulary, warnings); },
+        {{"variable", term.column}}));
   out["variables"] = vars;
   return out;
 }
@@ -1705,7 +2067,9 @@ int enabled_analyses(const AnalysisSpec& s) {
          s.subgroups.enabled;
 }
 
-// The cohort and every requested analysis on it.
+// The cohort and every requested analysis on it. Each analysis stands on its
+// own: one that cannot be computed on these data reports its error in its
+// own block ({"error": {message, field, detail}}) and the others run.
 json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings,
                   ProgressCounter& progress, const std::string& prefix) {
   Cohort cohort = make_cohort(table, spec, warnings);
@@ -1713,7 +2077,7 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
   auto run = [&](bool enabled, const char* key, const char* stage, auto&& fn) {
     if (!enabled) return;
     progress.step(prefix + stage);
-    results[key] = fn();
+    results[key] = isolated(stage, std::string("analyses.") + key, fn);
   };
   run(spec.km.enabled, "km", "Kaplan-Meier", [&] { return run_km(cohort, spec, warnings); });
   run(spec.followup.enabled, "followup", "follow-up",
@@ -1727,7 +2091,7 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
   run(spec.table1.enabled, "table1", "Table 1",
       [&] { return run_table1(table, cohort, spec, warnings); });
   run(spec.matching.enabled, "matching", "matching",
-      [&] { return run_matching(table, cohort, spec, warnings); });
+      [&] { return run_matching(table, cohort, spec, treatment_words(cohort, spec), warnings); });
   run(spec.cutpoint.enabled, "cutpoint", "cutpoint",
       [&] { return run_cutpoint(table, cohort, spec, warnings); });
   run(spec.subgroups.enabled, "subgroups", "subgroups",
@@ -1739,12 +2103,68 @@ json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json
   return out;
 }
 
+// What the spec asks for must make sense on its own, whatever the data:
+// an analysis switched on with nothing to work with, or options that
+// contradict each other, stop the run before it starts (as a misspelt option
+// does); `at` prefixes the field ("subcohorts[0].").
+void check_options(const AnalysisSpec& spec, const std::string& at) {
+  const bool group = !spec.group.column.empty();
+  const bool covariates = !spec.covariates.empty();
+  auto fail = [&](const std::string& message, const std::string& field) {
+    throw Error(message, at + field);
+  };
+  if (spec.logrank.enabled && !spec.logrank.strata.empty() && !group)
+    fail(
+        "analyses.logrank.strata stratifies the comparison of the group column, but the spec "
+        "has no group",
+        "analyses.logrank.strata");
+  if (spec.logrank.enabled && !group && spec.logrank.by.empty())
+    fail("a log-rank test needs a group column or a 'by' column to compare", "analyses.logrank");
+  if (spec.cox.enabled) {
+    if (!group && !covariates)
+      fail("a Cox model needs a group or at least one covariate", "analyses.cox");
+    for (const auto& f : spec.cox.force)
+      if (f != spec.group.column && std::none_of(spec.covariates.begin(), spec.covariates.end(),
+                                                 [&](const TermSpec& t) { return t.column == f; }))
+        fail("analyses.cox.force names '" + f + "', which is neither the group nor a covariate",
+             "analyses.cox.force");
+    if (spec.cox.select_p > 0 && !spec.cox.univariate)
+      fail("analyses.cox.select_p screens the univariate models, so univariate must be true",
+           "analyses.cox.select_p");
+  }
+  if ((spec.logistic.enabled || spec.matching.enabled || spec.subgroups.enabled) && !group)
+    fail(std::string(spec.logistic.enabled   ? "the propensity model (analyses.logistic)"
+                     : spec.matching.enabled ? "matching"
+                                             : "the subgroup analysis") +
+             " compares the two groups of a treatment column, but the spec has no group",
+         "group");
+  if (spec.logistic.enabled && !covariates)
+    fail("the propensity model needs at least one covariate", "covariates");
+  if (spec.table1.enabled && !covariates)
+    fail("Table 1 needs at least one covariate", "covariates");
+  auto check_matching = [&](const MatchingSpec& ms, const std::string& path) {
+    if (!covariates) fail("matching needs covariates for the propensity score", "covariates");
+    for (const auto& name : ms.score_covariates)
+      if (std::none_of(spec.covariates.begin(), spec.covariates.end(),
+                       [&](const TermSpec& t) { return t.column == name; }))
+        fail("score covariate '" + name + "' is not one of the covariates",
+             path + ".score_covariates");
+  };
+  if (spec.matching.enabled) check_matching(spec.matching, "analyses.matching");
+  if (spec.cutpoint.enabled && spec.cutpoint.groups.enabled && spec.cutpoint.groups.match)
+    check_matching(spec.cutpoint.groups.matching, "analyses.cutpoint.groups.match");
+}
+
 }  // namespace
 
 json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& progress) {
   int total = enabled_analyses(spec);
   for (const auto& sub : spec.subcohorts) total += enabled_analyses(sub.spec ? *sub.spec : spec);
   ProgressCounter counter(progress, total);
+  check_options(spec, "");
+  for (std::size_t i = 0; i < spec.subcohorts.size(); ++i)
+    if (spec.subcohorts[i].spec)
+      check_options(*spec.subcohorts[i].spec, "subcohorts[" + std::to_string(i) + "].");
   std::vector<json> warnings;
   json main = run_sections(table, spec, warnings, counter, "");
   json out;
@@ -1768,9 +2188,11 @@ json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& 
       json part;
       try {
         part = run_sections(table, s, sub_warnings, counter, sub.name + ": ");
+      } catch (const std::bad_alloc&) {
+        throw;
       } catch (const Error& e) {
         // A subcohort too small for an analysis must not lose the others.
-        part = {{"error", e.what()}};
+        part = {{"error", error_json(e.what(), e.field, "")}};
       }
       for (auto& w : sub_warnings) {
         w["subcohort"] = sub.name;

@@ -636,7 +636,7 @@ FisherResult fisher_test(const CountTable& table, const ContingencyOptions& o) {
         "Fisher's exact test for this " + std::to_string(r) + "x" + std::to_string(c) +
         " table stopped at its work limit (" + format_work(o.fisher_work_limit) +
         " units) without a p-value; R's fisher.test usually fails on such tables too "
-        "(workspace exhausted). Use the chi-square test, or merge sparse categories.");
+        "(workspace exhausted). The chi-square test has no such limit.");
   } else {
     res.p = std::max(0.0, std::min(1.0, res.p));
     res.note = "exact p by the network algorithm (" + format_work(res.work) +

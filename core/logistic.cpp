@@ -194,8 +194,7 @@ void single_column_separation(const std::vector<int>& y, const Eigen::MatrixXd& 
       ", so the maximum likelihood estimate does not exist and the coefficient" +
       (one ? " is" : "s are") +
       " infinite in theory; the estimates, standard errors and p-values shown are not "
-      "meaningful. Remove the covariate, merge sparse factor levels, or use a penalised "
-      "(Firth) model.");
+      "meaningful");
 }
 
 // Symptoms of separation by a combination of covariates, when no single
@@ -233,8 +232,7 @@ void combined_separation(const std::vector<int>& y, const Eigen::MatrixXd& x,
       (blown.empty() ? std::string()
                      : " (the coefficients of " + join_names(blown) + " have run off)") +
       ", so the maximum likelihood estimate does not exist; the estimates, standard errors and "
-      "p-values shown are not meaningful. Remove or merge the covariates involved, or use a "
-      "penalised (Firth) model.");
+      "p-values shown are not meaningful");
 }
 
 }  // namespace

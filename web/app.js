@@ -52,6 +52,7 @@ export function describeError(error) {
 function resetResults() {
   client.cancel();
   state.result = null;
+  state.eventConfirmed = null;
   $('results-section').hidden = true;
   $('results').replaceChildren();
   $('warnings').replaceChildren();
@@ -520,6 +521,51 @@ function onFormChange(e) {
 
 // ------------------------------------------------------------------- run
 
+// R's lung data code the status 1 = censored, 2 = dead: with the event value
+// 1, every death would be counted as censored. True when the event column
+// holds exactly 1 and 2 and the event value is 1.
+function eventLooksOneTwo(spec, described) {
+  const levels = described?.columns.find((c) => c.name === spec?.event?.column)?.levels ?? [];
+  const values = spec?.event?.values ?? [1];
+  return levels.length === 2 && levels.map(Number).sort().join() === '1,2' && values.length === 1 && Number(values[0]) === 1;
+}
+
+// Asks before a run that would count every 2 of a 1/2 event column as
+// censored; resolves to true to run (with the user's choice applied).
+function confirmEventCoding() {
+  const column = state.spec.event.column;
+  if (!eventLooksOneTwo(state.spec, state.described) || state.eventConfirmed === column) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const box = document.createElement('div');
+    box.id = 'event-confirm';
+    box.className = 'confirm';
+    box.setAttribute('role', 'alertdialog');
+    box.setAttribute('aria-label', 'Confirm the event value');
+    const text = Object.assign(document.createElement('p'), {
+      className: 'warning',
+      textContent: `Column '${column}' holds 1 and 2 (as R's lung data, where 1 = censored and 2 = dead), and the event value is 1: every 2 would be counted as censored.`,
+    });
+    const done = (ok) => {
+      box.remove();
+      resolve(ok);
+    };
+    const use2 = button('Count 2 as the event', () => {
+      state.spec.event = { ...state.spec.event, values: ['2'] };
+      renderForm();
+      done(true);
+    });
+    const keep = button('Run with 1 as the event', () => {
+      state.eventConfirmed = column;
+      done(true);
+    });
+    const cancel = button('Cancel', () => done(false));
+    box.append(text, use2, keep, cancel);
+    $('event-confirm')?.remove();
+    $('run-button').closest('.run-row').after(box);
+    use2.focus();
+  });
+}
+
 async function run(event) {
   event?.preventDefault();
   // A field the spec could not take (e.g. "12, 3x" as times) must be fixed first.
@@ -527,6 +573,7 @@ async function run(event) {
     $('setup-form').reportValidity();
     return;
   }
+  if (!(await confirmEventCoding())) return;
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');
   $('run-button').disabled = true;
@@ -550,7 +597,9 @@ async function run(event) {
   state.result = envelope.result;
   renderResults(envelope.result);
   const c = envelope.result.cohort;
-  setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.`);
+  const failed = failedParts(envelope.result);
+  setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.${
+    failed ? ` ${failed} ${failed === 1 ? 'part' : 'parts'} could not be computed: see the messages in their sections.` : ''}`);
   await updateShareHash();
 }
 
@@ -612,6 +661,50 @@ function tryCard(build) {
   }
 }
 
+const ANALYSIS_TITLES = {
+  table1: 'Table 1',
+  km: 'Kaplan–Meier',
+  followup: 'Median follow-up',
+  logrank: 'Log-rank tests',
+  cox: 'Cox models',
+  logistic: 'Propensity model',
+  matching: 'Propensity-score matching',
+  subgroups: 'Subgroups',
+  cutpoint: 'Cutpoint',
+};
+
+// What the engine said about a part it could not compute: the message (with
+// the column or option), and R's own wording for R users.
+function errorLine(error, prefix) {
+  const box = document.createElement('div');
+  box.className = 'error-message';
+  box.append(Object.assign(document.createElement('p'), { className: 'error', textContent: `${prefix}${describeError(error)}` }));
+  if (error.detail) {
+    const d = document.createElement('details');
+    d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: error.detail }));
+    box.append(d);
+  }
+  return box;
+}
+
+// An analysis that failed, in the place its tables and figures would be;
+// or the parts of one that failed (a model, a test, a comparison).
+function errorCard(key, error, parts = []) {
+  const section = document.createElement('section');
+  section.className = 'card analysis-error';
+  section.dataset.analysis = key;
+  section.append(Object.assign(document.createElement('h4'), { textContent: error ? ANALYSIS_TITLES[key] : `${ANALYSIS_TITLES[key]}: not everything could be computed` }));
+  if (error) section.append(errorLine(error, 'Not computed: '));
+  for (const p of parts) section.append(errorLine(p, `${p.where}: `));
+  return section;
+}
+
+// How many analyses, models, tests or comparisons of a result failed.
+function failedParts(result) {
+  const parts = [{ results: result.results }, ...(result.subcohorts ?? [])];
+  return parts.reduce((n, s) => n + (s.error ? 1 : Object.values(s.results ?? {}).reduce((k, a) => k + (a?.error ? 1 : tables.partErrors(a).length), 0)), 0);
+}
+
 function renderBlock(b, index) {
   const wrap = document.createElement('section');
   wrap.className = 'result-block';
@@ -621,7 +714,7 @@ function renderBlock(b, index) {
   h.textContent = b.label ? `Subcohort: ${b.label}` : label;
   wrap.appendChild(h);
   if (b.error) {
-    wrap.appendChild(Object.assign(document.createElement('p'), { className: 'error', textContent: `Not analysed: ${b.error}` }));
+    wrap.appendChild(errorLine(typeof b.error === 'string' ? { message: b.error } : b.error, 'Not analysed: '));
     return wrap;
   }
   const r = b.results;
@@ -631,36 +724,50 @@ function renderBlock(b, index) {
   const key = b.key;
   const opts = { ...b.ctx, displayUnit: $('display-unit').value || undefined };
   const figure = (title, name, build) => add(tryCard(() => figureCard(`${title}${b.label ? ` (${b.label})` : ''}`, build(), `${key}-${name}`)));
-  table('table1');
-  if (r.km) figure('Kaplan–Meier', 'km', () => plots.kmFigure(r.km, { ...opts, logrank: r.logrank }, document));
-  table('km');
-  table('followup');
-  table('logrank');
-  table('cox');
-  if (r.matching) {
+  // Each analysis in its place: its tables and figures, or what stopped it;
+  // then any of its parts that failed.
+  const analysis = (name, render) => {
+    if (!r[name]) return;
+    if (r[name].error) return add(errorCard(name, r[name].error));
+    render?.(r[name]);
+    const parts = tables.partErrors(r[name]);
+    if (parts.length) add(errorCard(name, null, parts));
+  };
+  analysis('table1', () => table('table1'));
+  analysis('km', (km) => {
+    figure('Kaplan–Meier', 'km', () => plots.kmFigure(km, { ...opts, logrank: r.logrank?.error ? null : r.logrank }, document));
+    table('km');
+  });
+  analysis('followup', () => table('followup'));
+  analysis('logrank', () => table('logrank'));
+  analysis('cox', () => table('cox'));
+  analysis('logistic');
+  analysis('matching', (m) => {
     table('rounds');
-    if (r.matching.rounds?.length > 1) figure('Matching rounds', 'rounds', () => plots.roundsFigure(r.matching, opts, document));
+    if (m.rounds?.length > 1) figure('Matching rounds', 'rounds', () => plots.roundsFigure(m, opts, document));
     table('baseline');
-    figure('Love plot', 'love', () => plots.loveFigure(r.matching, opts, document));
-    const post = r.matching.matched_outcome;
-    if (post) figure('Kaplan–Meier after matching', 'km-matched', () => plots.kmFigure(post, opts, document));
+    figure('Love plot', 'love', () => plots.loveFigure(m, opts, document));
+    const post = m.matched_outcome;
+    if (post && !post.error) figure('Kaplan–Meier after matching', 'km-matched', () => plots.kmFigure(post, opts, document));
     table('matched-outcome');
-  }
-  if (r.subgroups) figure('Subgroups', 'forest', () => plots.forestFigure(r.subgroups, opts, document));
-  table('subgroups');
-  if (r.cutpoint) {
-    figure('Cutpoint selection', 'cutpoint', () => plots.cutpointFigure(r.cutpoint, opts, document));
+  });
+  analysis('subgroups', (sg) => {
+    if (sg.variables?.some((v) => !v.error)) figure('Subgroups', 'forest', () => plots.forestFigure(sg, opts, document));
+    table('subgroups');
+  });
+  analysis('cutpoint', (cp) => {
+    if (!cp.maxstat?.error) figure('Cutpoint selection', 'cutpoint', () => plots.cutpointFigure(cp, opts, document));
     table('cutpoint');
     add(useCutpointButton(b));
-    const g = r.cutpoint.groups;
-    if (g) figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => plots.kmFigure(g, opts, document));
+    const g = cp.groups;
+    if (g && !g.error) figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => plots.kmFigure(g, opts, document));
     table('cut-groups');
     (g?.matched ?? []).forEach((mm, i) => {
       const post = mm.matching?.matched_outcome;
-      if (post) figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => plots.kmFigure(post, opts, document));
+      if (post && !post.error) figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => plots.kmFigure(post, opts, document));
     });
     for (const [name] of models) if (name.startsWith('cut-baseline')) table(name);
-  }
+  });
   const rows = rowsUsed(r);
   if (rows.length) {
     const d = document.createElement('details');
@@ -731,11 +838,20 @@ function rowsUsed(r) {
 
 function renderResults(result) {
   $('warnings').replaceChildren(
-    ...result.warnings.map((w) =>
-      Object.assign(document.createElement('p'), {
+    ...result.warnings.map((w) => {
+      const p = Object.assign(document.createElement('p'), {
         className: 'warning',
         textContent: `Warning (${[w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(', ')}): ${w.message}`,
-      })),
+      });
+      if (!w.detail) return p;
+      // R's own wording, for R users.
+      const d = document.createElement('details');
+      d.className = 'warning-detail';
+      d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: w.detail }));
+      const box = document.createElement('div');
+      box.append(p, d);
+      return box;
+    }),
   );
   const blocks = tables.analysisBlocks(result, { displayUnit: $('display-unit').value || null });
   $('results-nav').replaceChildren(...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })));

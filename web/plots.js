@@ -441,7 +441,7 @@ export const estimable = (l) => l.hr != null && l.lower > 0 && l.upper != null &
  */
 export function forestFigure(subgroups, options = {}, doc = globalThis.document) {
   const variables = subgroups?.variables ?? [];
-  if (!variables.length) throw new Error('no subgroup results');
+  if (!variables.some((v) => !v.error)) throw new Error('no subgroup results');
   const interactionTest = options.interaction ?? 'lrt';
   const rows = [];
   // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
@@ -451,6 +451,11 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
   }
   for (const v of variables) {
+    // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
+    if (v.error) {
+      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${options.labels?.[v.variable] ?? v.variable} (not analysed)`, pInt: '–' });
+      continue;
+    }
     const pInt = v.interaction?.[interactionTest]?.p;
     rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
     for (const l of v.levels) {

@@ -29,11 +29,15 @@
 //   cutpointModel(results.cutpoint, ctx)      maxstat / median / Youden cutpoints
 //   cutGroupsModel(results.cutpoint, ctx)     groups n/events/median, HR vs reference, pairwise p, matched comparisons
 //   blockModels(block)                        every model that block's results support, in paper order
+//   partErrors(part) -> [{where, message, field, detail}]   the errors inside one analysis's result
+//                                             (a model, a test, a variable, a comparison that failed)
 //   renderTable(model, document?) -> <table class="ls-table">
 //   toCsv(model, {title, notes, bom}?), toTsv(model, {title, notes}?), toClipboardHtml(model)
 //   spreadsheetCell(text) -> text    what every cell of those three exports goes through (formula neutralising)
 //   copyTable(model, navigator?, {ClipboardItem, Blob}?) -> Promise<'html'|'text'>
 // Every builder returns null when its section is absent (or cannot make a table).
+// A part that could not be computed is {error: {message, field, detail}}
+// (docs/spec.md); builders show it as a "not computed" row and a note.
 //
 // Cell conventions: see format.js ('NA' computed as missing, '–' not
 // applicable, 'NR' median not reached); p as '<0.001' or 3 decimals; HR
@@ -163,6 +167,30 @@ function model(ctx, name, title, columns, rows, notes, extra = {}) {
   return { id: `${ctx.key}-${name}`, name, title: titled(ctx, title), columns, rows, notes: notes.filter(Boolean), ...extra };
 }
 
+const NOT_COMPUTED = 'not computed';
+
+function errorText(e) {
+  return typeof e === 'string' ? e : e?.message ?? '';
+}
+
+/** The errors inside one analysis's result (not its own top-level error), each with where it sits. */
+export function partErrors(part) {
+  const out = [];
+  const walk = (node, where) => {
+    if (Array.isArray(node)) return node.forEach((x, i) => walk(x, where));
+    if (!node || typeof node !== 'object') return;
+    if (node !== part && node.error) {
+      const e = typeof node.error === 'string' ? { message: node.error } : node.error;
+      const name = node.comparison ?? node.variable ?? node.formula ?? where;
+      out.push({ where: name, message: e.message ?? '', field: e.field ?? null, detail: e.detail ?? null });
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${k}` : k);
+  };
+  walk(part, '');
+  return out;
+}
+
 // ---------------------------------------------------------------- Table 1
 
 function factorTest(tests) {
@@ -187,7 +215,7 @@ export function table1Model(t1, ctx) {
   ctx = ensureCtx(ctx);
   const groups = t1.groups ?? [];
   const byGroup = groups.length >= 2;
-  const first = t1.variables[0];
+  const first = t1.variables.find((v) => !v.error) ?? {};
   const total = (s) => (s ? s.n + (s.missing ?? 0) : null);
   const columns = [col('Characteristic', 'left'), col(`Overall (n = ${formatInteger(ctx.cohort?.rows_used ?? total(first.overall))})`)];
   if (byGroup) {
@@ -200,8 +228,14 @@ export function table1Model(t1, ctx) {
   let anyFisher = false;
   let anyMissing = false;
   const hasFactor = t1.variables.some((v) => v.type === 'factor');
-  const hasNumeric = t1.variables.some((v) => v.type !== 'factor');
+  const hasNumeric = t1.variables.some((v) => v.type === 'numeric');
+  const failed = [];
   for (const v of t1.variables) {
+    if (v.error) {
+      failed.push(`${v.variable}: ${errorText(v.error)}`);
+      rows.push(data(pad([v.variable, NOT_COMPUTED])));
+      continue;
+    }
     const parts = [v.overall, ...(byGroup ? v.by_group ?? [] : [])];
     if (v.type === 'factor') {
       const test = byGroup ? factorTest(v.tests) : null;
@@ -241,6 +275,7 @@ export function table1Model(t1, ctx) {
     byGroup && hasNumeric && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
     byGroup && anyFisher && "Fisher's exact test was used where an expected count was below 5.",
     anyMissing && 'Missing: rows without a value, not counted in the percentages.',
+    ...failed,
     'NA = not computable.',
   ];
   return model(ctx, 'table1', byGroup ? `Baseline characteristics by ${ctx.groupColumn || 'group'}` : 'Baseline characteristics', columns, rows, notes);
@@ -398,8 +433,9 @@ export function coxTableModel(cox, ctx) {
   ctx = ensureCtx(ctx);
   const uni = (cox.univariate ?? []).flatMap(coefEntries);
   const multi = coefEntries(cox.multivariable);
-  if (!uni.length && !multi.length) return null;
-  const hasUni = uni.length > 0;
+  const failedUni = (cox.univariate ?? []).filter((f) => f.error);
+  if (!uni.length && !multi.length && !failedUni.length) return null;
+  const hasUni = uni.length > 0 || failedUni.length > 0;
   const hasMulti = multi.length > 0;
   const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
   const columns = [col('Variable', 'left')];
@@ -444,6 +480,7 @@ export function coxTableModel(cox, ctx) {
       for (const e of t.entries) rows.push(data([vs(e.level), ...cellsFor(e)], 1));
     }
   }
+  for (const f of failedUni) rows.push(data([(f.terms ?? [f.formula]).join(' + '), NOT_COMPUTED, DASH, ...(hasMulti ? [DASH, DASH] : [])]));
   const conv = cox.conventions ?? {};
   const mv = cox.multivariable;
   const sel = cox.selection;
@@ -456,6 +493,8 @@ export function coxTableModel(cox, ctx) {
     hasMulti && anyDropped && '– = term not in the multivariable model.',
     ctx.spec?.analyses?.cox?.strata && `Stratified on ${ctx.spec.analyses.cox.strata}.`,
     ctx.spec?.analyses?.cox?.cluster && `Robust (sandwich) SE clustered on ${ctx.spec.analyses.cox.cluster}.`,
+    ...failedUni.map((f) => `Univariate model of ${(f.terms ?? [f.formula]).join(' + ')} not fitted: ${errorText(f.error)}`),
+    mv?.error && `Multivariable model${mv.formula ? ` ${mv.formula}` : ''} not fitted: ${errorText(mv.error)}`,
     'NA = not estimable (e.g. an aliased coefficient).',
   ];
   return model(ctx, 'cox', 'Univariate and multivariable Cox regression', columns, rows, notes, { headerGroups });
@@ -527,20 +566,23 @@ export function logrankModel(logrank, ctx) {
   if (!logrank) return null;
   ctx = ensureCtx(ctx);
   const tests = [];
-  if (logrank.by_group) tests.push([logrank.by_group, `${logrank.by_group.variable} (${logrank.by_group.groups.length} groups)`]);
+  const groupsOf = (t) => (t.error ? '' : ` (${t.groups.length} groups)`);
+  if (logrank.by_group) tests.push([logrank.by_group, `${logrank.by_group.variable}${groupsOf(logrank.by_group)}`]);
   if (logrank.stratified) tests.push([logrank.stratified, `${logrank.stratified.variable}, stratified by ${logrank.stratified.strata}`]);
-  for (const t of logrank.by ?? []) tests.push([t, `${t.variable} (${t.groups.length} groups)`]);
+  for (const t of logrank.by ?? []) tests.push([t, `${t.variable}${groupsOf(t)}`]);
   if (!tests.length) return null;
   const anyPairs = tests.some(([t]) => t.pairwise?.pairs?.length);
   const columns = [col('Comparison', 'left'), col('n'), col('χ²'), col('df'), col('p')];
   if (anyPairs) columns.push(col('Adjusted p'));
-  const rows = tests.flatMap(([t, label]) => testRows(t, label, ctx, columns.length));
+  const rows = tests.flatMap(([t, label]) =>
+    t.error ? [data([label, NOT_COMPUTED, ...Array(columns.length - 2).fill('')])] : testRows(t, label, ctx, columns.length));
   const conv = logrank.conventions ?? {};
   const adjust = tests.map(([t]) => t.pairwise?.adjust).find(Boolean);
   const notes = [
     `${conv.weights ?? 'Log-rank test'} (rho = ${conv.rho ?? 0}); df: ${conv.df ?? 'groups − 1'}.`,
     anyPairs && `Pairwise: each pair of groups tested on its own rows; adjusted p by ${adjust} (p.adjust).`,
     logrank.stratified && 'The stratified test compares the groups within strata; the by-variable tests are not stratified.',
+    ...tests.filter(([t]) => t.error).map(([t, label]) => `${label}: ${errorText(t.error)}`),
   ];
   return model(ctx, 'logrank', 'Log-rank tests', columns, rows, notes);
 }
@@ -577,6 +619,10 @@ export function subgroupModel(subgroups, ctx) {
   ];
   const rows = [];
   for (const v of subgroups.variables) {
+    if (v.error) {
+      rows.push(data([v.variable, NOT_COMPUTED, '', '', '', '']));
+      continue;
+    }
     rows.push(data([v.variable, '', '', '', '', formatP(v.interaction?.lrt?.p)]));
     for (const l of v.levels ?? []) {
       rows.push(
@@ -593,6 +639,7 @@ export function subgroupModel(subgroups, ctx) {
   const notes = [
     `HR of ${conv.treated ?? treated} vs ${control} within each subgroup level: ${conv.per_level ?? 'Cox model'}${adjusted === true ? ', adjusted for the covariates' : adjusted === false ? ', unadjusted' : ''}.`,
     `Interaction p: likelihood-ratio test of treatment × subgroup${conv.interaction ? ` (method: ${conv.interaction})` : ''}; the joint Wald p is in the result JSON.`,
+    ...subgroups.variables.filter((v) => v.error).map((v) => `${v.variable}: ${errorText(v.error)}`),
     'NA = not estimable in that level (e.g. no events in one arm).',
   ];
   return model(ctx, 'subgroups', 'Subgroup analysis of the treatment effect', columns, rows, notes);
@@ -636,7 +683,7 @@ export function matchingRoundsModel(matching, ctx) {
 
 export function matchedOutcomeModel(matching, ctx, opts = {}) {
   const mo = matching?.matched_outcome;
-  if (!mo) return null;
+  if (!mo || mo.error) return null;
   ctx = ensureCtx(ctx);
   const curves = mo.km_by_group ?? [];
   const times = curves[0]?.at_times?.time ?? [];
@@ -668,7 +715,8 @@ export function cutpointModel(cutpoint, ctx) {
   ctx = ensureCtx(ctx);
   const columns = [col('Method', 'left'), col('Cutpoint'), col('n ≤ cut / n > cut'), col('Statistic', 'left'), col('p')];
   const rows = [];
-  const m = cutpoint.maxstat;
+  const m = cutpoint.maxstat?.error ? null : cutpoint.maxstat;
+  if (cutpoint.maxstat?.error) rows.push(data(['Maximally selected log-rank (maxstat)', NOT_COMPUTED, DASH, DASH, DASH]));
   if (m) rows.push(data(['Maximally selected log-rank (maxstat)', cutValue(m.cutpoint), `${formatInteger(m.n_low)} / ${formatInteger(m.n_high)}`, `standardized statistic ${formatNumber(m.statistic, 3)}`, formatP(m.p)]));
   const md = cutpoint.median;
   if (md) rows.push(data(['Median', cutValue(md.cutpoint), `${formatInteger(md.n_low)} / ${formatInteger(md.n_high)}`, DASH, DASH]));
@@ -679,7 +727,12 @@ export function cutpointModel(cutpoint, ctx) {
         `J = ${formatNumber(y.youden, 3)}, sensitivity ${formatNumber(y.sensitivity, 3)}, specificity ${formatNumber(y.specificity, 3)}, AUC ${formatNumber(y.auc, 3)}`, DASH]),
     );
   const conv = cutpoint.conventions ?? {};
-  const notes = [conv.maxstat && `maxstat: ${conv.maxstat}.`, conv.youden && `Youden: ${conv.youden}.`, conv.groups && `Groups: ${conv.groups}.`];
+  const notes = [
+    conv.maxstat && `maxstat: ${conv.maxstat}.`,
+    cutpoint.maxstat?.error && `maxstat not computed: ${errorText(cutpoint.maxstat.error)}`,
+    conv.youden && `Youden: ${conv.youden}.`,
+    conv.groups && `Groups: ${conv.groups}.`,
+  ];
   const column = ctx.spec?.analyses?.cutpoint?.column;
   return model(ctx, 'cutpoint', column ? `Cutpoints of ${column}` : 'Cutpoints', columns, rows, notes);
 }
@@ -734,7 +787,8 @@ export function cutGroupsModel(cutpoint, ctx) {
       const mo = m.matching?.matched_outcome;
       const k = m.matching?.counts;
       const e = coefEntries(mo?.cox)[0];
-      if (m.error) errors.push(`${m.comparison}: ${m.error}`);
+      if (m.error) errors.push(`${m.comparison}: ${errorText(m.error)}`);
+      else if (mo?.error) errors.push(`${m.comparison}: ${errorText(mo.error)}`);
       rows.push(
         data([
           m.comparison,

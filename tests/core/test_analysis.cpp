@@ -574,7 +574,7 @@ TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and k
   CHECK(fit["name"] == "fit, under 70");
   CHECK(fit["cohort"]["rows_used"] == 142);
   CHECK(fit["results"]["km"]["overall"]["median"]["estimate"] == 364);
-  CHECK(r["subcohorts"][1]["error"].get<std::string>().find("nothing to analyse") !=
+  CHECK(r["subcohorts"][1]["error"]["message"].get<std::string>().find("nothing to analyse") !=
         std::string::npos);
 }
 

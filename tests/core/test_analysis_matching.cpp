@@ -80,7 +80,9 @@ TEST_CASE("a caliper that forms no pairs is not 'balanced'") {
   CHECK(m["counts"]["matched_treated"] == 0);
   CHECK(m["stop"]["reason"] == "no pairs were formed");
   CHECK(m["stop"]["balanced"] == false);
-  CHECK(!m.contains("matched_outcome"));
+  CHECK(m["matched_outcome"]["error"]["message"].get<std::string>().find("nobody was matched") !=
+        std::string::npos);
+  CHECK(!m["matched_outcome"].contains("cox"));
 }
 
 TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotterdam chemo)") {
@@ -224,19 +226,27 @@ TEST_CASE(
   CHECK(!cp["groups"].contains("matched"));
   localsurv::Session s;
   s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/npc_synth_1.csv")));
-  for (const auto& [groups, field] :
-       std::map<std::string, std::string>{{R"({"use": "value"})", "analyses.cutpoint.groups.value"},
-                                          {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
-                                          {R"({"match": true})", "analyses.cutpoint.groups.match"},
-                                          {R"({"none": "lt_bone === 0"})", ""}}) {
+  for (const auto& [groups, field] : std::map<std::string, std::string>{
+           {R"({"use": "value"})", "analyses.cutpoint.groups.value"},
+           {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
+           {R"({"match": true})", "analyses.cutpoint.groups.match"}}) {
     CAPTURE(groups);
     json bad = json::parse(s.run(
         R"({"time": "os_months", "event": "death", "analyses": {"cutpoint": {"column": "age", "groups": )" +
         groups + "}}}"));
     CHECK(bad["ok"] == false);
-    if (!field.empty()) CHECK(bad["error"]["field"] == field);
+    CHECK(bad["error"]["field"] == field);
     CHECK(!bad["error"]["message"].get<std::string>().empty());
   }
+  // A reference-group filter that cannot be read fails the cutpoint only.
+  json typo = json::parse(s.run(
+      R"({"time": "os_months", "event": "death", "analyses": {"km": {},
+          "cutpoint": {"column": "age", "groups": {"none": "lt_bone === 0"}}}})"));
+  REQUIRE(typo["ok"] == true);
+  const json& e = typo["result"]["results"]["cutpoint"]["error"];
+  CHECK(e["field"] == "analyses.cutpoint.groups.none");
+  CHECK(e["message"].get<std::string>().find("lt_bone === 0") != std::string::npos);
+  CHECK(typo["result"]["results"]["km"]["overall"]["n"] > 0);
 }
 
 TEST_CASE(

@@ -105,10 +105,11 @@ test('describe honours the data options and names a bad one', () => {
 
 test('degenerate data: one group and no events give clear messages, not garbage', () => {
   engine.load(enc.encode('time,status,g,x\n1,1,a,1\n2,0,a,2\n3,1,a,3\n4,1,a,5\n'));
-  const one = engine.run({ time: 'time', event: 'status', group: 'g', analyses: { logrank: {} } });
-  assert.equal(one.ok, false);
-  assert.equal(one.error.field, 'g');
-  assert.match(one.error.message, /every patient with complete data has 'a' in column 'g'/);
+  const one = engine.run({ time: 'time', event: 'status', group: 'g', analyses: { km: {}, logrank: {} } });
+  assert.equal(one.ok, true);
+  assert.equal(one.result.results.logrank.by_group.error.field, 'g');
+  assert.match(one.result.results.logrank.by_group.error.message, /every patient with complete data has 'a' in column 'g'/);
+  assert.equal(one.result.results.km.overall.n, 4);
   engine.load(enc.encode('time,status,x\n1,0,1\n2,0,2\n3,0,3\n'));
   const none = engine.run({ time: 'time', event: 'status', covariates: ['x'], analyses: { km: {}, cox: {} } });
   assert.equal(none.ok, true);

@@ -191,6 +191,14 @@ function compareCohort(c0, p, key, res, spec) {
     vec: (w, ...a) => c0.vec(`${p}.${w}`, ...a),
     same: (w, ...a) => c0.same(`${p}.${w}`, ...a),
   };
+  // A part LocalSurv could not compute ({error}) is not compared; R must
+  // have failed in the same analysis block too.
+  const failed = (where, lk, analysis) => {
+    if (!lk?.error) return false;
+    c.same(`${where}.error`, true, Object.keys(key).some((n) => n.startsWith(`${p}.${analysis}`) && n.endsWith('.error')));
+    return true;
+  };
+  for (const [name, part] of Object.entries(res)) if (failed(name, part, name)) delete res[name];
   if (res.km) {
     compareCurve(c, 'km.overall', k('km.overall'), res.km.overall);
     arr(k('km.by_group')).forEach((g, i) => compareCurve(c, `km.by_group[${i}]`, g, res.km.by_group[i]));
@@ -201,13 +209,15 @@ function compareCohort(c0, p, key, res, spec) {
     arr(k('followup.by_group')).forEach((g, i) => f(`followup.by_group[${i}]`, g, res.followup.by_group[i]));
   }
   if (res.logrank) {
-    if (res.logrank.by_group) compareLogrank(c, 'logrank.by_group', k('logrank.by_group'), res.logrank.by_group);
-    if (res.logrank.stratified) compareLogrank(c, 'logrank.stratified', k('logrank.stratified'), res.logrank.stratified);
-    arr(res.logrank.by).forEach((b, i) => compareLogrank(c, `logrank.by[${i}]`, k(`logrank.by.${i}`), b));
+    const lr = (where, rk, lk) => failed(where, lk, 'logrank') || compareLogrank(c, where, rk, lk);
+    if (res.logrank.by_group) lr('logrank.by_group', k('logrank.by_group'), res.logrank.by_group);
+    if (res.logrank.stratified) lr('logrank.stratified', k('logrank.stratified'), res.logrank.stratified);
+    arr(res.logrank.by).forEach((b, i) => lr(`logrank.by[${i}]`, k(`logrank.by.${i}`), b));
   }
   if (res.cox) {
-    arr(res.cox.univariate).forEach((u, i) => compareCox(c, `cox.univariate[${i}]`, k(`cox.univariate.${i}`), u));
-    if (res.cox.multivariable) compareCox(c, 'cox.multivariable', k('cox.multivariable'), res.cox.multivariable);
+    const cox = (where, rk, lk) => failed(where, lk, 'cox') || compareCox(c, where, rk, lk);
+    arr(res.cox.univariate).forEach((u, i) => cox(`cox.univariate[${i}]`, k(`cox.univariate.${i}`), u));
+    if (res.cox.multivariable) cox('cox.multivariable', k('cox.multivariable'), res.cox.multivariable);
     if (res.cox.selection) c.same('cox.selected', arr(k('cox.selected')), res.cox.selection.selected.map((x) => x.term));
   }
   if (res.logistic) {
@@ -221,17 +231,19 @@ function compareCohort(c0, p, key, res, spec) {
   if (res.table1) {
     const rk = k('table1');
     for (const v of res.table1.variables) {
+      if (failed(`table1.${v.variable}`, v, 'table1')) continue;
       const t = v.tests;
       if (!t) continue;
       const r = rk[v.variable];
       if (t.t) { c.num(`table1.${v.variable}.t_p`, r.t_p, t.t.p, 'p'); c.num(`table1.${v.variable}.t`, r.t_statistic, t.t.statistic); }
       if (t.wilcoxon) c.num(`table1.${v.variable}.wilcoxon_p`, r.wilcoxon_p, t.wilcoxon.p, 'p');
       if (t.chisq) { c.num(`table1.${v.variable}.chisq_p`, r.chisq_p, t.chisq.p, 'p'); c.num(`table1.${v.variable}.chisq`, r.chisq_statistic, t.chisq.statistic); }
-      // R's fisher.test may run out of workspace where LocalSurv has a p.
-      if (t.fisher && r.fisher_p !== null) c.num(`table1.${v.variable}.fisher_p`, r.fisher_p, t.fisher.p, 'p');
+      // R's fisher.test may run out of workspace, or stop on a table with one
+      // non-empty row (LocalSurv: the only table, p = 1), where LocalSurv has a p.
+      if (t.fisher && r.fisher_p != null) c.num(`table1.${v.variable}.fisher_p`, r.fisher_p, t.fisher.p, 'p');
     }
   }
-  if (res.cutpoint) {
+  if (res.cutpoint && !failed('cutpoint.maxstat', res.cutpoint.maxstat, 'cutpoint')) {
     const rk = k('cutpoint');
     c.num('cutpoint.maxstat.cutpoint', rk.maxstat.cutpoint, res.cutpoint.maxstat.cutpoint);
     c.num('cutpoint.maxstat.statistic', rk.maxstat.statistic, res.cutpoint.maxstat.statistic);
@@ -239,7 +251,7 @@ function compareCohort(c0, p, key, res, spec) {
     if (spec.analyses.cutpoint.pmethod !== 'condmc') c.num('cutpoint.maxstat.p', rk.maxstat.p, res.cutpoint.maxstat.p, 'p');
     c.num('cutpoint.median', rk.median, res.cutpoint.median.cutpoint);
     if (res.cutpoint.youden) c.num('cutpoint.youden', rk.youden, res.cutpoint.youden.cutpoint);
-    if (res.cutpoint.groups) {
+    if (res.cutpoint.groups && !failed('cutpoint.groups', res.cutpoint.groups, 'cutpoint')) {
       const rg = k('cutpoint.groups');
       const lg = res.cutpoint.groups;
       c.num('cutpoint.groups.cutpoint', rg.cutpoint, lg.definition.cutpoint);
@@ -247,11 +259,12 @@ function compareCohort(c0, p, key, res, spec) {
       compareLogrank(c, 'cutpoint.groups.logrank', rg.logrank, lg.logrank);
       c.vec('cutpoint.groups.cox.coef', rg.cox.coef, lg.cox.coefficients.coef);
       c.vec('cutpoint.groups.cox.p', rg.cox.p, lg.cox.coefficients.p, 'p');
-      arr(lg.matched).forEach((m, i) => compareRounds(c, `cutpoint.groups.matched[${i}]`, k(`cutpoint.groups.matched.${i}`).rounds, m.matching));
+      arr(lg.matched).forEach((m, i) => failed(`cutpoint.groups.matched[${i}]`, m, 'cutpoint') || compareRounds(c, `cutpoint.groups.matched[${i}]`, k(`cutpoint.groups.matched.${i}`).rounds, m.matching));
     }
   }
   if (res.subgroups) {
     res.subgroups.variables.forEach((v, i) => {
+      if (failed(`subgroups.${v.variable}`, v, 'subgroups')) return;
       const rk = k(`subgroups.${i}`);
       c.num(`subgroups.${v.variable}.n`, rk.n, v.rows.rows_used);
       c.num(`subgroups.${v.variable}.lrt`, rk.interaction.lrt_statistic, v.interaction.lrt.statistic);
@@ -266,7 +279,7 @@ function compareCohort(c0, p, key, res, spec) {
   if (res.matching) {
     const m = res.matching;
     compareRounds(c, 'matching', k('matching.rounds'), m, spec.analyses.matching.order === 'random');
-    if (spec.analyses.matching.order !== 'random' && m.matched_outcome && k('matching.outcome')) {
+    if (spec.analyses.matching.order !== 'random' && m.matched_outcome && !m.matched_outcome.error && k('matching.outcome')) {
       const rc = k('matching.outcome').cox;
       c.same('matching.outcome.cox.name', arr(rc.name), m.matched_outcome.cox.coefficients.name);
       c.vec('matching.outcome.cox.coef', rc.coef, m.matched_outcome.cox.coefficients.coef);
@@ -448,7 +461,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
         if (lsub.error) {
           // LocalSurv gives up on the subcohort; the script must report an error there too.
           assert.ok(Object.keys(key).some((n) => n.startsWith(p) && n.endsWith('.error')),
-            `${sc.name}: LocalSurv failed (${lsub.error}) but R reported no error`);
+            `${sc.name}: LocalSurv failed (${lsub.error.message}) but R reported no error`);
           return;
         }
         c.num(`${p}.cohort.rows`, key[`${p}.cohort`].rows, lsub.cohort.rows_used);

@@ -420,10 +420,11 @@ describe('paper spec (npc_paper.spec.json)', () => {
 
   test('cut groups with a comparison that matched no pair (rotterdam.rounds): NA cells, not a crash', () => {
     const g = rounds.results.cutpoint.groups;
-    const empty = g.matched.find((x) => x.matching && !x.matching.matched_outcome);
+    const empty = g.matched.find((x) => x.matching?.matched_outcome?.error);
     assert.ok(empty, 'the fixture has a comparison with no pairs');
     const m = cutGroupsModel(rounds.results.cutpoint, main(rounds).ctx);
     assert.deepEqual(rowBy(m, empty.comparison).slice(1), ['0 / 0', 'NA', '', 'NA', 'NA', '–']);
+    assert.ok(m.notes.includes(`${empty.comparison}: ${empty.matching.matched_outcome.error.message}`));
   });
 });
 
@@ -484,15 +485,19 @@ describe('other results', () => {
     assert.ok(m.notes.some((n) => n.includes('weighted')));
   });
 
-  test('a subcohort that could not be analysed (veteran.basic) keeps its error and yields no tables; the {ok, result} envelope is accepted', () => {
+  test('a subcohort with a failed test (veteran.basic: one cell type) keeps its tables; one that could not be analysed yields none; the {ok, result} envelope is accepted', () => {
     const r = cli(datasetPath('veteran'), path.join(root, 'tests/specs/veteran.basic.json'));
     const blocks = analysisBlocks({ ok: true, result: r });
     assert.equal(blocks.length, 1 + r.subcohorts.length);
-    const failed = blocks.find((b) => b.error);
-    assert.ok(failed, 'the fixture has a failing subcohort');
+    const squamous = blocks.find((b) => b.label === 'squamous');
+    const by = squamous.results.logrank.by[0];
+    assert.equal(by.error.field, 'celltype');
+    const lr = blockModels(squamous).find((m) => m.name === 'logrank');
+    assert.deepEqual(rowBy(lr, 'celltype').slice(0, 2), ['celltype', 'not computed']);
+    assert.ok(lr.notes.includes(`celltype: ${by.error.message}`));
+    const failed = analysisBlocks({ ok: true, result: { ...r, subcohorts: [{ name: 'nobody', filter: 'age > 200', error: { message: 'no row', field: null, detail: null } }] } })[1];
+    assert.equal(failed.error.message, 'no row');
     assert.deepEqual(blockModels(failed), []);
-    const ok = blocks.find((b) => b.key !== 'main' && !b.error);
-    assert.ok(blockModels(ok).length > 0);
   });
 
   test('three groups (colon): Table 1 numerics have no test (–), log-rank pairs carry Bonferroni-adjusted p', () => {

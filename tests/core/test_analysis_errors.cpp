@@ -1,0 +1,257 @@
+// One failing analysis never loses the others (issue 8, point 5): degenerate
+// data fail only the analysis, model or comparison they break, each in its own
+// {"error": {message, field, detail}} block that names the user's column and
+// says what to do; the run stays ok. And the warnings a clinician reads name
+// columns and levels, with R's own wording kept as the detail (point 6).
+#include <regex>
+
+#include "api.h"
+#include "golden.h"
+#include "plain_words.h"
+
+using json = nlohmann::json;
+
+namespace {
+
+const json& cases() {
+  static const json c = json::parse(
+      testsupport::read_file(testsupport::test_data_path("../fixtures/degenerate/cases.json")));
+  return c;
+}
+
+json run_case(const json& c) {
+  json spec = cases()["base"];
+  for (const auto& [key, value] : c["spec"].items()) spec[key] = value;
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(
+      testsupport::test_data_path("../fixtures/degenerate/" + c["data"].get<std::string>())));
+  return json::parse(s.run(spec.dump()));
+}
+
+// "cox.univariate.2" -> results["cox"]["univariate"][2]; null if absent.
+const json* at(const json& results, const std::string& path) {
+  const json* node = &results;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string key = path.substr(start, dot - start);
+    if (node->is_array()) {
+      const std::size_t i = std::stoul(key);
+      if (i >= node->size()) return nullptr;
+      node = &(*node)[i];
+    } else if (node->is_object() && node->contains(key)) {
+      node = &(*node)[key];
+    } else {
+      return nullptr;
+    }
+    start = dot + 1;
+  }
+  return node;
+}
+
+// Every error block anywhere in `node`, with its path.
+void errors_in(const json& node, const std::string& path,
+               std::vector<std::pair<std::string, const json*>>& out) {
+  if (node.is_object()) {
+    if (node.contains("error") && node["error"].is_object()) out.emplace_back(path, &node["error"]);
+    for (const auto& [k, v] : node.items())
+      if (k != "error") errors_in(v, path + "." + k, out);
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      errors_in(node[i], path + "." + std::to_string(i), out);
+  }
+}
+
+bool contains(const std::string& text, const std::string& words) {
+  return text.find(words) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
+  REQUIRE(cases()["cases"].size() >= 10);
+  for (const json& c : cases()["cases"]) {
+    const std::string name = c["name"];
+    CAPTURE(name);
+    const json out = run_case(c);
+    REQUIRE(out["ok"] == true);
+    const json& results = out["result"]["results"];
+    for (const auto& [path, field] : c["errors"].items()) {
+      CAPTURE(path);
+      const json* node = at(results, path);
+      REQUIRE(node);
+      REQUIRE(node->contains("error"));
+      CHECK((*node)["error"]["field"] == field);
+    }
+    for (const auto& path : c["results"]) {
+      CAPTURE(path.get<std::string>());
+      const json* node = at(results, path);
+      REQUIRE(node);
+      CHECK(!node->contains("error"));
+    }
+    for (const char* key : {"mentions", "details"})
+      if (c.contains(key))
+        for (const auto& [path, words] : c[key].items()) {
+          const json& e = (*at(results, path))["error"];
+          const std::string text = e[key == std::string("mentions") ? "message" : "detail"];
+          for (const auto& w : words) {
+            CAPTURE(path);
+            CAPTURE(text);
+            CHECK(contains(text, w));
+          }
+        }
+    std::string said;
+    for (const auto& w : out["result"]["warnings"])
+      said += w["message"].get<std::string>() + "\n" + w.value("detail", "") + "\n";
+    for (const auto& w : c.value("warnings", json::array())) {
+      CAPTURE(w.get<std::string>());
+      CHECK(contains(said, w));
+    }
+    for (const auto& w : c.value("not_warned", json::array())) {
+      CAPTURE(w.get<std::string>());
+      CHECK(!contains(said, w));
+    }
+    // Every error, expected or not, has the one shape and speaks the user's
+    // language: no kernel function names, no internal errors.
+    std::vector<std::pair<std::string, const json*>> errors;
+    errors_in(results, "results", errors);
+    const std::regex kernel("^[a-z0-9_]+: ");
+    for (const auto& [path, e] : errors) {
+      CAPTURE(path);
+      const std::string message = (*e)["message"];
+      CAPTURE(message);
+      CHECK(!message.empty());
+      CHECK(!std::regex_search(message, kernel));
+      CHECK(!contains(message, "internal error"));
+      CHECK(((*e)["field"].is_string() || (*e)["field"].is_null()));
+      CHECK(((*e)["detail"].is_string() || (*e)["detail"].is_null()));
+      CHECK(e->size() == 3);
+    }
+    CHECK(errors.size() == c["errors"].size());
+  }
+}
+
+TEST_CASE("the issue's case: a matching covariate missing in every row names the column") {
+  const json out = run_case(cases()["cases"][0]);
+  const std::string m = out["result"]["results"]["matching"]["error"]["message"];
+  CHECK(!contains(m, "cross_tabulate"));
+  CHECK(!contains(m, "levels must number"));
+  CHECK(m ==
+        "propensity-score matching: 'blank' has no value in any of the 40 patients of the "
+        "cohort; leave it out of the covariates (or of the exact-match columns)");
+}
+
+TEST_CASE("spec mistakes still stop the run before it starts; data problems never do") {
+  localsurv::Session s;
+  s.set_data(
+      testsupport::read_file(testsupport::test_data_path("../fixtures/degenerate/cohort.csv")));
+  const std::pair<const char*, const char*> mistakes[] = {
+      {R"({"time":"time","event":"status","analyses":{"logrank":{}}})", "analyses.logrank"},
+      {R"({"time":"time","event":"status","group":"lt","covariates":["age"],
+          "analyses":{"cox":{"force":["sex"]}}})",
+       "analyses.cox.force"},
+      {R"({"time":"time","event":"status","covariates":["age"],"analyses":{"matching":{}}})",
+       "group"},
+      {R"({"time":"time","event":"status","group":"lt","analyses":{"table1":{}}})", "covariates"},
+      {R"({"time":"time","event":"status","group":"lt","covariates":["age"],
+          "analyses":{"matching":{"score_covariates":["bmi"]}}})",
+       "analyses.matching.score_covariates"},
+      {R"({"time":"time","event":"status","group":"lt","covariates":["age"],
+          "subcohorts":[{"name":"F","filter":"sex == 'F'","analyses":{"table1":{}},"covariates":[]}]})",
+       "subcohorts[0].covariates"}};
+  for (const auto& [spec, field] : mistakes) {
+    CAPTURE(spec);
+    const json out = json::parse(s.run(spec));
+    CHECK(out["ok"] == false);
+    CHECK(out["error"]["field"] == field);
+  }
+  // No cohort at all is not an analysis failing: the run stops.
+  const json none = json::parse(
+      s.run(R"({"time":"time","event":"status","filter":"age > 500","analyses":{"km":{}}})"));
+  CHECK(none["ok"] == false);
+  // A subcohort that cannot be built reports its error in its place, in the one shape.
+  const json sub = json::parse(s.run(R"({"time":"time","event":"status","group":"lt",
+    "subcohorts":[{"name":"nobody","filter":"age > 500"},{"name":"women","filter":"sex == 'F'"}],
+    "analyses":{"km":{}}})"));
+  REQUIRE(sub["ok"] == true);
+  CHECK(contains(sub["result"]["subcohorts"][0]["error"]["message"], "nothing to analyse"));
+  CHECK(sub["result"]["subcohorts"][0]["error"].contains("detail"));
+  CHECK(sub["result"]["subcohorts"][1]["results"]["km"]["overall"]["n"] == 20);
+}
+
+TEST_CASE("event coded 1/2 (R's lung) with the event value 1: 2 is counted as censored, and said") {
+  const json warned = testsupport::run_spec("lung", R"({"time":"time","event":"status",
+    "analyses":{"km":{}}})");
+  bool said = false;
+  for (const auto& w : warned["warnings"])
+    said = said ||
+           (w["analysis"] == "cohort" && contains(w["message"], "every 2 is counted as censored") &&
+            contains(w["message"], "set the event value to 2"));
+  CHECK(said);
+  CHECK(warned["cohort"]["events"] == 63);  // table(lung$status): 63 ones, 165 twos
+  const json right = testsupport::run_spec("lung", R"({"time":"time",
+    "event":{"column":"status","values":[2]},"analyses":{"km":{}}})");
+  for (const auto& w : right["warnings"]) CHECK(!contains(w["message"], "counted as censored"));
+  // 0/1 coding is not 1/2 coding.
+  const json zero_one = testsupport::run_spec("veteran", R"({"time":"time","event":"status",
+    "analyses":{"km":{}}})");
+  for (const auto& w : zero_one["warnings"]) CHECK(!contains(w["message"], "counted as censored"));
+}
+
+TEST_CASE("kernel wording becomes the detail; the headline names columns, levels and a remedy") {
+  using localsurv::plain_warning;
+  using localsurv::Vocabulary;
+  Vocabulary v;
+  v.group_levels = {"0", "1"};
+  v.group_column = "lt";
+  v.treatment = "treatment (lt)";
+  v.coefficients = {{"rt_primary1", "rt_primary = 1", "rt_primary", true},
+                    {"age", "age", "age", true},
+                    {"stage", "stage = II", "stage", true}};
+  auto said = plain_warning(
+      "X matrix deemed to be singular; variable 15 (rt_primary1): the column is constant or a "
+      "combination of other columns, so its coefficient is NA",
+      v);
+  CHECK(said.detail == "X matrix deemed to be singular; variable 15 (rt_primary1)");
+  CHECK(contains(said.message, "rt_primary = 1 has no estimable hazard ratio"));
+  CHECK(contains(said.message, "leave it out of the covariates"));
+  said = plain_warning(
+      "Loglik converged before variable 2 (age); coefficient may be infinite (e.g. "
+      "one group has no events)",
+      v);
+  CHECK(said.detail == "Loglik converged before variable 2 (age); coefficient may be infinite");
+  CHECK(contains(said.message, "the hazard ratio of age may be infinite"));
+  said = plain_warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", v);
+  CHECK(said.detail == "glm.fit: fitted probabilities numerically 0 or 1 occurred");
+  CHECK(contains(said.message, "the propensity model of treatment (lt)"));
+  said = plain_warning(
+      "quasi-complete separation: rt_primary1 predicts the outcome perfectly in part of its range "
+      "(for a factor: a level in which every patient has the same outcome), so the maximum "
+      "likelihood estimate does not exist",
+      v);
+  CHECK(contains(said.message, "rt_primary = 1 predicts treatment (lt) perfectly in part of its"));
+  CHECK(!contains(said.message, "the outcome"));
+  // "age" is not found inside "stage".
+  said = plain_warning("complete separation: stage predicts the outcome perfectly on its own", v);
+  CHECK(contains(said.message, "stage = II predicts treatment (lt) perfectly on its own"));
+  CHECK(!contains(said.message, "age predicts"));
+  said = plain_warning(
+      "Fewer control units than treated units; not all treated units will get a match.", v);
+  CHECK(said.message ==
+        "fewer patients in the control group (lt = 0) than in the treated group (lt = 1): some "
+        "treated patients get no match (matching with replacement would match every one of them)");
+  // Unknown messages pass through; "(R: ...)" moves to the detail; codes become levels.
+  said = plain_warning(
+      "exact Wilcoxon p-value not possible with tied values; normal approximation used (R: cannot "
+      "compute exact p-value with ties)",
+      v);
+  CHECK(said.message ==
+        "exact Wilcoxon p-value not possible with tied values; normal approximation used");
+  CHECK(said.detail == "cannot compute exact p-value with ties");
+  said = plain_warning("t-test not computed: the first group (code 0) has 1 non-missing value", v);
+  CHECK(said.message == "t-test not computed: group '0' has 1 non-missing value");
+  CHECK(localsurv::name_groups("group level code 1 has no patients", v.group_levels) ==
+        "group '1' has no patients");
+  CHECK(localsurv::plain_error("the cutpoint", "maxstat_log_rank: x is odd (R: minprop too large)")
+            .message == "the cutpoint could not be computed: x is odd");
+}
