@@ -243,9 +243,13 @@ const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x)
 
 // A JSON number as text, as nlohmann::json writes it (dump): integers as
 // digits, other numbers in the shortest form that reads back, with ".0" when
-// whole, and e+NN / e-NN outside 1e-5 .. 1e15.
+// whole, and e+NN / e-NN outside 1e-5 .. 1e15. nlohmann's Grisu2 writes a
+// few numbers with more digits than the shortest (0.049603708824 as
+// 0.049603708823999997, 2e+23 as 1.9999999999999998e+23): about 1 in 2,000
+// numbers between 1e-5 and 1e15, more above 1e21; there the texts differ.
+// A level or value written as text (as the page writes them) never does.
 function jsonNumberText(x) {
-  if (Number.isInteger(x) && Math.abs(x) < 2 ** 63) return String(x);
+  if (Number.isInteger(x) && x >= -(2 ** 63) && x < 2 ** 64) return String(x);   // int64 / uint64
   const [mantissa, exp] = Math.abs(x).toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const k = digits.length;
