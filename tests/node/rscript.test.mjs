@@ -16,7 +16,8 @@
 // date format, the time from two date columns, a filter on a derived column;
 // the bundled example's follow-up from its two date columns).
 // (3) The script from a spec as written equals the one from the engine's
-// echo of it (result.spec), for every spec above. (4) The script's date
+// echo of it (result.spec), for tests/specs, the paper spec and the dates
+// fixture (short forms: tests/node/rscript_safety.test.mjs). (4) The script's date
 // reader (ls_dates) reads every format of tests/reference/extra/dates.json
 // as R's as.Date does, and reads and refuses the same cells and columns as
 // the engine.
@@ -602,11 +603,11 @@ write_json(out, ${rStr(verdicts)}, digits = NA, auto_unbox = TRUE)
   // The script's data step needs a file with the columns.
   const cellsCsv = path.join(dir, 'cells0.csv');
   execFileSync('Rscript', [cellsScript, path.join(dir, 'cells.key.json'), cellsCsv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const script_ = readJson(verdicts);
+  const scriptVerdicts = readJson(verdicts);
   DATE_COLUMNS.forEach(([cells, format], i) => {
     const what = `${JSON.stringify(cells)} (${format})`;
     const e = engine[i];
-    const r = script_[i];
+    const r = scriptVerdicts[i];
     assert.equal(r.ok, e.ok, `${what}: engine ${e.ok ? `reads ${e.days}` : `refuses: ${e.error}`}, script ${r.ok ? `reads ${r.days}` : `refuses: ${r.error}`}`);
     if (e.ok) assert.deepEqual(arr(r.days), e.days, what);
   });
