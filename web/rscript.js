@@ -4,8 +4,10 @@
 //
 // API
 //   rScript(spec, options) -> string   a complete, commented R script
-//     spec       the analysis spec (docs/spec.md); either as written or the
-//                result's `spec` (every default spelled out): both work.
+//     spec       the analysis spec (docs/spec.md); either as written (short
+//                forms, defaults left out) or the result's `spec` (every
+//                default spelled out): both give the same script (see
+//                "reading the spec" below).
 //     options.dataFile  path the script reads by default ('data.csv'); the
 //                second command-line argument overrides it.
 //     options.data      the result's `data` block ({delimiter, decimal_comma}),
@@ -24,9 +26,11 @@
 //   rStr(text), rName(name), oneLine(text)   the escapers every text from the
 //                spec or the data goes through (R string literal, R name,
 //                comment text); tests/node/rscript_safety.test.mjs checks them.
-//   rScript throws an Error naming the field when the spec holds text where
-//   a number belongs, an unknown cutpoint groups.use, an empty column name in
-//   R code, or a NUL character (R cannot hold one).
+//   rScript throws an Error naming the field, with the engine's message,
+//   where the engine's reader refuses the spec's shape (text where a number
+//   belongs, a wrong kind, an unknown option, a required column left out,
+//   an unknown cutpoint groups.use or date_diff unit), and on a NUL
+//   character (R cannot hold one).
 //
 // The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
 // R's own output for every analysis; with a first argument it also writes the
@@ -51,35 +55,13 @@
 // - LocalSurv drops a whole subcohort when one of its analyses fails; the
 //   script runs the others.
 
-const DEFAULTS = {
-  km: { conf_type: 'log', conf_int: 0.95, times: [], by_group: true },
-  followup: {},
-  logrank: { rho: 0, strata: '', by: [], pairwise_adjust: 'holm' },
-  cox: {
-    ties: 'efron', conf_int: 0.95, univariate: true, multivariable: true, strata: '',
-    cluster: '', select_p: 0, select_test: 'wald', force: [],
-  },
-  logistic: {},
-  table1: { yates: true },
-  matching: {
-    distance: 'ps', ratio: 1, replace: false, order: 'largest', seed: 1, caliper: 0,
-    caliper_scale: 'sd', exact: [], smd: 'matchit', yates: true, outcome_model: 'cluster',
-    score_covariates: [], balance_criterion: 'p', balance_p: 0.1, balance_smd: 0.1,
-    balance_test: 'auto', rounds: 1, round_rule: 'exact',
-  },
-  cutpoint: { column: '', minprop: 0.1, maxprop: 0.9, pmethod: 'lau94', replicates: 10000, seed: 1, horizon: 0 },
-  subgroups: { variables: [], adjust: false },
-};
-
-const ORDER = ['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups'];
-
 // ---------------------------------------------------------------- R literals
 // Every text from the spec or the data (column names, levels, filter values,
 // names, labels, the file name) is hostile: a share link or a CSV header can
 // hold anything. It reaches the script only through rStr (string literal),
 // rName (identifier), rNum (number) and cm/oneLine (comment text).
 
-const kindOf = (x) => (x === null || x === undefined ? 'missing' : typeof x === 'boolean' ? 'true/false'
+const kindOf = (x) => (x === null || x === undefined ? 'null' : typeof x === 'boolean' ? 'true/false'
   : typeof x === 'number' ? 'a number' : typeof x === 'string' ? 'text' : Array.isArray(x) ? 'a list' : 'an object');
 const specError = (where, what) => new Error(`R script: '${where}' ${what}`);
 
@@ -239,91 +221,319 @@ export function rFilter(expression) {
   return out;
 }
 
-// ------------------------------------------------------------ spec handling
+// ------------------------------------------------------------ reading the spec
+// The spec is read in one step (readSpec) by core/spec.cpp's rules, into the
+// form the engine echoes as result.spec (spec_to_json): every default
+// written out, short forms expanded, disabled analyses dropped. So the page
+// gets the same script from the spec as written (before a run, or from a
+// link) as from the engine's echo (after a run), and the rest of this file
+// sees one shape only. As in the engine: null means "not given"; a single
+// value stands for a list of text (event.values, levels, logrank.by, ...),
+// and a number there is kept as the text the engine's JSON library writes
+// (2 -> "2", 1e-5 -> "1e-05"); a name is text or {column, ...}; an analysis
+// may carry enabled: false; a subcohort with its own covariates or analyses
+// runs with the main spec's others. Refused, naming the field as the engine
+// does: a value of the wrong kind, an unknown option, a required column or
+// name left out, a version other than 1, and the cutpoint group use and
+// date_diff unit the script turns into code. Option words (ties, conf_type,
+// ...), ranges and checks across fields are the engine's to refuse: the
+// script writes them through rStr, and the page runs the engine.
 
-// The spec's shapes are checked where the script writes them (the engine
-// checks the rest): lists of text may be a single value, as the engine reads
-// them; numbers must be numbers (a link can put text where one belongs);
-// null stands for "not given", as in the engine.
-const given = (o) => (o && typeof o === 'object' && !Array.isArray(o)
-  ? Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) : {});
-const asList = (x) => (x === null || x === undefined ? [] : Array.isArray(x) ? x : [x]);
-function textList(x, where) {
-  return asList(x).map((v, i) => {
-    if (typeof v !== 'string' && typeof v !== 'number') throw specError(`${where}[${i}]`, `must be text or a number, not ${kindOf(v)}`);
-    return String(v);
+const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+// A JSON number as text, as nlohmann::json writes it (dump): integers as
+// digits, other numbers in the shortest form that reads back, with ".0" when
+// whole, and e+NN / e-NN outside 1e-5 .. 1e15. nlohmann's Grisu2 writes a
+// few numbers with more digits than the shortest (0.049603708824 as
+// 0.049603708823999997, 2e+23 as 1.9999999999999998e+23): about 1 in 2,000
+// numbers between 1e-5 and 1e15, more above 1e21; there the texts differ.
+// A level or value written as text (as the page writes them) never does.
+function jsonNumberText(x) {
+  if (Number.isInteger(x) && x >= -(2 ** 63) && x < 2 ** 64) return String(x);   // int64 / uint64
+  const [mantissa, exp] = Math.abs(x).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const k = digits.length;
+  const n = Number(exp) + 1;   // where the decimal point goes
+  let s;
+  if (k <= n && n <= 15) s = `${digits}${'0'.repeat(n - k)}.0`;
+  else if (n > 0 && n <= 15) s = `${digits.slice(0, n)}.${digits.slice(n)}`;
+  else if (n > -4 && n <= 0) s = `0.${'0'.repeat(-n)}${digits}`;
+  else s = `${k === 1 ? digits : `${digits[0]}.${digits.slice(1)}`}e${n - 1 < 0 ? '-' : '+'}${String(Math.abs(n - 1)).padStart(2, '0')}`;
+  return (x < 0 ? '-' : '') + s;
+}
+
+// One JSON object of the spec, as core/spec.cpp's ObjectReader: each read
+// names its key; done() refuses any key no read asked for.
+class SpecObject {
+  constructor(j, path) {
+    if (!isObject(j)) throw specError(path || '(spec)', `must be an object, not ${kindOf(j)}`);
+    this.j = j;
+    this.path = path;
+    this.known = [];
+  }
+  child(key) { return this.path ? `${this.path}.${key}` : key; }
+  get(key) {
+    this.known.push(key);
+    const v = Object.hasOwn(this.j, key) ? this.j[key] : null;
+    return v === undefined ? null : v;
+  }
+  has(key) { return this.get(key) !== null; }
+  text(key, def = '') {
+    const v = this.get(key);
+    if (v !== null && typeof v !== 'string') throw specError(this.child(key), `must be text, not ${kindOf(v)}`);
+    return v ?? def;
+  }
+  bool(key, def) {
+    const v = this.get(key);
+    if (v !== null && typeof v !== 'boolean') throw specError(this.child(key), `must be true or false, not ${kindOf(v)}`);
+    return v ?? def;
+  }
+  number(key, def) {
+    const v = this.get(key);
+    if (v !== null) rNum(v, this.child(key));
+    return v ?? def;
+  }
+  whole(key, def) {
+    const v = this.get(key);
+    if (v !== null && !(typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 1e9)) {
+      throw specError(this.child(key), `must be a whole number, not ${typeof v === 'number' ? String(v) : kindOf(v)}`);
+    }
+    return v ?? def;
+  }
+  // Values that name cells ("2", 2, "dead"): a single value or a list, kept as text.
+  texts(key, def = []) {
+    const v = this.get(key);
+    if (v === null) return def;
+    return (Array.isArray(v) ? v : [v]).map((e, i) => {
+      if (typeof e === 'string') return e;
+      if (typeof e === 'number') return jsonNumberText(e);
+      throw specError(`${this.child(key)}[${i}]`, `must be text or a number, not ${kindOf(e)}`);
+    });
+  }
+  numbers(key) {
+    const v = this.get(key);
+    if (v === null) return [];
+    if (!Array.isArray(v)) throw specError(this.child(key), `must be a list of numbers, not ${kindOf(v)}`);
+    v.forEach((x, i) => rNum(x, `${this.child(key)}[${i}]`));
+    return v;
+  }
+  required(key, value = this.text(key)) {
+    if (value === '') throw specError(this.child(key), 'is required');
+    return value;
+  }
+  oneOf(key, value, allowed) {
+    if (!allowed.includes(value)) throw specError(this.child(key), `is '${oneLine(value)}'; it must be one of: ${allowed.join(', ')}`);
+    return value;
+  }
+  done() {
+    const extra = Object.keys(this.j).find((k) => !this.known.includes(k));
+    if (extra !== undefined) throw specError(this.child(extra), `is not a known option here (known: ${this.known.join(', ')})`);
+  }
+}
+// Reads the object j at path with read(reader) and checks for unknown keys.
+const readObject = (j, path, read) => {
+  const r = new SpecObject(j, path);
+  const out = read(r);
+  r.done();
+  return out;
+};
+function byCodePoint(x, y) {
+  const a = [...x], b = [...y];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = a[i].codePointAt(0) - b[i].codePointAt(0);
+    if (d) return d;
+  }
+  return a.length - b.length;
+}
+const listAt = (j, path, what) => {
+  if (!Array.isArray(j)) throw specError(path, `must be ${what}`);
+  return j;
+};
+
+const DATE_UNITS = { days: 1, weeks: 7, months: 30.4375, years: 365.25 };
+const DATE_FORMATS = ['auto', 'ymd', 'dmy', 'mdy'];
+
+function readDerive(j, path) {
+  return readObject(j, path, (r) => {
+    const name = r.required('name');
+    const kinds = ['cut', 'bed', 'eqd2', 'flag', 'date_diff'].filter((k) => r.has(k));
+    if (kinds.length !== 1) throw specError(path, 'must have exactly one of cut, bed, eqd2, flag or date_diff');
+    const kind = kinds[0];
+    const body = readObject(r.get(kind), `${path}.${kind}`, (c) => {
+      if (kind === 'date_diff') {
+        const o = { start: c.required('start'), end: c.required('end'), unit: c.text('unit', 'days'), format: c.text('format', 'auto') };
+        if (!Object.hasOwn(DATE_UNITS, o.unit)) throw specError(c.child('unit'), `must be days, weeks, months or years, not '${oneLine(o.unit)}'`);
+        if (!DATE_FORMATS.includes(o.format)) throw specError(c.child('format'), `must be auto, ymd, dmy or mdy, not '${oneLine(o.format)}'`);
+        return o;
+      }
+      if (kind === 'flag') return { column: c.required('column'), values: c.texts('values') };
+      if (kind === 'cut') return { column: c.required('column'), breaks: c.numbers('breaks'), labels: c.texts('labels'), right: c.bool('right', false) };
+      const o = { dose: c.text('dose'), fractions: c.text('fractions'), alpha_beta: c.number('alpha_beta', 10) };
+      if (!o.dose || !o.fractions) throw specError(c.child('dose'), 'and fractions are required');
+      return o;
+    });
+    return { name, [kind]: body };
   });
 }
-function numberList(x, where) {
-  if (x === null || x === undefined) return [];
-  if (!Array.isArray(x)) throw specError(where, `must be a list of numbers, not ${kindOf(x)}`);
-  x.forEach((v, i) => rNum(v, `${where}[${i}]`));
-  return x;
+
+// A covariate or subgroup variable: a column name, or {column, type, levels, reference}.
+function readTerm(j, path) {
+  if (typeof j === 'string') return { column: j, type: 'auto', levels: [], reference: '' };
+  return readObject(j, path, (r) => {
+    const t = { column: r.text('column'), type: r.text('type', 'auto'), levels: r.texts('levels'), reference: r.text('reference') };
+    r.required('column', t.column);
+    return t;
+  });
 }
-const NUMBERS = {
-  km: ['conf_int'], logrank: ['rho'], cox: ['conf_int', 'select_p'],
-  matching: ['ratio', 'seed', 'caliper', 'balance_p', 'balance_smd', 'rounds'],
-  cutpoint: ['minprop', 'maxprop', 'replicates', 'seed', 'horizon'],
-};
-const checkNumbers = (o, k, where) => NUMBERS[k].forEach((f) => rNum(o[f], `${where}.${f}`));
-const TEXT_LISTS = { logrank: ['by'], cox: ['force'], matching: ['exact', 'score_covariates'] };
+const readTerms = (j, path) => listAt(j, path, 'a list').map((t, i) => readTerm(t, `${path}[${i}]`));
+
+function readMatching(j, path) {
+  return readObject(j, path, (r) => ({
+    enabled: r.bool('enabled', true),
+    distance: r.text('distance', 'ps'), ratio: r.whole('ratio', 1), replace: r.bool('replace', false),
+    order: r.text('order', 'largest'), seed: r.whole('seed', 1), caliper: r.number('caliper', 0),
+    caliper_scale: r.text('caliper_scale', 'sd'), exact: r.texts('exact'), smd: r.text('smd', 'matchit'),
+    yates: r.bool('yates', true), outcome_model: r.text('outcome_model', 'cluster'),
+    score_covariates: r.texts('score_covariates'), balance_criterion: r.text('balance_criterion', 'p'),
+    balance_p: r.number('balance_p', 0.1), balance_smd: r.number('balance_smd', 0.1),
+    balance_test: r.text('balance_test', 'auto'), rounds: r.whole('rounds', 1), round_rule: r.text('round_rule', 'exact'),
+  }));
+}
+const MATCHING_DEFAULTS = readMatching({}, '');
+const withoutEnabled = ({ enabled, ...o }) => o;
+
 const CUT_USES = ['maxstat', 'median', 'youden', 'value'];
-
-function normTerm(c, where) {
-  const t = typeof c === 'string' || typeof c === 'number' ? { column: String(c) } : given(c);
-  const reference = t.reference === null || t.reference === undefined ? '' : String(t.reference);
-  return { type: 'auto', ...t, levels: textList(t.levels, `${where}.levels`), reference };
+function readCutGroups(j, path) {
+  return readObject(j, path, (r) => {
+    const g = { enabled: r.bool('enabled', true), use: r.oneOf('use', r.text('use', 'maxstat'), CUT_USES) };
+    const hasValue = r.has('value');
+    const value = r.number('value', 0);
+    if (g.use === 'value' && !hasValue) throw specError(r.child('value'), "is required when use is 'value'");
+    if (hasValue && g.use !== 'value') throw specError(r.child('value'), "is only used with use = 'value'");
+    if (g.use === 'value') g.value = value;
+    g.none = r.text('none');
+    g.none_label = r.text('none_label', 'none');
+    const m = r.get('match');
+    if (m === null || m === false) g.match = false;
+    else if (m === true) g.match = withoutEnabled(MATCHING_DEFAULTS);
+    else if (isObject(m)) {
+      const o = readMatching(m, r.child('match'));
+      g.match = o.enabled ? withoutEnabled(o) : false;
+    } else throw specError(r.child('match'), 'must be true, false or an object of matching options');
+    return g;
+  });
 }
-const normTerms = (list, where) => asList(list).map((c, i) => normTerm(c, `${where}[${i}]`));
 
-function normAnalyses(a, path) {
-  const out = {};
-  for (const k of ORDER) {
-    if (!a || a[k] === undefined || a[k] === null || a[k] === false) continue;
-    const where = `${path}.${k}`;
-    const o = { ...structuredClone(DEFAULTS[k]), ...given(a[k]) };
-    if (NUMBERS[k]) checkNumbers(o, k, where);
-    for (const f of TEXT_LISTS[k] || []) o[f] = textList(o[f], `${where}.${f}`);
-    if (k === 'km') o.times = numberList(o.times, `${where}.times`);
-    if (k === 'subgroups') o.variables = normTerms(o.variables, `${where}.variables`);
-    if (k === 'cutpoint' && o.groups) {
-      const gr = { use: 'maxstat', none: '', none_label: 'none', ...given(o.groups) };
-      if (!CUT_USES.includes(gr.use)) throw specError(`${where}.groups.use`, `must be one of: ${CUT_USES.join(', ')}`);
-      if (gr.use === 'value') rNum(gr.value, `${where}.groups.value`);
-      if (gr.match) {
-        gr.match = { ...structuredClone(DEFAULTS.matching), ...given(gr.match) };
-        checkNumbers(gr.match, 'matching', `${where}.groups.match`);
-        for (const f of TEXT_LISTS.matching) gr.match[f] = textList(gr.match[f], `${where}.groups.match.${f}`);
-      }
-      o.groups = gr;
+// Each analysis: its options, with the engine's defaults (core/spec.h).
+const ANALYSES = {
+  km: (r) => ({ conf_int: r.number('conf_int', 0.95), conf_type: r.text('conf_type', 'log'), times: r.numbers('times'), by_group: r.bool('by_group', true) }),
+  followup: () => ({}),
+  logrank: (r) => ({ rho: r.number('rho', 0), strata: r.text('strata'), by: r.texts('by'), pairwise_adjust: r.text('pairwise_adjust', 'holm') }),
+  cox: (r) => ({
+    ties: r.text('ties', 'efron'), conf_int: r.number('conf_int', 0.95), univariate: r.bool('univariate', true),
+    multivariable: r.bool('multivariable', true), strata: r.text('strata'), cluster: r.text('cluster'),
+    select_p: r.number('select_p', 0), select_test: r.text('select_test', 'wald'), force: r.texts('force'),
+  }),
+  logistic: () => ({}),
+  cutpoint: (r) => {
+    const o = {
+      column: r.required('column'), minprop: r.number('minprop', 0.1), maxprop: r.number('maxprop', 0.9),
+      pmethod: r.text('pmethod', 'lau94'), replicates: r.whole('replicates', 10000), seed: r.whole('seed', 1), horizon: r.number('horizon', 0),
+    };
+    const g = r.get('groups');
+    if (g !== null) {
+      const groups = readCutGroups(g, r.child('groups'));
+      if (groups.enabled) o.groups = withoutEnabled(groups);
     }
-    out[k] = o;
-  }
-  return out;
+    return o;
+  },
+  subgroups: (r) => {
+    const adjust = r.bool('adjust', false);
+    const v = r.get('variables');
+    if (v !== null && (!Array.isArray(v) || !v.length)) throw specError(r.child('variables'), 'must be a non-empty list');
+    if (v === null) throw specError(r.child('variables'), 'is required');
+    return { variables: v.map((t, i) => ({ ...readTerm(t, `${r.child('variables')}[${i}]`), type: 'factor' })), adjust };
+  },
+  table1: (r) => ({ yates: r.bool('yates', true) }),
+};
+const ORDER = ['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups'];
+
+function readAnalyses(j, path) {
+  return readObject(j, path, (r) => {
+    const read = {};
+    for (const k of ['km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups', 'table1']) {
+      const a = r.get(k);
+      if (a === null) continue;
+      const o = k === 'matching' ? readMatching(a, r.child(k))
+        : readObject(a, r.child(k), (ar) => ({ enabled: ar.bool('enabled', true), ...ANALYSES[k](ar) }));
+      if (o.enabled) read[k] = withoutEnabled(o);
+    }
+    return Object.fromEntries(ORDER.filter((k) => read[k]).map((k) => [k, read[k]]));
+  });
 }
 
-function normalize(spec) {
-  const time = typeof spec.time === 'string' ? { column: spec.time, unit: 'days' } : { unit: 'days', ...given(spec.time) };
-  const event = typeof spec.event === 'string' ? { column: spec.event, values: ['1'] } : { values: [1], ...given(spec.event) };
-  event.values = textList(event.values, 'event.values');
-  let group = null;
-  if (spec.group) {
-    group = typeof spec.group === 'string' ? { column: spec.group, levels: [], reference: '' } : { reference: '', ...given(spec.group) };
-    group.levels = textList(group.levels, 'group.levels');
-  }
-  return {
-    data: given(spec.data),
-    derive: asList(spec.derive).map(given),
-    filter: spec.filter ?? '',
-    time, event, group,
-    covariates: normTerms(spec.covariates, 'covariates'),
-    analyses: normAnalyses(given(spec.analyses), 'analyses'),
-    subcohorts: asList(spec.subcohorts).map(given).map((s, i) => ({
-      name: s.name ?? '', filter: s.filter ?? '',
-      analyses: s.analyses ? normAnalyses(given(s.analyses), `subcohorts[${i}].analyses`) : null,
-      covariates: s.covariates ? normTerms(s.covariates, `subcohorts[${i}].covariates`) : null,
-    })),
-  };
+function readData(j) {
+  return readObject(j, 'data', (r) => {
+    const d = {};
+    const delimiter = r.text('delimiter');
+    if (delimiter) d.delimiter = delimiter;
+    const dc = r.get('decimal_comma');
+    if (dc !== null && typeof dc !== 'boolean') throw specError('data.decimal_comma', 'must be true or false');
+    if (dc !== null) d.decimal_comma = dc;
+    const sheet = r.text('sheet');
+    if (sheet) d.sheet = sheet;
+    const types = r.get('column_types') ?? {};
+    if (!isObject(types)) throw specError('data.column_types', 'must be an object {column: type}');
+    for (const [col, t] of Object.entries(types)) {
+      if (typeof t !== 'string') throw specError(`data.column_types.${col}`, 'must be "numeric" or "categorical"');
+    }
+    // The engine keeps them in a std::map: sorted by bytes (UTF-8 = code point order).
+    d.column_types = Object.fromEntries(Object.entries(types).sort(([x], [y]) => byCodePoint(x, y)));
+    return d;
+  });
+}
+
+/** The spec as the engine reads it (see above), or an Error naming the field. */
+function readSpec(j) {
+  return readObject(j, '', (top) => {
+    const version = top.whole('version', 1);
+    if (version !== 1) throw specError('version', `is ${version}; this LocalSurv reads version 1`);
+    const data = readData(top.get('data') ?? {});
+    const derive = listAt(top.get('derive') ?? [], 'derive', 'a list of derived columns').map((d, i) => readDerive(d, `derive[${i}]`));
+    const filter = top.text('filter');
+    const subs = listAt(top.get('subcohorts') ?? [], 'subcohorts', 'a list of {name, filter}').map((s, i) => {
+      const path = `subcohorts[${i}]`;
+      return readObject(s, path, (r) => ({
+        name: r.required('name'), filter: r.required('filter'), analyses: r.get('analyses'), covariates: r.get('covariates'),
+      }));
+    });
+    const t = top.get('time');
+    const time = typeof t === 'string' ? { column: t, unit: 'days' }
+      : readObject(t ?? {}, 'time', (r) => ({ column: r.text('column'), unit: r.text('unit', 'days') }));
+    if (!time.column) throw specError('time.column', 'is required');
+    const e = top.get('event');
+    const event = typeof e === 'string' ? { column: e, values: ['1'] } : readObject(e ?? {}, 'event', (r) => {
+      const o = { column: r.text('column'), values: r.texts('values', ['1']) };
+      if (!o.values.length) throw specError('event.values', 'must name at least one value');
+      return o;
+    });
+    if (!event.column) throw specError('event.column', 'is required');
+    const g = top.get('group');
+    const group = typeof g === 'string' || g === null ? (g ? { column: g, levels: [], reference: '' } : null)
+      : readObject(g, 'group', (r) => ({ column: r.required('column', r.text('column')), levels: r.texts('levels'), reference: r.text('reference') }));
+    const c = top.get('covariates');
+    const covariates = c === null ? [] : readTerms(c, 'covariates');
+    const a = top.get('analyses');
+    const analyses = a === null ? {} : readAnalyses(a, 'analyses');
+    // A subcohort with its own covariates and/or analyses takes the main
+    // spec's others (the engine's reset: its analyses start from nothing).
+    const subcohorts = subs.map((s, i) => (s.analyses === null && s.covariates === null ? { name: s.name, filter: s.filter } : {
+      name: s.name, filter: s.filter,
+      covariates: s.covariates === null ? covariates : readTerms(s.covariates, `subcohorts[${i}].covariates`),
+      analyses: s.analyses === null ? analyses : readAnalyses(s.analyses, `subcohorts[${i}].analyses`),
+    }));
+    return { version, data, derive, filter, subcohorts, time, event, group, covariates, analyses };
+  });
 }
 
 // --------------------------------------------------------------- R helpers
@@ -744,30 +954,134 @@ function readBlock(spec, opts) {
   return lines.join('\n');
 }
 
+// Written into the script only when a derive step reads dates.
+const DATE_HELPERS = String.raw`
+# Calendar dates as LocalSurv reads them (core/dates.h), as whole days:
+# year first (2019-03-12, 2019/03/12, 2019.03.12); year last (12/03/2019,
+# 3-12-2019, 12.03.2019), day or month first as the format says: "dmy" or
+# "mdy", or "auto": from the column's own dates, where a first part above 12
+# makes it day first and a second part above 12 month first, and dotted
+# dates are day first; or with an English month name (12 Mar 2019,
+# March 12, 2019, Tue, 12th March 2019). A time of day after the date is
+# dropped, as as.Date() drops it. Anything else stops the script, as it
+# stops LocalSurv.
+ls_months <- c("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+ls_weekdays <- c("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# One cell: c(shape, year, a, b, dotted) (shape 1 year first: a = month,
+# b = day; 2 year last: a, b as written; 3 month name: a = month, b = day),
+# or NULL when it is not a date.
+ls_date_parts <- function(s) {
+  t <- s
+  if (grepl(":", t, fixed = TRUE)) {
+    # date, then after a space or T: H:MM[:SS[.fff]] [AM|PM] [Z|+hh[:mm]]
+    m <- regmatches(t, regexec(paste0("^(.*?)[ \t]*[ \tTt]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?",
+                                      "[ \t]*([AaPp][Mm])?[ \t]*(?:[Zz]|[+-]([0-9]{2}):?([0-9]{2})?)?$"), t, perl = TRUE))[[1]]
+    if (!length(m)) return(NULL)
+    v <- suppressWarnings(as.numeric(m[c(3, 4, 5, 7, 8)]))
+    hour_ok <- if (nzchar(m[6])) v[1] >= 1 && v[1] <= 12 else v[1] <= 23
+    if (!hour_ok || v[2] > 59 || isTRUE(v[3] > 60) || isTRUE(v[4] > 14) || isTRUE(v[5] > 59)) return(NULL)
+    t <- sub("[ \t]*,$", "", m[2])
+  }
+  t <- gsub("(?<=[0-9])(st|nd|rd|th)(?![A-Za-z])", "", t, perl = TRUE, ignore.case = TRUE)
+  t <- sub("[.]$", "", t)
+  if (grepl("[^0-9A-Za-z \t,./-]", t)) return(NULL)
+  words <- gregexpr("[0-9]+|[A-Za-z]+", t)
+  tok <- regmatches(t, words)[[1]]
+  sep <- regmatches(t, words, invert = TRUE)[[1]]   # before, between and after the tokens
+  if (length(tok) < 3 || nzchar(sep[1]) || nzchar(sep[length(sep)])) return(NULL)
+  if (tolower(tok[1]) %in% c(ls_weekdays, substr(ls_weekdays, 1, 3), substr(ls_weekdays, 1, 4))) {
+    tok <- tok[-1]; sep <- sep[-1]
+  }
+  if (length(tok) != 3) return(NULL)
+  alpha <- grepl("^[A-Za-z]", tok)
+  n <- nchar(tok)
+  if (!any(alpha)) {
+    if (sep[2] != sep[3] || !(sep[2] %in% c("-", "/", "."))) return(NULL)
+    v <- as.numeric(tok)
+    if (n[1] == 4 && n[2] <= 2 && n[3] <= 2) return(c(1, v, 0))
+    if (n[3] == 4 && n[1] <= 2 && n[2] <= 2) return(c(2, v[3], v[1], v[2], sep[2] == "."))
+    return(NULL)
+  }
+  if (sum(alpha) != 1 || !nzchar(sep[2]) || !nzchar(sep[3])) return(NULL)
+  w <- tolower(tok[alpha])
+  month <- if (w == "sept") 9 else match(w, ls_months)
+  if (is.na(month)) month <- match(w, substr(ls_months, 1, 3))
+  num <- tok[!alpha]
+  y <- which(nchar(num) == 4)[1]
+  if (is.na(month) || is.na(y) || nchar(num[-y]) > 2) return(NULL)
+  c(3, as.numeric(num[y]), month, as.numeric(num[-y]), 0)
+}
+# A column of dates (Date; NA where missing).
+ls_dates <- function(x, format, column) {
+  what <- paste("column", encodeString(column, quote = '"'))
+  if (is.null(x)) stop("there is no ", what)
+  if (is.numeric(x) && !all(is.na(x)))
+    stop(what, " holds numbers, not dates; write dates as text such as 2019-03-12")
+  x <- as.character(x)
+  u <- unique(x[!is.na(x)])
+  p <- lapply(u, ls_date_parts)
+  bad <- vapply(p, is.null, NA)
+  if (any(bad)) stop(what, ": ", encodeString(u[bad][1], quote = '"'), " is not a date")
+  p <- matrix(unlist(p), ncol = 5, byrow = TRUE)
+  last <- p[, 1] == 2; a <- p[, 3]; b <- p[, 4]; dotted <- p[, 5] == 1
+  if (format == "ymd" && any(last)) stop(what, ": ", encodeString(u[last][1], quote = '"'), " does not start with the year, but the date format is ymd")
+  day_first <- last & (format == "dmy" | (format == "auto" & dotted))
+  if (format == "auto") {
+    slash <- last & !dotted
+    by_day <- slash & a > 12 & b <= 12
+    by_month <- slash & b > 12 & a <= 12
+    if (any(by_day) && any(by_month))
+      stop(what, " mixes day-first (", encodeString(u[by_day][1], quote = '"'), ") and month-first (",
+           encodeString(u[by_month][1], quote = '"'), ") dates")
+    if (!any(by_day) && !any(by_month) && any(slash & a <= 12 & b <= 12))
+      stop(what, ": dates such as ", encodeString(u[slash & a <= 12 & b <= 12][1], quote = '"'),
+           " could be day/month/year or month/day/year; set the date format to dmy or mdy")
+    day_first <- day_first | (slash & !any(by_month))
+  }
+  iso <- sprintf("%04d-%02d-%02d", p[, 2], ifelse(day_first, b, a), ifelse(day_first, a, b))
+  d <- as.Date(iso, format = "%Y-%m-%d")
+  bad <- is.na(d) | format(d, "%Y-%m-%d") != iso
+  if (any(bad)) stop(what, ": ", encodeString(u[bad][1], quote = '"'), " is not a calendar date (read as ", iso[bad][1], ")")
+  d[match(x, u)]
+}
+# derive date_diff: as.numeric(difftime(end, start, units = "days")) in the unit (days per unit).
+ls_date_diff <- function(data, start, end, format, days_per_unit, name) {
+  days <- as.numeric(difftime(ls_dates(data[[end]], format, end), ls_dates(data[[start]], format, start), units = "days"))
+  neg <- which(days < 0)
+  if (length(neg)) stop("derived column ", encodeString(name, quote = '"'), ": on data row ", data$row_[neg[1]],
+                        " the end date is before the start date")
+  days / days_per_unit
+}
+`;
+
 function deriveBlock(derive) {
   if (!derive.length) return '';
   const lines = ['# ------------------------------------------------------ derived columns',
     '# The spec\'s derive steps, in order (LocalSurv computes them before the filter).'];
-  derive.forEach((step, i) => {
+  if (derive.some((step) => step.date_diff)) lines.push(DATE_HELPERS.trim(), '');
+  for (const step of derive) {
     const n = rStr(step.name);
     if (step.cut) {
-      const c = given(step.cut);
-      const breaks = numberList(c.breaks, `derive[${i}].cut.breaks`).map((x) => rNum(x));
-      lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${breaks.join(', ')}, Inf),`,
-        `                        labels = ${rChr(textList(c.labels, `derive[${i}].cut.labels`))}, right = ${rBool(c.right === true)}))${c.right === true ? '' : '   # LocalSurv\'s default: [a, b)'}`);
+      const c = step.cut;
+      lines.push(`raw[[${n}]] <- as.character(cut(raw[[${rStr(c.column)}]], breaks = c(-Inf, ${c.breaks.map((x) => rNum(x)).join(', ')}, Inf),`,
+        `                        labels = ${rChr(c.labels)}, right = ${rBool(c.right)}))${c.right ? '' : '   # LocalSurv\'s default: [a, b)'}`);
     } else if (step.bed || step.eqd2) {
-      const b = given(step.bed || step.eqd2);
-      const ab = rNum(b.alpha_beta ?? 10, `derive[${i}].${step.bed ? 'bed' : 'eqd2'}.alpha_beta`);
+      const b = step.bed || step.eqd2;
+      const ab = rNum(b.alpha_beta);
       const D = `raw[[${rStr(b.dose)}]]`;
       const nf = `raw[[${rStr(b.fractions)}]]`;
       lines.push(step.bed
         ? `raw[[${n}]] <- ${D} * (1 + (${D} / ${nf}) / ${ab})   # BED = D (1 + d / (alpha/beta))`
         : `raw[[${n}]] <- ${D} * (${D} / ${nf} + ${ab}) / (2 + ${ab})   # EQD2 = D (d + alpha/beta) / (2 + alpha/beta)`);
     } else if (step.flag) {
-      const f = given(step.flag);
-      lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(f.column)}]] %in% ${rChr(textList(f.values, `derive[${i}].flag.values`))})`);
+      lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(step.flag.column)}]] %in% ${rChr(step.flag.values)})`);
+    } else if (step.date_diff) {
+      const d = step.date_diff;
+      const per = DATE_UNITS[d.unit];
+      lines.push(`raw[[${n}]] <- ls_date_diff(raw, ${rStr(d.start)}, ${rStr(d.end)}, ${rStr(d.format)}, ${rNum(per)}, ${n})   # ${cm`${d.end} - ${d.start} in ${d.unit}${per === 1 ? '' : ` (days / ${per})`}, date format ${d.format}`}`);
     }
-  });
+  }
   return lines.join('\n');
 }
 
@@ -1060,7 +1374,7 @@ function cohortBlocks(p, spec, analyses, covariates, filter, title) {
 /** A complete R script reproducing the analysis of `spec`; see the header. */
 export function rScript(rawSpec, options = {}) {
   const { dataFile = 'data.csv', correctedPairing = false } = options;
-  const spec = normalize(rawSpec);
+  const spec = readSpec(rawSpec);
   const enabled = Object.keys(spec.analyses);
   const head = `# LocalSurv analysis, redone with R's own tools.
 #
@@ -1109,10 +1423,12 @@ options(width = 120)
   if (der) s += '\n' + der + '\n';
   s += cohortBlocks('results', spec, spec.analyses, spec.covariates, spec.filter,
     `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
+  const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   spec.subcohorts.forEach((c, i) => {
     const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
+    const own = [c.covariates && !same(c.covariates, spec.covariates) && 'covariates', c.analyses && !same(c.analyses, spec.analyses) && 'analyses'].filter(Boolean);
     s += cohortBlocks(`subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
-      filter, `Subcohort "${c.name}" (filter: ${filter})${c.analyses ? ': its own analyses' : ''}`);
+      filter, `Subcohort "${c.name}" (filter: ${filter})${own.length ? `: its own ${own.join(' and ')}` : ''}`);
   });
   s += `
 # ---------------------------------------------------------------- key numbers

@@ -11,7 +11,16 @@
 // matched counts, balance p and unbalanced set, plus the matched-cohort Cox
 // — on lung, pbc, rotterdam, colon, rotterdam.rounds, veteran, colon_bin,
 // the paper spec (main cohort and its three subcohorts) and a European-style
-// file (";", decimal comma, "N/A"/"." missing) with derive steps and a filter.
+// file (";", decimal comma, "N/A"/"." missing) with derive steps and a filter,
+// and derived dates (tests/fixtures/dates.csv: date_diff in every unit and
+// date format, the time from two date columns, a filter on a derived column;
+// the bundled example's follow-up from its two date columns).
+// (3) The script from a spec as written equals the one from the engine's
+// echo of it (result.spec), for tests/specs, the paper spec and the dates
+// fixture (short forms: tests/node/rscript_safety.test.mjs). (4) The script's date
+// reader (ls_dates) reads every format of tests/reference/extra/dates.json
+// as R's as.Date does, and reads and refuses the same cells and columns as
+// the engine.
 // Tolerance: 1e-6 relative for numbers, 1e-9 absolute for p-values.
 // Known, documented exceptions: m.order = "random" (rotterdam.basic) uses
 // R's random order, so only its counts are compared; maxstat condMC p is
@@ -30,14 +39,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rScript, rFilter } from '../../web/rscript.js';
+import { rScript, rFilter, rStr } from '../../web/rscript.js';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';
 
 const paperSpec = path.join(root, 'public/examples/npc_paper.spec.json');
+const datesSpec = path.join(root, 'tests/fixtures/dates.spec.json');
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
 
 test('a script is generated for every spec and names every enabled analysis', () => {
-  const specs = [...specCases().map((c) => c.specFile), paperSpec];
+  const specs = [...specCases().map((c) => c.specFile), paperSpec, datesSpec];
   for (const f of specs) {
     const spec = readJson(f);
     const s = rScript(spec);
@@ -314,7 +324,22 @@ const R_CASES = [
   // rule and an SD caliper, subgroups, subcohorts with their own analyses and
   // covariates, cut groups with a reference group, each matched.
   ['npc_paper.spec.json', path.join(root, 'public/examples/npc_cohort.csv'), paperSpec],
+  // Four date_diff steps (months, years, weeks, days; formats auto, dmy,
+  // mdy) over ISO, slash, dash and dotted dates, month names, weekdays,
+  // ordinals and times of day; the time from two date columns; a filter on
+  // a derived column.
+  ['dates.spec.json', path.join(root, 'tests/fixtures/dates.csv'), datesSpec],
 ];
+
+test('the script from the spec as written equals the script from the engine\'s echo of it (result.spec)', () => {
+  for (const [name, dataFile, specFile] of R_CASES) {
+    const cli = runCli(dataFile, specFile);
+    assert.equal(cli.status, 0, cli.stdout.slice(0, 300));
+    const result = JSON.parse(cli.stdout).result;
+    const options = { data: result.data };
+    assert.equal(rScript(readJson(specFile), options), rScript(result.spec, options), name);
+  }
+});
 
 // The options a cohort's comparison needs to know (defaults filled in).
 const cohortOptions = (analyses) => ({
@@ -429,6 +454,22 @@ function noGroupCase(dir) {
   return ['nogroup (lung: no group, rho 1, strata, LRT screen, Youden groups)', datasetPath('lung'), specFile];
 }
 
+// The bundled example: follow-up in months from its two date columns (the
+// file's os_months is the same rounded to 0.1), by local treatment.
+function npcDatesCase(dir) {
+  const spec = {
+    derive: [{ name: 'os_from_dates', date_diff: { start: 'metastasis_date', end: 'last_followup_date', unit: 'months' } }],
+    time: { column: 'os_from_dates', unit: 'months' },
+    event: { column: 'death', values: [1] },
+    group: { column: 'lt', levels: ['0', '1'] },
+    covariates: ['age', { column: 'sex', type: 'factor' }],
+    analyses: { km: { times: [12, 24] }, followup: {}, logrank: {}, cox: {} },
+  };
+  const specFile = path.join(dir, 'npc_dates.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  return ['npc_dates (the example: time from its two date columns)', path.join(root, 'public/examples/npc_cohort.csv'), specFile];
+}
+
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {
   const missing = rAvailable();
   assert.equal(missing, null,
@@ -436,7 +477,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir), noGroupCase(dir)]) {
+  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir), noGroupCase(dir), npcDatesCase(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
       const cli = runCli(dataFile, specFile);
@@ -471,4 +512,119 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
       c.done();
     });
   }
+});
+
+// ------------------------------------------------------------ dates
+
+const UNITS = ['days', 'weeks', 'months', 'years'];
+const csvLine = (cells) => cells.map((c) => (c === null ? '' : `"${c}"`)).join(',');
+
+// Cells (a column each) with the date format to read them in: the engine
+// reads or refuses each column, and the script's ls_date_diff must agree.
+const DATE_COLUMNS = [
+  ...['2019-03-12', '2019/3/12', '2019.03.12', '13/03/2019', '3/13/2019', '13-03-2019', '13.03.2019', '1.2.2019',
+    '12 Mar 2019', '12-Mar-2019', 'March 12, 2019', '12 MARCH 2019', 'Tue, 12 Mar 2019', 'Tuesday 12 March 2019',
+    'Thur 14 Mar 2019', '12th March 2019', '1st Jan 2020', 'Sept 3 2019', '2019 Mar 12', '12 Mar. 2019', '2019-03-12.',
+    '29 Feb 2000', '2000-02-29', '2019-03-12T14:30:00', '2019-03-12 14:30', '2019-03-12T14:30:00.123+02:00',
+    '2019-03-12T23:59:60Z', '13/03/2019 2:30 PM', '12 Mar 2019, 08:15',
+    // refused
+    '2019-02-29', '1900-02-29', '31/06/2019', '00/01/2019', '2019-13-01', '12/03/19', '12-Mar-19', '12Mar2019',
+    'Mar 2019', '12 Foo 2019', '2019-03-12 25:00', '2019-03-12 12:60', '13/03/2019 0:30 PM', '2019-03-12T14:30+15:00',
+    '2019-03-12T', '2019-3-12-1', '20190312', '12/03/2019', '2019/03/12 - 2019', '12..03.2019', '2019-03/12',
+    '12 Mar 2019 extra', 'yesterday', '13/13/2019'].map((c) => [[c], 'auto']),
+  [['01/02/2019', '13/02/2019'], 'auto'],
+  [['01/02/2019', '02/13/2019'], 'auto'],
+  [['13/02/2019', '02/13/2019'], 'auto'],
+  [['01/02/2019', '03/04/2019'], 'auto'],
+  [['01/02/2019', '03/04/2019'], 'dmy'],
+  [['01/02/2019', '03/04/2019', null], 'mdy'],
+  [['12.03.2019', '02/13/2019'], 'auto'],
+  [['12.03.2019', '02/13/2019'], 'mdy'],
+  [['12.03.2019', '01.02.2019'], 'auto'],
+  [['2019-03-12', '13/03/2019'], 'ymd'],
+  [['2019-03-12', '12 Mar 2019'], 'ymd'],
+  [['13/03/2019', '14/03/2019'], 'mdy'],
+];
+
+test('the script reads dates as LocalSurv does: every format of dates.json as R\'s as.Date, the same cells and columns read and refused as the engine', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-dates-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const ref = readJson(path.join(root, 'tests/reference/extra/dates.json'));
+
+  // (a) dates.json: one start/end pair of columns per format, each
+  // date_diff'ed in every unit; R's own values from as.Date(x, format).
+  const n = ref.formats[0].start.length;
+  const rows = [[...ref.formats.flatMap((f, k) => [`s${k}`, `e${k}`]), 't', 'status'].join(',')];
+  for (let i = 0; i < n; i++) rows.push(csvLine([...ref.formats.flatMap((f) => [f.start[i], f.end[i]]), 1, 1]));
+  const csv = path.join(dir, 'formats.csv');
+  fs.writeFileSync(csv, rows.join('\n') + '\n');
+  const spec = {
+    time: 't', event: 'status',
+    derive: ref.formats.flatMap((f, k) => UNITS.map((unit) => ({ name: `f${k}_${unit}`, date_diff: { start: `s${k}`, end: `e${k}`, unit, format: f.option } }))),
+  };
+  const specFile = path.join(dir, 'formats.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  const cli = runCli(csv, specFile);
+  assert.equal(cli.status, 0, `the engine refuses the dates.json formats: ${cli.stdout.slice(0, 300)}`);
+  const derived = path.join(dir, 'formats.derived.json');
+  const names = spec.derive.map((d) => rStr(d.name)).join(', ');
+  const script = path.join(dir, 'formats.R');
+  fs.writeFileSync(script, `${rScript(spec)}\nwrite_json(as.list(raw[c(${names})]), ${rStr(derived)}, digits = NA, na = "null")\n`);
+  execFileSync('Rscript', [script, path.join(dir, 'formats.key.json'), csv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const got = readJson(derived);
+  let compared = 0;
+  ref.formats.forEach((f, k) => {
+    for (const unit of UNITS) {
+      const r = got[`f${k}_${unit}`];
+      assert.equal(r.length, n);
+      r.forEach((x, i) => {
+        const want = f[unit][i];
+        const ok = want === null ? x === null : unit === 'days' ? x === want : Math.abs(x - want) <= 1e-12 * Math.abs(want) + 1e-15;
+        assert.ok(ok, `${f.name} (${f.option}) ${unit}[${i}]: script ${x}, R's as.Date ${want}`);
+        compared++;
+      });
+    }
+  });
+  t.diagnostic(`${compared} derived values equal R's as.Date`);
+
+  // (b) single cells and whole columns: the engine's verdict (its derived
+  // days, from 1000-01-01, as the KM times) against the script's.
+  const engine = DATE_COLUMNS.map(([cells, format], i) => {
+    const file = path.join(dir, `cells${i}.csv`);
+    fs.writeFileSync(file, ['start,end,status', ...cells.map((c) => csvLine(['1000-01-01', c, 1]))].join('\n') + '\n');
+    const sf = path.join(dir, `cells${i}.spec.json`);
+    fs.writeFileSync(sf, JSON.stringify({
+      time: 'd', event: 'status', analyses: { km: {} },
+      derive: [{ name: 'd', date_diff: { start: 'start', end: 'end', format } }],
+    }));
+    const out = JSON.parse(runCli(file, sf).stdout);
+    return out.ok ? { ok: true, days: out.result.results.km.overall.table.time } : { ok: false, error: out.error.message };
+  });
+  const casesFile = path.join(dir, 'cells.json');
+  fs.writeFileSync(casesFile, JSON.stringify(DATE_COLUMNS.map(([cells, format]) => ({ cells, format }))));
+  const verdicts = path.join(dir, 'cells.verdicts.json');
+  const cellsScript = path.join(dir, 'cells.R');
+  fs.writeFileSync(cellsScript, `${rScript({ time: 'd', event: 'status', derive: [{ name: 'd', date_diff: { start: 'start', end: 'end' } }] })}
+cases <- fromJSON(${rStr(casesFile)}, simplifyVector = FALSE)
+out <- lapply(cases, function(k) tryCatch({
+  cells <- vapply(k$cells, function(x) if (is.null(x)) NA_character_ else x, "")
+  d <- data.frame(start = "1000-01-01", end = cells, row_ = seq_along(cells))
+  list(ok = TRUE, days = sort(unique(ls_date_diff(d, "start", "end", k$format, 1, "d"))))
+}, error = function(e) list(ok = FALSE, error = conditionMessage(e))))
+write_json(out, ${rStr(verdicts)}, digits = NA, auto_unbox = TRUE)
+`);
+  // The script's data step needs a file with the columns.
+  const cellsCsv = path.join(dir, 'cells0.csv');
+  execFileSync('Rscript', [cellsScript, path.join(dir, 'cells.key.json'), cellsCsv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const scriptVerdicts = readJson(verdicts);
+  DATE_COLUMNS.forEach(([cells, format], i) => {
+    const what = `${JSON.stringify(cells)} (${format})`;
+    const e = engine[i];
+    const r = scriptVerdicts[i];
+    assert.equal(r.ok, e.ok, `${what}: engine ${e.ok ? `reads ${e.days}` : `refuses: ${e.error}`}, script ${r.ok ? `reads ${r.days}` : `refuses: ${r.error}`}`);
+    if (e.ok) assert.deepEqual(arr(r.days), e.days, what);
+  });
+  const read = engine.filter((e) => e.ok).length;
+  assert.ok(read > 30 && DATE_COLUMNS.length - read > 25, `${read} of ${DATE_COLUMNS.length} read`);
+  t.diagnostic(`${read} columns read alike, ${DATE_COLUMNS.length - read} refused by both`);
 });
