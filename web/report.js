@@ -19,6 +19,10 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5rem; font-size: 0.
 svg { max-width: 100%; height: auto; }
 `;
 
+// The report travels alone (mail, a shared drive) and holds names from the
+// user's file: it may load nothing and run nothing, whatever ends up in it.
+export const REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
 const escapeHtml = (s) =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
@@ -37,7 +41,9 @@ export function buildReport({ result, resultsElement, warningsElement, fileName,
   for (const d of body.querySelectorAll('details')) d.setAttribute('open', '');
   const spec = JSON.stringify(result.spec, null, 2);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>LocalSurv report</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_POLICY}">
+<title>LocalSurv report</title>
 <meta name="generator" content="LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}">
 <style>${CSS}</style></head><body>
 <h1>LocalSurv report</h1>
