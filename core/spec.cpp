@@ -293,9 +293,8 @@ class DepthCheck : public nlohmann::json_sax<json> {
 
 json parse_json(std::string_view text, const char* what) {
   if (text.size() > limits::kSpecBytes)
-    throw Error(std::string(what) + " is " + std::to_string(text.size()) +
-                    " bytes; the limit is " + std::to_string(limits::kSpecBytes) +
-                    " bytes (1 MiB)",
+    throw Error(std::string(what) + " is " + std::to_string(text.size()) + " bytes; the limit is " +
+                    std::to_string(limits::kSpecBytes) + " bytes (1 MiB)",
                 "(spec)");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
   DepthCheck depth(what);

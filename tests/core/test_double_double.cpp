@@ -1,11 +1,10 @@
 // Double-double sums (core/double_double.h): exact where a double sum loses
 // the answer, so R's long-double mean() and var() round to the same double on
 // every platform.
-#include "double_double.h"
-
 #include <cmath>
 #include <vector>
 
+#include "double_double.h"
 #include "golden.h"
 
 using localsurv::DoubleDouble;

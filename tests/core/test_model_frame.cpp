@@ -83,10 +83,11 @@ TEST_CASE("the cell named is one the CSV reader would not read as a number") {
   // strtod reads 0x10 (16) and inf, so before they were skipped and the
   // message named no line at all.
   auto t = read_csv("t\n1\n0x10\n");
-  CHECK_THROWS_WITH_AS(numeric_values(t.column("t"), all_rows(t)),
-                       "column 't' holds text, so it cannot be used as numbers (times, doses, ages): "
-                       "line 3, column 1 has '0x10', a hexadecimal number; write it in decimal",
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      numeric_values(t.column("t"), all_rows(t)),
+      "column 't' holds text, so it cannot be used as numbers (times, doses, ages): "
+      "line 3, column 1 has '0x10', a hexadecimal number; write it in decimal",
+      Error);
   // With a decimal comma "1,5" was a number: the cell that is text either way is named.
   auto semi = read_csv("id;t\n1;1,5\n2;soon\n");
   CHECK_THROWS_WITH_AS(numeric_values(semi.column("t"), all_rows(semi)),

@@ -59,7 +59,8 @@ void check_list_limit(const std::string& field, const std::function<json(std::si
 
 TEST_CASE("nesting deeper than kJsonDepth is refused with the path, before anything recurses") {
   // What crashed the CLI: subcohorts[0].analyses nested 50,000 deep.
-  std::string deep = R"({"time": "t", "event": "e", "subcohorts": [{"name": "a", "filter": "t > 0", "analyses": )";
+  std::string deep =
+      R"({"time": "t", "event": "e", "subcohorts": [{"name": "a", "filter": "t > 0", "analyses": )";
   for (int i = 0; i < 50000; ++i) deep += R"({"analyses": )";
   deep += "{}";
   for (int i = 0; i < 50000; ++i) deep += "}";
@@ -88,12 +89,11 @@ TEST_CASE("nesting deeper than kJsonDepth is refused with the path, before anyth
   CHECK(spec_error(nested(limits::kJsonDepth)).message ==
         "analysis spec: 'x' is not a known option here (known: version, data, derive, filter, "
         "subcohorts, time, event, group, covariates, analyses)");
-  CHECK(spec_error(nested(limits::kJsonDepth + 1)).field ==
-        "x" + [] {
-          std::string s;
-          for (std::size_t i = 0; i + 1 < limits::kJsonDepth; ++i) s += "[0]";
-          return s;
-        }());
+  CHECK(spec_error(nested(limits::kJsonDepth + 1)).field == "x" + [] {
+    std::string s;
+    for (std::size_t i = 0; i + 1 < limits::kJsonDepth; ++i) s += "[0]";
+    return s;
+  }());
   // The data options go through the same reader.
   CHECK_THROWS_WITH_AS(parse_csv_options(std::string(100000, '[')),
                        doctest::Contains("more than 32 levels deep"), Error);
@@ -111,11 +111,11 @@ TEST_CASE("the whole spec is at most kSpecBytes") {
   CHECK(f.message == "analysis spec is 1048577 bytes; the limit is 1048576 bytes (1 MiB)");
 }
 
-TEST_CASE("text echoed into the result: names, labels and values kTextBytes, filters kFilterBytes") {
+TEST_CASE(
+    "text echoed into the result: names, labels and values kTextBytes, filters kFilterBytes") {
   const std::string name(limits::kTextBytes, 'n'), long_name(limits::kTextBytes + 1, 'n');
   auto over = [&](const std::string& field, std::size_t n, const std::string& kind) {
-    return "analysis spec: '" + field + "' is " + std::to_string(n) +
-           " bytes long; the limit is " +
+    return "analysis spec: '" + field + "' is " + std::to_string(n) + " bytes long; the limit is " +
            std::to_string(kind == "filter" ? limits::kFilterBytes : limits::kTextBytes) +
            " bytes for " + (kind == "filter" ? "a filter" : "a name, label or value");
   };
@@ -123,11 +123,11 @@ TEST_CASE("text echoed into the result: names, labels and values kTextBytes, fil
   struct Case {
     std::string pointer, field;
   };
-  for (const Case& c : {Case{"/time", "time"}, Case{"/event", "event"},
-                        Case{"/group", "group"}, Case{"/subcohorts/0/name", "subcohorts[0].name"},
-                        Case{"/covariates/0", "covariates[0]"},
-                        Case{"/analyses/cox/force/0", "analyses.cox.force[0]"},
-                        Case{"/data/sheet", "data.sheet"}}) {
+  for (const Case& c :
+       {Case{"/time", "time"}, Case{"/event", "event"}, Case{"/group", "group"},
+        Case{"/subcohorts/0/name", "subcohorts[0].name"}, Case{"/covariates/0", "covariates[0]"},
+        Case{"/analyses/cox/force/0", "analyses.cox.force[0]"},
+        Case{"/data/sheet", "data.sheet"}}) {
     CAPTURE(c.field);
     json s = with(base(), "/subcohorts", json::array({sub}));
     CHECK(spec_error(with(s, c.pointer, name).dump()).message == "");
@@ -141,8 +141,8 @@ TEST_CASE("text echoed into the result: names, labels and values kTextBytes, fil
   Failure f = spec_error(with(base(), "/derive", json::array({cut})).dump());
   CHECK(f.field == "derive[0].cut.labels[1]");
   json types = with(base(), "/data/column_types", json::object({{long_name, "numeric"}}));
-  CHECK(spec_error(types.dump()).message == over("data.column_types." + long_name,
-                                                   long_name.size(), "text"));
+  CHECK(spec_error(types.dump()).message ==
+        over("data.column_types." + long_name, long_name.size(), "text"));
   // Filters: the subset, each subcohort's and the cutpoint's reference group.
   const std::string filter = "t > 0" + std::string(limits::kFilterBytes - 5, ' ');
   for (const Case& c :
@@ -159,40 +159,61 @@ TEST_CASE("text echoed into the result: names, labels and values kTextBytes, fil
 }
 
 TEST_CASE("lists that multiply the work or the output are bounded") {
-  check_list_limit("subcohorts", [](std::size_t n) {
-    json subs = json::array();
-    for (std::size_t i = 0; i < n; ++i)
-      subs.push_back({{"name", "s" + std::to_string(i)}, {"filter", "t > 0"}});
-    return with(base(), "/subcohorts", subs);
-  }, limits::kSubcohorts);
-  check_list_limit("analyses.km.times", [](std::size_t n) {
-    return with(base(), "/analyses/km/times", numbers(n));
-  }, limits::kKmTimes);
-  check_list_limit("event.values", [](std::size_t n) {
-    return with(base(), "/event", {{"column", "e"}, {"values", numbers(n)}});
-  }, limits::kEventValues);
-  check_list_limit("derive[0].cut.breaks", [](std::size_t n) {
-    json labels = json::array();
-    for (std::size_t i = 0; i <= n; ++i) labels.push_back("g" + std::to_string(i));
-    json cut = {{"name", "g"}, {"cut", {{"column", "t"}, {"breaks", numbers(n)}, {"labels", labels}}}};
-    return with(base(), "/derive", json::array({cut}));
-  }, limits::kCutBreaks);
-  check_list_limit("derive", [](std::size_t n) {
-    json steps = json::array();
-    for (std::size_t i = 0; i < n; ++i)
-      steps.push_back({{"name", "f" + std::to_string(i)}, {"flag", {{"column", "e"}, {"values", {1}}}}});
-    return with(base(), "/derive", steps);
-  }, limits::kDeriveSteps);
-  check_list_limit("covariates", [](std::size_t n) {
-    json covs = json::array();
-    for (std::size_t i = 0; i < n; ++i) covs.push_back("c" + std::to_string(i));
-    return with(base(), "/covariates", covs);
-  }, limits::kListEntries);
-  check_list_limit("analyses.logrank.by", [](std::size_t n) {
-    json by = json::array();
-    for (std::size_t i = 0; i < n; ++i) by.push_back("c" + std::to_string(i));
-    return with(base(), "/analyses/logrank/by", by);
-  }, limits::kListEntries);
+  check_list_limit(
+      "subcohorts",
+      [](std::size_t n) {
+        json subs = json::array();
+        for (std::size_t i = 0; i < n; ++i)
+          subs.push_back({{"name", "s" + std::to_string(i)}, {"filter", "t > 0"}});
+        return with(base(), "/subcohorts", subs);
+      },
+      limits::kSubcohorts);
+  check_list_limit(
+      "analyses.km.times",
+      [](std::size_t n) { return with(base(), "/analyses/km/times", numbers(n)); },
+      limits::kKmTimes);
+  check_list_limit(
+      "event.values",
+      [](std::size_t n) {
+        return with(base(), "/event", {{"column", "e"}, {"values", numbers(n)}});
+      },
+      limits::kEventValues);
+  check_list_limit(
+      "derive[0].cut.breaks",
+      [](std::size_t n) {
+        json labels = json::array();
+        for (std::size_t i = 0; i <= n; ++i) labels.push_back("g" + std::to_string(i));
+        json cut = {{"name", "g"},
+                    {"cut", {{"column", "t"}, {"breaks", numbers(n)}, {"labels", labels}}}};
+        return with(base(), "/derive", json::array({cut}));
+      },
+      limits::kCutBreaks);
+  check_list_limit(
+      "derive",
+      [](std::size_t n) {
+        json steps = json::array();
+        for (std::size_t i = 0; i < n; ++i)
+          steps.push_back(
+              {{"name", "f" + std::to_string(i)}, {"flag", {{"column", "e"}, {"values", {1}}}}});
+        return with(base(), "/derive", steps);
+      },
+      limits::kDeriveSteps);
+  check_list_limit(
+      "covariates",
+      [](std::size_t n) {
+        json covs = json::array();
+        for (std::size_t i = 0; i < n; ++i) covs.push_back("c" + std::to_string(i));
+        return with(base(), "/covariates", covs);
+      },
+      limits::kListEntries);
+  check_list_limit(
+      "analyses.logrank.by",
+      [](std::size_t n) {
+        json by = json::array();
+        for (std::size_t i = 0; i < n; ++i) by.push_back("c" + std::to_string(i));
+        return with(base(), "/analyses/logrank/by", by);
+      },
+      limits::kListEntries);
 }
 
 TEST_CASE("matching ratio x rounds and condmc replicates are bounded") {
@@ -200,13 +221,14 @@ TEST_CASE("matching ratio x rounds and condmc replicates are bounded") {
     CAPTURE(at);
     json s = base();
     s["analyses"]["cutpoint"] = {{"column", "x"}, {"groups", {{"none", "x == 0"}}}};
-    const std::string field =
-        at == "/analyses/matching" ? "analyses.matching.rounds" : "analyses.cutpoint.groups.match.rounds";
+    const std::string field = at == "/analyses/matching" ? "analyses.matching.rounds"
+                                                         : "analyses.cutpoint.groups.match.rounds";
     CHECK(spec_error(with(s, at, {{"ratio", 5}, {"rounds", 20}}).dump()).message == "");
     CHECK(spec_error(with(s, at, {{"ratio", 20}, {"rounds", 5}}).dump()).message == "");
     const Failure f = spec_error(with(s, at, {{"ratio", 6}, {"rounds", 17}}).dump());
     CHECK(f.field == field);
-    CHECK(f.message == "analysis spec: '" + field + "' times ratio is 6 x 17 = 102; the limit is 100");
+    CHECK(f.message ==
+          "analysis spec: '" + field + "' times ratio is 6 x 17 = 102; the limit is 100");
   }
   json s = with(base(), "/analyses/cutpoint", {{"column", "x"}, {"pmethod", "condmc"}});
   CHECK(spec_error(with(s, "/analyses/cutpoint/replicates", limits::kReplicates).dump()).message ==
@@ -222,10 +244,12 @@ TEST_CASE("matching ratio x rounds and condmc replicates are bounded") {
 TEST_CASE("a spec at the subcohort limit runs end to end") {
   std::string csv = "t,e,x\n";
   for (int i = 1; i <= 40; ++i)
-    csv += std::to_string(i) + "," + std::to_string(i % 3 == 0) + "," + std::to_string(i % 4) + "\n";
+    csv +=
+        std::to_string(i) + "," + std::to_string(i % 3 == 0) + "," + std::to_string(i % 4) + "\n";
   json subs = json::array();
   for (std::size_t i = 0; i < limits::kSubcohorts; ++i)
-    subs.push_back({{"name", "s" + std::to_string(i)}, {"filter", "x != " + std::to_string(i % 4)}});
+    subs.push_back(
+        {{"name", "s" + std::to_string(i)}, {"filter", "x != " + std::to_string(i % 4)}});
   json spec = with(base(), "/subcohorts", subs);
   spec["analyses"]["km"] = {{"times", numbers(limits::kKmTimes)}};
   Session session;
