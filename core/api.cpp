@@ -77,6 +77,10 @@ std::string Session::run(std::string_view spec_json, const Progress& progress) {
   return guarded([&] {
     AnalysisSpec spec = parse_spec(spec_json);
     const Table& table = table_for(spec.csv);
+    // Describing such a file works (the page shows its columns); running has
+    // nothing to work on.
+    if (table.n_rows == 0)
+      throw Error("the file has a header row but no data rows: there is nothing to analyse");
     if (spec.derive.empty()) return run_analysis(table, spec, progress);
     // Derived columns go on a copy: the cached table stays as the file is.
     Table derived = table;

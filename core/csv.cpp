@@ -1,6 +1,7 @@
 #include "csv.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -141,11 +142,9 @@ bool is_missing_token(const std::string& t) {
   return t.empty() || t == "NA" || t == "N/A" || t == "." || t == "NaN" || t == "null";
 }
 
-// Strict decimal number: [+-] digits [. digits] [e [+-] digits]. strtod alone
+// Plain decimal syntax: [+-] digits [. digits] [e [+-] digits]. strtod alone
 // would also take "inf", hex floats and trailing junk.
-bool parse_number(const std::string& t, bool decimal_comma, double& out) {
-  std::string s = t;
-  if (decimal_comma) std::replace(s.begin(), s.end(), ',', '.');
+bool plain_decimal(const std::string& s) {
   std::size_t i = 0, n = s.size();
   if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
   std::size_t digits = 0;
@@ -162,12 +161,38 @@ bool parse_number(const std::string& t, bool decimal_comma, double& out) {
     while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp_digits;
     if (exp_digits == 0) return false;
   }
-  if (i != n) return false;
+  return i == n;
+}
+
+std::string with_decimal_point(std::string s) {
+  std::replace(s.begin(), s.end(), ',', '.');
+  return s;
+}
+
+}  // namespace
+
+bool parse_csv_number(const std::string& t, bool decimal_comma, double& out) {
+  const std::string s = decimal_comma ? with_decimal_point(t) : t;
+  if (!plain_decimal(s)) return false;
   out = std::strtod(s.c_str(), nullptr);
   return std::isfinite(out);
 }
 
-}  // namespace
+std::string not_a_number_reason(const std::string& text) {
+  const std::string t = trim(text);
+  if (plain_decimal(t) || plain_decimal(with_decimal_point(t))) {
+    double v;
+    if (parse_csv_number(t, true, v)) return {};
+    return "beyond the range of numbers (about 1.8e308)";
+  }
+  std::string lower;
+  for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!lower.empty() && (lower[0] == '+' || lower[0] == '-')) lower.erase(0, 1);
+  if (lower.rfind("0x", 0) == 0) return "a hexadecimal number; write it in decimal";
+  if (lower == "inf" || lower == "infinity" || lower == "nan")
+    return "not a finite number; leave the cell empty (or NA) if it is missing";
+  return {};
+}
 
 Table read_csv(std::string_view bytes, const CsvOptions& options) {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
@@ -205,6 +230,7 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
                   name, header.line, col);
     Column column;
     column.name = name;
+    column.file_column = col;
     table.columns.push_back(std::move(column));
   }
   for (const auto& [name, type] : options.column_types)
@@ -239,7 +265,7 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
         col.missing[r] = 1;
         continue;
       }
-      if (all_numeric && !parse_number(t, decimal_comma, numbers[r])) {
+      if (all_numeric && !parse_csv_number(t, decimal_comma, numbers[r])) {
         all_numeric = false;
         first_bad = r;
       }
@@ -248,8 +274,11 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
         forced != options.column_types.end() ? forced->second == ColumnType::Numeric : all_numeric;
     if (numeric && !all_numeric) {
       const Record& rec = records[first_bad + 1];
+      const std::string cell = trim(rec.fields[c]);
+      const std::string reason = not_a_number_reason(cell);
       throw Error("column '" + col.name + "' is declared numeric but line " +
-                      std::to_string(rec.line) + " has '" + trim(rec.fields[c]) + "'",
+                      std::to_string(rec.line) + ", column " + std::to_string(c + 1) + " has '" +
+                      cell + "'" + (reason.empty() ? "" : ", " + reason),
                   col.name, rec.line, static_cast<long>(c + 1));
     }
     if (numeric) {

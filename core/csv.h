@@ -31,4 +31,14 @@ struct CsvOptions {
 
 Table read_csv(std::string_view bytes, const CsvOptions& options = {});
 
+// Whether `text` is a number as read_csv reads one: plain decimal
+// ([+-] digits [. digits] [e [+-] digits], with ',' for '.' when
+// decimal_comma), within the range of a double. Not "inf", "nan", hex
+// ("0x10") or "1e309"; "1e-400" is 0, as R reads it.
+bool parse_csv_number(const std::string& text, bool decimal_comma, double& out);
+
+// Why `text` is not such a number, in words for a message ("a hexadecimal
+// number; ..."), or "" when it is plainly text.
+std::string not_a_number_reason(const std::string& text);
+
 }  // namespace localsurv

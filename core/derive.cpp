@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "error.h"
+#include "model_frame.h"
 
 namespace localsurv {
 namespace {
@@ -12,10 +13,7 @@ namespace {
 const Column& numeric_input(const Table& table, const std::string& name,
                             const std::string& derived) {
   const Column& c = table.column(name);
-  if (c.type != ColumnType::Numeric)
-    throw Error(
-        "derived column '" + derived + "' needs numbers, but column '" + name + "' holds text",
-        derived);
+  if (c.type != ColumnType::Numeric) not_numeric(c, "numbers for derived column '" + derived + "'");
   return c;
 }
 

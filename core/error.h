@@ -8,10 +8,33 @@
 
 namespace localsurv {
 
+// The message with control characters shown as \u00XX: a NUL in a name (from
+// a link or a spec) would otherwise cut the message short wherever it is read
+// as a C string (what()), and a newline would break a log line.
+inline std::string visible_message(const std::string& message) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(message.size());
+  for (char ch : message) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 struct Error : std::runtime_error {
   explicit Error(const std::string& message, std::string field_ = {}, long line_ = -1,
                  long column_ = -1)
-      : std::runtime_error(message), field(std::move(field_)), line(line_), column(column_) {}
+      : std::runtime_error(visible_message(message)),
+        field(std::move(field_)),
+        line(line_),
+        column(column_) {}
   std::string field;  // spec field or data column name, empty if none
   long line;          // 1-based line in the input file, -1 if none
   long column;        // 1-based column in the input file, -1 if none

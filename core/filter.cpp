@@ -120,20 +120,28 @@ class Evaluator {
     return m;
   }
 
+  // 'not' and '(' recurse: their nesting is bounded so that no filter can
+  // overflow the stack (100,000 of either did, natively and in wasm).
   std::vector<uint8_t> factor() {
     const Token& t = t_[i_];
-    if (is_keyword(t, "not")) {
+    if (is_keyword(t, "not") || t.kind == Tok::LParen) {
+      if (depth_ == kMaxFilterDepth)
+        fail("'" + t.text + "' nests parentheses and 'not' more than " +
+                 std::to_string(kMaxFilterDepth) + " levels deep (the limit)",
+             t.pos);
+      ++depth_;
       ++i_;
-      std::vector<uint8_t> m = factor();
-      for (auto& v : m) v = !v;
-      return m;
-    }
-    if (t.kind == Tok::LParen) {
-      ++i_;
-      std::vector<uint8_t> m = expr();
-      if (t_[i_].kind != Tok::RParen)
-        fail("expected ')' but found '" + t_[i_].text + "'", t_[i_].pos);
-      ++i_;
+      std::vector<uint8_t> m;
+      if (t.kind == Tok::LParen) {
+        m = expr();
+        if (t_[i_].kind != Tok::RParen)
+          fail("expected ')' but found '" + t_[i_].text + "'", t_[i_].pos);
+        ++i_;
+      } else {
+        m = factor();
+        for (auto& v : m) v = !v;
+      }
+      --depth_;
       return m;
     }
     return comparison();
@@ -236,6 +244,7 @@ class Evaluator {
   const Table& table_;
   std::vector<Token> t_;
   std::size_t i_ = 0;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace

@@ -16,7 +16,8 @@
 // comparisons (<, <=, >, >=) need a numeric column.
 //
 // Errors (localsurv::Error, field "filter") name the offending token and its
-// 1-based character position, or the unknown column.
+// 1-based character position, or the unknown column. Parentheses and 'not'
+// nest at most kMaxFilterDepth levels deep (a real filter needs a handful).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -26,6 +27,8 @@
 #include "table.h"
 
 namespace localsurv {
+
+inline constexpr std::size_t kMaxFilterDepth = 100;
 
 // 1 where the row passes the filter. An empty (all-blank) filter keeps all rows.
 std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression);

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "double_double.h"
 #include "error.h"
 
 namespace localsurv {
@@ -33,21 +34,22 @@ std::uint64_t bounded(std::uint64_t& state, std::uint64_t bound) {
   return x % bound;
 }
 
-// R's var(): long-double mean refined by a second pass, then the long-double
-// sum of squared deviations over n - 1, so a std.caliper equals MatchIt's to
-// the last bit and units at the caliper's edge fall on the same side.
+// R's var() (stats cov.c): the two-pass mean rounded to double, then the
+// sum of squared deviations over n - 1, both accumulated (in R in long
+// double) here in double-double, so a std.caliper equals MatchIt's to the
+// last bit on every platform and units at the caliper's edge fall on the
+// same side natively and in wasm.
 double r_sd(const std::vector<double>& x) {
   const std::size_t n = x.size();
   if (n < 2) return kNaN;
-  long double s = 0;
-  for (double v : x) s += v;
-  long double m = s / static_cast<long double>(n);
-  long double c = 0;
-  for (double v : x) c += v - m;
-  m += c / static_cast<long double>(n);
-  long double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return std::sqrt(static_cast<double>(ss / static_cast<long double>(n - 1)));
+  const double m = r_mean(x).value();
+  DoubleDouble ss;
+  for (double v : x) {
+    const DoubleDouble d = DoubleDouble::difference(v, m);
+    ss += DoubleDouble::product(d.hi, d.hi);
+    ss += 2 * d.hi * d.lo;
+  }
+  return std::sqrt((ss / static_cast<double>(n - 1)).value());
 }
 
 std::string fmt(double v) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "csv.h"
 #include "error.h"
 
 namespace localsurv {
@@ -17,22 +18,34 @@ bool as_number(const std::string& s, double& out) {
   return end == s.c_str() + s.size() && std::isfinite(out);
 }
 
-// A text column where numbers are needed: name the first cell (among
-// `rows`, or anywhere) that is not a number, and its line.
+}  // namespace
+
+// The cell that made the reader take the column as text is one that is not a
+// number as read_csv reads numbers (so "0x10" and "inf" count, which strtod
+// would take). With a decimal comma "1,5" was a number, so cells that are
+// text either way are looked for first.
 [[noreturn]] void not_numeric(const Column& column, const std::string& use,
                               const std::vector<std::size_t>* rows) {
   double v;
-  std::size_t n = rows ? rows->size() : column.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t r = rows ? (*rows)[i] : i;
-    if (column.is_missing(r) || as_number(column.text(r), v)) continue;
-    throw Error("column '" + column.name + "' holds text, so it cannot be used as " + use +
-                    ": line " + std::to_string(column.line(r)) + " has '" + column.text(r) + "'",
-                column.name, column.line(r));
-  }
+  const std::size_t n = rows ? rows->size() : column.size();
+  for (bool comma : {true, false})
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t r = rows ? (*rows)[i] : i;
+      if (column.is_missing(r) || parse_csv_number(column.text(r), comma, v)) continue;
+      const std::string reason = not_a_number_reason(column.text(r));
+      const long line = column.line(r);
+      const std::string where =
+          column.file_column > 0 ? ", column " + std::to_string(column.file_column) : "";
+      throw Error("column '" + column.name + "' holds text, so it cannot be used as " + use +
+                      ": line " + std::to_string(line) + where + " has '" + column.text(r) + "'" +
+                      (reason.empty() ? "" : ", " + reason),
+                  column.name, line, column.file_column > 0 ? column.file_column : -1);
+    }
   throw Error("column '" + column.name + "' holds text, so it cannot be used as " + use,
               column.name);
 }
+
+namespace {
 
 bool is_factor(const Column& column, const TermSpec& term) {
   if (term.kind == TermKind::Auto) return column.type == ColumnType::Categorical;

@@ -52,6 +52,12 @@ std::vector<int> event_indicator(const Column& column, const std::vector<std::st
 
 std::vector<double> numeric_values(const Column& column, const std::vector<std::size_t>& rows);
 
+// The Error for a text column where numbers are needed (`use` says what
+// for): it names the first cell among `rows` (all rows when null) that is
+// not a number, with its line, column and why ("a hexadecimal number", ...).
+[[noreturn]] void not_numeric(const Column& column, const std::string& use,
+                              const std::vector<std::size_t>* rows = nullptr);
+
 struct Design {
   Eigen::MatrixXd x;                // rows.size() x number of coefficients
   std::vector<std::string> names;   // "age", "celltypesmallcell", ...

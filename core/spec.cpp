@@ -25,6 +25,26 @@ std::string kind_of(const json& j) {
   throw Error("analysis spec: '" + path + "' " + what, path);
 }
 
+// Text the result echoes (names, labels, values, filters) is bounded so a
+// spec cannot make the result explode.
+void check_length(const std::string& text, const std::string& path, std::size_t max) {
+  if (text.size() > max)
+    fail(path, "is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                   std::to_string(max) + " bytes" +
+                   (max == limits::kFilterBytes ? " for a filter" : " for a name, label or value"));
+}
+
+void check_entries(std::size_t n, const std::string& path, std::size_t max) {
+  if (n > max)
+    fail(path, "has " + std::to_string(n) + " entries; the limit is " + std::to_string(max));
+}
+
+std::string text_of(const json& j, const std::string& path, std::size_t max = limits::kTextBytes) {
+  std::string t = j.get<std::string>();
+  check_length(t, path, max);
+  return t;
+}
+
 // Reads one JSON object, remembering which keys were used so that anything
 // left over (a misspelt option) is reported instead of ignored.
 class ObjectReader {
@@ -48,10 +68,10 @@ class ObjectReader {
     auto it = j_.find(key);
     return it == j_.end() || it->is_null() ? nullptr : &*it;
   }
-  void read(const std::string& key, std::string& out) {
+  void read(const std::string& key, std::string& out, std::size_t max = limits::kTextBytes) {
     if (const json* v = get(key)) {
       if (!v->is_string()) fail(child(key), "must be text, not " + kind_of(*v));
-      out = v->get<std::string>();
+      out = text_of(*v, child(key), max);
     }
   }
   void read(const std::string& key, bool& out) {
@@ -76,14 +96,16 @@ class ObjectReader {
     }
   }
   // Values that name cells ("2", 2, "dead") are kept as text.
-  void read(const std::string& key, std::vector<std::string>& out) {
+  void read(const std::string& key, std::vector<std::string>& out,
+            std::size_t max_entries = limits::kListEntries) {
     if (const json* v = get(key)) {
       json list = v->is_array() ? *v : json::array({*v});
+      check_entries(list.size(), child(key), max_entries);
       out.clear();
       for (std::size_t i = 0; i < list.size(); ++i) {
         const json& e = list[i];
         if (e.is_string())
-          out.push_back(e.get<std::string>());
+          out.push_back(text_of(e, child(key) + "[" + std::to_string(i) + "]"));
         else if (e.is_number())
           out.push_back(e.dump());
         else
@@ -92,9 +114,10 @@ class ObjectReader {
       }
     }
   }
-  void read(const std::string& key, std::vector<double>& out) {
+  void read(const std::string& key, std::vector<double>& out, std::size_t max_entries) {
     if (const json* v = get(key)) {
       if (!v->is_array()) fail(child(key), "must be a list of numbers, not " + kind_of(*v));
+      check_entries(v->size(), child(key), max_entries);
       out.clear();
       for (std::size_t i = 0; i < v->size(); ++i) {
         if (!(*v)[i].is_number())
@@ -162,7 +185,7 @@ DeriveSpec read_derive(const json& j, const std::string& path) {
     ObjectReader c(*cut, path + ".cut");
     d.kind = DeriveSpec::Kind::Cut;
     c.read("column", d.column);
-    c.read("breaks", d.breaks);
+    c.read("breaks", d.breaks, limits::kCutBreaks);
     c.read("labels", d.labels);
     c.read("right", d.right);
     if (d.column.empty()) fail(path + ".cut.column", "is required");
@@ -185,7 +208,7 @@ void check_distinct(const std::vector<std::string>& levels, const std::string& p
 
 void read_term(const json& j, const std::string& path, TermSpec& t) {
   if (j.is_string()) {
-    t.column = j.get<std::string>();
+    t.column = text_of(j, path);
     return;
   }
   ObjectReader r(j, path);
@@ -202,8 +225,80 @@ void read_term(const json& j, const std::string& path, TermSpec& t) {
   if (t.column.empty()) fail(path + ".column", "is required");
 }
 
+// A first pass over the text (nlohmann's SAX interface, no document built)
+// that stops at the first list or object nested deeper than the limit and
+// names where it is. nlohmann's parser itself does not recurse, but copying,
+// comparing, dumping and destroying a document do, and so would this file's
+// readers: 50,000 levels overflowed the stack natively and in wasm.
+class DepthCheck : public nlohmann::json_sax<json> {
+ public:
+  explicit DepthCheck(const char* what) : what_(what) {}
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return enter(false); }
+  bool key(string_t& k) override {
+    stack_.back().key = k;
+    return true;
+  }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(true); }
+  bool end_array() override { return leave(); }
+  // Syntax errors are left to the parse that follows, which words them.
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  struct Level {
+    bool list;
+    std::size_t index = 0;
+    std::string key;
+  };
+  bool value() {
+    if (!stack_.empty() && stack_.back().list) ++stack_.back().index;
+    return true;
+  }
+  bool enter(bool list) {
+    if (stack_.size() >= limits::kJsonDepth) {
+      std::string path;
+      for (const Level& l : stack_) {
+        if (l.list) {
+          path += "[" + std::to_string(l.index) + "]";
+        } else {
+          if (!path.empty()) path += '.';
+          // Keys are shown short: the path is only there to find the place.
+          path += l.key.size() > 40 ? l.key.substr(0, 40) + "..." : l.key;
+        }
+      }
+      throw Error(std::string(what_) + ": '" + path + "' nests lists and objects more than " +
+                      std::to_string(limits::kJsonDepth) +
+                      " levels deep (the limit; a spec needs at most 8)",
+                  path);
+    }
+    stack_.push_back({list, 0, {}});
+    return true;
+  }
+  bool leave() {
+    stack_.pop_back();
+    return value();
+  }
+  const char* what_;
+  std::vector<Level> stack_;
+};
+
 json parse_json(std::string_view text, const char* what) {
+  if (text.size() > limits::kSpecBytes)
+    throw Error(std::string(what) + " is " + std::to_string(text.size()) + " bytes; the limit is " +
+                    std::to_string(limits::kSpecBytes) + " bytes (1 MiB)",
+                "(spec)");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return json();
+  DepthCheck depth(what);
+  json::sax_parse(text.begin(), text.end(), &depth);
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::exception& e) {  // parse errors, and numbers out of range
@@ -232,6 +327,7 @@ void read_csv_options(const json& d, CsvOptions& csv) {
     if (!types->is_object()) fail("data.column_types", "must be an object {column: type}");
     for (auto it = types->begin(); it != types->end(); ++it) {
       std::string path = "data.column_types." + it.key();
+      check_length(it.key(), path, limits::kTextBytes);
       if (!it->is_string()) fail(path, "must be \"numeric\" or \"categorical\"");
       std::string t = it->get<std::string>();
       if (t != "numeric" && t != "categorical")
@@ -244,6 +340,7 @@ void read_csv_options(const json& d, CsvOptions& csv) {
 // The covariate list at `path` into s.covariates (time, event and group known).
 void read_covariates(const json& c, const std::string& path, AnalysisSpec& s) {
   if (!c.is_array()) fail(path, "must be a list");
+  check_entries(c.size(), path, limits::kListEntries);
   s.covariates.clear();
   for (std::size_t i = 0; i < c.size(); ++i) {
     const std::string at = path + "[" + std::to_string(i) + "]";
@@ -297,6 +394,12 @@ void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
   k.read("rounds", ms.rounds);
   if (ms.rounds < 1 || ms.rounds > 20)
     fail(path + ".rounds", "must be a whole number from 1 to 20");
+  // Each round refits the score and matches ratio controls per treated unit.
+  if (ms.ratio * ms.rounds > limits::kMatchingWork)
+    fail(path + ".rounds", "times ratio is " + std::to_string(ms.ratio) + " x " +
+                               std::to_string(ms.rounds) + " = " +
+                               std::to_string(ms.ratio * ms.rounds) + "; the limit is " +
+                               std::to_string(limits::kMatchingWork));
   k.read("round_rule", ms.round_rule);
   k.one_of("round_rule", ms.round_rule, {"exact", "model"});
 }
@@ -313,7 +416,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
       fail(path + ".km.conf_int", "must be between 0 and 1");
     k.read("conf_type", s.km.conf_type);
     k.one_of("conf_type", s.km.conf_type, {"log", "log-log", "plain"});
-    k.read("times", s.km.times);
+    k.read("times", s.km.times, limits::kKmTimes);
     for (double t : s.km.times)
       if (!std::isfinite(t) || t < 0) fail(path + ".km.times", "must be non-negative numbers");
     k.read("by_group", s.km.by_group);
@@ -374,8 +477,10 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     k.read("pmethod", c.pmethod);
     k.one_of("pmethod", c.pmethod, {"lau94", "condmc"});
     k.read("replicates", c.replicates);
-    if (c.replicates < 100 || c.replicates > 1000000)
-      fail(path + ".cutpoint.replicates", "must be from 100 to 1000000");
+    if (c.replicates < 100 || c.replicates > limits::kReplicates)
+      fail(path + ".cutpoint.replicates",
+           "is " + std::to_string(c.replicates) + "; it must be from 100 to " +
+               std::to_string(limits::kReplicates) + " (the limit; R's default is 10000)");
     k.read("seed", c.seed);
     k.read("horizon", c.horizon);
     if (!(c.horizon >= 0))
@@ -394,7 +499,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
       if (has_value && gs.use != "value")
         fail(path + ".cutpoint.groups.value", "is only used with use = 'value'");
       if (!std::isfinite(gs.value)) fail(path + ".cutpoint.groups.value", "must be finite");
-      gr.read("none", gs.none);
+      gr.read("none", gs.none, limits::kFilterBytes);
       gr.read("none_label", gs.none_label);
       if (gs.none_label.empty()) fail(path + ".cutpoint.groups.none_label", "must not be empty");
       // match: true (default options) or the options of analyses.matching.
@@ -421,6 +526,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     if (const json* vars = k.get("variables")) {
       if (!vars->is_array() || vars->empty())
         fail(path + ".subgroups.variables", "must be a non-empty list");
+      check_entries(vars->size(), path + ".subgroups.variables", limits::kListEntries);
       for (std::size_t i = 0; i < vars->size(); ++i) {
         TermSpec t;
         read_term((*vars)[i], path + ".subgroups.variables[" + std::to_string(i) + "]", t);
@@ -475,18 +581,20 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* d = top.get("derive")) {
     if (!d->is_array()) fail("derive", "must be a list of derived columns");
+    check_entries(d->size(), "derive", limits::kDeriveSteps);
     for (std::size_t i = 0; i < d->size(); ++i)
       s.derive.push_back(read_derive((*d)[i], "derive[" + std::to_string(i) + "]"));
   }
-  top.read("filter", s.filter);
+  top.read("filter", s.filter, limits::kFilterBytes);
   if (const json* subs = top.get("subcohorts")) {
     if (!subs->is_array()) fail("subcohorts", "must be a list of {name, filter}");
+    check_entries(subs->size(), "subcohorts", limits::kSubcohorts);
     for (std::size_t i = 0; i < subs->size(); ++i) {
       std::string path = "subcohorts[" + std::to_string(i) + "]";
       ObjectReader r(subs->at(i), path);
       SubcohortSpec sc;
       r.read("name", sc.name);
-      r.read("filter", sc.filter);
+      r.read("filter", sc.filter, limits::kFilterBytes);
       if (sc.name.empty()) fail(path + ".name", "is required");
       if (sc.filter.empty()) fail(path + ".filter", "is required");
       if (const json* a = r.get("analyses")) sc.analyses_json = *a;
@@ -497,7 +605,7 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* t = top.get("time")) {
     if (t->is_string()) {
-      s.time.column = t->get<std::string>();
+      s.time.column = text_of(*t, "time");
     } else {
       ObjectReader r(*t, "time");
       r.read("column", s.time.column);
@@ -509,11 +617,11 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* e = top.get("event")) {
     if (e->is_string()) {
-      s.event.column = e->get<std::string>();
+      s.event.column = text_of(*e, "event");
     } else {
       ObjectReader r(*e, "event");
       r.read("column", s.event.column);
-      r.read("values", s.event.values);
+      r.read("values", s.event.values, limits::kEventValues);
       if (s.event.values.empty()) fail("event.values", "must name at least one value");
     }
   }
@@ -521,7 +629,7 @@ AnalysisSpec parse_spec(const json& j) {
 
   if (const json* g = top.get("group")) {
     if (g->is_string()) {
-      s.group.column = g->get<std::string>();
+      s.group.column = text_of(*g, "group");
     } else {
       ObjectReader r(*g, "group");
       r.read("column", s.group.column);

@@ -172,6 +172,25 @@ struct AnalysisSpec {
   SubgroupSpec subgroups;
 };
 
+// Bounds on what a spec may ask for (docs/spec.md, "Limits"): far above what
+// a real study writes, low enough that no spec (a shared link included) can
+// overflow the stack, run for hours or return a result of gigabytes. Going
+// over one is an Error naming the field and the limit.
+namespace limits {
+inline constexpr std::size_t kSpecBytes = 1 << 20;  // the whole spec's JSON text
+inline constexpr std::size_t kJsonDepth = 32;       // nested lists/objects (a spec needs 8)
+inline constexpr std::size_t kTextBytes = 1000;     // a name, label, level or value
+inline constexpr std::size_t kFilterBytes = 10000;  // a filter expression
+inline constexpr std::size_t kSubcohorts = 100;     // each reruns every analysis
+inline constexpr std::size_t kDeriveSteps = 100;    // derived columns
+inline constexpr std::size_t kKmTimes = 100;        // km.times: reported per group and subcohort
+inline constexpr std::size_t kCutBreaks = 100;      // breaks of one derived cut
+inline constexpr std::size_t kEventValues = 100;    // event.values
+inline constexpr std::size_t kListEntries = 1000;   // any other list (columns, levels, values)
+inline constexpr int kMatchingWork = 100;           // matching ratio x rounds
+inline constexpr int kReplicates = 100000;          // cutpoint condmc replicates
+}  // namespace limits
+
 AnalysisSpec parse_spec(std::string_view json_text);
 // Just the "data" block (CSV reading options), for describing a file before
 // a full spec exists.

@@ -21,6 +21,7 @@ struct Column {
   // The file line where each row starts (shared by the table's columns), so
   // errors can point at the right line past blank lines and quoted newlines.
   std::shared_ptr<const std::vector<long>> row_lines;
+  long file_column = 0;  // 1-based column in the file; 0 for derived columns
 
   std::size_t size() const { return missing.size(); }
   bool is_missing(std::size_t row) const { return missing[row] != 0; }

@@ -4,21 +4,18 @@
 #include <cmath>
 #include <cstddef>
 
+#include "double_double.h"
+
 namespace localsurv {
 
 namespace {
 
-// R's mean(): a long double sum, then a second pass adding the mean residual.
+// R's mean() of |v|: a sum (long double in R, double-double here), then a
+// second pass adding the mean residual.
 double r_mean_abs(const std::vector<double>& v) {
-  long double s = 0;
-  for (double x : v) s += std::fabs(x);
-  s /= static_cast<long double>(v.size());
-  if (std::isfinite(static_cast<double>(s))) {
-    long double corr = 0;
-    for (double x : v) corr += (std::fabs(x) - s);
-    s += corr / static_cast<long double>(v.size());
-  }
-  return static_cast<double>(s);
+  std::vector<double> a(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) a[i] = std::fabs(v[i]);
+  return r_mean(a).value();
 }
 
 }  // namespace

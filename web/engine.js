@@ -38,6 +38,18 @@ export async function createEngine(factory, moduleArgs = {}) {
     onProgress && hasProgress
       ? engine.runWithProgress(specText, (stage, done, total) => onProgress({ stage, done, total }))
       : engine.run(specText);
+  // JSON.stringify recurses: a spec object nested thousands deep (or with a
+  // cycle) would throw RangeError here, which the worker would take for a
+  // crashed engine. It is a bad request instead; the engine itself bounds the
+  // depth of the text it reads.
+  const specText = (spec) => {
+    if (typeof spec === 'string') return { text: spec };
+    try {
+      return { text: JSON.stringify(spec) };
+    } catch (err) {
+      return { envelope: failure('bad-request', `the analysis spec cannot be read: ${err?.message ?? err}`) };
+    }
+  };
   return {
     version: module.version(),
     /** Whether this wasm build reports progress (Engine.runWithProgress). */
@@ -48,12 +60,14 @@ export async function createEngine(factory, moduleArgs = {}) {
     },
     /** Column summary; options = the spec's "data" block. Returns the envelope. */
     describe(options = {}) {
-      return JSON.parse(engine.describe(JSON.stringify(options)));
+      const { text, envelope } = specText(options);
+      return envelope ?? JSON.parse(engine.describe(text));
     },
     /** The raw envelope text: byte-comparable with the CLI's stdout. */
     runText,
     run(spec, onProgress) {
-      return JSON.parse(runText(typeof spec === 'string' ? spec : JSON.stringify(spec), onProgress));
+      const { text, envelope } = specText(spec);
+      return envelope ?? JSON.parse(runText(text, onProgress));
     },
   };
 }

@@ -84,7 +84,10 @@ TEST_CASE("errors name the line and column") {
   CHECK(error_of("a\n\xff\xfe\n").find("not UTF-8") != std::string::npos);
   CsvOptions o;
   o.column_types["a"] = ColumnType::Numeric;
-  CHECK(error_of("a\n1\nx\n", o).find("line 3 has 'x'") != std::string::npos);
+  CHECK(error_of("a\n1\nx\n", o) == "column 'a' is declared numeric but line 3, column 1 has 'x'");
+  CHECK(error_of("a\n1\n0x1A\n", o) ==
+        "column 'a' is declared numeric but line 3, column 1 has '0x1A', a hexadecimal number; "
+        "write it in decimal");
   o.column_types["zz"] = ColumnType::Numeric;
   CHECK(error_of("a\n1\n", o).find("'zz'") != std::string::npos);
 }
@@ -126,4 +129,29 @@ TEST_CASE("rows remember their file line past blank lines and quoted newlines") 
   auto semi = read_csv("a;b\n1,5;2\n");
   CHECK(semi.delimiter == ';');
   CHECK(semi.decimal_comma);
+}
+
+TEST_CASE("numbers are plain decimals within a double's range; the reason for the rest") {
+  using localsurv::not_a_number_reason;
+  using localsurv::parse_csv_number;
+  double v = -1;
+  CHECK((parse_csv_number("-1.5e3", false, v) && v == -1500));
+  CHECK((parse_csv_number("1,5", true, v) && v == 1.5));
+  CHECK_FALSE(parse_csv_number("1,5", false, v));
+  // R: as.numeric("1e-400") is 0; as.numeric("4.9e-324") the smallest subnormal.
+  CHECK((parse_csv_number("1e-400", false, v) && v == 0));
+  CHECK((parse_csv_number("4.9e-324", false, v) && v > 0));
+  for (const char* text : {"0x10", "1e309", "inf", "-Inf", "nan", "1e", ".", "1.2.3", " 1"})
+    CHECK_FALSE(parse_csv_number(text, false, v));
+  CHECK(not_a_number_reason("0X1f") == "a hexadecimal number; write it in decimal");
+  CHECK(not_a_number_reason("1e309") == "beyond the range of numbers (about 1.8e308)");
+  CHECK(not_a_number_reason("-1,8e309") == "beyond the range of numbers (about 1.8e308)");
+  CHECK(not_a_number_reason("+INFINITY") ==
+        "not a finite number; leave the cell empty (or NA) if it is missing");
+  CHECK(not_a_number_reason("dead") == "");
+  CHECK(not_a_number_reason("12") == "");
+  // A column holding them is text; the cell is named when it is used as numbers.
+  const auto t = read_csv("a,b,c\n0x10,1e309,inf\n");
+  for (const auto& c : t.columns) CHECK(c.type == ColumnType::Categorical);
+  CHECK(t.columns[2].file_column == 3);
 }

@@ -76,3 +76,29 @@ TEST_CASE("numbers compare numerically in text columns too") {
   CHECK(evaluate_filter(t, "code == 1") == std::vector<uint8_t>{1, 0, 0});
   CHECK(evaluate_filter(t, "code in (2, 'x')") == std::vector<uint8_t>{0, 1, 1});
 }
+
+TEST_CASE("parentheses and 'not' nest at most kMaxFilterDepth levels, then a message") {
+  auto t = read_csv("age,site\n50,liver\n60,lung\n");
+  auto nested = [](std::size_t depth, const std::string& open, const std::string& close) {
+    std::string f;
+    for (std::size_t i = 0; i < depth; ++i) f += open;
+    f += "age > 55";
+    for (std::size_t i = 0; i < depth; ++i) f += close;
+    return f;
+  };
+  const std::size_t limit = kMaxFilterDepth;
+  CHECK(count(evaluate_filter(t, nested(limit, "(", ")"))) == 1);
+  CHECK(count(evaluate_filter(t, nested(limit, "not ", ""))) == 1);  // an even number of nots
+  CHECK(count(evaluate_filter(t, nested(limit / 2, "not (", ")"))) == 1);
+  const std::string too_deep = "'(' nests parentheses and 'not' more than " +
+                               std::to_string(limit) + " levels deep (the limit) at position " +
+                               std::to_string(limit + 1);
+  CHECK(error_of(t, nested(limit + 1, "(", ")")) == "filter: " + too_deep);
+  CHECK(error_of(t, nested(limit + 1, "not ", "")).find("'not' nests parentheses") !=
+        std::string::npos);
+  // What overflowed the stack before the limit: 100,000 of either.
+  CHECK(error_of(t, std::string(100000, '(')).find("(the limit) at position 101") !=
+        std::string::npos);
+  CHECK(error_of(t, nested(100000, "not ", "")).find("(the limit) at position 401") !=
+        std::string::npos);
+}

@@ -68,12 +68,38 @@ TEST_CASE("event values match numerically in text columns; text where numbers ar
     numeric_values(t.column("s"), all_rows(t));
     FAIL("expected an error");
   } catch (const Error& e) {
-    CHECK(std::string(e.what()).find("line 6 has '?'") != std::string::npos);
+    CHECK(std::string(e.what()).find("line 6, column 2 has '?'") != std::string::npos);
     CHECK(e.line == 6);
+    CHECK(e.column == 2);
   }
   // A reference given as "1.0" finds the numeric level "1".
   auto lv = factor_levels(t.column("t"), TermSpec{"t", TermKind::Factor, {}, "3.0"});
   CHECK(lv.front() == "3");
   // Factor levels of a text column match by text, as R factor() does ("1" is not "1.0").
   CHECK_THROWS_WITH_AS(factor_codes(t.column("s"), {"1.0", "0"}), doctest::Contains("on line 5"), Error);
+}
+
+TEST_CASE("the cell named is one the CSV reader would not read as a number") {
+  // strtod reads 0x10 (16) and inf, so before they were skipped and the
+  // message named no line at all.
+  auto t = read_csv("t\n1\n0x10\n");
+  CHECK_THROWS_WITH_AS(
+      numeric_values(t.column("t"), all_rows(t)),
+      "column 't' holds text, so it cannot be used as numbers (times, doses, ages): "
+      "line 3, column 1 has '0x10', a hexadecimal number; write it in decimal",
+      Error);
+  // With a decimal comma "1,5" was a number: the cell that is text either way is named.
+  auto semi = read_csv("id;t\n1;1,5\n2;soon\n");
+  CHECK_THROWS_WITH_AS(numeric_values(semi.column("t"), all_rows(semi)),
+                       doctest::Contains("line 3, column 2 has 'soon'"), Error);
+  // Without one, "1,5" is the text (a quoted field in a comma file).
+  CsvOptions no_comma;
+  no_comma.decimal_comma = 0;
+  auto plain = read_csv("id;t\n1;1,5\n2;2\n", no_comma);
+  CHECK_THROWS_WITH_AS(numeric_values(plain.column("t"), all_rows(plain)),
+                       doctest::Contains("line 2, column 2 has '1,5'"), Error);
+  // Only the rows asked about are searched; a derived column has no file column.
+  Column derived = t.column("t");
+  derived.file_column = 0;
+  CHECK_THROWS_WITH_AS(numeric_values(derived, {1}), doctest::Contains("line 3 has '0x10'"), Error);
 }
