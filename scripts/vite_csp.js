@@ -75,7 +75,9 @@ export function inlineScriptHashes(html) {
 
 /** The HTML with the policy's <meta> right after <meta charset>, before any script or style. */
 export function withPolicy(html, content) {
-  if (/http-equiv\s*=\s*["']?content-security-policy/i.test(html)) throw new Error('the page already has a Content-Security-Policy');
+  // Only markup counts: an inlined script may well hold such a tag as text (web/report.js writes one).
+  const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script\s*>/gi, '');
+  if (/<meta\b[^>]*http-equiv\s*=\s*["']?content-security-policy/i.test(markup)) throw new Error('the page already has a Content-Security-Policy');
   const meta = `<meta http-equiv="Content-Security-Policy" content="${content}" />`;
   const charset = /<meta\s+charset=[^>]*>/i;
   if (!charset.test(html)) throw new Error('the page has no <meta charset>');
