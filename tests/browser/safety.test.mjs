@@ -116,6 +116,25 @@ test('hostile column names and levels: every table CSV download and the copied t
     // The text keeps the indent as spaces, the HTML as non-breaking spaces before the cell.
     assert.ok(textCells.includes("'  @A1") && textCells.includes('  -0.52'), textCells.slice(0, 30).join(' | '));
     assert.ok(clip.htmlCells.includes("'@A1") && clip.htmlCells.includes('-0.52'), clip.htmlCells.slice(0, 30).join(' | '));
+
+    // The HTML report of this run, opened from disk on its own: its policy lets it load nothing from elsewhere.
+    const [rdl] = await Promise.all([page.waitForEvent('download'), page.click('#report-button')]);
+    const reportFile = path.join(userDataDir, 'report.html');
+    fs.copyFileSync(await rdl.path(), reportFile);
+    const report = await context.newPage();
+    try {
+      await report.goto(`file://${reportFile}`);
+      const violation = await report.evaluate((evil) => new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+        const img = document.createElement('img');
+        img.src = `${evil}/report.png?leak=1`;
+        document.body.append(img);
+        setTimeout(() => resolve(null), 3000);
+      }), EVIL);
+      assert.equal(violation, 'img-src', 'the report blocks an image from another host');
+    } finally {
+      await report.close();
+    }
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
