@@ -15,6 +15,9 @@ packages=(cmake ninja-build g++ libeigen3-dev nlohmann-json3-dev doctest-dev ems
 # against, to run the R script the page exports and compare its numbers.
 if [ "${1:-}" = "--with-r" ]; then
   packages+=(r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite)
+  # clang with its sanitizer and libFuzzer runtimes, and llvm's symbolizer:
+  # the ASan + UBSan build and the fuzz targets (build-asan/, tests/fuzz/).
+  packages+=(clang-14 libclang-rt-14-dev llvm-14)
 fi
 missing=()
 for p in "${packages[@]}"; do
