@@ -24,11 +24,12 @@ inline std::string_view as_text(const uint8_t* data, size_t size) {
 }
 
 // Output JSON must be well-formed whatever the input: dump it the way
-// core/api.cpp does (invalid UTF-8 replaced) and parse it back.
+// core/api.cpp does (invalid UTF-8 replaced), check it parses, return it.
 template <class Json>
-void check_dumps(const Json& j, const char* what) {
+std::string check_dumps(const Json& j, const char* what) {
   std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (!nlohmann::json::accept(text)) finding(std::string(what) + " dumps invalid JSON");
+  return text;
 }
 
 }  // namespace fuzzsupport
