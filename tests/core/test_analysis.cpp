@@ -432,7 +432,9 @@ TEST_CASE("proportional-hazards test through the spec equals cox.zph on five dat
        R"({"time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]},
         "covariates":["sex","age","obstruct","perfor","adhere","nodes",{"column":"differ","type":"factor","levels":["1","2","3"]},
         {"column":"extent","type":"factor","levels":["1","2","3","4"]},"surg"],"analyses":{"cox":{"univariate":false}}})"}};
-  for (const auto& [name, spec] : specs) {
+  for (const auto& entry : specs) {
+    const std::string& name = entry.first;
+    const std::string& spec = entry.second;
     CAPTURE(name);
     const json& z = golden(name)["cox_zph"];
     const json result = run_spec(name, spec);
@@ -484,7 +486,9 @@ TEST_CASE(
        R"("time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]},
         "covariates":["sex","age","obstruct","perfor","adhere","nodes",{"column":"differ","type":"factor","levels":["1","2","3"]},
         {"column":"extent","type":"factor","levels":["1","2","3","4"]},"surg"])"}};
-  for (const auto& [name, outcome] : base) {
+  for (const auto& entry : base) {
+    const std::string& name = entry.first;
+    const std::string& outcome = entry.second;
     for (const Spec& sp : specs) {
       CAPTURE(name);
       CAPTURE(sp.golden);
@@ -622,7 +626,9 @@ TEST_CASE("cutpoint through the spec equals maxstat.test on five datasets") {
       {"pbc",
        R"("filter":"trt is not missing","time":"time","event":{"column":"status","values":[2]})"},
       {"rotterdam", R"("time":"dtime","event":"death")"}};
-  for (const auto& [name, o] : outcome) {
+  for (const auto& entry : outcome) {
+    const std::string& name = entry.first;
+    const std::string& o = entry.second;
     CAPTURE(name);
     const json& cp = golden(name)["cutpoints"][0];
     std::string var = cp["variable"];

@@ -136,12 +136,14 @@ TEST_CASE(
   CHECK(m["rounds"][0]["covariates"].size() == 8);
   localsurv::Session s;
   s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/rotterdam.csv")));
-  for (const auto& [option, field] : std::map<std::string, std::string>{
+  for (const auto& entry : std::map<std::string, std::string>{
            {R"("rounds": 0)", "analyses.matching.rounds"},
            {R"("round_rule": "score")", "analyses.matching.round_rule"},
            {R"("balance_criterion": "pval")", "analyses.matching.balance_criterion"},
            {R"("balance_p": 1.5)", "analyses.matching.balance_p"},
            {R"("score_covariates": ["year"])", "analyses.matching.score_covariates"}}) {
+    const std::string& option = entry.first;
+    const std::string& field = entry.second;
     CAPTURE(option);
     json bad = json::parse(
         s.run(std::string("{") + kRotterdam + R"(, "analyses": {"matching": {)" + option + "}}}"));
@@ -226,10 +228,12 @@ TEST_CASE(
   CHECK(!cp["groups"].contains("matched"));
   localsurv::Session s;
   s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/npc_synth_1.csv")));
-  for (const auto& [groups, field] : std::map<std::string, std::string>{
-           {R"({"use": "value"})", "analyses.cutpoint.groups.value"},
-           {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
-           {R"({"match": true})", "analyses.cutpoint.groups.match"}}) {
+  for (const auto& entry :
+       std::map<std::string, std::string>{{R"({"use": "value"})", "analyses.cutpoint.groups.value"},
+                                          {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
+                                          {R"({"match": true})", "analyses.cutpoint.groups.match"}}) {
+    const std::string& groups = entry.first;
+    const std::string& field = entry.second;
     CAPTURE(groups);
     json bad = json::parse(s.run(
         R"({"time": "os_months", "event": "death", "analyses": {"cutpoint": {"column": "age", "groups": )" +

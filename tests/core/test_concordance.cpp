@@ -233,7 +233,9 @@ TEST_CASE("post-match fits: coxph(Surv ~ treat [+ cluster(subclass)], matched da
     Cohort c = cohort(name);
     if (!c.g->contains("matching")) continue;
     const auto& id = c.table.column("id");
-    for (auto& [spec, m] : (*c.g)["matching"].items()) {
+    for (auto& item : (*c.g)["matching"].items()) {
+      const std::string& spec = item.key();
+      auto& m = item.value();
       for (const char* block : {"corrected", "matchit_installed"}) {
         CAPTURE(name);
         CAPTURE(spec);

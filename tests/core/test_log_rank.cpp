@@ -324,7 +324,9 @@ TEST_CASE("extra: p.adjust(p, holm / bonferroni / BH / none) with ties and an NA
       {"bonferroni", PAdjustMethod::Bonferroni},
       {"BH", PAdjustMethod::BH},
       {"none", PAdjustMethod::None}};
-  for (const auto& [name, m] : methods) {
+  for (const auto& entry : methods) {
+    const std::string& name = entry.first;
+    const PAdjustMethod m = entry.second;
     const auto got = localsurv::p_adjust(p, m);
     const auto want = nums(x[name]);
     REQUIRE(got.size() == want.size());

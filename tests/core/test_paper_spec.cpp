@@ -77,7 +77,9 @@ TEST_CASE("Table 3: the multivariable Cox model recovers the generating hazard r
       {"sequencesynchronous", std::log(0.655)}, {"liver_met1", std::log(1.951)},
       {"bone_met1", std::log(1.453)},      {"immuno1", std::log(0.542)},
       {"rt_primary1", std::log(0.609)}};
-  for (const auto& [name, beta] : generating) {
+  for (const auto& entry : generating) {
+    const std::string& name = entry.first;
+    const double beta = entry.second;
     CAPTURE(name);
     std::size_t i = coef_index(mv, name);
     // Screened model (select_p 0.05): a term left out biases the others a
