@@ -76,7 +76,11 @@ TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
     const json out = run_case(c);
     REQUIRE(out["ok"] == true);
     const json& results = out["result"]["results"];
-    for (const auto& [path, field] : c["errors"].items()) {
+    for (const auto& item : c["errors"].items()) {
+      // Plain names, not a structured binding: doctest's CAPTURE lambdas
+      // cannot capture those in C++17 (clang, the sanitizer build).
+      const std::string path = item.key();
+      const json& field = item.value();
       CAPTURE(path);
       const json* node = at(results, path);
       REQUIRE(node);
@@ -91,7 +95,9 @@ TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
     }
     for (const char* key : {"mentions", "details"})
       if (c.contains(key))
-        for (const auto& [path, words] : c[key].items()) {
+        for (const auto& item : c[key].items()) {
+          const std::string path = item.key();
+          const json& words = item.value();
           const json& e = (*at(results, path))["error"];
           const std::string text = e[key == std::string("mentions") ? "message" : "detail"];
           for (const auto& w : words) {
@@ -116,7 +122,9 @@ TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
     std::vector<std::pair<std::string, const json*>> errors;
     errors_in(results, "results", errors);
     const std::regex kernel("^[a-z0-9_]+: ");
-    for (const auto& [path, e] : errors) {
+    for (const auto& entry : errors) {
+      const std::string& path = entry.first;
+      const json* e = entry.second;
       CAPTURE(path);
       const std::string message = (*e)["message"];
       CAPTURE(message);
@@ -159,7 +167,9 @@ TEST_CASE("spec mistakes still stop the run before it starts; data problems neve
       {R"({"time":"time","event":"status","group":"lt","covariates":["age"],
           "subcohorts":[{"name":"F","filter":"sex == 'F'","analyses":{"table1":{}},"covariates":[]}]})",
        "subcohorts[0].covariates"}};
-  for (const auto& [spec, field] : mistakes) {
+  for (const auto& mistake : mistakes) {
+    const std::string& spec = mistake.first;
+    const std::string& field = mistake.second;
     CAPTURE(spec);
     const json out = json::parse(s.run(spec));
     CHECK(out["ok"] == false);

@@ -3,7 +3,6 @@
 // degenerate inputs from tests/reference/extra/log_rank.json
 // (tests/r/log_rank.R).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -478,7 +477,7 @@ TEST_CASE("pairwise with strata equals survdiff + strata() on each pair's rows")
   CHECK(pw.adjust == PAdjustMethod::BH);
 }
 
-TEST_CASE("200,000 patients, 3 groups, 4 strata: fast, and O - E sums to zero") {
+TEST_CASE("200,000 patients, 3 groups, 4 strata: O - E sums to zero") {
   std::mt19937_64 rng(7);
   std::exponential_distribution<double> expo(1.0);
   std::uniform_int_distribution<int> three(0, 2), four(0, 3);
@@ -492,12 +491,8 @@ TEST_CASE("200,000 patients, 3 groups, 4 strata: fast, and O - E sums to zero") 
     t[i] = std::round(expo(rng) * (1.0 + 0.2 * g[i]) * 365.0);
     s[i] = expo(rng) < 1.5;
   }
-  const auto start = std::chrono::steady_clock::now();
   auto r = log_rank(t, s, g, st);
   auto pw = pairwise_log_rank(t, s, g, st);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  CHECK(seconds < 5.0);
   double o = 0, e = 0;
   for (int k = 0; k < 3; ++k) o += r.observed[k], e += r.expected[k];
   CHECK_CLOSE("sum O = sum E", e, o, 1e-9);

