@@ -556,8 +556,9 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   double loglik0 = sums.evaluate(beta, efron);
   if (!std::isfinite(loglik0))
     throw Error(std::string(kFn) +
-                    ": the initial values lead to overflow or underflow of the exp function; "
-                    "use smaller starting coefficients",
+                    ": the model cannot start: its log-likelihood at the starting values is not a "
+                    "finite number; check the time and covariate columns for extreme values (R: the "
+                    "initial values lead to overflow or underflow of the exp function)",
                 "init");
   double loglik1 = loglik0;
   std::vector<double> step = sums.u;

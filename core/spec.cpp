@@ -399,7 +399,8 @@ void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
     fail(path + ".rounds", "times ratio is " + std::to_string(ms.ratio) + " x " +
                                std::to_string(ms.rounds) + " = " +
                                std::to_string(ms.ratio * ms.rounds) + "; the limit is " +
-                               std::to_string(limits::kMatchingWork));
+                               std::to_string(limits::kMatchingWork) +
+                               "; choose fewer rounds or a smaller ratio");
   k.read("round_rule", ms.round_rule);
   k.one_of("round_rule", ms.round_rule, {"exact", "model"});
 }

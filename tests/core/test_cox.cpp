@@ -682,6 +682,13 @@ TEST_CASE("degenerate data: no events, no rows, bad input") {
   ev.status[0] = ev.status[4] = 1;
   o.init = {1000, 0};
   CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("overflow"), Error);
+  // ...but the headline advises what the page offers (starting values are not among it).
+  CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("check the time and covariate columns"), Error);
+  try {
+    cox_fit(ev, o);
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("starting coefficients") == std::string::npos);
+  }
 
   // One event, everyone else censored after it: estimable but tiny.
   CoxInput one = in;

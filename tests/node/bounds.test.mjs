@@ -90,7 +90,7 @@ test('limits that bound the work and the output name the field and the limit', (
   e = refused(smallCsv, spec({ analyses: { km: { times: Array.from({ length: 101 }, (_, i) => i) } } }));
   assert.equal(e.field, 'analyses.km.times');
   e = refused(smallCsv, spec({ analyses: { matching: { ratio: 10, rounds: 11 } } }));
-  assert.equal(e.message, "analysis spec: 'analyses.matching.rounds' times ratio is 10 x 11 = 110; the limit is 100");
+  assert.equal(e.message, "analysis spec: 'analyses.matching.rounds' times ratio is 10 x 11 = 110; the limit is 100; choose fewer rounds or a smaller ratio");
   e = refused(smallCsv, spec({ analyses: { cutpoint: { column: 'x', pmethod: 'condmc', replicates: 1000000 } } }));
   assert.equal(e.field, 'analyses.cutpoint.replicates');
   e = refused(smallCsv, spec({ subcohorts: [{ name: 'n'.repeat(1001), filter: 't > 0' }] }));
