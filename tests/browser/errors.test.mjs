@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, startRecordingProxy, closeServer, launchChromium, watchErrors } from './support.mjs';
+import { chromiumSuite, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -22,27 +22,12 @@ const lungCsv = path.join(root, 'tests/reference/datasets/lung.csv');
 const WAIT = 20_000;
 const TEST_TIMEOUT = 90_000;
 
-let server;
-let proxy;
 let context;
-let userDataDir;
 let origin;
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run bash scripts/build.sh first');
-  server = await startServer(dist);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  proxy = await startRecordingProxy([]);
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-chromium-'));
-  context = await launchChromium(userDataDir, proxy.address().port, WAIT);
-});
-
-after(async () => {
-  await context?.close().catch(() => {});
-  await closeServer(server);
-  await closeServer(proxy);
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-});
+const browser = chromiumSuite({ dir: dist, required: [path.join(dist, 'index.html')], wait: WAIT });
+before(async () => ({ context, origin } = await browser.start()));
+after(() => browser.stop());
 
 async function openWith(csv) {
   const page = await context.newPage();

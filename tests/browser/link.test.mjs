@@ -7,11 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { startServer, startRecordingProxy, closeServer, launchChromium, watchErrors } from './support.mjs';
+import { chromiumSuite, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -25,27 +24,14 @@ const exampleCsv = fs.readFileSync(path.join(dist, 'examples/npc_cohort.csv'));
 const exampleSha = createHash('sha256').update(exampleCsv).digest('hex');
 const paperSpec = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
 
-let server;
-let proxy;
 let origin;
 let context;
-let userDataDir;
 
+const browser = chromiumSuite({ dir: dist, required: [path.join(dist, 'index.html')], wait: WAIT });
+after(() => browser.stop());
 before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is missing: run bash scripts/build.sh first');
   fs.mkdirSync(artifacts, { recursive: true });
-  server = await startServer(dist);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  proxy = await startRecordingProxy([]);
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-chromium-'));
-  context = await launchChromium(userDataDir, proxy.address().port, WAIT);
-});
-
-after(async () => {
-  await context?.close().catch(() => {});
-  await closeServer(server);
-  await closeServer(proxy);
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  ({ origin, context } = await browser.start());
 });
 
 async function deflateRaw(bytes) {

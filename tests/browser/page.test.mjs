@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startServer, startRecordingProxy, closeServer, BROWSER_SERVICE_HOSTS, proxiedHost, launchChromium, watchErrors } from './support.mjs';
+import { chromiumSuite, BROWSER_SERVICE_HOSTS, proxiedHost, watchErrors } from './support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -23,37 +23,23 @@ const cli = path.join(root, 'build/localsurv');
 const WAIT = 20_000; // any single wait on the page
 const TEST_TIMEOUT = 90_000; // whole test, so a stuck page fails instead of hanging
 
-let server;
-let proxy;
 const proxied = [];
 let origin;
 let context;
-let userDataDir;
 // Every request the browser makes, across all tests (context-level, so the
 // worker's fetches of the engine are seen too).
 const requests = [];
 const failedResponses = [];
 
+const browser = chromiumSuite({ dir: dist, required: [path.join(dist, 'index.html'), cli], proxied, wait: WAIT });
+after(() => browser.stop());
 before(async () => {
-  for (const f of [path.join(dist, 'index.html'), cli])
-    assert.ok(fs.existsSync(f), `${path.relative(root, f)} is missing: run bash scripts/build.sh first`);
   fs.mkdirSync(artifacts, { recursive: true });
-  server = await startServer(dist);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  proxy = await startRecordingProxy(proxied);
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-chromium-'));
-  context = await launchChromium(userDataDir, proxy.address().port, WAIT);
+  ({ origin, context } = await browser.start());
   context.on('request', (r) => requests.push(r.url()));
   context.on('response', (r) => {
     if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
   });
-});
-
-after(async () => {
-  await context?.close().catch(() => {});
-  await closeServer(server);
-  await closeServer(proxy);
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** Network requests (data:/blob: are not network) that went anywhere but the test server. */

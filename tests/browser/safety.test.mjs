@@ -17,10 +17,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, startRecordingProxy, closeServer, launchChromium, watchErrors } from './support.mjs';
+import { chromiumSuite, watchErrors } from './support.mjs';
 import { HOSTILE, hostileLungCsv, hostileSpec, readAsFormula, parseCsv } from '../node/hostile_table.mjs';
 import { policy, inlineScriptHashes } from '../../scripts/vite_csp.js';
 
@@ -32,29 +31,14 @@ const WAIT = 30_000;
 const TEST_TIMEOUT = 120_000;
 const EVIL = 'http://evil.example';
 
-let server;
-let origin;
-let proxy;
 const proxied = [];
+let origin;
 let context;
 let userDataDir;
 
-before(async () => {
-  for (const f of [path.join(dist, 'index.html'), singleFile])
-    assert.ok(fs.existsSync(f), `${path.relative(root, f)} is missing: run bash scripts/build.sh first`);
-  server = await startServer(dist);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  proxy = await startRecordingProxy(proxied);
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-safety-'));
-  context = await launchChromium(userDataDir, proxy.address().port, WAIT);
-});
-
-after(async () => {
-  await context?.close().catch(() => {});
-  await closeServer(server);
-  await closeServer(proxy);
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-});
+const browser = chromiumSuite({ dir: dist, required: [path.join(dist, 'index.html'), singleFile], proxied, wait: WAIT, profilePrefix: 'localsurv-safety-' });
+before(async () => ({ origin, context, userDataDir } = await browser.start()));
+after(() => browser.stop());
 
 async function runToDone(page) {
   await page.click('#run-button');

@@ -2,7 +2,9 @@
 // recording proxy that refuses anything leaving the machine, and Debian's
 // Chromium launched the one way the project allows (never a downloaded
 // browser).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
@@ -128,6 +130,33 @@ export async function launchChromium(userDataDir, proxyPort, wait) {
     });
   });
   return context;
+}
+
+/**
+ * One suite's browser: start() checks the build files exist, serves `dir`,
+ * starts the recording proxy (into `proxied`) and Chromium in a fresh profile,
+ * and resolves to {server, origin, proxy, context, userDataDir}; stop() closes
+ * all of it. A suite calls them from its before and after hooks.
+ */
+export function chromiumSuite({ dir, required = [], proxied = [], wait, profilePrefix = 'localsurv-chromium-' }) {
+  const s = {};
+  return {
+    async start() {
+      for (const f of required) assert.ok(fs.existsSync(f), `${f} is missing: run bash scripts/build.sh first`);
+      s.server = await startServer(dir);
+      s.origin = `http://127.0.0.1:${s.server.address().port}`;
+      s.proxy = await startRecordingProxy(proxied);
+      s.userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), profilePrefix));
+      s.context = await launchChromium(s.userDataDir, s.proxy.address().port, wait);
+      return s;
+    },
+    async stop() {
+      await s.context?.close().catch(() => {});
+      await closeServer(s.server);
+      await closeServer(s.proxy);
+      if (s.userDataDir) fs.rmSync(s.userDataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Records a page's console errors, uncaught exceptions and crashes. */

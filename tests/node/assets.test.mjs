@@ -3,28 +3,17 @@
 // the public/ files byte for byte, the service worker's list must be every
 // output of the build, and the service worker must only be registered where
 // it can work. Checked against the files in public/ and a fake bundle.
-import { test, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { loadExample, registerServiceWorker, engineSource, singleFile, OFFLINE_FILES, EXAMPLE } from '../../web/assets.js';
 import { serviceWorkerManifest, singleFileInline } from '../../scripts/vite_offline.js';
-import { root } from './harness.mjs';
+import { root, stubGlobals } from './harness.mjs';
 
 const publicFile = (f) => fs.readFileSync(path.join(root, 'public', f));
-const saved = {};
-function setGlobal(name, value) {
-  if (!(name in saved)) saved[name] = Object.getOwnPropertyDescriptor(globalThis, name);
-  Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-}
-afterEach(() => {
-  for (const [name, d] of Object.entries(saved)) {
-    if (d) Object.defineProperty(globalThis, name, d);
-    else delete globalThis[name];
-    delete saved[name];
-  }
-});
+const setGlobal = stubGlobals();
 
 test('the sources are the hosted build: nothing inlined, the engine is fetched next to the page', () => {
   assert.equal(singleFile, false);

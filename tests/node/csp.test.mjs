@@ -5,13 +5,13 @@
 // -sDYNAMIC_EXECUTION=0) and the hosted engine worker started from a Blob URL
 // (web/inline.js), which is what makes it inherit the page's policy. That the
 // browser enforces all this is tests/browser/safety.test.mjs.
-import { test, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { policy, inlineScriptHashes, withPolicy } from '../../scripts/vite_csp.js';
 import { createWorker } from '../../web/inline.js';
-import { root } from './harness.mjs';
+import { root, stubGlobals } from './harness.mjs';
 
 function directives(p) {
   return new Map(p.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
@@ -81,18 +81,7 @@ test('the engine glue builds Embind invokers without eval or new Function (the p
   }
 });
 
-const saved = {};
-function setGlobal(name, value) {
-  if (!(name in saved)) saved[name] = Object.getOwnPropertyDescriptor(globalThis, name);
-  Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-}
-afterEach(() => {
-  for (const [name, d] of Object.entries(saved)) {
-    if (d) Object.defineProperty(globalThis, name, d);
-    else delete globalThis[name];
-    delete saved[name];
-  }
-});
+const setGlobal = stubGlobals();
 
 test('the hosted engine worker is a Blob URL worker that loads worker.js, so it inherits the page policy', async () => {
   const made = [];

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { afterEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../web/engine.js';
 
@@ -43,4 +44,24 @@ export function specCases() {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => ({ name: f, dataset: f.split('.')[0], specFile: path.join(dir, f) }));
+}
+
+/**
+ * For a suite that stands in browser globals (document, fetch, Worker, ...):
+ * returns setGlobal(name, value), and every global it set is put back after
+ * each test.
+ */
+export function stubGlobals() {
+  const saved = {};
+  afterEach(() => {
+    for (const [name, d] of Object.entries(saved)) {
+      if (d) Object.defineProperty(globalThis, name, d);
+      else delete globalThis[name];
+      delete saved[name];
+    }
+  });
+  return (name, value) => {
+    if (!(name in saved)) saved[name] = Object.getOwnPropertyDescriptor(globalThis, name);
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+  };
 }
