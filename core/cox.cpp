@@ -555,11 +555,12 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   int iter = 0;
   double loglik0 = sums.evaluate(beta, efron);
   if (!std::isfinite(loglik0))
-    throw Error(std::string(kFn) +
-                    ": the model cannot start: its log-likelihood at the starting values is not a "
-                    "finite number; check the time and covariate columns for extreme values (R: the "
-                    "initial values lead to overflow or underflow of the exp function)",
-                "init");
+    throw Error(
+        std::string(kFn) +
+            ": the model cannot start: its log-likelihood at the starting values is not a "
+            "finite number; check the time and covariate columns for extreme values (R: the "
+            "initial values lead to overflow or underflow of the exp function)",
+        "init");
   double loglik1 = loglik0;
   std::vector<double> step = sums.u;
   Eigen::MatrixXd& imat = sums.imat;

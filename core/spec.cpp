@@ -396,11 +396,10 @@ void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
     fail(path + ".rounds", "must be a whole number from 1 to 20");
   // Each round refits the score and matches ratio controls per treated unit.
   if (ms.ratio * ms.rounds > limits::kMatchingWork)
-    fail(path + ".rounds", "times ratio is " + std::to_string(ms.ratio) + " x " +
-                               std::to_string(ms.rounds) + " = " +
-                               std::to_string(ms.ratio * ms.rounds) + "; the limit is " +
-                               std::to_string(limits::kMatchingWork) +
-                               "; choose fewer rounds or a smaller ratio");
+    fail(path + ".rounds",
+         "times ratio is " + std::to_string(ms.ratio) + " x " + std::to_string(ms.rounds) + " = " +
+             std::to_string(ms.ratio * ms.rounds) + "; the limit is " +
+             std::to_string(limits::kMatchingWork) + "; choose fewer rounds or a smaller ratio");
   k.read("round_rule", ms.round_rule);
   k.one_of("round_rule", ms.round_rule, {"exact", "model"});
 }

@@ -228,10 +228,10 @@ TEST_CASE(
   CHECK(!cp["groups"].contains("matched"));
   localsurv::Session s;
   s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/npc_synth_1.csv")));
-  for (const auto& entry :
-       std::map<std::string, std::string>{{R"({"use": "value"})", "analyses.cutpoint.groups.value"},
-                                          {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
-                                          {R"({"match": true})", "analyses.cutpoint.groups.match"}}) {
+  for (const auto& entry : std::map<std::string, std::string>{
+           {R"({"use": "value"})", "analyses.cutpoint.groups.value"},
+           {R"({"use": "best"})", "analyses.cutpoint.groups.use"},
+           {R"({"match": true})", "analyses.cutpoint.groups.match"}}) {
     const std::string& groups = entry.first;
     const std::string& field = entry.second;
     CAPTURE(groups);

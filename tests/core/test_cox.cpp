@@ -683,7 +683,8 @@ TEST_CASE("degenerate data: no events, no rows, bad input") {
   o.init = {1000, 0};
   CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("overflow"), Error);
   // ...but the headline advises what the page offers (starting values are not among it).
-  CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("check the time and covariate columns"), Error);
+  CHECK_THROWS_WITH_AS(cox_fit(ev, o), doctest::Contains("check the time and covariate columns"),
+                       Error);
   try {
     cox_fit(ev, o);
   } catch (const Error& e) {

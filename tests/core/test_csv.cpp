@@ -116,7 +116,8 @@ TEST_CASE("UTF-8 is checked as RFC 3629 says; NUL bytes mean not a text file") {
   // Valid multi-byte text passes: é, €, 𝄞 (U+1D11E), U+10FFFF.
   auto t = read_csv("a\n\xC3\xA9\n\xE2\x82\xAC\n\xF0\x9D\x84\x9E\n\xF4\x8F\xBF\xBF\n");
   CHECK(t.n_rows == 4);
-  CHECK(error_of(std::string("a,b\n1,2\n3,\0\n", 11)).find("NUL byte on line 3") != std::string::npos);
+  CHECK(error_of(std::string("a,b\n1,2\n3,\0\n", 11)).find("NUL byte on line 3") !=
+        std::string::npos);
 }
 
 TEST_CASE("rows remember their file line past blank lines and quoted newlines") {

@@ -59,7 +59,9 @@ TEST_CASE("treatment contrasts named like model.matrix (veteran celltype, pbc ed
       build_design(vet, {TermSpec{"celltype", TermKind::Numeric, {}, ""}}, all_rows(vet)), Error);
 }
 
-TEST_CASE("event values match numerically in text columns; text where numbers are needed names the line") {
+TEST_CASE(
+    "event values match numerically in text columns; text where numbers are needed names the "
+    "line") {
   auto t = read_csv("t,s\n1,1.0\n2,0\n\n3,1\n4,?\n5,x y\n");
   CHECK(t.column("s").type == ColumnType::Categorical);
   CHECK(event_indicator(t.column("s"), {"1"}, all_rows(t)) == std::vector<int>{1, 0, 1, 0, 0});
@@ -76,7 +78,8 @@ TEST_CASE("event values match numerically in text columns; text where numbers ar
   auto lv = factor_levels(t.column("t"), TermSpec{"t", TermKind::Factor, {}, "3.0"});
   CHECK(lv.front() == "3");
   // Factor levels of a text column match by text, as R factor() does ("1" is not "1.0").
-  CHECK_THROWS_WITH_AS(factor_codes(t.column("s"), {"1.0", "0"}), doctest::Contains("on line 5"), Error);
+  CHECK_THROWS_WITH_AS(factor_codes(t.column("s"), {"1.0", "0"}), doctest::Contains("on line 5"),
+                       Error);
 }
 
 TEST_CASE("the cell named is one the CSV reader would not read as a number") {

@@ -53,8 +53,9 @@ TEST_CASE("the paper spec runs every section on the bundled cohort, subcohorts i
   CHECK(r["results"]["subgroups"]["variables"].size() == 15);
 }
 
-TEST_CASE("outcome and follow-up near the generating model (paper: 5-year OS 46.2% vs 31.6%, "
-          "median follow-up 43.4 months)") {
+TEST_CASE(
+    "outcome and follow-up near the generating model (paper: 5-year OS 46.2% vs 31.6%, "
+    "median follow-up 43.4 months)") {
   const json& km = paper_result()["results"]["km"]["by_group"];
   // at_times 12, 36, 60 months; std_err of S there (summary.survfit)
   const double five_year_target[2] = {0.316, 0.462};
@@ -72,10 +73,14 @@ TEST_CASE("Table 3: the multivariable Cox model recovers the generating hazard r
   const json& mv = paper_result()["results"]["cox"]["multivariable"]["coefficients"];
   // Generating log-HRs: log of the paper's multivariable HRs (LT: 0.634 from the text).
   const std::vector<std::pair<std::string, double>> generating = {
-      {"lt1", std::log(0.634)},           {"age_group>=45", std::log(1.272)},
-      {"ebv_group>=1e4", std::log(1.470)}, {"n31", std::log(1.198)},
-      {"sequencesynchronous", std::log(0.655)}, {"liver_met1", std::log(1.951)},
-      {"bone_met1", std::log(1.453)},      {"immuno1", std::log(0.542)},
+      {"lt1", std::log(0.634)},
+      {"age_group>=45", std::log(1.272)},
+      {"ebv_group>=1e4", std::log(1.470)},
+      {"n31", std::log(1.198)},
+      {"sequencesynchronous", std::log(0.655)},
+      {"liver_met1", std::log(1.951)},
+      {"bone_met1", std::log(1.453)},
+      {"immuno1", std::log(0.542)},
       {"rt_primary1", std::log(0.609)}};
   for (const auto& entry : generating) {
     const std::string& name = entry.first;
@@ -91,8 +96,9 @@ TEST_CASE("Table 3: the multivariable Cox model recovers the generating hazard r
     for (const auto& n : mv["name"]) CHECK(n != name);
 }
 
-TEST_CASE("matching until balanced: rounds reported, final cohort balanced at p > 0.1, LT "
-          "protective in the matched pairs (Figure 2b)") {
+TEST_CASE(
+    "matching until balanced: rounds reported, final cohort balanced at p > 0.1, LT "
+    "protective in the matched pairs (Figure 2b)") {
   const json& m = paper_result()["results"]["matching"];
   CHECK(m["rounds"].size() >= 1);
   CHECK(m["stop"]["balanced"] == true);

@@ -227,8 +227,9 @@ TEST_CASE("matching ratio x rounds and condmc replicates are bounded") {
     CHECK(spec_error(with(s, at, {{"ratio", 20}, {"rounds", 5}}).dump()).message == "");
     const Failure f = spec_error(with(s, at, {{"ratio", 6}, {"rounds", 17}}).dump());
     CHECK(f.field == field);
-    CHECK(f.message ==
-          "analysis spec: '" + field + "' times ratio is 6 x 17 = 102; the limit is 100; choose fewer rounds or a smaller ratio");
+    CHECK(f.message == "analysis spec: '" + field +
+                           "' times ratio is 6 x 17 = 102; the limit is 100; choose fewer rounds "
+                           "or a smaller ratio");
   }
   json s = with(base(), "/analyses/cutpoint", {{"column", "x"}, {"pmethod", "condmc"}});
   CHECK(spec_error(with(s, "/analyses/cutpoint/replicates", limits::kReplicates).dump()).message ==
