@@ -22,7 +22,8 @@
 //                agree on machines that only have MatchIt 4.5.1-4.5.3. A
 //                reviewer should instead install MatchIt >= 4.5.4; the page
 //                never sets this.
-//   rFilter(expression) -> string     the filter language of docs/spec.md in R
+//   rFilter(expression) -> string     the filter language of docs/spec.md in R;
+//                throws past the engine's nesting limit, with its message
 //   rStr(text), rName(name), oneLine(text)   the escapers every text from the
 //                spec or the data goes through (R string literal, R name,
 //                comment text); tests/node/rscript_safety.test.mjs checks them.
@@ -33,8 +34,8 @@
 //   (ENGINE_LIMITS: subcohorts, derive steps, km.times, cut breaks, event
 //   values, list entries, text and filter lengths), where the main filter
 //   cannot be read (nested deeper than the engine's limit, past what R's
-//   parser reads, not the filter language), and on a NUL character (R cannot
-//   hold one).
+//   parser reads, not the filter language), where the script would be longer
+//   than SCRIPT_LIMITS.chars, and on a NUL character (R cannot hold one).
 //   ENGINE_LIMITS                     the engine's limits (core/spec.h, core/filter.h)
 //
 // The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
@@ -65,8 +66,8 @@
 // - A two-valued covariate constant on the matched units has no balance
 //   test in R (NA); LocalSurv reports p = 1 (both count it as balanced).
 // - A filter whose R code would nest brackets deeper, or hold a longer
-//   number, than R's parser reads (R_PARSER) cannot be written into the
-//   script; the engine reads it.
+//   number, than R's parser reads, and a script longer than 32 MiB
+//   (SCRIPT_LIMITS) are refused with a message; the engine runs such specs.
 
 // ---------------------------------------------------------------- R literals
 // Every text from the spec or the data (column names, levels, filter values,
@@ -86,21 +87,21 @@ const specError = (where, what) => new Error(`R script: '${where}' ${what}`);
 // NUL; a lone surrogate (possible in a JS string, never in a UTF-8 file)
 // becomes U+FFFD, as the browser writes it.
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// What needs escaping: the quote, the backslash, and every code point outside
+// printable ASCII (a lone surrogate is one, with the u flag).
+const TO_ESCAPE = { '"': /["\\]|[^\x20-\x7e]/gu, '`': /[`\\]|[^\x20-\x7e]/gu };
+const utf8 = new TextEncoder();
 function rEscaped(value, quote) {
-  let out = '';
-  for (const ch of String(value)) {
+  const escaped = String(value).replace(TO_ESCAPE[quote], (ch) => {
     let c = ch.codePointAt(0);
     if (c === 0) throw new Error('R script: a text in the spec holds a NUL character, which R cannot hold');
-    if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (NAMED_ESCAPES[ch]) out += NAMED_ESCAPES[ch];
-    else {
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-      if (quote === '"') out += c > 0xffff ? `\\U{${c.toString(16)}}` : `\\u{${c.toString(16)}}`;
-      else out += [...new TextEncoder().encode(String.fromCodePoint(c))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-    }
-  }
-  return quote + out + quote;
+    if (ch === quote || ch === '\\') return '\\' + ch;
+    if (Object.hasOwn(NAMED_ESCAPES, ch)) return NAMED_ESCAPES[ch];
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (quote === '"') return c > 0xffff ? `\\U{${c.toString(16)}}` : `\\u{${c.toString(16)}}`;
+    return [...utf8.encode(String.fromCodePoint(c))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+  });
+  return quote + escaped + quote;
 }
 
 /** Any text as an R string literal. */
@@ -115,7 +116,7 @@ const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'n
 export function rName(value) {
   const s = String(value);
   if (s === '') throw new Error('R script: an empty column name cannot be used in R code');
-  return SYNTACTIC.test(s) && s.length <= R_PARSER.token && !RESERVED.has(s) && !/^\.\.\d+$/.test(s) ? s : rEscaped(s, '`');
+  return SYNTACTIC.test(s) && s.length <= SCRIPT_LIMITS.rToken && !RESERVED.has(s) && !/^\.\.\d+$/.test(s) ? s : rEscaped(s, '`');
 }
 
 /** A number from the spec: anything but a finite number is refused (a link can put text there). */
@@ -156,18 +157,22 @@ export const ENGINE_LIMITS = Object.freeze({
   eventValues: 100,
   listEntries: 1000, // any other list
 });
-// What R's parser reads (R 4.x, gram.y): at most 50 brackets open in one
-// expression ("contextstack overflow"; the script writes a filter where 4 are
-// open already: ls_cohort(, {, raw[, with() and a number or a name outside
-// backquotes of at most 8,190 characters ("input buffer overflow"). A filter
-// the engine reads can pass either; it is refused with a message instead.
-const R_PARSER = Object.freeze({ filterNesting: 50 - 4, token: 8190 });
+// The script's own limits. R's parser (R 4.x, gram.y) reads at most 50
+// brackets open in one expression ("contextstack overflow"; the script writes
+// a filter where 4 are open already: ls_cohort(, {, raw[, with() and a number
+// or a name outside backquotes of at most 8,190 characters ("input buffer
+// overflow"); a filter the engine reads can pass either, and is refused with a
+// message instead. The script is at most 32 MiB: within the engine's limits a
+// spec of 1 MB (900 covariates with 1,000-byte names on 101 cohorts) made one
+// of more than 512 MB (a RangeError after 90 s on the page's main thread),
+// while the paper's spec with 100 subcohorts makes 3.6 MB.
+const SCRIPT_LIMITS = Object.freeze({ filterNesting: 50 - 4, rToken: 8190, chars: 32 * 2 ** 20 });
 
-const utf8Length = (text) => new TextEncoder().encode(text).length;
+const utf8Length = (text) => utf8.encode(text).length;
 
 // ------------------------------------------------------------------ filters
 
-/** A filter the script cannot use: its message is the engine's where the engine refuses it too. */
+/** A filter the script cannot use: not the filter language, or past a limit (with the engine's message for its depth). */
 class FilterError extends Error {}
 
 // Tokens keep where they start (an index into src) for messages.
@@ -236,8 +241,8 @@ export function rFilter(expression) {
   const value = () => {
     const t = toks[k++];
     if (!t || (t.kind !== 'number' && t.kind !== 'text')) throw new FilterError('filter: expected a value');
-    if (t.kind === 'number' && t.value.length > R_PARSER.token) {
-      throw new FilterError(`filter: the number '${t.value.slice(0, 20)}...' (${t.value.length} characters) is longer than R's parser reads (${R_PARSER.token}); write it shorter`);
+    if (t.kind === 'number' && t.value.length > SCRIPT_LIMITS.rToken) {
+      throw new FilterError(`filter: the number '${t.value.slice(0, 20)}...' (${t.value.length} characters) is longer than R's parser reads (${SCRIPT_LIMITS.rToken}); write it shorter`);
     }
     return t.kind === 'number' ? t.value : rStr(t.value);
   };
@@ -296,8 +301,8 @@ export function rFilter(expression) {
   const out = expr();
   if (k !== toks.length) throw new FilterError('filter: unexpected text after the expression');
   const nesting = rNesting(out);
-  if (nesting > R_PARSER.filterNesting) {
-    throw new FilterError(`filter: its R code would nest brackets ${nesting} deep, more than R's parser reads in the script (${R_PARSER.filterNesting}); write the filter with fewer parentheses`);
+  if (nesting > SCRIPT_LIMITS.filterNesting) {
+    throw new FilterError(`filter: its R code would nest brackets ${nesting} deep, more than R's parser reads in the script (${SCRIPT_LIMITS.filterNesting}); write the filter with fewer parentheses`);
   }
   return out;
 }
@@ -1465,7 +1470,14 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
   return s;
 }
 
-function cohortBlocks(p, spec, analyses, covariates, filter, title) {
+// The script so far is `used` characters long: refused as soon as it would pass its limit.
+function checkSize(used) {
+  if (used > SCRIPT_LIMITS.chars) {
+    throw new Error(`R script: the script would be longer than ${SCRIPT_LIMITS.chars / 2 ** 20} MB (every cohort repeats each analysis for every covariate), too long to read or check; choose fewer subcohorts, covariates or analyses`);
+  }
+}
+
+function cohortBlocks(used, p, spec, analyses, covariates, filter, title) {
   let s = `\n# ${'#'.repeat(72)}\n# ${oneLine(title)}\n# ${'#'.repeat(72)}\n`;
   let prep;
   try {
@@ -1477,6 +1489,7 @@ function cohortBlocks(p, spec, analyses, covariates, filter, title) {
     prep = `stop(${rStr(e.message)})`;
   }
   s += `d <- ls_cohort(${rStr(p)}, ${prep})\n`;
+  checkSize(used + s.length);
   const ties = (analyses.cox && analyses.cox.ties) || 'efron';
   const g = spec.group;
   const blocks = [];
@@ -1492,6 +1505,7 @@ function cohortBlocks(p, spec, analyses, covariates, filter, title) {
     if (k === 'matching' && g) blocks.push([k, matchingBlock(p, spec, a, covariates, ties)]);
     if (k === 'cutpoint') blocks.push([k, cutpointBlock(p, spec, a, covariates, ties, analyses.logrank)]);
     if (k === 'subgroups' && g) blocks.push([k, subgroupsBlock(p, spec, a, covariates, ties)]);
+    checkSize(used + s.length + blocks.reduce((n, [, b]) => n + b.length, 0));
   }
   for (const [k, b] of blocks) {
     const [head, code] = b.split(SPLIT);
@@ -1550,13 +1564,13 @@ options(width = 120)
   s += '\n' + readBlock(spec, options) + '\n';
   const der = deriveBlock(spec.derive);
   if (der) s += '\n' + der + '\n';
-  s += cohortBlocks('results', spec, spec.analyses, spec.covariates, spec.filter,
+  s += cohortBlocks(s.length, 'results', spec, spec.analyses, spec.covariates, spec.filter,
     `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
   const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   spec.subcohorts.forEach((c, i) => {
     const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
     const own = [c.covariates && !same(c.covariates, spec.covariates) && 'covariates', c.analyses && !same(c.analyses, spec.analyses) && 'analyses'].filter(Boolean);
-    s += cohortBlocks(`subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
+    s += cohortBlocks(s.length, `subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
       filter, `Subcohort "${c.name}" (filter: ${filter})${own.length ? `: its own ${own.join(' and ')}` : ''}`);
   });
   s += `

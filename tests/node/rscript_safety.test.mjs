@@ -301,6 +301,17 @@ test('a spec past one of the engine\'s size limits is refused as the engine refu
     edit(spec);
     refusedAsEngine(spec, where);
   }
+  // Within every limit of the engine a 1 MB spec (what a link may carry)
+  // would still make a script of gigabytes: the script's own limit refuses it.
+  const wide = {
+    ...lungSpec(),
+    covariates: n(900, (i) => `${i}`.padStart(4, '0') + 'é'.repeat(498)),
+    subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })),
+  };
+  assert.ok(JSON.stringify(wide).length < 1e6);
+  assert.throws(() => rScript(wide), /^Error: R script: the script would be longer than 32 MB \(every cohort repeats each analysis for every covariate\), too long to read or check; choose fewer subcohorts, covariates or analyses$/);
+  const paper = readJson(paperSpec);
+  assert.ok(rScript({ ...paper, subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })) }).length > 3e6);
   // At every limit both read the spec, and R parses the script.
   const atLimits = {
     ...lungSpec(),
