@@ -151,7 +151,6 @@ async function redescribe() {
 
 function renderPreview() {
   const d = state.described;
-  const types = state.spec?.data?.column_types ?? {};
   const table = document.createElement('table');
   const head = table.createTHead();
   const names = head.insertRow();
@@ -165,12 +164,9 @@ function renderPreview() {
     const sel = document.createElement('select');
     sel.setAttribute('aria-label', `type of column ${c.name}`);
     sel.append(option('', `${c.type}${c.missing ? `, ${c.missing} missing` : ''}`), option('numeric'), option('categorical'));
-    sel.value = types[c.name] ?? '';
+    sel.value = specForm.columnType(state.spec, c.name);
     sel.addEventListener('change', async () => {
-      const ct = { ...(state.spec.data?.column_types ?? {}) };
-      if (sel.value) ct[c.name] = sel.value;
-      else delete ct[c.name];
-      state.spec.data = { ...(state.spec.data ?? {}), column_types: ct };
+      state.spec.data = specForm.setColumnType(state.spec.data, c.name, sel.value);
       await redescribe();
     });
     td.appendChild(sel);

@@ -22,11 +22,11 @@
 //   setPngDpi(bytes, dpi) -> Uint8Array: pHYs (unit = metre) right after IHDR,
 //       any earlier pHYs removed; other chunks byte-identical.
 
+import { escapeHtml } from './html.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const FONT = 'Helvetica, Arial, sans-serif';
 const CHAR_EM = 0.55;
-
-const escapeXml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
 
 /** Greedy word wrap to a character budget (the caption has no measured text in Node). */
 export function wrapText(text, maxChars) {
@@ -87,12 +87,12 @@ export function figureToSvg(figureEl, { captionFontSize = 11, padding = 8 } = {}
   const lineH = Math.round(captionFontSize * 1.35);
   const lines = caption ? wrapText(caption, Math.floor((width - 2 * padding) / (captionFontSize * CHAR_EM))) : [];
   const captionTop = y + padding;
-  const texts = lines.map((l, i) => `<tspan x="${padding}" y="${captionTop + (i + 1) * lineH - 3}">${escapeXml(l)}</tspan>`).join('');
+  const texts = lines.map((l, i) => `<tspan x="${padding}" y="${captionTop + (i + 1) * lineH - 3}">${escapeHtml(l)}</tspan>`).join('');
   const height = Math.ceil(lines.length ? captionTop + lines.length * lineH + padding : y);
   const label = figureEl.querySelector('[aria-label]')?.getAttribute('aria-label') ?? caption;
   return (
-    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}" font-family="${FONT}" style="color:#000">` +
-    `<title>${escapeXml(label)}</title>` +
+    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${FONT}" style="color:#000">` +
+    `<title>${escapeHtml(label)}</title>` +
     `<style>text, tspan { white-space: pre; }</style>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>` +
     parts.join('') +

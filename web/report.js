@@ -6,6 +6,8 @@
 //   buildReport({result, resultsElement, warningsElement, fileName, figureToSvg, date})
 //     -> string (a complete HTML document)
 
+import { escapeHtml } from './html.js';
+
 const CSS = `
 body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1000px; margin: 0 auto; padding: 1rem 1rem 3rem; }
 table { border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
@@ -23,8 +25,6 @@ svg { max-width: 100%; height: auto; }
 // user's file: it may load nothing and run nothing, whatever ends up in it.
 export const REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-const escapeHtml = (s) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 export function buildReport({ result, resultsElement, warningsElement, fileName, figureToSvg, date = new Date() }) {
   const body = resultsElement.cloneNode(true);

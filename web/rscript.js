@@ -22,15 +22,21 @@
 //                agree on machines that only have MatchIt 4.5.1-4.5.3. A
 //                reviewer should instead install MatchIt >= 4.5.4; the page
 //                never sets this.
-//   rFilter(expression) -> string     the filter language of docs/spec.md in R
+//   rFilter(expression) -> string     the filter language of docs/spec.md in R;
+//                throws past the engine's nesting limit, with its message
 //   rStr(text), rName(name), oneLine(text)   the escapers every text from the
 //                spec or the data goes through (R string literal, R name,
 //                comment text); tests/node/rscript_safety.test.mjs checks them.
 //   rScript throws an Error naming the field, with the engine's message,
 //   where the engine's reader refuses the spec's shape (text where a number
 //   belongs, a wrong kind, an unknown option, a required column left out,
-//   an unknown cutpoint groups.use or date_diff unit), and on a NUL
-//   character (R cannot hold one).
+//   an unknown cutpoint groups.use or date_diff unit) or its size
+//   (ENGINE_LIMITS: subcohorts, derive steps, km.times, cut breaks, event
+//   values, list entries, text and filter lengths), where the main filter
+//   cannot be read (nested deeper than the engine's limit, past what R's
+//   parser reads, not the filter language), where the script would be longer
+//   than SCRIPT_LIMITS.chars, and on a NUL character (R cannot hold one).
+//   ENGINE_LIMITS                     the engine's limits (core/spec.h, core/filter.h)
 //
 // The script: `Rscript analysis.R [key_numbers.json [data.csv]]`. It prints
 // R's own output for every analysis; with a first argument it also writes the
@@ -40,7 +46,14 @@
 // them, e.g. `sex2`), `treat_` is 1 for the group's second level, and the row
 // names are the file's data row numbers (1 = first row after the header).
 // Each analysis runs inside ls_block(), so one that fails in R is reported
-// (key `<path>.error`) and the others still run.
+// (key `<path>.error`) and the others still run, as LocalSurv reports a
+// failed analysis in its own block (docs/spec.md, "When an analysis fails").
+// Each cohort is formed inside ls_cohort(): a subcohort that cannot be formed
+// (a column the file lacks, a filter LocalSurv cannot read) is reported (key
+// `<path>.cohort.error`) and its analyses skipped, as LocalSurv reports that
+// subcohort's error and analyses the others; so is each comparison of the
+// cut groups' matching, and a reference-group filter that cannot be read
+// fails only the cutpoint block.
 //
 // What R cannot reproduce exactly (also stated in the script):
 // - MatchIt < 4.5.4 truncates distance differences (issue #163): other pairs.
@@ -52,8 +65,9 @@
 //   prints the weighted Cox (its robust score test is LocalSurv's stand-in).
 // - A two-valued covariate constant on the matched units has no balance
 //   test in R (NA); LocalSurv reports p = 1 (both count it as balanced).
-// - LocalSurv drops a whole subcohort when one of its analyses fails; the
-//   script runs the others.
+// - A filter whose R code would nest brackets deeper, or hold a longer
+//   number, than R's parser reads, and a script longer than 32 MiB
+//   (SCRIPT_LIMITS) are refused with a message; the engine runs such specs.
 
 // ---------------------------------------------------------------- R literals
 // Every text from the spec or the data (column names, levels, filter values,
@@ -73,35 +87,36 @@ const specError = (where, what) => new Error(`R script: '${where}' ${what}`);
 // NUL; a lone surrogate (possible in a JS string, never in a UTF-8 file)
 // becomes U+FFFD, as the browser writes it.
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// What needs escaping: the quote, the backslash, and every code point outside
+// printable ASCII (a lone surrogate is one, with the u flag).
+const TO_ESCAPE = { '"': /["\\]|[^\x20-\x7e]/gu, '`': /[`\\]|[^\x20-\x7e]/gu };
+const utf8 = new TextEncoder();
 function rEscaped(value, quote) {
-  let out = '';
-  for (const ch of String(value)) {
+  const escaped = String(value).replace(TO_ESCAPE[quote], (ch) => {
     let c = ch.codePointAt(0);
     if (c === 0) throw new Error('R script: a text in the spec holds a NUL character, which R cannot hold');
-    if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (NAMED_ESCAPES[ch]) out += NAMED_ESCAPES[ch];
-    else {
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-      if (quote === '"') out += c > 0xffff ? `\\U{${c.toString(16)}}` : `\\u{${c.toString(16)}}`;
-      else out += [...new TextEncoder().encode(String.fromCodePoint(c))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-    }
-  }
-  return quote + out + quote;
+    if (ch === quote || ch === '\\') return '\\' + ch;
+    if (Object.hasOwn(NAMED_ESCAPES, ch)) return NAMED_ESCAPES[ch];
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (quote === '"') return c > 0xffff ? `\\U{${c.toString(16)}}` : `\\u{${c.toString(16)}}`;
+    return [...utf8.encode(String.fromCodePoint(c))].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+  });
+  return quote + escaped + quote;
 }
 
 /** Any text as an R string literal. */
 export const rStr = (s) => rEscaped(s, '"');
 
 // A column name as it can appear in R code: as is when syntactic (ASCII
-// only, so the script reads the same in every locale), else backquoted.
+// only, so the script reads the same in every locale) and short enough for
+// R's parser (a filter can name anything), else backquoted.
 const SYNTACTIC = /^([A-Za-z]|[.][A-Za-z._]|[.]$)[A-Za-z0-9._]*$/;
 const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break',
   'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'NA_integer_', 'NA_real_', 'NA_character_', 'NA_complex_', 'in', '...']);
 export function rName(value) {
   const s = String(value);
   if (s === '') throw new Error('R script: an empty column name cannot be used in R code');
-  return SYNTACTIC.test(s) && !RESERVED.has(s) && !/^\.\.\d+$/.test(s) ? s : rEscaped(s, '`');
+  return SYNTACTIC.test(s) && s.length <= SCRIPT_LIMITS.rToken && !RESERVED.has(s) && !/^\.\.\d+$/.test(s) ? s : rEscaped(s, '`');
 }
 
 /** A number from the spec: anything but a finite number is refused (a link can put text there). */
@@ -123,39 +138,90 @@ export const oneLine = (text) => String(text).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}
 const cm = (strings, ...values) => strings.reduce((out, str, i) => out + oneLine(values[i - 1]) + str);
 const comment = (text) => text.split('\n').map((l) => ('# ' + oneLine(l)).trimEnd()).join('\n');
 
+// ------------------------------------------------------------------- limits
+// The engine's limits on a spec (core/spec.h limits::, core/filter.h
+// kMaxFilterDepth; docs/spec.md "Limits"), the only copy on the page's side;
+// tests/node/rscript_safety.test.mjs checks them against the engine's
+// headers. The script is refused where the engine refuses the spec, with the
+// engine's field and message, so no spec makes a script the engine would not
+// run (a link with 10,000 subcohorts made a 352 MB script on the page's main
+// thread).
+export const ENGINE_LIMITS = Object.freeze({
+  textBytes: 1000, // a name, label, level or value
+  filterBytes: 10_000, // a filter expression
+  filterDepth: 100, // parentheses and 'not' nested in a filter
+  subcohorts: 100,
+  deriveSteps: 100,
+  kmTimes: 100,
+  cutBreaks: 100,
+  eventValues: 100,
+  listEntries: 1000, // any other list
+});
+// The script's own limits. R's parser (R 4.x, gram.y) reads at most 50
+// brackets open in one expression ("contextstack overflow"; the script writes
+// a filter where 4 are open already: ls_cohort(, {, raw[, with() and a number
+// or a name outside backquotes of at most 8,190 characters ("input buffer
+// overflow"); a filter the engine reads can pass either, and is refused with a
+// message instead. The script is at most 32 MiB: within the engine's limits a
+// spec of 1 MB (900 covariates with 1,000-byte names on 101 cohorts) made one
+// of more than 512 MB (a RangeError after 90 s on the page's main thread),
+// while the paper's spec with 100 subcohorts makes 3.6 MB.
+const SCRIPT_LIMITS = Object.freeze({ filterNesting: 50 - 4, rToken: 8190, chars: 32 * 2 ** 20 });
+
+const utf8Length = (text) => utf8.encode(text).length;
+
 // ------------------------------------------------------------------ filters
 
+/** A filter the script cannot use: not the filter language, or past a limit (with the engine's message for its depth). */
+class FilterError extends Error {}
+
+// Tokens keep where they start (an index into src) for messages.
 function tokenize(src) {
   const toks = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i];
     if (/\s/.test(c)) { i++; continue; }
+    const at = i;
     if (c === '"' || c === "'" || c === '`') {
       const j = src.indexOf(c, i + 1);
-      if (j < 0) throw new Error(`filter: unterminated ${c} at ${i + 1}`);
-      toks.push({ kind: c === '`' ? 'name' : 'text', value: src.slice(i + 1, j) });
+      if (j < 0) throw new FilterError(`filter: unterminated ${c} at ${i + 1}`);
+      toks.push({ kind: c === '`' ? 'name' : 'text', value: src.slice(i + 1, j), at });
       i = j + 1;
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (['==', '!=', '<=', '>='].includes(two)) { toks.push({ kind: 'op', value: two }); i += 2; continue; }
-    if ('<>(),'.includes(c)) { toks.push({ kind: 'op', value: c }); i++; continue; }
+    if (['==', '!=', '<=', '>='].includes(two)) { toks.push({ kind: 'op', value: two, text: two, at }); i += 2; continue; }
+    if ('<>(),'.includes(c)) { toks.push({ kind: 'op', value: c, text: c, at }); i++; continue; }
     const num = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i));
     // A number starts with a digit, or a sign or point right before one.
     if (num && (/\d/.test(c) || /^[-+.]\d/.test(src.slice(i)) || /^[-+]\.\d/.test(src.slice(i)))) {
-      toks.push({ kind: 'number', value: num[0] });
+      toks.push({ kind: 'number', value: num[0], at });
       i += num[0].length;
       continue;
     }
     const word = /^[A-Za-z0-9_.]+/.exec(src.slice(i));
-    if (!word) throw new Error(`filter: unexpected '${c}' at ${i + 1}`);
+    if (!word) throw new FilterError(`filter: unexpected '${c}' at ${i + 1}`);
     const w = word[0];
     const kw = w.toLowerCase();
-    toks.push(['and', 'or', 'not', 'in', 'is', 'missing'].includes(kw) ? { kind: 'kw', value: kw } : { kind: 'name', value: w });
+    toks.push(['and', 'or', 'not', 'in', 'is', 'missing'].includes(kw) ? { kind: 'kw', value: kw, text: w, at } : { kind: 'name', value: w, at });
     i += w.length;
   }
   return toks;
+}
+
+// How deep R code nests brackets, outside its strings and backquoted names.
+function rNesting(code) {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === '`') {
+      for (i++; code[i] !== c; i++) if (code[i] === '\\') i++;
+    } else if ('([{'.includes(c)) max = Math.max(max, ++depth);
+    else if (')]}'.includes(c)) depth--;
+  }
+  return max;
 }
 
 /**
@@ -164,15 +230,20 @@ function tokenize(src) {
  * comparison on a missing cell is FALSE and `not` of it TRUE, as in LocalSurv.
  */
 export function rFilter(expression) {
-  const toks = tokenize(String(expression ?? ''));
+  const src = String(expression ?? '');
+  const toks = tokenize(src);
   if (!toks.length) return 'TRUE';
   let k = 0;
+  let depth = 0;
   const peek = () => toks[k];
   const isKw = (t, v) => t && t.kind === 'kw' && t.value === v;
   const isOp = (t, v) => t && t.kind === 'op' && t.value === v;
   const value = () => {
     const t = toks[k++];
-    if (!t || (t.kind !== 'number' && t.kind !== 'text')) throw new Error('filter: expected a value');
+    if (!t || (t.kind !== 'number' && t.kind !== 'text')) throw new FilterError('filter: expected a value');
+    if (t.kind === 'number' && t.value.length > SCRIPT_LIMITS.rToken) {
+      throw new FilterError(`filter: the number '${t.value.slice(0, 20)}...' (${t.value.length} characters) is longer than R's parser reads (${SCRIPT_LIMITS.rToken}); write it shorter`);
+    }
     return t.kind === 'number' ? t.value : rStr(t.value);
   };
   const expr = () => {
@@ -185,39 +256,54 @@ export function rFilter(expression) {
     while (isKw(peek(), 'and')) { k++; parts.push(factor()); }
     return parts.length > 1 ? `(${parts.join(' & ')})` : parts[0];
   };
+  // 'not' and '(' recurse: nested as deep as the engine allows at most
+  // (core/filter.cpp, its message), so no filter can exhaust the stack.
   const factor = () => {
     const t = peek();
-    if (isKw(t, 'not')) { k++; return `!${factor()}`; }
-    if (isOp(t, '(')) {
+    if (isKw(t, 'not') || isOp(t, '(')) {
+      if (depth === ENGINE_LIMITS.filterDepth) {
+        throw new FilterError(`filter: '${t.text}' nests parentheses and 'not' more than ${ENGINE_LIMITS.filterDepth} levels deep (the limit) at position ${utf8Length(src.slice(0, t.at)) + 1}`);
+      }
+      depth++;
       k++;
-      const e = expr();
-      if (!isOp(toks[k++], ')')) throw new Error("filter: expected ')'");
-      return `(${e})`;
+      let out;
+      if (t.value === 'not') out = `!${factor()}`;
+      else {
+        const e = expr();
+        if (!isOp(toks[k++], ')')) throw new FilterError("filter: expected ')'");
+        out = `(${e})`;
+      }
+      depth--;
+      return out;
     }
-    if (!t || t.kind !== 'name') throw new Error('filter: expected a column name');
+    if (!t || t.kind !== 'name') throw new FilterError('filter: expected a column name');
     k++;
     const col = rName(t.value);
     const op = toks[k++];
     if (isKw(op, 'in')) {
-      if (!isOp(toks[k++], '(')) throw new Error("filter: expected '(' after in");
+      if (!isOp(toks[k++], '(')) throw new FilterError("filter: expected '(' after in");
       const vals = [value()];
       while (isOp(peek(), ',')) { k++; vals.push(value()); }
-      if (!isOp(toks[k++], ')')) throw new Error("filter: expected ')'");
+      if (!isOp(toks[k++], ')')) throw new FilterError("filter: expected ')'");
       return `(${col} %in% c(${vals.join(', ')}))`;
     }
     if (isKw(op, 'is')) {
       let neg = false;
       if (isKw(peek(), 'not')) { neg = true; k++; }
-      if (!isKw(toks[k++], 'missing')) throw new Error("filter: expected 'missing'");
+      if (!isKw(toks[k++], 'missing')) throw new FilterError("filter: expected 'missing'");
       return neg ? `!is.na(${col})` : `is.na(${col})`;
     }
     if (!op || op.kind !== 'op' || !['==', '!=', '<', '<=', '>', '>='].includes(op.value)) {
-      throw new Error('filter: expected a comparison operator');
+      throw new FilterError('filter: expected a comparison operator');
     }
     return `ls_true(${col} ${op.value} ${value()})`;
   };
   const out = expr();
-  if (k !== toks.length) throw new Error('filter: unexpected text after the expression');
+  if (k !== toks.length) throw new FilterError('filter: unexpected text after the expression');
+  const nesting = rNesting(out);
+  if (nesting > SCRIPT_LIMITS.filterNesting) {
+    throw new FilterError(`filter: its R code would nest brackets ${nesting} deep, more than R's parser reads in the script (${SCRIPT_LIMITS.filterNesting}); write the filter with fewer parentheses`);
+  }
   return out;
 }
 
@@ -240,6 +326,19 @@ export function rFilter(expression) {
 // script writes them through rStr, and the page runs the engine.
 
 const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+// The engine's size checks (core/spec.cpp check_length, check_entries).
+function checkLength(text, path, max = ENGINE_LIMITS.textBytes) {
+  const n = utf8Length(text);
+  if (n > max) {
+    throw specError(path, `is ${n} bytes long; the limit is ${max} bytes for ${max === ENGINE_LIMITS.filterBytes ? 'a filter' : 'a name, label or value'}`);
+  }
+  return text;
+}
+function checkEntries(list, path, max = ENGINE_LIMITS.listEntries) {
+  if (list.length > max) throw specError(path, `has ${list.length} entries; the limit is ${max}`);
+  return list;
+}
 
 // A JSON number as text, as nlohmann::json writes it (dump): integers as
 // digits, other numbers in the shortest form that reads back, with ".0" when
@@ -278,10 +377,10 @@ class SpecObject {
     return v === undefined ? null : v;
   }
   has(key) { return this.get(key) !== null; }
-  text(key, def = '') {
+  text(key, def = '', max = ENGINE_LIMITS.textBytes) {
     const v = this.get(key);
     if (v !== null && typeof v !== 'string') throw specError(this.child(key), `must be text, not ${kindOf(v)}`);
-    return v ?? def;
+    return v === null ? def : checkLength(v, this.child(key), max);
   }
   bool(key, def) {
     const v = this.get(key);
@@ -301,19 +400,20 @@ class SpecObject {
     return v ?? def;
   }
   // Values that name cells ("2", 2, "dead"): a single value or a list, kept as text.
-  texts(key, def = []) {
+  texts(key, def = [], max = ENGINE_LIMITS.listEntries) {
     const v = this.get(key);
     if (v === null) return def;
-    return (Array.isArray(v) ? v : [v]).map((e, i) => {
-      if (typeof e === 'string') return e;
+    return checkEntries(Array.isArray(v) ? v : [v], this.child(key), max).map((e, i) => {
+      if (typeof e === 'string') return checkLength(e, `${this.child(key)}[${i}]`);
       if (typeof e === 'number') return jsonNumberText(e);
       throw specError(`${this.child(key)}[${i}]`, `must be text or a number, not ${kindOf(e)}`);
     });
   }
-  numbers(key) {
+  numbers(key, max) {
     const v = this.get(key);
     if (v === null) return [];
     if (!Array.isArray(v)) throw specError(this.child(key), `must be a list of numbers, not ${kindOf(v)}`);
+    checkEntries(v, this.child(key), max);
     v.forEach((x, i) => rNum(x, `${this.child(key)}[${i}]`));
     return v;
   }
@@ -345,9 +445,9 @@ function byCodePoint(x, y) {
   }
   return a.length - b.length;
 }
-const listAt = (j, path, what) => {
+const listAt = (j, path, what, max = ENGINE_LIMITS.listEntries) => {
   if (!Array.isArray(j)) throw specError(path, `must be ${what}`);
-  return j;
+  return checkEntries(j, path, max);
 };
 
 const DATE_UNITS = { days: 1, weeks: 7, months: 30.4375, years: 365.25 };
@@ -367,7 +467,7 @@ function readDerive(j, path) {
         return o;
       }
       if (kind === 'flag') return { column: c.required('column'), values: c.texts('values') };
-      if (kind === 'cut') return { column: c.required('column'), breaks: c.numbers('breaks'), labels: c.texts('labels'), right: c.bool('right', false) };
+      if (kind === 'cut') return { column: c.required('column'), breaks: c.numbers('breaks', ENGINE_LIMITS.cutBreaks), labels: c.texts('labels'), right: c.bool('right', false) };
       const o = { dose: c.text('dose'), fractions: c.text('fractions'), alpha_beta: c.number('alpha_beta', 10) };
       if (!o.dose || !o.fractions) throw specError(c.child('dose'), 'and fractions are required');
       return o;
@@ -378,7 +478,7 @@ function readDerive(j, path) {
 
 // A covariate or subgroup variable: a column name, or {column, type, levels, reference}.
 function readTerm(j, path) {
-  if (typeof j === 'string') return { column: j, type: 'auto', levels: [], reference: '' };
+  if (typeof j === 'string') return { column: checkLength(j, path), type: 'auto', levels: [], reference: '' };
   return readObject(j, path, (r) => {
     const t = { column: r.text('column'), type: r.text('type', 'auto'), levels: r.texts('levels'), reference: r.text('reference') };
     r.required('column', t.column);
@@ -411,7 +511,7 @@ function readCutGroups(j, path) {
     if (g.use === 'value' && !hasValue) throw specError(r.child('value'), "is required when use is 'value'");
     if (hasValue && g.use !== 'value') throw specError(r.child('value'), "is only used with use = 'value'");
     if (g.use === 'value') g.value = value;
-    g.none = r.text('none');
+    g.none = r.text('none', '', ENGINE_LIMITS.filterBytes);
     g.none_label = r.text('none_label', 'none');
     const m = r.get('match');
     if (m === null || m === false) g.match = false;
@@ -426,7 +526,7 @@ function readCutGroups(j, path) {
 
 // Each analysis: its options, with the engine's defaults (core/spec.h).
 const ANALYSES = {
-  km: (r) => ({ conf_int: r.number('conf_int', 0.95), conf_type: r.text('conf_type', 'log'), times: r.numbers('times'), by_group: r.bool('by_group', true) }),
+  km: (r) => ({ conf_int: r.number('conf_int', 0.95), conf_type: r.text('conf_type', 'log'), times: r.numbers('times', ENGINE_LIMITS.kmTimes), by_group: r.bool('by_group', true) }),
   followup: () => ({}),
   logrank: (r) => ({ rho: r.number('rho', 0), strata: r.text('strata'), by: r.texts('by'), pairwise_adjust: r.text('pairwise_adjust', 'holm') }),
   cox: (r) => ({
@@ -452,7 +552,7 @@ const ANALYSES = {
     const v = r.get('variables');
     if (v !== null && (!Array.isArray(v) || !v.length)) throw specError(r.child('variables'), 'must be a non-empty list');
     if (v === null) throw specError(r.child('variables'), 'is required');
-    return { variables: v.map((t, i) => ({ ...readTerm(t, `${r.child('variables')}[${i}]`), type: 'factor' })), adjust };
+    return { variables: checkEntries(v, r.child('variables')).map((t, i) => ({ ...readTerm(t, `${r.child('variables')}[${i}]`), type: 'factor' })), adjust };
   },
   table1: (r) => ({ yates: r.bool('yates', true) }),
 };
@@ -485,6 +585,7 @@ function readData(j) {
     const types = r.get('column_types') ?? {};
     if (!isObject(types)) throw specError('data.column_types', 'must be an object {column: type}');
     for (const [col, t] of Object.entries(types)) {
+      checkLength(col, `data.column_types.${col}`);
       if (typeof t !== 'string') throw specError(`data.column_types.${col}`, 'must be "numeric" or "categorical"');
     }
     // The engine keeps them in a std::map: sorted by bytes (UTF-8 = code point order).
@@ -499,27 +600,27 @@ function readSpec(j) {
     const version = top.whole('version', 1);
     if (version !== 1) throw specError('version', `is ${version}; this LocalSurv reads version 1`);
     const data = readData(top.get('data') ?? {});
-    const derive = listAt(top.get('derive') ?? [], 'derive', 'a list of derived columns').map((d, i) => readDerive(d, `derive[${i}]`));
-    const filter = top.text('filter');
-    const subs = listAt(top.get('subcohorts') ?? [], 'subcohorts', 'a list of {name, filter}').map((s, i) => {
+    const derive = listAt(top.get('derive') ?? [], 'derive', 'a list of derived columns', ENGINE_LIMITS.deriveSteps).map((d, i) => readDerive(d, `derive[${i}]`));
+    const filter = top.text('filter', '', ENGINE_LIMITS.filterBytes);
+    const subs = listAt(top.get('subcohorts') ?? [], 'subcohorts', 'a list of {name, filter}', ENGINE_LIMITS.subcohorts).map((s, i) => {
       const path = `subcohorts[${i}]`;
       return readObject(s, path, (r) => ({
-        name: r.required('name'), filter: r.required('filter'), analyses: r.get('analyses'), covariates: r.get('covariates'),
+        name: r.required('name'), filter: r.required('filter', r.text('filter', '', ENGINE_LIMITS.filterBytes)), analyses: r.get('analyses'), covariates: r.get('covariates'),
       }));
     });
     const t = top.get('time');
-    const time = typeof t === 'string' ? { column: t, unit: 'days' }
+    const time = typeof t === 'string' ? { column: checkLength(t, 'time'), unit: 'days' }
       : readObject(t ?? {}, 'time', (r) => ({ column: r.text('column'), unit: r.text('unit', 'days') }));
     if (!time.column) throw specError('time.column', 'is required');
     const e = top.get('event');
-    const event = typeof e === 'string' ? { column: e, values: ['1'] } : readObject(e ?? {}, 'event', (r) => {
-      const o = { column: r.text('column'), values: r.texts('values', ['1']) };
+    const event = typeof e === 'string' ? { column: checkLength(e, 'event'), values: ['1'] } : readObject(e ?? {}, 'event', (r) => {
+      const o = { column: r.text('column'), values: r.texts('values', ['1'], ENGINE_LIMITS.eventValues) };
       if (!o.values.length) throw specError('event.values', 'must name at least one value');
       return o;
     });
     if (!event.column) throw specError('event.column', 'is required');
     const g = top.get('group');
-    const group = typeof g === 'string' || g === null ? (g ? { column: g, levels: [], reference: '' } : null)
+    const group = typeof g === 'string' || g === null ? (g ? { column: checkLength(g, 'group'), levels: [], reference: '' } : null)
       : readObject(g, 'group', (r) => ({ column: r.required('column', r.text('column')), levels: r.texts('levels'), reference: r.text('reference') }));
     const c = top.get('covariates');
     const covariates = c === null ? [] : readTerms(c, 'covariates');
@@ -606,9 +707,20 @@ ls_complete <- function(d, cols) d[complete.cases(d[unique(cols)]), , drop = FAL
 # The key numbers, written as JSON at the end when the script is given a file.
 key <- list()
 put <- function(path, value) key[[path]] <<- value
-# Runs one analysis block; an error is reported (and recorded as
-# <path>.error) instead of stopping the script.
-ls_block <- function(path, expr) tryCatch(expr, error = function(e) {
+# Forms a cohort's data d (its filter, time, event, group and covariates);
+# when that fails (a column the file lacks, a filter LocalSurv cannot read)
+# the error is reported (and recorded as <path>.cohort.error) and d is NULL,
+# so the cohort's analyses are skipped: LocalSurv reports such a subcohort's
+# error and analyses the others.
+ls_cohort <- function(path, expr) tryCatch(expr, error = function(e) {
+  message("\n", path, ": the cohort could not be formed: ", conditionMessage(e))
+  put(paste0(path, ".cohort.error"), conditionMessage(e))
+  NULL
+})
+# Runs one analysis block on d (none when the cohort could not be formed); an
+# error is reported (and recorded as <path>.error) instead of stopping the
+# script.
+ls_block <- function(path, expr) if (!is.null(d)) tryCatch(expr, error = function(e) {
   message("\n", path, " could not be run: ", conditionMessage(e))
   put(paste0(path, ".error"), conditionMessage(e))
 })
@@ -1091,8 +1203,8 @@ function rTerm(t) {
   return { lv, ref };
 }
 
-/** Prepares `d` for one cohort from `raw`. */
-function cohortPrep(spec, filter, covariates) {
+/** Prepares `d` for one cohort from `raw` (code for inside ls_cohort). */
+function cohortPrep(p, spec, filter, covariates) {
   const g = spec.group;
   const lines = [
     filter ? `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]   # ${cm`filter: ${filter}`}` : 'd <- raw',
@@ -1117,8 +1229,10 @@ function cohortPrep(spec, filter, covariates) {
   }
   lines.push(`covariates <- ${rChr(covariates.map((t) => t.column))}`);
   lines.push(`cat("\\nCohort:", nrow(d), "rows,", sum(d$event_), "events\\n")`);
+  lines.push(`put(${rStr(p + '.cohort')}, list(rows = nrow(d), events = sum(d$event_)))`);
   return lines.join('\n');
 }
+const indent = (code) => code.trimEnd().split('\n').map((l) => (l ? '  ' + l : l)).join('\n');
 
 // Each analysis block: a header comment, then its code, which cohortBlocks
 // wraps in ls_block() (split at SPLIT) so one failing analysis is reported
@@ -1264,6 +1378,17 @@ pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.
   return s;
 }
 
+// The cut groups' reference group, or (as the engine) the cutpoint block's
+// error when its filter cannot be used.
+function referenceGroup(none) {
+  try {
+    return `cp_none <- with(d, ${rFilter(none)})`;
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e;
+    return `stop(${rStr(`the reference group's filter (${none}) cannot be used: ${e.message.replace(/^filter: /, '')}`)})`;
+  }
+}
+
 function cutpointBlock(p, spec, a, covariates, ties, logrank) {
   // The cut groups' log-rank uses the cohort's log-rank options, as LocalSurv.
   const rho = logrank ? logrank.rho : 0;
@@ -1273,7 +1398,7 @@ function cutpointBlock(p, spec, a, covariates, ties, logrank) {
   const pm = a.pmethod === 'condmc' ? 'condMC' : 'Lau94';
   let s = section('Cutpoint', cm`Reproduces ${p}.cutpoint: maxstat.test(smethod = "LogRank", pmethod = "${pm}", minprop = ${a.minprop}, maxprop = ${a.maxprop})
 for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'condMC' ? '\nThe condMC p is a Monte Carlo p: R\'s random numbers differ from LocalSurv\'s, so it agrees only up to Monte Carlo error.' : ''}${gr ? `\nGroups (${p}.cutpoint.groups): cut by the ${gr.use} cutpoint${gr.none ? `, rows with ${gr.none} form the reference group "${gr.none_label}"` : ''}; KM, log-rank, Cox, ${gr.match ? 'and each group matched against the reference' : ''}.` : ''}`);
-  s += gr && gr.none ? `cp_none <- with(d, ${rFilter(gr.none)})   # the reference group (takes no part in choosing the cutpoint)\n` : 'cp_none <- rep(FALSE, nrow(d))\n';
+  s += gr && gr.none ? `${referenceGroup(gr.none)}   # the reference group (takes no part in choosing the cutpoint)\n` : 'cp_none <- rep(FALSE, nrow(d))\n';
   s += `cp_d <- ls_complete(d[!cp_none, , drop = FALSE], ${rStr(x)})\n`;
   const xt = plain(x, CUT_ALIAS);
   if (xt === CUT_ALIAS) s += `cp_d$${CUT_ALIAS} <- cp_d[[${rStr(x)}]]   # the column under a plain name, for maxstat.test\n`;
@@ -1303,14 +1428,16 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
       s += `# Each cut group matched against the reference group (cut group = "treated").\n`;
       s += `cg_mo <- ${matchOptions(mopts)}\n`;
       s += `ref <- levels(cg$cut_group_)[1]\n`;
-      s += `for (lv in levels(cg$cut_group_)[-1]) {\n`;
+      s += `# Each comparison in its own block, as LocalSurv: one that fails loses no other.\n`;
+      s += `for (lv in levels(cg$cut_group_)[-1]) ls_block(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), {\n`;
       s += `  dm <- cg[cg$cut_group_ %in% c(ref, lv), , drop = FALSE]\n  dm$treat_ <- as.integer(dm$cut_group_ == lv)\n`;
       s += `  dm$cut_group_ <- droplevels(dm$cut_group_)\n`;
       s += `  cat("\\n== matching:", lv, "vs", ref, "\\n")\n`;
       s += `  mr <- match_rounds(dm, covariates, ${sameList(score, covs) ? 'covariates' : rChr(score)}, ${rChr(mopts.exact)}, cg_mo)\n`;
       s += `  res <- list(comparison = paste(lv, "vs", ref), rounds = mr$rounds, stop = mr$stop)\n`;
-      s += `  if (!is.null(mr$m) && any(mr$m$weights > 0)) res$outcome <- tryCatch(matched_outcome(mr$m, "cut_group_", cg_mo, ${rStr(ties)}), error = function(e) NULL)\n`;
-      s += `  put(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), res)\n}\n`;
+      s += `  if (!is.null(mr$m) && any(mr$m$weights > 0))\n`;
+      s += `    res$outcome <- tryCatch(matched_outcome(mr$m, "cut_group_", cg_mo, ${rStr(ties)}), error = function(e) list(error = conditionMessage(e)))\n`;
+      s += `  put(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), res)\n})\n`;
     }
   }
   return s;
@@ -1343,10 +1470,26 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
   return s;
 }
 
-function cohortBlocks(p, spec, analyses, covariates, filter, title) {
+// The script so far is `used` characters long: refused as soon as it would pass its limit.
+function checkSize(used) {
+  if (used > SCRIPT_LIMITS.chars) {
+    throw new Error(`R script: the script would be longer than ${SCRIPT_LIMITS.chars / 2 ** 20} MB (every cohort repeats each analysis for every covariate), too long to read or check; choose fewer subcohorts, covariates or analyses`);
+  }
+}
+
+function cohortBlocks(used, p, spec, analyses, covariates, filter, title) {
   let s = `\n# ${'#'.repeat(72)}\n# ${oneLine(title)}\n# ${'#'.repeat(72)}\n`;
-  s += cohortPrep(spec, filter, covariates) + '\n';
-  s += `put(${rStr(p + '.cohort')}, list(rows = nrow(d), events = sum(d$event_)))\n`;
+  let prep;
+  try {
+    prep = `{\n${indent(cohortPrep(p, spec, filter, covariates))}\n  d\n}`;
+  } catch (e) {
+    // A subcohort's filter the script cannot use fails that subcohort, as
+    // in the engine; the main cohort's fails the whole run there.
+    if (!(e instanceof FilterError) || p === 'results') throw e;
+    prep = `stop(${rStr(e.message)})`;
+  }
+  s += `d <- ls_cohort(${rStr(p)}, ${prep})\n`;
+  checkSize(used + s.length);
   const ties = (analyses.cox && analyses.cox.ties) || 'efron';
   const g = spec.group;
   const blocks = [];
@@ -1362,11 +1505,11 @@ function cohortBlocks(p, spec, analyses, covariates, filter, title) {
     if (k === 'matching' && g) blocks.push([k, matchingBlock(p, spec, a, covariates, ties)]);
     if (k === 'cutpoint') blocks.push([k, cutpointBlock(p, spec, a, covariates, ties, analyses.logrank)]);
     if (k === 'subgroups' && g) blocks.push([k, subgroupsBlock(p, spec, a, covariates, ties)]);
+    checkSize(used + s.length + blocks.reduce((n, [, b]) => n + b.length, 0));
   }
   for (const [k, b] of blocks) {
     const [head, code] = b.split(SPLIT);
-    const body = code.trimEnd().split('\n').map((l) => (l ? '  ' + l : l)).join('\n');
-    s += `${head}ls_block(${rStr(`${p}.${k}`)}, {\n${body}\n})\n`;
+    s += `${head}ls_block(${rStr(`${p}.${k}`)}, {\n${indent(code)}\n})\n`;
   }
   return s;
 }
@@ -1421,13 +1564,13 @@ options(width = 120)
   s += '\n' + readBlock(spec, options) + '\n';
   const der = deriveBlock(spec.derive);
   if (der) s += '\n' + der + '\n';
-  s += cohortBlocks('results', spec, spec.analyses, spec.covariates, spec.filter,
+  s += cohortBlocks(s.length, 'results', spec, spec.analyses, spec.covariates, spec.filter,
     `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
   const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   spec.subcohorts.forEach((c, i) => {
     const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
     const own = [c.covariates && !same(c.covariates, spec.covariates) && 'covariates', c.analyses && !same(c.analyses, spec.analyses) && 'analyses'].filter(Boolean);
-    s += cohortBlocks(`subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
+    s += cohortBlocks(s.length, `subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
       filter, `Subcohort "${c.name}" (filter: ${filter})${own.length ? `: its own ${own.join(' and ')}` : ''}`);
   });
   s += `

@@ -28,7 +28,8 @@
 // items in any list or object, SPEC_LIMITS.text characters in any text and
 // SPEC_LIMITS.values values in all, and of the types the page's form reads
 // (docs/spec.md, "Limits of a spec opened in the page"). A spec the engine
-// accepts nests at most 9 deep, so no valid analysis is refused; what is
+// accepts nests at most 8 deep (subcohorts[].analyses.cutpoint.groups.match.exact[],
+// counting the spec's own object), so no valid analysis is refused; what is
 // refused never reaches structuredClone, the form or the R script.
 
 export const SHARE_VERSION = 1;
@@ -364,7 +365,7 @@ function shapeProblem(spec) {
  */
 export function parseSpecJson(text, what = 'The spec') {
   if (nestsDeeperThan(text, SPEC_LIMITS.depth)) {
-    throw new ShareError('depth', `${what} nests lists or objects more than ${SPEC_LIMITS.depth} levels deep; an analysis spec needs at most 9. It was not opened.`);
+    throw new ShareError('depth', `${what} nests lists or objects more than ${SPEC_LIMITS.depth} levels deep; an analysis spec needs at most 8. It was not opened.`);
   }
   let spec;
   try {
@@ -402,7 +403,8 @@ const enabledAnalyses = (a) => (isObj(a) ? Object.keys(a).filter((k) => isObj(a[
  */
 export function runPlan(spec) {
   const names = enabledAnalyses(spec.analyses);
-  const analyses = names.map((k) => ANALYSIS_NAMES[k] ?? `"${k.slice(0, 40)}"`);
+  // Own names only: a link's key such as "constructor" or "__proto__" is no analysis.
+  const analyses = names.map((k) => (Object.hasOwn(ANALYSIS_NAMES, k) ? ANALYSIS_NAMES[k] : `"${k.slice(0, 40)}"`));
   const subs = Array.isArray(spec.subcohorts) ? spec.subcohorts : [];
   const own = subs.filter((s) => isObj(s) && (s.analyses != null || s.covariates != null)).length;
   const n = analyses.length;

@@ -10,6 +10,9 @@
 //   applyCovariateRows(spec, rows) -> spec with covariates and their cut derives
 //   timeFromDates(spec) -> {start, end, format} | null; setTimeSource(spec, ...)
 //   setBed(spec, {dose, fractions, alphaBeta} | null)
+//   columnType(spec, column) -> 'numeric' | 'categorical' | '' (none declared)
+//   setColumnType(data, column, type) -> a new "data" block with the column's
+//     type declared ('' removes it)
 
 export function getPath(obj, path) {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
@@ -235,4 +238,20 @@ export function setBed(spec, bed) {
   const out = { ...spec, derive };
   if (!derive.length) delete out.derive;
   return out;
+}
+
+// A column's name is the file's, so it may be "__proto__" or "constructor":
+// column_types is read by own keys and written with Object.fromEntries, never
+// through obj[name] = ..., which would reach Object.prototype instead.
+export function columnType(spec, column) {
+  const types = spec?.data?.column_types;
+  return types && Object.hasOwn(types, column) ? types[column] : '';
+}
+
+export function setColumnType(data, column, type) {
+  const entries = Object.entries(data?.column_types ?? {});
+  const at = entries.findIndex(([name]) => name === column);
+  if (at < 0) entries.push([column, type]);
+  else entries[at] = [column, type];
+  return { ...(data ?? {}), column_types: Object.fromEntries(entries.filter(([name, t]) => name !== column || t)) };
 }

@@ -59,6 +59,7 @@ import {
   timeDecimals,
   timeLabel,
 } from './format.js';
+import { escapeHtml } from './html.js';
 
 // ---------------------------------------------------------------- context
 
@@ -972,10 +973,6 @@ export function toTsv(model, { title = true, notes = true } = {}) {
       .map((cells) => cells.map((c) => spreadsheetCell(c).replace(/[\t\r\n]+/g, ' ')).join('\t'))
       .join('\r\n') + '\r\n'
   );
-}
-
-function escapeHtml(s) {
-  return String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
 
 /** A cell's text for the clipboard's HTML table: neutralised as in the CSV, then escaped. */

@@ -31,7 +31,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { rScript, rStr, rName, oneLine } from '../../web/rscript.js';
+import { rScript, rFilter, rStr, rName, oneLine, ENGINE_LIMITS } from '../../web/rscript.js';
 import { encodeShare, decodeShare } from '../../web/share.js';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';
 
@@ -163,6 +163,23 @@ function engineRun(spec, data = datasetPath('lung')) {
   return JSON.parse(runCli(data, f).stdout);
 }
 
+// rScript refuses `spec` and so does the engine (the CLI), naming the same
+// field; the reader's own messages (and the filter's) are the engine's, word
+// for word, past the prefix. Returns the script's message.
+const PREFIX = /^(R script|analysis spec): /;
+function refusedAsEngine(spec, where) {
+  let message = '';
+  assert.throws(() => rScript(spec), (e) => { message = e.message; return true; }, `${where}: not refused`);
+  assert.ok(!message.includes('undefined') && !(message.startsWith('R script') && !message.includes(`'${where}' `)), `${where}: ${message}`);
+  const engine = engineRun(spec);
+  assert.equal(engine.ok, false, `${where}: the engine accepts it`);
+  assert.equal(engine.error.field, where, `${where}: the engine names ${engine.error.field}`);
+  if (PREFIX.test(engine.error.message) || engine.error.message.startsWith('filter: ')) {
+    assert.equal(message.replace(PREFIX, ''), engine.error.message.replace(PREFIX, ''), where);
+  }
+  return message;
+}
+
 test('a spec the engine refuses is refused as the engine refuses it: text where a number belongs, a wrong kind, an unknown option, a NUL', () => {
   const bad = `1); ${PAYLOAD}; (1`;
   const cases = [
@@ -218,22 +235,191 @@ test('a spec the engine refuses is refused as the engine refuses it: text where 
     [(s) => { s.subcohorts = [{ name: 'a', filter: 'age > 1', covariates: 'age' }]; }, 'subcohorts[0].covariates'],
     [(s) => { s.data = { decimal_comma: 'yes' }; }, 'data.decimal_comma'],
   ];
-  const prefix = /^(R script|analysis spec): /;
   for (const [edit, where] of cases) {
     const spec = lungSpec();
     edit(spec);
-    let message = '';
-    assert.throws(() => rScript(spec), (e) => { message = e.message; return true; }, `${where}: not refused`);
-    assert.ok(message.includes(`'${where}' `) && !message.includes('undefined'), `${where}: ${message}`);
-    const engine = engineRun(spec);
-    assert.equal(engine.ok, false, `${where}: the engine accepts it`);
-    assert.equal(engine.error.field, where, `${where}: the engine names ${engine.error.field}`);
-    // The reader's own messages are the engine's, word for word.
-    if (prefix.test(engine.error.message)) assert.equal(message.replace(prefix, ''), engine.error.message.replace(prefix, ''));
+    refusedAsEngine(spec, where);
   }
   const nul = lungSpec();
   nul.covariates.push('a\u0000b');
   assert.throws(() => rScript(nul), /NUL character/);
+});
+
+// ------------------------------------------------------------ size limits
+
+test('ENGINE_LIMITS are the engine\'s own numbers (core/spec.h limits::, core/filter.h kMaxFilterDepth)', () => {
+  const header = fs.readFileSync(path.join(root, 'core/spec.h'), 'utf8') + fs.readFileSync(path.join(root, 'core/filter.h'), 'utf8');
+  const k = (name) => {
+    const m = new RegExp(`\\b${name}\\s*=\\s*(\\d+)\\s*;`).exec(header);
+    assert.ok(m, `${name} is not in core/spec.h or core/filter.h`);
+    return Number(m[1]);
+  };
+  assert.deepEqual({ ...ENGINE_LIMITS }, {
+    textBytes: k('kTextBytes'), filterBytes: k('kFilterBytes'), filterDepth: k('kMaxFilterDepth'), subcohorts: k('kSubcohorts'),
+    deriveSteps: k('kDeriveSteps'), kmTimes: k('kKmTimes'), cutBreaks: k('kCutBreaks'), eventValues: k('kEventValues'), listEntries: k('kListEntries'),
+  });
+});
+
+test('a spec past one of the engine\'s size limits is refused as the engine refuses it (no runaway script)', () => {
+  const L = ENGINE_LIMITS;
+  const n = (count, f) => Array.from({ length: count }, (_, i) => f(i));
+  const long = (bytes) => 'x'.repeat(bytes);
+  const longFilter = `age > ${'1'.repeat(L.filterBytes)}`;
+  const cases = [
+    // The link that made a 352 MB script on the page: 10,000 subcohorts.
+    [(s) => { s.subcohorts = n(10_000, (i) => ({ name: `s${i}`, filter: `age > ${i % 90}` })); }, 'subcohorts'],
+    [(s) => { s.subcohorts = n(L.subcohorts + 1, (i) => ({ name: `s${i}`, filter: 'age > 1' })); }, 'subcohorts'],
+    [(s) => { s.derive = n(L.deriveSteps + 1, (i) => ({ name: `f${i}`, flag: { column: 'sex', values: [1] } })); }, 'derive'],
+    [(s) => { s.analyses.km.times = n(L.kmTimes + 1, (i) => i); }, 'analyses.km.times'],
+    [(s) => { s.subcohorts = [{ name: 'a', filter: 'age > 1', analyses: { km: { times: n(L.kmTimes + 1, (i) => i) } } }]; }, 'subcohorts[0].analyses.km.times'],
+    [(s) => { s.derive = [{ name: 'g', cut: { column: 'age', breaks: n(L.cutBreaks + 1, (i) => i) } }]; }, 'derive[0].cut.breaks'],
+    [(s) => { s.event.values = n(L.eventValues + 1, (i) => i); }, 'event.values'],
+    [(s) => { s.covariates = n(L.listEntries + 1, (i) => `c${i}`); }, 'covariates'],
+    [(s) => { s.group.levels = n(L.listEntries + 1, (i) => `l${i}`); }, 'group.levels'],
+    [(s) => { s.analyses.cox.force = n(L.listEntries + 1, (i) => `c${i}`); }, 'analyses.cox.force'],
+    [(s) => { s.analyses.matching.exact = n(L.listEntries + 1, (i) => `c${i}`); }, 'analyses.matching.exact'],
+    [(s) => { s.analyses.subgroups.variables = n(L.listEntries + 1, (i) => `c${i}`); }, 'analyses.subgroups.variables'],
+    [(s) => { s.derive = [{ name: 'f', flag: { column: 'sex', values: n(L.listEntries + 1, (i) => i) } }]; }, 'derive[0].flag.values'],
+    // Texts, counted in UTF-8 bytes as the engine counts them: 501 'é' are 1,002 bytes.
+    [(s) => { s.covariates = [long(L.textBytes + 1)]; }, 'covariates[0]'],
+    [(s) => { s.subcohorts = [{ name: 'é'.repeat(L.textBytes / 2 + 1), filter: 'age > 1' }]; }, 'subcohorts[0].name'],
+    [(s) => { s.time = long(L.textBytes + 1); }, 'time'],
+    [(s) => { s.event = { column: 'status', values: [2, long(L.textBytes + 1)] }; }, 'event.values[1]'],
+    [(s) => { s.group.reference = long(L.textBytes + 1); }, 'group.reference'],
+    [(s) => { s.covariates = [{ column: 'age', levels: ['1', long(L.textBytes + 1)] }]; }, 'covariates[0].levels[1]'],
+    [(s) => { s.data = { column_types: { [long(L.textBytes + 1)]: 'numeric' } }; }, `data.column_types.${long(L.textBytes + 1)}`],
+    [(s) => { s.derive = [{ name: long(L.textBytes + 1), flag: { column: 'sex', values: [1] } }]; }, 'derive[0].name'],
+    [(s) => { s.analyses.cutpoint.groups.none_label = long(L.textBytes + 1); }, 'analyses.cutpoint.groups.none_label'],
+    [(s) => { s.analyses.cox.ties = long(L.textBytes + 1); }, 'analyses.cox.ties'],
+    // Filters: 10,000 bytes.
+    [(s) => { s.filter = longFilter; }, 'filter'],
+    [(s) => { s.subcohorts = [{ name: 'a', filter: longFilter }]; }, 'subcohorts[0].filter'],
+    [(s) => { s.analyses.cutpoint.groups.none = longFilter; }, 'analyses.cutpoint.groups.none'],
+  ];
+  for (const [edit, where] of cases) {
+    const spec = lungSpec();
+    edit(spec);
+    refusedAsEngine(spec, where);
+  }
+  // Within every limit of the engine a 1 MB spec (what a link may carry)
+  // would still make a script of gigabytes: the script's own limit refuses it.
+  const wide = {
+    ...lungSpec(),
+    covariates: n(900, (i) => `${i}`.padStart(4, '0') + 'é'.repeat(498)),
+    subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })),
+  };
+  assert.ok(JSON.stringify(wide).length < 1e6);
+  assert.throws(() => rScript(wide), /^Error: R script: the script would be longer than 32 MB \(every cohort repeats each analysis for every covariate\), too long to read or check; choose fewer subcohorts, covariates or analyses$/);
+  const paper = readJson(paperSpec);
+  assert.ok(rScript({ ...paper, subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })) }).length > 3e6);
+  // At every limit both read the spec, and R parses the script.
+  const atLimits = {
+    ...lungSpec(),
+    // An in (...) list of IDs, as long as a filter may be.
+    filter: `${`inst in (${n(2000, (i) => i + 1).join(', ')}`.slice(0, L.filterBytes - 3).replace(/,? *\d*$/, '')}`.padEnd(L.filterBytes - 1) + ')',
+    derive: [
+      { name: 'g', cut: { column: 'age', breaks: n(L.cutBreaks, (i) => i), labels: n(L.cutBreaks + 1, (i) => `g${i}`) } },
+      ...n(L.deriveSteps - 1, (i) => ({ name: `f${i}`, flag: { column: 'sex', values: [1] } })),
+    ],
+    event: { column: 'status', values: n(L.eventValues, (i) => i + 2) },
+    covariates: ['age', { column: 'ph.ecog', levels: ['0', '1', '2', '3', 'é'.repeat(L.textBytes / 2)] }],
+    analyses: { km: { times: n(L.kmTimes, (i) => 10 * i) } },
+    subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i % 50}` })),
+  };
+  const engine = engineRun(atLimits);
+  assert.equal(engine.ok, true, JSON.stringify(engine.error));
+  const [walked] = callsOf([rScript(atLimits, { data: engine.result.data })]);
+  assert.equal(walked.error, undefined, `R cannot parse the script: ${walked.error}`);
+  assert.deepEqual(notAllowed(walked.calls), []);
+});
+
+test('filters nested past the engine\'s depth are refused with its message, never a stack overflow; R\'s parser limit is a message too', () => {
+  const L = ENGINE_LIMITS;
+  const parens = (k, inner = 'age > 1') => `${'('.repeat(k)}${inner}${')'.repeat(k)}`;
+  const nots = (k) => `${'not '.repeat(k)}age > 1`;
+  const withFilter = (filter, extra = {}) => ({ ...lungSpec(), filter, ...extra });
+  // Past the depth: the engine's message and field, the position in bytes.
+  const deep = refusedAsEngine(withFilter(parens(L.filterDepth + 1)), 'filter');
+  assert.equal(deep, `filter: '(' nests parentheses and 'not' more than ${L.filterDepth} levels deep (the limit) at position ${L.filterDepth + 1}`);
+  refusedAsEngine(withFilter(parens(3000)), 'filter');
+  refusedAsEngine(withFilter(nots(L.filterDepth + 1)), 'filter');
+  refusedAsEngine(withFilter(`inst != 'é' and ${parens(L.filterDepth + 1)}`, { data: { column_types: { inst: 'categorical' } } }), 'filter');
+  // 20,000 'not ' is past the filter's length; rFilter alone meets the depth.
+  refusedAsEngine(withFilter(nots(20_000)), 'filter');
+  for (const [filter, first] of [[parens(3000), "'('"], [nots(20_000), "'not'"], [`${'not ('.repeat(5000)}age > 1${')'.repeat(5000)}`, "'not'"]]) {
+    assert.throws(() => rFilter(filter), (e) => e.message.startsWith(`filter: ${first} nests parentheses and 'not' more than ${L.filterDepth} levels deep`), filter.slice(0, 20));
+  }
+  // At the depth, 'not' costs R nothing: both read it and R parses the script.
+  const atDepth = withFilter(nots(L.filterDepth));
+  assert.equal(engineRun(atDepth).ok, true);
+  // Parentheses become R's brackets, of which R's parser keeps 50 open: the
+  // deepest the script can hold parses in R; one more is refused with a
+  // message (the engine reads it).
+  let deepest = 0;
+  while (!(() => { try { rScript(withFilter(parens(deepest + 1))); return false; } catch { return true; } })()) deepest++;
+  assert.ok(deepest >= 40 && deepest < L.filterDepth, `the script holds ${deepest} parentheses`);
+  assert.throws(() => rScript(withFilter(parens(deepest + 1))), /^Error: filter: its R code would nest brackets \d+ deep, more than R's parser reads in the script \(\d+\); write the filter with fewer parentheses$/);
+  assert.equal(engineRun(withFilter(parens(deepest + 1))).ok, true);
+  const calls = callsOf([rScript(atDepth), rScript(withFilter(parens(deepest)))]);
+  calls.forEach((r) => assert.equal(r.error, undefined, `R cannot parse the script: ${r.error}`));
+  // A number longer than R reads is refused with a message; a name that long is written in backquotes.
+  assert.throws(() => rFilter(`age > ${'1'.repeat(9000)}`), /^Error: filter: the number '1{20}\.\.\.' \(9000 characters\) is longer than R's parser reads \(8190\); write it shorter$/);
+  const [longName] = callsOf([rScript(withFilter(`${'a'.repeat(9000)} == 1`))]);
+  assert.equal(longName.error, undefined, `R cannot parse the script: ${longName.error}`);
+  // Past R's limit the script would not parse: the refusal is needed.
+  const script = rScript(withFilter(parens(deepest)));
+  const [tooDeep] = callsOf([script.replace(parens(deepest, 'ls_true(age > 1)'), parens(deepest + 1, 'ls_true(age > 1)'))]);
+  assert.match(String(tooDeep.error), /contextstack overflow/);
+});
+
+// Since issue 8 point 5 the engine reports a failed analysis, a failed
+// comparison of the cut groups' matching and a subcohort it cannot form each
+// in its own block, and runs the rest: so does the script.
+test('a subcohort the script cannot form, a reference-group filter and a matching comparison fail in their own blocks in R, as in the engine', () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'blocks-'));
+  const parens = (k) => `${'('.repeat(k)}age > 50${')'.repeat(k)}`;
+  const spec = {
+    time: { column: 'time', unit: 'days' }, event: { column: 'status', values: [2] }, group: { column: 'sex', levels: ['1', '2'] },
+    filter: 'age > 0', covariates: ['ph.ecog'],
+    analyses: { km: {}, cutpoint: { column: 'age', groups: { use: 'median', none: `${'not '.repeat(ENGINE_LIMITS.filterDepth + 1)}age < 45` } } },
+    subcohorts: [
+      // Within the depth alone, one past it with the main filter around it.
+      { name: 'too deep with the main filter', filter: parens(ENGINE_LIMITS.filterDepth) },
+      { name: 'a column the file lacks', filter: 'no_such_column == 1' },
+      { name: 'old', filter: 'age >= 60' },
+      { name: 'cut groups matched', filter: 'age > 0', analyses: { km: {}, cutpoint: { column: 'age', groups: { use: 'value', value: 65, none: 'age < 50', match: true } } } },
+    ],
+  };
+  const engine = engineRun(spec);
+  assert.equal(engine.ok, true, JSON.stringify(engine.error));
+  const result = engine.result;
+  assert.match(result.subcohorts[0].error.message, /^filter: '\(' nests parentheses and 'not' more than 100 levels deep/);
+  assert.ok(result.subcohorts[1].error, 'the engine formed a cohort on a column the file lacks');
+  assert.match(result.results.cutpoint.error.message, /^the reference group's filter \(.*\) cannot be used: 'not' nests parentheses/);
+  assert.equal(result.subcohorts[3].results.cutpoint.groups.matched.length, 2);
+  // One comparison made to fail in R (a planted stop for the first cut group): the other still runs.
+  const script = rScript(spec, { data: result.data, correctedPairing: true });
+  const planted = script.replace('  mr <- match_rounds(dm,', '  if (lv == levels(cg$cut_group_)[2]) stop("planted failure")\n  mr <- match_rounds(dm,');
+  assert.notEqual(planted, script);
+  const file = path.join(dir, 'blocks.R');
+  const keyFile = path.join(dir, 'key.json');
+  fs.writeFileSync(file, planted);
+  rscript([file, keyFile, datasetPath('lung')], 'the script with failing blocks');
+  const key = readJson(keyFile);
+  // The engine's own messages, where the script meets the same filter.
+  assert.equal(key['subcohorts.0.results.cohort.error'], result.subcohorts[0].error.message);
+  assert.equal(key['results.cutpoint.error'], result.results.cutpoint.error.message);
+  assert.match(key['subcohorts.1.results.cohort.error'], /no_such_column/);
+  // A subcohort that could not be formed runs nothing; the others run.
+  for (const i of [0, 1]) assert.deepEqual(Object.keys(key).filter((k) => k.startsWith(`subcohorts.${i}.`)), [`subcohorts.${i}.results.cohort.error`]);
+  assert.equal(key['subcohorts.2.results.cohort'].rows, result.subcohorts[2].cohort.rows_used);
+  assert.ok(Math.abs(key['subcohorts.2.results.km.overall'].median - result.subcohorts[2].results.km.overall.median.estimate) < 1e-9);
+  assert.ok(Math.abs(key['results.km.overall'].median - result.results.km.overall.median.estimate) < 1e-9);
+  assert.equal(key['subcohorts.3.results.cutpoint.groups.matched.0.error'], 'planted failure');
+  const other = key['subcohorts.3.results.cutpoint.groups.matched.1'];
+  assert.equal(other.comparison, result.subcohorts[3].results.cutpoint.groups.matched[1].comparison);
+  assert.equal([other.rounds].flat()[0].matched_treated, result.subcohorts[3].results.cutpoint.groups.matched[1].matching.rounds[0].counts.matched_treated);
+  assert.equal(key['subcohorts.3.results.cutpoint.error'], undefined);
 });
 
 // Short forms the engine reads (core/spec.cpp): a name for {column}, a
@@ -330,7 +516,7 @@ const ALLOWED = [
   'formula', 'function', 'glm', 'glm_key', 'gregexpr', 'grepl', 'gsub', 'if', 'ifelse', 'inherits',
   'is.character', 'is.factor', 'is.finite', 'is.list', 'is.matrix', 'is.na', 'is.null', 'is.numeric',
   'isTRUE', 'km_key', 'lapply', 'length', 'levels', 'library:MatchIt', 'library:jsonlite', 'library:maxstat',
-  'library:survival', 'list', 'lr_key', 'ls_block', 'ls_complete', 'ls_covariate', 'ls_date_diff',
+  'library:survival', 'list', 'lr_key', 'ls_block', 'ls_cohort', 'ls_complete', 'ls_covariate', 'ls_date_diff',
   'ls_date_parts', 'ls_dates', 'ls_event', 'ls_factor', 'ls_formula', 'ls_levels', 'ls_matchit_names',
   'ls_table', 'ls_true', 'ls_zph', 'match', 'match.data', 'match_rounds', 'matched_outcome', 'matchit',
   'matrix', 'max', 'maxstat.test', 'mean', 'median', 'message', 'min', 'na.omit', 'names', 'nchar', 'ncol',

@@ -239,7 +239,7 @@ test('a link nesting 5,000 lists or objects deep is a ShareError "depth", before
     `{"version":1,"analyses":${nested('{"a":', '}', 5000, '{}')}}`,
     `{"version":1,"x":${nested('[', ']', 200000)}}`, // a 400 kB link of brackets
   ]) {
-    await rejectsWith(await linkWith(text), 'depth', /more than 32 levels deep.*needs at most 9/);
+    await rejectsWith(await linkWith(text), 'depth', /more than 32 levels deep.*needs at most 8\./);
   }
   // At the limit: the top object and 31 lists inside it are 32 levels.
   const atLimit = `{"version":1,"x":${nested('[', ']', 31)}}`;
@@ -250,6 +250,57 @@ test('a link nesting 5,000 lists or objects deep is a ShareError "depth", before
   assert.equal((await decodeShare(await linkOf({ version: 1, filter }))).spec.filter, filter);
   // The JSON editor's text gets the same check and the same code.
   assert.throws(() => parseSpecJson(`{"a":${nested('[', ']', 5000)}}`), (e) => e instanceof ShareError && e.code === 'depth' && /^The spec nests/.test(e.message));
+});
+
+// How deep a JSON value nests lists and objects (the spec's own object is 1).
+const depthOf = (v) => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+
+test('the deepest valid spec nests 8 levels: the engine runs it, and its message, the page\'s and docs/spec.md say 8', () => {
+  // The deepest paths a spec has: subcohorts[].analyses.cutpoint.groups.match.exact[]
+  // and subcohorts[].analyses.subgroups.variables[].levels[].
+  const deepest = {
+    time: 'time', event: { column: 'status', values: [2] }, group: 'sex', covariates: ['ph.ecog'],
+    subcohorts: [{
+      name: 'deepest', filter: 'age > 0',
+      analyses: {
+        cutpoint: { column: 'age', groups: { use: 'median', none: 'age < 50', match: { exact: ['ph.ecog'] } } },
+        subgroups: { variables: [{ column: 'ph.ecog', levels: ['0', '1', '2', '3'] }] },
+      },
+    }],
+  };
+  const depth = depthOf(deepest);
+  assert.equal(depth, 8);
+  const { cutpoint, subgroups } = deepest.subcohorts[0].analyses;
+  assert.equal(depthOf(cutpoint), depthOf(subgroups));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'share-depth-'));
+  try {
+    const run = (spec) => {
+      const file = path.join(dir, 'spec.json');
+      fs.writeFileSync(file, typeof spec === 'string' ? spec : JSON.stringify(spec));
+      return JSON.parse(runCli(datasetPath('lung'), file).stdout);
+    };
+    const ran = run(deepest);
+    assert.equal(ran.ok, true, JSON.stringify(ran.error));
+    assert.equal(ran.result.subcohorts[0].error, undefined);
+    const tooDeep = run(`{"x":${nested('[', ']', 40)}}`);
+    assert.match(tooDeep.error.message, new RegExp(`a spec needs at most ${depth}\\)$`));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => parseSpecJson(`{"x":${nested('[', ']', 40)}}`), (e) => e.message.includes(`an analysis spec needs at most ${depth}.`));
+  const doc = fs.readFileSync(path.join(root, 'docs/spec.md'), 'utf8');
+  const said = [...doc.matchAll(/(?:needs|nests) at most (\d+) \(`([^`]+)`\)/g)];
+  assert.deepEqual(said.map((m) => [Number(m[1]), m[2]]), [[depth, 'subcohorts[].analyses.cutpoint.groups.match.exact[]'], [depth, 'subcohorts[].analyses.cutpoint.groups.match.exact[]']]);
+  assert.equal(depthOf(paperSpec), Number(/spec in `public\/examples\/` is [^,]*, nests (\d+)\s+levels/.exec(doc)[1]), 'docs/spec.md: how deep the paper spec nests');
+});
+
+test('runPlan names a link\'s unknown analysis by its key, also one Object.prototype holds ("constructor", "__proto__")', async () => {
+  const text = '{"version":1,"analyses":{"km":{},"constructor":{},"__proto__":{},"hasOwnProperty":{},"isPrototypeOf":{}}}';
+  const { spec } = await decodeShare(await linkWith(text));
+  const plan = runPlan(spec);
+  assert.deepEqual(plan.analyses, ['km', 'constructor', '__proto__', 'hasOwnProperty', 'isPrototypeOf']);
+  assert.equal(plan.text, 'It runs 5 analyses (Kaplan–Meier, "constructor", "__proto__", "hasOwnProperty", "isPrototypeOf") on the whole cohort.');
+  assert.deepEqual(runPlan(parseSpecJson(text)), plan);
 });
 
 test('huge lists, objects, texts and value counts in a link are a ShareError "length" naming where and the limit', async () => {

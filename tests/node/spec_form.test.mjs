@@ -136,3 +136,30 @@ test('a column that becomes the group stops being a covariate, forced term, subg
   assert.deepEqual(t.analyses.matching.exact, []);
   assert.equal(paper.analyses.subgroups.variables.includes('sequence'), true, 'the input is not changed');
 });
+
+test('a column type is declared and read for any column name, also one Object.prototype holds ("__proto__", "constructor")', () => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+  const csv = `time,status,${names.join(',')}\n1,1,1,2,3,4\n2,0,2,3,4,5\n3,1,3,4,5,6\n`;
+  let data = { delimiter: ',' };
+  for (const name of names) {
+    assert.equal(sf.columnType({ data }, name), '', `${name}: no type declared yet`);
+    data = sf.setColumnType(data, name, 'categorical');
+    assert.equal(sf.columnType({ data }, name), 'categorical', name);
+  }
+  assert.equal(data.delimiter, ',');
+  assert.deepEqual(Object.keys(data.column_types), names);
+  // Changed in place, then removed; the others stay.
+  data = sf.setColumnType(data, 'constructor', 'numeric');
+  assert.deepEqual(Object.entries(data.column_types).map(([n, t]) => `${n}=${t}`), ['__proto__=categorical', 'constructor=numeric', 'toString=categorical', 'hasOwnProperty=categorical']);
+  data = sf.setColumnType(data, '__proto__', '');
+  assert.equal(sf.columnType({ data }, '__proto__'), '');
+  assert.deepEqual(Object.keys(data.column_types), ['constructor', 'toString', 'hasOwnProperty']);
+  data = sf.setColumnType(data, '__proto__', 'categorical');
+  assert.equal(Object.getPrototypeOf(data.column_types), Object.prototype);
+  // What the page hands the engine: each column read as declared.
+  engine.load(new TextEncoder().encode(csv));
+  const described = engine.describe(JSON.parse(JSON.stringify(data)));
+  assert.ok(described.ok, JSON.stringify(described.error));
+  const types = Object.fromEntries(described.result.columns.map((c) => [c.name, c.type]));
+  assert.deepEqual(names.map((n) => [n, types[n]]), [['__proto__', 'categorical'], ['constructor', 'numeric'], ['toString', 'categorical'], ['hasOwnProperty', 'categorical']]);
+});
