@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "api.h"
+#include "envelope_check.h"
 #include "golden.h"
 #include "plain_words.h"
 
@@ -47,19 +48,6 @@ const json* at(const json& results, const std::string& path) {
     start = dot + 1;
   }
   return node;
-}
-
-// Every error block anywhere in `node`, with its path.
-void errors_in(const json& node, const std::string& path,
-               std::vector<std::pair<std::string, const json*>>& out) {
-  if (node.is_object()) {
-    if (node.contains("error") && node["error"].is_object()) out.emplace_back(path, &node["error"]);
-    for (const auto& [k, v] : node.items())
-      if (k != "error") errors_in(v, path + "." + k, out);
-  } else if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      errors_in(node[i], path + "." + std::to_string(i), out);
-  }
 }
 
 bool contains(const std::string& text, const std::string& words) {
@@ -120,7 +108,7 @@ TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
     // Every error, expected or not, has the one shape and speaks the user's
     // language: no kernel function names, no internal errors.
     std::vector<std::pair<std::string, const json*>> errors;
-    errors_in(results, "results", errors);
+    testsupport::error_blocks(results, "results", errors);
     const std::regex kernel("^[a-z0-9_]+: ");
     for (const auto& entry : errors) {
       const std::string& path = entry.first;
