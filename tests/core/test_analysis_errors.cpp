@@ -3,6 +3,7 @@
 // {"error": {message, field, detail}} block that names the user's column and
 // says what to do; the run stays ok. And the warnings a clinician reads name
 // columns and levels, with R's own wording kept as the detail (point 6).
+#include <algorithm>
 #include <regex>
 
 #include "api.h"
@@ -252,4 +253,44 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
         "group '1' has no patients");
   CHECK(localsurv::plain_error("the cutpoint", "maxstat_log_rank: x is odd (R: minprop too large)")
             .message == "the cutpoint could not be computed: x is odd");
+}
+
+TEST_CASE("a proportional-hazards test that cannot be computed is named in the user's words") {
+  // Every event at the same time: cox.zph's information matrix is singular.
+  localsurv::Session s;
+  s.set_data(
+      "time,status,lt,stage,age\n5,1,0,I,50\n5,1,1,II,60\n5,1,0,III,55\n5,1,1,I,70\n"
+      "8,0,0,II,40\n9,0,1,III,65\n10,0,0,I,45\n12,0,1,II,52\n");
+  const json out = json::parse(s.run(R"({"time":"time","event":"status","group":"lt",
+    "covariates":["stage","age"],"analyses":{"cox":{"univariate":false}}})"));
+  REQUIRE(out["ok"] == true);
+  std::vector<std::string> said;
+  for (const auto& w : out["result"]["warnings"])
+    if (contains(w["message"], "Proportional-hazards test")) {
+      said.push_back(w["message"]);
+      CHECK(!contains(w["message"], "lt1"));
+      CHECK(!contains(w["message"], "stageII"));
+    }
+  const std::string tail =
+      " not computed: its information matrix is singular (for example every event at the same "
+      "time)";
+  for (const char* name :
+       {"lt = 1", "stage = II", "stage = III", "stage", "age", "all terms together (GLOBAL)"}) {
+    CAPTURE(name);
+    CHECK(std::count(said.begin(), said.end(),
+                     "Proportional-hazards test for " + std::string(name) + tail) == 1);
+  }
+  // The result's ph_test rows are named as R names them: the detail links the two.
+  bool detail = false;
+  for (const auto& w : out["result"]["warnings"])
+    detail = detail || (w["message"] == "Proportional-hazards test for lt = 1" + tail &&
+                        w["detail"] == "Proportional-hazards test for lt1" + tail);
+  CHECK(detail);
+  // The same message through plain_warning with the vocabulary of a model.
+  localsurv::Vocabulary v;
+  v.coefficients = {{"rt_primary1", "rt_primary = 1", "rt_primary", true}};
+  const localsurv::Said one =
+      localsurv::plain_warning("Proportional-hazards test for rt_primary1" + tail, v);
+  CHECK(one.message == "Proportional-hazards test for rt_primary = 1" + tail);
+  CHECK(localsurv::plain_warning("Proportional-hazards test for age" + tail, v).detail.empty());
 }
