@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "envelope_check.h"
+#include "filter.h"
 #include "golden.h"
 #include "plain_words.h"
 
@@ -293,4 +294,136 @@ TEST_CASE("a proportional-hazards test that cannot be computed is named in the u
       localsurv::plain_warning("Proportional-hazards test for rt_primary1" + tail, v);
   CHECK(one.message == "Proportional-hazards test for rt_primary = 1" + tail);
   CHECK(localsurv::plain_warning("Proportional-hazards test for age" + tail, v).detail.empty());
+}
+
+namespace {
+
+json run_lung(const std::string& spec) {
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  return json::parse(s.run(spec));
+}
+
+// A lung spec: KM and log-rank by sex, with a whole-cohort filter (none if
+// empty) and subcohorts given as JSON.
+std::string lung_spec(const std::string& filter, const std::string& subcohorts = "[]") {
+  return R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+    "analyses":{"km":{},"logrank":{}},)" +
+         (filter.empty() ? std::string() : "\"filter\":" + json(filter).dump() + ",") +
+         "\"subcohorts\":" + subcohorts + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a subcohort's filter error names that filter and a position in its own text") {
+  const json out = run_lung(lung_spec("age > 1", R"([{"name":"ok","filter":"age > 60"},
+    {"name":"typo","filter":"age > 50 and agee > 3"},{"name":"first","filter":"agee > 50"}])"));
+  REQUIRE(out["ok"] == true);
+  const json& subs = out["result"]["subcohorts"];
+  CHECK(subs[0]["results"]["km"].contains("overall"));
+  for (int i : {1, 2}) {
+    CAPTURE(i);
+    const json& e = subs[i]["error"];
+    const std::string at = "subcohorts[" + std::to_string(i) + "].filter";
+    CHECK(e["field"] == at);
+    CHECK(e["message"].get<std::string>().rfind(at + ": column 'agee' is not in the data", 0) == 0);
+    CHECK(contains(e["message"], i == 1 ? "at position 14" : "at position 1"));
+    CHECK(!contains(e["message"], "position 16"));
+  }
+  // Nothing else changed: the whole cohort's results stand.
+  CHECK(out["result"]["results"]["km"].contains("overall"));
+}
+
+TEST_CASE("the whole cohort's filter fails the run, in its own words, with or without subcohorts") {
+  for (const char* subs : {"[]", R"([{"name":"old","filter":"age > 60"}])"}) {
+    CAPTURE(subs);
+    const json out = run_lung(lung_spec("age > 1 and sexx == 1", subs));
+    CHECK(out["ok"] == false);
+    CHECK(out["error"]["field"] == "filter");
+    CHECK(contains(out["error"]["message"], "filter: column 'sexx' is not in the data"));
+    CHECK(contains(out["error"]["message"], "at position 13"));
+  }
+  // A filter at the depth limit is valid, so every subcohort runs on it.
+  const std::size_t limit = localsurv::kMaxFilterDepth;
+  const std::string deep = std::string(limit, '(') + "age > 1" + std::string(limit, ')');
+  const json out = run_lung(lung_spec(deep, R"([{"name":"old","filter":"age > 60"}])"));
+  REQUIRE(out["ok"] == true);
+  CHECK(!out["result"]["subcohorts"][0].contains("error"));
+  CHECK(out["result"]["subcohorts"][0]["cohort"]["rows_used"] == 134);  // R: sum(lung$age > 60)
+}
+
+TEST_CASE("a subcohort keeps exactly the rows of '(whole cohort's filter) and (its filter)'") {
+  const std::pair<const char*, const char*> pairs[] = {
+      {"age > 50", "ph.ecog in (0, 1) or wt.loss is missing"},
+      {"not (sex == 2) or age >= 70", "inst != 11 and not meal.cal is missing"},
+      {"", "ph.karno >= 80"}};
+  for (const auto& pair : pairs) {
+    const std::string main = pair.first, sub = pair.second;
+    CAPTURE(main);
+    CAPTURE(sub);
+    const json split =
+        run_lung(lung_spec(main, json::array({{{"name", "s"}, {"filter", sub}}}).dump()))["result"];
+    const std::string both = main.empty() ? sub : "(" + main + ") and (" + sub + ")";
+    const json combined = run_lung(lung_spec(both))["result"];
+    const json& s = split["subcohorts"][0];
+    CHECK(s["filter"] == both);
+    CHECK(s["cohort"] == combined["cohort"]);
+    CHECK(s["results"] == combined["results"]);
+  }
+}
+
+TEST_CASE("an empty cohort says whether the filter or missing values emptied it") {
+  json out = run_lung(lung_spec("age > 1000"));
+  CHECK(out["ok"] == false);
+  CHECK(out["error"]["message"] ==
+        "the filter 'age > 1000' keeps none of the 228 rows of the file: nothing to analyse");
+  CHECK(out["error"]["field"] == "filter");
+  out = run_lung(lung_spec("age > 1", R"([{"name":"a","filter":"age > 1000"}])"));
+  REQUIRE(out["ok"] == true);
+  json e = out["result"]["subcohorts"][0]["error"];
+  CHECK(e["message"] ==
+        "the subcohort's filter 'age > 1000' keeps none of the 228 rows that the whole cohort's "
+        "filter 'age > 1' keeps: nothing to analyse");
+  CHECK(e["field"] == "subcohorts[0].filter");
+  out = run_lung(lung_spec("sex == 1", R"([{"name":"a","filter":"sex == 2"}])"));
+  e = out["result"]["subcohorts"][0]["error"];
+  CHECK(contains(e["message"], "keeps none of the 138 rows that the whole cohort's filter"));
+  out = run_lung(lung_spec("", R"([{"name":"a","filter":"age > 1000"}])"));
+  e = out["result"]["subcohorts"][0]["error"];
+  CHECK(e["message"] ==
+        "the subcohort's filter 'age > 1000' keeps none of the 228 rows of the file: nothing to "
+        "analyse");
+  // A long filter is shown by its start.
+  const std::string long_filter = "age > 1000" + std::string(200, ' ') + "or age > 2000";
+  out = run_lung(lung_spec(long_filter));
+  CHECK(contains(out["error"]["message"], "the filter 'age > 1000 "));
+  CHECK(contains(out["error"]["message"], "...' keeps none of the 228 rows"));
+  // Rows kept, but none has the outcome and the group: name the columns.
+  const std::string by_meal = R"({"time":"time","event":{"column":"status","values":[2]},
+    "group":"meal.cal","analyses":{"km":{}},"filter":"meal.cal is missing",
+    "subcohorts":[{"name":"a","filter":"sex == 1"}]})";
+  out = run_lung(by_meal);
+  CHECK(out["ok"] == false);
+  CHECK(out["error"]["message"] ==
+        "none of the 47 rows the filter keeps has a value in every one of 'time', 'status' and "
+        "'meal.cal' ('meal.cal' is missing in 47 of them): nothing to analyse");
+  CHECK(out["error"]["field"] == "meal.cal");
+  localsurv::Session s;
+  s.set_data("t,e,g\n1,1,\n,0,a\n3,,b\n4,1,\n");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "subcohorts":[{"name":"a","filter":"t > 0"}]})"));
+  CHECK(out["error"]["message"] ==
+        "none of the 4 rows of the file has a value in every one of 't', 'e' and 'g' ('t' is "
+        "missing in 1 of them, 'e' in 1, 'g' in 2): nothing to analyse");
+  CHECK(out["error"]["field"] == "g");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "filter":"t > 0 or t is missing","subcohorts":[{"name":"a","filter":"t > 1"}]})"));
+  CHECK(contains(out["error"]["message"], "none of the 4 rows the filter keeps"));
+  s.set_data("t,e,g\n1,1,\n,0,a\n3,,b\n4,1,x\n");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "filter":"t > 0 or t is missing","subcohorts":[{"name":"a","filter":"t < 4"}]})"));
+  REQUIRE(out["ok"] == true);
+  CHECK(out["result"]["subcohorts"][0]["error"]["message"] ==
+        "none of the 2 rows the filters keep has a value in every one of 't', 'e' and 'g' ('e' "
+        "is missing in 1 of them, 'g' in 1): nothing to analyse");
 }
