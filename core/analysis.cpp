@@ -133,14 +133,78 @@ struct Cohort {
   json report;
 };
 
-Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings) {
+// One filter of a cohort, with the spec field it comes from ("filter",
+// "subcohorts[0].filter") and what to call it in a message.
+struct CohortFilter {
+  std::string text, field, name;
+};
+
+// A filter's text in a message: whole if short, else its start.
+std::string shown(const std::string& text) {
+  constexpr std::size_t kShown = 80;
+  if (text.size() <= kShown) return "'" + text + "'";
+  std::size_t cut = kShown - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return "'" + text.substr(0, cut) + "...'";
+}
+
+// The rows every filter keeps, each filter read on its own so that its
+// errors name its own field and positions in its own text. A filter that
+// leaves nobody is named: nothing else would explain an empty cohort.
+std::vector<std::size_t> filtered_rows(const Table& table,
+                                       const std::vector<CohortFilter>& filters) {
+  std::vector<uint8_t> keep(table.n_rows, 1);
+  std::size_t kept = table.n_rows;
+  const CohortFilter* before = nullptr;
+  for (const auto& f : filters) {
+    const std::vector<uint8_t> m = evaluate_filter(table, f.text, f.field);
+    std::size_t now = 0;
+    for (std::size_t r = 0; r < table.n_rows; ++r) now += keep[r] = keep[r] && m[r];
+    if (now == 0 && kept > 0)
+      throw Error(f.name + " " + shown(f.text) + " keeps none of the " + std::to_string(kept) +
+                      (before ? " rows that " + before->name + " " + shown(before->text) + " keeps"
+                              : std::string(" rows of the file")) +
+                      ": nothing to analyse",
+                  f.field);
+    kept = now;
+    before = &f;
+  }
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < table.n_rows; ++r)
+    if (keep[r]) rows.push_back(r);
+  return rows;
+}
+
+// No row of `candidates` has every one of the outcome's `needed` columns:
+// say which are missing, and how often.
+[[noreturn]] void no_complete_row(const Table& table, const std::vector<std::string>& needed,
+                                  const std::vector<std::size_t>& candidates, std::size_t filters) {
+  std::string counts, field;
+  std::size_t most = 0;
+  for (const auto& name : needed) {
+    const Column& col = table.column(name);
+    const auto n = static_cast<std::size_t>(std::count_if(
+        candidates.begin(), candidates.end(), [&](std::size_t r) { return col.is_missing(r); }));
+    if (n == 0) continue;
+    counts += (counts.empty() ? "'" + name + "' is missing in " + std::to_string(n) + " of them"
+                              : ", '" + name + "' in " + std::to_string(n));
+    if (n > most) most = n, field = name;
+  }
+  throw Error("none of the " + std::to_string(candidates.size()) + " rows " +
+                  (filters == 0   ? std::string("of the file")
+                   : filters == 1 ? std::string("the filter keeps")
+                                  : std::string("the filters keep")) +
+                  " has a value in every one of " + quoted(needed) +
+                  (counts.empty() ? "" : " (" + counts + ")") + ": nothing to analyse",
+              field);
+}
+
+Cohort make_cohort(const Table& table, const AnalysisSpec& spec,
+                   const std::vector<CohortFilter>& filters, std::vector<json>& warnings) {
   Cohort c;
   std::vector<std::string> needed = {spec.time.column, spec.event.column};
   if (!spec.group.column.empty()) needed.push_back(spec.group.column);
-  std::vector<std::size_t> candidates;
-  std::vector<uint8_t> keep = evaluate_filter(table, spec.filter);
-  for (std::size_t r = 0; r < table.n_rows; ++r)
-    if (keep[r]) candidates.push_back(r);
+  const std::vector<std::size_t> candidates = filtered_rows(table, filters);
   RowSelection sel = complete_rows(table, needed, candidates);
   c.rows = sel.rows;
   c.report = {{"rows_in_file", table.n_rows}, {"filter", spec.filter}};
@@ -195,10 +259,7 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec, std::vector<jso
   std::size_t events = 0;
   for (int e : c.event) events += e;
   c.report["events"] = events;
-  if (c.rows.empty())
-    throw Error("no row has a time, an event" +
-                std::string(spec.group.column.empty() ? "" : " and a group") +
-                " value: nothing to analyse");
+  if (c.rows.empty()) no_complete_row(table, needed, candidates, filters.size());
   if (events == 0)
     warnings.push_back(
         {{"analysis", "cohort"},
@@ -2070,9 +2131,10 @@ int enabled_analyses(const AnalysisSpec& s) {
 // The cohort and every requested analysis on it. Each analysis stands on its
 // own: one that cannot be computed on these data reports its error in its
 // own block ({"error": {message, field, detail}}) and the others run.
-json run_sections(const Table& table, const AnalysisSpec& spec, std::vector<json>& warnings,
+json run_sections(const Table& table, const AnalysisSpec& spec,
+                  const std::vector<CohortFilter>& filters, std::vector<json>& warnings,
                   ProgressCounter& progress, const std::string& prefix) {
-  Cohort cohort = make_cohort(table, spec, warnings);
+  Cohort cohort = make_cohort(table, spec, filters, warnings);
   json results = json::object();
   auto run = [&](bool enabled, const char* key, const char* stage, auto&& fn) {
     if (!enabled) return;
@@ -2165,8 +2227,16 @@ json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& 
   for (std::size_t i = 0; i < spec.subcohorts.size(); ++i)
     if (spec.subcohorts[i].spec)
       check_options(*spec.subcohorts[i].spec, "subcohorts[" + std::to_string(i) + "].");
+  // The filters of the main cohort, then each subcohort's too: each is read
+  // on its own (its errors point into its own text) and the rows they keep
+  // are those of `(main) and (sub)`.
+  std::vector<CohortFilter> filters;
+  auto blank = [](const std::string& t) {
+    return t.find_first_not_of(" \t\r\n") == std::string::npos;
+  };
+  if (!blank(spec.filter)) filters.push_back({spec.filter, "filter", "the filter"});
   std::vector<json> warnings;
-  json main = run_sections(table, spec, warnings, counter, "");
+  json main = run_sections(table, spec, filters, warnings, counter, "");
   json out;
   out["localsurv"] = {{"version", kVersion}};
   out["spec"] = spec_to_json(spec);
@@ -2179,15 +2249,21 @@ json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& 
   if (!spec.subcohorts.empty()) {
     // The whole analysis again within each subcohort (and the main filter).
     json subs = json::array();
-    for (const auto& sub : spec.subcohorts) {
+    for (std::size_t i = 0; i < spec.subcohorts.size(); ++i) {
+      const SubcohortSpec& sub = spec.subcohorts[i];
       AnalysisSpec s = sub.spec ? *sub.spec : spec;
       s.subcohorts.clear();
       s.filter =
           spec.filter.empty() ? sub.filter : "(" + spec.filter + ") and (" + sub.filter + ")";
+      std::vector<CohortFilter> sub_filters = filters;
+      for (auto& f : sub_filters) f.name = "the whole cohort's filter";
+      if (!blank(sub.filter))
+        sub_filters.push_back(
+            {sub.filter, "subcohorts[" + std::to_string(i) + "].filter", "the subcohort's filter"});
       std::vector<json> sub_warnings;
       json part;
       try {
-        part = run_sections(table, s, sub_warnings, counter, sub.name + ": ");
+        part = run_sections(table, s, sub_filters, sub_warnings, counter, sub.name + ": ");
       } catch (const std::bad_alloc&) {
         throw;
       } catch (const Error& e) {

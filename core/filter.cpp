@@ -18,11 +18,12 @@ struct Token {
   std::size_t pos;  // 1-based
 };
 
-[[noreturn]] void fail(const std::string& what, std::size_t pos) {
-  throw Error("filter: " + what + " at position " + std::to_string(pos), "filter");
+// `field` is the spec field the filter came from: the message starts with it.
+[[noreturn]] void fail(const std::string& field, const std::string& what, std::size_t pos) {
+  throw Error(field + ": " + what + " at position " + std::to_string(pos), field);
 }
 
-std::vector<Token> tokenize(std::string_view s) {
+std::vector<Token> tokenize(std::string_view s, const std::string& field) {
   std::vector<Token> out;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -38,14 +39,15 @@ std::vector<Token> tokenize(std::string_view s) {
       ++i;
     } else if (c == '"' || c == '\'' || c == '`') {
       std::size_t end = s.find(c, i + 1);
-      if (end == std::string_view::npos) fail(std::string("unclosed ") + c, pos);
+      if (end == std::string_view::npos) fail(field, std::string("unclosed ") + c, pos);
       out.push_back(
           {c == '`' ? Tok::Name : Tok::Text, std::string(s.substr(i + 1, end - i - 1)), pos});
       i = end + 1;
     } else if (c == '=' || c == '!' || c == '<' || c == '>') {
       std::string op(1, c);
       if (i + 1 < s.size() && s[i + 1] == '=') op += '=';
-      if (op == "=" || op == "!") fail("'" + op + "' is not an operator (use == or !=)", pos);
+      if (op == "=" || op == "!")
+        fail(field, "'" + op + "' is not an operator (use == or !=)", pos);
       out.push_back({Tok::Op, op, pos});
       i += op.size();
     } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' ||
@@ -59,7 +61,7 @@ std::vector<Token> tokenize(std::string_view s) {
       std::string text(s.substr(i, j - i));
       char* end = nullptr;
       std::strtod(text.c_str(), &end);
-      if (end != text.c_str() + text.size()) fail("'" + text + "' is not a number", pos);
+      if (end != text.c_str() + text.size()) fail(field, "'" + text + "' is not a number", pos);
       out.push_back({Tok::Number, text, pos});
       i = j;
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
@@ -70,7 +72,7 @@ std::vector<Token> tokenize(std::string_view s) {
       out.push_back({Tok::Name, std::string(s.substr(i, j - i)), pos});
       i = j;
     } else {
-      fail("unexpected character '" + std::string(1, c) + "'", pos);
+      fail(field, "unexpected character '" + std::string(1, c) + "'", pos);
     }
   }
   out.push_back({Tok::End, "end of the filter", s.size() + 1});
@@ -90,12 +92,13 @@ bool is_keyword(const Token& t, const char* word) { return t.kind == Tok::Name &
 // row mask of its sub-expression.
 class Evaluator {
  public:
-  Evaluator(const Table& table, std::vector<Token> tokens) : table_(table), t_(std::move(tokens)) {}
+  Evaluator(const Table& table, std::vector<Token> tokens, const std::string& field)
+      : table_(table), t_(std::move(tokens)), field_(field) {}
 
   std::vector<uint8_t> run() {
     std::vector<uint8_t> m = expr();
     if (t_[i_].kind != Tok::End)
-      fail("unexpected '" + t_[i_].text + "'; expected 'and', 'or' or the end", t_[i_].pos);
+      fail(field_, "unexpected '" + t_[i_].text + "'; expected 'and', 'or' or the end", t_[i_].pos);
     return m;
   }
 
@@ -126,7 +129,8 @@ class Evaluator {
     const Token& t = t_[i_];
     if (is_keyword(t, "not") || t.kind == Tok::LParen) {
       if (depth_ == kMaxFilterDepth)
-        fail("'" + t.text + "' nests parentheses and 'not' more than " +
+        fail(field_,
+             "'" + t.text + "' nests parentheses and 'not' more than " +
                  std::to_string(kMaxFilterDepth) + " levels deep (the limit)",
              t.pos);
       ++depth_;
@@ -135,7 +139,7 @@ class Evaluator {
       if (t.kind == Tok::LParen) {
         m = expr();
         if (t_[i_].kind != Tok::RParen)
-          fail("expected ')' but found '" + t_[i_].text + "'", t_[i_].pos);
+          fail(field_, "expected ')' but found '" + t_[i_].text + "'", t_[i_].pos);
         ++i_;
       } else {
         m = factor();
@@ -150,7 +154,7 @@ class Evaluator {
   std::string value() {
     const Token& t = t_[i_];
     if (t.kind != Tok::Number && t.kind != Tok::Text)
-      fail("expected a number or \"text\" but found '" + t.text + "'", t.pos);
+      fail(field_, "expected a number or \"text\" but found '" + t.text + "'", t.pos);
     ++i_;
     return t.text;
   }
@@ -158,12 +162,13 @@ class Evaluator {
   std::vector<uint8_t> comparison() {
     const Token& name = t_[i_];
     if (name.kind != Tok::Name)
-      fail("expected a column name but found '" + name.text + "'", name.pos);
+      fail(field_, "expected a column name but found '" + name.text + "'", name.pos);
     const Column* col = table_.find(name.text);
     if (!col) {
       std::string available;
       for (const auto& c : table_.columns) available += (available.empty() ? "" : ", ") + c.name;
-      fail("column '" + name.text + "' is not in the data (columns: " + available + ")", name.pos);
+      fail(field_, "column '" + name.text + "' is not in the data (columns: " + available + ")",
+           name.pos);
     }
     ++i_;
     const Token& op = t_[i_];
@@ -176,7 +181,7 @@ class Evaluator {
         ++i_;
       }
       if (!is_keyword(t_[i_], "missing"))
-        fail("expected 'missing' but found '" + t_[i_].text + "'", t_[i_].pos);
+        fail(field_, "expected 'missing' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
       for (std::size_t r = 0; r < m.size(); ++r) m[r] = col->is_missing(r) != negate;
       return m;
@@ -184,7 +189,7 @@ class Evaluator {
     if (is_keyword(op, "in")) {
       ++i_;
       if (t_[i_].kind != Tok::LParen)
-        fail("expected '(' after 'in' but found '" + t_[i_].text + "'", t_[i_].pos);
+        fail(field_, "expected '(' after 'in' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
       std::vector<std::string> values = {value()};
       while (t_[i_].kind == Tok::Comma) {
@@ -192,7 +197,7 @@ class Evaluator {
         values.push_back(value());
       }
       if (t_[i_].kind != Tok::RParen)
-        fail("expected ',' or ')' but found '" + t_[i_].text + "'", t_[i_].pos);
+        fail(field_, "expected ',' or ')' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
       for (const auto& v : values) {
         std::vector<uint8_t> e = compare(*col, "==", v, op.pos);
@@ -201,7 +206,8 @@ class Evaluator {
       return m;
     }
     if (op.kind != Tok::Op)
-      fail("expected ==, !=, <, <=, >, >=, in or is after '" + name.text + "' but found '" +
+      fail(field_,
+           "expected ==, !=, <, <=, >, >=, in or is after '" + name.text + "' but found '" +
                op.text + "'",
            op.pos);
     ++i_;
@@ -216,9 +222,10 @@ class Evaluator {
     bool number = as_number(v, x);
     bool equality = op == "==" || op == "!=";
     if (col.type == ColumnType::Numeric && !number)
-      fail("column '" + col.name + "' holds numbers, but '" + v + "' is not a number", pos);
+      fail(field_, "column '" + col.name + "' holds numbers, but '" + v + "' is not a number", pos);
     if (col.type == ColumnType::Categorical && !equality)
-      fail("column '" + col.name + "' holds text; use ==, != or in with it, not " + op, pos);
+      fail(field_, "column '" + col.name + "' holds text; use ==, != or in with it, not " + op,
+           pos);
     for (std::size_t r = 0; r < m.size(); ++r) {
       if (col.is_missing(r)) continue;
       bool result;
@@ -243,16 +250,18 @@ class Evaluator {
 
   const Table& table_;
   std::vector<Token> t_;
+  const std::string& field_;
   std::size_t i_ = 0;
   std::size_t depth_ = 0;
 };
 
 }  // namespace
 
-std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression) {
+std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression,
+                                     const std::string& field) {
   if (expression.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return std::vector<uint8_t>(table.n_rows, 1);
-  return Evaluator(table, tokenize(expression)).run();
+  return Evaluator(table, tokenize(expression, field), field).run();
 }
 
 }  // namespace localsurv

@@ -15,9 +15,11 @@
 // Numbers compare numerically (also "2" against 2.0 in a text column); order
 // comparisons (<, <=, >, >=) need a numeric column.
 //
-// Errors (localsurv::Error, field "filter") name the offending token and its
-// 1-based character position, or the unknown column. Parentheses and 'not'
-// nest at most kMaxFilterDepth levels deep (a real filter needs a handful).
+// Errors (localsurv::Error) name the offending token and its 1-based
+// character position, or the unknown column; their message starts with, and
+// their field is, the spec field the filter came from ("filter",
+// "subcohorts[0].filter"). Parentheses and 'not' nest at most
+// kMaxFilterDepth levels deep (a real filter needs a handful).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,6 +33,7 @@ namespace localsurv {
 inline constexpr std::size_t kMaxFilterDepth = 100;
 
 // 1 where the row passes the filter. An empty (all-blank) filter keeps all rows.
-std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression);
+std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression,
+                                     const std::string& field = "filter");
 
 }  // namespace localsurv

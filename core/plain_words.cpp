@@ -227,6 +227,7 @@ Said plain_warning(const std::string& kernel_message, const Vocabulary& v) {
       "There are no treated units",
       "There are no control units",
       "unit is in the sample (weight > 0)",
+      "Proportional-hazards test for ",
       "fewer than two units in each group"};
   std::size_t at = std::string::npos;
   const char* marker = nullptr;
@@ -315,6 +316,17 @@ Said plain_warning(const std::string& kernel_message, const Vocabulary& v) {
     return {"no patient of " + (treated ? treated_label(v) : control_label(v)) +
                 " is in the matched sample: balance after matching cannot be compared",
             ""};
+  }
+  if (k == kMarkers[17]) {
+    // cox_zph names a test by its term (the column) or its coefficient
+    // ("lt1"), as R's cox.zph table does; the reader knows "lt = 1".
+    const std::size_t from = std::strlen(kMarkers[17]), to = rest.find(" not computed");
+    if (to == std::string::npos) return {m, ""};
+    const std::string name = rest.substr(from, to - from);
+    for (const auto& c : v.coefficients)
+      if (c.name == name && c.label != name)
+        return {where + kMarkers[17] + c.label + rest.substr(to), rest};
+    return {m, ""};
   }
   return {where +
               "fewer than two patients in a group of the sample: standardized differences, "

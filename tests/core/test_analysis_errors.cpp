@@ -3,9 +3,12 @@
 // {"error": {message, field, detail}} block that names the user's column and
 // says what to do; the run stays ok. And the warnings a clinician reads name
 // columns and levels, with R's own wording kept as the detail (point 6).
+#include <algorithm>
 #include <regex>
 
 #include "api.h"
+#include "envelope_check.h"
+#include "filter.h"
 #include "golden.h"
 #include "plain_words.h"
 
@@ -47,19 +50,6 @@ const json* at(const json& results, const std::string& path) {
     start = dot + 1;
   }
   return node;
-}
-
-// Every error block anywhere in `node`, with its path.
-void errors_in(const json& node, const std::string& path,
-               std::vector<std::pair<std::string, const json*>>& out) {
-  if (node.is_object()) {
-    if (node.contains("error") && node["error"].is_object()) out.emplace_back(path, &node["error"]);
-    for (const auto& [k, v] : node.items())
-      if (k != "error") errors_in(v, path + "." + k, out);
-  } else if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      errors_in(node[i], path + "." + std::to_string(i), out);
-  }
 }
 
 bool contains(const std::string& text, const std::string& words) {
@@ -120,7 +110,7 @@ TEST_CASE("degenerate data fail only their own analysis, in the user's words") {
     // Every error, expected or not, has the one shape and speaks the user's
     // language: no kernel function names, no internal errors.
     std::vector<std::pair<std::string, const json*>> errors;
-    errors_in(results, "results", errors);
+    testsupport::error_blocks(results, "results", errors);
     const std::regex kernel("^[a-z0-9_]+: ");
     for (const auto& entry : errors) {
       const std::string& path = entry.first;
@@ -264,4 +254,176 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
         "group '1' has no patients");
   CHECK(localsurv::plain_error("the cutpoint", "maxstat_log_rank: x is odd (R: minprop too large)")
             .message == "the cutpoint could not be computed: x is odd");
+}
+
+TEST_CASE("a proportional-hazards test that cannot be computed is named in the user's words") {
+  // Every event at the same time: cox.zph's information matrix is singular.
+  localsurv::Session s;
+  s.set_data(
+      "time,status,lt,stage,age\n5,1,0,I,50\n5,1,1,II,60\n5,1,0,III,55\n5,1,1,I,70\n"
+      "8,0,0,II,40\n9,0,1,III,65\n10,0,0,I,45\n12,0,1,II,52\n");
+  const json out = json::parse(s.run(R"({"time":"time","event":"status","group":"lt",
+    "covariates":["stage","age"],"analyses":{"cox":{"univariate":false}}})"));
+  REQUIRE(out["ok"] == true);
+  std::vector<std::string> said;
+  for (const auto& w : out["result"]["warnings"])
+    if (contains(w["message"], "Proportional-hazards test")) {
+      said.push_back(w["message"]);
+      CHECK(!contains(w["message"], "lt1"));
+      CHECK(!contains(w["message"], "stageII"));
+    }
+  const std::string tail =
+      " not computed: its information matrix is singular (for example every event at the same "
+      "time)";
+  for (const char* name :
+       {"lt = 1", "stage = II", "stage = III", "stage", "age", "all terms together (GLOBAL)"}) {
+    CAPTURE(name);
+    CHECK(std::count(said.begin(), said.end(),
+                     "Proportional-hazards test for " + std::string(name) + tail) == 1);
+  }
+  // The result's ph_test rows are named as R names them: the detail links the two.
+  bool detail = false;
+  for (const auto& w : out["result"]["warnings"])
+    detail = detail || (w["message"] == "Proportional-hazards test for lt = 1" + tail &&
+                        w["detail"] == "Proportional-hazards test for lt1" + tail);
+  CHECK(detail);
+  // The same message through plain_warning with the vocabulary of a model.
+  localsurv::Vocabulary v;
+  v.coefficients = {{"rt_primary1", "rt_primary = 1", "rt_primary", true}};
+  const localsurv::Said one =
+      localsurv::plain_warning("Proportional-hazards test for rt_primary1" + tail, v);
+  CHECK(one.message == "Proportional-hazards test for rt_primary = 1" + tail);
+  CHECK(localsurv::plain_warning("Proportional-hazards test for age" + tail, v).detail.empty());
+}
+
+namespace {
+
+json run_lung(const std::string& spec) {
+  localsurv::Session s;
+  s.set_data(testsupport::read_file(testsupport::test_data_path("datasets/lung.csv")));
+  return json::parse(s.run(spec));
+}
+
+// A lung spec: KM and log-rank by sex, with a whole-cohort filter (none if
+// empty) and subcohorts given as JSON.
+std::string lung_spec(const std::string& filter, const std::string& subcohorts = "[]") {
+  return R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
+    "analyses":{"km":{},"logrank":{}},)" +
+         (filter.empty() ? std::string() : "\"filter\":" + json(filter).dump() + ",") +
+         "\"subcohorts\":" + subcohorts + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a subcohort's filter error names that filter and a position in its own text") {
+  const json out = run_lung(lung_spec("age > 1", R"([{"name":"ok","filter":"age > 60"},
+    {"name":"typo","filter":"age > 50 and agee > 3"},{"name":"first","filter":"agee > 50"}])"));
+  REQUIRE(out["ok"] == true);
+  const json& subs = out["result"]["subcohorts"];
+  CHECK(subs[0]["results"]["km"].contains("overall"));
+  for (int i : {1, 2}) {
+    CAPTURE(i);
+    const json& e = subs[i]["error"];
+    const std::string at = "subcohorts[" + std::to_string(i) + "].filter";
+    CHECK(e["field"] == at);
+    CHECK(e["message"].get<std::string>().rfind(at + ": column 'agee' is not in the data", 0) == 0);
+    CHECK(contains(e["message"], i == 1 ? "at position 14" : "at position 1"));
+    CHECK(!contains(e["message"], "position 16"));
+  }
+  // Nothing else changed: the whole cohort's results stand.
+  CHECK(out["result"]["results"]["km"].contains("overall"));
+}
+
+TEST_CASE("the whole cohort's filter fails the run, in its own words, with or without subcohorts") {
+  for (const char* subs : {"[]", R"([{"name":"old","filter":"age > 60"}])"}) {
+    CAPTURE(subs);
+    const json out = run_lung(lung_spec("age > 1 and sexx == 1", subs));
+    CHECK(out["ok"] == false);
+    CHECK(out["error"]["field"] == "filter");
+    CHECK(contains(out["error"]["message"], "filter: column 'sexx' is not in the data"));
+    CHECK(contains(out["error"]["message"], "at position 13"));
+  }
+  // A filter at the depth limit is valid, so every subcohort runs on it.
+  const std::size_t limit = localsurv::kMaxFilterDepth;
+  const std::string deep = std::string(limit, '(') + "age > 1" + std::string(limit, ')');
+  const json out = run_lung(lung_spec(deep, R"([{"name":"old","filter":"age > 60"}])"));
+  REQUIRE(out["ok"] == true);
+  CHECK(!out["result"]["subcohorts"][0].contains("error"));
+  CHECK(out["result"]["subcohorts"][0]["cohort"]["rows_used"] == 134);  // R: sum(lung$age > 60)
+}
+
+TEST_CASE("a subcohort keeps exactly the rows of '(whole cohort's filter) and (its filter)'") {
+  const std::pair<const char*, const char*> pairs[] = {
+      {"age > 50", "ph.ecog in (0, 1) or wt.loss is missing"},
+      {"not (sex == 2) or age >= 70", "inst != 11 and not meal.cal is missing"},
+      {"", "ph.karno >= 80"}};
+  for (const auto& pair : pairs) {
+    const std::string main = pair.first, sub = pair.second;
+    CAPTURE(main);
+    CAPTURE(sub);
+    const json split =
+        run_lung(lung_spec(main, json::array({{{"name", "s"}, {"filter", sub}}}).dump()))["result"];
+    const std::string both = main.empty() ? sub : "(" + main + ") and (" + sub + ")";
+    const json combined = run_lung(lung_spec(both))["result"];
+    const json& s = split["subcohorts"][0];
+    CHECK(s["filter"] == both);
+    CHECK(s["cohort"] == combined["cohort"]);
+    CHECK(s["results"] == combined["results"]);
+  }
+}
+
+TEST_CASE("an empty cohort says whether the filter or missing values emptied it") {
+  json out = run_lung(lung_spec("age > 1000"));
+  CHECK(out["ok"] == false);
+  CHECK(out["error"]["message"] ==
+        "the filter 'age > 1000' keeps none of the 228 rows of the file: nothing to analyse");
+  CHECK(out["error"]["field"] == "filter");
+  out = run_lung(lung_spec("age > 1", R"([{"name":"a","filter":"age > 1000"}])"));
+  REQUIRE(out["ok"] == true);
+  json e = out["result"]["subcohorts"][0]["error"];
+  CHECK(e["message"] ==
+        "the subcohort's filter 'age > 1000' keeps none of the 228 rows that the whole cohort's "
+        "filter 'age > 1' keeps: nothing to analyse");
+  CHECK(e["field"] == "subcohorts[0].filter");
+  out = run_lung(lung_spec("sex == 1", R"([{"name":"a","filter":"sex == 2"}])"));
+  e = out["result"]["subcohorts"][0]["error"];
+  CHECK(contains(e["message"], "keeps none of the 138 rows that the whole cohort's filter"));
+  out = run_lung(lung_spec("", R"([{"name":"a","filter":"age > 1000"}])"));
+  e = out["result"]["subcohorts"][0]["error"];
+  CHECK(e["message"] ==
+        "the subcohort's filter 'age > 1000' keeps none of the 228 rows of the file: nothing to "
+        "analyse");
+  // A long filter is shown by its start.
+  const std::string long_filter = "age > 1000" + std::string(200, ' ') + "or age > 2000";
+  out = run_lung(lung_spec(long_filter));
+  CHECK(contains(out["error"]["message"], "the filter 'age > 1000 "));
+  CHECK(contains(out["error"]["message"], "...' keeps none of the 228 rows"));
+  // Rows kept, but none has the outcome and the group: name the columns.
+  const std::string by_meal = R"({"time":"time","event":{"column":"status","values":[2]},
+    "group":"meal.cal","analyses":{"km":{}},"filter":"meal.cal is missing",
+    "subcohorts":[{"name":"a","filter":"sex == 1"}]})";
+  out = run_lung(by_meal);
+  CHECK(out["ok"] == false);
+  CHECK(out["error"]["message"] ==
+        "none of the 47 rows the filter keeps has a value in every one of 'time', 'status' and "
+        "'meal.cal' ('meal.cal' is missing in 47 of them): nothing to analyse");
+  CHECK(out["error"]["field"] == "meal.cal");
+  localsurv::Session s;
+  s.set_data("t,e,g\n1,1,\n,0,a\n3,,b\n4,1,\n");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "subcohorts":[{"name":"a","filter":"t > 0"}]})"));
+  CHECK(out["error"]["message"] ==
+        "none of the 4 rows of the file has a value in every one of 't', 'e' and 'g' ('t' is "
+        "missing in 1 of them, 'e' in 1, 'g' in 2): nothing to analyse");
+  CHECK(out["error"]["field"] == "g");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "filter":"t > 0 or t is missing","subcohorts":[{"name":"a","filter":"t > 1"}]})"));
+  CHECK(contains(out["error"]["message"], "none of the 4 rows the filter keeps"));
+  s.set_data("t,e,g\n1,1,\n,0,a\n3,,b\n4,1,x\n");
+  out = json::parse(s.run(R"({"time":"t","event":"e","group":"g","analyses":{"km":{}},
+    "filter":"t > 0 or t is missing","subcohorts":[{"name":"a","filter":"t < 4"}]})"));
+  REQUIRE(out["ok"] == true);
+  CHECK(out["result"]["subcohorts"][0]["error"]["message"] ==
+        "none of the 2 rows the filters keep has a value in every one of 't', 'e' and 'g' ('e' "
+        "is missing in 1 of them, 'g' in 1): nothing to analyse");
 }

@@ -69,6 +69,23 @@ TEST_CASE("filter mistakes name the token and position") {
   CHECK(error_of(t, "age in 50").find("expected '(' after 'in'") != std::string::npos);
   CHECK(error_of(t, "age > 3 & site == 'lung'").find("unexpected character '&'") !=
         std::string::npos);
+  // A filter from elsewhere in the spec is named by its own field, in the
+  // message and as the field, from the tokenizer and from the parser.
+  const std::pair<const char*, const char*> mistakes[] = {
+      {"age > 3 & x", " at position 9"}, {"age > 3 or agee < 2", " at position 12"}};
+  for (const auto& mistake : mistakes) {
+    const char* f = mistake.first;
+    const char* at = mistake.second;
+    CAPTURE(f);
+    try {
+      evaluate_filter(t, f, "subcohorts[2].filter");
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.field == "subcohorts[2].filter");
+      CHECK(std::string(e.what()).rfind("subcohorts[2].filter: ", 0) == 0);
+      CHECK(std::string(e.what()).find(at) != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("numbers compare numerically in text columns too") {

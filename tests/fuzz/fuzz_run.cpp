@@ -2,9 +2,11 @@
 // the input is a spec, optionally followed by a NUL byte and the CSV to run
 // it on (a CSV holding a NUL is rejected anyway, so the split loses nothing);
 // without one, the spec runs on the first 60 patients of the synthetic
-// example cohort. The envelope must be valid JSON, and an error in it must be
-// a localsurv::Error: Session turns any other exception into "internal
-// error", which is a finding here.
+// example cohort. The envelope must be valid JSON, and every error in it —
+// the envelope's own or one analysis's block deep in the result — must be a
+// localsurv::Error: any other exception is a finding
+// (tests/support/envelope_check.h).
+#include "../support/envelope_check.h"
 #include "api.h"
 #include "fuzz_support.h"
 #include "synthetic_cohort.h"
@@ -33,21 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     session.set_data(cohort());
   }
   const std::string out = session.run(spec);
-  nlohmann::json envelope;
-  try {
-    envelope = nlohmann::json::parse(out);
-  } catch (const nlohmann::json::exception&) {
-    fuzzsupport::finding("the envelope is not JSON: " + out);
-  }
-  if (!envelope.is_object() || !envelope.contains("ok") || !envelope["ok"].is_boolean())
-    fuzzsupport::finding("the envelope has no ok flag: " + out);
-  if (!envelope["ok"].get<bool>()) {
-    const auto& message = envelope["error"]["message"];
-    if (!message.is_string() || message.get<std::string>().empty())
-      fuzzsupport::finding("an error without a message: " + out);
-    const std::string text = message.get<std::string>();
-    if (text.rfind("internal error", 0) == 0 || text.rfind("out of memory", 0) == 0)
-      fuzzsupport::finding("not a localsurv::Error: " + text);
+  const std::vector<std::string> problems = testsupport::envelope_problems(out);
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += "\n  " + p;
+    fuzzsupport::finding("the envelope is unsound:" + all);
   }
   return 0;
 }

@@ -1,0 +1,2 @@
+// expect: fabsl(
+double y = fabsl(-2.0);

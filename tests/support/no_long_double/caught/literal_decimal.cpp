@@ -1,0 +1,2 @@
+// expect: 1.0L
+double x = 1.0L;

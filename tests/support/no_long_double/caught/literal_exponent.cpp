@@ -1,0 +1,2 @@
+// expect: 1e5L
+double x = 1e5L;

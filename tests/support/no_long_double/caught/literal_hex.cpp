@@ -1,0 +1,2 @@
+// expect: 0x1.8p3L
+double x = 0x1.8p3L;

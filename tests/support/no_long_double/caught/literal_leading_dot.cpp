@@ -1,0 +1,2 @@
+// expect: .5L
+double x = .5L;

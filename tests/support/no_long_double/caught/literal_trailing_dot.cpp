@@ -1,0 +1,2 @@
+// expect: 2.L
+double x = 2.L * 3;

@@ -1,0 +1,2 @@
+// expect: logl(
+double y = logl(2.0);

@@ -1,0 +1,2 @@
+// expect: sqrtl(
+double y = sqrtl(2.0);

@@ -1,0 +1,3 @@
+// expect: expl (
+#include <cmath>
+double y = std::expl (1.0);

@@ -1,0 +1,2 @@
+// expect: strtold(
+double y = std::strtold("1.5", nullptr);

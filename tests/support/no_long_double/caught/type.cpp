@@ -1,0 +1,2 @@
+// expect: long double
+long  double x = 0;

@@ -1,0 +1,3 @@
+// expect: long double
+static long
+    double y;

@@ -1,0 +1,40 @@
+# ctest no_long_double_catches: no_long_double.cmake must reject every file
+# in no_long_double/caught/ (each names, in its first line "// expect: X",
+# the code it must be caught by) and accept every file in
+# no_long_double/clean/ (integer L literals, look-alike names, and long
+# double only in comments and literals).
+# Usage: cmake -P no_long_double_check.cmake
+cmake_minimum_required(VERSION 3.20)
+set(here ${CMAKE_CURRENT_LIST_DIR})
+file(GLOB caught ${here}/no_long_double/caught/*)
+file(GLOB clean ${here}/no_long_double/clean/*)
+set(wrong "")
+foreach(f ${caught} ${clean})
+  execute_process(COMMAND ${CMAKE_COMMAND} -DFILES=${f} -P ${here}/no_long_double.cmake
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(f IN_LIST clean)
+    if(NOT rc EQUAL 0)
+      list(APPEND wrong "${f}: rejected, but has no long double in code:\n${err}")
+    endif()
+    continue()
+  endif()
+  file(STRINGS ${f} first LIMIT_COUNT 1)
+  string(REGEX REPLACE "^// expect: " "" expected "${first}")
+  string(FIND "${err}" "${f}: " at_file)
+  string(FIND "${err}" "${expected}" at_hit)
+  if(rc EQUAL 0)
+    list(APPEND wrong "${f}: not caught (expected: ${expected})")
+  elseif(at_file EQUAL -1 OR at_hit EQUAL -1)
+    list(APPEND wrong "${f}: rejected, but not for '${expected}':\n${err}")
+  endif()
+endforeach()
+list(LENGTH caught n_caught)
+list(LENGTH clean n_clean)
+if(n_caught LESS 10 OR n_clean LESS 3)
+  message(FATAL_ERROR "fixtures missing: ${n_caught} caught, ${n_clean} clean")
+endif()
+if(wrong)
+  list(JOIN wrong "\n" text)
+  message(FATAL_ERROR "no_long_double.cmake is wrong on its fixtures:\n${text}")
+endif()
+message(STATUS "no_long_double.cmake catches all ${n_caught} forms and passes ${n_clean} clean files")
