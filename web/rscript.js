@@ -169,6 +169,17 @@ export const ENGINE_LIMITS = Object.freeze({
 const SCRIPT_LIMITS = Object.freeze({ filterNesting: 50 - 4, rToken: 8190, chars: 32 * 2 ** 20 });
 
 const utf8Length = (text) => utf8.encode(text).length;
+// Only spaces, tabs and line breaks: no filter at all, as in the engine.
+const blank = (text) => !text || /^[ \t\r\n]*$/.test(text);
+// A filter's text in a message, as the engine shows it: whole if at most 80
+// bytes, else its first 77 (not splitting a UTF-8 character) and '...'.
+function shown(text) {
+  const bytes = utf8.encode(text);
+  if (bytes.length <= 80) return `'${text}'`;
+  let cut = 77;
+  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) --cut;
+  return `'${new TextDecoder().decode(bytes.subarray(0, cut))}...'`;
+}
 
 // ------------------------------------------------------------------ filters
 
@@ -712,6 +723,12 @@ put <- function(path, value) key[[path]] <<- value
 # the error is reported (and recorded as <path>.cohort.error) and d is NULL,
 # so the cohort's analyses are skipped: LocalSurv reports such a subcohort's
 # error and analyses the others.
+# The rows of d a filter keeps (keep: TRUE/FALSE per row); one that leaves
+# nobody says so, in the engine's words around the number of rows before it.
+ls_keep <- function(d, keep, none) {
+  if (!any(keep) && nrow(d) > 0) stop(paste0(none[1], nrow(d), none[2]), call. = FALSE)
+  d[keep, , drop = FALSE]
+}
 ls_cohort <- function(path, expr) tryCatch(expr, error = function(e) {
   message("\n", path, ": the cohort could not be formed: ", conditionMessage(e))
   put(paste0(path, ".cohort.error"), conditionMessage(e))
@@ -1204,14 +1221,28 @@ function rTerm(t) {
 }
 
 /** Prepares `d` for one cohort from `raw` (code for inside ls_cohort). */
-function cohortPrep(p, spec, filter, covariates) {
+function cohortPrep(p, spec, filters, covariates) {
   const g = spec.group;
-  const lines = [
-    filter ? `d <- raw[with(raw, ${rFilter(filter)}), , drop = FALSE]   # ${cm`filter: ${filter}`}` : 'd <- raw',
+  const lines = ['d <- raw'];
+  // Each filter read on its own, as the engine does: its errors name its own
+  // field and positions in its own text, and one that leaves nobody is named.
+  filters.forEach((f, i) => {
+    let code;
+    try {
+      code = rFilter(f.text);
+    } catch (e) {
+      if (e instanceof FilterError) e.message = e.message.replace(/^filter: /, `${f.field}: `);
+      throw e;
+    }
+    const before = i ? ` rows that ${filters[i - 1].name} ${shown(filters[i - 1].text)} keeps` : ' rows of the file';
+    const none = [`${f.name} ${shown(f.text)} keeps none of the `, `${before}: nothing to analyse`];
+    lines.push(`d <- ls_keep(d, with(d, ${code}), ${rChr(none)})   # ${cm`${f.field}: ${f.text}`}`);
+  });
+  lines.push(
     `rownames(d) <- d$row_`,
     `d$time_ <- as.numeric(d[[${rStr(spec.time.column)}]])   # ${cm`time in ${spec.time.unit}`}`,
     `d$event_ <- ls_event(d[[${rStr(spec.event.column)}]], ${rChr(spec.event.values)})`,
-  ];
+  );
   const need = ['"time_"', '"event_"'];
   if (g) {
     const { lv, ref } = rTerm(g);
@@ -1477,11 +1508,11 @@ function checkSize(used) {
   }
 }
 
-function cohortBlocks(used, p, spec, analyses, covariates, filter, title) {
+function cohortBlocks(used, p, spec, analyses, covariates, filters, title) {
   let s = `\n# ${'#'.repeat(72)}\n# ${oneLine(title)}\n# ${'#'.repeat(72)}\n`;
   let prep;
   try {
-    prep = `{\n${indent(cohortPrep(p, spec, filter, covariates))}\n  d\n}`;
+    prep = `{\n${indent(cohortPrep(p, spec, filters, covariates))}\n  d\n}`;
   } catch (e) {
     // A subcohort's filter the script cannot use fails that subcohort, as
     // in the engine; the main cohort's fails the whole run there.
@@ -1564,14 +1595,19 @@ options(width = 120)
   s += '\n' + readBlock(spec, options) + '\n';
   const der = deriveBlock(spec.derive);
   if (der) s += '\n' + der + '\n';
-  s += cohortBlocks(s.length, 'results', spec, spec.analyses, spec.covariates, spec.filter,
+  // The engine's filters of each cohort: the field each comes from and what
+  // a message calls it (core/analysis.cpp).
+  const main = blank(spec.filter) ? [] : [{ text: spec.filter, field: 'filter', name: 'the filter' }];
+  s += cohortBlocks(s.length, 'results', spec, spec.analyses, spec.covariates, main,
     `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
   const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
   spec.subcohorts.forEach((c, i) => {
+    const filters = main.map((f) => ({ ...f, name: "the whole cohort's filter" }));
+    if (!blank(c.filter)) filters.push({ text: c.filter, field: `subcohorts[${i}].filter`, name: "the subcohort's filter" });
     const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
     const own = [c.covariates && !same(c.covariates, spec.covariates) && 'covariates', c.analyses && !same(c.analyses, spec.analyses) && 'analyses'].filter(Boolean);
     s += cohortBlocks(s.length, `subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
-      filter, `Subcohort "${c.name}" (filter: ${filter})${own.length ? `: its own ${own.join(' and ')}` : ''}`);
+      filters, `Subcohort "${c.name}" (filter: ${filter})${own.length ? `: its own ${own.join(' and ')}` : ''}`);
   });
   s += `
 # ---------------------------------------------------------------- key numbers

@@ -378,22 +378,30 @@ test('filters nested past the engine\'s depth are refused with its message, neve
 test('a subcohort the script cannot form, a reference-group filter and a matching comparison fail in their own blocks in R, as in the engine', () => {
   const dir = fs.mkdtempSync(path.join(tmp, 'blocks-'));
   const parens = (k) => `${'('.repeat(k)}age > 50${')'.repeat(k)}`;
+  let deepestForR = 0;
+  while (deepestForR < ENGINE_LIMITS.filterDepth && (() => { try { return rFilter(parens(deepestForR + 1)); } catch { return false; } })()) ++deepestForR;
+  assert.ok(deepestForR > 10 && deepestForR < ENGINE_LIMITS.filterDepth, `${deepestForR}`);
   const spec = {
     time: { column: 'time', unit: 'days' }, event: { column: 'status', values: [2] }, group: { column: 'sex', levels: ['1', '2'] },
     filter: 'age > 0', covariates: ['ph.ecog'],
     analyses: { km: {}, cutpoint: { column: 'age', groups: { use: 'median', none: `${'not '.repeat(ENGINE_LIMITS.filterDepth + 1)}age < 45` } } },
     subcohorts: [
-      // Within the depth alone, one past it with the main filter around it.
-      { name: 'too deep with the main filter', filter: parens(ENGINE_LIMITS.filterDepth) },
+      { name: 'too deep', filter: parens(ENGINE_LIMITS.filterDepth + 1) },
       { name: 'a column the file lacks', filter: 'no_such_column == 1' },
       { name: 'old', filter: 'age >= 60' },
       { name: 'cut groups matched', filter: 'age > 0', analyses: { km: {}, cutpoint: { column: 'age', groups: { use: 'value', value: 65, none: 'age < 50', match: true } } } },
+      // Each filter is read on its own: one as deep as the script's R can
+      // read is fine inside the main filter too.
+      { name: "at R's limit", filter: parens(deepestForR) },
+      { name: 'nobody', filter: 'age > 500' },
     ],
   };
   const engine = engineRun(spec);
   assert.equal(engine.ok, true, JSON.stringify(engine.error));
   const result = engine.result;
-  assert.match(result.subcohorts[0].error.message, /^filter: '\(' nests parentheses and 'not' more than 100 levels deep/);
+  assert.match(result.subcohorts[0].error.message, /^subcohorts\[0\]\.filter: '\(' nests parentheses and 'not' more than 100 levels deep \(the limit\) at position 101$/);
+  assert.equal(result.subcohorts[4].error, undefined);
+  assert.equal(result.subcohorts[5].error.message, "the subcohort's filter 'age > 500' keeps none of the 228 rows that the whole cohort's filter 'age > 0' keeps: nothing to analyse");
   assert.ok(result.subcohorts[1].error, 'the engine formed a cohort on a column the file lacks');
   assert.match(result.results.cutpoint.error.message, /^the reference group's filter \(.*\) cannot be used: 'not' nests parentheses/);
   assert.equal(result.subcohorts[3].results.cutpoint.groups.matched.length, 2);
@@ -408,10 +416,12 @@ test('a subcohort the script cannot form, a reference-group filter and a matchin
   const key = readJson(keyFile);
   // The engine's own messages, where the script meets the same filter.
   assert.equal(key['subcohorts.0.results.cohort.error'], result.subcohorts[0].error.message);
+  assert.equal(key['subcohorts.5.results.cohort.error'], result.subcohorts[5].error.message);
+  assert.equal(key['subcohorts.4.results.cohort'].rows, result.subcohorts[4].cohort.rows_used);
   assert.equal(key['results.cutpoint.error'], result.results.cutpoint.error.message);
   assert.match(key['subcohorts.1.results.cohort.error'], /no_such_column/);
   // A subcohort that could not be formed runs nothing; the others run.
-  for (const i of [0, 1]) assert.deepEqual(Object.keys(key).filter((k) => k.startsWith(`subcohorts.${i}.`)), [`subcohorts.${i}.results.cohort.error`]);
+  for (const i of [0, 1, 5]) assert.deepEqual(Object.keys(key).filter((k) => k.startsWith(`subcohorts.${i}.`)), [`subcohorts.${i}.results.cohort.error`]);
   assert.equal(key['subcohorts.2.results.cohort'].rows, result.subcohorts[2].cohort.rows_used);
   assert.ok(Math.abs(key['subcohorts.2.results.km.overall'].median - result.subcohorts[2].results.km.overall.median.estimate) < 1e-9);
   assert.ok(Math.abs(key['results.km.overall'].median - result.results.km.overall.median.estimate) < 1e-9);
@@ -517,7 +527,7 @@ const ALLOWED = [
   'is.character', 'is.factor', 'is.finite', 'is.list', 'is.matrix', 'is.na', 'is.null', 'is.numeric',
   'isTRUE', 'km_key', 'lapply', 'length', 'levels', 'library:MatchIt', 'library:jsonlite', 'library:maxstat',
   'library:survival', 'list', 'lr_key', 'ls_block', 'ls_cohort', 'ls_complete', 'ls_covariate', 'ls_date_diff',
-  'ls_date_parts', 'ls_dates', 'ls_event', 'ls_factor', 'ls_formula', 'ls_levels', 'ls_matchit_names',
+  'ls_date_parts', 'ls_dates', 'ls_event', 'ls_factor', 'ls_formula', 'ls_keep', 'ls_levels', 'ls_matchit_names',
   'ls_table', 'ls_true', 'ls_zph', 'match', 'match.data', 'match_rounds', 'matched_outcome', 'matchit',
   'matrix', 'max', 'maxstat.test', 'mean', 'median', 'message', 'min', 'na.omit', 'names', 'nchar', 'ncol',
   'nlevels', 'nrow', 'numeric', 'nzchar', 'one', 'options', 'order', 'p.adjust', 'packageVersion',
