@@ -4,6 +4,7 @@
 // scores, condMC within Monte-Carlo error of a large-B R run, Youden and
 // median cutpoints and degenerate inputs from tests/reference/extra/cutpoint.json
 // (tests/r/cutpoint.R).
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -23,12 +24,6 @@ using testsupport::num;
 using testsupport::nums;
 
 namespace {
-
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/cutpoint.json")));
-  return j;
-}
 
 // event = (column == value), as each golden's dataset block states.
 struct Spec {
@@ -177,7 +172,7 @@ TEST_CASE(
 }
 
 TEST_CASE("exactRankTests::cscores(Surv(time, event), 'LogRank') with tied times") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     MaxstatResult r = maxstat_log_rank(d.time, d.status, d.x, {});
@@ -196,14 +191,14 @@ TEST_CASE("exactRankTests::cscores(Surv(time, event), 'LogRank') with tied times
         CHECK_CLOSE("score " << i + 1, r.scores[i], all[i], 1e-9);
     }
   }
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   auto sc = localsurv::log_rank_scores(nums(t["time"]), t["event"].get<std::vector<int>>());
   const auto want = nums(t["scores"]);
   for (std::size_t i = 0; i < want.size(); ++i) CHECK_CLOSE("tied score", sc[i], want[i], 1e-12);
 }
 
 TEST_CASE("maxstat.test on 12 patients with tied times (Lau94)") {
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   MaxstatResult r =
       maxstat_log_rank(nums(t["time"]), t["event"].get<std::vector<int>>(), nums(t["x"]));
   CHECK(r.cutpoint == num(t["cutpoint"]));
@@ -215,7 +210,7 @@ TEST_CASE("maxstat.test on 12 patients with tied times (Lau94)") {
 }
 
 TEST_CASE("maxstat.test(..., pmethod = 'condMC') within Monte-Carlo error of R's large-B run") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     const std::string what =
         c["dataset"].get<std::string>() + " " + c["variable"].get<std::string>();
     INFO(what);
@@ -255,7 +250,7 @@ TEST_CASE("condMC is deterministic for a seed and changes with it") {
 
 TEST_CASE(
     "Youden cutpoint (cutoff::roc rule) on event status and at a horizon, as tests/r/cutpoint.R") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     for (const char* which : {"youden_event", "youden_horizon"}) {
@@ -285,7 +280,7 @@ TEST_CASE(
 }
 
 TEST_CASE("median split: median(x), high = x > median") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     // R's median over the maxstat complete cases.
@@ -307,18 +302,18 @@ TEST_CASE("median split: median(x), high = x > median") {
 }
 
 TEST_CASE("degenerate and invalid inputs") {
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   const auto time = nums(t["time"]);
   const auto x = nums(t["x"]);
   std::vector<int> none(time.size(), 0);
   // R: every statistic NaN, estimate NA.
-  CHECK(extra()["no_events"]["estimate"].is_null());
+  CHECK(testsupport::extra("cutpoint")["no_events"]["estimate"].is_null());
   auto r = maxstat_log_rank(time, none, x);
   CHECK(std::isnan(r.statistic));
   CHECK(std::isnan(r.cutpoint));
   CHECK(std::isnan(r.p));
   CHECK(r.warnings.size() == 1);
-  CHECK(r.statistics.size() == extra()["no_events"]["stats"].size());
+  CHECK(r.statistics.size() == testsupport::extra("cutpoint")["no_events"]["stats"].size());
   for (double s : r.statistics) CHECK(std::isnan(s));
   // Every death at one time, nobody censored: equal scores.
   auto same = maxstat_log_rank(std::vector<double>(10, 5.0), std::vector<int>(10, 1),
@@ -326,10 +321,10 @@ TEST_CASE("degenerate and invalid inputs") {
   CHECK(std::isnan(same.statistic));
   CHECK(same.warnings.size() == 1);
   // R stops: "minprop too large" / "no data between minprop, maxprop".
-  CHECK(extra()["errors"]["constant_x"] == "minprop too large");
+  CHECK(testsupport::extra("cutpoint")["errors"]["constant_x"] == "minprop too large");
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), std::vector<double>(12, 1.0))
             .find("too few distinct values") != std::string::npos);
-  CHECK(extra()["errors"]["two_values_lopsided"] == "no data between minprop, maxprop");
+  CHECK(testsupport::extra("cutpoint")["errors"]["two_values_lopsided"] == "no data between minprop, maxprop");
   std::vector<double> lop(12, 1.0);
   lop[11] = 2;
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), lop).find("minprop and maxprop") !=
@@ -354,7 +349,7 @@ TEST_CASE("degenerate and invalid inputs") {
   CHECK(std::isnan(flat.threshold));
 }
 
-TEST_CASE("200,000 patients: Lau94 in well under a second") {
+TEST_CASE("200,000 patients: Lau94 over every candidate cut, the maximum reported") {
   const std::size_t n = 200000;
   std::vector<double> time(n), x(n);
   std::vector<int> status(n);
@@ -371,4 +366,22 @@ TEST_CASE("200,000 patients: Lau94 in well under a second") {
   auto r = maxstat_log_rank(time, status, x);
   CHECK(r.statistic > 5);
   CHECK(r.cuts.size() > 700);
+  // The result is the data's: every patient used, the events counted, and the
+  // reported cut the candidate with the largest statistic (maxstat's M).
+  CHECK(r.n == n);
+  CHECK(r.nevent == static_cast<std::size_t>(std::count(status.begin(), status.end(), 1)));
+  REQUIRE(r.statistics.size() == r.cuts.size());
+  REQUIRE(r.m.size() == r.cuts.size());
+  const std::size_t best = static_cast<std::size_t>(
+      std::max_element(r.statistics.begin(), r.statistics.end()) - r.statistics.begin());
+  CHECK(r.statistic == r.statistics[best]);
+  CHECK(r.cutpoint == r.cuts[best]);
+  CHECK(r.n_low == r.m[best]);
+  CHECK(r.n_low == static_cast<std::size_t>(
+                       std::count_if(x.begin(), x.end(), [&](double v) { return v <= r.cutpoint; })));
+  CHECK(r.n_low + r.n_high == n);
+  CHECK(std::is_sorted(r.cuts.begin(), r.cuts.end()));
+  // minprop 0.1, maxprop 0.9: every candidate splits off at least 10% each side.
+  CHECK(r.m.front() >= n / 10);
+  CHECK(r.m.back() <= n - n / 10);
 }

@@ -25,12 +25,6 @@ using testsupport::nums;
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/log_rank.json")));
-  return j;
-}
-
 // How each golden's dataset block defines the event and the binary group.
 // The expressions are checked against the golden so a changed golden fails.
 struct Spec {
@@ -159,11 +153,7 @@ std::string error_of(const std::function<void()>& f) {
   return "no error";
 }
 
-bool has_warning(const std::vector<std::string>& w, const std::string& text) {
-  for (const auto& s : w)
-    if (s.find(text) != std::string::npos) return true;
-  return false;
-}
+using testsupport::has_warning;
 
 std::vector<int> ints(const json& j) {
   std::vector<int> v;
@@ -234,7 +224,7 @@ TEST_CASE("extra: survdiff(..., rho = 1 / 0.5), plain, multigroup and stratified
   const std::vector<std::string> prior{"0", "10"};
   const std::vector<std::string> extent{"1", "2", "3", "4"};
   int seen = 0;
-  for (const auto& x : extra()["survdiff"]) {
+  for (const auto& x : testsupport::extra("log_rank")["survdiff"]) {
     const std::string name = x["name"];
     const std::string ds = name.substr(0, name.find('_'));
     const Cohort& d = c.at(ds);
@@ -279,7 +269,7 @@ TEST_CASE(
                                                {"none", PAdjustMethod::None},
                                                {"BH", PAdjustMethod::BH}};
   int seen = 0;
-  for (const auto& x : extra()["pairwise"]) {
+  for (const auto& x : testsupport::extra("log_rank")["pairwise"]) {
     const std::string ds = x["dataset"];
     Cohort c = cohort(ds);
     const auto levels = strings(x["levels"]);
@@ -316,7 +306,7 @@ TEST_CASE(
 }
 
 TEST_CASE("extra: p.adjust(p, holm / bonferroni / BH / none) with ties and an NA") {
-  const auto& x = extra()["p_adjust"];
+  const auto& x = testsupport::extra("log_rank")["p_adjust"];
   const auto p = nums(x["p"]);
   const std::vector<std::pair<std::string, PAdjustMethod>> methods{
       {"holm", PAdjustMethod::Holm},
@@ -337,7 +327,7 @@ TEST_CASE("extra: p.adjust(p, holm / bonferroni / BH / none) with ties and an NA
 
 TEST_CASE("extra: timefix (aeqSurv) merges near-equal times; survdiff.fit on raw times") {
   int seen = 0;
-  for (const auto& x : extra()["timefix"]) {
+  for (const auto& x : testsupport::extra("log_rank")["timefix"]) {
     INFO(x["name"] << ": " << x["description"]);
     const auto time = nums(x["time"]);
     const auto status = ints(x["status"]);
@@ -364,7 +354,7 @@ TEST_CASE("extra: timefix (aeqSurv) merges near-equal times; survdiff.fit on raw
 }
 
 TEST_CASE("extra: degenerate inputs as R's survdiff") {
-  const auto& d = extra()["degenerate"];
+  const auto& d = testsupport::extra("log_rank")["degenerate"];
   auto run = [](const json& x) {
     std::vector<int> s;
     if (x.contains("strata")) s = ints(x["strata"]);

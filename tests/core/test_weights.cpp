@@ -37,23 +37,9 @@ namespace {
 
 constexpr double kRel = 1e-6;
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/weights.json")));
-  return j;
-}
+const json& extra_case(const std::string& name) { return testsupport::extra_case("weights", name); }
 
-const json& extra_case(const std::string& name) {
-  for (const auto& c : extra()["cases"])
-    if (c["name"] == name) return c;
-  throw std::runtime_error("no case " + name + " in extra/weights.json");
-}
-
-// jsonlite unboxes length-1 vectors.
-std::vector<double> vec(const json& j) {
-  if (j.is_array()) return nums(j);
-  return {num(j)};
-}
+using testsupport::vec;
 
 std::vector<int> ints(const json& j) {
   std::vector<int> v;
@@ -61,21 +47,7 @@ std::vector<int> ints(const json& j) {
   return v;
 }
 
-// One CHECK per column, naming the first row that differs from R.
-void check_column(const std::string& what, const std::vector<double>& got,
-                  const std::vector<double>& expected, double rel = kRel) {
-  INFO(what);
-  REQUIRE(got.size() == expected.size());
-  std::size_t bad = got.size();
-  for (std::size_t i = 0; i < got.size() && bad == got.size(); ++i)
-    if (!testsupport::close(got[i], expected[i], rel)) bad = i;
-  if (bad < got.size()) {
-    INFO("row " << bad + 1 << ": got " << got[bad] << ", R gives " << expected[bad]);
-    CHECK(false);
-  } else {
-    CHECK(true);
-  }
-}
+using testsupport::check_column;
 
 std::vector<double> se_of_surv(const KaplanMeierCurve& c) {
   std::vector<double> v(c.surv.size());
