@@ -6,7 +6,6 @@
 // (tests/r/cutpoint.R).
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "cox.h"
 #include "cutpoint.h"
@@ -25,40 +24,18 @@ using testsupport::nums;
 
 namespace {
 
-// event = (column == value), as each golden's dataset block states.
-struct Spec {
-  std::string event_expression;
-  std::string event_column;
-  double event_value;
-};
-
-const std::map<std::string, Spec>& specs() {
-  static const std::map<std::string, Spec> s{
-      {"lung", {"as.integer(status == 2)", "status", 2}},
-      {"veteran", {"status", "status", 1}},
-      {"colon", {"status", "status", 1}},
-      {"colon_bin", {"status", "status", 1}},
-      {"pbc", {"as.integer(status == 2)", "status", 2}},
-      {"rotterdam", {"death", "death", 1}},
-      {"npc_synth_1", {"death", "death", 1}},
-  };
-  return s;
-}
-
 struct Data {
   std::vector<double> time, x;
   std::vector<int> status;
 };
 
 // The golden's population, event and (derived) variable, restricted to the
-// cutpoint block's subset. Missing values stay in as NaN / -1.
+// cutpoint block's subset (testsupport::golden_cohort: the golden's own event
+// expression and population). Missing values stay in as NaN / -1.
 Data data_for(const std::string& name, const std::string& variable, const json& subset) {
   const json& d = testsupport::golden(name)["dataset"];
-  const Spec& spec = specs().at(name);
-  REQUIRE(d["event"]["expression"] == spec.event_expression);
-  const localsurv::Table t = testsupport::dataset(name);
-  const std::string filter = d["population"]["filter"];
-  if (filter != "all rows" && filter != "!is.na(trt)") FAIL("unknown population " << filter);
+  const testsupport::GoldenCohort g = testsupport::golden_cohort(name);
+  const localsurv::Table& t = g.table;
   std::vector<double> x;
   if (variable == "bed") {
     REQUIRE(d["derived"]["bed"] ==
@@ -74,19 +51,15 @@ Data data_for(const std::string& name, const std::string& variable, const json& 
     REQUIRE(subset == "lt_bone == 1");
     keep_by = testsupport::numeric_column(t, "lt_bone");
   }
-  auto time = testsupport::numeric_column(t, d["time"]["column"].get<std::string>());
-  auto ev = testsupport::numeric_column(t, spec.event_column);
+  auto time = testsupport::numeric_column(t, ".time");
+  auto ev = testsupport::numeric_column(t, ".event");
   Data out;
-  std::size_t population = 0;
-  for (std::size_t r = 0; r < t.n_rows; ++r) {
-    if (filter == "!is.na(trt)" && t.column("trt").is_missing(r)) continue;
-    ++population;
+  for (std::size_t r : g.rows) {
     if (keep_by[r] != 1.0) continue;
     out.time.push_back(time[r]);
-    out.status.push_back(std::isnan(ev[r]) ? -1 : (ev[r] == spec.event_value ? 1 : 0));
+    out.status.push_back(std::isnan(ev[r]) ? -1 : static_cast<int>(ev[r]));
     out.x.push_back(x[r]);
   }
-  REQUIRE(population == d["population"]["n"].get<std::size_t>());
   return out;
 }
 

@@ -25,31 +25,8 @@ using testsupport::nums;
 
 namespace {
 
-// How each golden's dataset block defines the event and the binary group.
-// The expressions are checked against the golden so a changed golden fails.
-struct Spec {
-  std::string event_expression;
-  std::string event_column;
-  double event_value;  // event = (column == value)
-  std::string treat_expression;
-  std::string treat_column;  // empty: the group is a factor column (colon's rx)
-  std::string treat_value;   // treat = (text(column) == value)
-};
-
-const std::map<std::string, Spec>& specs() {
-  static const std::map<std::string, Spec> s{
-      {"lung", {"as.integer(status == 2)", "status", 2, "as.integer(sex == 2)", "sex", "2"}},
-      {"veteran", {"status", "status", 1, "as.integer(trt == 2)", "trt", "2"}},
-      {"colon", {"status", "status", 1, "", "", ""}},
-      {"colon_bin", {"status", "status", 1, "as.integer(rx == 'Lev+5FU')", "rx", "Lev+5FU"}},
-      {"pbc", {"as.integer(status == 2)", "status", 2, "as.integer(trt == 1)", "trt", "1"}},
-      {"rotterdam", {"death", "death", 1, "chemo", "chemo", "1"}},
-      {"npc_synth_1", {"death", "death", 1, "lt", "lt", "1"}},
-  };
-  return s;
-}
-
-// One golden dataset restricted to its population, with time and event.
+// One golden dataset restricted to its population, with time and event
+// (testsupport::golden_cohort: the golden's own event and treat expressions).
 struct Cohort {
   localsurv::Table table;
   std::vector<std::size_t> rows;  // population rows of the file
@@ -59,25 +36,16 @@ struct Cohort {
 };
 
 Cohort cohort(const std::string& name) {
+  testsupport::GoldenCohort g = testsupport::golden_cohort(name);
   Cohort c;
   c.golden = &testsupport::golden(name);
-  const json& d = (*c.golden)["dataset"];
-  const Spec& spec = specs().at(name);
-  REQUIRE(d["event"]["expression"] == spec.event_expression);
-  if (!spec.treat_expression.empty()) REQUIRE(d["treat"]["expression"] == spec.treat_expression);
-  c.table = testsupport::dataset(name);
-  const std::string filter = d["population"]["filter"];
-  for (std::size_t r = 0; r < c.table.n_rows; ++r) {
-    if (filter == "!is.na(trt)" && c.table.column("trt").is_missing(r)) continue;
-    if (filter != "all rows" && filter != "!is.na(trt)") FAIL("unknown population " << filter);
-    c.rows.push_back(r);
-  }
-  REQUIRE(c.rows.size() == d["population"]["n"].get<std::size_t>());
-  const auto& t = c.table.column(d["time"]["column"].get<std::string>());
-  const auto& e = c.table.column(spec.event_column);
+  c.table = std::move(g.table);
+  c.rows = std::move(g.rows);
+  const auto& t = c.table.column(".time");
+  const auto& e = c.table.column(".event");
   for (auto r : c.rows) {
     c.time.push_back(t.is_missing(r) ? NAN : t.numbers[r]);
-    c.status.push_back(e.is_missing(r) ? -1 : (e.numbers[r] == spec.event_value ? 1 : 0));
+    c.status.push_back(e.is_missing(r) ? -1 : static_cast<int>(e.numbers[r]));
   }
   return c;
 }
@@ -103,10 +71,9 @@ std::vector<int> codes(const Cohort& c, const std::string& column,
 std::vector<int> group_codes(const Cohort& c, const std::string& variable) {
   const json& d = (*c.golden)["dataset"];
   if (variable != "treat") return codes(c, variable, d["group"]["levels"]);
-  const Spec& spec = specs().at(d["name"].get<std::string>());
-  const auto& col = c.table.column(spec.treat_column);
+  const auto& col = c.table.column("treat");
   std::vector<int> out;
-  for (auto r : c.rows) out.push_back(col.is_missing(r) ? -1 : col.text(r) == spec.treat_value);
+  for (auto r : c.rows) out.push_back(col.is_missing(r) ? -1 : static_cast<int>(col.numbers[r]));
   return out;
 }
 

@@ -58,7 +58,7 @@ for f in "${scripts[@]}"; do
     if cmp -s "$ref/$n.json" "$new/$n.json"; then
       echo "$ref/$n.json: byte-identical ($f, $((SECONDS - start)) s)"
       identical=$((identical + 1))
-    elif python3 tests/r/compare_goldens.py "$new" --ref "$ref" --rtol 0 "$n" >"$out/logs/$n.diff"; then
+    elif python3 tests/r/compare_goldens.py "$new" "$n" --ref "$ref" --rtol 0 >"$out/logs/$n.diff"; then
       echo "$ref/$n.json: same values, other layout ($f, $((SECONDS - start)) s)"
       identical=$((identical + 1))
     else
