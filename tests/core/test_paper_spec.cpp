@@ -55,7 +55,9 @@ TEST_CASE("the paper spec runs every section on the bundled cohort, subcohorts i
   CHECK(r["results"]["subgroups"]["variables"].size() == 15);
 }
 
-TEST_CASE("the paper spec's counts, KM, follow-up and univariate Cox equal R (tests/r/paper_spec.R)") {
+TEST_CASE(
+    "the paper spec's counts, KM, follow-up, log-rank, Table 1 (sex) and univariate Cox equal R "
+    "(tests/r/paper_spec.R)") {
   const json& want = testsupport::extra("paper_spec");
   const json& r = paper_result();
   CHECK(r["cohort"]["rows_used"] == want["cohort"]["n"]);
@@ -89,6 +91,22 @@ TEST_CASE("the paper spec's counts, KM, follow-up and univariate Cox equal R (te
   CHECK_CLOSE("coef", num(lt["coef"][0]), num(want["cox_lt"]["coef"]), 1e-6);
   CHECK_CLOSE("se", num(lt["se"][0]), num(want["cox_lt"]["se"]), 1e-6);
   CHECK_CLOSE("p", num(lt["p"][0]), num(want["cox_lt"]["p"]), 1e-6);
+  const json& lr = r["results"]["logrank"]["by_group"];
+  testsupport::check_column("log-rank observed", testsupport::nums(lr["observed"]),
+                            testsupport::nums(want["logrank"]["observed"]));
+  testsupport::check_column("log-rank expected", testsupport::nums(lr["expected"]),
+                            testsupport::nums(want["logrank"]["expected"]));
+  CHECK_CLOSE("log-rank chisq", num(lr["statistic"]), num(want["logrank"]["statistic"]), 1e-6);
+  CHECK_CLOSE("log-rank p", num(lr["p"]), num(want["logrank"]["p"]), 1e-6);
+  const json& sex = r["results"]["table1"]["variables"][0];
+  REQUIRE(sex["variable"] == "sex");
+  CHECK(sex["levels"] == json::array({"Male", "Female"}));
+  for (std::size_t g = 0; g < 2; ++g)
+    CHECK(sex["by_group"][g]["counts"] == want["table1_sex"]["counts"][g]);
+  CHECK_CLOSE("sex chisq p", num(sex["tests"]["chisq"]["p"]), num(want["table1_sex"]["chisq_p"]),
+              1e-6);
+  CHECK_CLOSE("sex fisher p", num(sex["tests"]["fisher"]["p"]),
+              num(want["table1_sex"]["fisher_p"]), 1e-6);
 }
 
 TEST_CASE(

@@ -10,6 +10,11 @@
 #                survfit(Surv(os_months, death == 0) ~ 1), its median
 #   cox_lt       coxph(Surv(os_months, death == 1) ~ factor(lt)): coef, se, p
 #                (the spec's univariate model of the group, Efron ties)
+#   logrank      survdiff(Surv(os_months, death == 1) ~ lt): observed,
+#                expected, chisq, p
+#   table1_sex   table(lt, sex) counts (Male, Female) per group, and
+#                chisq.test(table(lt, sex)) (Yates, as the spec asks) and
+#                fisher.test(...) p
 source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
@@ -28,6 +33,8 @@ groups <- lapply(c("0", "1"), function(g) {
 })
 fu <- survfit(Surv(os_months, death == 0) ~ 1, data = d)
 cox <- summary(coxph(Surv(os_months, death == 1) ~ factor(lt), data = d, ties = "efron"))$coefficients
+lr <- survdiff(Surv(os_months, death == 1) ~ lt, data = d)
+sex <- table(factor(d$lt, levels = c(0, 1)), factor(d$sex, levels = c("Male", "Female")))
 
 write_extra(list(
   software = list(R = R.version.string, survival = as.character(packageVersion("survival"))),
@@ -38,6 +45,10 @@ write_extra(list(
   }),
   km = groups,
   followup = list(median = unname(summary(fu)$table["median"])),
-  cox_lt = list(coef = cox[1, "coef"], se = cox[1, "se(coef)"], p = cox[1, "Pr(>|z|)"])
+  cox_lt = list(coef = cox[1, "coef"], se = cox[1, "se(coef)"], p = cox[1, "Pr(>|z|)"]),
+  logrank = list(observed = unname(lr$obs), expected = unname(lr$exp), statistic = lr$chisq,
+                 p = pchisq(lr$chisq, df = 1, lower.tail = FALSE)),
+  table1_sex = list(counts = lapply(1:2, function(g) unname(as.integer(sex[g, ]))),
+                    chisq_p = chisq.test(sex, correct = TRUE)$p.value, fisher_p = fisher.test(sex)$p.value)
 ), "paper_spec", pretty = TRUE)
 cat("wrote", extra_path("paper_spec"), "\n")
