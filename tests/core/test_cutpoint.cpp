@@ -297,7 +297,8 @@ TEST_CASE("degenerate and invalid inputs") {
   CHECK(testsupport::extra("cutpoint")["errors"]["constant_x"] == "minprop too large");
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), std::vector<double>(12, 1.0))
             .find("too few distinct values") != std::string::npos);
-  CHECK(testsupport::extra("cutpoint")["errors"]["two_values_lopsided"] == "no data between minprop, maxprop");
+  CHECK(testsupport::extra("cutpoint")["errors"]["two_values_lopsided"] ==
+        "no data between minprop, maxprop");
   std::vector<double> lop(12, 1.0);
   lop[11] = 2;
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), lop).find("minprop and maxprop") !=
@@ -350,8 +351,8 @@ TEST_CASE("200,000 patients: Lau94 over every candidate cut, the maximum reporte
   CHECK(r.statistic == r.statistics[best]);
   CHECK(r.cutpoint == r.cuts[best]);
   CHECK(r.n_low == r.m[best]);
-  CHECK(r.n_low == static_cast<std::size_t>(
-                       std::count_if(x.begin(), x.end(), [&](double v) { return v <= r.cutpoint; })));
+  CHECK(r.n_low == static_cast<std::size_t>(std::count_if(
+                       x.begin(), x.end(), [&](double v) { return v <= r.cutpoint; })));
   CHECK(r.n_low + r.n_high == n);
   CHECK(std::is_sorted(r.cuts.begin(), r.cuts.end()));
   // minprop 0.1, maxprop 0.9: every candidate splits off at least 10% each side.

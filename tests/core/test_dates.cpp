@@ -64,7 +64,8 @@ TEST_CASE("calendar arithmetic: days since 1970-01-01 round-trip, day by day") {
   // as.numeric(as.Date("1970-01-01")) == 0; as.Date("2000-02-29") == 11016 (leap_ok in the json)
   CHECK(days_from_civil(1970, 1, 1) == 0);
   CHECK(days_from_civil(1969, 12, 31) == -1);
-  CHECK(days_from_civil(2000, 2, 29) == testsupport::num(testsupport::extra("dates")["leap_ok"]["days"]));
+  CHECK(days_from_civil(2000, 2, 29) ==
+        testsupport::num(testsupport::extra("dates")["leap_ok"]["days"]));
   CHECK(is_leap_year(2000));
   CHECK(!is_leap_year(1900));
   CHECK(!is_leap_year(2019));

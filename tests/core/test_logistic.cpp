@@ -117,7 +117,9 @@ void check_golden(const std::string& name) {
   CHECK(worst < 1e-10);
 }
 
-const json& extra(const std::string& name) { return testsupport::extra("logistic")["cases"].at(name); }
+const json& extra(const std::string& name) {
+  return testsupport::extra("logistic")["cases"].at(name);
+}
 
 struct ExtraFit {
   std::vector<int> y;

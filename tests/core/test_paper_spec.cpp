@@ -105,8 +105,8 @@ TEST_CASE(
     CHECK(sex["by_group"][g]["counts"] == want["table1_sex"]["counts"][g]);
   CHECK_CLOSE("sex chisq p", num(sex["tests"]["chisq"]["p"]), num(want["table1_sex"]["chisq_p"]),
               1e-6);
-  CHECK_CLOSE("sex fisher p", num(sex["tests"]["fisher"]["p"]),
-              num(want["table1_sex"]["fisher_p"]), 1e-6);
+  CHECK_CLOSE("sex fisher p", num(sex["tests"]["fisher"]["p"]), num(want["table1_sex"]["fisher_p"]),
+              1e-6);
 }
 
 TEST_CASE(

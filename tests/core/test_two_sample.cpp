@@ -16,7 +16,9 @@ using testsupport::num;
 
 namespace {
 
-const json& find_case(const std::string& name) { return testsupport::extra_case("two_sample", name); }
+const json& find_case(const std::string& name) {
+  return testsupport::extra_case("two_sample", name);
+}
 
 struct Input {
   std::vector<double> values;

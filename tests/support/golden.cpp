@@ -199,7 +199,8 @@ GoldenCohort golden_cohort(const std::string& name) {
   if (name == "colon") {
     c.group.push_back(TermSpec{"rx", TermKind::Factor, ds["group"]["levels"], ""});
   } else {
-    t.columns.push_back(make_numeric_column("treat", indicator(t.column(treat_column), treat_value)));
+    t.columns.push_back(
+        make_numeric_column("treat", indicator(t.column(treat_column), treat_value)));
     c.group.push_back(TermSpec{"treat", TermKind::Numeric, {}, ""});
   }
   t.n_rows = t.columns[0].size();
