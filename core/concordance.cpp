@@ -11,8 +11,6 @@ namespace localsurv {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Weighted counts of scores by rank, answering "how much weight lies below,
 // at, and above rank r" in O(log m). The per-rank weights are kept apart so
 // ties are counted exactly rather than as a difference of prefix sums.

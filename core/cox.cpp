@@ -248,6 +248,16 @@ class RiskSetSums {
 // linear time: a backward pass gets each event time's hazard increment and
 // risk-weighted mean (Efron: one per 1/d fraction), a forward pass
 // accumulates them so each row needs only the running sums up to its time.
+//
+// GCC 12 at -O3 warns -Wfree-nonheap-object on this function: after inlining
+// it loses track of one of the std::vectors below and reports freeing it at a
+// "nonzero offset". Every vector here is an ordinary heap allocation freed by
+// its own destructor (the ASan build checks this); the warning is off for
+// this function only, for GCC only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+#endif
 RowMatrix score_residuals(const Prepared& d, const std::vector<double>& eta, bool efron) {
   const std::size_t n = d.n, p = d.p;
   const std::size_t nb = d.block_begin.size();
@@ -332,6 +342,9 @@ RowMatrix score_residuals(const Prepared& d, const std::vector<double>& eta, boo
   }
   return resid;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // Score residuals summed within cluster (times the case weights), on the
 // original covariate scale: clusters x p.

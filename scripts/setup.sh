@@ -36,6 +36,9 @@ if [ "$set_name" = with-r ]; then
   # R with the packages LocalSurv is checked against, to run the R script
   # the page exports and compare its numbers.
   packages+=(r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite)
+  # pROC and survminer: tests/r/cutpoint.R regenerates the cutpoint goldens
+  # (ROC/Youden and surv_cutpoint) with them (tests/r/README.md).
+  packages+=(r-cran-proc r-cran-survminer)
   # clang with its sanitizer and libFuzzer runtimes, and llvm's symbolizer:
   # the ASan + UBSan build and the fuzz targets (build-asan/, tests/fuzz/).
   packages+=(clang-14 libclang-rt-14-dev llvm-14)

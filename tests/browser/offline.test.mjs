@@ -79,7 +79,13 @@ async function runExample(page) {
 async function assertExampleResults(page, status) {
   const c = cliResult.cohort;
   assert.match(status, new RegExp(`^Done: ${c.rows_used} of ${c.rows_available} rows used`), `the run did not finish as the CLI did: ${status}`);
-  assert.ok((await page.locator('#results table').count()) > 0, 'no result table shown');
+  // The multivariable Cox table shows the CLI's hazard ratios, as journals print them.
+  const mv = cliResult.results.cox.multivariable.coefficients;
+  const coxText = await page.textContent('#card-main-cox');
+  mv.name.forEach((n, i) => {
+    const cell = `${mv.hr[i].toFixed(3)} (${mv.lower[i].toFixed(3)}–${mv.upper[i].toFixed(3)})`;
+    assert.ok(coxText.includes(cell), `${n}: ${cell} not in the Cox table`);
+  });
 }
 
 /** A context that is offline and aborts (and records) every request that is not file:. */

@@ -100,6 +100,13 @@ const fP = (p) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 /** The HR cell as journals print it: "0.634 (0.531–0.757)". */
 const hrCell = (c, i) => `${f3(c.hr[i])} (${f3(c.lower[i])}–${f3(c.upper[i])})`;
 
+/** Rows of a CSV file without quoted fields, as objects keyed by the header. */
+function csvRows(file) {
+  const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const names = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i], v])));
+}
+
 async function runAndWait(page) {
   await page.click('#run-button');
   return waitForResults(page);
@@ -130,8 +137,18 @@ test('the bundled example runs the paper analysis; tables and figures show the C
     // Figure 2: KM with the log-rank p, the number at risk under the axis.
     const km = page.locator('#fig-main-km figure');
     await km.waitFor();
-    assert.ok((await km.locator('.ls-km-curve').count()) >= 2, 'two KM curves');
-    assert.ok((await km.locator('.ls-risk-n').count()) > 0, 'risk table');
+    const groups = cliResult.results.km.by_group;
+    assert.equal(groups.length, 2);
+    assert.equal(await km.locator('.ls-km-curve').count(), groups.length, 'one KM curve per group');
+    // The number at risk under each x-axis tick t, group by group, is R's
+    // summary(survfit(Surv(os_months, death == 1) ~ lt, npc), times = t)$n.risk:
+    // the rows of that group with os_months >= t, counted here from the CSV.
+    const ticks = (await km.locator('[aria-label="x-axis tick label"] text').allTextContents()).map(Number);
+    assert.ok(ticks.length >= 4 && ticks[0] === 0, `x-axis ticks: ${ticks}`);
+    const cohort = csvRows(npcCsv);
+    const expectedAtRisk = groups.flatMap((g) =>
+      ticks.map((t) => String(cohort.filter((r) => r.lt === g.stratum && Number(r.os_months) >= t).length)));
+    assert.deepEqual(await km.locator('.ls-risk-n text').allTextContents(), expectedAtRisk, 'numbers at risk');
     const lrP = cliResult.results.logrank.by_group.p;
     const kmText = await km.textContent();
     assert.ok(lrP < 0.001 ? /p\s*<\s*0\.001/.test(kmText) : kmText.includes(lrP.toFixed(3)), `log-rank p on the KM plot: ${kmText.slice(0, 200)}`);
@@ -141,7 +158,13 @@ test('the bundled example runs the paper analysis; tables and figures show the C
     const post = cliResult.results.matching.matched_outcome.cox.coefficients;
     assert.ok((await page.textContent('#card-main-matched-outcome')).includes(hrCell(post, 0)), 'matched HR');
     // Subgroup forest and its interaction p; three subcohorts, Figure 5 groups.
-    assert.ok((await page.locator('#fig-main-forest .ls-forest-level').count()) > 0, 'forest rows');
+    // One forest row per level of every subgroup variable, with its n (events).
+    const subgroupLevels = cliResult.results.subgroups.variables.flatMap((v) => v.levels);
+    assert.equal(subgroupLevels.length, 30);
+    const forest = page.locator('#fig-main-forest');
+    assert.deepEqual((await forest.locator('.ls-forest-level text').allTextContents()).map((t) => t.trim()), subgroupLevels.map((l) => l.level), 'forest rows');
+    const forestN = await forest.locator('.ls-forest-n text').allTextContents();
+    for (const l of subgroupLevels) assert.ok(forestN.includes(`${l.n} (${l.nevent})`), `forest n (events) of ${l.level}: ${forestN}`);
     assert.equal(await page.locator('#results-nav a').count(), 4);
     const bone = cliResult.subcohorts[2].results.cutpoint.groups.cox.coefficients;
     assert.ok((await page.textContent('#result-3')).includes(hrCell(bone, 1)), 'BED > 60 HR in the bone-only block');

@@ -136,6 +136,7 @@ TEST_CASE("results state rows used and dropped, and warnings name the model") {
       run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},"group":"sex",
     "covariates":["wt.loss"],"analyses":{"cox":{}}})");
   const json& fit = r["results"]["cox"]["univariate"][1];
+  // sum(!is.na(lung$wt.loss)) == 214, sum(is.na(lung$wt.loss)) == 14
   CHECK(fit["rows"]["rows_used"] == 214);
   CHECK(fit["rows"]["dropped_for_missing"]["wt.loss"] == 14);
 }
@@ -234,8 +235,7 @@ TEST_CASE("warnings name groups by their level, not a code") {
 
 TEST_CASE(
     "Table 1 numeric summaries on five datasets (mean, sd, quantile type 7: tests/r/table1.R)") {
-  json expected =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/table1.json")));
+  const json& expected = testsupport::extra("table1");
   const std::map<std::string, std::string> outcome = {
       {"lung", R"("time":"time","event":{"column":"status","values":[2]})"},
       {"veteran", R"("time":"time","event":"status")"},
@@ -273,8 +273,7 @@ TEST_CASE(
     "Cox") {
   // R calls in tests/r/spec_options.R (survfit conf.type, survdiff rho, p.adjust, coxph +
   // strata()).
-  json expected =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/spec_options.json")));
+  const json& expected = testsupport::extra("spec_options");
   for (const json& cs : expected) {
     std::string name = cs["dataset"];
     CAPTURE(name);
@@ -557,6 +556,7 @@ TEST_CASE("multivariable model from the univariate screen (lung, p < 0.05 by Wal
       "lung",
       R"({"time":"time","event":{"column":"status","values":[2]},"group":{"column":"sex","levels":["1","2"]},
     "covariates":["age","ph.ecog","ph.karno","wt.loss"],"analyses":{"cox":{"select_p":0.05,"force":["wt.loss"]}}})");
+  // coxph(Surv(time, status == 2) ~ factor(sex) + age + ph.ecog + ph.karno + wt.loss, lung)$n
   CHECK(forced["results"]["cox"]["multivariable"]["n"] == 213);
   CHECK(forced["results"]["cox"]["selection"]["selected"][4]["reason"] == "forced in");
   localsurv::Session s;
@@ -572,7 +572,7 @@ TEST_CASE("subcohorts rerun every analysis; an empty one reports its error and k
   json r = run_spec("lung", R"({"time":"time","event":{"column":"status","values":[2]},
     "subcohorts":[{"name":"fit, under 70","filter":"ph.ecog in (0, 1) and age < 70"},{"name":"nobody","filter":"age > 200"}],
     "analyses":{"km":{}}})");
-  CHECK(r["results"]["km"]["overall"]["n"] == 228);
+  CHECK(r["results"]["km"]["overall"]["n"] == 228);  // nrow(lung)
   REQUIRE(r["subcohorts"].size() == 2);
   const json& fit = r["subcohorts"][0];
   CHECK(fit["name"] == "fit, under 70");
@@ -779,5 +779,5 @@ TEST_CASE(
   json r = run_spec("lung", R"({"data":{"sheet":"Cohort 2"},"time":"time","event":"status",
     "analyses":{"km":{}}})");
   CHECK(r["spec"]["data"]["sheet"] == "Cohort 2");
-  CHECK(r["results"]["km"]["overall"]["n"] == 228);
+  CHECK(r["results"]["km"]["overall"]["n"] == 228);  // nrow(lung)
 }

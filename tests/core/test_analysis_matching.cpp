@@ -13,11 +13,6 @@ using json = nlohmann::json;
 
 namespace {
 
-json extra(const std::string& name) {
-  return json::parse(
-      testsupport::read_file(testsupport::test_data_path("extra/" + name + ".json")));
-}
-
 const char* kRotterdam = R"("time": "dtime", "event": "death",
   "group": {"column": "chemo", "levels": ["0", "1"]},
   "covariates": ["age", "meno", {"column": "size", "type": "factor", "levels": ["<=20", "20-50", ">50"]},
@@ -59,7 +54,7 @@ void check_rounds(const json& matching, const json& want) {
 TEST_CASE(
     "match until balanced, rule exact: categorical to the exact set, continuous to the "
     "score (rotterdam chemo, caliper 0.2 SD)") {
-  const json want = extra("rounds")["cases"][0];
+  const json want = testsupport::extra("rounds")["cases"][0];
   json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
       "score_covariates": ["meno", "grade", "er", "hormon"], "caliper": 0.2, "rounds": 5,
       "round_rule": "exact", "balance_criterion": "p"}}})");
@@ -86,7 +81,7 @@ TEST_CASE("a caliper that forms no pairs is not 'balanced'") {
 }
 
 TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotterdam chemo)") {
-  const json want = extra("rounds")["cases"][1];
+  const json want = testsupport::extra("rounds")["cases"][1];
   json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
       "score_covariates": ["age", "nodes"], "rounds": 6, "round_rule": "model",
       "balance_criterion": "both"}}})");
@@ -104,7 +99,7 @@ TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotte
 }
 
 TEST_CASE("match until balanced on the paper-like cohort (npc_synth_1 lt, rule exact)") {
-  const json want = extra("rounds")["cases"][2];
+  const json want = testsupport::extra("rounds")["cases"][2];
   json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
                {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"], "right": false}},
@@ -155,7 +150,7 @@ TEST_CASE(
 TEST_CASE(
     "groups by a cutpoint with a reference group, pairwise tests and matched pairs "
     "(npc_synth_1 bone metastasis: BED > 60, <= 60, no RT)") {
-  const json want = extra("cut_groups");
+  const json want = testsupport::extra("cut_groups");
   json r = run_spec("npc_synth_1", R"({
     "derive": [{"name": "bed", "bed": {"dose": "bone_rt_dose_gy", "fractions": "bone_rt_fractions"}},
                {"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
@@ -256,7 +251,7 @@ TEST_CASE(
 TEST_CASE(
     "weighted matched outcome: 1:2 (cluster on pairs) and with replacement (robust on the "
     "unit) equal survfit/coxph with MatchIt's weights (tests/r/weights.R)") {
-  const json cases = extra("weights")["cases"];
+  const json cases = testsupport::extra("weights")["cases"];
   struct Case {
     std::size_t index;
     std::string dataset, spec;

@@ -17,9 +17,7 @@ using testsupport::nums;
 namespace {
 
 bool has_warning(const BalanceResult& r, const std::string& part) {
-  for (const auto& w : r.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
+  return testsupport::has_warning(r.warnings, part);
 }
 
 std::string error_of(const Eigen::MatrixXd& x, const std::vector<std::string>& names,
@@ -166,12 +164,6 @@ void check_golden(const std::string& name) {
   }
 }
 
-const json& extra() {
-  static json all =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/balance.json")));
-  return all;
-}
-
 Eigen::MatrixXd matrix_of(const json& data, const std::vector<std::string>& names) {
   Eigen::MatrixXd x;
   for (std::size_t j = 0; j < names.size(); ++j) {
@@ -196,7 +188,7 @@ TEST_CASE("MatchIt summary(m, standardize = TRUE), rotterdam") { check_golden("r
 TEST_CASE("MatchIt summary(m, standardize = TRUE), npc_synth_1") { check_golden("npc_synth_1"); }
 
 TEST_CASE("tableone pooled SD: base R (tests/r/balance.R) before and after matching") {
-  const json& cases = extra()["pooled"];
+  const json& cases = testsupport::extra("balance")["pooled"];
   REQUIRE(cases.size() >= 2);
   for (const auto& c : cases) {
     INFO("case " << c["description"].get<std::string>());
@@ -232,7 +224,7 @@ TEST_CASE("tableone pooled SD: base R (tests/r/balance.R) before and after match
 }
 
 TEST_CASE("MatchIt bal1var edge cases (MatchIt:::bal1var in tests/r/balance.R)") {
-  const json& cases = extra()["matchit_edge"];
+  const json& cases = testsupport::extra("balance")["matchit_edge"];
   REQUIRE(cases.size() >= 3);
   for (const auto& c : cases) {
     INFO("case " << c["description"].get<std::string>());
@@ -314,7 +306,7 @@ TEST_CASE("errors name the problem") {
   CHECK(error_of(x, {"x"}, {1, 0}, {1, 1}).find("'x' is missing") != std::string::npos);
 }
 
-TEST_CASE("200,000 rows: the balance summaries stay finite") {
+TEST_CASE("200,000 rows: every summary as MatchIt's bal1var (tests/r/scale.R)") {
   const Eigen::Index n = 200000;
   Eigen::MatrixXd x(n, 3);
   std::vector<int> t(static_cast<std::size_t>(n));
@@ -327,5 +319,18 @@ TEST_CASE("200,000 rows: the balance summaries stay finite") {
     w[std::size_t(i)] = double(i % 2);
   }
   BalanceResult r = balance(x, {"a", "b", "c"}, {}, t, w);
-  CHECK(std::isfinite(r.columns[0].ecdf_mean));
+  const json& want = testsupport::extra("scale")["balance"];
+  REQUIRE(r.columns.size() == want.size());
+  for (std::size_t j = 0; j < want.size(); ++j) {
+    const ColumnBalance& c = r.columns[j];
+    const json& b = want[j];
+    CAPTURE(c.name);
+    CHECK(c.name == b["name"]);
+    CHECK_CLOSE("mean treated", c.mean_treated, num(b["mean_treated"]), 1e-9);
+    CHECK_CLOSE("mean control", c.mean_control, num(b["mean_control"]), 1e-9);
+    CHECK_CLOSE("smd", c.smd, num(b["smd"]), 1e-6);
+    CHECK_CLOSE("variance ratio", c.variance_ratio, num(b["variance_ratio"]), 1e-9);
+    CHECK_CLOSE("ecdf mean", c.ecdf_mean, num(b["ecdf_mean"]), 1e-6);
+    CHECK_CLOSE("ecdf max", c.ecdf_max, num(b["ecdf_max"]), 1e-6);
+  }
 }

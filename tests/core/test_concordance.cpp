@@ -184,12 +184,6 @@ void check_cox_concordance(const ConcordanceResult& r, const json& cc) {
 std::vector<double> doubles(const json& j) { return testsupport::nums(j); }
 std::vector<int> ints(const json& j) { return j.get<std::vector<int>>(); }
 
-const json& extra() {
-  static json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/concordance.json")));
-  return j;
-}
-
 }  // namespace
 
 TEST_CASE("univariate Cox fits: coxph(Surv(time, event) ~ x, ties = efron|breslow)$concordance") {
@@ -310,7 +304,7 @@ TEST_CASE("strata, weights, cluster: coxph(... + strata(), weights =, cluster())
   // loop), non-integer case weights, and all three together.
   for (const char* key :
        {"lung_strata_sex", "lung_strata_inst", "lung_weights", "lung_weights_strata_cluster"}) {
-    const json& c = extra()[key];
+    const json& c = testsupport::extra("concordance")[key];
     INFO(c["call"].get<std::string>());
     std::vector<int> strata = c.contains("strata") ? ints(c["strata"]) : std::vector<int>{};
     std::vector<double> w = c.contains("weights") ? doubles(c["weights"]) : std::vector<double>{};
@@ -319,7 +313,7 @@ TEST_CASE("strata, weights, cluster: coxph(... + strata(), weights =, cluster())
     check_cox_concordance(r, c["concordance"]);
     CHECK(r.warnings.empty());
   }
-  const json& s = extra()["lung_strata_sex"];
+  const json& s = testsupport::extra("concordance")["lung_strata_sex"];
   auto r = concordance(doubles(s["time"]), ints(s["status"]), doubles(s["lp"]), ints(s["strata"]));
   CHECK(r.n_strata == 2);
   // Ignoring the strata pairs men with women and changes the answer.
@@ -328,7 +322,7 @@ TEST_CASE("strata, weights, cluster: coxph(... + strata(), weights =, cluster())
 }
 
 TEST_CASE("near-tied times are merged as coxph's timefix (aeqSurv) merges them") {
-  const json& c = extra()["timefix"];
+  const json& c = testsupport::extra("concordance")["timefix"];
   auto t = doubles(c["time"]);
   auto s = ints(c["status"]);
   // concordancefit(reverse = TRUE) with x as the risk score.
@@ -347,7 +341,7 @@ TEST_CASE("near-tied times are merged as coxph's timefix (aeqSurv) merges them")
 
 TEST_CASE("degenerate data: all scores tied, no events, no comparable pair, n = 0") {
   {  // coxph(Surv(time, status) ~ I(0 * age), lung): coef NA, lp all 0
-    const json& c = extra()["lung_constant_lp"];
+    const json& c = testsupport::extra("concordance")["lung_constant_lp"];
     auto r = concordance(doubles(c["time"]), ints(c["status"]), doubles(c["lp"]));
     check_cox_concordance(r, c["concordance"]);
     CHECK(r.concordance == 0.5);
@@ -355,7 +349,7 @@ TEST_CASE("degenerate data: all scores tied, no events, no comparable pair, n = 
     CHECK(r.warnings.size() == 1);
   }
   {  // coxph on everyone censored: counts 0, concordance and std NA
-    const json& c = extra()["lung_no_events"];
+    const json& c = testsupport::extra("concordance")["lung_no_events"];
     auto r = concordance(doubles(c["time"]), ints(c["status"]), doubles(c["lp"]));
     check_cox_concordance(r, c["concordance"]);
     CHECK(std::isnan(r.concordance));
@@ -363,7 +357,7 @@ TEST_CASE("degenerate data: all scores tied, no events, no comparable pair, n = 
     CHECK(r.warnings[0].find("no events") != std::string::npos);
   }
   {  // the only event is the last time: concordancefit gives NaN
-    const json& c = extra()["no_pairs"];
+    const json& c = testsupport::extra("concordance")["no_pairs"];
     auto r = concordance(doubles(c["time"]), ints(c["status"]), doubles(c["x"]));
     check_counts(r, c["fit"]["count"]);
     CHECK(std::isnan(r.concordance));
@@ -416,7 +410,7 @@ TEST_CASE("input errors name the argument") {
 }
 
 TEST_CASE("200,000 rows in O(n log n): concordancefit(Surv(time, status), x, [strata])") {
-  const json& c = extra()["large"];
+  const json& c = testsupport::extra("concordance")["large"];
   const std::size_t n = 200000;
   std::vector<double> t(n), x(n);
   std::vector<int> s(n), g(n);

@@ -169,8 +169,7 @@ TEST_CASE("cross_tabulate rebuilds every golden table from its dataset (table(x,
 }
 
 TEST_CASE("hand and 60 random tables: chisq.test and fisher.test (tests/r/contingency.R)") {
-  const json extra =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/contingency.json")));
+  const json& extra = testsupport::extra("contingency");
   int n = 0;
   for (const auto& c : extra["cases"]) {
     const std::string what = c["name"].get<std::string>();
@@ -191,8 +190,7 @@ TEST_CASE("hand and 60 random tables: chisq.test and fisher.test (tests/r/contin
 }
 
 TEST_CASE("r x c ties: FEXACT's window log P <= log P_obs + 3.4525e-7 (fisher.test 10x2)") {
-  const json extra =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/contingency.json")));
+  const json& extra = testsupport::extra("contingency");
   json c;
   for (const auto& e : extra["cases"])
     if (e["name"] == "10x2 n = 1614, sparse rows") c = e;

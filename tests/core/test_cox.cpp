@@ -21,98 +21,10 @@ namespace {
 
 constexpr double kRel = 1e-6;
 
-Column numeric_column(const std::string& name, const std::vector<double>& values) {
-  Column c;
-  c.name = name;
-  c.type = ColumnType::Numeric;
-  c.numbers = values;
-  c.missing.resize(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) c.missing[i] = std::isnan(values[i]);
-  return c;
-}
+using Cohort = testsupport::GoldenCohort;
+using testsupport::make_numeric_column;
 
-// 1/0 where `column` equals `value` (numerically or as text), NaN where missing.
-std::vector<double> indicator(const Column& column, const std::string& value) {
-  std::vector<double> v(column.size());
-  for (std::size_t r = 0; r < column.size(); ++r) {
-    if (column.is_missing(r)) {
-      v[r] = NAN;
-    } else if (column.type == ColumnType::Numeric) {
-      v[r] = column.numbers[r] == std::stod(value);
-    } else {
-      v[r] = column.text(r) == value;
-    }
-  }
-  return v;
-}
-
-std::vector<double> at_least(const Column& column, double threshold) {
-  std::vector<double> v(column.size());
-  for (std::size_t r = 0; r < column.size(); ++r)
-    v[r] = column.is_missing(r) ? NAN : static_cast<double>(column.numbers[r] >= threshold);
-  return v;
-}
-
-// A reference dataset with the golden's population, event, treatment and
-// derived variables added as columns ".time", ".event", "treat", ...
-struct Cohort {
-  std::string name;
-  Table table;
-  std::vector<std::size_t> rows;  // population filter applied
-  std::vector<TermSpec> group;    // treat (or colon's rx factor)
-  std::vector<TermSpec> covariates;
-};
-
-Cohort cohort(const std::string& name) {
-  Cohort c;
-  c.name = name;
-  c.table = testsupport::dataset(name);
-  const json& ds = golden(name)["dataset"];
-  Table& t = c.table;
-  const std::string time_col = ds["time"]["column"];
-  t.columns.push_back(numeric_column(".time", t.column(time_col).numbers));
-  std::vector<double> event;
-  if (name == "lung" || name == "pbc")
-    event = indicator(t.column("status"), "2");  // status == 2
-  else
-    event = t.column(name == "rotterdam" || name == "npc_synth_1" ? "death" : "status").numbers;
-  t.columns.push_back(numeric_column(".event", event));
-  std::vector<double> treat;
-  if (name == "lung") treat = indicator(t.column("sex"), "2");
-  if (name == "veteran") treat = indicator(t.column("trt"), "2");
-  if (name == "colon_bin") treat = indicator(t.column("rx"), "Lev+5FU");
-  if (name == "pbc") treat = indicator(t.column("trt"), "1");
-  if (name == "rotterdam") treat = t.column("chemo").numbers;
-  if (name == "npc_synth_1") {
-    treat = t.column("lt").numbers;
-    t.columns.push_back(numeric_column("age45", at_least(t.column("age"), 45)));
-    t.columns.push_back(numeric_column("kps90", at_least(t.column("kps"), 90)));
-    t.columns.push_back(numeric_column("ebv_hi", at_least(t.column("ebv_dna"), 10000)));
-    t.columns.push_back(numeric_column("t4", indicator(t.column("t_stage"), "T4")));
-    t.columns.push_back(numeric_column("n3", indicator(t.column("n_stage"), "N3")));
-    t.columns.push_back(
-        numeric_column("synchronous", indicator(t.column("sequence"), "synchronous")));
-    t.columns.push_back(numeric_column("cycles6", at_least(t.column("chemo_cycles"), 6)));
-  }
-  if (name == "colon") {
-    c.group.push_back(TermSpec{"rx", TermKind::Factor, ds["group"]["levels"], ""});
-  } else {
-    t.columns.push_back(numeric_column("treat", treat));
-    c.group.push_back(TermSpec{"treat", TermKind::Numeric, {}, ""});
-  }
-  t.n_rows = t.columns[0].size();
-  c.rows = all_rows(t);
-  if (name == "pbc") c.rows = complete_rows(t, {"trt"}, c.rows).rows;  // !is.na(trt)
-  REQUIRE(c.rows.size() == ds["population"]["n"].get<std::size_t>());
-  for (const auto& cov : ds["covariates"]) {
-    if (cov["type"] == "factor")
-      c.covariates.push_back(
-          TermSpec{cov["name"], TermKind::Factor, cov["levels"], cov["reference"]});
-    else
-      c.covariates.push_back(TermSpec{cov["name"], TermKind::Numeric, {}, ""});
-  }
-  return c;
-}
+Cohort cohort(const std::string& name) { return testsupport::golden_cohort(name); }
 
 struct Fitted {
   Design design;
@@ -285,17 +197,7 @@ TEST_CASE("matched cohorts: coxph(Surv ~ treat + cluster(subclass)) on match.dat
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/cox.json")));
-  return j;
-}
-
-const json& extra_case(const std::string& name) {
-  for (const auto& c : extra()["cases"])
-    if (c["name"] == name) return c;
-  throw std::runtime_error("no case " + name + " in extra/cox.json");
-}
+const json& extra_case(const std::string& name) { return testsupport::extra_case("cox", name); }
 
 // Input rows: complete cases of `columns` among all rows of `c`.
 struct Built {
@@ -433,7 +335,7 @@ Cohort lung_cohort() {
                                                                 {"censored_flag", censored},
                                                                 {"age_copy", copy},
                                                                 {"age_plus_karno", combo}})
-    t.columns.push_back(numeric_column(name, v));
+    t.columns.push_back(make_numeric_column(name, v));
   return c;
 }
 

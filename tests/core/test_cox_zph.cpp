@@ -20,91 +20,16 @@ namespace {
 
 constexpr double kRel = 1e-6;
 
-Column numeric_column(const std::string& name, const std::vector<double>& values) {
-  Column c;
-  c.name = name;
-  c.type = ColumnType::Numeric;
-  c.numbers = values;
-  c.missing.resize(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) c.missing[i] = std::isnan(values[i]);
-  return c;
-}
+using Cohort = testsupport::GoldenCohort;
+using testsupport::make_numeric_column;
 
-// 1/0 where `column` equals `value` (numerically or as text), NaN where missing.
-std::vector<double> indicator(const Column& column, const std::string& value) {
-  std::vector<double> v(column.size());
-  for (std::size_t r = 0; r < column.size(); ++r) {
-    if (column.is_missing(r))
-      v[r] = NAN;
-    else if (column.type == ColumnType::Numeric)
-      v[r] = column.numbers[r] == std::stod(value);
-    else
-      v[r] = column.text(r) == value;
-  }
-  return v;
-}
+Cohort cohort(const std::string& name) { return testsupport::golden_cohort(name); }
 
-std::vector<double> at_least(const Column& column, double threshold) {
-  std::vector<double> v(column.size());
-  for (std::size_t r = 0; r < column.size(); ++r)
-    v[r] = column.is_missing(r) ? NAN : static_cast<double>(column.numbers[r] >= threshold);
-  return v;
-}
-
-// A reference dataset with the golden's population filter, event, treatment
-// and derived variables added as columns ".time", ".event", "treat", ...
-struct Cohort {
-  Table table;
-  std::vector<std::size_t> rows;
-  std::vector<TermSpec> terms;  // group (treat, or colon's rx) then the covariates
-};
-
-Cohort cohort(const std::string& name) {
-  Cohort c;
-  c.table = testsupport::dataset(name);
-  const json& ds = golden(name)["dataset"];
-  Table& t = c.table;
-  t.columns.push_back(numeric_column(".time", t.column(ds["time"]["column"]).numbers));
-  std::vector<double> event;
-  if (name == "lung" || name == "pbc")
-    event = indicator(t.column("status"), "2");  // as.integer(status == 2)
-  else
-    event = t.column(ds["event"]["expression"].get<std::string>()).numbers;
-  t.columns.push_back(numeric_column(".event", event));
-  std::vector<double> treat;
-  if (name == "lung") treat = indicator(t.column("sex"), "2");
-  if (name == "veteran") treat = indicator(t.column("trt"), "2");
-  if (name == "colon_bin") treat = indicator(t.column("rx"), "Lev+5FU");
-  if (name == "pbc") treat = indicator(t.column("trt"), "1");
-  if (name == "rotterdam") treat = t.column("chemo").numbers;
-  if (name == "npc_synth_1") {
-    treat = t.column("lt").numbers;
-    t.columns.push_back(numeric_column("age45", at_least(t.column("age"), 45)));
-    t.columns.push_back(numeric_column("kps90", at_least(t.column("kps"), 90)));
-    t.columns.push_back(numeric_column("ebv_hi", at_least(t.column("ebv_dna"), 10000)));
-    t.columns.push_back(numeric_column("t4", indicator(t.column("t_stage"), "T4")));
-    t.columns.push_back(numeric_column("n3", indicator(t.column("n_stage"), "N3")));
-    t.columns.push_back(
-        numeric_column("synchronous", indicator(t.column("sequence"), "synchronous")));
-    t.columns.push_back(numeric_column("cycles6", at_least(t.column("chemo_cycles"), 6)));
-  }
-  if (name == "colon") {
-    c.terms.push_back(TermSpec{"rx", TermKind::Factor, ds["group"]["levels"], ""});
-  } else {
-    t.columns.push_back(numeric_column("treat", treat));
-    c.terms.push_back(TermSpec{"treat", TermKind::Numeric, {}, ""});
-  }
-  t.n_rows = t.columns[0].size();
-  c.rows = all_rows(t);
-  if (name == "pbc") c.rows = complete_rows(t, {"trt"}, c.rows).rows;  // !is.na(trt)
-  REQUIRE(c.rows.size() == ds["population"]["n"].get<std::size_t>());
-  for (const auto& cov : ds["covariates"]) {
-    if (cov["type"] == "factor")
-      c.terms.push_back(TermSpec{cov["name"], TermKind::Factor, cov["levels"], cov["reference"]});
-    else
-      c.terms.push_back(TermSpec{cov["name"], TermKind::Numeric, {}, ""});
-  }
-  return c;
+// The group (treat, or colon's rx) then the covariates.
+std::vector<TermSpec> all_terms(const Cohort& c) {
+  std::vector<TermSpec> all = c.group;
+  all.insert(all.end(), c.covariates.begin(), c.covariates.end());
+  return all;
 }
 
 struct Model {
@@ -157,13 +82,7 @@ void check_zph(const CoxZphResult& r, const json& g, const std::string& label) {
   CHECK(r.warnings.empty());
 }
 
-const json& extra_case(const std::string& name) {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/cox_zph.json")));
-  for (const auto& c : j["cases"])
-    if (c["name"] == name) return c;
-  throw std::runtime_error("no case " + name + " in extra/cox_zph.json");
-}
+const json& extra_case(const std::string& name) { return testsupport::extra_case("cox_zph", name); }
 
 void check_coef(const CoxResult& fit, const json& g) {
   REQUIRE(fit.coef.size() == g["coef"].size());
@@ -229,7 +148,7 @@ TEST_CASE(
     const json& g = golden(name)["cox_zph"];
     REQUIRE(g["transform"] == "km");
     Cohort c = cohort(name);
-    Model m = model(c, c.terms);
+    Model m = model(c, all_terms(c));
     fit(m, CoxTies::Efron);
     // Same fit as the golden's multivariable Efron model.
     const json& gc = golden(name)["cox"]["multivariable"]["efron"];
@@ -288,7 +207,7 @@ TEST_CASE("stratified fits: cox.zph(coxph(... + strata(ph.ecog | celltype | prio
 
 TEST_CASE("aliased column and case weights: cox.zph drops NA coefficients, uses fit weights") {
   Cohort lung = cohort("lung");
-  lung.table.columns.push_back(numeric_column("age_copy", lung.table.column("age").numbers));
+  lung.table.columns.push_back(make_numeric_column("age_copy", lung.table.column("age").numbers));
   {
     Model m = model(
         lung, {num_term("treat"), num_term("age"), num_term("age_copy"), num_term("ph.karno")});

@@ -102,7 +102,7 @@ TEST_CASE("reference datasets load with R's shape") {
   CHECK(rot.column("size").type == ColumnType::Categorical);
   auto pbc = testsupport::dataset("pbc");
   CHECK(pbc.n_rows == 418);
-  CHECK(pbc.column("trt").missing_count() == 106);
+  CHECK(pbc.column("trt").missing_count() == 106);  // sum(is.na(pbc$trt))
 }
 
 TEST_CASE("UTF-8 is checked as RFC 3629 says; NUL bytes mean not a text file") {

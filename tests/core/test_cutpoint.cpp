@@ -4,8 +4,8 @@
 // scores, condMC within Monte-Carlo error of a large-B R run, Youden and
 // median cutpoints and degenerate inputs from tests/reference/extra/cutpoint.json
 // (tests/r/cutpoint.R).
+#include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "cox.h"
 #include "cutpoint.h"
@@ -24,46 +24,18 @@ using testsupport::nums;
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/cutpoint.json")));
-  return j;
-}
-
-// event = (column == value), as each golden's dataset block states.
-struct Spec {
-  std::string event_expression;
-  std::string event_column;
-  double event_value;
-};
-
-const std::map<std::string, Spec>& specs() {
-  static const std::map<std::string, Spec> s{
-      {"lung", {"as.integer(status == 2)", "status", 2}},
-      {"veteran", {"status", "status", 1}},
-      {"colon", {"status", "status", 1}},
-      {"colon_bin", {"status", "status", 1}},
-      {"pbc", {"as.integer(status == 2)", "status", 2}},
-      {"rotterdam", {"death", "death", 1}},
-      {"npc_synth_1", {"death", "death", 1}},
-  };
-  return s;
-}
-
 struct Data {
   std::vector<double> time, x;
   std::vector<int> status;
 };
 
 // The golden's population, event and (derived) variable, restricted to the
-// cutpoint block's subset. Missing values stay in as NaN / -1.
+// cutpoint block's subset (testsupport::golden_cohort: the golden's own event
+// expression and population). Missing values stay in as NaN / -1.
 Data data_for(const std::string& name, const std::string& variable, const json& subset) {
   const json& d = testsupport::golden(name)["dataset"];
-  const Spec& spec = specs().at(name);
-  REQUIRE(d["event"]["expression"] == spec.event_expression);
-  const localsurv::Table t = testsupport::dataset(name);
-  const std::string filter = d["population"]["filter"];
-  if (filter != "all rows" && filter != "!is.na(trt)") FAIL("unknown population " << filter);
+  const testsupport::GoldenCohort g = testsupport::golden_cohort(name);
+  const localsurv::Table& t = g.table;
   std::vector<double> x;
   if (variable == "bed") {
     REQUIRE(d["derived"]["bed"] ==
@@ -79,19 +51,15 @@ Data data_for(const std::string& name, const std::string& variable, const json& 
     REQUIRE(subset == "lt_bone == 1");
     keep_by = testsupport::numeric_column(t, "lt_bone");
   }
-  auto time = testsupport::numeric_column(t, d["time"]["column"].get<std::string>());
-  auto ev = testsupport::numeric_column(t, spec.event_column);
+  auto time = testsupport::numeric_column(t, ".time");
+  auto ev = testsupport::numeric_column(t, ".event");
   Data out;
-  std::size_t population = 0;
-  for (std::size_t r = 0; r < t.n_rows; ++r) {
-    if (filter == "!is.na(trt)" && t.column("trt").is_missing(r)) continue;
-    ++population;
+  for (std::size_t r : g.rows) {
     if (keep_by[r] != 1.0) continue;
     out.time.push_back(time[r]);
-    out.status.push_back(std::isnan(ev[r]) ? -1 : (ev[r] == spec.event_value ? 1 : 0));
+    out.status.push_back(std::isnan(ev[r]) ? -1 : static_cast<int>(ev[r]));
     out.x.push_back(x[r]);
   }
-  REQUIRE(population == d["population"]["n"].get<std::size_t>());
   return out;
 }
 
@@ -177,7 +145,7 @@ TEST_CASE(
 }
 
 TEST_CASE("exactRankTests::cscores(Surv(time, event), 'LogRank') with tied times") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     MaxstatResult r = maxstat_log_rank(d.time, d.status, d.x, {});
@@ -196,14 +164,14 @@ TEST_CASE("exactRankTests::cscores(Surv(time, event), 'LogRank') with tied times
         CHECK_CLOSE("score " << i + 1, r.scores[i], all[i], 1e-9);
     }
   }
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   auto sc = localsurv::log_rank_scores(nums(t["time"]), t["event"].get<std::vector<int>>());
   const auto want = nums(t["scores"]);
   for (std::size_t i = 0; i < want.size(); ++i) CHECK_CLOSE("tied score", sc[i], want[i], 1e-12);
 }
 
 TEST_CASE("maxstat.test on 12 patients with tied times (Lau94)") {
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   MaxstatResult r =
       maxstat_log_rank(nums(t["time"]), t["event"].get<std::vector<int>>(), nums(t["x"]));
   CHECK(r.cutpoint == num(t["cutpoint"]));
@@ -215,7 +183,7 @@ TEST_CASE("maxstat.test on 12 patients with tied times (Lau94)") {
 }
 
 TEST_CASE("maxstat.test(..., pmethod = 'condMC') within Monte-Carlo error of R's large-B run") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     const std::string what =
         c["dataset"].get<std::string>() + " " + c["variable"].get<std::string>();
     INFO(what);
@@ -255,7 +223,7 @@ TEST_CASE("condMC is deterministic for a seed and changes with it") {
 
 TEST_CASE(
     "Youden cutpoint (cutoff::roc rule) on event status and at a horizon, as tests/r/cutpoint.R") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     for (const char* which : {"youden_event", "youden_horizon"}) {
@@ -285,7 +253,7 @@ TEST_CASE(
 }
 
 TEST_CASE("median split: median(x), high = x > median") {
-  for (const json& c : extra()["cases"]) {
+  for (const json& c : testsupport::extra("cutpoint")["cases"]) {
     INFO(c["dataset"].get<std::string>() << " " << c["variable"].get<std::string>());
     Data d = data_for(c["dataset"], c["variable"], c["subset"]);
     // R's median over the maxstat complete cases.
@@ -307,18 +275,18 @@ TEST_CASE("median split: median(x), high = x > median") {
 }
 
 TEST_CASE("degenerate and invalid inputs") {
-  const json& t = extra()["tied"];
+  const json& t = testsupport::extra("cutpoint")["tied"];
   const auto time = nums(t["time"]);
   const auto x = nums(t["x"]);
   std::vector<int> none(time.size(), 0);
   // R: every statistic NaN, estimate NA.
-  CHECK(extra()["no_events"]["estimate"].is_null());
+  CHECK(testsupport::extra("cutpoint")["no_events"]["estimate"].is_null());
   auto r = maxstat_log_rank(time, none, x);
   CHECK(std::isnan(r.statistic));
   CHECK(std::isnan(r.cutpoint));
   CHECK(std::isnan(r.p));
   CHECK(r.warnings.size() == 1);
-  CHECK(r.statistics.size() == extra()["no_events"]["stats"].size());
+  CHECK(r.statistics.size() == testsupport::extra("cutpoint")["no_events"]["stats"].size());
   for (double s : r.statistics) CHECK(std::isnan(s));
   // Every death at one time, nobody censored: equal scores.
   auto same = maxstat_log_rank(std::vector<double>(10, 5.0), std::vector<int>(10, 1),
@@ -326,10 +294,11 @@ TEST_CASE("degenerate and invalid inputs") {
   CHECK(std::isnan(same.statistic));
   CHECK(same.warnings.size() == 1);
   // R stops: "minprop too large" / "no data between minprop, maxprop".
-  CHECK(extra()["errors"]["constant_x"] == "minprop too large");
+  CHECK(testsupport::extra("cutpoint")["errors"]["constant_x"] == "minprop too large");
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), std::vector<double>(12, 1.0))
             .find("too few distinct values") != std::string::npos);
-  CHECK(extra()["errors"]["two_values_lopsided"] == "no data between minprop, maxprop");
+  CHECK(testsupport::extra("cutpoint")["errors"]["two_values_lopsided"] ==
+        "no data between minprop, maxprop");
   std::vector<double> lop(12, 1.0);
   lop[11] = 2;
   CHECK(error_of(time, t["event"].get<std::vector<int>>(), lop).find("minprop and maxprop") !=
@@ -354,7 +323,7 @@ TEST_CASE("degenerate and invalid inputs") {
   CHECK(std::isnan(flat.threshold));
 }
 
-TEST_CASE("200,000 patients: Lau94 in well under a second") {
+TEST_CASE("200,000 patients: Lau94 over every candidate cut, the maximum reported") {
   const std::size_t n = 200000;
   std::vector<double> time(n), x(n);
   std::vector<int> status(n);
@@ -371,4 +340,22 @@ TEST_CASE("200,000 patients: Lau94 in well under a second") {
   auto r = maxstat_log_rank(time, status, x);
   CHECK(r.statistic > 5);
   CHECK(r.cuts.size() > 700);
+  // The result is the data's: every patient used, the events counted, and the
+  // reported cut the candidate with the largest statistic (maxstat's M).
+  CHECK(r.n == n);
+  CHECK(r.nevent == static_cast<std::size_t>(std::count(status.begin(), status.end(), 1)));
+  REQUIRE(r.statistics.size() == r.cuts.size());
+  REQUIRE(r.m.size() == r.cuts.size());
+  const std::size_t best = static_cast<std::size_t>(
+      std::max_element(r.statistics.begin(), r.statistics.end()) - r.statistics.begin());
+  CHECK(r.statistic == r.statistics[best]);
+  CHECK(r.cutpoint == r.cuts[best]);
+  CHECK(r.n_low == r.m[best]);
+  CHECK(r.n_low == static_cast<std::size_t>(std::count_if(
+                       x.begin(), x.end(), [&](double v) { return v <= r.cutpoint; })));
+  CHECK(r.n_low + r.n_high == n);
+  CHECK(std::is_sorted(r.cuts.begin(), r.cuts.end()));
+  // minprop 0.1, maxprop 0.9: every candidate splits off at least 10% each side.
+  CHECK(r.m.front() >= n / 10);
+  CHECK(r.m.back() <= n - n / 10);
 }

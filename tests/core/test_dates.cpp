@@ -15,12 +15,6 @@ using testsupport::json;
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/dates.json")));
-  return j;
-}
-
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -70,7 +64,8 @@ TEST_CASE("calendar arithmetic: days since 1970-01-01 round-trip, day by day") {
   // as.numeric(as.Date("1970-01-01")) == 0; as.Date("2000-02-29") == 11016 (leap_ok in the json)
   CHECK(days_from_civil(1970, 1, 1) == 0);
   CHECK(days_from_civil(1969, 12, 31) == -1);
-  CHECK(days_from_civil(2000, 2, 29) == testsupport::num(extra()["leap_ok"]["days"]));
+  CHECK(days_from_civil(2000, 2, 29) ==
+        testsupport::num(testsupport::extra("dates")["leap_ok"]["days"]));
   CHECK(is_leap_year(2000));
   CHECK(!is_leap_year(1900));
   CHECK(!is_leap_year(2019));
@@ -115,7 +110,7 @@ TEST_CASE("every date format against R's as.Date(x, format) and difftime (dates.
   // days = as.numeric(difftime(end, start, units = "days")), weeks = days / 7,
   // months = days / 30.4375, years = days / 365.25. Rows 15 and 40 (start) and 40 and 61
   // (end) are empty cells: NA in R, missing here.
-  const json& cases = extra()["formats"];
+  const json& cases = testsupport::extra("dates")["formats"];
   REQUIRE(cases.size() == 16);
   for (const auto& c : cases) {
     const std::string name = c["name"];
@@ -169,7 +164,7 @@ TEST_CASE("every date format against R's as.Date(x, format) and difftime (dates.
 TEST_CASE("bundled example: months between metastasis_date and last_followup_date (npc_cohort)") {
   // months <- as.numeric(difftime(as.Date(last_followup_date), as.Date(metastasis_date),
   //                                units = "days")) / 30.4375; max(abs(months - os_months)) < 0.05
-  const json& npc = extra()["npc"];
+  const json& npc = testsupport::extra("dates")["npc"];
   Table t = read_csv(
       testsupport::read_file(testsupport::test_data_path("../../public/examples/npc_cohort.csv")));
   REQUIRE(t.n_rows == npc["n"].get<std::size_t>());
@@ -192,7 +187,7 @@ TEST_CASE("bundled example: months between metastasis_date and last_followup_dat
 
 TEST_CASE("dates R reads as NA are errors naming the line and the value (dates.json invalid)") {
   // as.Date(value, format = r_format) is NA for each: not on the calendar.
-  for (const auto& c : extra()["invalid"]) {
+  for (const auto& c : testsupport::extra("dates")["invalid"]) {
     const std::string value = c["value"];
     INFO(value);
     CHECK(c["r_date"].is_null());
@@ -226,7 +221,7 @@ TEST_CASE("dates R reads as NA are errors naming the line and the value (dates.j
 
 TEST_CASE("two-digit years are refused, where R's %y would guess the century") {
   // R: as.Date("12/03/68", "%d/%m/%y") == 2068-03-12 but "12/03/69" == 1969-03-12.
-  for (const auto& c : extra()["two_digit"]) {
+  for (const auto& c : testsupport::extra("dates")["two_digit"]) {
     const std::string value = c["value"];
     INFO(value << " (R guesses " << c["r_guess"].get<std::string>() << ")");
     CHECK(!c["r_guess"].is_null());
@@ -258,6 +253,7 @@ TEST_CASE("auto: ambiguous slash dates ask for dmy or mdy; contradictions name b
   CHECK(d.format == DateFormat::Dmy);
   CHECK(d.days[0] == 17989);
   CHECK(d.days[1] == days_from_civil(2019, 12, 25));
+  // as.numeric(as.Date("2019-03-04")) == 17959; as.Date("2019-04-03"): 17989
   CHECK(dates_of({"03/04/2019", "12/25/2019"}).days[0] == 17959);
   // Day-first on line 3, month-first on line 5.
   CHECK_THROWS_WITH_AS(dates_of({"03/04/2019", "25/03/2019", "01/01/2019", "03/25/2019"}),
@@ -266,7 +262,7 @@ TEST_CASE("auto: ambiguous slash dates ask for dmy or mdy; contradictions name b
                                          "'03/25/2019' on line 5 only month/day/year"),
                        Error);
   // Dotted dates are day first (the European convention), even when all parts are <= 12.
-  CHECK(dates_of({"03.04.2019"}).days[0] == 17989);
+  CHECK(dates_of({"03.04.2019"}).days[0] == 17989);  // as.numeric(as.Date("2019-04-03"))
   CHECK(dates_of({"03.04.2019"}).format == DateFormat::Dmy);
   // ymd accepts only year-first dates.
   CHECK_THROWS_WITH_AS(dates_of({"2019-03-04", "25/03/2019"}, DateFormat::Ymd),
@@ -322,6 +318,7 @@ TEST_CASE("single cells: month names, weekdays, ordinals, times of day") {
                        doctest::Contains("auto, ymd, dmy or mdy"), Error);
   CHECK_THROWS_WITH_AS(time_unit_from_name("hours"),
                        doctest::Contains("days, weeks, months or years"), Error);
+  // R: 365.25 / 12 == 30.4375 (a month is a twelfth of a Julian year)
   CHECK(days_per_unit(TimeUnit::Months) == 30.4375);
   CHECK(days_per_unit(TimeUnit::Years) == 365.25);
 }

@@ -40,12 +40,13 @@ TEST_CASE("filters count the rows R's subset() keeps (lung, veteran, pbc)") {
   auto vet = testsupport::dataset("veteran");
   // nrow(subset(veteran, celltype %in% c("adeno", "large"))) == 54
   CHECK(count(evaluate_filter(vet, "celltype in ('adeno', \"large\")")) == 54);
+  // nrow(subset(veteran, celltype != "squamous")) == 102
   CHECK(count(evaluate_filter(vet, "`celltype` != 'squamous'")) == 102);
   auto pbc = testsupport::dataset("pbc");
   // nrow(subset(pbc, !is.na(trt))) == 312; edema == 0.5: 44 among all 418
   CHECK(count(evaluate_filter(pbc, "trt is not missing")) == 312);
   CHECK(count(evaluate_filter(pbc, "edema == 0.5")) == 44);
-  CHECK(count(evaluate_filter(pbc, "   ")) == 418);
+  CHECK(count(evaluate_filter(pbc, "   ")) == 418);  // nrow(pbc): a blank filter keeps all
 }
 
 TEST_CASE("filter mistakes name the token and position") {

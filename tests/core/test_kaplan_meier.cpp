@@ -23,31 +23,9 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// A JSON value that may be a scalar (jsonlite unboxes length-1 vectors).
-std::vector<double> vec(const json& j) {
-  if (j.is_array()) return nums(j);
-  return {num(j)};
-}
+using testsupport::vec;
 
-// One CHECK per column: reports the first element that differs from R.
-void check_column(const std::string& what, const std::vector<double>& got,
-                  const std::vector<double>& expected, double rel = 1e-6) {
-  INFO(what);
-  REQUIRE(got.size() == expected.size());
-  std::size_t bad = got.size();
-  for (std::size_t i = 0; i < got.size() && bad == got.size(); ++i)
-    if (!testsupport::close(got[i], expected[i], rel)) bad = i;
-  if (bad < got.size()) {
-    INFO("row " << bad + 1 << ": got " << got[bad] << ", R gives " << expected[bad]);
-    CHECK(false);
-  } else {
-    CHECK(true);
-  }
-}
-void check_column(const std::string& what, const std::vector<int>& got,
-                  const std::vector<double>& expected) {
-  check_column(what, std::vector<double>(got.begin(), got.end()), expected, 0);
-}
+using testsupport::check_column;
 
 std::vector<double> times_se(const KaplanMeierCurve& c) {
   std::vector<double> v(c.surv.size());
@@ -156,12 +134,6 @@ Cohort cohort(const std::string& name, bool whole_file = false) {
 const std::vector<std::string> kDatasets = {"lung", "veteran",   "colon",      "colon_bin",
                                             "pbc",  "rotterdam", "npc_synth_1"};
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/kaplan_meier.json")));
-  return j;
-}
-
 KmConfType conf_type_of(const std::string& s) {
   if (s == "log") return KmConfType::Log;
   if (s == "log-log") return KmConfType::LogLog;
@@ -259,7 +231,7 @@ void check_extra_case(const json& cs) {
 
 void for_cases(const std::function<bool(const std::string&)>& pick) {
   int seen = 0;
-  for (const auto& cs : extra()["cases"])
+  for (const auto& cs : testsupport::extra("kaplan_meier")["cases"])
     if (pick(cs["name"].get<std::string>())) {
       ++seen;
       check_extra_case(cs);

@@ -25,37 +25,8 @@ using testsupport::nums;
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/log_rank.json")));
-  return j;
-}
-
-// How each golden's dataset block defines the event and the binary group.
-// The expressions are checked against the golden so a changed golden fails.
-struct Spec {
-  std::string event_expression;
-  std::string event_column;
-  double event_value;  // event = (column == value)
-  std::string treat_expression;
-  std::string treat_column;  // empty: the group is a factor column (colon's rx)
-  std::string treat_value;   // treat = (text(column) == value)
-};
-
-const std::map<std::string, Spec>& specs() {
-  static const std::map<std::string, Spec> s{
-      {"lung", {"as.integer(status == 2)", "status", 2, "as.integer(sex == 2)", "sex", "2"}},
-      {"veteran", {"status", "status", 1, "as.integer(trt == 2)", "trt", "2"}},
-      {"colon", {"status", "status", 1, "", "", ""}},
-      {"colon_bin", {"status", "status", 1, "as.integer(rx == 'Lev+5FU')", "rx", "Lev+5FU"}},
-      {"pbc", {"as.integer(status == 2)", "status", 2, "as.integer(trt == 1)", "trt", "1"}},
-      {"rotterdam", {"death", "death", 1, "chemo", "chemo", "1"}},
-      {"npc_synth_1", {"death", "death", 1, "lt", "lt", "1"}},
-  };
-  return s;
-}
-
-// One golden dataset restricted to its population, with time and event.
+// One golden dataset restricted to its population, with time and event
+// (testsupport::golden_cohort: the golden's own event and treat expressions).
 struct Cohort {
   localsurv::Table table;
   std::vector<std::size_t> rows;  // population rows of the file
@@ -65,25 +36,16 @@ struct Cohort {
 };
 
 Cohort cohort(const std::string& name) {
+  testsupport::GoldenCohort g = testsupport::golden_cohort(name);
   Cohort c;
   c.golden = &testsupport::golden(name);
-  const json& d = (*c.golden)["dataset"];
-  const Spec& spec = specs().at(name);
-  REQUIRE(d["event"]["expression"] == spec.event_expression);
-  if (!spec.treat_expression.empty()) REQUIRE(d["treat"]["expression"] == spec.treat_expression);
-  c.table = testsupport::dataset(name);
-  const std::string filter = d["population"]["filter"];
-  for (std::size_t r = 0; r < c.table.n_rows; ++r) {
-    if (filter == "!is.na(trt)" && c.table.column("trt").is_missing(r)) continue;
-    if (filter != "all rows" && filter != "!is.na(trt)") FAIL("unknown population " << filter);
-    c.rows.push_back(r);
-  }
-  REQUIRE(c.rows.size() == d["population"]["n"].get<std::size_t>());
-  const auto& t = c.table.column(d["time"]["column"].get<std::string>());
-  const auto& e = c.table.column(spec.event_column);
+  c.table = std::move(g.table);
+  c.rows = std::move(g.rows);
+  const auto& t = c.table.column(".time");
+  const auto& e = c.table.column(".event");
   for (auto r : c.rows) {
     c.time.push_back(t.is_missing(r) ? NAN : t.numbers[r]);
-    c.status.push_back(e.is_missing(r) ? -1 : (e.numbers[r] == spec.event_value ? 1 : 0));
+    c.status.push_back(e.is_missing(r) ? -1 : static_cast<int>(e.numbers[r]));
   }
   return c;
 }
@@ -109,10 +71,9 @@ std::vector<int> codes(const Cohort& c, const std::string& column,
 std::vector<int> group_codes(const Cohort& c, const std::string& variable) {
   const json& d = (*c.golden)["dataset"];
   if (variable != "treat") return codes(c, variable, d["group"]["levels"]);
-  const Spec& spec = specs().at(d["name"].get<std::string>());
-  const auto& col = c.table.column(spec.treat_column);
+  const auto& col = c.table.column("treat");
   std::vector<int> out;
-  for (auto r : c.rows) out.push_back(col.is_missing(r) ? -1 : col.text(r) == spec.treat_value);
+  for (auto r : c.rows) out.push_back(col.is_missing(r) ? -1 : static_cast<int>(col.numbers[r]));
   return out;
 }
 
@@ -159,11 +120,7 @@ std::string error_of(const std::function<void()>& f) {
   return "no error";
 }
 
-bool has_warning(const std::vector<std::string>& w, const std::string& text) {
-  for (const auto& s : w)
-    if (s.find(text) != std::string::npos) return true;
-  return false;
-}
+using testsupport::has_warning;
 
 std::vector<int> ints(const json& j) {
   std::vector<int> v;
@@ -234,7 +191,7 @@ TEST_CASE("extra: survdiff(..., rho = 1 / 0.5), plain, multigroup and stratified
   const std::vector<std::string> prior{"0", "10"};
   const std::vector<std::string> extent{"1", "2", "3", "4"};
   int seen = 0;
-  for (const auto& x : extra()["survdiff"]) {
+  for (const auto& x : testsupport::extra("log_rank")["survdiff"]) {
     const std::string name = x["name"];
     const std::string ds = name.substr(0, name.find('_'));
     const Cohort& d = c.at(ds);
@@ -279,7 +236,7 @@ TEST_CASE(
                                                {"none", PAdjustMethod::None},
                                                {"BH", PAdjustMethod::BH}};
   int seen = 0;
-  for (const auto& x : extra()["pairwise"]) {
+  for (const auto& x : testsupport::extra("log_rank")["pairwise"]) {
     const std::string ds = x["dataset"];
     Cohort c = cohort(ds);
     const auto levels = strings(x["levels"]);
@@ -316,7 +273,7 @@ TEST_CASE(
 }
 
 TEST_CASE("extra: p.adjust(p, holm / bonferroni / BH / none) with ties and an NA") {
-  const auto& x = extra()["p_adjust"];
+  const auto& x = testsupport::extra("log_rank")["p_adjust"];
   const auto p = nums(x["p"]);
   const std::vector<std::pair<std::string, PAdjustMethod>> methods{
       {"holm", PAdjustMethod::Holm},
@@ -337,7 +294,7 @@ TEST_CASE("extra: p.adjust(p, holm / bonferroni / BH / none) with ties and an NA
 
 TEST_CASE("extra: timefix (aeqSurv) merges near-equal times; survdiff.fit on raw times") {
   int seen = 0;
-  for (const auto& x : extra()["timefix"]) {
+  for (const auto& x : testsupport::extra("log_rank")["timefix"]) {
     INFO(x["name"] << ": " << x["description"]);
     const auto time = nums(x["time"]);
     const auto status = ints(x["status"]);
@@ -364,7 +321,7 @@ TEST_CASE("extra: timefix (aeqSurv) merges near-equal times; survdiff.fit on raw
 }
 
 TEST_CASE("extra: degenerate inputs as R's survdiff") {
-  const auto& d = extra()["degenerate"];
+  const auto& d = testsupport::extra("log_rank")["degenerate"];
   auto run = [](const json& x) {
     std::vector<int> s;
     if (x.contains("strata")) s = ints(x["strata"]);

@@ -15,9 +15,7 @@ using testsupport::nums;
 namespace {
 
 bool has_warning(const LogisticResult& r, const std::string& part) {
-  for (const auto& w : r.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
+  return testsupport::has_warning(r.warnings, part);
 }
 
 // A numeric 0/1 column derived from another, missing where the source is.
@@ -120,9 +118,7 @@ void check_golden(const std::string& name) {
 }
 
 const json& extra(const std::string& name) {
-  static json all =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/logistic.json")));
-  return all["cases"][name];
+  return testsupport::extra("logistic")["cases"].at(name);
 }
 
 struct ExtraFit {

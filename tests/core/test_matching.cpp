@@ -20,9 +20,7 @@ using testsupport::nums;
 namespace {
 
 bool has_warning(const MatchingResult& r, const std::string& part) {
-  for (const auto& w : r.warnings)
-    if (w.find(part) != std::string::npos) return true;
-  return false;
+  return testsupport::has_warning(r.warnings, part);
 }
 
 std::string error_of(const std::vector<double>& d, const std::vector<int>& t,
@@ -209,11 +207,7 @@ TEST_CASE("goldens: logit(ps) computed from the scores gives the linear.logit pa
 
 namespace {
 
-const json& extra_cases() {
-  static json all =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/matching.json")));
-  return all["cases"];
-}
+const json& extra_cases() { return testsupport::extra("matching")["cases"]; }
 
 struct ExtraCase {
   std::vector<long> ids;

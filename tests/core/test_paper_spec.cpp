@@ -1,9 +1,11 @@
 // The bundled example end to end: public/examples/npc_paper.spec.json (the
 // analysis of Zhang et al. 2022: Tables 1-3, Figures 2-5) on
 // public/examples/npc_cohort.csv (core/synthetic_cohort, default options).
-// Every section must run, and the estimates must land near the values the
-// cohort was generated with (docs/synthetic_cohort.md): a test that fails if
-// the generator, the spec or an analysis drifts.
+// Every section must run; counts, Kaplan-Meier, follow-up and the univariate
+// Cox fit must equal R's (tests/r/paper_spec.R, tests/reference/extra/
+// paper_spec.json); and the estimates must land near the values the cohort
+// was generated with (docs/synthetic_cohort.md): a test that fails if the
+// generator, the spec or an analysis drifts.
 #include <cmath>
 
 #include "api.h"
@@ -54,6 +56,60 @@ TEST_CASE("the paper spec runs every section on the bundled cohort, subcohorts i
 }
 
 TEST_CASE(
+    "the paper spec's counts, KM, follow-up, log-rank, Table 1 (sex) and univariate Cox equal R "
+    "(tests/r/paper_spec.R)") {
+  const json& want = testsupport::extra("paper_spec");
+  const json& r = paper_result();
+  CHECK(r["cohort"]["rows_used"] == want["cohort"]["n"]);
+  CHECK(r["cohort"]["events"] == want["cohort"]["events"]);
+  REQUIRE(r["subcohorts"].size() == want["subcohorts"].size());
+  for (std::size_t i = 0; i < want["subcohorts"].size(); ++i) {
+    const json& w = want["subcohorts"][i];
+    CAPTURE(w["name"].get<std::string>());
+    CHECK(r["subcohorts"][i]["name"] == w["name"]);
+    CHECK(r["subcohorts"][i]["cohort"]["rows_used"] == w["n"]);
+    CHECK(r["subcohorts"][i]["cohort"]["events"] == w["events"]);
+  }
+  const json& km = r["results"]["km"]["by_group"];
+  REQUIRE(km.size() == want["km"].size());
+  for (std::size_t g = 0; g < km.size(); ++g) {
+    const json& w = want["km"][g];
+    CAPTURE(g);
+    CHECK(km[g]["stratum"] == w["stratum"]);
+    CHECK(km[g]["n"] == w["n"]);
+    CHECK(km[g]["events"] == w["events"]);
+    CHECK(testsupport::nums(km[g]["at_times"]["time"]) == testsupport::nums(w["times"]));
+    testsupport::check_column("surv at times", testsupport::nums(km[g]["at_times"]["surv"]),
+                              testsupport::nums(w["surv"]));
+    testsupport::check_column("std.err at times", testsupport::nums(km[g]["at_times"]["std_err"]),
+                              testsupport::nums(w["std_err"]));
+  }
+  CHECK_CLOSE("median follow-up", num(r["results"]["followup"]["overall"]["median"]),
+              num(want["followup"]["median"]), 1e-12);
+  const json& lt = r["results"]["cox"]["univariate"][0]["coefficients"];
+  CHECK(lt["name"][0] == "lt1");
+  CHECK_CLOSE("coef", num(lt["coef"][0]), num(want["cox_lt"]["coef"]), 1e-6);
+  CHECK_CLOSE("se", num(lt["se"][0]), num(want["cox_lt"]["se"]), 1e-6);
+  CHECK_CLOSE("p", num(lt["p"][0]), num(want["cox_lt"]["p"]), 1e-6);
+  const json& lr = r["results"]["logrank"]["by_group"];
+  testsupport::check_column("log-rank observed", testsupport::nums(lr["observed"]),
+                            testsupport::nums(want["logrank"]["observed"]));
+  testsupport::check_column("log-rank expected", testsupport::nums(lr["expected"]),
+                            testsupport::nums(want["logrank"]["expected"]));
+  CHECK_CLOSE("log-rank chisq", num(lr["statistic"]), num(want["logrank"]["statistic"]), 1e-6);
+  CHECK_CLOSE("log-rank p", num(lr["p"]), num(want["logrank"]["p"]), 1e-6);
+  const json& sex = r["results"]["table1"]["variables"][0];
+  REQUIRE(sex["variable"] == "sex");
+  CHECK(sex["levels"] == json::array({"Male", "Female"}));
+  for (std::size_t g = 0; g < 2; ++g)
+    CHECK(sex["by_group"][g]["counts"] == want["table1_sex"]["counts"][g]);
+  CHECK_CLOSE("sex chisq p", num(sex["tests"]["chisq"]["p"]), num(want["table1_sex"]["chisq_p"]),
+              1e-6);
+  CHECK_CLOSE("sex fisher p", num(sex["tests"]["fisher"]["p"]), num(want["table1_sex"]["fisher_p"]),
+              1e-6);
+}
+
+TEST_CASE(
     "outcome and follow-up near the generating model (paper: 5-year OS 46.2% vs 31.6%, "
     "median follow-up 43.4 months)") {
   const json& km = paper_result()["results"]["km"]["by_group"];
@@ -100,8 +156,9 @@ TEST_CASE(
     "matching until balanced: rounds reported, final cohort balanced at p > 0.1, LT "
     "protective in the matched pairs (Figure 2b)") {
   const json& m = paper_result()["results"]["matching"];
-  CHECK(m["rounds"].size() >= 1);
   CHECK(m["stop"]["balanced"] == true);
+  CHECK(m["stop"]["reason"] == "balanced");
+  CHECK(m["rounds"].size() == m["stop"]["rounds_run"].get<std::size_t>());
   for (const auto& c : m["rounds"].back()["covariates"]) {
     CAPTURE(c["variable"].get<std::string>());
     CHECK(!(num(c["p"]) <= 0.1));

@@ -232,8 +232,7 @@ TEST_CASE("subgroup_analysis input errors") {
 TEST_CASE(
     "tests/r/subgroup.R: coxph(Surv ~ treat [+ adjusters], subset = x == l), treat * factor(x) "
     "vs treat + factor(x), joint Wald over treat:x (lung ph.ecog, veteran celltype)") {
-  const json extra =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/subgroup.json")));
+  const json& extra = testsupport::extra("subgroup");
   REQUIRE(extra["cases"].size() == 4);
   for (const json& cs : extra["cases"]) {
     const std::string name = cs["name"];

@@ -16,18 +16,8 @@ using testsupport::num;
 
 namespace {
 
-const json& extra() {
-  static const json j =
-      json::parse(testsupport::read_file(testsupport::test_data_path("extra/two_sample.json")));
-  return j;
-}
-
 const json& find_case(const std::string& name) {
-  for (const auto& c : extra()["cases"])
-    if (c["name"] == name) return c;
-  FAIL("no case " << name << " in two_sample.json");
-  static const json none;
-  return none;
+  return testsupport::extra_case("two_sample", name);
 }
 
 struct Input {
@@ -91,11 +81,7 @@ Input from_dataset(const json& c) {
 
 Input input_of(const json& c) { return c["dataset"].is_null() ? recorded(c) : from_dataset(c); }
 
-bool has_warning(const std::vector<std::string>& warnings, const std::string& text) {
-  for (const auto& w : warnings)
-    if (w.find(text) != std::string::npos) return true;
-  return false;
-}
+using testsupport::has_warning;
 
 // p-values: 1e-9 absolute (CHECK_P) and, for the far tails where that is
 // vacuous, 1e-9 relative.
@@ -245,7 +231,7 @@ TEST_CASE(
 }
 
 TEST_CASE("200,000 rows: t.test Welch/pooled and wilcox.test (ties, normal) match R") {
-  const json& b = extra()["big"];
+  const json& b = testsupport::extra("two_sample")["big"];
   Input in;
   for (int i = 1; i <= 200000; ++i) {
     in.values.push_back(double((i * 7919) % 10007) / 13 + (i % 2) * 0.3 + (i % 3 == 0) * 1.5);
@@ -261,7 +247,7 @@ TEST_CASE("200,000 rows: t.test Welch/pooled and wilcox.test (ties, normal) matc
 }
 
 TEST_CASE("pt, upper tail, two-sided p and dt against R over t x df (df 0.3 to 3e6)") {
-  const json& d = extra()["distributions"]["pt"];
+  const json& d = testsupport::extra("two_sample")["distributions"]["pt"];
   const auto t = testsupport::nums(d["t"]), df = testsupport::nums(d["df"]);
   for (std::size_t i = 0; i < t.size(); ++i) {
     INFO("t = " << t[i] << ", df = " << df[i]);
@@ -274,7 +260,7 @@ TEST_CASE("pt, upper tail, two-sided p and dt against R over t x df (df 0.3 to 3
 }
 
 TEST_CASE("qt against R over p x df") {
-  const json& d = extra()["distributions"]["qt"];
+  const json& d = testsupport::extra("two_sample")["distributions"]["qt"];
   const auto p = testsupport::nums(d["p"]), df = testsupport::nums(d["df"]);
   for (std::size_t i = 0; i < p.size(); ++i) {
     INFO("p = " << p[i] << ", df = " << df[i]);
@@ -284,7 +270,7 @@ TEST_CASE("qt against R over p x df") {
 }
 
 TEST_CASE("pbeta lower and upper tails against R") {
-  const json& d = extra()["distributions"]["pbeta"];
+  const json& d = testsupport::extra("two_sample")["distributions"]["pbeta"];
   const auto x = testsupport::nums(d["x"]), a = testsupport::nums(d["a"]),
              b = testsupport::nums(d["b"]);
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -296,7 +282,7 @@ TEST_CASE("pbeta lower and upper tails against R") {
 }
 
 TEST_CASE("pwilcox(q, m, n) against R (both tails, fractional q, q beyond the range)") {
-  const json& d = extra()["distributions"]["pwilcox"];
+  const json& d = testsupport::extra("two_sample")["distributions"]["pwilcox"];
   const auto q = testsupport::nums(d["q"]), m = testsupport::nums(d["m"]),
              n = testsupport::nums(d["n"]);
   for (std::size_t i = 0; i < q.size(); ++i) {
@@ -307,7 +293,7 @@ TEST_CASE("pwilcox(q, m, n) against R (both tails, fractional q, q beyond the ra
 }
 
 TEST_CASE("pwilcox(q, 200, 201) against R: the largest exact case, centre and tails") {
-  const json& d = extra()["distributions"]["pwilcox_200"];
+  const json& d = testsupport::extra("two_sample")["distributions"]["pwilcox_200"];
   const auto q = testsupport::nums(d["q"]);
   for (std::size_t i = 0; i < q.size(); ++i) {
     INFO("q = " << q[i]);

@@ -25,7 +25,7 @@ function at(results, dotted) {
 test('degenerate data: CLI and wasm give the same bytes, and only the broken analyses fail', async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'degenerate-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  assert.ok(cases.length >= 10);
+  assert.equal(cases.length, 11, 'tests/fixtures/degenerate/cases.json');
   for (const c of cases) {
     await t.test(c.name, () => {
       const spec = { ...base, ...c.spec };

@@ -22,19 +22,15 @@
 #    small data that reach its special cases: treated SD zero (pooled
 #    fallback), equal means (raw difference), a single weighted treated unit,
 #    one unit per group (NA), zero-weight rows widening the eCDF grid.
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(MatchIt)
-})
+source("tests/r/common.R")
+suppressPackageStartupMessages(library(MatchIt))
 stopifnot(packageVersion("MatchIt") == "4.5.1")
-
-golden <- function(name) fromJSON(sprintf("tests/reference/goldens/%s.json", name), simplifyVector = TRUE)
 
 # MatchIt's summary matrix for a golden dataset: distance, then covariates
 # with every declared factor level as its own column.
 design <- function(name, treat_fun) {
   g <- golden(name)
-  d <- read.csv(sprintf("tests/reference/datasets/%s.csv", name), stringsAsFactors = FALSE)
+  d <- ds(name, stringsAsFactors = FALSE)
   ids <- g$logistic$ps_all$id
   d <- d[match(ids, d$id), ]
   cols <- list(distance = g$logistic$ps_all$ps)
@@ -145,11 +141,10 @@ matchit_edge <- list(
             tr, c(1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0))
 )
 
-write_json(list(
+write_extra(list(
   software = list(R = R.version.string, MatchIt = as.character(packageVersion("MatchIt"))),
   pooled_formula = "SMD = (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2); s_g^2 = p_g (1 - p_g) for factor-level columns, var() (n-1) otherwise; on the weighted (matched) sample",
   pooled = pooled,
   matchit_edge = matchit_edge
-), "tests/reference/extra/balance.json", digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-  pretty = FALSE)
-cat("wrote tests/reference/extra/balance.json\n")
+), "balance", pretty = FALSE)
+cat("wrote", extra_path("balance"), "\n")

@@ -3,7 +3,7 @@
 # Values not covered by the goldens: strata (<= 10 and > 10 levels), case
 # weights, cluster, timefix, degenerate inputs and a 200,000-row cohort.
 # Run from the repo root: Rscript tests/r/concordance.R
-suppressPackageStartupMessages(library(survival))
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
 conc_block <- function(cc) {
@@ -98,5 +98,4 @@ res$large <- list(
   stratified = fit_block(survival:::concordancefit(Surv(bt, bs), bx, bg, reverse = TRUE)))
 
 res$software <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
-jsonlite::write_json(res, "tests/reference/extra/concordance.json", digits = NA,
-                     auto_unbox = TRUE, null = "null", na = "null", pretty = FALSE)
+write_extra(res, "concordance", pretty = FALSE)

@@ -10,7 +10,7 @@
 # Same conventions as the goldens (tests/r/goldens/analyses.R): empty rows and
 # columns are dropped before chisq.test; fisher.test gets the table as given.
 
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/common.R")
 
 arr <- function(x) I(as.vector(x))
 
@@ -85,5 +85,4 @@ cases <- c(cases, random_cases)
 out <- list(
   software = list(R = R.version.string, jsonlite = as.character(packageVersion("jsonlite"))),
   cases = cases)
-write_json(out, "tests/reference/extra/contingency.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "contingency", pretty = TRUE)

@@ -13,13 +13,9 @@
 # unrounded), rscore, iter, n, nevent, means, linear_predictors, the summary
 # table (se = naive, robust_se, z, p, lower, upper) and the warnings raised.
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 mat <- function(m) {
   m <- as.matrix(m)
@@ -181,7 +177,5 @@ out <- list(
                   jsonlite = as.character(packageVersion("jsonlite"))),
   cases = unname(cases)
 )
-dir.create("tests/reference/extra", showWarnings = FALSE, recursive = TRUE)
-write_json(out, "tests/reference/extra/cox.json", digits = NA, auto_unbox = TRUE, null = "null",
-           na = "null", dataframe = "columns", pretty = TRUE)
-cat("wrote tests/reference/extra/cox.json with", length(cases), "cases\n")
+write_extra(out, "cox", dataframe = "columns", pretty = TRUE)
+cat("wrote", extra_path("cox"), "with", length(cases), "cases\n")

@@ -11,13 +11,9 @@
 # GLOBAL last), chisq, df, p. `coef` holds the fitted coefficients (NA = null)
 # so the C++ test can check it fitted the same model.
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 zph_table <- function(z) {
   t <- z$table
@@ -90,6 +86,4 @@ cases[["one_event_time"]] <- list(name = "one_event_time", data = as.list(one_ti
 
 out <- list(software = list(R = R.version.string, survival = as.character(packageVersion("survival"))),
             cases = cases)
-dir.create("tests/reference/extra", showWarnings = FALSE)
-write_json(out, "tests/reference/extra/cox_zph.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "cox_zph", pretty = TRUE)

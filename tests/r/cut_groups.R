@@ -6,14 +6,11 @@
 # coxph(cluster = subclass) in the matched pairs. The paper's Figure 5:
 # BED > 60 Gy vs <= 60 Gy vs no RT among patients with bone metastasis.
 # Run from the repo root: Rscript tests/r/cut_groups.R -> tests/reference/extra/cut_groups.json
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(survival)
-  library(MatchIt)
-})
+source("tests/r/common.R")
+suppressPackageStartupMessages(library(MatchIt))
 source("tests/r/goldens/matching_ref.R")
 
-d <- read.csv("tests/reference/datasets/npc_synth_1.csv")
+d <- ds("npc_synth_1")
 rownames(d) <- NULL
 d <- within(d, {
   bed <- bone_rt_dose_gy * (1 + (bone_rt_dose_gy / bone_rt_fractions) / 10)
@@ -58,7 +55,7 @@ matched <- lapply(levels3[2:3], function(lv) {
        logrank_chisq = unname(survdiff(Surv(os_months, death) ~ treat, data = md)$chisq))
 })
 
-write_json(list(
+write_extra(list(
   call = "subset(npc_synth_1, bone_met == 1); g = no RT (lt_bone == 0) / bed <= 60 / bed > 60",
   n = I(as.integer(table(d$g))), events = I(as.integer(tapply(d$death, d$g, sum))),
   logrank = list(statistic = unname(sd$chisq), p = pchisq(sd$chisq, 2, lower.tail = FALSE)),
@@ -66,6 +63,4 @@ write_json(list(
   cox = list(coef = I(unname(coef(cx))), se = I(unname(sqrt(diag(cx$var)))),
              p = I(unname(summary(cx)$coefficients[, "Pr(>|z|)"]))),
   km_at = list(strata = I(as.character(at$strata)), time = I(at$time), surv = I(at$surv)),
-  matched = matched),
-  "tests/reference/extra/cut_groups.json", digits = NA, auto_unbox = TRUE, null = "null",
-  na = "null", pretty = TRUE)
+  matched = matched), "cut_groups", pretty = TRUE)

@@ -17,20 +17,18 @@
 # Run from the repository root:  Rscript tests/r/cutpoint.R
 # Writes tests/reference/extra/cutpoint.json.
 
+source("tests/r/common.R")
 suppressPackageStartupMessages({
-  library(survival)
   library(maxstat)
   library(exactRankTests)
   library(pROC)
-  library(jsonlite)
 })
 stopifnot(packageVersion("maxstat") == "0.7.25")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 cohort <- function(name) {
   d <- ds(name)
-  g <- fromJSON(file.path("tests/reference/goldens", paste0(name, ".json")))
+  g <- golden(name)
   if (g$dataset$population$filter == "!is.na(trt)") d <- d[!is.na(d$trt), ]
   d$time <- d[[g$dataset$time$column]]
   d$event <- eval(parse(text = g$dataset$event$expression), d)
@@ -137,5 +135,4 @@ out$errors <- list(
   two_values_lopsided = err(maxstat.test(Surv(tt, ee) ~ lop, data = small, smethod = "LogRank",
                                          pmethod = "Lau94")))
 
-write_json(out, "tests/reference/extra/cutpoint.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = FALSE)
+write_extra(out, "cutpoint", pretty = FALSE)

@@ -28,7 +28,7 @@
 #  - two_digit[]: what R's %y would guess for two-digit years (LocalSurv
 #    refuses them rather than guess).
 
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/common.R")
 invisible(Sys.setlocale("LC_TIME", "C"))
 
 set.seed(20190312)
@@ -137,5 +137,4 @@ out <- list(
     "by as.Date; *_days = as.numeric(as.Date(x)), days since 1970-01-01; NA = missing cell"),
   missing_start_rows = missing_start, missing_end_rows = missing_end,
   formats = cases, npc = npc, invalid = invalid, leap_ok = leap_ok, two_digit = two_digit)
-write_json(out, "tests/reference/extra/dates.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = FALSE)
+write_extra(out, "dates", pretty = FALSE)

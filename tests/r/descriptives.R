@@ -12,9 +12,8 @@
 # Plus a hand vector exercising quantile interpolation, ties, even/odd n,
 # a single value and an all-missing group.
 
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/common.R")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 arr <- function(x) I(as.vector(x))
 
 num_summary <- function(x) {
@@ -65,5 +64,4 @@ out <- list(
   pbc = block(pbc, "!is.na(trt)", "as.integer(trt == 1)", c(0, 1), c("bili"),
               list(stage = c("1", "2", "3", "4"))),
   hand = block(hand, "hand vector", "g", c(0, 1, 2, 3, 4), c("x"), list(f = c("a", "b", "c"))))
-write_json(out, "tests/reference/extra/descriptives.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "descriptives", pretty = TRUE)

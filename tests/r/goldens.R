@@ -17,18 +17,16 @@
 # pairing step re-implemented, with and without MatchIt 4.5.1's abs() bug),
 # matching.R (the matching.<spec> blocks).
 
+source("tests/r/common.R")
 suppressPackageStartupMessages({
-  library(survival)
   library(MatchIt)
   library(maxstat)
-  library(jsonlite)
 })
 
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 1L) stop("usage: Rscript tests/r/goldens.R OUTDIR [dataset ...]")
 outdir <- args[1]
 dir.create(outdir, showWarnings = FALSE, recursive = TRUE)
-ref_dir <- "tests/reference"
 helper_dir <- "tests/r/goldens"
 for (f in c("json.R", "spec.R", "analyses.R", "matching_ref.R", "matching.R")) source(file.path(helper_dir, f))
 which_ds <- if (length(args) > 1L) args[-1] else names(golden_specs)

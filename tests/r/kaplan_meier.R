@@ -15,13 +15,9 @@
 #   at_times  summary(fit[i], times, extend = TRUE) (std.err = SE of S)
 #   followup  quantile(survfit(Surv(time, 1 - status) ~ g)[i], 0.5) with CI
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 strata_of <- function(fit) {
   if (is.null(fit$strata)) list(fit) else lapply(seq_along(fit$strata), function(i) fit[i])
@@ -159,6 +155,5 @@ out <- list(
   software = list(R = R.version.string, survival = as.character(packageVersion("survival")),
                   jsonlite = as.character(packageVersion("jsonlite"))),
   cases = cases)
-write_json(out, "tests/reference/extra/kaplan_meier.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = FALSE)
+write_extra(out, "kaplan_meier", pretty = FALSE)
 cat("wrote", length(cases), "cases\n")

@@ -11,13 +11,9 @@
 # the rows of those two levels, p = pchisq(chisq, length(fit$n) - 1,
 # lower.tail = FALSE), then p.adjust over all pairs (stats::pairwise.table).
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 mat <- function(m) {
   m <- as.matrix(m)
@@ -211,6 +207,5 @@ out$degenerate <- list(
   singular_strata = c(list(time = t6, status = s6, group = g6, strata = g6),
                       try_fit(quote(survdiff(Surv(t6, s6) ~ g6 + strata(g6))))))
 
-write_json(out, "tests/reference/extra/log_rank.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
-cat("wrote tests/reference/extra/log_rank.json\n")
+write_extra(out, "log_rank", pretty = TRUE)
+cat("wrote", extra_path("log_rank"), "\n")

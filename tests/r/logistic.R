@@ -3,9 +3,9 @@
 # covariate, a constant outcome, non-convergence, and a large cohort.
 # Run from the repo root:  Rscript tests/r/logistic.R
 # Writes tests/reference/extra/logistic.json.
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/common.R")
 
-lung <- read.csv("tests/reference/datasets/lung.csv")
+lung <- ds("lung")
 lung$treat <- as.integer(lung$sex == 2)
 
 with_warnings <- function(expr) {
@@ -125,5 +125,4 @@ cases$large <- big
 out <- list(generated_by = "tests/r/logistic.R", R = R.version.string,
             note = "NA/NaN/Inf written as null; fitted/linear_predictor are per data row",
             cases = cases)
-write_json(out, "tests/reference/extra/logistic.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = FALSE)
+write_extra(out, "logistic", pretty = FALSE)

@@ -23,10 +23,8 @@
 #
 # Each case is self-contained in the json: per unit id, distance, treat and
 # the exact-stratum code; the propensity scores are the goldens' glm fits.
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(MatchIt)
-})
+source("tests/r/common.R")
+suppressPackageStartupMessages(library(MatchIt))
 source("tests/r/goldens/matching_ref.R")  # with_pairing()
 # Numbers must read back bit-identical (the C++ test matches on these
 # distances): the goldens' writer, shortest of 15/16/17 digits.
@@ -100,8 +98,8 @@ capture_order <- function(expr) {
 }
 
 golden_input <- function(name, treat_fun, exact_col = NULL) {
-  g <- fromJSON(file.path("tests/reference/goldens", paste0(name, ".json")), simplifyVector = TRUE)
-  d <- read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
+  g <- golden(name, simplifyVector = TRUE)
+  d <- ds(name)
   pa <- g$logistic$ps_all
   rows <- match(pa$id, d$id)
   out <- data.frame(id = pa$id, ps = pa$ps, lp = pa$linear_predictor, treat = treat_fun(d[rows, ]))
@@ -225,4 +223,4 @@ out <- list(
   generated_by = "tests/r/matching.R",
   software = list(R = R.version.string, MatchIt = as.character(packageVersion("MatchIt"))),
   cases = cases)
-write_golden(out, "tests/reference/extra/matching.json")
+write_golden(out, extra_path("matching"))

@@ -14,10 +14,8 @@
 # MatchIt's pairing step is the corrected one (MatchIt >= 4.5.4, see
 # tests/r/goldens/matching_ref.R): Debian's 4.5.1 truncates distances.
 # Run from the repo root: Rscript tests/r/rounds.R -> tests/reference/extra/rounds.json
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(MatchIt)
-})
+source("tests/r/common.R")
+suppressPackageStartupMessages(library(MatchIt))
 source("tests/r/goldens/matching_ref.R")
 
 chosen_p <- function(x, treat, numeric_many) {
@@ -81,9 +79,9 @@ run_rounds <- function(label, d, treat, covs, factors, score, exact, rule, crite
   list(label = label, rounds = rounds)
 }
 
-rot <- read.csv("tests/reference/datasets/rotterdam.csv")
+rot <- ds("rotterdam")
 rownames(rot) <- NULL
-npc <- read.csv("tests/reference/datasets/npc_synth_1.csv")
+npc <- ds("npc_synth_1")
 rownames(npc) <- NULL
 npc <- within(npc, {
   age45 <- as.integer(age >= 45); kps90 <- as.integer(kps >= 90)
@@ -109,8 +107,6 @@ cases <- list(
              npc_covs, npc_factors, score = c("age45", "kps90", "t4", "n3", "liver_met", "bone_met"),
              exact = character(), rule = "exact", criterion = "p", max_rounds = 4)
 )
-write_json(list(software = list(R = R.version.string,
+write_extra(list(software = list(R = R.version.string,
                                 MatchIt = as.character(packageVersion("MatchIt"))),
-                cases = cases),
-           "tests/reference/extra/rounds.json", digits = NA, auto_unbox = TRUE, null = "null",
-           na = "null", pretty = TRUE)
+                cases = cases), "rounds", pretty = TRUE)

@@ -5,8 +5,7 @@
 #   survdiff on each pair of a k-level column + p.adjust(holm / bonferroni)
 #   coxph(Surv ~ group + covariates + strata(s)), Efron and Breslow
 # Run from the repository root: Rscript tests/r/spec_options.R
-library(survival)
-library(jsonlite)
+source("tests/r/common.R")
 
 cases <- list(
   list(dataset = "lung", time = "time", event = quote(status == 2), group = "sex", levels = c("1", "2"),
@@ -22,7 +21,7 @@ cases <- list(
 )
 
 out <- lapply(cases, function(cs) {
-  d <- read.csv(file.path("tests/reference/datasets", paste0(cs$dataset, ".csv")), check.names = FALSE)
+  d <- ds(cs$dataset, check.names = FALSE)
   d <- d[!is.na(d[[cs$group]]), ]
   d$.time <- d[[cs$time]]
   d$.event <- as.integer(eval(cs$event, d))
@@ -66,5 +65,4 @@ out <- lapply(cases, function(cs) {
        pairwise = pairs, cox_strata = cox)
 })
 
-write_json(out, "tests/reference/extra/spec_options.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "spec_options", pretty = TRUE)

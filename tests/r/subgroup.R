@@ -14,13 +14,9 @@
 # names, coef/se/z/p per term (null = aliased), LRT statistic/df/p, joint Wald
 # statistic/df/p = b' V^-1 b over the non-aliased treat:x coefficients.
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 run_case <- function(name, d, var, lev, adjust, ties) {
   d$sg <- factor(d[[var]], levels = lev)
@@ -98,6 +94,4 @@ cases <- list(
 
 out <- list(software = list(R = R.version.string, survival = as.character(packageVersion("survival"))),
             cases = cases)
-dir.create("tests/reference/extra", showWarnings = FALSE, recursive = TRUE)
-write_json(out, "tests/reference/extra/subgroup.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "subgroup", pretty = TRUE)

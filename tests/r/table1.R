@@ -3,7 +3,7 @@
 # Writes tests/reference/extra/table1.json: for each dataset, group column,
 # group levels and numeric covariates, summaries per group and overall:
 # n, missing, mean, sd (n-1), median, q1, q3 (quantile type 7), min, max.
-library(jsonlite)
+source("tests/r/common.R")
 
 cases <- list(
   list(dataset = "lung", group = "sex", levels = c("1", "2"), vars = c("age", "ph.karno", "wt.loss", "meal.cal")),
@@ -22,7 +22,7 @@ summ <- function(x) {
 }
 
 out <- lapply(cases, function(cs) {
-  d <- read.csv(file.path("tests/reference/datasets", paste0(cs$dataset, ".csv")), check.names = FALSE)
+  d <- ds(cs$dataset, check.names = FALSE)
   g <- as.character(d[[cs$group]])
   d <- d[!is.na(g), ]
   g <- as.character(d[[cs$group]])
@@ -33,5 +33,4 @@ out <- lapply(cases, function(cs) {
   list(dataset = cs$dataset, group = cs$group, levels = cs$levels, variables = vars)
 })
 
-write_json(out, "tests/reference/extra/table1.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = TRUE)
+write_extra(out, "table1", pretty = TRUE)

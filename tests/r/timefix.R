@@ -12,10 +12,7 @@
 # come back as 0.3), so the times are also written bit-exactly as C99 hex
 # floats (sprintf("%a"), read by strtod): the rule is judged on the last bit.
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-})
+source("tests/r/common.R")
 stopifnot(packageVersion("survival") == "3.5.3")
 
 cases <- list()
@@ -53,7 +50,5 @@ add("simulated", base * (1 + jitter), "200 times on 8 values with relative jitte
 
 hex <- function(s) as.numeric(s)
 for (x in cases) stopifnot(identical(hex(x$time_hex), x$time), identical(hex(x$fixed_hex), x$fixed))
-dir.create("tests/reference/extra", showWarnings = FALSE, recursive = TRUE)
-write_json(list(r_version = R.version.string, survival = as.character(packageVersion("survival")),
-                cases = cases),
-           "tests/reference/extra/timefix.json", digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE)
+write_extra(list(r_version = R.version.string, survival = as.character(packageVersion("survival")),
+                cases = cases), "timefix", pretty = TRUE)

@@ -15,9 +15,8 @@
 # Every case records the ids (or the generating rule) of the rows it uses,
 # its options, R's results and R's warnings / error message.
 
-suppressPackageStartupMessages(library(jsonlite))
+source("tests/r/common.R")
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 arr <- function(x) I(as.vector(x))
 
 # Evaluate, keeping the value (or NULL on error), warnings and error text.
@@ -238,7 +237,5 @@ out <- list(
     "group codes (-1 = NA) directly. mean_difference = estimate[1] - estimate[2]; method is trimws(R's method).",
     "error = R's stop() message (the C++ returns NaN with a warning), warnings = R's warnings."),
   cases = cases, big = big, distributions = distributions)
-dir.create("tests/reference/extra", showWarnings = FALSE, recursive = TRUE)
-write_json(out, "tests/reference/extra/two_sample.json", digits = NA, auto_unbox = TRUE, null = "null", na = "null",
-           pretty = FALSE)
-cat("wrote tests/reference/extra/two_sample.json\n")
+write_extra(out, "two_sample", pretty = FALSE)
+cat("wrote", extra_path("two_sample"), "\n")

@@ -23,11 +23,8 @@
 # the SE of -log S (std.err, or std.err / surv when logse is FALSE, 0 where it
 # is 0, as survfit_confint does) and `se_surv` the SE of S.
 
-suppressPackageStartupMessages({
-  library(survival)
-  library(jsonlite)
-  library(MatchIt)
-})
+source("tests/r/common.R")
+suppressPackageStartupMessages(library(MatchIt))
 stopifnot(packageVersion("survival") == "3.5.3")
 
 # The matching helpers of tests/r/matching.R (the pairing MatchIt >= 4.5.4
@@ -44,7 +41,6 @@ local({
 match_case <- run_case
 rm(run_case)
 
-ds <- function(name) read.csv(file.path("tests/reference/datasets", paste0(name, ".csv")))
 
 strata_of <- function(fit) {
   if (is.null(fit$strata)) list(fit) else lapply(seq_along(fit$strata), function(i) fit[i])
@@ -262,7 +258,5 @@ out <- list(
                   MatchIt = as.character(packageVersion("MatchIt")),
                   jsonlite = as.character(packageVersion("jsonlite"))),
   cases = unname(cases))
-dir.create("tests/reference/extra", showWarnings = FALSE, recursive = TRUE)
-write_json(out, "tests/reference/extra/weights.json", digits = NA, auto_unbox = TRUE,
-           null = "null", na = "null", pretty = FALSE)
-cat("wrote tests/reference/extra/weights.json with", length(cases), "cases\n")
+write_extra(out, "weights", pretty = FALSE)
+cat("wrote", extra_path("weights"), "with", length(cases), "cases\n")

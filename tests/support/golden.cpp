@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "csv.h"
+#include "model_frame.h"
 
 namespace testsupport {
 
@@ -68,6 +69,11 @@ json run_spec(const std::string& dataset, const std::string& spec) {
   return env["result"];
 }
 
+std::vector<double> vec(const json& j) {
+  if (j.is_array()) return nums(j);
+  return {num(j)};
+}
+
 namespace {
 void add_indicator(localsurv::Table& t, const std::string& name, const std::string& source,
                    bool (*rule)(const localsurv::Column&, std::size_t)) {
@@ -83,6 +89,36 @@ void add_indicator(localsurv::Table& t, const std::string& name, const std::stri
     c.missing[r] = 0;
   }
   t.columns.push_back(std::move(c));
+}
+}  // namespace
+
+namespace {
+// npc_synth_1's derived 0/1 columns (age45, ...), after REQUIRing that the
+// golden's `dataset.derived` block still defines them as written here.
+void add_golden_derived(localsurv::Table& t, const json& ds) {
+  const json& d = ds["derived"];
+  REQUIRE(d["age45"] == "as.integer(age >= 45)");
+  REQUIRE(d["kps90"] == "as.integer(kps >= 90)");
+  REQUIRE(d["ebv_hi"] == "as.integer(ebv_dna >= 10000)");
+  REQUIRE(d["t4"] == "as.integer(t_stage == 'T4')");
+  REQUIRE(d["n3"] == "as.integer(n_stage == 'N3')");
+  REQUIRE(d["synchronous"] == "as.integer(sequence == 'synchronous')");
+  REQUIRE(d["cycles6"] == "as.integer(chemo_cycles >= 6)");
+  add_indicator(t, "age45", "age",
+                [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 45; });
+  add_indicator(t, "kps90", "kps",
+                [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 90; });
+  add_indicator(t, "ebv_hi", "ebv_dna",
+                [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 10000; });
+  add_indicator(t, "t4", "t_stage",
+                [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "T4"; });
+  add_indicator(t, "n3", "n_stage",
+                [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "N3"; });
+  add_indicator(t, "synchronous", "sequence", [](const localsurv::Column& c, std::size_t r) {
+    return c.text(r) == "synchronous";
+  });
+  add_indicator(t, "cycles6", "chemo_cycles",
+                [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 6; });
 }
 }  // namespace
 
@@ -109,33 +145,115 @@ GoldenTreatment golden_treatment(const std::string& name) {
   } else if (name == "npc_synth_1") {
     REQUIRE(expr == "lt");
     out.column = "lt", out.value = "1";
-    const json& d = ds["derived"];
-    REQUIRE(d["age45"] == "as.integer(age >= 45)");
-    REQUIRE(d["kps90"] == "as.integer(kps >= 90)");
-    REQUIRE(d["ebv_hi"] == "as.integer(ebv_dna >= 10000)");
-    REQUIRE(d["t4"] == "as.integer(t_stage == 'T4')");
-    REQUIRE(d["n3"] == "as.integer(n_stage == 'N3')");
-    REQUIRE(d["synchronous"] == "as.integer(sequence == 'synchronous')");
-    REQUIRE(d["cycles6"] == "as.integer(chemo_cycles >= 6)");
-    add_indicator(out.table, "age45", "age",
-                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 45; });
-    add_indicator(out.table, "kps90", "kps",
-                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 90; });
-    add_indicator(out.table, "ebv_hi", "ebv_dna",
-                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 10000; });
-    add_indicator(out.table, "t4", "t_stage",
-                  [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "T4"; });
-    add_indicator(out.table, "n3", "n_stage",
-                  [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "N3"; });
-    add_indicator(
-        out.table, "synchronous", "sequence",
-        [](const localsurv::Column& c, std::size_t r) { return c.text(r) == "synchronous"; });
-    add_indicator(out.table, "cycles6", "chemo_cycles",
-                  [](const localsurv::Column& c, std::size_t r) { return c.numbers[r] >= 6; });
+    add_golden_derived(out.table, ds);
   } else {
     FAIL("no treat expression known for " << name);
   }
   return out;
+}
+
+localsurv::Column make_numeric_column(const std::string& name, const std::vector<double>& values) {
+  localsurv::Column c;
+  c.name = name;
+  c.type = localsurv::ColumnType::Numeric;
+  c.numbers = values;
+  c.missing.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) c.missing[i] = std::isnan(values[i]);
+  return c;
+}
+
+std::vector<double> indicator(const localsurv::Column& column, const std::string& value) {
+  std::vector<double> v(column.size());
+  for (std::size_t r = 0; r < column.size(); ++r) {
+    if (column.is_missing(r))
+      v[r] = NAN;
+    else if (column.type == localsurv::ColumnType::Numeric)
+      v[r] = column.numbers[r] == std::stod(value);
+    else
+      v[r] = column.text(r) == value;
+  }
+  return v;
+}
+
+GoldenCohort golden_cohort(const std::string& name) {
+  using localsurv::TermKind;
+  using localsurv::TermSpec;
+  const json& ds = golden(name)["dataset"];
+  GoldenCohort c;
+  c.name = name;
+  std::string treat_column, treat_value;
+  if (name == "colon") {
+    c.table = dataset(name);
+  } else {
+    GoldenTreatment g = golden_treatment(name);
+    c.table = std::move(g.table);
+    treat_column = g.column, treat_value = g.value;
+  }
+  localsurv::Table& t = c.table;
+  t.columns.push_back(make_numeric_column(".time", t.column(ds["time"]["column"]).numbers));
+  const std::string event = ds["event"]["expression"];
+  if (event == "as.integer(status == 2)")
+    t.columns.push_back(make_numeric_column(".event", indicator(t.column("status"), "2")));
+  else
+    t.columns.push_back(make_numeric_column(".event", t.column(event).numbers));
+  if (name == "colon") {
+    c.group.push_back(TermSpec{"rx", TermKind::Factor, ds["group"]["levels"], ""});
+  } else {
+    t.columns.push_back(
+        make_numeric_column("treat", indicator(t.column(treat_column), treat_value)));
+    c.group.push_back(TermSpec{"treat", TermKind::Numeric, {}, ""});
+  }
+  t.n_rows = t.columns[0].size();
+  c.rows = localsurv::all_rows(t);
+  if (name == "pbc") c.rows = localsurv::complete_rows(t, {"trt"}, c.rows).rows;  // !is.na(trt)
+  REQUIRE(c.rows.size() == ds["population"]["n"].get<std::size_t>());
+  for (const auto& cov : ds["covariates"]) {
+    if (cov["type"] == "factor")
+      c.covariates.push_back(
+          TermSpec{cov["name"], TermKind::Factor, cov["levels"], cov["reference"]});
+    else
+      c.covariates.push_back(TermSpec{cov["name"], TermKind::Numeric, {}, ""});
+  }
+  return c;
+}
+
+const json& extra(const std::string& name) {
+  static std::map<std::string, json> cache;
+  auto it = cache.find(name);
+  if (it == cache.end())
+    it = cache.emplace(name, json::parse(read_file(test_data_path("extra/" + name + ".json"))))
+             .first;
+  return it->second;
+}
+
+const json& extra_case(const std::string& file, const std::string& name) {
+  for (const auto& c : extra(file)["cases"])
+    if (c["name"] == name) return c;
+  throw std::runtime_error("no case " + name + " in extra/" + file + ".json");
+}
+
+bool has_warning(const std::vector<std::string>& warnings, const std::string& part) {
+  for (const auto& w : warnings)
+    if (w.find(part) != std::string::npos) return true;
+  return false;
+}
+
+void check_column(const std::string& what, const std::vector<double>& got,
+                  const std::vector<double>& expected, double rel) {
+  INFO(what);
+  REQUIRE(got.size() == expected.size());
+  std::size_t bad = got.size();
+  for (std::size_t i = 0; i < got.size() && bad == got.size(); ++i)
+    if (!close(got[i], expected[i], rel)) bad = i;
+  std::ostringstream first_difference;
+  if (bad < got.size())
+    first_difference << "row " << bad + 1 << ": got " << got[bad] << ", R gives " << expected[bad];
+  CHECK_MESSAGE(bad == got.size(), first_difference.str());
+}
+
+void check_column(const std::string& what, const std::vector<int>& got,
+                  const std::vector<double>& expected) {
+  check_column(what, std::vector<double>(got.begin(), got.end()), expected, 0);
 }
 
 }  // namespace testsupport

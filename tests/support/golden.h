@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model_frame.h"
 #include "table.h"
 
 namespace testsupport {
@@ -35,11 +36,47 @@ struct GoldenTreatment {
 };
 GoldenTreatment golden_treatment(const std::string& name);
 
+// A golden's cohort as its `dataset` block defines it, for fitting models by
+// hand: the table with columns ".time", ".event" and "treat" (1/0; not for
+// colon, whose group is the three-level rx) and npc_synth_1's derived 0/1
+// columns added, the population's rows (pbc: !is.na(trt)), the group term
+// (treat, or colon's rx factor) and the covariate terms.
+struct GoldenCohort {
+  std::string name;
+  localsurv::Table table;
+  std::vector<std::size_t> rows;
+  std::vector<localsurv::TermSpec> group;
+  std::vector<localsurv::TermSpec> covariates;
+};
+GoldenCohort golden_cohort(const std::string& name);
+
+// A numeric column from values (missing where NaN).
+localsurv::Column make_numeric_column(const std::string& name, const std::vector<double>& values);
+// 1/0 where `column` equals `value` (numerically or as text), NaN where missing.
+std::vector<double> indicator(const localsurv::Column& column, const std::string& value);
+
+// tests/reference/extra/<name>.json (cached), and the element of its "cases"
+// array whose "name" is `name` (throws naming the file if there is none).
+const json& extra(const std::string& file);
+const json& extra_case(const std::string& file, const std::string& name);
+
+// Whether any of `warnings` contains `part`.
+bool has_warning(const std::vector<std::string>& warnings, const std::string& part);
+
+// One CHECK per column: fails naming the first row that differs from R
+// (testsupport::close with `rel`; ints compare exactly).
+void check_column(const std::string& what, const std::vector<double>& got,
+                  const std::vector<double>& expected, double rel = 1e-6);
+void check_column(const std::string& what, const std::vector<int>& got,
+                  const std::vector<double>& expected);
+
 // The spec run through the page's path (Session: CSV -> spec -> result JSON)
 // on tests/reference/datasets/<dataset>.csv; REQUIREs {"ok": true} and
 // returns the result.
 json run_spec(const std::string& dataset, const std::string& spec);
 std::vector<double> nums(const json& j);
+// An array of numbers, or one number (jsonlite unboxes length-1 vectors).
+std::vector<double> vec(const json& j);
 
 // Numeric column as doubles (NaN where missing); categorical columns throw.
 std::vector<double> numeric_column(const localsurv::Table& t, const std::string& name);
