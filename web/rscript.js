@@ -157,9 +157,6 @@ const comment = (text) => text.split('\n').map((l) => ('# ' + oneLine(l)).trimEn
 // script is written from its reading of the spec (readSpec).
 const SCRIPT_LIMITS = Object.freeze({ filterNesting: 50 - 4, rToken: 8190, chars: 32 * 2 ** 20 });
 
-const utf8Length = (text) => utf8.encode(text).length;
-// Only spaces, tabs and line breaks: no filter at all, as in the engine.
-const blank = (text) => !text || /^[ \t\r\n]*$/.test(text);
 // A filter's text in a message, as the engine shows it: whole if at most 80
 // bytes, else its first 77 (not splitting a UTF-8 character) and '...'.
 function shown(text) {
@@ -241,7 +238,7 @@ function rNode(n) {
  * read, and a message for one R's parser could not read.
  */
 export function rFilter(tree) {
-  if (tree === null || tree === undefined) return 'TRUE';
+  if (tree === null) return 'TRUE';
   if (isObject(tree) && isObject(tree.error)) throw new FilterError(String(tree.error.message));
   const out = rNode(tree);
   const nesting = rNesting(out);
@@ -250,9 +247,6 @@ export function rFilter(tree) {
   }
   return out;
 }
-
-
-
 
 // ----------------------------------------------------------- script pieces
 
@@ -567,7 +561,7 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
     s += `fit <- coxph(Surv(time_, event_) ~ cut_group_, data = cg, ties = ${rStr(ties)})\nprint(summary(fit))\n`;
     s += `put(${rStr(p + '.cutpoint.groups')}, list(cutpoint = cp, levels = levels(cg$cut_group_), logrank = cg_res, cox = cox_key(fit), km = km_key(km_cg, NULL)))\n`;
     if (gr.match) {
-      const mopts = gr.match;   // defaults filled in and checked by normAnalyses
+      const mopts = gr.match;   // every option written out by the engine
       const covs = covariates.map((t) => t.column);
       const score = mopts.score_covariates && mopts.score_covariates.length ? mopts.score_covariates : covs;
       s += `# Each cut group matched against the reference group (cut group = "treated").\n`;
@@ -719,7 +713,9 @@ options(width = 120)
   if (der) s += '\n' + der + '\n';
   // The engine's filters of each cohort: the field each comes from and what
   // a message calls it (core/analysis.cpp).
-  const main = blank(spec.filter) ? [] : [{ text: spec.filter, tree: treeOf('filter'), field: 'filter', name: 'the filter' }];
+  // A blank filter (tree null) is no filter at all, as in the engine.
+  const mainTree = treeOf('filter');
+  const main = mainTree === null ? [] : [{ text: spec.filter, tree: mainTree, field: 'filter', name: 'the filter' }];
   const noneOf = (analyses, at) => (analyses.cutpoint?.groups?.none ? treeOf(`${at}analyses.cutpoint.groups.none`) : null);
   s += cohortBlocks(s.length, 'results', spec, spec.analyses, spec.covariates, main, noneOf(spec.analyses, ''),
     `Main cohort${spec.filter ? ` (filter: ${spec.filter})` : ''}`);
@@ -727,7 +723,8 @@ options(width = 120)
   spec.subcohorts.forEach((c, i) => {
     const filters = main.map((f) => ({ ...f, name: "the whole cohort's filter" }));
     const field = `subcohorts[${i}].filter`;
-    if (!blank(c.filter)) filters.push({ text: c.filter, tree: treeOf(field), field, name: "the subcohort's filter" });
+    const tree = treeOf(field);
+    if (tree !== null) filters.push({ text: c.filter, tree, field, name: "the subcohort's filter" });
     const filter = spec.filter ? `(${spec.filter}) and (${c.filter})` : c.filter;
     const own = [c.covariates && !same(c.covariates, spec.covariates) && 'covariates', c.analyses && !same(c.analyses, spec.analyses) && 'analyses'].filter(Boolean);
     s += cohortBlocks(s.length, `subcohorts.${i}.results`, spec, c.analyses || spec.analyses, c.covariates || spec.covariates,
