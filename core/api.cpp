@@ -89,4 +89,14 @@ std::string Session::run(std::string_view spec_json, const Progress& progress) {
   });
 }
 
+std::string Session::read_spec(std::string_view spec_json) {
+  return guarded([&] {
+    AnalysisSpec spec = parse_spec(spec_json);
+    ojson out;
+    out["spec"] = spec_to_json(spec);
+    out["filters"] = filters_to_json(spec);
+    return out;
+  });
+}
+
 }  // namespace localsurv

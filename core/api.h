@@ -22,6 +22,11 @@ class Session {
   // options_json: the spec's "data" object (or "{}").
   std::string describe(std::string_view options_json);
   std::string run(std::string_view spec_json, const Progress& progress = {});
+  // The spec as the engine reads it, without data: {"spec": as the result's
+  // "spec" echoes it (every default written out), "filters": each filter's
+  // tree (filters_to_json, core/spec.h)}; or the error a run would give for
+  // the spec. For the R script (web/rscript.js).
+  std::string read_spec(std::string_view spec_json);
 
  private:
   const Table& table_for(const CsvOptions& options);

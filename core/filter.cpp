@@ -88,44 +88,49 @@ bool as_number(const std::string& s, double& out) {
 
 bool is_keyword(const Token& t, const char* word) { return t.kind == Tok::Name && t.text == word; }
 
-// Recursive-descent parser that evaluates as it goes: each rule returns the
-// row mask of its sub-expression.
-class Evaluator {
+// The one recursive-descent parser of the grammar (filter.h). It calls its
+// builder B at each rule, in reading order, so errors come in the same order
+// whatever B builds: the Evaluator below (row masks: B::column looks the
+// column up, so an unknown column fails where it is read) or the TreeBuilder
+// (parse_filter).
+template <class B>
+class Parser {
  public:
-  Evaluator(const Table& table, std::vector<Token> tokens, const std::string& field)
-      : table_(table), t_(std::move(tokens)), field_(field) {}
+  using Result = typename B::Result;
+  Parser(B& build, std::vector<Token> tokens, const std::string& field)
+      : b_(build), t_(std::move(tokens)), field_(field) {}
 
-  std::vector<uint8_t> run() {
-    std::vector<uint8_t> m = expr();
+  Result run() {
+    Result m = expr();
     if (t_[i_].kind != Tok::End)
       fail(field_, "unexpected '" + t_[i_].text + "'; expected 'and', 'or' or the end", t_[i_].pos);
     return m;
   }
 
  private:
-  std::vector<uint8_t> expr() {
-    std::vector<uint8_t> m = term();
+  Result expr() {
+    Result m = term();
     while (is_keyword(t_[i_], "or")) {
       ++i_;
-      std::vector<uint8_t> r = term();
-      for (std::size_t k = 0; k < m.size(); ++k) m[k] = m[k] || r[k];
+      Result r = term();
+      m = b_.any(std::move(m), std::move(r));
     }
     return m;
   }
 
-  std::vector<uint8_t> term() {
-    std::vector<uint8_t> m = factor();
+  Result term() {
+    Result m = factor();
     while (is_keyword(t_[i_], "and")) {
       ++i_;
-      std::vector<uint8_t> r = factor();
-      for (std::size_t k = 0; k < m.size(); ++k) m[k] = m[k] && r[k];
+      Result r = factor();
+      m = b_.all(std::move(m), std::move(r));
     }
     return m;
   }
 
   // 'not' and '(' recurse: their nesting is bounded so that no filter can
   // overflow the stack (100,000 of either did, natively and in wasm).
-  std::vector<uint8_t> factor() {
+  Result factor() {
     const Token& t = t_[i_];
     if (is_keyword(t, "not") || t.kind == Tok::LParen) {
       if (depth_ == kMaxFilterDepth)
@@ -135,15 +140,14 @@ class Evaluator {
              t.pos);
       ++depth_;
       ++i_;
-      std::vector<uint8_t> m;
+      Result m;
       if (t.kind == Tok::LParen) {
-        m = expr();
+        m = b_.group(expr());
         if (t_[i_].kind != Tok::RParen)
           fail(field_, "expected ')' but found '" + t_[i_].text + "'", t_[i_].pos);
         ++i_;
       } else {
-        m = factor();
-        for (auto& v : m) v = !v;
+        m = b_.negate(factor());
       }
       --depth_;
       return m;
@@ -151,28 +155,21 @@ class Evaluator {
     return comparison();
   }
 
-  std::string value() {
+  const Token& value() {
     const Token& t = t_[i_];
     if (t.kind != Tok::Number && t.kind != Tok::Text)
       fail(field_, "expected a number or \"text\" but found '" + t.text + "'", t.pos);
     ++i_;
-    return t.text;
+    return t;
   }
 
-  std::vector<uint8_t> comparison() {
+  Result comparison() {
     const Token& name = t_[i_];
     if (name.kind != Tok::Name)
       fail(field_, "expected a column name but found '" + name.text + "'", name.pos);
-    const Column* col = table_.find(name.text);
-    if (!col) {
-      std::string available;
-      for (const auto& c : table_.columns) available += (available.empty() ? "" : ", ") + c.name;
-      fail(field_, "column '" + name.text + "' is not in the data (columns: " + available + ")",
-           name.pos);
-    }
+    auto col = b_.column(name);
     ++i_;
     const Token& op = t_[i_];
-    std::vector<uint8_t> m(table_.n_rows, 0);
     if (is_keyword(op, "is")) {
       ++i_;
       bool negate = false;
@@ -183,27 +180,22 @@ class Evaluator {
       if (!is_keyword(t_[i_], "missing"))
         fail(field_, "expected 'missing' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
-      for (std::size_t r = 0; r < m.size(); ++r) m[r] = col->is_missing(r) != negate;
-      return m;
+      return b_.missing(col, negate);
     }
     if (is_keyword(op, "in")) {
       ++i_;
       if (t_[i_].kind != Tok::LParen)
         fail(field_, "expected '(' after 'in' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
-      std::vector<std::string> values = {value()};
+      std::vector<const Token*> values = {&value()};
       while (t_[i_].kind == Tok::Comma) {
         ++i_;
-        values.push_back(value());
+        values.push_back(&value());
       }
       if (t_[i_].kind != Tok::RParen)
         fail(field_, "expected ',' or ')' but found '" + t_[i_].text + "'", t_[i_].pos);
       ++i_;
-      for (const auto& v : values) {
-        std::vector<uint8_t> e = compare(*col, "==", v, op.pos);
-        for (std::size_t r = 0; r < m.size(); ++r) m[r] = m[r] || e[r];
-      }
-      return m;
+      return b_.in(col, values, op.pos);
     }
     if (op.kind != Tok::Op)
       fail(field_,
@@ -212,12 +204,66 @@ class Evaluator {
            op.pos);
     ++i_;
     std::size_t value_pos = t_[i_].pos;
-    return compare(*col, op.text, value(), value_pos);
+    return b_.compare(col, op.text, value(), value_pos);
   }
 
-  std::vector<uint8_t> compare(const Column& col, const std::string& op, const std::string& v,
-                               std::size_t pos) {
-    std::vector<uint8_t> m(table_.n_rows, 0);
+  B& b_;
+  std::vector<Token> t_;
+  const std::string& field_;
+  std::size_t i_ = 0;
+  std::size_t depth_ = 0;
+};
+
+// Builds the row mask of each rule.
+class Evaluator {
+ public:
+  using Result = std::vector<uint8_t>;
+  Evaluator(const Table& table, const std::string& field) : table_(table), field_(field) {}
+
+  Result any(Result m, const Result& r) {
+    for (std::size_t k = 0; k < m.size(); ++k) m[k] = m[k] || r[k];
+    return m;
+  }
+  Result all(Result m, const Result& r) {
+    for (std::size_t k = 0; k < m.size(); ++k) m[k] = m[k] && r[k];
+    return m;
+  }
+  Result group(Result m) { return m; }
+  Result negate(Result m) {
+    for (auto& v : m) v = !v;
+    return m;
+  }
+
+  const Column* column(const Token& name) {
+    const Column* col = table_.find(name.text);
+    if (!col) {
+      std::string available;
+      for (const auto& c : table_.columns) available += (available.empty() ? "" : ", ") + c.name;
+      fail(field_, "column '" + name.text + "' is not in the data (columns: " + available + ")",
+           name.pos);
+    }
+    return col;
+  }
+
+  Result missing(const Column* col, bool negate) {
+    Result m(table_.n_rows, 0);
+    for (std::size_t r = 0; r < m.size(); ++r) m[r] = col->is_missing(r) != negate;
+    return m;
+  }
+
+  Result in(const Column* col, const std::vector<const Token*>& values, std::size_t pos) {
+    Result m(table_.n_rows, 0);
+    for (const Token* v : values) {
+      Result e = compare(col, "==", *v, pos);
+      for (std::size_t r = 0; r < m.size(); ++r) m[r] = m[r] || e[r];
+    }
+    return m;
+  }
+
+  Result compare(const Column* column, const std::string& op, const Token& value, std::size_t pos) {
+    const Column& col = *column;
+    const std::string& v = value.text;
+    Result m(table_.n_rows, 0);
     double x = 0;
     bool number = as_number(v, x);
     bool equality = op == "==" || op == "!=";
@@ -248,11 +294,50 @@ class Evaluator {
     return m;
   }
 
+ private:
   const Table& table_;
-  std::vector<Token> t_;
   const std::string& field_;
-  std::size_t i_ = 0;
-  std::size_t depth_ = 0;
+};
+
+// Builds the tree (parse_filter); a chain of and/or is one node.
+class TreeBuilder {
+ public:
+  using Result = FilterNode;
+  using Kind = FilterNode::Kind;
+
+  Result any(Result m, Result r) { return chain(Kind::Or, std::move(m), std::move(r)); }
+  Result all(Result m, Result r) { return chain(Kind::And, std::move(m), std::move(r)); }
+  Result group(Result m) { return wrap(Kind::Group, std::move(m)); }
+  Result negate(Result m) { return wrap(Kind::Not, std::move(m)); }
+  const std::string& column(const Token& name) { return name.text; }
+  Result missing(const std::string& col, bool negate) {
+    Result n{Kind::Missing, {}, col, {}, {}};
+    n.negate = negate;
+    return n;
+  }
+  Result in(const std::string& col, const std::vector<const Token*>& values, std::size_t) {
+    Result n{Kind::In, {}, col, {}, {}};
+    for (const Token* v : values) n.values.push_back(value(*v));
+    return n;
+  }
+  Result compare(const std::string& col, const std::string& op, const Token& v, std::size_t) {
+    return {Kind::Compare, {}, col, op, {value(v)}};
+  }
+
+ private:
+  static FilterValue value(const Token& t) { return {t.kind == Tok::Number, t.text}; }
+  static Result wrap(Kind kind, Result m) {
+    Result n{kind, {}, {}, {}, {}};
+    n.children.push_back(std::move(m));
+    return n;
+  }
+  // m is this chain's node when it was made by this loop: a parenthesised
+  // chain is a Group, so it is never extended.
+  static Result chain(Kind kind, Result m, Result r) {
+    if (m.kind != kind) m = wrap(kind, std::move(m));
+    m.children.push_back(std::move(r));
+    return m;
+  }
 };
 
 }  // namespace
@@ -261,7 +346,14 @@ std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expres
                                      const std::string& field) {
   if (expression.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return std::vector<uint8_t>(table.n_rows, 1);
-  return Evaluator(table, tokenize(expression, field), field).run();
+  Evaluator evaluator(table, field);
+  return Parser<Evaluator>(evaluator, tokenize(expression, field), field).run();
+}
+
+std::optional<FilterNode> parse_filter(std::string_view expression, const std::string& field) {
+  if (expression.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::nullopt;
+  TreeBuilder builder;
+  return Parser<TreeBuilder>(builder, tokenize(expression, field), field).run();
 }
 
 }  // namespace localsurv

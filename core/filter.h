@@ -22,6 +22,7 @@
 // kMaxFilterDepth levels deep (a real filter needs a handful).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,5 +36,27 @@ inline constexpr std::size_t kMaxFilterDepth = 100;
 // 1 where the row passes the filter. An empty (all-blank) filter keeps all rows.
 std::vector<uint8_t> evaluate_filter(const Table& table, std::string_view expression,
                                      const std::string& field = "filter");
+
+// A filter as read, without data (for the R script, web/rscript.js): the same
+// parser as evaluate_filter, so the same filters fail with the same messages,
+// except the checks that need the data (unknown column, text against a
+// numeric column). Or/And hold 2+ children in order; Group is a parenthesised
+// expression as written; Not and Group hold one.
+struct FilterValue {
+  bool number;       // written as a number (else quoted text)
+  std::string text;  // as written, without quotes
+};
+struct FilterNode {
+  enum class Kind { Or, And, Not, Group, Compare, In, Missing };
+  Kind kind;
+  std::vector<FilterNode> children;
+  std::string column;               // Compare, In, Missing
+  std::string op;                   // Compare: == != < <= > >=
+  std::vector<FilterValue> values;  // Compare: one; In: one or more
+  bool negate = false;              // Missing: 'is not missing'
+};
+// nullopt for a blank filter (it keeps every row).
+std::optional<FilterNode> parse_filter(std::string_view expression,
+                                       const std::string& field = "filter");
 
 }  // namespace localsurv

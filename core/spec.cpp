@@ -6,6 +6,7 @@
 
 #include "dates.h"
 #include "error.h"
+#include "filter.h"
 
 namespace localsurv {
 namespace {
@@ -808,6 +809,62 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   j["covariates"] = covariates_to_json(s.covariates);
   j["analyses"] = analyses_to_json(s);
   return j;
+}
+
+namespace {
+nlohmann::ordered_json filter_node_to_json(const FilterNode& n) {
+  using json = nlohmann::ordered_json;
+  using Kind = FilterNode::Kind;
+  auto value = [](const FilterValue& v) { return json{{v.number ? "number" : "text", v.text}}; };
+  switch (n.kind) {
+    case Kind::Or:
+    case Kind::And: {
+      json list = json::array();
+      for (const auto& c : n.children) list.push_back(filter_node_to_json(c));
+      return {{n.kind == Kind::Or ? "or" : "and", list}};
+    }
+    case Kind::Not:
+    case Kind::Group:
+      return {{n.kind == Kind::Not ? "not" : "group", filter_node_to_json(n.children.at(0))}};
+    case Kind::Compare:
+      return {{"column", n.column}, {"op", n.op}, {"value", value(n.values.at(0))}};
+    case Kind::In: {
+      json list = json::array();
+      for (const auto& v : n.values) list.push_back(value(v));
+      return {{"column", n.column}, {"in", list}};
+    }
+    case Kind::Missing:
+      return {{"column", n.column}, {"is", n.negate ? "not missing" : "missing"}};
+  }
+  return nullptr;
+}
+
+nlohmann::ordered_json filter_to_json(const std::string& text, const std::string& field) {
+  try {
+    std::optional<FilterNode> tree = parse_filter(text, field);
+    return tree ? filter_node_to_json(*tree) : nlohmann::ordered_json();
+  } catch (const Error& e) {
+    return {{"error", {{"message", e.what()}, {"field", e.field}}}};
+  }
+}
+
+// As the run reads the reference group's filter (core/analysis.cpp).
+void add_none_filter(nlohmann::ordered_json& out, const AnalysisSpec& s, const std::string& at) {
+  if (s.cutpoint.enabled && s.cutpoint.groups.enabled && !s.cutpoint.groups.none.empty())
+    out[at + "analyses.cutpoint.groups.none"] = filter_to_json(s.cutpoint.groups.none, "filter");
+}
+}  // namespace
+
+nlohmann::ordered_json filters_to_json(const AnalysisSpec& s) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["filter"] = filter_to_json(s.filter, "filter");
+  add_none_filter(out, s, "");
+  for (std::size_t i = 0; i < s.subcohorts.size(); ++i) {
+    const std::string at = "subcohorts[" + std::to_string(i) + "].";
+    out[at + "filter"] = filter_to_json(s.subcohorts[i].filter, at + "filter");
+    if (s.subcohorts[i].spec) add_none_filter(out, *s.subcohorts[i].spec, at);
+  }
+  return out;
 }
 
 }  // namespace localsurv

@@ -201,4 +201,15 @@ AnalysisSpec parse_spec(const nlohmann::json& json);
 // "options actually used".
 nlohmann::ordered_json spec_to_json(const AnalysisSpec& spec);
 
+// The engine's reading of each filter of the spec (core/filter.h
+// parse_filter), keyed by where the spec holds it ("filter",
+// "subcohorts[i].filter", "analyses.cutpoint.groups.none",
+// "subcohorts[i].analyses.cutpoint.groups.none" when that subcohort has its
+// own analyses): its tree, null when blank, or {"error": {message, field}}
+// with the message a run gives (web/rscript.js writes R from these).
+//   {"or"|"and": [node, ...]}  {"not"|"group": node}
+//   {"column", "op", "value": v}  {"column", "in": [v, ...]}
+//   {"column", "is": "missing"|"not missing"}     v = {"number"|"text": "as written"}
+nlohmann::ordered_json filters_to_json(const AnalysisSpec& spec);
+
 }  // namespace localsurv

@@ -11,8 +11,8 @@
 # own node and npm are never changed.
 #
 #   localsurv_use_node          puts the chosen Node first on PATH, exports
-#                               EM_NODE_JS; fails (with LOCALSURV_NODE_WHY) if
-#                               there is none
+#                               EM_NODE_JS and NODE_OPTIONS (scripts/r_text.mjs);
+#                               fails (with LOCALSURV_NODE_WHY) if there is none
 #   localsurv_install_node      downloads, verifies and installs the pinned one
 #   localsurv_engines_ok VERSION    does VERSION satisfy engines.node?
 
@@ -114,6 +114,14 @@ localsurv_use_node() {
   # config says /usr/bin/node otherwise).
   EM_NODE_JS=$(command -v node)
   export EM_NODE_JS
+  # web/rscript.js imports its R code as text (./r/helpers.R?raw): Vite reads
+  # that itself, Node (the tests import web/rscript.js) through these hooks.
+  local hooks="--import=$LOCALSURV_ROOT/scripts/r_text.mjs"
+  case " ${NODE_OPTIONS:-} " in
+    *" $hooks "*) ;;
+    *) NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }$hooks" ;;
+  esac
+  export NODE_OPTIONS
 }
 
 # The registry npm is configured with: npm_config_registry (as npm itself

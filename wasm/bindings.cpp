@@ -35,6 +35,13 @@ class Engine {
       return internal_error("run failed");
     }
   }
+  std::string readSpec(const std::string& spec_json) {
+    try {
+      return session_.read_spec(spec_json);
+    } catch (...) {
+      return internal_error("readSpec failed");
+    }
+  }
   // callback(stage, done, total) before each analysis and at the end; the
   // worker forwards it to the page as a progress message.
   std::string runWithProgress(const std::string& spec_json, const emscripten::val& callback) {
@@ -71,5 +78,6 @@ EMSCRIPTEN_BINDINGS(localsurv) {
       .function("setData", &Engine::setData)
       .function("describe", &Engine::describe)
       .function("run", &Engine::run)
+      .function("readSpec", &Engine::readSpec)
       .function("runWithProgress", &Engine::runWithProgress);
 }

@@ -1050,8 +1050,12 @@ function setup() {
   });
   $('setup-form').addEventListener('submit', hideShareConfirm);
   exportButton('report-button', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'), 'The report', true);
-  exportButton('rscript-button', () =>
-    download(rScript(state.result?.spec ?? state.spec, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain'), 'The R script', false);
+  // The script is written from the engine's reading of the spec (its defaults, its filter trees).
+  exportButton('rscript-button', async () => {
+    const read = await client.readSpec(state.result?.spec ?? state.spec ?? {});
+    if (!read.ok) throw new Error(read.error.message);
+    download(rScript(read.result, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain');
+  }, 'The R script', false);
   $('csv-download').addEventListener('click', () => download(new Blob([state.csvBytes], { type: 'text/csv' }), csvName(), document));
   exportButton('json-button', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'), 'The result file', true);
   restoreFromHash();

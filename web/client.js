@@ -4,6 +4,7 @@
 //   await client.load(bytes, options?)   -> envelope of describe(options) on the new data
 //   await client.describe(options?)      -> envelope (column summary)
 //   await client.run(spec, {onProgress}) -> envelope; onProgress({stage, done, total})
+//   await client.readSpec(spec)          -> envelope: the engine's reading of the spec (engine.js)
 //   client.cancel()                      -> true if something was running
 //
 // Every call resolves (never rejects) with an envelope:
@@ -140,6 +141,11 @@ export class EngineClient {
   /** @param {object|string} spec  @param {{onProgress?: (p: {stage: string, done: number, total: number}) => void}} [opts] */
   run(spec, { onProgress } = {}) {
     return this.#request('run', typeof spec === 'string' ? spec : JSON.stringify(spec), onProgress);
+  }
+
+  /** @param {object|string} spec */
+  readSpec(spec) {
+    return this.#request('readSpec', typeof spec === 'string' ? spec : JSON.stringify(spec));
   }
 
   /** Stops the running request and those queued behind it; false if there were none. */

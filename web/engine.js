@@ -1,17 +1,20 @@
 // The wasm engine behind one envelope, and the worker side of the bridge.
 //
-// createEngine(factory, moduleArgs) -> {version, load, describe, run, runText}
+// createEngine(factory, moduleArgs) -> {version, load, describe, run, runText, readSpec}
 //   The one JavaScript wrapper over the Embind Engine, shared by the Web
 //   Worker, the Node tests and the browser tests, so every caller speaks the
 //   same envelope: {ok: true, result} | {ok: false, error: {message, field, line, column}}.
 //   run/runText take an optional onProgress({stage, done, total}); the
 //   engine's runWithProgress is used when the wasm build has it, else run.
+//   readSpec(spec) needs no data: {spec: the spec as a run echoes it (every
+//   default written out), filters: each filter's parsed tree} (core/api.h
+//   Session::read_spec), for the R script (web/rscript.js).
 //
 // serveEngine(scope, loadEngine) -> handler
 //   The worker's message loop (worker.js wires it to `self`; Node tests to a
 //   fake scope). Messages in:
 //     {type: 'init', source}                        once, before any request
-//     {type: 'load' | 'describe' | 'run', id, payload}
+//     {type: 'load' | 'describe' | 'run' | 'readSpec', id, payload}
 //   Messages out:
 //     {type: 'progress', id, stage, done, total}    during a run
 //     {type: 'result', id, envelope}                exactly once per request
@@ -69,6 +72,10 @@ export async function createEngine(factory, moduleArgs = {}) {
       const { text, envelope } = specText(spec);
       return envelope ?? JSON.parse(runText(text, onProgress));
     },
+    readSpec(spec) {
+      const { text, envelope } = specText(spec);
+      return envelope ?? JSON.parse(engine.readSpec(text));
+    },
   };
 }
 
@@ -113,6 +120,8 @@ export function serveEngine(scope, loadEngine) {
         envelope = e.describe(payload.options ?? {});
       } else if (type === 'describe') {
         envelope = e.describe(payload ?? {});
+      } else if (type === 'readSpec') {
+        envelope = e.readSpec(payload);
       } else if (type === 'run') {
         envelope = e.run(payload, ({ stage, done, total }) => scope.postMessage({ type: 'progress', id, stage, done, total }));
       } else {

@@ -252,15 +252,15 @@ test('with settings the engine refuses, the R script, report, result and link bu
     await page.waitForSelector('#run-status.error');
     assert.match(await page.textContent('#run-status'), /analyses\.km\.colour/);
 
-    // The generator refuses the option the engine refused, with the engine's
-    // field and message, next to the buttons; no script is downloaded.
+    // The script is written from the engine's reading of the spec, which
+    // refuses the option: its message, next to the buttons; no script is downloaded.
     let downloaded = false;
     page.on('download', () => { downloaded = true; });
     await page.click('#rscript-button');
     await page.waitForFunction(() => document.getElementById('export-status')?.textContent, null, { timeout: 5_000 });
     assert.equal(
       await page.textContent('#export-status'),
-      "The R script could not be made: R script: 'analyses.km.colour' is not a known option here (known: enabled, conf_int, conf_type, times, by_group). Check the settings (the analysis spec JSON) and run the analysis again.",
+      "The R script could not be made: analysis spec: 'analyses.km.colour' is not a known option here (known: enabled, conf_int, conf_type, times, by_group). Check the settings (the analysis spec JSON) and run the analysis again.",
     );
     assert.equal(await page.getAttribute('#export-status', 'class'), 'error');
     assert.equal(downloaded, false, 'a script was downloaded');

@@ -70,3 +70,43 @@ TEST_CASE("a header-only file describes, but a run says it has no data rows") {
   CHECK(out["error"]["message"] ==
         "the file has a header row but no data rows: there is nothing to analyse");
 }
+
+TEST_CASE("read_spec gives the spec as a run echoes it and each filter's tree, without data") {
+  localsurv::Session s;
+  const json spec = {
+      {"time", "time"},
+      {"event", {{"column", "status"}, {"values", 2}}},
+      {"filter", "age > 40 and sex in (1, 'f')"},
+      {"analyses",
+       {{"km", json::object()}, {"cutpoint", {{"column", "age"}, {"groups", {{"none", "x ="}}}}}}},
+      {"subcohorts",
+       {{{"name", "a"}, {"filter", "not (ph.ecog is missing)"}},
+        {{"name", "b"},
+         {"filter", "("},
+         {"analyses", {{"cutpoint", {{"column", "age"}, {"groups", {{"none", "x == 1"}}}}}}}}}}};
+  json view = json::parse(s.read_spec(spec.dump()));
+  REQUIRE(view["ok"] == true);
+  // The spec part is the result's "spec" of a run on data.
+  s.set_data("time,status,age,sex,ph.ecog,x\n1,2,50,1,0,1\n2,1,60,f,1,0\n3,2,45,1,,1\n");
+  json ran = json::parse(s.run(spec.dump()));
+  REQUIRE(ran["ok"] == true);
+  CHECK(view["result"]["spec"] == ran["result"]["spec"]);
+  const json& f = view["result"]["filters"];
+  CHECK(f["filter"] ==
+        json::parse(R"({"and": [{"column": "age", "op": ">", "value": {"number": "40"}},
+      {"column": "sex", "in": [{"number": "1"}, {"text": "f"}]}]})"));
+  CHECK(f["subcohorts[0].filter"] ==
+        json::parse(R"({"not": {"group": {"column": "ph.ecog", "is": "missing"}}})"));
+  // An error is the run's: the message and the field it names.
+  CHECK(f["subcohorts[1].filter"]["error"]["field"] == "subcohorts[1].filter");
+  CHECK(f["subcohorts[1].filter"]["error"]["message"] ==
+        "subcohorts[1].filter: expected a column name but found 'end of the filter' at position 2");
+  CHECK(f["analyses.cutpoint.groups.none"]["error"]["message"] ==
+        "filter: '=' is not an operator (use == or !=) at position 3");
+  CHECK(f["subcohorts[1].analyses.cutpoint.groups.none"]["column"] == "x");
+  CHECK(f.size() == 5);
+  // A spec the reader refuses: the run's envelope.
+  json bad = spec;
+  bad["analyses"]["km"]["conf_int"] = "x";
+  CHECK(json::parse(s.read_spec(bad.dump())) == json::parse(s.run(bad.dump())));
+}

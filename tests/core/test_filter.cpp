@@ -120,3 +120,71 @@ TEST_CASE("parentheses and 'not' nest at most kMaxFilterDepth levels, then a mes
   CHECK(error_of(t, nested(100000, "not ", "")).find("(the limit) at position 401") !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "parse_filter reads a filter as evaluate_filter does: its tree, and the same syntax errors") {
+  using Kind = FilterNode::Kind;
+  CHECK_FALSE(parse_filter(" \t\r\n").has_value());
+  // An and/or chain is one node with its parts in order; parentheses are a
+  // Group of their own, so (a and b) and c keeps its shape.
+  FilterNode n =
+      *parse_filter("(age > 3 and x == 'a') and not y in (1, \"b\") or z is not missing");
+  REQUIRE(n.kind == Kind::Or);
+  REQUIRE(n.children.size() == 2);
+  const FilterNode& a = n.children[0];
+  REQUIRE(a.kind == Kind::And);
+  REQUIRE(a.children.size() == 2);
+  CHECK(a.children[0].kind == Kind::Group);
+  REQUIRE(a.children[0].children.size() == 1);
+  const FilterNode& inner = a.children[0].children[0];
+  REQUIRE(inner.kind == Kind::And);
+  REQUIRE(inner.children.size() == 2);
+  CHECK(inner.children[0].kind == Kind::Compare);
+  CHECK(inner.children[0].column == "age");
+  CHECK(inner.children[0].op == ">");
+  CHECK(inner.children[0].values.at(0).number);
+  CHECK(inner.children[0].values.at(0).text == "3");
+  CHECK_FALSE(inner.children[1].values.at(0).number);
+  CHECK(inner.children[1].values.at(0).text == "a");
+  REQUIRE(a.children[1].kind == Kind::Not);
+  const FilterNode& in = a.children[1].children.at(0);
+  CHECK(in.kind == Kind::In);
+  CHECK(in.column == "y");
+  REQUIRE(in.values.size() == 2);
+  CHECK((in.values[0].number && in.values[0].text == "1"));
+  CHECK((!in.values[1].number && in.values[1].text == "b"));
+  CHECK(n.children[1].kind == Kind::Missing);
+  CHECK(n.children[1].column == "z");
+  CHECK(n.children[1].negate);
+  CHECK(parse_filter("`odd name` is missing")->column == "odd name");
+  CHECK_FALSE(parse_filter("`odd name` is missing")->negate);
+  // The checks that need data are left to the run: any column, any value.
+  CHECK(parse_filter("agee < 'm'")->kind == Kind::Compare);
+  // Syntax errors: the run's messages and fields, word for word.
+  auto t = read_csv("age,site\n50,liver\n60,lung\n");
+  std::string deep(kMaxFilterDepth + 1, '(');
+  const std::vector<std::string> mistakes = {"age = 3",       "age > ",          "age > 3 and",
+                                             "(age > 3",      "site == \"liver", "age > 3 age",
+                                             "site is empty", "age in 50",       "age > 3 & x",
+                                             "age in (1 2)",  "1abc == 2",       deep + "age > 1"};
+  for (const std::string& f : mistakes) {
+    CAPTURE(f);
+    std::string run_error, parse_error, run_field, parse_field;
+    try {
+      evaluate_filter(t, f, "subcohorts[1].filter");
+    } catch (const Error& e) {
+      run_error = e.what();
+      run_field = e.field;
+    }
+    try {
+      parse_filter(f, "subcohorts[1].filter");
+    } catch (const Error& e) {
+      parse_error = e.what();
+      parse_field = e.field;
+    }
+    CHECK(!parse_error.empty());
+    CHECK(parse_error == run_error);
+    CHECK(parse_field == "subcohorts[1].filter");
+    CHECK(parse_field == run_field);
+  }
+}

@@ -233,3 +233,27 @@ test('createEngine falls back to Engine.run when the wasm has no runWithProgress
   // The wasm build in the tree has it.
   assert.equal((await loadEngine()).hasProgress, true);
 });
+
+test('readSpec through the bridge: the engine\'s reading of a spec (its echo as a run gives it, each filter\'s tree), with or without a file, and its refusal', async () => {
+  const { create } = fakeWorkers();
+  const client = new EngineClient({ createWorker: create, source });
+  const spec = { ...lungSpec, filter: 'age > 50 and sex in (1, "2")', subcohorts: [{ name: 'bad', filter: 'age >' }] };
+  // No file is needed.
+  const before = await client.readSpec(spec);
+  assert.equal(before.ok, true, JSON.stringify(before.error));
+  assert.deepEqual(before, (await loadEngine()).readSpec(spec));
+  assert.deepEqual(before.result.filters.filter, { and: [
+    { column: 'age', op: '>', value: { number: '50' } },
+    { column: 'sex', in: [{ number: '1' }, { text: '2' }] },
+  ] });
+  assert.deepEqual(before.result.filters['subcohorts[0].filter'], { error: {
+    message: "subcohorts[0].filter: expected a number or \"text\" but found 'end of the filter' at position 6", field: 'subcohorts[0].filter',
+  } });
+  // The echo is the run's result.spec.
+  assert.equal((await client.load(lungBytes)).ok, true);
+  const ran = JSON.parse(runCli(datasetPath('lung'), lungSpecFile).stdout).result;
+  assert.deepEqual((await client.readSpec(lungSpec)).result.spec, ran.spec);
+  const refused = await client.readSpec({ ...lungSpec, analyses: { km: { conf_int: 'x' } } });
+  assert.equal(refused.ok, false);
+  assert.equal(refused.error.field, 'analyses.km.conf_int');
+});

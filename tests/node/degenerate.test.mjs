@@ -106,7 +106,9 @@ test('tables, figures and the R script take error blocks: "not computed" rows, n
     }
     if (r.cutpoint?.maxstat?.error) refuses(() => cutpointFigure(r.cutpoint, {}, document));
     if (r.matching?.matched_outcome?.error) refuses(() => kmFigure(r.matching.matched_outcome, {}, document));
-    assert.ok(rScript(result.spec, { data: result.data }).length > 0);
+    const read = engine.readSpec(result.spec);
+    assert.equal(read.ok, true, JSON.stringify(read.error));
+    assert.ok(rScript(read.result, { data: result.data }).length > 0);
   }
   // A forest plot keeps a variable that could not be analysed, marked so.
   const sub = byCase.get('a subgroup level with no events').results.subgroups;

@@ -39,7 +39,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rScript, rFilter, rStr } from '../../web/rscript.js';
+import { rFilter, rStr } from '../../web/rscript.js';
+import { scriptOf, filterTree, CORRECTED_PAIRING } from './rscript_support.mjs';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';
 
 const paperSpec = path.join(root, 'public/examples/npc_paper.spec.json');
@@ -50,7 +51,7 @@ test('a script is generated for every spec and names every enabled analysis', ()
   const specs = [...specCases().map((c) => c.specFile), paperSpec, datesSpec];
   for (const f of specs) {
     const spec = readJson(f);
-    const s = rScript(spec);
+    const s = scriptOf(spec);
     const cohorts = [{ p: 'results', analyses: spec.analyses }];
     (spec.subcohorts || []).forEach((c, i) => cohorts.push({ p: `subcohorts.${i}.results`, analyses: c.analyses || spec.analyses }));
     for (const c of cohorts) {
@@ -62,18 +63,46 @@ test('a script is generated for every spec and names every enabled analysis', ()
     assert.match(s, /issue #163/);
     assert.ok(!/undefined|\[object Object\]/.test(s), `${path.basename(f)}: a value was not rendered`);
     assert.ok(!s.includes('ls_corrected_pairing'), 'the corrected pairing is for tests only');
-    assert.ok(rScript(spec, { correctedPairing: true }).includes('ls_corrected_pairing'));
+    assert.ok(scriptOf(spec, { correctedPairing: CORRECTED_PAIRING }).includes('ls_corrected_pairing'));
   }
 });
 
 test('the filter language becomes R where a comparison on a missing cell is FALSE', () => {
-  assert.equal(rFilter('age >= 40 and extent in (2, 3, 4)'), '(ls_true(age >= 40) & (extent %in% c(2, 3, 4)))');
-  assert.equal(rFilter("not (celltype == 'squamous') or x is not missing"),
+  const r = (text) => rFilter(filterTree(text));
+  assert.equal(r('age >= 40 and extent in (2, 3, 4)'), '(ls_true(age >= 40) & (extent %in% c(2, 3, 4)))');
+  assert.equal(r("not (celltype == 'squamous') or x is not missing"),
     '(!(ls_true(celltype == "squamous")) | !is.na(x))');
-  assert.equal(rFilter('`odd name` != -1.5 and a is missing'), '(ls_true(`odd name` != -1.5) & is.na(a))');
-  assert.equal(rFilter(''), 'TRUE');
-  assert.equal(rFilter('x in (2,-3, .5)'), '(x %in% c(2, -3, .5))');
-  assert.throws(() => rFilter('age >='), /expected a value/);
+  assert.equal(r('`odd name` != -1.5 and a is missing'), '(ls_true(`odd name` != -1.5) & is.na(a))');
+  assert.equal(r(''), 'TRUE');
+  assert.equal(r('x in (2,-3, .5)'), '(x %in% c(2, -3, .5))');
+  // Numbers as the engine reads them (strtod): a decimal literal as written,
+  // hexadecimal as its value, inf/nan (which it compares only as text) as text.
+  assert.equal(r('x == 0x10 or y < 0x1.8p1'), '(ls_true(x == 16) | ls_true(y < 3))');
+  assert.equal(r('x != -inf and y == 1e5'), '(ls_true(x != "-inf") & ls_true(y == 1e5))');
+  // The engine's message for a filter it cannot read.
+  assert.throws(() => r('age >='), /^Error: filter: expected a number or "text" but found 'end of the filter' at position 7$/);
+});
+
+// The R code every script holds as is: real R files (web/r/, imported as
+// text; the test-only pairing step in tests/r/), each of which R parses.
+test('the R files rscript.js writes from parse in R, are in the scripts as written, and the test-only pairing step is not in the page\'s bundle', () => {
+  const files = ['web/r/helpers.R', 'web/r/dates.R', 'tests/r/corrected_pairing.R'];
+  for (const f of files) {
+    const r = spawnSync('Rscript', ['-e', `invisible(parse(file = ${rStr(path.join(root, f))}, encoding = "UTF-8"))`], { encoding: 'utf8' });
+    assert.equal(r.error, undefined, `Rscript is needed for this test: ${r.error}`);
+    assert.equal(r.status, 0, `R cannot parse ${f}: ${r.stderr}`);
+  }
+  const script = scriptOf(readJson(datesSpec), { correctedPairing: CORRECTED_PAIRING });
+  for (const f of files) assert.ok(script.includes(fs.readFileSync(path.join(root, f), 'utf8').trim()), `${f} is not in the script`);
+  // What the page ships (scripts/build.sh: dist/, dist-single/) holds the
+  // helpers and not the pairing step.
+  for (const dir of ['dist', 'dist-single']) {
+    const texts = fs.readdirSync(path.join(root, dir), { recursive: true }).filter((f) => /\.(js|html)$/.test(f))
+      .map((f) => fs.readFileSync(path.join(root, dir, f), 'utf8')).join('\n');
+    assert.ok(texts.includes('ls_true <- function(v) !is.na(v) & v'), `${dir}: the R helpers are not in the bundle`);
+    assert.ok(texts.includes('ls_date_parts <- function(s)'), `${dir}: the R date helpers are not in the bundle`);
+    assert.ok(!texts.includes('ls_corrected_pairing') && !texts.includes('nn_matchC_vec'), `${dir}: the test-only pairing step is in the bundle`);
+  }
 });
 
 // ------------------------------------------------------------ running R
@@ -337,7 +366,7 @@ test('the script from the spec as written equals the script from the engine\'s e
     assert.equal(cli.status, 0, cli.stdout.slice(0, 300));
     const result = JSON.parse(cli.stdout).result;
     const options = { data: result.data };
-    assert.equal(rScript(readJson(specFile), options), rScript(result.spec, options), name);
+    assert.equal(scriptOf(readJson(specFile), options), scriptOf(result.spec, options), name);
   }
 });
 
@@ -486,7 +515,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
       const base = specName.split(' ')[0];
       const script = path.join(dir, `${base}.R`);
       const keyFile = path.join(dir, `${base}.key.json`);
-      fs.writeFileSync(script, rScript(spec, { correctedPairing: true, data: result.data }));
+      fs.writeFileSync(script, scriptOf(spec, { correctedPairing: CORRECTED_PAIRING, data: result.data }));
       try {
         execFileSync('Rscript', [script, keyFile, dataFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
       } catch (e) {
@@ -569,7 +598,7 @@ test('the script reads dates as LocalSurv does: every format of dates.json as R\
   const derived = path.join(dir, 'formats.derived.json');
   const names = spec.derive.map((d) => rStr(d.name)).join(', ');
   const script = path.join(dir, 'formats.R');
-  fs.writeFileSync(script, `${rScript(spec)}\nwrite_json(as.list(raw[c(${names})]), ${rStr(derived)}, digits = NA, na = "null")\n`);
+  fs.writeFileSync(script, `${scriptOf(spec)}\nwrite_json(as.list(raw[c(${names})]), ${rStr(derived)}, digits = NA, na = "null")\n`);
   execFileSync('Rscript', [script, path.join(dir, 'formats.key.json'), csv], { stdio: ['ignore', 'pipe', 'pipe'] });
   const got = readJson(derived);
   let compared = 0;
@@ -604,7 +633,7 @@ test('the script reads dates as LocalSurv does: every format of dates.json as R\
   fs.writeFileSync(casesFile, JSON.stringify(DATE_COLUMNS.map(([cells, format]) => ({ cells, format }))));
   const verdicts = path.join(dir, 'cells.verdicts.json');
   const cellsScript = path.join(dir, 'cells.R');
-  fs.writeFileSync(cellsScript, `${rScript({ time: 'd', event: 'status', derive: [{ name: 'd', date_diff: { start: 'start', end: 'end' } }] })}
+  fs.writeFileSync(cellsScript, `${scriptOf({ time: 'd', event: 'status', derive: [{ name: 'd', date_diff: { start: 'start', end: 'end' } }] })}
 cases <- fromJSON(${rStr(casesFile)}, simplifyVector = FALSE)
 out <- lapply(cases, function(k) tryCatch({
   cells <- vapply(k$cells, function(x) if (is.null(x)) NA_character_ else x, "")

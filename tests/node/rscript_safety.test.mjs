@@ -31,7 +31,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { rScript, rFilter, rStr, rName, oneLine, ENGINE_LIMITS } from '../../web/rscript.js';
+import { rScript, rFilter, rStr, rName, oneLine } from '../../web/rscript.js';
+import { scriptOf, readSpec, filterTree, CORRECTED_PAIRING } from './rscript_support.mjs';
 import { encodeShare, decodeShare } from '../../web/share.js';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';
 
@@ -39,6 +40,19 @@ const WALKER = path.join(root, 'tests/r/rscript_calls.R');
 const paperSpec = path.join(root, 'public/examples/npc_paper.spec.json');
 const datesSpec = path.join(root, 'tests/fixtures/dates.spec.json');
 const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
+// The engine's limits on a spec (core/spec.h limits::, core/filter.h
+// kMaxFilterDepth; docs/spec.md "Limits"), checked against its headers below.
+const ENGINE_LIMITS = Object.freeze({
+  textBytes: 1000, // a name, label, level or value
+  filterBytes: 10_000, // a filter expression
+  filterDepth: 100, // parentheses and 'not' nested in a filter
+  subcohorts: 100,
+  deriveSteps: 100,
+  kmTimes: 100,
+  cutBreaks: 100,
+  eventValues: 100,
+  listEntries: 1000, // any other list
+});
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-safety-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -169,7 +183,7 @@ function engineRun(spec, data = datasetPath('lung')) {
 const PREFIX = /^(R script|analysis spec): /;
 function refusedAsEngine(spec, where) {
   let message = '';
-  assert.throws(() => rScript(spec), (e) => { message = e.message; return true; }, `${where}: not refused`);
+  assert.throws(() => scriptOf(spec), (e) => { message = e.message; return true; }, `${where}: not refused`);
   assert.ok(!message.includes('undefined') && !(message.startsWith('R script') && !message.includes(`'${where}' `)), `${where}: ${message}`);
   const engine = engineRun(spec);
   assert.equal(engine.ok, false, `${where}: the engine accepts it`);
@@ -242,7 +256,7 @@ test('a spec the engine refuses is refused as the engine refuses it: text where 
   }
   const nul = lungSpec();
   nul.covariates.push('a\u0000b');
-  assert.throws(() => rScript(nul), /NUL character/);
+  assert.throws(() => scriptOf(nul), /NUL character/);
 });
 
 // ------------------------------------------------------------ size limits
@@ -309,9 +323,9 @@ test('a spec past one of the engine\'s size limits is refused as the engine refu
     subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })),
   };
   assert.ok(JSON.stringify(wide).length < 1e6);
-  assert.throws(() => rScript(wide), /^Error: R script: the script would be longer than 32 MB \(every cohort repeats each analysis for every covariate\), too long to read or check; choose fewer subcohorts, covariates or analyses$/);
+  assert.throws(() => scriptOf(wide), /^Error: R script: the script would be longer than 32 MB \(every cohort repeats each analysis for every covariate\), too long to read or check; choose fewer subcohorts, covariates or analyses$/);
   const paper = readJson(paperSpec);
-  assert.ok(rScript({ ...paper, subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })) }).length > 3e6);
+  assert.ok(scriptOf({ ...paper, subcohorts: n(L.subcohorts, (i) => ({ name: `s${i}`, filter: `age > ${i}` })) }).length > 3e6);
   // At every limit both read the spec, and R parses the script.
   const atLimits = {
     ...lungSpec(),
@@ -328,7 +342,7 @@ test('a spec past one of the engine\'s size limits is refused as the engine refu
   };
   const engine = engineRun(atLimits);
   assert.equal(engine.ok, true, JSON.stringify(engine.error));
-  const [walked] = callsOf([rScript(atLimits, { data: engine.result.data })]);
+  const [walked] = callsOf([scriptOf(atLimits, { data: engine.result.data })]);
   assert.equal(walked.error, undefined, `R cannot parse the script: ${walked.error}`);
   assert.deepEqual(notAllowed(walked.calls), []);
 });
@@ -344,10 +358,10 @@ test('filters nested past the engine\'s depth are refused with its message, neve
   refusedAsEngine(withFilter(parens(3000)), 'filter');
   refusedAsEngine(withFilter(nots(L.filterDepth + 1)), 'filter');
   refusedAsEngine(withFilter(`inst != 'é' and ${parens(L.filterDepth + 1)}`, { data: { column_types: { inst: 'categorical' } } }), 'filter');
-  // 20,000 'not ' is past the filter's length; rFilter alone meets the depth.
+  // 20,000 'not ' is past the filter's length; within it, the engine's parser meets the depth.
   refusedAsEngine(withFilter(nots(20_000)), 'filter');
-  for (const [filter, first] of [[parens(3000), "'('"], [nots(20_000), "'not'"], [`${'not ('.repeat(5000)}age > 1${')'.repeat(5000)}`, "'not'"]]) {
-    assert.throws(() => rFilter(filter), (e) => e.message.startsWith(`filter: ${first} nests parentheses and 'not' more than ${L.filterDepth} levels deep`), filter.slice(0, 20));
+  for (const [filter, first] of [[parens(3000), "'('"], [nots(2400), "'not'"], [`${'not ('.repeat(1500)}age > 1${')'.repeat(1500)}`, "'not'"]]) {
+    assert.throws(() => rFilter(filterTree(filter)), (e) => e.message.startsWith(`filter: ${first} nests parentheses and 'not' more than ${L.filterDepth} levels deep`), filter.slice(0, 20));
   }
   // At the depth, 'not' costs R nothing: both read it and R parses the script.
   const atDepth = withFilter(nots(L.filterDepth));
@@ -356,18 +370,18 @@ test('filters nested past the engine\'s depth are refused with its message, neve
   // deepest the script can hold parses in R; one more is refused with a
   // message (the engine reads it).
   let deepest = 0;
-  while (!(() => { try { rScript(withFilter(parens(deepest + 1))); return false; } catch { return true; } })()) deepest++;
+  while (!(() => { try { scriptOf(withFilter(parens(deepest + 1))); return false; } catch { return true; } })()) deepest++;
   assert.ok(deepest >= 40 && deepest < L.filterDepth, `the script holds ${deepest} parentheses`);
-  assert.throws(() => rScript(withFilter(parens(deepest + 1))), /^Error: filter: its R code would nest brackets \d+ deep, more than R's parser reads in the script \(\d+\); write the filter with fewer parentheses$/);
+  assert.throws(() => scriptOf(withFilter(parens(deepest + 1))), /^Error: filter: its R code would nest brackets \d+ deep, more than R's parser reads in the script \(\d+\); write the filter with fewer parentheses$/);
   assert.equal(engineRun(withFilter(parens(deepest + 1))).ok, true);
-  const calls = callsOf([rScript(atDepth), rScript(withFilter(parens(deepest)))]);
+  const calls = callsOf([scriptOf(atDepth), scriptOf(withFilter(parens(deepest)))]);
   calls.forEach((r) => assert.equal(r.error, undefined, `R cannot parse the script: ${r.error}`));
   // A number longer than R reads is refused with a message; a name that long is written in backquotes.
-  assert.throws(() => rFilter(`age > ${'1'.repeat(9000)}`), /^Error: filter: the number '1{20}\.\.\.' \(9000 characters\) is longer than R's parser reads \(8190\); write it shorter$/);
-  const [longName] = callsOf([rScript(withFilter(`${'a'.repeat(9000)} == 1`))]);
+  assert.throws(() => rFilter(filterTree(`age > ${'1'.repeat(9000)}`)), /^Error: filter: the number '1{20}\.\.\.' \(9000 characters\) is longer than R's parser reads \(8190\); write it shorter$/);
+  const [longName] = callsOf([scriptOf(withFilter(`${'a'.repeat(9000)} == 1`))]);
   assert.equal(longName.error, undefined, `R cannot parse the script: ${longName.error}`);
   // Past R's limit the script would not parse: the refusal is needed.
-  const script = rScript(withFilter(parens(deepest)));
+  const script = scriptOf(withFilter(parens(deepest)));
   const [tooDeep] = callsOf([script.replace(parens(deepest, 'ls_true(age > 1)'), parens(deepest + 1, 'ls_true(age > 1)'))]);
   assert.match(String(tooDeep.error), /contextstack overflow/);
 });
@@ -379,7 +393,7 @@ test('a subcohort the script cannot form, a reference-group filter and a matchin
   const dir = fs.mkdtempSync(path.join(tmp, 'blocks-'));
   const parens = (k) => `${'('.repeat(k)}age > 50${')'.repeat(k)}`;
   let deepestForR = 0;
-  while (deepestForR < ENGINE_LIMITS.filterDepth && (() => { try { return rFilter(parens(deepestForR + 1)); } catch { return false; } })()) ++deepestForR;
+  while (deepestForR < ENGINE_LIMITS.filterDepth && (() => { try { return rFilter(filterTree(parens(deepestForR + 1))); } catch { return false; } })()) ++deepestForR;
   assert.ok(deepestForR > 10 && deepestForR < ENGINE_LIMITS.filterDepth, `${deepestForR}`);
   const spec = {
     time: { column: 'time', unit: 'days' }, event: { column: 'status', values: [2] }, group: { column: 'sex', levels: ['1', '2'] },
@@ -406,7 +420,7 @@ test('a subcohort the script cannot form, a reference-group filter and a matchin
   assert.match(result.results.cutpoint.error.message, /^the reference group's filter \(.*\) cannot be used: 'not' nests parentheses/);
   assert.equal(result.subcohorts[3].results.cutpoint.groups.matched.length, 2);
   // One comparison made to fail in R (a planted stop for the first cut group): the other still runs.
-  const script = rScript(spec, { data: result.data, correctedPairing: true });
+  const script = scriptOf(spec, { data: result.data, correctedPairing: CORRECTED_PAIRING });
   const planted = script.replace('  mr <- match_rounds(dm,', '  if (lv == levels(cg$cut_group_)[2]) stop("planted failure")\n  mr <- match_rounds(dm,');
   assert.notEqual(planted, script);
   const file = path.join(dir, 'blocks.R');
@@ -499,8 +513,8 @@ test('short forms the engine accepts: each script equals the one from the engine
   const scripts = SHORT_FORMS.map(([what, spec]) => {
     const engine = engineRun(spec);
     assert.equal(engine.ok, true, `${what}: the engine refuses it: ${JSON.stringify(engine.error)}`);
-    const fromSpec = rScript(spec, { data: engine.result.data });
-    assert.equal(fromSpec, rScript(engine.result.spec, { data: engine.result.data }), `${what}: the script differs from the one for result.spec`);
+    const fromSpec = scriptOf(spec, { data: engine.result.data });
+    assert.equal(fromSpec, scriptOf(engine.result.spec, { data: engine.result.data }), `${what}: the script differs from the one for result.spec`);
     assert.ok(!/undefined|\[object Object\]/.test(fromSpec), `${what}: a value was not rendered`);
     return fromSpec;
   });
@@ -547,7 +561,7 @@ const shippedSpecs = () => [...specCases().map((c) => c.specFile), paperSpec, da
 const notAllowed = (calls) => calls.filter((c) => !allowed.has(c));
 
 test('the walker finds injected calls (the safety test can fail)', () => {
-  const clean = rScript(readJson(paperSpec));
+  const clean = scriptOf(readJson(paperSpec));
   const oldName = (s) => '`' + s.replace(/`/g, '\\`') + '`';   // the escaping before issue 8
   const injected = [
     ['system()', `${PAYLOAD}`, 'system'],
@@ -585,7 +599,7 @@ test('the walker finds injected calls (the safety test can fail)', () => {
 
 test('the allow-list is exactly what the generator writes for the shipped specs, and holds nothing dangerous', () => {
   for (const name of ALLOWED) assert.doesNotMatch(name, FORBIDDEN, `${name} must not be allowed`);
-  const results = callsOf(shippedSpecs().map((f) => rScript(readJson(f))));
+  const results = callsOf(shippedSpecs().map((f) => scriptOf(readJson(f))));
   const used = new Set();
   results.forEach((r, i) => {
     assert.equal(r.error, undefined, `${shippedSpecs()[i]}: R cannot parse the script: ${r.error}`);
@@ -630,28 +644,46 @@ function everywhere(t) {
   };
 }
 const one = (text) => () => text;
+// `everywhere` puts one text (or a few) in every place, which the engine's
+// reader refuses (a level listed twice, a covariate that is the event
+// column, ...): the engine reads the same spec with a distinct stand-in in
+// each place, and each stand-in becomes its text in that reading (the echo
+// and the filter trees), so every text still reaches every place of the
+// script.
+const textsOf = new WeakMap();
+const ev = (t) => {
+  const spec = everywhere(t);
+  textsOf.set(spec, t);
+  return spec;
+};
+function readEverywhere(t) {
+  const put = (x) => (typeof x === 'string' ? x.replace(/standin(\d+)z/g, (_, i) => t(Number(i)))
+    : Array.isArray(x) ? x.map(put)
+      : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [put(k), put(v)])) : x);
+  return put(readHostile(everywhere((i) => `standin${i}z`)));
+}
 const cycle = (texts) => (i) => texts[i % texts.length];
 
 const hostileCases = () => [
-  ['a column name with a backslash before a backquote, everywhere', everywhere(one(H.backslashBacktick))],
-  ['a backquote in every name', everywhere(one(H.backtick))],
-  ['a newline in every text (names, labels, filter values, subcohort names)', everywhere(one(H.newline))],
-  ['CR LF in every text', everywhere(one(H.crlf))],
-  ['a lone CR in every text', everywhere(one(H.cr))],
-  ['U+2028 line separator in every text', everywhere(one(H.lineSep))],
-  ['U+2029 paragraph separator in every text', everywhere(one(H.paraSep))],
-  ['U+0085 next line in every text', everywhere(one(H.nextLine))],
-  ['a double quote closing the string', everywhere(one(H.quote))],
-  ['a backslash before the quote', everywhere(one(H.quoteBackslash))],
-  ['a trailing backslash', everywhere(one(H.backslash))],
-  ['bidirectional overrides (Trojan Source)', everywhere(one(H.bidi))],
-  ['non-ASCII letters, CJK and emoji', everywhere(one(H.unicode))],
-  ['zero-width and BOM characters', everywhere(one(H.zeroWidth))],
-  ['control characters and an ANSI escape', everywhere(one(H.controls))],
-  ['a lone surrogate', everywhere(one(H.loneSurrogate))],
-  ['reserved words and names that look like code', everywhere(cycle(['if', '...', '..1', 'NA_real_', 'TRUE', 'function',
+  ['a column name with a backslash before a backquote, everywhere', ev(one(H.backslashBacktick))],
+  ['a backquote in every name', ev(one(H.backtick))],
+  ['a newline in every text (names, labels, filter values, subcohort names)', ev(one(H.newline))],
+  ['CR LF in every text', ev(one(H.crlf))],
+  ['a lone CR in every text', ev(one(H.cr))],
+  ['U+2028 line separator in every text', ev(one(H.lineSep))],
+  ['U+2029 paragraph separator in every text', ev(one(H.paraSep))],
+  ['U+0085 next line in every text', ev(one(H.nextLine))],
+  ['a double quote closing the string', ev(one(H.quote))],
+  ['a backslash before the quote', ev(one(H.quoteBackslash))],
+  ['a trailing backslash', ev(one(H.backslash))],
+  ['bidirectional overrides (Trojan Source)', ev(one(H.bidi))],
+  ['non-ASCII letters, CJK and emoji', ev(one(H.unicode))],
+  ['zero-width and BOM characters', ev(one(H.zeroWidth))],
+  ['control characters and an ANSI escape', ev(one(H.controls))],
+  ['a lone surrogate', ev(one(H.loneSurrogate))],
+  ['reserved words and names that look like code', ev(cycle(['if', '...', '..1', 'NA_real_', 'TRUE', 'function',
     'Inf', H.codeLike, 'time_*system("id")', 'strata(system("id"))', PAYLOAD]))],
-  ['every hostile text mixed', everywhere(cycle(Object.values(H)))],
+  ['every hostile text mixed', ev(cycle(Object.values(H)))],
   ['a filter with hostile quoted values and odd names', {
     ...lungSpec(),
     filter: `\`${H.newline.replace(/`/g, '')}\` == 'a\n${PAYLOAD}\n' or \`a\\\` in ("b\\", 'c"); ${PAYLOAD}; ("') or not (age < ${'1'})`,
@@ -685,19 +717,48 @@ const hostileCases = () => [
   }],
 ];
 
+// The engine reads option words only from its own lists (cox.ties: efron or
+// breslow, ...), so a hostile word in a spec never reaches the script: the
+// engine refuses the spec. The script still writes each word through rStr,
+// checked here by putting the spec's words into the engine's reading of the
+// spec without them.
+const WORDS = ['time.unit', 'analyses.km.conf_type', 'analyses.logrank.pairwise_adjust', 'analyses.cox.ties',
+  'analyses.cox.select_test', 'analyses.matching.order', 'analyses.matching.balance_test', 'analyses.matching.round_rule',
+  'analyses.matching.balance_criterion', 'analyses.matching.smd', 'analyses.matching.outcome_model',
+  'analyses.matching.distance', 'analyses.cutpoint.pmethod'];
+function readHostile(spec) {
+  const clean = structuredClone(spec);
+  const words = [];
+  for (const [scope, at] of [[clean, []], ...(clean.subcohorts ?? []).map((c, i) => [c, ['subcohorts', i]])]) {
+    for (const w of WORDS) {
+      const keys = w.split('.');
+      const parent = keys.slice(0, -1).reduce((o, k) => (o !== null && typeof o === 'object' ? o[k] : undefined), scope);
+      if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, keys.at(-1))) continue;
+      words.push([[...at, ...keys], parent[keys.at(-1)]]);
+      delete parent[keys.at(-1)];
+    }
+  }
+  const read = readSpec(clean);
+  for (const [keys, word] of words) keys.slice(0, -1).reduce((o, k) => o[k], read.spec)[keys.at(-1)] = word;
+  return read;
+}
+
 test('hostile specs: every script parses in R, calls only allowed functions and holds no control character', async () => {
   const cases = hostileCases();
   // Whole hostile link specs: through the share link's own encoder and decoder.
   for (const [what, spec] of cases.slice(0, 3)) {
     const link = await encodeShare({ spec, sha256: '0'.repeat(64), size: 1 });
-    cases.push([`${what} (as a share link)`, (await decodeShare(link)).spec]);
+    const decoded = (await decodeShare(link)).spec;
+    assert.deepEqual(decoded, spec, `${what}: the link changed the spec`);
+    textsOf.set(decoded, textsOf.get(spec));
+    cases.push([`${what} (as a share link)`, decoded]);
   }
   assert.ok(cases.length >= 20, `only ${cases.length} hostile cases`);
   const dataFiles = [H.newline, H.quote, H.lineSep, H.backslashBacktick, H.crlf, H.bidi, 'data.csv'];
   const scripts = cases.map(([what, spec], i) => {
     let s;
     try {
-      s = rScript(spec, { dataFile: dataFiles[i % dataFiles.length], data: { delimiter: H.quote, decimal_comma: false } });
+      s = rScript(textsOf.has(spec) ? readEverywhere(textsOf.get(spec)) : readHostile(spec), { dataFile: dataFiles[i % dataFiles.length], data: { delimiter: H.quote, decimal_comma: false } });
     } catch (e) {
       assert.fail(`${what}: ${e.message}`);
     }
@@ -773,11 +834,11 @@ test('a CSV with hostile headers runs end to end through Rscript: nothing plante
   const result = JSON.parse(cli.stdout).result;
   const script = path.join(dir, 'analysis.R');
   const keyFile = path.join(dir, 'key.json');
-  const [walked] = callsOf([rScript(spec, { dataFile: csv, data: result.data })]);
+  const [walked] = callsOf([scriptOf(spec, { dataFile: csv, data: result.data })]);
   assert.deepEqual(notAllowed(walked.calls), []);
   // Run with MatchIt's pairing step corrected, as tests/node/rscript.test.mjs
   // does (MatchIt 4.5.1 truncates distances, so its pairs are not LocalSurv's).
-  fs.writeFileSync(script, rScript(spec, { dataFile: csv, data: result.data, correctedPairing: true }));
+  fs.writeFileSync(script, scriptOf(spec, { dataFile: csv, data: result.data, correctedPairing: CORRECTED_PAIRING }));
   rscript([script, keyFile, csv], 'the hostile-header script');
   assert.ok(!fs.existsSync(canary), 'a planted call ran');
   const key = readJson(keyFile);
