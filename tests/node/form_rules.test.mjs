@@ -1,0 +1,114 @@
+// The form's rules (web/form_rules.js): what the page fills in or switches
+// when the user picks a column or an analysis, on the engine's description of
+// real files (R's lung data, the bundled cohort) and on made-up ones.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadEngine, datasetPath, root } from './harness.mjs';
+import * as rules from '../../web/form_rules.js';
+import { defaultSpec } from '../../web/spec_form.js';
+
+const engine = await loadEngine();
+function describe(bytes) {
+  engine.load(bytes);
+  const r = engine.describe({});
+  assert.ok(r.ok);
+  return r.result;
+}
+const lung = describe(fs.readFileSync(datasetPath('lung')));
+const npc = describe(fs.readFileSync(path.join(root, 'public/examples/npc_cohort.csv')));
+const frozen = (x) => structuredClone(x);
+
+test('columnsFor: numerics then derived numerics; columns with at most 50 levels; every column', () => {
+  const spec = { derive: [{ name: 'bed', bed: { dose: 'a', fractions: 'b' } }, { name: 'age_cut', cut: { column: 'age', breaks: [60] } }] };
+  const numeric = rules.columnsFor('numeric', spec, lung);
+  assert.deepEqual(numeric.slice(-1), ['bed']);
+  assert.ok(numeric.includes('age') && !numeric.includes('age_cut'));
+  assert.deepEqual(rules.columnsFor('any', spec, lung), lung.columns.map((c) => c.name));
+  const levels = rules.columnsFor('levels', spec, lung);
+  assert.ok(levels.includes('status') && levels.includes('sex') && !levels.includes('time'));
+  assert.deepEqual(rules.columnsFor('levels', {}, { columns: [{ name: 'many', levels: Array.from({ length: 51 }, (_, i) => String(i)) }, { name: 'few', levels: ['a', 'b'] }] }), ['few']);
+});
+
+test('the event value: a level naming the event, else the last level, else "1"', () => {
+  for (const word of ['Dead', 'death', 'DIED', 'event', 'Yes', 'true']) assert.equal(rules.eventValueFor([word, 'other']), word);
+  assert.equal(rules.eventValueFor(['deadline', 'x']), 'x', 'the whole level, not a part of it');
+  assert.equal(rules.eventValueFor(['0', '1', '2']), '2');
+  assert.equal(rules.eventValueFor([]), '1');
+  const spec = { ...defaultSpec(lung), covariates: [{ column: 'status' }, { column: 'age' }] };
+  const before = frozen(spec);
+  const out = rules.setEventColumn(spec, 'status', lung);
+  assert.deepEqual(out.event, { column: 'status', values: ['2'] });
+  assert.deepEqual(out.covariates, [{ column: 'age' }], 'the event column stops being a covariate');
+  assert.deepEqual(spec, before, 'the spec given is not changed');
+});
+
+test('the 1/2 coding of R\'s lung data is caught only with event value 1', () => {
+  assert.equal(rules.eventLooksOneTwo({ event: { column: 'status', values: ['1'] } }, lung), true);
+  assert.equal(rules.eventLooksOneTwo({ event: { column: 'status', values: ['2'] } }, lung), false);
+  assert.equal(rules.eventLooksOneTwo({ event: { column: 'sex', values: ['1'] } }, lung), true);
+  assert.equal(rules.eventLooksOneTwo({ event: { column: 'ph.ecog', values: ['1'] } }, lung), false, 'four levels');
+  assert.equal(rules.eventLooksOneTwo({ event: { column: 'death', values: ['1'] } }, npc), false, '0/1 coding');
+});
+
+test('group toggles: a group switches log-rank and Cox on unless switched off by hand; no group switches off what compares groups', () => {
+  const spec = { ...defaultSpec(lung), analyses: { km: {}, matching: { ratio: 2 }, subgroups: {} } };
+  delete spec.group;
+  const before = frozen(spec);
+  const on = rules.setGroupColumn(spec, 'sex', new Set());
+  assert.deepEqual(on.group, { column: 'sex' });
+  assert.deepEqual(Object.keys(on.analyses).sort(), ['cox', 'km', 'logrank', 'matching', 'subgroups']);
+  const touched = rules.setGroupColumn(spec, 'sex', new Set(['cox']));
+  assert.ok(touched.analyses.logrank && !touched.analyses.cox, 'Cox stays off when the user switched it off');
+  const off = rules.setGroupColumn({ ...on, covariates: [] }, '', new Set());
+  assert.equal(off.group, undefined);
+  assert.deepEqual(Object.keys(off.analyses), ['km']);
+  const keep = rules.setGroupColumn({ ...on, covariates: [{ column: 'age' }], analyses: { ...on.analyses, logrank: { by: ['ph.ecog'] } } }, '', new Set());
+  assert.ok(keep.analyses.logrank && keep.analyses.cox, 'log-rank keeps its by columns, Cox its covariates');
+  assert.deepEqual(spec, before, 'the spec given is not changed');
+});
+
+test('switching an analysis off keeps its options; on again restores them', () => {
+  const spec = { ...defaultSpec(lung), analyses: { km: { times: [365] }, matching: { ratio: 3 } } };
+  const off = rules.toggleAnalysis(spec, 'matching', false, { stash: {}, described: lung });
+  assert.equal(off.spec.analyses.matching, undefined);
+  assert.deepEqual(off.stash.matching, { ratio: 3 });
+  const on = rules.toggleAnalysis(off.spec, 'matching', true, { stash: off.stash, described: lung });
+  assert.deepEqual(on.spec.analyses.matching, { ratio: 3 });
+  assert.deepEqual(spec.analyses.matching, { ratio: 3 }, 'the spec given is not changed');
+  assert.equal(rules.analysisOn(on.spec, 'matching'), true);
+  assert.equal(rules.analysisOn({ analyses: { matching: { enabled: false } } }, 'matching'), false);
+  assert.equal(rules.analysisOn(off.spec, 'matching'), false);
+});
+
+test('default subgroup variables: factor covariates and ones with 2 to 10 levels, not a continuous one', () => {
+  const spec = { ...defaultSpec(lung), covariates: ['age', { column: 'ph.ecog' }, { column: 'wt.loss', type: 'factor' }, { column: 'sex' }] };
+  assert.deepEqual(rules.defaultSubgroupVariables(spec, lung), ['ph.ecog', 'wt.loss', 'sex']);
+  const on = rules.toggleAnalysis(spec, 'subgroups', true, { described: lung });
+  assert.deepEqual(on.spec.analyses.subgroups.variables, ['ph.ecog', 'wt.loss', 'sex']);
+  const kept = rules.toggleAnalysis({ ...spec, analyses: { subgroups: { variables: ['sex'] } } }, 'subgroups', true, { described: lung });
+  assert.deepEqual(kept.spec.analyses.subgroups.variables, ['sex'], 'variables the user chose stay');
+});
+
+test('default cutpoint column: bed, else a numeric covariate, else a numeric that is not the outcome or an id', () => {
+  const spec = defaultSpec(npc);
+  assert.equal(rules.defaultCutpointColumn({ ...spec, derive: [{ name: 'bed', bed: {} }] }, npc), 'bed');
+  assert.equal(rules.defaultCutpointColumn({ ...spec, covariates: [{ column: 't_stage' }, 'age'] }, npc), 'age');
+  const first = rules.defaultCutpointColumn({ ...spec, covariates: [] }, npc);
+  const numeric = npc.columns.filter((c) => c.type === 'numeric').map((c) => c.name);
+  assert.equal(first, numeric.find((c) => ![spec.time.column, spec.event.column, spec.group?.column].includes(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)));
+  assert.equal(rules.defaultCutpointColumn({ time: { column: 'id' } }, { columns: [{ name: 'id', type: 'numeric' }, { name: 'patient_id', type: 'numeric' }] }), '');
+  const on = rules.toggleAnalysis({ ...spec, covariates: ['age'] }, 'cutpoint', true, { described: npc });
+  assert.equal(on.spec.analyses.cutpoint.column, 'age');
+});
+
+test('Table 1 comes on with the first covariate unless the user switched it', () => {
+  const spec = { ...defaultSpec(lung), covariates: [{ column: 'age' }] };
+  assert.deepEqual(rules.withTable1OnCovariates(spec, new Set()).analyses.table1, {});
+  assert.equal(rules.withTable1OnCovariates(spec, new Set(['table1'])).analyses.table1, undefined);
+  assert.equal(rules.withTable1OnCovariates({ ...spec, covariates: [] }, new Set()).analyses.table1, undefined);
+  const own = { ...spec, analyses: { table1: { yates: false } } };
+  assert.equal(rules.withTable1OnCovariates(own, new Set()), own);
+  assert.equal(spec.analyses.table1, undefined, 'the spec given is not changed');
+});
