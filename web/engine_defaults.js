@@ -6,12 +6,12 @@
 // engine and checks every value here against its echo, so a default that
 // changes in core/ cannot leave the page showing the old one.
 //
-//   ENGINE_DEFAULTS                 spec-shaped: analyses.<name>.<option>, derive.bed.<option>
+//   ENGINE_DEFAULTS                 spec-shaped: time.unit, analyses.<name>.<option>,
+//                                   derive.<kind>.<option> (bed, date_diff)
 //   engineDefault('analyses.cox.ties') -> 'efron'   (undefined for an option not listed)
 
-import { getPath } from './spec_form.js';
-
 export const ENGINE_DEFAULTS = Object.freeze({
+  time: { unit: 'days' },
   analyses: {
     table1: { yates: true },
     km: { conf_type: 'log', conf_int: 0.95 },
@@ -22,7 +22,8 @@ export const ENGINE_DEFAULTS = Object.freeze({
     subgroups: { adjust: false },
     cutpoint: { groups: { none_label: 'none' } },
   },
-  derive: { bed: { alpha_beta: 10 } },
+  derive: { bed: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
 });
 
-export const engineDefault = (path) => getPath(ENGINE_DEFAULTS, path);
+// (spec_form.js imports this file, so the lookup is not its getPath.)
+export const engineDefault = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), ENGINE_DEFAULTS);

@@ -7,18 +7,15 @@
 //   columnsFor(kind, spec, described) -> names   'numeric' (file numerics, then
 //       derived ones), 'levels' (columns with at most 50 levels), else every column
 //   levelsOf(described, column) -> the column's levels ([] if none)
-//   defaultCutpointColumn(spec, described) -> the cutpoint analysis's first column
-//   defaultSubgroupVariables(spec, described) -> the subgroup variables it starts with
 //   eventValueFor(levels) -> the event value when the event column changes
 //   setEventColumn(spec, column, described) -> spec
 //   setGroupColumn(spec, column, touched) -> spec   (the group toggles)
-//   toggleAnalysis(spec, key, on, {stash, described}) -> {spec, stash}
+//   toggleAnalysis(spec, key, on, {stash, described, switchedOn}) -> {spec, stash}
+//       switchedOn: the analysis's own first options (its module's form.switchedOn)
 //   withTable1OnCovariates(spec, touched) -> spec
 //   analysisOn(spec, key) -> whether the analysis runs
 //   eventLooksOneTwo(spec, described) -> the 1/2 coding of R's lung data with event value 1
 import { dropColumnEverywhere } from './spec_form.js';
-
-const termColumn = (t) => (typeof t === 'string' ? t : t.column);
 
 export function columnsFor(kind, spec, described) {
   const cols = described?.columns ?? [];
@@ -30,26 +27,6 @@ export function columnsFor(kind, spec, described) {
 
 export function levelsOf(described, column) {
   return described?.columns.find((c) => c.name === column)?.levels ?? [];
-}
-
-/**
- * A dose (BED) if there is one, else a numeric covariate, else any numeric
- * column that is not the outcome or an identifier.
- */
-export function defaultCutpointColumn(spec, described) {
-  const numeric = columnsFor('numeric', spec, described);
-  if (numeric.includes('bed')) return 'bed';
-  const taken = new Set([spec.time?.column, spec.event?.column, spec.group?.column]);
-  const covs = (spec.covariates ?? []).map(termColumn);
-  return covs.find((c) => numeric.includes(c)) ?? numeric.find((c) => !taken.has(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)) ?? '';
-}
-
-/** Subgroups are categories: factor covariates and ones with 2 to 10 levels, not a continuous age. */
-export function defaultSubgroupVariables(spec, described) {
-  return (spec.covariates ?? [])
-    .map((t) => (typeof t === 'string' ? { column: t } : t))
-    .filter((t) => t.type === 'factor' || (levelsOf(described, t.column).length >= 2 && levelsOf(described, t.column).length <= 10))
-    .map((t) => t.column);
 }
 
 /** A level that names the event (dead, death, ...), else the last level, else '1'. */
@@ -86,10 +63,11 @@ export function setGroupColumn(spec, column, touched = new Set()) {
 
 /**
  * An analysis switched on gets back the options it had when switched off
- * (`stash`), and the cutpoint and subgroups analyses a first column; one
- * switched off keeps its options in the stash.
+ * (`stash`), then what its module fills in (`switchedOn(options, spec,
+ * described)`, e.g. the cutpoint's column); one switched off keeps its options
+ * in the stash.
  */
-export function toggleAnalysis(spec, key, on, { stash = {}, described = null } = {}) {
+export function toggleAnalysis(spec, key, on, { stash = {}, described = null, switchedOn = null } = {}) {
   const analyses = { ...(spec.analyses ?? {}) };
   const kept = { ...stash };
   if (on) analyses[key] = kept[key] ?? analyses[key] ?? {};
@@ -98,8 +76,7 @@ export function toggleAnalysis(spec, key, on, { stash = {}, described = null } =
     delete analyses[key];
   }
   const out = { ...spec, analyses };
-  if (key === 'cutpoint' && on && !analyses.cutpoint.column) analyses.cutpoint = { ...analyses.cutpoint, column: defaultCutpointColumn(out, described) };
-  if (key === 'subgroups' && on && !analyses.subgroups.variables) analyses.subgroups = { ...analyses.subgroups, variables: defaultSubgroupVariables(out, described) };
+  if (on && switchedOn) analyses[key] = switchedOn(analyses[key], out, described);
   return { spec: out, stash: kept };
 }
 

@@ -13,12 +13,14 @@
 import * as specForm from './spec_form.js';
 import * as rules from './form_rules.js';
 import { runPlan } from './share.js';
-import { ANALYSES } from './analyses/index.js';
+import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
 import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
 const levelsOf = (column) => rules.levelsOf(state.described, column);
+// Every analysis's form field by its spec path: its own rules (web/analyses/fields.js).
+const FIELDS = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
 
 // One field: "<label>Label <input|select ...></label>".
 function fieldElement(f) {
@@ -155,10 +157,10 @@ function fillForm() {
   fillColumnSelect($('time-column'), dates ? '' : spec.time?.column);
   fillColumnSelect($('date-start'), dates?.start);
   fillColumnSelect($('date-end'), dates?.end);
-  $('date-format').value = dates?.format ?? 'auto';
+  $('date-format').value = dates?.format ?? engineDefault('derive.date_diff.format');
   for (const el of document.querySelectorAll('[data-when]'))
     el.hidden = el.dataset.when !== (dates ? 'time-dates' : 'time-column');
-  $('time-unit').value = spec.time?.unit ?? 'days';
+  $('time-unit').value = spec.time?.unit ?? engineDefault('time.unit');
   fillColumnSelect($('event-column'), spec.event?.column);
   const eventLevels = levelsOf(spec.event?.column);
   const eventValue = String(spec.event?.values?.[0] ?? '1');
@@ -185,13 +187,14 @@ function fillForm() {
   for (const el of document.querySelectorAll('[data-path]')) {
     const v = specForm.getPath(spec, el.dataset.path);
     if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
-    else if (el.type === 'checkbox') el.checked = el.dataset.path.endsWith('groups.match') ? Boolean(v) : v ?? el.defaultChecked;
+    else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
     else if (el.dataset.type) el.value = specForm.formatList(v);
     else el.value = v ?? '';
   }
-  const useValue = specForm.getPath(spec, 'analyses.cutpoint.groups.use') === 'value';
-  const value = document.querySelector('[data-path="analyses.cutpoint.groups.value"]');
-  value.disabled = value.disabled || !useValue;
+  for (const el of document.querySelectorAll('[data-path]')) {
+    const enabledIf = FIELDS.get(el.dataset.path)?.enabledIf;
+    if (enabledIf) el.disabled = el.disabled || !enabledIf(spec);
+  }
   renderSubcohorts();
   syncSpecText();
 }
@@ -295,7 +298,7 @@ export function onFormChange(e) {
   if (el.dataset.toggle) {
     const key = el.dataset.toggle;
     state.touched.add(key);
-    ({ spec: state.spec, stash: state.stash } = rules.toggleAnalysis(spec, key, el.checked, { stash: state.stash, described: state.described }));
+    ({ spec: state.spec, stash: state.stash } = rules.toggleAnalysis(spec, key, el.checked, { stash: state.stash, described: state.described, switchedOn: analysisByKey(key)?.form?.switchedOn }));
     return renderForm();
   }
   if (el.dataset.path) {
@@ -313,10 +316,7 @@ export function onFormChange(e) {
     } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
     else v = el.value;
     specForm.setPath(spec, el.dataset.path, v);
-    if (el.dataset.path === 'analyses.cutpoint.groups.use' && v !== 'value') {
-      specForm.setPath(spec, 'analyses.cutpoint.groups.value', undefined);
-      return renderForm();
-    }
+    if (FIELDS.get(el.dataset.path)?.afterEdit?.(spec, v)) return renderForm();
     return syncSpecText();
   }
   switch (el.id) {

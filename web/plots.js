@@ -62,7 +62,7 @@ export const textWidth = (s, size = FONT_SIZE) => String(s).length * size * CHAR
 
 function timeUnitOf(spec) {
   const t = spec?.time;
-  return (t && typeof t === 'object' && t.unit) || 'days';
+  return (t && typeof t === 'object' && t.unit) || engineDefault('time.unit');
 }
 
 /** n at risk at time t (the curve's own unit); see the header for the rule. */

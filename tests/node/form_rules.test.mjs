@@ -1,5 +1,6 @@
-// The form's rules (web/form_rules.js): what the page fills in or switches
-// when the user picks a column or an analysis, on the engine's description of
+// The form's rules (web/form_rules.js, and the analyses' own in
+// web/analyses/): what the page fills in or switches when the user picks a
+// column or an analysis, on the engine's description of
 // real files (R's lung data, the bundled cohort) and on made-up ones.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,11 @@ import path from 'node:path';
 import { loadEngine, datasetPath, root } from './harness.mjs';
 import * as rules from '../../web/form_rules.js';
 import { defaultSpec } from '../../web/spec_form.js';
+import { ANALYSES, analysisByKey } from '../../web/analyses/index.js';
+import { defaultCutpointColumn } from '../../web/analyses/cutpoint.js';
+import { defaultSubgroupVariables } from '../../web/analyses/subgroups.js';
+
+const switchedOn = (key) => analysisByKey(key).form.switchedOn;
 
 const engine = await loadEngine();
 function describe(bytes) {
@@ -82,24 +88,24 @@ test('switching an analysis off keeps its options; on again restores them', () =
   assert.equal(rules.analysisOn(off.spec, 'matching'), false);
 });
 
-test('default subgroup variables: factor covariates and ones with 2 to 10 levels, not a continuous one', () => {
+test('default subgroup variables (subgroups.js): factor covariates and ones with 2 to 10 levels, not a continuous one', () => {
   const spec = { ...defaultSpec(lung), covariates: ['age', { column: 'ph.ecog' }, { column: 'wt.loss', type: 'factor' }, { column: 'sex' }] };
-  assert.deepEqual(rules.defaultSubgroupVariables(spec, lung), ['ph.ecog', 'wt.loss', 'sex']);
-  const on = rules.toggleAnalysis(spec, 'subgroups', true, { described: lung });
+  assert.deepEqual(defaultSubgroupVariables(spec, lung), ['ph.ecog', 'wt.loss', 'sex']);
+  const on = rules.toggleAnalysis(spec, 'subgroups', true, { described: lung, switchedOn: switchedOn('subgroups') });
   assert.deepEqual(on.spec.analyses.subgroups.variables, ['ph.ecog', 'wt.loss', 'sex']);
-  const kept = rules.toggleAnalysis({ ...spec, analyses: { subgroups: { variables: ['sex'] } } }, 'subgroups', true, { described: lung });
+  const kept = rules.toggleAnalysis({ ...spec, analyses: { subgroups: { variables: ['sex'] } } }, 'subgroups', true, { described: lung, switchedOn: switchedOn('subgroups') });
   assert.deepEqual(kept.spec.analyses.subgroups.variables, ['sex'], 'variables the user chose stay');
 });
 
-test('default cutpoint column: bed, else a numeric covariate, else a numeric that is not the outcome or an id', () => {
+test('default cutpoint column (cutpoint.js): bed, else a numeric covariate, else a numeric that is not the outcome or an id', () => {
   const spec = defaultSpec(npc);
-  assert.equal(rules.defaultCutpointColumn({ ...spec, derive: [{ name: 'bed', bed: {} }] }, npc), 'bed');
-  assert.equal(rules.defaultCutpointColumn({ ...spec, covariates: [{ column: 't_stage' }, 'age'] }, npc), 'age');
-  const first = rules.defaultCutpointColumn({ ...spec, covariates: [] }, npc);
+  assert.equal(defaultCutpointColumn({ ...spec, derive: [{ name: 'bed', bed: {} }] }, npc), 'bed');
+  assert.equal(defaultCutpointColumn({ ...spec, covariates: [{ column: 't_stage' }, 'age'] }, npc), 'age');
+  const first = defaultCutpointColumn({ ...spec, covariates: [] }, npc);
   const numeric = npc.columns.filter((c) => c.type === 'numeric').map((c) => c.name);
   assert.equal(first, numeric.find((c) => ![spec.time.column, spec.event.column, spec.group?.column].includes(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)));
-  assert.equal(rules.defaultCutpointColumn({ time: { column: 'id' } }, { columns: [{ name: 'id', type: 'numeric' }, { name: 'patient_id', type: 'numeric' }] }), '');
-  const on = rules.toggleAnalysis({ ...spec, covariates: ['age'] }, 'cutpoint', true, { described: npc });
+  assert.equal(defaultCutpointColumn({ time: { column: 'id' } }, { columns: [{ name: 'id', type: 'numeric' }, { name: 'patient_id', type: 'numeric' }] }), '');
+  const on = rules.toggleAnalysis({ ...spec, covariates: ['age'] }, 'cutpoint', true, { described: npc, switchedOn: switchedOn('cutpoint') });
   assert.equal(on.spec.analyses.cutpoint.column, 'age');
 });
 
@@ -111,4 +117,33 @@ test('Table 1 comes on with the first covariate unless the user switched it', ()
   const own = { ...spec, analyses: { table1: { yates: false } } };
   assert.equal(rules.withTable1OnCovariates(own, new Set()), own);
   assert.equal(spec.analyses.table1, undefined, 'the spec given is not changed');
+});
+
+test('the cutpoint section\'s own field rules: a value only for "a value", match shown on when it is an object', () => {
+  const fields = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
+  const use = fields.get('analyses.cutpoint.groups.use');
+  const value = fields.get('analyses.cutpoint.groups.value');
+  const spec = { analyses: { cutpoint: { column: 'age', groups: { use: 'value', value: 60 } } } };
+  assert.equal(value.enabledIf(spec), true);
+  assert.equal(use.afterEdit(spec, 'value'), true, 'the form is drawn again: the value field comes on');
+  assert.equal(spec.analyses.cutpoint.groups.value, 60, 'kept while the groups are cut at a value');
+  spec.analyses.cutpoint.groups.use = 'median';
+  assert.equal(use.afterEdit(spec, 'median'), true, 'the form is drawn again');
+  assert.deepEqual(spec.analyses.cutpoint.groups, { use: 'median' }, 'the value goes');
+  assert.equal(value.enabledIf(spec), false);
+  const match = fields.get('analyses.cutpoint.groups.match');
+  assert.equal(match.shows({ ratio: 2 }), true);
+  assert.equal(match.shows(undefined), false);
+  assert.equal(fields.get('analyses.table1.yates').shows, undefined, 'other checkboxes show the value, else the engine default');
+});
+
+test('the registry: unique keys, every analysis titled, every form path its own analysis\'s', () => {
+  const keys = ANALYSES.map((a) => a.key);
+  assert.deepEqual(keys, [...new Set(keys)]);
+  for (const a of ANALYSES) {
+    assert.ok(a.title, a.key);
+    assert.ok('rBlock' in a, `${a.key}: a slot for its R block`);
+    for (const f of a.form?.fields ?? []) assert.equal(f.attrs['data-path'].split('.')[1], a.key, f.attrs['data-path']);
+    if (a.form?.within) assert.ok(ANALYSES.some((b) => b.key === a.form.within && b.form), `${a.key} sits in ${a.form.within}`);
+  }
 });

@@ -3,13 +3,16 @@
 //   cutpointModel(results.cutpoint, ctx)    maxstat / median / Youden cutpoints
 //   cutGroupsModel(results.cutpoint, ctx)   groups n/events/median, HR vs reference, pairwise p, matched comparisons
 //   cutpointFigure(cutpoint, options, doc)  the statistic at every candidate cut, the cutpoints marked
+//   defaultCutpointColumn(spec, described)  the column it starts with when switched on
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP, formatSignificant, pStatement } from '../format.js';
 import { NOT_COMPUTED, ciLabel, coefEntries, col, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
 import { LEGEND_ROW, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
-import { check, columnSelect, number, select, text } from './fields.js';
+import { check, columnSelect, number, select, text, withRules } from './fields.js';
+import { getPath, setPath } from '../spec_form.js';
+import { columnsFor } from '../form_rules.js';
 import { engineDefault } from '../engine_defaults.js';
 import { baselineModel } from './matching.js';
 
@@ -187,20 +190,41 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
 }
 
 const C = 'analyses.cutpoint';
+/**
+ * A dose (BED) if there is one, else a numeric covariate, else any numeric
+ * column that is not the outcome or an identifier.
+ */
+export function defaultCutpointColumn(spec, described) {
+  const numeric = columnsFor('numeric', spec, described);
+  if (numeric.includes('bed')) return 'bed';
+  const taken = new Set([spec.time?.column, spec.event?.column, spec.group?.column]);
+  const covs = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column));
+  return covs.find((c) => numeric.includes(c)) ?? numeric.find((c) => !taken.has(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)) ?? '';
+}
+
 export default {
   key: 'cutpoint',
   title: 'Cutpoint',
   form: {
     toggle: 'Best cutpoint of a numeric (e.g. BED)',
     checked: false,
+    switchedOn: (options, spec, described) => (options.column ? options : { ...options, column: defaultCutpointColumn(spec, described) }),
     fields: [
       columnSelect('Column', `${C}.column`, 'numeric'),
       select('p method', `${C}.pmethod`, [['lau94', 'Lau (1994)'], ['condmc', 'conditional Monte Carlo']]),
-      select('Groups by', `${C}.groups.use`, [['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]),
-      number('Value', `${C}.groups.value`, { step: 'any' }),
+      // A value is asked for only when the groups are cut at a value.
+      withRules(select('Groups by', `${C}.groups.use`, [['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
+        // Redrawn either way, so the Value field follows (it stayed disabled before).
+        afterEdit(spec, use) {
+          if (use !== 'value') setPath(spec, `${C}.groups.value`, undefined);
+          return true;
+        },
+      }),
+      withRules(number('Value', `${C}.groups.value`, { step: 'any' }), { enabledIf: (spec) => getPath(spec, `${C}.groups.use`) === 'value' }),
       text('Reference group (filter)', `${C}.groups.none`, 'e.g. lt_bone == 0'),
       text('Its label', `${C}.groups.none_label`, engineDefault(`${C}.groups.none_label`)),
-      check('Match each group to the reference', `${C}.groups.match`),
+      // match is true or an object of matching options: either way, on.
+      withRules(check('Match each group to the reference', `${C}.groups.match`), { shows: Boolean }),
     ],
   },
   tables: (cp, ctx) => [

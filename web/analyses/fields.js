@@ -10,6 +10,12 @@
 //   columnSelect(label, path, kind)             a column of the file ('numeric', 'levels', 'any')
 // A number's placeholder that shows the engine's default takes it from
 // engineDefault (web/engine_defaults.js), never a retyped value.
+//
+// A field's own rules, added with withRules(field, rules) (all optional):
+//   shows(value) -> checked      how the spec's value shows in a checkbox
+//                                (default: the value, else the engine's default)
+//   enabledIf(spec) -> boolean   usable only then (besides its analysis being on)
+//   afterEdit(spec, value) -> redraw?   what else an edit changes in the spec
 
 export const check = (label, path, { checked = false } = {}) => ({ label, tag: 'input', attrs: { type: 'checkbox', 'data-path': path }, checked });
 export const select = (label, path, options, attrs = {}) => ({ label, tag: 'select', attrs: { 'data-path': path, ...attrs }, options });
@@ -17,3 +23,4 @@ export const number = (label, path, attrs = {}) => ({ label, tag: 'input', attrs
 export const list = (label, path, type, placeholder) => ({ label, tag: 'input', attrs: { 'data-path': path, 'data-type': type, type: 'text', placeholder } });
 export const text = (label, path, placeholder) => ({ label, tag: 'input', attrs: { 'data-path': path, type: 'text', ...(placeholder != null ? { placeholder } : {}) } });
 export const columnSelect = (label, path, kind) => ({ label, tag: 'select', attrs: { 'data-path': path, class: 'col-select', 'data-cols': kind, 'data-derived': 'true' } });
+export const withRules = (field, rules) => ({ ...field, ...rules });

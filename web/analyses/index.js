@@ -6,8 +6,9 @@
 // A module's default export (see any of them, e.g. km.js):
 //   key        its name in the spec's `analyses` and in the result's `results`
 //   title      its heading in the results
-//   form?      {toggle, checked?, within?, fields}: its section of the form
-//              (within: drawn inside another analysis's section)
+//   form?      {toggle, checked?, within?, fields, switchedOn?}: its section of
+//              the form (within: drawn inside another analysis's section;
+//              switchedOn(options, spec, described): what it fills in when switched on)
 //   tables?    (part, ctx) -> [{paper, model}]: its tables; `paper` orders all
 //              tables of a block as in the paper (Table 1, balance, Cox, ...)
 //   render?    (part, view): its tables and figures, in place (web/results_view.js)

@@ -4,6 +4,7 @@
 //   forestFigure(subgroups, options, doc)   options.overall = {label, hr, lower, upper, p, n, nevent}
 //                                           adds a first row; options.interaction = 'wald'
 //   estimable(level) -> whether a level's HR is drawn
+//   defaultSubgroupVariables(spec, described)  the variables it starts with when switched on
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import * as Plot from '@observablehq/plot';
@@ -12,6 +13,7 @@ import { NOT_COMPUTED, ciLabel, col, data, ensureCtx, errorText, groupName, mode
 import { groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
 import { check, list } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { levelsOf } from '../form_rules.js';
 
 export function subgroupModel(subgroups, ctx) {
   if (!subgroups?.variables?.length) return null;
@@ -185,12 +187,22 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   return fig;
 }
 
+/** Subgroups are categories: factor covariates and ones with 2 to 10 levels, not a continuous age. */
+export function defaultSubgroupVariables(spec, described) {
+  return (spec.covariates ?? [])
+    .map((t) => (typeof t === 'string' ? { column: t } : t))
+    .filter((t) => t.type === 'factor' || (levelsOf(described, t.column).length >= 2 && levelsOf(described, t.column).length <= 10))
+    .map((t) => t.column);
+}
+
+
 export default {
   key: 'subgroups',
   title: 'Subgroups',
   form: {
     toggle: 'Subgroups (forest plot)',
     checked: false,
+    switchedOn: (options, spec, described) => (options.variables ? options : { ...options, variables: defaultSubgroupVariables(spec, described) }),
     fields: [
       list('Variables', 'analyses.subgroups.variables', 'strings', 'columns, comma-separated'),
       check('Adjust for the covariates', 'analyses.subgroups.adjust', { checked: engineDefault('analyses.subgroups.adjust') }),
