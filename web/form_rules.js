@@ -9,10 +9,10 @@
 //   levelsOf(described, column) -> the column's levels ([] if none)
 //   eventValueFor(levels) -> the event value when the event column changes
 //   setEventColumn(spec, column, described) -> spec
-//   setGroupColumn(spec, column, touched) -> spec   (the group toggles)
+//   setGroupColumn(spec, column, {touched, analyses}) -> spec   (the group toggles)
 //   toggleAnalysis(spec, key, on, {stash, described, switchedOn}) -> {spec, stash}
 //       switchedOn: the analysis's own first options (its module's form.switchedOn)
-//   withTable1OnCovariates(spec, touched) -> spec
+//   withCovariateAnalyses(spec, {touched, analyses}) -> spec   (Table 1 with the first covariate)
 //   analysisOn(spec, key) -> whether the analysis runs
 //   eventLooksOneTwo(spec, described) -> the 1/2 coding of R's lung data with event value 1
 import { dropColumnEverywhere } from './spec_form.js';
@@ -42,21 +42,25 @@ export function setEventColumn(spec, column, described) {
 }
 
 /**
- * A group to compare switches the log-rank test and the Cox model on (unless
- * the user switched them off by hand, `touched`); no group switches off what
- * compares groups (log-rank stays for its 'by' columns, Cox for its covariates).
+ * The group toggles. A group to compare switches on the analyses whose module
+ * says `form.onWithGroup` (log-rank, Cox), unless the user switched them off
+ * by hand (`touched`); no group switches off each analysis whose
+ * `form.withoutGroup(options, spec)` says it has nothing left to do
+ * (matching, subgroups; log-rank without 'by' columns, Cox without covariates).
+ * `analyses`: the registry (web/analyses/index.js).
  */
-export function setGroupColumn(spec, column, touched = new Set()) {
+export function setGroupColumn(spec, column, { touched = new Set(), analyses = [] } = {}) {
   const out = { ...dropColumnEverywhere(spec, column) };
   out.analyses = { ...(out.analyses ?? {}) };
   if (column) {
     out.group = { column };
-    for (const key of ['logrank', 'cox']) if (!touched.has(key)) out.analyses[key] ??= {};
+    for (const a of analyses) if (a.form?.onWithGroup && !touched.has(a.key)) out.analyses[a.key] ??= {};
   } else {
     delete out.group;
-    for (const key of ['matching', 'subgroups']) delete out.analyses[key];
-    if (!out.analyses.logrank?.by?.length) delete out.analyses.logrank;
-    if (!out.covariates?.length) delete out.analyses.cox;
+    for (const a of analyses) {
+      const keep = a.form?.withoutGroup;
+      if (keep && out.analyses[a.key] && !keep(out.analyses[a.key], out)) delete out.analyses[a.key];
+    }
   }
   return out;
 }
@@ -80,10 +84,11 @@ export function toggleAnalysis(spec, key, on, { stash = {}, described = null, sw
   return { spec: out, stash: kept };
 }
 
-/** Table 1 comes on with the first covariate unless the user chose otherwise. */
-export function withTable1OnCovariates(spec, touched = new Set()) {
-  if (!spec.covariates?.length || touched.has('table1') || spec.analyses?.table1) return spec;
-  return { ...spec, analyses: { ...(spec.analyses ?? {}), table1: {} } };
+/** The analyses whose module says `form.onWithCovariates` (Table 1) come on with the first covariate, unless the user chose otherwise. */
+export function withCovariateAnalyses(spec, { touched = new Set(), analyses = [] } = {}) {
+  const on = analyses.filter((a) => a.form?.onWithCovariates && !touched.has(a.key) && !spec.analyses?.[a.key]);
+  if (!spec.covariates?.length || !on.length) return spec;
+  return { ...spec, analyses: { ...(spec.analyses ?? {}), ...Object.fromEntries(on.map((a) => [a.key, {}])) } };
 }
 
 export function analysisOn(spec, key) {

@@ -238,7 +238,7 @@ function renderCovariates() {
       // A new or removed cut makes new levels: the old type and reference no longer apply.
       if (cutChanged) all[i] = { ...all[i], type: 'auto', reference: '', right: false };
       state.spec = specForm.applyCovariateRows(state.spec, all);
-      state.spec = rules.withTable1OnCovariates(state.spec, state.touched);
+      state.spec = rules.withCovariateAnalyses(state.spec, { touched: state.touched, analyses: ANALYSES });
       renderForm();
     };
     for (const el of [inc, type, ref]) el.addEventListener('change', update);
@@ -346,7 +346,7 @@ export function onFormChange(e) {
       spec.event = { ...spec.event, values: [el.value] };
       return syncSpecText();
     case 'group-column':
-      state.spec = rules.setGroupColumn(spec, el.value, state.touched);
+      state.spec = rules.setGroupColumn(spec, el.value, { touched: state.touched, analyses: ANALYSES });
       return renderForm();
     case 'group-reference':
       if (spec.group) {

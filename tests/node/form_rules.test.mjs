@@ -62,15 +62,15 @@ test('group toggles: a group switches log-rank and Cox on unless switched off by
   const spec = { ...defaultSpec(lung), analyses: { km: {}, matching: { ratio: 2 }, subgroups: {} } };
   delete spec.group;
   const before = frozen(spec);
-  const on = rules.setGroupColumn(spec, 'sex', new Set());
+  const on = rules.setGroupColumn(spec, 'sex', { analyses: ANALYSES });
   assert.deepEqual(on.group, { column: 'sex' });
   assert.deepEqual(Object.keys(on.analyses).sort(), ['cox', 'km', 'logrank', 'matching', 'subgroups']);
-  const touched = rules.setGroupColumn(spec, 'sex', new Set(['cox']));
+  const touched = rules.setGroupColumn(spec, 'sex', { touched: new Set(['cox']), analyses: ANALYSES });
   assert.ok(touched.analyses.logrank && !touched.analyses.cox, 'Cox stays off when the user switched it off');
-  const off = rules.setGroupColumn({ ...on, covariates: [] }, '', new Set());
+  const off = rules.setGroupColumn({ ...on, covariates: [] }, '', { analyses: ANALYSES });
   assert.equal(off.group, undefined);
   assert.deepEqual(Object.keys(off.analyses), ['km']);
-  const keep = rules.setGroupColumn({ ...on, covariates: [{ column: 'age' }], analyses: { ...on.analyses, logrank: { by: ['ph.ecog'] } } }, '', new Set());
+  const keep = rules.setGroupColumn({ ...on, covariates: [{ column: 'age' }], analyses: { ...on.analyses, logrank: { by: ['ph.ecog'] } } }, '', { analyses: ANALYSES });
   assert.ok(keep.analyses.logrank && keep.analyses.cox, 'log-rank keeps its by columns, Cox its covariates');
   assert.deepEqual(spec, before, 'the spec given is not changed');
 });
@@ -111,11 +111,11 @@ test('default cutpoint column (cutpoint.js): bed, else a numeric covariate, else
 
 test('Table 1 comes on with the first covariate unless the user switched it', () => {
   const spec = { ...defaultSpec(lung), covariates: [{ column: 'age' }] };
-  assert.deepEqual(rules.withTable1OnCovariates(spec, new Set()).analyses.table1, {});
-  assert.equal(rules.withTable1OnCovariates(spec, new Set(['table1'])).analyses.table1, undefined);
-  assert.equal(rules.withTable1OnCovariates({ ...spec, covariates: [] }, new Set()).analyses.table1, undefined);
+  assert.deepEqual(rules.withCovariateAnalyses(spec, { analyses: ANALYSES }).analyses.table1, {});
+  assert.equal(rules.withCovariateAnalyses(spec, { touched: new Set(['table1']), analyses: ANALYSES }).analyses.table1, undefined);
+  assert.equal(rules.withCovariateAnalyses({ ...spec, covariates: [] }, { analyses: ANALYSES }).analyses.table1, undefined);
   const own = { ...spec, analyses: { table1: { yates: false } } };
-  assert.equal(rules.withTable1OnCovariates(own, new Set()), own);
+  assert.equal(rules.withCovariateAnalyses(own, { analyses: ANALYSES }), own);
   assert.equal(spec.analyses.table1, undefined, 'the spec given is not changed');
 });
 

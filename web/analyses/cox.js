@@ -84,6 +84,9 @@ export default {
   title: 'Cox models',
   form: {
     toggle: 'Cox models (univariate, then multivariable)',
+    onWithGroup: true,
+    // Without a group it still models the covariates.
+    withoutGroup: (options, spec) => Boolean(spec.covariates?.length),
     fields: [
       select('Ties', 'analyses.cox.ties', [['efron', 'Efron (R default)'], ['breslow', 'Breslow (SPSS, SAS default)']]),
       number('Multivariable: terms with univariate p below', 'analyses.cox.select_p', { step: 'any', min: '0', max: '1', placeholder: `${engineDefault('analyses.cox.select_p')} = all` }),

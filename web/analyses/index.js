@@ -8,7 +8,9 @@
 //   title      its heading in the results
 //   form?      {toggle, checked?, within?, fields, switchedOn?}: its section of
 //              the form (within: drawn inside another analysis's section;
-//              switchedOn(options, spec, described): what it fills in when switched on)
+//              switchedOn(options, spec, described): what it fills in when switched on;
+//              onWithGroup, withoutGroup(options, spec) -> keep?, onWithCovariates:
+//              how choosing a group or a covariate switches it, web/form_rules.js)
 //   tables?    (part, ctx) -> [{paper, model}]: its tables; `paper` orders all
 //              tables of a block as in the paper (Table 1, balance, Cox, ...)
 //   render?    (part, view): its tables and figures, in place (web/results_view.js)

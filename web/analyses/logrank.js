@@ -43,7 +43,13 @@ export function logrankModel(logrank, ctx) {
 export default {
   key: 'logrank',
   title: 'Log-rank tests',
-  form: { toggle: 'Log-rank test', fields: [select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none'])] },
+  form: {
+    toggle: 'Log-rank test',
+    onWithGroup: true,
+    // Without a group it still tests its 'by' columns.
+    withoutGroup: (options) => Boolean(options.by?.length),
+    fields: [select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none'])],
+  },
   tables: (logrank, ctx) => [{ paper: 6, model: logrankModel(logrank, ctx) }],
   render: (logrank, view) => view.table('logrank'),
   rowsUsed: (logrank) => [

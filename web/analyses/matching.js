@@ -325,6 +325,7 @@ export default {
   form: {
     toggle: 'Propensity-score matching',
     checked: false,
+    withoutGroup: () => false,
     fields: [
       number('Ratio 1:', `${M}.ratio`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.ratio`)}` }),
       number('Caliper', `${M}.caliper`, { step: 'any', min: '0', placeholder: `${engineDefault(`${M}.caliper`)} = none` }),

@@ -202,6 +202,7 @@ export default {
   form: {
     toggle: 'Subgroups (forest plot)',
     checked: false,
+    withoutGroup: () => false,
     switchedOn: (options, spec, described) => (options.variables ? options : { ...options, variables: defaultSubgroupVariables(spec, described) }),
     fields: [
       list('Variables', 'analyses.subgroups.variables', 'strings', 'columns, comma-separated'),

@@ -99,7 +99,7 @@ export function table1Model(t1, ctx) {
 export default {
   key: 'table1',
   title: 'Table 1',
-  form: { toggle: 'Table 1 (baseline by group)', fields: [check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') })] },
+  form: { toggle: 'Table 1 (baseline by group)', onWithCovariates: true, fields: [check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') })] },
   tables: (t1, ctx) => [{ paper: 1, model: table1Model(t1, ctx) }],
   render: (t1, view) => view.table('table1'),
   rBlock: null,
