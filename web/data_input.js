@@ -11,6 +11,7 @@ import * as specForm from './spec_form.js';
 import { loadExample } from './assets.js';
 import { decodeShare, checkFingerprint, shareUrl, looksLikeShare, runPlan } from './share.js';
 import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
+import { formatThousands } from './format.js';
 import { $, state, client, setStatus, describeError, option } from './page.js';
 import { applySpec, renderPreview } from './form_view.js';
 
@@ -115,7 +116,7 @@ export async function restoreFromHash() {
   hideShareConfirm();
   try {
     state.pendingShare = await decodeShare(location.hash);
-    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${state.pendingShare.size.toLocaleString('en')} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked, and you confirm the run, before anything runs.`, 'ok');
+    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${formatThousands(state.pendingShare.size)} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked, and you confirm the run, before anything runs.`, 'ok');
   } catch (e) {
     state.pendingShare = null;
     setStatus($('share-status'), e instanceof Error && e.name === 'ShareError' ? e.message : `This link could not be opened: ${e?.message ?? e}`, 'error');

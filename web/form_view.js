@@ -15,6 +15,7 @@ import * as rules from './form_rules.js';
 import { runPlan } from './share.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
+import { formatThousands } from './format.js';
 import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
@@ -279,7 +280,7 @@ function renderSubcohorts() {
       row.append(name, filter, remove, own);
       return row;
     }),
-    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${more.toLocaleString('en')} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
+    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${formatThousands(more)} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
   );
 }
 

@@ -27,6 +27,7 @@
 //                                        (cutpoints, axis ticks); null/NaN -> 'NA'
 //   formatRounded(x, d)                  d decimals at most, no trailing zeros
 //   pStatement(p)                        'p = 0.012', 'p < 0.001' (figure legends)
+//   formatThousands(n)                   '2,041' (counts and sizes in the page's messages)
 //   DASH ('–'), NOT_AVAILABLE ('NA'), NOT_REACHED ('NR')
 //
 // Conventions (also stated in the tables' notes where they matter):
@@ -82,6 +83,10 @@ export function formatSignificant(x, digits) {
 
 export function formatRounded(x, digits) {
   return String(Number(Number(x).toFixed(digits)));
+}
+
+export function formatThousands(n) {
+  return n.toLocaleString('en');
 }
 
 export function pStatement(p) {
