@@ -20,6 +20,14 @@
 //   timeLabel(t, unit)                   '1-year' for 12 months / 365 days / 52
 //                                        weeks / 1 year, else '180-day', '6-month'
 //   timeDecimals(unit)                   days 0, weeks 1, months 1, years 2
+//   formatCount(n)                       a count; a weighted (non-integer) one with
+//                                        1 decimal; null -> 'NA'
+//   formatPercent(x, d = 1)              a proportion as a percentage, no sign: '87.0'
+//   formatSignificant(x, d)              d significant digits, no trailing zeros
+//                                        (cutpoints, axis ticks); null/NaN -> 'NA'
+//   formatRounded(x, d)                  d decimals at most, no trailing zeros
+//   pStatement(p)                        'p = 0.012', 'p < 0.001' (figure legends)
+//   formatThousands(n)                   '2,041' (counts and sizes in the page's messages)
 //   DASH ('–'), NOT_AVAILABLE ('NA'), NOT_REACHED ('NR')
 //
 // Conventions (also stated in the tables' notes where they matter):
@@ -57,6 +65,33 @@ export function formatP(p) {
   if (missing(p)) return NOT_AVAILABLE;
   if (p < 0.001) return '<0.001';
   return Number(p).toFixed(3);
+}
+
+export function formatCount(n) {
+  if (n == null) return NOT_AVAILABLE;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+export function formatPercent(x, digits = 1) {
+  return fixed(100 * x, digits);
+}
+
+export function formatSignificant(x, digits) {
+  if (missing(x)) return NOT_AVAILABLE;
+  return String(Number(Number(x).toPrecision(digits)));
+}
+
+export function formatRounded(x, digits) {
+  return String(Number(Number(x).toFixed(digits)));
+}
+
+export function formatThousands(n) {
+  return n.toLocaleString('en');
+}
+
+export function pStatement(p) {
+  const s = formatP(p);
+  return s.startsWith('<') ? `p ${s.replace('<', '< ')}` : `p = ${s}`;
 }
 
 export function formatInteger(n) {

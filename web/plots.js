@@ -4,6 +4,12 @@
 // SVG(s) and a <figcaption class="ls-figure-caption">; figure_export.js turns
 // the whole figure (SVGs + caption) into one standalone SVG / PNG.
 //
+// This file holds what every figure shares (the palette, the figure frame,
+// the legend) and the Kaplan–Meier figure, which several analyses draw (KM,
+// the matched cohort, the cutpoint groups). Each analysis's own figures live
+// with it in web/analyses/: forestFigure (subgroups.js), loveFigure and
+// roundsFigure (matching.js), cutpointFigure (cutpoint.js).
+//
 // API (every builder: (resultPart, options = {}, document = globalThis.document)):
 //   kmFigure(km, options, doc)        km = results.km ({overall, by_group}), or
 //                                     matching.matched_outcome, or cutpoint.groups
@@ -11,12 +17,6 @@
 //                                     {by_group: [...]}, or an array of Curves. Kaplan–Meier steps, CI bands,
 //                                     '+' censor marks, log-rank p, rates legend and
 //                                     the number-at-risk table aligned under the x axis.
-//   forestFigure(subgroups, options, doc)     results.subgroups; options.overall =
-//                                     {label, hr, lower, upper, p, n, nevent} adds a first
-//                                     row (e.g. the multivariable Cox HR of the group)
-//   loveFigure(matching, options, doc)        results.matching (or cutpoint.groups.matched[i].matching)
-//   cutpointFigure(cutpoint, options, doc)    results.cutpoint
-//   roundsFigure(matching, options, doc)      results.matching (rounds[])
 // Common options: spec (result.spec: time unit, group column, thresholds),
 //   cohort (block.cohort: group_levels), width (px, default 640), caption
 //   (replaces the generated caption), labels ({stratum or variable: display label}).
@@ -28,8 +28,10 @@
 //   rates (default true: the curves' at_times S(t) in the legend), rateTimes
 //   (in the data's unit), riskTable (default true), riskTimes (display unit),
 //   xMax (display unit), curves ('by_group' | 'overall'), yLabel, percent.
-// Pure helpers (exported for tests and tables): convertTime, nAtRisk,
+// Pure helpers (exported for tests and tables): convertTime (units.js), nAtRisk,
 //   riskTableRows, niceTimeTicks, kmCurves, survivalAt.
+// Shared with the analyses' figures: PALETTE, DASHES, FONT, plotStyle,
+//   textWidth, makeFigure, topLegend, LEGEND_ROW, groupInfo.
 //
 // Conventions: 1 week = 7 days, 1 month = 30.4375 days, 1 year = 365.25 days.
 // n at risk at t = n_risk at the first table time >= t (everyone still
@@ -42,7 +44,11 @@
 // required: sizes, fonts and colours are inline.
 
 import * as Plot from '@observablehq/plot';
-import { formatP, formatRatio, formatRatioCI, timeLabel } from './format.js';
+import { formatCount, formatPercent, formatRounded, formatSignificant, pStatement, timeLabel } from './format.js';
+import { DAYS_PER, convertTime } from './units.js';
+import { engineDefault } from './engine_defaults.js';
+
+export { DAYS_PER, convertTime };
 
 // Okabe–Ito colours, ordered so consecutive groups also differ in lightness.
 export const PALETTE = ['#000000', '#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
@@ -52,21 +58,11 @@ const FONT_SIZE = 11;
 // Average advance of a sans-serif glyph, in em: enough to reserve margins for
 // labels without measuring text (jsdom cannot measure).
 const CHAR_EM = 0.6;
-const textWidth = (s, size = FONT_SIZE) => String(s).length * size * CHAR_EM;
-
-export const DAYS_PER = { days: 1, weeks: 7, months: 30.4375, years: 365.25 };
-
-export function convertTime(t, from = 'days', to = from) {
-  if (from === to || t == null) return t;
-  const a = DAYS_PER[from];
-  const b = DAYS_PER[to];
-  if (!a || !b) throw new Error(`unknown time unit ${!a ? from : to}`);
-  return (t * a) / b;
-}
+export const textWidth = (s, size = FONT_SIZE) => String(s).length * size * CHAR_EM;
 
 function timeUnitOf(spec) {
   const t = spec?.time;
-  return (t && typeof t === 'object' && t.unit) || 'days';
+  return (t && typeof t === 'object' && t.unit) || engineDefault('time.unit');
 }
 
 /** n at risk at time t (the curve's own unit); see the header for the rule. */
@@ -136,13 +132,7 @@ export function kmCurves(km, options = {}) {
   return km.overall ? [km.overall] : [];
 }
 
-const formatN = (n) => (n == null ? 'NA' : Number.isInteger(n) ? String(n) : n.toFixed(1));
-const pText = (p) => {
-  const s = formatP(p);
-  return s.startsWith('<') ? `p ${s.replace('<', '< ')}` : `p = ${s}`;
-};
-
-function groupInfo(options) {
+export function groupInfo(options) {
   const g = options.spec?.group;
   const column = typeof g === 'string' ? g : g?.column;
   const levels = (typeof g === 'object' && g?.levels) || options.cohort?.group_levels || [];
@@ -156,7 +146,7 @@ function strataLabel(stratum, options) {
   return column && levels.map(String).includes(String(stratum)) ? `${column} = ${stratum}` : String(stratum);
 }
 
-function makeFigure(doc, { className, ariaLabel, svgs, caption, width }) {
+export function makeFigure(doc, { className, ariaLabel, svgs, caption, width }) {
   const fig = doc.createElement('figure');
   fig.className = `ls-figure ${className}`;
   fig.style.margin = '0 0 1em 0';
@@ -182,16 +172,16 @@ function makeFigure(doc, { className, ariaLabel, svgs, caption, width }) {
   return fig;
 }
 
-const plotStyle = { background: 'white', color: '#000', fontFamily: FONT, fontSize: `${FONT_SIZE}px` };
+export const plotStyle = { background: 'white', color: '#000', fontFamily: FONT, fontSize: `${FONT_SIZE}px` };
 
 // A legend stacked in the top margin, anchored to the frame's top-left corner
 // (so it works whatever the scales), in the same SVG as the plot so that it
 // survives export. Entries: {label, stroke?, dash?, symbol?, symbolStroke?,
 // fill?}; rows are LEGEND_ROW px apart, the last one just above the frame.
-const LEGEND_ROW = 15;
+export const LEGEND_ROW = 15;
 // A d3-style symbol drawing a 26 px horizontal line: the line sample, dashed like its curve.
 const LINE_SYMBOL = { draw(context) { context.moveTo(-13, 0); context.lineTo(13, 0); } };
-function topLegend(entries, { className = 'ls-legend', dx = 0 } = {}) {
+export function topLegend(entries, { className = 'ls-legend', dx = 0 } = {}) {
   const n = entries.length;
   const marks = [];
   entries.forEach((e, i) => {
@@ -235,12 +225,12 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       .map((t) => {
         const k = (c.at_times?.time ?? []).findIndex((u) => Math.abs(u - t) <= 1e-9 * Math.max(1, t));
         const s = k >= 0 ? c.at_times.surv[k] : survivalAt(c, t);
-        return `${timeLabel(t, unit)} ${s == null ? 'NA' : `${(100 * s).toFixed(1)}%`}`;
+        return `${timeLabel(t, unit)} ${s == null ? 'NA' : `${formatPercent(s)}%`}`;
       })
       .join(', ');
   const legendEntries = curves.length > 1 || rateTimes.length
     ? curves.map((c, i) => ({
-        label: `${labels[i]} (n = ${formatN(c.n)})${rateTimes.length ? `: ${rateText(c)}` : ''}`,
+        label: `${labels[i]} (n = ${formatCount(c.n)})${rateTimes.length ? `: ${rateText(c)}` : ''}`,
         stroke: colors[i],
         dash: dashes[i],
       }))
@@ -251,17 +241,17 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   // Cox robust score test (survdiff takes no weights).
   const lrSource = options.logrank !== undefined ? options.logrank : Array.isArray(km) ? null : km.logrank ?? null;
   const lr = lrSource?.p != null ? lrSource : lrSource?.by_group;
-  const rho = options.spec?.analyses?.logrank?.rho ?? 0;
+  const rho = options.spec?.analyses?.logrank?.rho ?? engineDefault('analyses.logrank.rho');
   let test = options.test ?? null;
   if (!test && lr?.p != null) test = { label: rho === 1 ? 'Peto–Peto' : 'Log-rank', p: lr.p };
   if (!test && !Array.isArray(km) && km.cox?.robust_score?.p != null) test = { label: 'Robust score test (weighted Cox)', p: km.cox.robust_score.p };
   const pLines = [];
-  if (curves.length > 1 && test?.p != null) pLines.push(`${test.label} ${pText(test.p)}`);
+  if (curves.length > 1 && test?.p != null) pLines.push(`${test.label} ${pStatement(test.p)}`);
   const strat = lrSource?.stratified;
-  if (curves.length > 1 && strat?.p != null) pLines.push(`stratified by ${strat.strata ?? 'strata'}: ${pText(strat.p)}`);
+  if (curves.length > 1 && strat?.p != null) pLines.push(`stratified by ${strat.strata ?? 'strata'}: ${pStatement(strat.p)}`);
 
   // Risk-table labels sit left of the t = 0 column, whose numbers are centred on the axis origin.
-  const halfNumber = textWidth(formatN(Math.max(...curves.map((c) => c.n ?? 0)))) / 2;
+  const halfNumber = textWidth(formatCount(Math.max(...curves.map((c) => c.n ?? 0)))) / 2;
   const riskLabelWidth = Math.max(...labels.map((l) => textWidth(l))) + halfNumber + 16;
   const marginLeft = Math.max(56, options.riskTable === false ? 0 : riskLabelWidth);
   const marginRight = 24;
@@ -315,7 +305,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     );
   }
   // Plain numbers (no thousands separator), as in the risk table and caption.
-  const xScale = { domain: [0, xMax], ticks, tickFormat: (t) => String(+t.toPrecision(12)), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
+  const xScale = { domain: [0, xMax], ticks, tickFormat: (t) => formatSignificant(t, 12), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
   const curvesSvg = Plot.plot({
     document: doc,
     width,
@@ -333,7 +323,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const svgs = [curvesSvg];
   let rows = [];
   if (options.riskTable !== false) {
-    rows = riskTableRows(curves, riskTimes, labels).map((r) => ({ ...r, shownTime: riskTimesShown[r.index], text: formatN(r.n) }));
+    rows = riskTableRows(curves, riskTimes, labels).map((r) => ({ ...r, shownTime: riskTimesShown[r.index], text: formatCount(r.n) }));
     // Cross-check with summary.survfit's numbers where the times coincide:
     // both come from the same fit, so a difference means a misread table.
     for (const r of rows) {
@@ -370,11 +360,11 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const nTotal = curves.reduce((a, c) => a + (c.n ?? 0), 0);
   const events = curves.reduce((a, c) => a + (c.events ?? 0), 0);
   const groupWord = curves.length > 1 ? ` by group (${labels.join(', ')})` : '';
-  const confLevel = options.spec?.analyses?.km?.conf_int ?? 0.95;
+  const confLevel = options.spec?.analyses?.km?.conf_int ?? engineDefault('analyses.km.conf_int');
   const caption =
     options.caption ??
     [
-      `Kaplan–Meier estimates of survival${groupWord}; ${formatN(nTotal)} patients, ${formatN(events)} events.`,
+      `Kaplan–Meier estimates of survival${groupWord}; ${formatCount(nTotal)} patients, ${formatCount(events)} events.`,
       showCI ? `Shaded: pointwise ${Math.round(confLevel * 100)}% confidence intervals.` : '',
       options.censor !== false ? '+ marks censored observations.' : '',
       pLines.length ? `${pLines.join('; ')}.` : '',
@@ -383,7 +373,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       .filter(Boolean)
       .join(' ');
   const ariaLabel = `Kaplan–Meier survival curves${groupWord}, time in ${shown}${pLines.length ? `, ${pLines[0]}` : ''}${
-    curves.map((c, i) => (c.median?.estimate != null ? `; median ${labels[i]} ${+toShown(c.median.estimate).toFixed(1)} ${shown}` : '')).join('')
+    curves.map((c, i) => (c.median?.estimate != null ? `; median ${labels[i]} ${formatRounded(toShown(c.median.estimate), 1)} ${shown}` : '')).join('')
   }`;
   const fig = makeFigure(doc, { className: 'ls-km-figure', ariaLabel, svgs, caption, width });
   // The numbers drawn, for callers (and tests) that want them without parsing the SVG.
@@ -422,318 +412,3 @@ function rangeOver(c, a, b, toShown) {
   return { min: Math.min(min, held.lo), max: Math.max(max, held.hi) };
 }
 
-// Log-axis limits from 1-2-5 steps that hold [lo, hi] and 1.
-const LOG_STOPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100];
-function logDomain(values, limit = [0.05, 20]) {
-  const v = values.filter((x) => x > 0 && Number.isFinite(x));
-  const lo = Math.max(limit[0], Math.min(1, ...v));
-  const hi = Math.min(limit[1], Math.max(1, ...v));
-  return [[...LOG_STOPS].reverse().find((s) => s <= lo) ?? LOG_STOPS[0], LOG_STOPS.find((s) => s >= hi) ?? LOG_STOPS[LOG_STOPS.length - 1]];
-}
-
-/** A level's HR is drawn when its CI is finite and positive (else "not estimable", e.g. monotone likelihood). */
-export const estimable = (l) => l.hr != null && l.lower > 0 && l.upper != null && Number.isFinite(l.upper) && l.hr > 1e-6 && l.hr < 1e6;
-
-/**
- * Subgroup forest plot (the paper's Figure 3): per variable a header row with
- * the interaction p (likelihood-ratio test; options.interaction = 'wald' for
- * the joint Wald test), per level n (events), HR (CI) on a log axis, p.
- */
-export function forestFigure(subgroups, options = {}, doc = globalThis.document) {
-  const variables = subgroups?.variables ?? [];
-  if (!variables.some((v) => !v.error)) throw new Error('no subgroup results');
-  const interactionTest = options.interaction ?? 'lrt';
-  const rows = [];
-  // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
-  const ov = options.overall;
-  if (ov) {
-    const ok = estimable(ov);
-    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
-  }
-  for (const v of variables) {
-    // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
-    if (v.error) {
-      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${options.labels?.[v.variable] ?? v.variable} (not analysed)`, pInt: '–' });
-      continue;
-    }
-    const pInt = v.interaction?.[interactionTest]?.p;
-    rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
-    for (const l of v.levels) {
-      const ok = estimable(l);
-      rows.push({
-        kind: 'level',
-        id: `v${rows.length}`,
-        variable: v.variable,
-        label: `   ${l.level}`,
-        nText: `${l.n} (${l.nevent})`,
-        ok,
-        hr: l.hr,
-        lower: l.lower,
-        upper: l.upper,
-        hrText: ok ? formatRatioCI(l.hr, l.lower, l.upper) : 'not estimable',
-        pText: ok ? formatP(l.p) : '–',
-      });
-    }
-  }
-  const drawn = rows.filter((r) => r.kind === 'level' && r.ok);
-  const [d0, d1] = options.domain ?? logDomain(drawn.flatMap((r) => [r.lower, r.upper]));
-  const clamp = (x) => Math.min(d1, Math.max(d0, x));
-  for (const r of drawn) {
-    r.lo = clamp(r.lower);
-    r.hi = clamp(r.upper);
-    r.loCut = r.lower < d0;
-    r.hiCut = r.upper > d1;
-    r.inside = r.hr >= d0 && r.hr <= d1;
-  }
-
-  const width = options.width ?? 720;
-  const labelW = Math.max(textWidth('Subgroup'), ...rows.map((r) => textWidth(r.label))) + 10;
-  const nW = Math.max(textWidth('n (events)'), ...rows.map((r) => textWidth(r.nText ?? ''))) + 12;
-  const hrW = Math.max(textWidth('HR (95% CI)'), ...rows.map((r) => textWidth(r.hrText ?? ''))) + 12;
-  const pW = textWidth('<0.001') + 12;
-  const piW = textWidth('P interaction') + 4;
-  const marginLeft = labelW + nW;
-  const marginRight = hrW + pW + piW + 8;
-  const rowH = 18;
-  const marginTop = 28;
-  const marginBottom = 62;
-  const height = marginTop + marginBottom + rows.length * rowH;
-  const { column, levels } = groupInfo(options);
-  const treated = subgroups.conventions?.treated ?? (column && levels[1] != null ? `${column} = ${levels[1]}` : 'treated');
-  const reference = column && levels[0] != null ? `${column} = ${levels[0]}` : 'reference';
-  const conf = Math.round(100 * (options.spec?.analyses?.cox?.conf_int ?? 0.95));
-  const header = (text, dx, anchor) => Plot.text([text], { frameAnchor: anchor === 'start' && dx < 0 ? 'top-left' : 'top-right', dx, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: anchor, fontWeight: 'bold', text: (d) => d, className: 'ls-forest-header' });
-  const vars = rows.filter((r) => r.kind === 'variable' || r.overall);
-  const lv = rows.filter((r) => r.kind === 'level' && !r.overall);
-  const values = rows.filter((r) => r.kind === 'level');
-  const svg = Plot.plot({
-    document: doc,
-    width,
-    height,
-    marginLeft,
-    marginRight,
-    marginTop,
-    marginBottom,
-    style: plotStyle,
-    x: { type: 'log', domain: [d0, d1], ticks: LOG_STOPS.filter((t) => t >= d0 && t <= d1 && (t !== 0.25 && t !== 4 || t === d0 || t === d1)), tickFormat: (x) => String(+x.toPrecision(2)), label: `Hazard ratio (${conf}% CI), log scale`, labelAnchor: 'center', labelArrow: 'none', labelOffset: 56 },
-    y: { type: 'point', domain: rows.map((r) => r.id), axis: null, padding: 0.5 },
-    marks: [
-      Plot.ruleX([1], { stroke: '#555', strokeDasharray: '3,3' }),
-      Plot.frame({ anchor: 'bottom' }),
-      header('Subgroup', -marginLeft, 'start'),
-      Plot.text(['n (events)'], { frameAnchor: 'top-left', dx: -8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'end', fontWeight: 'bold', text: (d) => d }),
-      Plot.text([`HR (${conf}% CI)`], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      Plot.text(['P'], { frameAnchor: 'top-right', dx: 8 + hrW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
-      Plot.text(vars.filter((r) => r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-overall' }),
-      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
-      Plot.text(lv, { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', className: 'ls-forest-level' }),
-      Plot.text(values, { y: 'id', text: 'nText', frameAnchor: 'left', dx: -8, textAnchor: 'end', className: 'ls-forest-n' }),
-      Plot.text(values, { y: 'id', text: 'hrText', frameAnchor: 'right', dx: 8, textAnchor: 'start', className: 'ls-forest-hrtext' }),
-      Plot.text(values, { y: 'id', text: 'pText', frameAnchor: 'right', dx: 8 + hrW, textAnchor: 'start', className: 'ls-forest-p' }),
-      Plot.ruleY(drawn, { y: 'id', x1: 'lo', x2: 'hi', stroke: '#000', strokeWidth: 1.3, className: 'ls-forest-ci' }),
-      // CIs running off the axis end in an arrowhead-like chevron.
-      Plot.text(drawn.filter((r) => r.loCut), { y: 'id', x: 'lo', text: () => '<', dx: 2, fontWeight: 'bold', className: 'ls-forest-cut' }),
-      Plot.text(drawn.filter((r) => r.hiCut), { y: 'id', x: 'hi', text: () => '>', dx: -2, fontWeight: 'bold', className: 'ls-forest-cut' }),
-      Plot.dot(drawn.filter((r) => r.inside), { y: 'id', x: 'hr', symbol: 'square', r: 3.5, fill: '#000', stroke: '#000', className: 'ls-forest-hr' }),
-      Plot.text([`← favours ${treated}`], { frameAnchor: 'bottom-left', dy: 26, lineAnchor: 'top', textAnchor: 'start', text: (d) => d, fill: '#333' }),
-      Plot.text([`favours ${reference} →`], { frameAnchor: 'bottom-right', dy: 26, lineAnchor: 'top', textAnchor: 'end', text: (d) => d, fill: '#333' }),
-    ],
-  });
-  const adjusted = subgroups.conventions?.per_level?.includes('covariates') ? ', adjusted for the covariates' : '';
-  const caption =
-    options.caption ??
-    `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, lines: ${conf}% CI, log scale. ` +
-      `P interaction: ${interactionTest === 'lrt' ? 'likelihood-ratio' : 'Wald'} test of treatment × subgroup. n (events) per level.` +
-      (rows.some((r) => r.kind === 'level' && !r.ok) ? ' Not estimable: no finite CI (e.g. no events in one arm).' : '');
-  const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${variables.length} subgroup variables`;
-  const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width });
-  fig.forestRows = rows;
-  return fig;
-}
-
-/** Before/after SMD per balance column: [{variable, before, after}] (|SMD| unless abs = false). */
-export function loveRows(matching, { abs = true, distance = true } = {}) {
-  const before = matching?.balance?.before?.columns ?? [];
-  const after = new Map((matching?.balance?.after?.columns ?? []).map((c) => [c.variable, c]));
-  const f = (x) => (x == null ? null : abs ? Math.abs(x) : x);
-  return before
-    .filter((c) => distance || c.variable !== 'distance')
-    .map((c) => ({ variable: c.variable, before: f(c.smd), after: f(after.get(c.variable)?.smd ?? null) }));
-}
-
-/**
- * Love plot: standardized mean differences before (open circles) and after
- * (filled triangles) matching, one row per balance column, with the threshold
- * (options.threshold ?? spec balance_smd ?? 0.1). options.abs (default true),
- * options.distance (default true: the propensity-score row).
- */
-export function loveFigure(matching, options = {}, doc = globalThis.document) {
-  const abs = options.abs ?? true;
-  const rows = loveRows(matching, { abs, distance: options.distance ?? true }).map((r) => ({
-    ...r,
-    label: r.variable === 'distance' ? 'Propensity score (distance)' : options.labels?.[r.variable] ?? r.variable,
-  }));
-  if (!rows.length) throw new Error('no balance table in this matching result');
-  const threshold = options.threshold ?? options.spec?.analyses?.matching?.balance_smd ?? 0.1;
-  const values = rows.flatMap((r) => [r.before, r.after]).filter((x) => x != null);
-  const maxAbs = Math.max(threshold * 1.5, ...values.map(Math.abs));
-  const domain = abs ? [0, maxAbs * 1.05] : [-maxAbs * 1.05, maxAbs * 1.05];
-  const width = options.width ?? 640;
-  const marginLeft = Math.max(...rows.map((r) => textWidth(r.label))) + 14;
-  const marginRight = 20;
-  const entries = [
-    { label: `Before matching (${matching.balance.before.n_treated} treated, ${matching.balance.before.n_control} control)`, symbol: 'circle', symbolStroke: PALETTE[1], fill: 'white' },
-    { label: `After matching (${matching.balance.after.n_treated} treated, ${matching.balance.after.n_control} control)`, symbol: 'triangle', symbolStroke: PALETTE[2], fill: PALETTE[2] },
-  ];
-  const rowH = 16;
-  const marginTop = 22 + entries.length * LEGEND_ROW;
-  const marginBottom = 40;
-  const H = rows.length * rowH;
-  const W = width - marginLeft - marginRight;
-  const thresholds = abs ? [threshold] : [-threshold, threshold];
-  const svg = Plot.plot({
-    document: doc,
-    width,
-    height: marginTop + marginBottom + H,
-    marginLeft,
-    marginRight,
-    marginTop,
-    marginBottom,
-    style: plotStyle,
-    x: { domain, label: abs ? 'Absolute standardized mean difference' : 'Standardized mean difference', labelAnchor: 'center', labelArrow: 'none' },
-    y: { domain: rows.map((r) => r.label), label: null, tickSize: 0, padding: 0.5 },
-    marks: [
-      Plot.ruleY(rows, { y: 'label', stroke: '#eee' }),
-      Plot.ruleX(thresholds, { stroke: '#555', strokeDasharray: '4,3', className: 'ls-love-threshold' }),
-      abs ? null : Plot.ruleX([0], { stroke: '#000' }),
-      Plot.frame({ anchor: 'bottom' }),
-      Plot.link(rows.filter((r) => r.before != null && r.after != null), { y1: 'label', y2: 'label', x1: 'before', x2: 'after', stroke: '#bbb' }),
-      Plot.dot(rows.filter((r) => r.before != null), { y: 'label', x: 'before', symbol: 'circle', r: 4, stroke: PALETTE[1], fill: 'white', strokeWidth: 1.5, className: 'ls-love-before' }),
-      Plot.dot(rows.filter((r) => r.after != null), { y: 'label', x: 'after', symbol: 'triangle', r: 4, stroke: PALETTE[2], fill: PALETTE[2], className: 'ls-love-after' }),
-      ...topLegend(entries, { className: 'ls-love-legend', dx: -marginLeft + 4 }),
-    ].filter(Boolean),
-  });
-  const after = rows.filter((r) => r.after != null && r.variable !== 'distance');
-  const over = after.filter((r) => Math.abs(r.after) >= threshold).length;
-  const caption =
-    options.caption ??
-    `${abs ? 'Absolute standardized' : 'Standardized'} mean differences of each covariate (factor levels separately) before and after matching; dashed line: ${threshold}. ` +
-      `${over} of ${after.length} after matching at or above it. ${matching.conventions?.smd ? `SMD: ${matching.conventions.smd}.` : ''}`;
-  const ariaLabel = `Love plot of ${rows.length} balance rows before and after matching; ${over} of ${after.length} covariate rows have |SMD| at or above ${threshold} after matching`;
-  const fig = makeFigure(doc, { className: 'ls-love-figure', ariaLabel, svgs: [svg], caption, width });
-  fig.loveRows = rows;
-  return fig;
-}
-
-/** The cutpoint column, from options, the spec, or maxstat's call ("~ bed,"). */
-function cutColumn(cutpoint, options) {
-  return options.column ?? options.spec?.analyses?.cutpoint?.column ?? /~\s*([^,\s)]+)/.exec(cutpoint.conventions?.maxstat ?? '')?.[1] ?? 'cutpoint variable';
-}
-
-const CUT_STYLES = {
-  maxstat: { stroke: '#000000', dash: 'none' },
-  median: { stroke: '#0072B2', dash: '6,3' },
-  youden: { stroke: '#D55E00', dash: '2,2' },
-  groups: { stroke: '#009E73', dash: '9,3,2,3' },
-};
-
-/**
- * Maximally selected log-rank statistic at every candidate cut, with the
- * maxstat cutpoint, the median, Youden's cutpoint and (when chosen another
- * way) the cutpoint that formed the groups marked by vertical lines.
- */
-export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document) {
-  const cand = cutpoint?.maxstat?.candidates;
-  if (!cand?.cut?.length) throw new Error('no maxstat candidates in this cutpoint result');
-  const column = cutColumn(cutpoint, options);
-  const pts = cand.cut.map((x, i) => ({ x, y: cand.statistic[i] }));
-  const num = (x) => String(+Number(x).toPrecision(4));
-  const markers = [];
-  const ms = cutpoint.maxstat;
-  if (ms.cutpoint != null) markers.push({ key: 'maxstat', x: ms.cutpoint, label: `maxstat: ${num(ms.cutpoint)} (statistic ${ms.statistic.toFixed(2)}, ${pText(ms.p)})` });
-  if (cutpoint.median?.cutpoint != null) markers.push({ key: 'median', x: cutpoint.median.cutpoint, label: `median: ${num(cutpoint.median.cutpoint)}` });
-  if (cutpoint.youden?.cutpoint != null) markers.push({ key: 'youden', x: cutpoint.youden.cutpoint, label: `Youden: ${num(cutpoint.youden.cutpoint)}` });
-  const def = cutpoint.groups?.definition;
-  if (def?.cutpoint != null && !['maxstat', 'median', 'youden'].includes(def.chosen_by)) {
-    markers.push({ key: 'groups', x: def.cutpoint, label: `groups formed at ${num(def.cutpoint)} (${def.chosen_by})` });
-  }
-  if (def?.chosen_by && markers.find((m) => m.key === def.chosen_by)) markers.find((m) => m.key === def.chosen_by).label += ' — used for the groups';
-  const xs = [...cand.cut, ...markers.map((m) => m.x)];
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs);
-  const pad = (x1 - x0) * 0.05 || 1;
-  const width = options.width ?? 640;
-  const entries = markers.map((m) => ({ label: m.label, stroke: CUT_STYLES[m.key].stroke, dash: CUT_STYLES[m.key].dash }));
-  const marginTop = 16 + entries.length * LEGEND_ROW;
-  const svg = Plot.plot({
-    document: doc,
-    width,
-    height: options.height ?? 300 + marginTop,
-    marginLeft: 56,
-    marginRight: 20,
-    marginTop,
-    marginBottom: 40,
-    style: plotStyle,
-    x: { domain: [x0 - pad, x1 + pad], label: column, labelAnchor: 'center', labelArrow: 'none' },
-    y: { domain: [0, Math.max(...cand.statistic) * 1.1], label: 'Standardized log-rank statistic', labelAnchor: 'center', labelArrow: 'none' },
-    marks: [
-      Plot.frame({ anchor: 'left' }),
-      Plot.frame({ anchor: 'bottom' }),
-      ...markers.map((m) => Plot.ruleX([m.x], { stroke: CUT_STYLES[m.key].stroke, strokeDasharray: CUT_STYLES[m.key].dash, strokeWidth: 1.5, className: `ls-cut-marker ls-cut-${m.key}` })),
-      Plot.line(pts, { x: 'x', y: 'y', stroke: '#555', strokeWidth: 1.2, className: 'ls-cut-line' }),
-      Plot.dot(pts, { x: 'x', y: 'y', r: 2.5, fill: '#555', className: 'ls-cut-stat' }),
-      ...topLegend(entries, { className: 'ls-cut-legend' }),
-    ],
-  });
-  const conv = cutpoint.conventions ?? {};
-  const caption =
-    options.caption ??
-    `Standardized log-rank statistic for each candidate cut of ${column} (${pts.length} candidates, ${conv.maxstat ?? 'maxstat'}); vertical lines: the cutpoints. ` +
-      `${conv.groups ? `Groups: ${conv.groups}.` : ''}`;
-  const ariaLabel = `Maximally selected log-rank statistic over ${pts.length} cuts of ${column}; ${markers.map((m) => m.label).join('; ')}`;
-  return makeFigure(doc, { className: 'ls-cutpoint-figure', ariaLabel, svgs: [svg], caption, width });
-}
-
-/** Per matching round: matched pairs (treated units matched) and unbalanced covariates. */
-export function roundsFigure(matching, options = {}, doc = globalThis.document) {
-  const rounds = matching?.rounds ?? [];
-  if (!rounds.length) throw new Error('no matching rounds in this result');
-  const data = rounds.map((r) => ({ round: String(r.round), pairs: r.counts.matched_treated, unbalanced: r.unbalanced.length, names: r.unbalanced.join(', ') }));
-  const width = options.width ?? 480;
-  const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle, x: { type: 'band', domain: data.map((d) => d.round), label: 'Matching round', labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };
-  const pairsSvg = Plot.plot({
-    ...common,
-    height: 200,
-    marginTop: 20,
-    marginBottom: 30,
-    y: { label: 'Matched treated units', labelAnchor: 'center', labelArrow: 'none', grid: true },
-    x: { ...common.x, label: null },
-    marks: [
-      Plot.barY(data, { x: 'round', y: 'pairs', fill: '#888', className: 'ls-rounds-pairs' }),
-      Plot.text(data, { x: 'round', y: 'pairs', text: (d) => String(d.pairs), dy: -7 }),
-      Plot.ruleY([0]),
-    ],
-  });
-  const unbSvg = Plot.plot({
-    ...common,
-    height: 160,
-    marginTop: 12,
-    marginBottom: 36,
-    y: { label: 'Unbalanced covariates', labelAnchor: 'center', labelArrow: 'none', domain: [0, Math.max(1, ...data.map((d) => d.unbalanced))], ticks: Math.min(5, Math.max(1, ...data.map((d) => d.unbalanced))), tickFormat: 'd' },
-    marks: [
-      Plot.line(data, { x: 'round', y: 'unbalanced', stroke: '#000', strokeDasharray: '4,3' }),
-      Plot.dot(data, { x: 'round', y: 'unbalanced', symbol: 'square', fill: '#000', r: 4, className: 'ls-rounds-unbalanced' }),
-      Plot.ruleY([0]),
-    ],
-  });
-  const stop = matching.stop ?? {};
-  const caption =
-    options.caption ??
-    `Matching rounds: matched treated units and covariates still unbalanced after each round (${stop.rule ?? ''}). ` +
-      data.map((d) => `Round ${d.round}: ${d.pairs} matched${d.unbalanced ? `, unbalanced: ${d.names}` : ', all balanced'}.`).join(' ') +
-      (stop.reason ? ` Stopped: ${stop.reason}.` : '');
-  const ariaLabel = `Matching rounds: ${data.map((d) => `round ${d.round} ${d.pairs} matched, ${d.unbalanced} unbalanced`).join('; ')}`;
-  return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width });
-}

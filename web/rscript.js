@@ -70,6 +70,7 @@
 // Vite reads `?raw` itself, Node through scripts/r_text.mjs (node_env.sh).
 import HELPERS_R from './r/helpers.R?raw';
 import DATES_R from './r/dates.R?raw';
+import { DAYS_PER } from './units.js';
 
 const HELPERS = `\n${HELPERS_R}`;
 const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
@@ -252,8 +253,7 @@ export function rFilter(tree) {
 
 // The analyses in the order the script runs them (the engine's order).
 const ORDER = ['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'cutpoint', 'subgroups'];
-// derive date_diff: days per unit; cutpoint groups.use: the names in cp_cuts.
-const DATE_UNITS = { days: 1, weeks: 7, months: 30.4375, years: 365.25 };
+// cutpoint groups.use: the names in cp_cuts.
 const CUT_USES = ['maxstat', 'median', 'youden', 'value'];
 
 const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -314,7 +314,7 @@ function deriveBlock(derive) {
       lines.push(`raw[[${n}]] <- as.integer(raw[[${rStr(step.flag.column)}]] %in% ${rChr(step.flag.values)})`);
     } else if (step.date_diff) {
       const d = step.date_diff;
-      const per = DATE_UNITS[d.unit];
+      const per = DAYS_PER[d.unit];
       lines.push(`raw[[${n}]] <- ls_date_diff(raw, ${rStr(d.start)}, ${rStr(d.end)}, ${rStr(d.format)}, ${rNum(per)}, ${n})   # ${cm`${d.end} - ${d.start} in ${d.unit}${per === 1 ? '' : ` (days / ${per})`}, date format ${d.format}`}`);
     }
   }

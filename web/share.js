@@ -32,6 +32,8 @@
 // counting the spec's own object), so no valid analysis is refused; what is
 // refused never reaches structuredClone, the form or the R script.
 
+import { formatThousands } from './format.js';
+
 export const SHARE_VERSION = 1;
 const PREFIX = 'ls';
 // A spec is a few kB; the cap keeps a hostile link (deflate expands up to
@@ -212,7 +214,7 @@ function nestsDeeperThan(text, limit) {
   return false;
 }
 
-const count = (n) => n.toLocaleString('en');
+const count = formatThousands;
 const joinPath = (path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 // Keys a JSON object may carry that would make it throw when the page turns
 // it into text (a form field, a message); no spec option has these names.
@@ -426,8 +428,7 @@ export function runPlan(spec) {
 }
 
 function bytesText(n) {
-  const s = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${s} byte${n === 1 ? '' : 's'}`;
+  return `${formatThousands(n)} byte${n === 1 ? '' : 's'}`;
 }
 
 export async function checkFingerprint(expected, bytes) {

@@ -14,6 +14,8 @@
 //   setColumnType(data, column, type) -> a new "data" block with the column's
 //     type declared ('' removes it)
 
+import { engineDefault } from './engine_defaults.js';
+
 export function getPath(obj, path) {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
@@ -221,9 +223,9 @@ export function timeFromDates(spec) {
 export function setTimeSource(spec, source) {
   const derive = (spec.derive ?? []).filter((x) => x.name !== DATE_TIME);
   const out = { ...spec, derive };
-  const unit = spec.time?.unit ?? 'days';
+  const unit = spec.time?.unit ?? engineDefault('time.unit');
   if (source.kind === 'dates') {
-    derive.unshift({ name: DATE_TIME, date_diff: { start: source.start, end: source.end, unit, format: source.format ?? 'auto' } });
+    derive.unshift({ name: DATE_TIME, date_diff: { start: source.start, end: source.end, unit, format: source.format ?? engineDefault('derive.date_diff.format') } });
     out.time = { column: DATE_TIME, unit };
   } else {
     out.time = { column: source.column, unit };

@@ -175,6 +175,50 @@ test('the bundled example runs the paper analysis; tables and figures show the C
   }
 });
 
+test('each analysis\'s form section and its rules on the page: defaults shown, subgroup variables, the cutpoint value, group toggles', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    // One section per analysis with a form, in the registry's order; follow-up sits in Kaplan–Meier's.
+    const sections = await page.$$eval('#analyses .analysis', (divs) => divs.map((d) => [...d.querySelectorAll('[data-toggle]')].map((b) => b.dataset.toggle).join('+')));
+    assert.deepEqual(sections, ['table1', 'km+followup', 'logrank', 'cox', 'matching', 'subgroups', 'cutpoint']);
+    // Before any run the engine's defaults show (R: MatchIt ratio 1, no caliper; BED alpha/beta 10).
+    assert.equal(await page.getAttribute('input[data-path="analyses.matching.ratio"]', 'placeholder'), '1');
+    assert.equal(await page.getAttribute('input[data-path="analyses.matching.caliper"]', 'placeholder'), '0 = none');
+    assert.equal(await page.inputValue('#bed-ab'), '10');
+    assert.equal(await page.isChecked('input[data-path="analyses.table1.yates"]'), true);
+    await page.selectOption('#group-column', 'sex');
+    for (const c of ['age', 'ph.ecog']) await page.check(`input[name=covariate][value="${c}"]`);
+    // Subgroups switched on: the covariates with a few levels, not age.
+    await page.check('input[data-toggle="subgroups"]');
+    assert.deepEqual((await specOnPage(page)).analyses.subgroups.variables, ['ph.ecog']);
+    // The cutpoint's value is asked for only when the groups are cut at a value, and goes with it.
+    await page.check('input[data-toggle="cutpoint"]');
+    const value = 'input[data-path="analyses.cutpoint.groups.value"]';
+    assert.equal(await page.isDisabled(value), true);
+    await page.selectOption('select[data-path="analyses.cutpoint.groups.use"]', 'value');
+    assert.equal(await page.isDisabled(value), false);
+    await page.fill(value, '60');
+    await page.locator(value).dispatchEvent('change');
+    assert.deepEqual((await specOnPage(page)).analyses.cutpoint.groups, { use: 'value', value: 60 });
+    await page.selectOption('select[data-path="analyses.cutpoint.groups.use"]', 'median');
+    assert.deepEqual((await specOnPage(page)).analyses.cutpoint.groups, { use: 'median' });
+    assert.equal(await page.isDisabled(value), true);
+    // No group: what compares groups goes off; Cox stays for its covariates.
+    await page.check('input[data-toggle="matching"]');
+    await page.selectOption('#group-column', '');
+    const analyses = (await specOnPage(page)).analyses;
+    assert.equal(analyses.matching, undefined);
+    assert.equal(analyses.subgroups, undefined);
+    assert.ok(analyses.cox && analyses.cutpoint);
+    assert.equal(await page.isChecked('input[data-toggle="matching"]'), false);
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CLI for the page\'s spec', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {

@@ -10,7 +10,10 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { loadEngine, runCli, root } from './harness.mjs';
 import { analysisBlocks, blockModels, partErrors, renderTable, toCsv } from '../../web/tables.js';
-import { kmFigure, forestFigure, loveFigure, cutpointFigure, roundsFigure } from '../../web/plots.js';
+import { kmFigure } from '../../web/plots.js';
+import { forestFigure } from '../../web/analyses/subgroups.js';
+import { loveFigure, roundsFigure } from '../../web/analyses/matching.js';
+import { cutpointFigure } from '../../web/analyses/cutpoint.js';
 import { rScript } from '../../web/rscript.js';
 
 const dir = path.join(root, 'tests/fixtures/degenerate');

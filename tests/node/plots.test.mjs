@@ -1,4 +1,4 @@
-// The publication figures (web/plots.js) and their export (web/figure_export.js),
+// The publication figures (web/plots.js, and each analysis's own in web/analyses/) and their export (web/figure_export.js),
 // built under jsdom from the CLI's result JSON for the paper spec on the bundled
 // cohort and for tests/specs/lung.basic.json: curves, censor marks and
 // number-at-risk rows against the JSON's KM tables (n at risk recomputed here
@@ -13,7 +13,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { JSDOM } from 'jsdom';
 import { runCli, root, datasetPath } from './harness.mjs';
-import { kmFigure, forestFigure, loveFigure, cutpointFigure, roundsFigure, nAtRisk, convertTime, niceTimeTicks, DASHES } from '../../web/plots.js';
+import { kmFigure, nAtRisk, convertTime, niceTimeTicks, DASHES } from '../../web/plots.js';
+import { forestFigure } from '../../web/analyses/subgroups.js';
+import { loveFigure, roundsFigure } from '../../web/analyses/matching.js';
+import { cutpointFigure } from '../../web/analyses/cutpoint.js';
 import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download } from '../../web/figure_export.js';
 import { formatP, formatRatioCI } from '../../web/format.js';
 

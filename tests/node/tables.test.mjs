@@ -1,4 +1,4 @@
-// web/tables.js and web/format.js: every table model is built from the real
+// web/tables.js, the tables of each analysis (web/analyses/) and web/format.js: every table model is built from the real
 // CLI result (./build/localsurv) of the paper spec, the lung / colon /
 // rotterdam test specs and a spec without a group, and its cells are checked
 // against the numbers in that result JSON, formatted here independently
@@ -15,27 +15,15 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { root, runCli, datasetPath } from './harness.mjs';
 import { HOSTILE, hostileLungCsv, hostileSpec, readAsFormula, parseCsv } from './hostile_table.mjs';
-import {
-  analysisBlocks,
-  blockModels,
-  baselineModel,
-  copyTable,
-  coxTableModel,
-  cutGroupsModel,
-  cutpointModel,
-  followupModel,
-  kmSummaryModel,
-  logrankModel,
-  matchedOutcomeModel,
-  matchingRoundsModel,
-  renderTable,
-  spreadsheetCell,
-  subgroupModel,
-  table1Model,
-  toClipboardHtml,
-  toCsv,
-  toTsv,
-} from '../../web/tables.js';
+import { analysisBlocks, blockModels, copyTable, renderTable, spreadsheetCell, toClipboardHtml, toCsv, toTsv } from '../../web/tables.js';
+import { table1Model } from '../../web/analyses/table1.js';
+import { baselineModel, matchedOutcomeModel, matchingRoundsModel } from '../../web/analyses/matching.js';
+import { coxTableModel } from '../../web/analyses/cox.js';
+import { kmSummaryModel } from '../../web/analyses/km.js';
+import { followupModel } from '../../web/analyses/followup.js';
+import { logrankModel } from '../../web/analyses/logrank.js';
+import { subgroupModel } from '../../web/analyses/subgroups.js';
+import { cutGroupsModel, cutpointModel } from '../../web/analyses/cutpoint.js';
 import {
   formatCountPercent,
   formatMedianCI,

@@ -1,0 +1,103 @@
+// Cox models: one per term (univariate), then the multivariable model.
+//   coxTableModel(results.cox, ctx) -> TableModel (Table 3: univariate | multivariable HR (95% CI), p)
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import { DASH } from '../format.js';
+import { NOT_COMPUTED, ciLabel, coefEntries, col, data, ensureCtx, errorText, hrCell, model, pCell, referenceLevel } from '../table_model.js';
+import { list, number, select } from './fields.js';
+import { engineDefault } from '../engine_defaults.js';
+
+export function coxTableModel(cox, ctx) {
+  if (!cox) return null;
+  ctx = ensureCtx(ctx);
+  const uni = (cox.univariate ?? []).flatMap(coefEntries);
+  const multi = coefEntries(cox.multivariable);
+  const failedUni = (cox.univariate ?? []).filter((f) => f.error);
+  if (!uni.length && !multi.length && !failedUni.length) return null;
+  const hasUni = uni.length > 0 || failedUni.length > 0;
+  const hasMulti = multi.length > 0;
+  const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
+  const columns = [col('Variable', 'left')];
+  const headerGroups = [{ label: '', span: 1 }];
+  if (hasUni) {
+    columns.push(col(`HR (${ci})`), col('p'));
+    headerGroups.push({ label: 'Univariate', span: 2 });
+  }
+  if (hasMulti) {
+    columns.push(col(`HR (${ci})`), col('p'));
+    headerGroups.push({ label: 'Multivariable', span: 2 });
+  }
+  const uniBy = new Map(uni.map((e) => [e.name, e]));
+  const multiBy = new Map(multi.map((e) => [e.name, e]));
+  // Paper order: the univariate terms as fitted, then any term only the multivariable model has.
+  const order = [...uni, ...multi.filter((e) => !uniBy.has(e.name))];
+  const terms = [];
+  for (const e of order) {
+    let t = terms.find((x) => x.term === e.term);
+    if (!t) terms.push((t = { term: e.term, entries: [] }));
+    if (!t.entries.some((x) => x.name === e.name)) t.entries.push(e);
+  }
+  const cellsFor = (e) => [
+    ...(hasUni ? [hrCell(uniBy.get(e.name)), pCell(uniBy.get(e.name))] : []),
+    ...(hasMulti ? [hrCell(multiBy.get(e.name)), pCell(multiBy.get(e.name))] : []),
+  ];
+  const rows = [];
+  let anyDropped = false;
+  for (const t of terms) {
+    if (hasMulti && t.entries.some((e) => !multiBy.has(e.name))) anyDropped = true;
+    const isFactor = t.entries.some((e) => e.level !== '' && e.level != null);
+    if (!isFactor) {
+      for (const e of t.entries) rows.push(data([e.name, ...cellsFor(e)]));
+      continue;
+    }
+    const ref = referenceLevel(ctx, t.term);
+    const vs = (level) => (ref != null ? `${level} vs ${ref}` : String(level));
+    if (t.entries.length === 1) {
+      rows.push(data([`${t.term} (${vs(t.entries[0].level)})`, ...cellsFor(t.entries[0])]));
+    } else {
+      rows.push(data([t.term, ...Array(columns.length - 1).fill('')]));
+      for (const e of t.entries) rows.push(data([vs(e.level), ...cellsFor(e)], 1));
+    }
+  }
+  for (const f of failedUni) rows.push(data([(f.terms ?? [f.formula]).join(' + '), NOT_COMPUTED, DASH, ...(hasMulti ? [DASH, DASH] : [])]));
+  const conv = cox.conventions ?? {};
+  const mv = cox.multivariable;
+  const sel = cox.selection;
+  const notes = [
+    `Cox proportional hazards models; ties: ${conv.ties ?? ctx.spec?.analyses?.cox?.ties ?? engineDefault('analyses.cox.ties')}; ${ci}: ${conv.ci ?? 'Wald'}.`,
+    'Factor terms: hazard ratio of the level vs the reference level; numeric terms: per unit.',
+    hasUni && 'Univariate: one model per term.',
+    hasMulti && mv && `Multivariable model: ${mv.formula ?? ''} (n = ${mv.n}, events = ${mv.nevent}).`,
+    sel?.rule && `Multivariable selection: ${sel.rule}.`,
+    hasMulti && anyDropped && '– = term not in the multivariable model.',
+    ctx.spec?.analyses?.cox?.strata && `Stratified on ${ctx.spec.analyses.cox.strata}.`,
+    ctx.spec?.analyses?.cox?.cluster && `Robust (sandwich) SE clustered on ${ctx.spec.analyses.cox.cluster}.`,
+    ...failedUni.map((f) => `Univariate model of ${(f.terms ?? [f.formula]).join(' + ')} not fitted: ${errorText(f.error)}`),
+    mv?.error && `Multivariable model${mv.formula ? ` ${mv.formula}` : ''} not fitted: ${errorText(mv.error)}`,
+    'NA = not estimable (e.g. an aliased coefficient).',
+  ];
+  return model(ctx, 'cox', 'Univariate and multivariable Cox regression', columns, rows, notes, { headerGroups });
+}
+
+export default {
+  key: 'cox',
+  title: 'Cox models',
+  form: {
+    toggle: 'Cox models (univariate, then multivariable)',
+    onWithGroup: true,
+    // Without a group it still models the covariates.
+    withoutGroup: (options, spec) => Boolean(spec.covariates?.length),
+    fields: [
+      select('Ties', 'analyses.cox.ties', [['efron', 'Efron (R default)'], ['breslow', 'Breslow (SPSS, SAS default)']]),
+      number('Multivariable: terms with univariate p below', 'analyses.cox.select_p', { step: 'any', min: '0', max: '1', placeholder: `${engineDefault('analyses.cox.select_p')} = all` }),
+      list('Always include', 'analyses.cox.force', 'strings', 'columns, comma-separated'),
+    ],
+  },
+  tables: (cox, ctx) => [{ paper: 3, model: coxTableModel(cox, ctx) }],
+  render: (cox, view) => view.table('cox'),
+  rowsUsed: (cox) => [
+    ...(cox?.univariate ?? []).filter((f) => f.rows).map((f) => [`Cox ${f.formula}`, f.rows]),
+    ...(cox?.multivariable?.rows ? [[`Cox ${cox.multivariable.formula}`, cox.multivariable.rows]] : []),
+  ],
+  rBlock: null,
+};

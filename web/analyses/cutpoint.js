@@ -1,0 +1,256 @@
+// Best cutpoint of a numeric column (maxstat, median, Youden) and the groups
+// it forms: their KM, log-rank, Cox and optional matched comparisons.
+//   cutpointModel(results.cutpoint, ctx)    maxstat / median / Youden cutpoints
+//   cutGroupsModel(results.cutpoint, ctx)   groups n/events/median, HR vs reference, pairwise p, matched comparisons
+//   cutpointFigure(cutpoint, options, doc)  the statistic at every candidate cut, the cutpoints marked
+//   defaultCutpointColumn(spec, described)  the column it starts with when switched on
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import * as Plot from '@observablehq/plot';
+import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP, formatSignificant, pStatement } from '../format.js';
+import { NOT_COMPUTED, ciLabel, coefEntries, col, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
+import { LEGEND_ROW, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
+import { check, columnSelect, number, select, text, withRules } from './fields.js';
+import { getPath, setPath } from '../spec_form.js';
+import { columnsFor } from '../form_rules.js';
+import { engineDefault } from '../engine_defaults.js';
+import { baselineModel } from './matching.js';
+
+export function cutpointModel(cutpoint, ctx) {
+  if (!cutpoint || !(cutpoint.maxstat || cutpoint.median || cutpoint.youden)) return null;
+  ctx = ensureCtx(ctx);
+  const columns = [col('Method', 'left'), col('Cutpoint'), col('n ≤ cut / n > cut'), col('Statistic', 'left'), col('p')];
+  const rows = [];
+  const m = cutpoint.maxstat?.error ? null : cutpoint.maxstat;
+  if (cutpoint.maxstat?.error) rows.push(data(['Maximally selected log-rank (maxstat)', NOT_COMPUTED, DASH, DASH, DASH]));
+  if (m) rows.push(data(['Maximally selected log-rank (maxstat)', cutValue(m.cutpoint), `${formatInteger(m.n_low)} / ${formatInteger(m.n_high)}`, `standardized statistic ${formatNumber(m.statistic, 3)}`, formatP(m.p)]));
+  const md = cutpoint.median;
+  if (md) rows.push(data(['Median', cutValue(md.cutpoint), `${formatInteger(md.n_low)} / ${formatInteger(md.n_high)}`, DASH, DASH]));
+  const y = cutpoint.youden;
+  if (y)
+    rows.push(
+      data(['Youden index', cutValue(y.cutpoint), DASH,
+        `J = ${formatNumber(y.youden, 3)}, sensitivity ${formatNumber(y.sensitivity, 3)}, specificity ${formatNumber(y.specificity, 3)}, AUC ${formatNumber(y.auc, 3)}`, DASH]),
+    );
+  const conv = cutpoint.conventions ?? {};
+  const notes = [
+    conv.maxstat && `maxstat: ${conv.maxstat}.`,
+    cutpoint.maxstat?.error && `maxstat not computed: ${errorText(cutpoint.maxstat.error)}`,
+    conv.youden && `Youden: ${conv.youden}.`,
+    conv.groups && `Groups: ${conv.groups}.`,
+  ];
+  const column = ctx.spec?.analyses?.cutpoint?.column;
+  return model(ctx, 'cutpoint', column ? `Cutpoints of ${column}` : 'Cutpoints', columns, rows, notes);
+}
+
+export function cutGroupsModel(cutpoint, ctx) {
+  const g = cutpoint?.groups;
+  if (!g?.definition) return null;
+  ctx = ensureCtx(ctx);
+  const def = g.definition;
+  const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
+  const columns = [
+    col('Group / comparison', 'left'),
+    col('n'),
+    col('Events'),
+    col(`Median${unitSuffix(ctx)} (${ciLabel(ctx.spec?.analyses?.km?.conf_int)})`),
+    col(`HR (${ci})`),
+    col('p'),
+    col('Adjusted p'),
+  ];
+  const w = columns.length;
+  const rows = [section(`Groups (cutpoint ${cutValue(def.cutpoint)}, chosen by ${def.chosen_by})`, w)];
+  const coxBy = new Map(
+    (g.cox?.coefficients?.level ?? []).map((lvl, i) => [lvl, { hr: g.cox.coefficients.hr[i], lower: g.cox.coefficients.lower[i], upper: g.cox.coefficients.upper[i], p: g.cox.coefficients.p[i] }]),
+  );
+  const reference = def.reference ?? g.cox?.reference ?? def.levels?.[0];
+  (def.levels ?? []).forEach((level, i) => {
+    const km = (g.km_by_group ?? []).find((c) => c.stratum === level);
+    const e = coxBy.get(level);
+    rows.push(
+      data([
+        level,
+        formatInteger(g.n?.[i]),
+        formatInteger(g.events?.[i]),
+        km ? medianCell(ctx, km.median?.estimate, km.median?.lower, km.median?.upper) : NOT_AVAILABLE,
+        level === reference ? '1 (reference)' : hrCell(e),
+        level === reference ? DASH : pCell(e),
+        DASH,
+      ], 1),
+    );
+  });
+  if (g.logrank) {
+    rows.push(section('Log-rank tests', w));
+    rows.push(data([`Overall (${g.logrank.groups.length} groups)`, formatInteger(g.logrank.n?.reduce((a, b) => a + b, 0)), '', '', '', formatP(g.logrank.p), DASH], 1));
+    for (const pr of g.logrank.pairwise?.pairs ?? []) {
+      rows.push(data([`${pr.a} vs ${pr.b}`, formatInteger(pr.n), '', '', '', formatP(pr.p), formatP(pr.p_adjusted)], 1));
+    }
+  }
+  const errors = [];
+  if (g.matched?.length) {
+    rows.push(section('Matched comparisons (n = matched treated / control)', w));
+    for (const m of g.matched) {
+      const mo = m.matching?.matched_outcome;
+      const k = m.matching?.counts;
+      const e = coefEntries(mo?.cox)[0];
+      if (m.error) errors.push(`${m.comparison}: ${errorText(m.error)}`);
+      else if (mo?.error) errors.push(`${m.comparison}: ${errorText(mo.error)}`);
+      rows.push(
+        data([
+          m.comparison,
+          k ? `${formatInteger(k.matched_treated)} / ${formatInteger(k.matched_control)}` : NOT_AVAILABLE,
+          mo?.cox ? formatInteger(mo.cox.nevent) : NOT_AVAILABLE,
+          '',
+          e ? hrCell(e) : NOT_AVAILABLE,
+          e ? pCell(e) : NOT_AVAILABLE,
+          DASH,
+        ], 1),
+      );
+    }
+  }
+  const adjust = g.logrank?.pairwise?.adjust;
+  const notes = [
+    `Groups: ${def.none ? `${def.levels?.[0]} = rows with ${def.none}; ` : ''}the others split at ${cutValue(def.cutpoint)} (${cutpoint.conventions?.groups ?? 'high = x > cutpoint'}).`,
+    `HR vs ${reference} from ${g.cox?.call ?? 'a Cox model of the groups'}.`,
+    adjust && `Pairwise log-rank p adjusted by ${adjust}.`,
+    g.matched?.length && 'Matched comparisons: each cut group matched against the reference by propensity score; HR of the cut group in the matched cohort (Cox, robust SE clustered on pairs). NA: no matched pairs.',
+    ...errors,
+    'NR = not reached.',
+  ];
+  return model(ctx, 'cut-groups', def.levels?.length ? `Groups by cutpoint (${def.levels.join(', ')})` : 'Groups by cutpoint', columns, rows, notes);
+}
+
+/** The cutpoint column, from options, the spec, or maxstat's call ("~ bed,"). */
+function cutColumn(cutpoint, options) {
+  return options.column ?? options.spec?.analyses?.cutpoint?.column ?? /~\s*([^,\s)]+)/.exec(cutpoint.conventions?.maxstat ?? '')?.[1] ?? 'cutpoint variable';
+}
+
+const CUT_STYLES = {
+  maxstat: { stroke: '#000000', dash: 'none' },
+  median: { stroke: '#0072B2', dash: '6,3' },
+  youden: { stroke: '#D55E00', dash: '2,2' },
+  groups: { stroke: '#009E73', dash: '9,3,2,3' },
+};
+
+/**
+ * Maximally selected log-rank statistic at every candidate cut, with the
+ * maxstat cutpoint, the median, Youden's cutpoint and (when chosen another
+ * way) the cutpoint that formed the groups marked by vertical lines.
+ */
+export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document) {
+  const cand = cutpoint?.maxstat?.candidates;
+  if (!cand?.cut?.length) throw new Error('no maxstat candidates in this cutpoint result');
+  const column = cutColumn(cutpoint, options);
+  const pts = cand.cut.map((x, i) => ({ x, y: cand.statistic[i] }));
+  const num = (x) => formatSignificant(x, 4);
+  const markers = [];
+  const ms = cutpoint.maxstat;
+  if (ms.cutpoint != null) markers.push({ key: 'maxstat', x: ms.cutpoint, label: `maxstat: ${num(ms.cutpoint)} (statistic ${formatNumber(ms.statistic, 2)}, ${pStatement(ms.p)})` });
+  if (cutpoint.median?.cutpoint != null) markers.push({ key: 'median', x: cutpoint.median.cutpoint, label: `median: ${num(cutpoint.median.cutpoint)}` });
+  if (cutpoint.youden?.cutpoint != null) markers.push({ key: 'youden', x: cutpoint.youden.cutpoint, label: `Youden: ${num(cutpoint.youden.cutpoint)}` });
+  const def = cutpoint.groups?.definition;
+  if (def?.cutpoint != null && !['maxstat', 'median', 'youden'].includes(def.chosen_by)) {
+    markers.push({ key: 'groups', x: def.cutpoint, label: `groups formed at ${num(def.cutpoint)} (${def.chosen_by})` });
+  }
+  if (def?.chosen_by && markers.find((m) => m.key === def.chosen_by)) markers.find((m) => m.key === def.chosen_by).label += ' — used for the groups';
+  const xs = [...cand.cut, ...markers.map((m) => m.x)];
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  const pad = (x1 - x0) * 0.05 || 1;
+  const width = options.width ?? 640;
+  const entries = markers.map((m) => ({ label: m.label, stroke: CUT_STYLES[m.key].stroke, dash: CUT_STYLES[m.key].dash }));
+  const marginTop = 16 + entries.length * LEGEND_ROW;
+  const svg = Plot.plot({
+    document: doc,
+    width,
+    height: options.height ?? 300 + marginTop,
+    marginLeft: 56,
+    marginRight: 20,
+    marginTop,
+    marginBottom: 40,
+    style: plotStyle,
+    x: { domain: [x0 - pad, x1 + pad], label: column, labelAnchor: 'center', labelArrow: 'none' },
+    y: { domain: [0, Math.max(...cand.statistic) * 1.1], label: 'Standardized log-rank statistic', labelAnchor: 'center', labelArrow: 'none' },
+    marks: [
+      Plot.frame({ anchor: 'left' }),
+      Plot.frame({ anchor: 'bottom' }),
+      ...markers.map((m) => Plot.ruleX([m.x], { stroke: CUT_STYLES[m.key].stroke, strokeDasharray: CUT_STYLES[m.key].dash, strokeWidth: 1.5, className: `ls-cut-marker ls-cut-${m.key}` })),
+      Plot.line(pts, { x: 'x', y: 'y', stroke: '#555', strokeWidth: 1.2, className: 'ls-cut-line' }),
+      Plot.dot(pts, { x: 'x', y: 'y', r: 2.5, fill: '#555', className: 'ls-cut-stat' }),
+      ...topLegend(entries, { className: 'ls-cut-legend' }),
+    ],
+  });
+  const conv = cutpoint.conventions ?? {};
+  const caption =
+    options.caption ??
+    `Standardized log-rank statistic for each candidate cut of ${column} (${pts.length} candidates, ${conv.maxstat ?? 'maxstat'}); vertical lines: the cutpoints. ` +
+      `${conv.groups ? `Groups: ${conv.groups}.` : ''}`;
+  const ariaLabel = `Maximally selected log-rank statistic over ${pts.length} cuts of ${column}; ${markers.map((m) => m.label).join('; ')}`;
+  return makeFigure(doc, { className: 'ls-cutpoint-figure', ariaLabel, svgs: [svg], caption, width });
+}
+
+const C = 'analyses.cutpoint';
+/**
+ * A dose (BED) if there is one, else a numeric covariate, else any numeric
+ * column that is not the outcome or an identifier.
+ */
+export function defaultCutpointColumn(spec, described) {
+  const numeric = columnsFor('numeric', spec, described);
+  if (numeric.includes('bed')) return 'bed';
+  const taken = new Set([spec.time?.column, spec.event?.column, spec.group?.column]);
+  const covs = (spec.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column));
+  return covs.find((c) => numeric.includes(c)) ?? numeric.find((c) => !taken.has(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)) ?? '';
+}
+
+export default {
+  key: 'cutpoint',
+  title: 'Cutpoint',
+  form: {
+    toggle: 'Best cutpoint of a numeric (e.g. BED)',
+    checked: false,
+    switchedOn: (options, spec, described) => (options.column ? options : { ...options, column: defaultCutpointColumn(spec, described) }),
+    fields: [
+      columnSelect('Column', `${C}.column`, 'numeric'),
+      select('p method', `${C}.pmethod`, [['lau94', 'Lau (1994)'], ['condmc', 'conditional Monte Carlo']]),
+      // A value is asked for only when the groups are cut at a value.
+      withRules(select('Groups by', `${C}.groups.use`, [['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
+        // Redrawn either way, so the Value field follows (it stayed disabled before).
+        afterEdit(spec, use) {
+          if (use !== 'value') setPath(spec, `${C}.groups.value`, undefined);
+          return true;
+        },
+      }),
+      withRules(number('Value', `${C}.groups.value`, { step: 'any' }), { enabledIf: (spec) => getPath(spec, `${C}.groups.use`) === 'value' }),
+      text('Reference group (filter)', `${C}.groups.none`, 'e.g. lt_bone == 0'),
+      text('Its label', `${C}.groups.none_label`, engineDefault(`${C}.groups.none_label`)),
+      // match is true or an object of matching options: either way, on.
+      withRules(check('Match each group to the reference', `${C}.groups.match`), { shows: Boolean }),
+    ],
+  },
+  tables: (cp, ctx) => [
+    { paper: 10, model: cutpointModel(cp, ctx) },
+    { paper: 11, model: cutGroupsModel(cp, ctx) },
+    ...(cp?.groups?.matched ?? []).map((m, i) => {
+      if (!m.matching) return { paper: 12, model: null };
+      const [treatedLabel, controlLabel] = m.comparison.split(' vs ');
+      const title = `Baseline before and after matching: ${m.comparison}`;
+      return { paper: 12, model: baselineModel(m.matching, ctx, { treatedLabel, controlLabel, name: `cut-baseline-${i + 1}`, title }) };
+    }),
+  ],
+  render(cp, view) {
+    if (!cp.maxstat?.error) view.figure('Cutpoint selection', 'cutpoint', () => cutpointFigure(cp, view.opts, view.document));
+    view.table('cutpoint');
+    // "Cut at the selected cutpoint": an action of the page (it edits the form).
+    view.add(view.actions.useCutpoint?.());
+    const g = cp.groups;
+    if (g && !g.error) view.figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => kmFigure(g, view.opts, view.document));
+    view.table('cut-groups');
+    (g?.matched ?? []).forEach((mm, i) => {
+      const post = mm.matching?.matched_outcome;
+      if (post && !post.error) view.figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => kmFigure(post, view.opts, view.document));
+    });
+    for (const name of view.tableNames()) if (name.startsWith('cut-baseline')) view.table(name);
+  },
+  rowsUsed: (cp) => [...(cp?.rows ? [['cutpoint', cp.rows]] : []), ...(cp?.groups?.rows ? [['cutpoint groups', cp.groups.rows]] : [])],
+  rBlock: null,
+};

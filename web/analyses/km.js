@@ -1,0 +1,44 @@
+// Kaplan–Meier: survival by group (survfit), its summary table and its figure
+// (the figure itself is web/plots.js's kmFigure, shared with the matched
+// cohort and the cutpoint groups).
+//   kmSummaryModel(results.km, ctx) -> TableModel (n, events, median (95% CI), S(t) at km.times)
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import { ciLabel, curveCells, curveColumns, data, ensureCtx, model } from '../table_model.js';
+import { kmFigure } from '../plots.js';
+import { DAYS_PER } from '../units.js';
+import { list, select } from './fields.js';
+import { engineDefault } from '../engine_defaults.js';
+
+export function kmSummaryModel(km, ctx) {
+  if (!km?.overall && !km?.by_group?.length) return null;
+  ctx = ensureCtx(ctx);
+  const curves = [km.overall, ...(km.by_group ?? [])].filter(Boolean);
+  const times = curves[0].at_times?.time ?? [];
+  const conv = km.conventions ?? {};
+  const ciText = ciLabel(conv.conf_int);
+  const rows = curves.map((c) => data(curveCells(ctx, c, times)));
+  const notes = [
+    `Kaplan–Meier estimates; ${ciText}: ${conv.conf_type ?? engineDefault('analyses.km.conf_type')} transformation, ${conv.variance ?? 'Greenwood'} variance.`,
+    times.length && `Survival at ${times.map((t) => `${t} ${ctx.dataUnit || ''}`.trim()).join(', ')} from ${conv.at_times ?? 'summary.survfit'}.`,
+    ctx.unit !== ctx.dataUnit && `Times shown in ${ctx.unit} (data in ${ctx.dataUnit}; 1 month = ${DAYS_PER.months} days, 1 year = ${DAYS_PER.years} days).`,
+    'NR = not reached.',
+  ];
+  return model(ctx, 'km', 'Kaplan–Meier survival', curveColumns(ctx, times, ciText), rows, notes);
+}
+
+export default {
+  key: 'km',
+  title: 'Kaplan–Meier',
+  form: {
+    toggle: 'Kaplan–Meier',
+    fields: [select('CI type', 'analyses.km.conf_type', ['log', 'log-log', 'plain']), list('Survival at times', 'analyses.km.times', 'numbers', 'e.g. 12, 36, 60')],
+  },
+  tables: (km, ctx) => [{ paper: 4, model: kmSummaryModel(km, ctx) }],
+  render(km, view) {
+    const lr = view.results.logrank;
+    view.figure('Kaplan–Meier', 'km', () => kmFigure(km, { ...view.opts, logrank: lr?.error ? null : lr }, view.document));
+    view.table('km');
+  },
+  rBlock: null,
+};

@@ -1,0 +1,60 @@
+// Log-rank tests: overall by group, stratified, by other variables, pairwise.
+//   logrankModel(results.logrank, ctx) -> TableModel (overall, stratified, by-variable, pairwise (raw, adjusted))
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import { DASH, formatInteger, formatNumber, formatP } from '../format.js';
+import { NOT_COMPUTED, col, data, ensureCtx, errorText, model } from '../table_model.js';
+import { select } from './fields.js';
+import { engineDefault } from '../engine_defaults.js';
+
+function testRows(test, label, ctx, width) {
+  const rows = [data([label, formatInteger(test.n?.reduce((a, b) => a + b, 0)), formatNumber(test.statistic, 2), formatInteger(test.df), formatP(test.p), DASH].slice(0, width))];
+  for (const pr of test.pairwise?.pairs ?? []) {
+    rows.push(data([`${pr.a} vs ${pr.b}`, formatInteger(pr.n), formatNumber(pr.statistic, 2), formatInteger(pr.df), formatP(pr.p), formatP(pr.p_adjusted)].slice(0, width), 1));
+  }
+  return rows;
+}
+
+export function logrankModel(logrank, ctx) {
+  if (!logrank) return null;
+  ctx = ensureCtx(ctx);
+  const tests = [];
+  const groupsOf = (t) => (t.error ? '' : ` (${t.groups.length} groups)`);
+  if (logrank.by_group) tests.push([logrank.by_group, `${logrank.by_group.variable}${groupsOf(logrank.by_group)}`]);
+  if (logrank.stratified) tests.push([logrank.stratified, `${logrank.stratified.variable}, stratified by ${logrank.stratified.strata}`]);
+  for (const t of logrank.by ?? []) tests.push([t, `${t.variable}${groupsOf(t)}`]);
+  if (!tests.length) return null;
+  const anyPairs = tests.some(([t]) => t.pairwise?.pairs?.length);
+  const columns = [col('Comparison', 'left'), col('n'), col('χ²'), col('df'), col('p')];
+  if (anyPairs) columns.push(col('Adjusted p'));
+  const rows = tests.flatMap(([t, label]) =>
+    t.error ? [data([label, NOT_COMPUTED, ...Array(columns.length - 2).fill('')])] : testRows(t, label, ctx, columns.length));
+  const conv = logrank.conventions ?? {};
+  const adjust = tests.map(([t]) => t.pairwise?.adjust).find(Boolean);
+  const notes = [
+    `${conv.weights ?? 'Log-rank test'} (rho = ${conv.rho ?? engineDefault('analyses.logrank.rho')}); df: ${conv.df ?? 'groups − 1'}.`,
+    anyPairs && `Pairwise: each pair of groups tested on its own rows; adjusted p by ${adjust} (p.adjust).`,
+    logrank.stratified && 'The stratified test compares the groups within strata; the by-variable tests are not stratified.',
+    ...tests.filter(([t]) => t.error).map(([t, label]) => `${label}: ${errorText(t.error)}`),
+  ];
+  return model(ctx, 'logrank', 'Log-rank tests', columns, rows, notes);
+}
+
+export default {
+  key: 'logrank',
+  title: 'Log-rank tests',
+  form: {
+    toggle: 'Log-rank test',
+    onWithGroup: true,
+    // Without a group it still tests its 'by' columns.
+    withoutGroup: (options) => Boolean(options.by?.length),
+    fields: [select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none'])],
+  },
+  tables: (logrank, ctx) => [{ paper: 6, model: logrankModel(logrank, ctx) }],
+  render: (logrank, view) => view.table('logrank'),
+  rowsUsed: (logrank) => [
+    ...(logrank?.by_group?.rows ? [['log-rank', logrank.by_group.rows]] : []),
+    ...(logrank?.by ?? []).filter((t) => t.rows).map((t) => [`log-rank by ${t.variable}`, t.rows]),
+  ],
+  rBlock: null,
+};

@@ -1,0 +1,219 @@
+// Subgroups: the treatment's HR within each level of each subgroup variable,
+// the interaction test, the table and the forest plot.
+//   subgroupModel(results.subgroups, ctx) -> TableModel (events/n per arm, HR, p, interaction p)
+//   forestFigure(subgroups, options, doc)   options.overall = {label, hr, lower, upper, p, n, nevent}
+//                                           adds a first row; options.interaction = 'wald'
+//   estimable(level) -> whether a level's HR is drawn
+//   defaultSubgroupVariables(spec, described)  the variables it starts with when switched on
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import * as Plot from '@observablehq/plot';
+import { formatInteger, formatP, formatRatioCI, formatSignificant } from '../format.js';
+import { NOT_COMPUTED, ciLabel, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
+import { groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
+import { check, list } from './fields.js';
+import { engineDefault } from '../engine_defaults.js';
+import { levelsOf } from '../form_rules.js';
+
+export function subgroupModel(subgroups, ctx) {
+  if (!subgroups?.variables?.length) return null;
+  ctx = ensureCtx(ctx);
+  const [control, treated] = ctx.groupLevels.length === 2 ? ctx.groupLevels.map((l) => groupName(ctx, l)) : ['Control', 'Treated'];
+  const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
+  const columns = [
+    col('Subgroup', 'left'),
+    col(`${control}, events/n`),
+    col(`${treated}, events/n`),
+    col(`HR (${ci})`),
+    col('p'),
+    col('Interaction p'),
+  ];
+  const rows = [];
+  for (const v of subgroups.variables) {
+    if (v.error) {
+      rows.push(data([v.variable, NOT_COMPUTED, '', '', '', '']));
+      continue;
+    }
+    rows.push(data([v.variable, '', '', '', '', formatP(v.interaction?.lrt?.p)]));
+    for (const l of v.levels ?? []) {
+      rows.push(
+        data(
+          [l.level, `${formatInteger(l.events_control)}/${formatInteger(l.n_control)}`, `${formatInteger(l.events_treated)}/${formatInteger(l.n_treated)}`,
+            formatRatioCI(l.hr, l.lower, l.upper, 3), formatP(l.p), ''],
+          1,
+        ),
+      );
+    }
+  }
+  const conv = subgroups.conventions ?? {};
+  const adjusted = ctx.spec?.analyses?.subgroups?.adjust;
+  const notes = [
+    `HR of ${conv.treated ?? treated} vs ${control} within each subgroup level: ${conv.per_level ?? 'Cox model'}${adjusted === true ? ', adjusted for the covariates' : adjusted === false ? ', unadjusted' : ''}.`,
+    `Interaction p: likelihood-ratio test of treatment × subgroup${conv.interaction ? ` (method: ${conv.interaction})` : ''}; the joint Wald p is in the result JSON.`,
+    ...subgroups.variables.filter((v) => v.error).map((v) => `${v.variable}: ${errorText(v.error)}`),
+    'NA = not estimable in that level (e.g. no events in one arm).',
+  ];
+  return model(ctx, 'subgroups', 'Subgroup analysis of the treatment effect', columns, rows, notes);
+}
+
+// Log-axis limits from 1-2-5 steps that hold [lo, hi] and 1.
+const LOG_STOPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100];
+function logDomain(values, limit = [0.05, 20]) {
+  const v = values.filter((x) => x > 0 && Number.isFinite(x));
+  const lo = Math.max(limit[0], Math.min(1, ...v));
+  const hi = Math.min(limit[1], Math.max(1, ...v));
+  return [[...LOG_STOPS].reverse().find((s) => s <= lo) ?? LOG_STOPS[0], LOG_STOPS.find((s) => s >= hi) ?? LOG_STOPS[LOG_STOPS.length - 1]];
+}
+
+/** A level's HR is drawn when its CI is finite and positive (else "not estimable", e.g. monotone likelihood). */
+export const estimable = (l) => l.hr != null && l.lower > 0 && l.upper != null && Number.isFinite(l.upper) && l.hr > 1e-6 && l.hr < 1e6;
+
+/**
+ * Subgroup forest plot (the paper's Figure 3): per variable a header row with
+ * the interaction p (likelihood-ratio test; options.interaction = 'wald' for
+ * the joint Wald test), per level n (events), HR (CI) on a log axis, p.
+ */
+export function forestFigure(subgroups, options = {}, doc = globalThis.document) {
+  const variables = subgroups?.variables ?? [];
+  if (!variables.some((v) => !v.error)) throw new Error('no subgroup results');
+  const interactionTest = options.interaction ?? 'lrt';
+  const rows = [];
+  // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
+  const ov = options.overall;
+  if (ov) {
+    const ok = estimable(ov);
+    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
+  }
+  for (const v of variables) {
+    // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
+    if (v.error) {
+      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${options.labels?.[v.variable] ?? v.variable} (not analysed)`, pInt: '–' });
+      continue;
+    }
+    const pInt = v.interaction?.[interactionTest]?.p;
+    rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
+    for (const l of v.levels) {
+      const ok = estimable(l);
+      rows.push({
+        kind: 'level',
+        id: `v${rows.length}`,
+        variable: v.variable,
+        label: `   ${l.level}`,
+        nText: `${l.n} (${l.nevent})`,
+        ok,
+        hr: l.hr,
+        lower: l.lower,
+        upper: l.upper,
+        hrText: ok ? formatRatioCI(l.hr, l.lower, l.upper) : 'not estimable',
+        pText: ok ? formatP(l.p) : '–',
+      });
+    }
+  }
+  const drawn = rows.filter((r) => r.kind === 'level' && r.ok);
+  const [d0, d1] = options.domain ?? logDomain(drawn.flatMap((r) => [r.lower, r.upper]));
+  const clamp = (x) => Math.min(d1, Math.max(d0, x));
+  for (const r of drawn) {
+    r.lo = clamp(r.lower);
+    r.hi = clamp(r.upper);
+    r.loCut = r.lower < d0;
+    r.hiCut = r.upper > d1;
+    r.inside = r.hr >= d0 && r.hr <= d1;
+  }
+
+  const width = options.width ?? 720;
+  const labelW = Math.max(textWidth('Subgroup'), ...rows.map((r) => textWidth(r.label))) + 10;
+  const nW = Math.max(textWidth('n (events)'), ...rows.map((r) => textWidth(r.nText ?? ''))) + 12;
+  const hrW = Math.max(textWidth('HR (95% CI)'), ...rows.map((r) => textWidth(r.hrText ?? ''))) + 12;
+  const pW = textWidth('<0.001') + 12;
+  const piW = textWidth('P interaction') + 4;
+  const marginLeft = labelW + nW;
+  const marginRight = hrW + pW + piW + 8;
+  const rowH = 18;
+  const marginTop = 28;
+  const marginBottom = 62;
+  const height = marginTop + marginBottom + rows.length * rowH;
+  const { column, levels } = groupInfo(options);
+  const treated = subgroups.conventions?.treated ?? (column && levels[1] != null ? `${column} = ${levels[1]}` : 'treated');
+  const reference = column && levels[0] != null ? `${column} = ${levels[0]}` : 'reference';
+  const conf = Math.round(100 * (options.spec?.analyses?.cox?.conf_int ?? engineDefault('analyses.cox.conf_int')));
+  const header = (text, dx, anchor) => Plot.text([text], { frameAnchor: anchor === 'start' && dx < 0 ? 'top-left' : 'top-right', dx, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: anchor, fontWeight: 'bold', text: (d) => d, className: 'ls-forest-header' });
+  const vars = rows.filter((r) => r.kind === 'variable' || r.overall);
+  const lv = rows.filter((r) => r.kind === 'level' && !r.overall);
+  const values = rows.filter((r) => r.kind === 'level');
+  const svg = Plot.plot({
+    document: doc,
+    width,
+    height,
+    marginLeft,
+    marginRight,
+    marginTop,
+    marginBottom,
+    style: plotStyle,
+    x: { type: 'log', domain: [d0, d1], ticks: LOG_STOPS.filter((t) => t >= d0 && t <= d1 && (t !== 0.25 && t !== 4 || t === d0 || t === d1)), tickFormat: (x) => formatSignificant(x, 2), label: `Hazard ratio (${conf}% CI), log scale`, labelAnchor: 'center', labelArrow: 'none', labelOffset: 56 },
+    y: { type: 'point', domain: rows.map((r) => r.id), axis: null, padding: 0.5 },
+    marks: [
+      Plot.ruleX([1], { stroke: '#555', strokeDasharray: '3,3' }),
+      Plot.frame({ anchor: 'bottom' }),
+      header('Subgroup', -marginLeft, 'start'),
+      Plot.text(['n (events)'], { frameAnchor: 'top-left', dx: -8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'end', fontWeight: 'bold', text: (d) => d }),
+      Plot.text([`HR (${conf}% CI)`], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      Plot.text(['P'], { frameAnchor: 'top-right', dx: 8 + hrW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
+      Plot.text(vars.filter((r) => r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-overall' }),
+      Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
+      Plot.text(lv, { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', className: 'ls-forest-level' }),
+      Plot.text(values, { y: 'id', text: 'nText', frameAnchor: 'left', dx: -8, textAnchor: 'end', className: 'ls-forest-n' }),
+      Plot.text(values, { y: 'id', text: 'hrText', frameAnchor: 'right', dx: 8, textAnchor: 'start', className: 'ls-forest-hrtext' }),
+      Plot.text(values, { y: 'id', text: 'pText', frameAnchor: 'right', dx: 8 + hrW, textAnchor: 'start', className: 'ls-forest-p' }),
+      Plot.ruleY(drawn, { y: 'id', x1: 'lo', x2: 'hi', stroke: '#000', strokeWidth: 1.3, className: 'ls-forest-ci' }),
+      // CIs running off the axis end in an arrowhead-like chevron.
+      Plot.text(drawn.filter((r) => r.loCut), { y: 'id', x: 'lo', text: () => '<', dx: 2, fontWeight: 'bold', className: 'ls-forest-cut' }),
+      Plot.text(drawn.filter((r) => r.hiCut), { y: 'id', x: 'hi', text: () => '>', dx: -2, fontWeight: 'bold', className: 'ls-forest-cut' }),
+      Plot.dot(drawn.filter((r) => r.inside), { y: 'id', x: 'hr', symbol: 'square', r: 3.5, fill: '#000', stroke: '#000', className: 'ls-forest-hr' }),
+      Plot.text([`← favours ${treated}`], { frameAnchor: 'bottom-left', dy: 26, lineAnchor: 'top', textAnchor: 'start', text: (d) => d, fill: '#333' }),
+      Plot.text([`favours ${reference} →`], { frameAnchor: 'bottom-right', dy: 26, lineAnchor: 'top', textAnchor: 'end', text: (d) => d, fill: '#333' }),
+    ],
+  });
+  const adjusted = subgroups.conventions?.per_level?.includes('covariates') ? ', adjusted for the covariates' : '';
+  const caption =
+    options.caption ??
+    `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, lines: ${conf}% CI, log scale. ` +
+      `P interaction: ${interactionTest === 'lrt' ? 'likelihood-ratio' : 'Wald'} test of treatment × subgroup. n (events) per level.` +
+      (rows.some((r) => r.kind === 'level' && !r.ok) ? ' Not estimable: no finite CI (e.g. no events in one arm).' : '');
+  const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${variables.length} subgroup variables`;
+  const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width });
+  fig.forestRows = rows;
+  return fig;
+}
+
+/** Subgroups are categories: factor covariates and ones with 2 to 10 levels, not a continuous age. */
+export function defaultSubgroupVariables(spec, described) {
+  return (spec.covariates ?? [])
+    .map((t) => (typeof t === 'string' ? { column: t } : t))
+    .filter((t) => t.type === 'factor' || (levelsOf(described, t.column).length >= 2 && levelsOf(described, t.column).length <= 10))
+    .map((t) => t.column);
+}
+
+
+export default {
+  key: 'subgroups',
+  title: 'Subgroups',
+  form: {
+    toggle: 'Subgroups (forest plot)',
+    checked: false,
+    withoutGroup: () => false,
+    switchedOn: (options, spec, described) => (options.variables ? options : { ...options, variables: defaultSubgroupVariables(spec, described) }),
+    fields: [
+      list('Variables', 'analyses.subgroups.variables', 'strings', 'columns, comma-separated'),
+      check('Adjust for the covariates', 'analyses.subgroups.adjust', { checked: engineDefault('analyses.subgroups.adjust') }),
+    ],
+  },
+  tables: (sg, ctx) => [{ paper: 7, model: subgroupModel(sg, ctx) }],
+  render(sg, view) {
+    if (sg.variables?.some((v) => !v.error)) view.figure('Subgroups', 'forest', () => forestFigure(sg, view.opts, view.document));
+    view.table('subgroups');
+  },
+  rowsUsed: (sg) => (sg?.variables ?? []).filter((v) => v.rows).map((v) => [`subgroups: ${v.variable}`, v.rows]),
+  rBlock: null,
+};

@@ -1,0 +1,106 @@
+// Table 1: baseline characteristics, overall and by group, with the test of
+// each (χ² or Fisher for factors, Welch t and Wilcoxon for numerics).
+//   table1Model(results.table1, ctx) -> TableModel (n (%), mean (SD), median (IQR), p, test)
+// The default export is its entry in the registry (web/analyses/index.js).
+
+import { DASH, decimalsFor, formatCountPercent, formatInteger, formatMeanSD, formatMedianIQR, formatP } from '../format.js';
+import { NOT_COMPUTED, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
+import { check } from './fields.js';
+import { engineDefault } from '../engine_defaults.js';
+
+function factorTest(tests) {
+  const chisq = tests?.chisq;
+  const fisher = tests?.fisher;
+  // The balance rule's 'auto' test (docs/spec.md): Fisher when an expected
+  // count is below 5, else chi-square.
+  const useFisher = fisher && fisher.p != null && (!chisq || chisq.p == null || !(chisq.min_expected >= 5));
+  if (useFisher) return { p: fisher.p, label: "Fisher's exact" };
+  if (chisq) return { p: chisq.p, label: chisq.yates_applied ? 'χ² (Yates)' : 'χ²' };
+  return null;
+}
+
+function tLabel(t) {
+  if (!t) return DASH;
+  if (/welch/i.test(t.method ?? '')) return 'Welch t';
+  return 't';
+}
+
+export function table1Model(t1, ctx) {
+  if (!t1?.variables?.length) return null;
+  ctx = ensureCtx(ctx);
+  const groups = t1.groups ?? [];
+  const byGroup = groups.length >= 2;
+  const first = t1.variables.find((v) => !v.error) ?? {};
+  const total = (s) => (s ? s.n + (s.missing ?? 0) : null);
+  const columns = [col('Characteristic', 'left'), col(`Overall (n = ${formatInteger(ctx.cohort?.rows_used ?? total(first.overall))})`)];
+  if (byGroup) {
+    groups.forEach((g, i) => columns.push(col(`${groupName(ctx, g)} (n = ${formatInteger(total(first.by_group?.[i]))})`)));
+    columns.push(col('p'), col('Test', 'left'));
+  }
+  const width = columns.length;
+  const pad = (cells) => [...cells, ...Array(width - cells.length).fill('')];
+  const rows = [];
+  let anyFisher = false;
+  let anyMissing = false;
+  const hasFactor = t1.variables.some((v) => v.type === 'factor');
+  const hasNumeric = t1.variables.some((v) => v.type === 'numeric');
+  const failed = [];
+  for (const v of t1.variables) {
+    if (v.error) {
+      failed.push(`${v.variable}: ${errorText(v.error)}`);
+      rows.push(data(pad([v.variable, NOT_COMPUTED])));
+      continue;
+    }
+    const parts = [v.overall, ...(byGroup ? v.by_group ?? [] : [])];
+    if (v.type === 'factor') {
+      const test = byGroup ? factorTest(v.tests) : null;
+      if (test?.label.startsWith('Fisher')) anyFisher = true;
+      rows.push(data(pad([v.variable, ...parts.map(() => ''), ...(byGroup ? [test ? formatP(test.p) : DASH, test ? test.label : DASH] : [])])));
+      v.levels.forEach((level, j) => {
+        rows.push(data(pad([level, ...parts.map((s) => formatCountPercent(s.counts[j], s.percent[j]))]), 1));
+      });
+    } else {
+      const d = decimalsFor(v.overall.sd);
+      const t = v.tests?.t;
+      const w = v.tests?.wilcoxon;
+      rows.push(data(pad([v.variable])));
+      rows.push(data(pad(['Mean (SD)', ...parts.map((s) => formatMeanSD(s.mean, s.sd, d)), ...(byGroup ? [t ? formatP(t.p) : DASH, tLabel(t)] : [])]), 1));
+      rows.push(
+        data(
+          pad([
+            'Median (IQR)',
+            ...parts.map((s) => formatMedianIQR(s.median, s.q1, s.q3, d)),
+            ...(byGroup ? [w ? formatP(w.p) : DASH, w ? (w.exact ? 'Wilcoxon (exact)' : 'Wilcoxon') : DASH] : []),
+          ]),
+          1,
+        ),
+      );
+    }
+    if (v.overall.missing > 0) {
+      anyMissing = true;
+      rows.push(data(pad(['Missing', ...parts.map((s) => formatInteger(s.missing))]), 1));
+    }
+  }
+  const yates = ctx.spec?.analyses?.table1?.yates;
+  const notes = [
+    'Values are n (%) with percentages of the non-missing values, mean (SD), or median (IQR: first–third quartile, quantile type 7).',
+    byGroup &&
+      hasFactor &&
+      `p for factors: χ² test${yates === false ? ' without continuity correction' : " (Yates' continuity correction on 2×2 tables)"} when every expected count is at least 5, otherwise Fisher's exact test; the Test column names the test used for each row.`,
+    byGroup && hasNumeric && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
+    byGroup && anyFisher && "Fisher's exact test was used where an expected count was below 5.",
+    anyMissing && 'Missing: rows without a value, not counted in the percentages.',
+    ...failed,
+    'NA = not computable.',
+  ];
+  return model(ctx, 'table1', byGroup ? `Baseline characteristics by ${ctx.groupColumn || 'group'}` : 'Baseline characteristics', columns, rows, notes);
+}
+
+export default {
+  key: 'table1',
+  title: 'Table 1',
+  form: { toggle: 'Table 1 (baseline by group)', onWithCovariates: true, fields: [check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') })] },
+  tables: (t1, ctx) => [{ paper: 1, model: table1Model(t1, ctx) }],
+  render: (t1, view) => view.table('table1'),
+  rBlock: null,
+};

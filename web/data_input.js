@@ -1,0 +1,210 @@
+// The data in: a file (CSV, TSV, Excel sheet) dropped or chosen, the bundled
+// example, or a reproduction link waiting for its file. Reading a file
+// resets what ran on the previous one, describes the new one and puts a
+// spec into the form (the link's, the example's, or guessed).
+//
+//   setupData()            wires the drop zone, the file input, the sheet
+//                          chooser and the example button
+//   restoreFromHash()      a link in the address: its spec waits for the file
+//   hideShareConfirm()     the link's "run" offer goes away (a run, new data)
+import * as specForm from './spec_form.js';
+import { loadExample } from './assets.js';
+import { decodeShare, checkFingerprint, shareUrl, looksLikeShare, runPlan } from './share.js';
+import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
+import { formatThousands } from './format.js';
+import { $, state, client, setStatus, describeError, option } from './page.js';
+import { applySpec, renderPreview } from './form_view.js';
+
+// ---------------------------------------------------------------- data in
+
+// New data: whatever ran on the old file is gone (and a run still going is
+// stopped), so nothing of it can be exported or linked with the new file.
+function resetResults() {
+  client.cancel();
+  state.result = null;
+  state.eventConfirmed = null;
+  $('results-section').hidden = true;
+  $('results').replaceChildren();
+  $('warnings').replaceChildren();
+  $('results-nav').replaceChildren();
+}
+
+async function openFile(bytes, name) {
+  resetResults();
+  $('csv-download').hidden = true;
+  state.sheet = null;
+  state.fileBytes = bytes;
+  state.fileSha256 = null;
+  state.fileName = name;
+  $('sheet-chooser').hidden = true;
+  $('data-notes').replaceChildren();
+  if (isSpreadsheetFile(bytes, name)) {
+    let sheets;
+    try {
+      sheets = await listSheets(bytes);
+    } catch (e) {
+      return fail(`Could not read ${name}: ${e.message}`);
+    }
+    $('sheet-select').replaceChildren(...sheets.map((s) => option(s)));
+    $('sheet-chooser').hidden = sheets.length < 2;
+    // A reproduction link names the sheet its analysis read.
+    const wanted = state.pendingShare?.spec?.data?.sheet;
+    const sheet = sheets.includes(wanted) ? wanted : sheets[0];
+    $('sheet-select').value = sheet;
+    return openSheet(sheet);
+  }
+  state.sheetRowByLine = null;
+  return loadCsv(bytes, name);
+}
+
+async function openSheet(sheet) {
+  let converted;
+  try {
+    converted = await sheetToCsv(state.fileBytes, sheet);
+  } catch (e) {
+    return fail(`Could not read sheet "${sheet}" of ${state.fileName}: ${e.message}`);
+  }
+  state.sheetRowByLine = converted.sheetRowByLine;
+  state.sheet = sheet;
+  $('csv-download').hidden = false;
+  $('data-notes').replaceChildren(...(converted.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: `Reading the Excel sheet: ${n}` })));
+  return loadCsv(new TextEncoder().encode(converted.csv), `${state.fileName} [${sheet}]`);
+}
+
+function fail(message) {
+  setStatus($('data-status'), message, 'error');
+  if (state.pendingShare) setStatus($('share-status'), 'Nothing from the link was restored: the file could not be read (see "1. Data"). Choose the file the link was made with.', 'error');
+  $('setup-section').hidden = true;
+  $('preview-details').hidden = true;
+}
+
+// The sheet an Excel file was read from travels in the spec (data.sheet).
+function withSheet(spec) {
+  const data = { ...(spec.data ?? {}) };
+  if (state.sheet) data.sheet = state.sheet;
+  else delete data.sheet;
+  const out = { ...spec, data };
+  if (!Object.keys(data).length) delete out.data;
+  return out;
+}
+
+async function loadCsv(bytes, label, presetSpec = null) {
+  hideShareConfirm();
+  state.csvBytes = bytes;
+  setStatus($('data-status'), `Reading ${label}…`);
+  // Read the file as the spec about to be applied says (a link's or the
+  // example's delimiter, decimal comma, column types), so the preview agrees.
+  const envelope = await client.load(bytes, (state.pendingShare?.spec ?? presetSpec)?.data ?? {});
+  if (!envelope.ok) return fail(`Could not read ${label}: ${describeError(envelope.error)}`);
+  state.described = envelope.result;
+  setStatus($('data-status'), `${label}: ${state.described.rows} rows, ${state.described.columns.length} columns.`);
+  renderPreview();
+  if (state.pendingShare) return restoreShare(state.pendingShare);
+  clearShareHash();
+  state.result = null;
+  await applySpec(withSheet(presetSpec ?? specForm.defaultSpec(state.described)));
+  $('setup-section').hidden = false;
+}
+
+
+function clearShareHash() {
+  if (looksLikeShare(location.hash)) history.replaceState(null, '', shareUrl(location, '#').slice(0, -1));
+}
+
+export async function restoreFromHash() {
+  if (!looksLikeShare(location.hash)) return;
+  hideShareConfirm();
+  try {
+    state.pendingShare = await decodeShare(location.hash);
+    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${formatThousands(state.pendingShare.size)} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked, and you confirm the run, before anything runs.`, 'ok');
+  } catch (e) {
+    state.pendingShare = null;
+    setStatus($('share-status'), e instanceof Error && e.name === 'ShareError' ? e.message : `This link could not be opened: ${e?.message ?? e}`, 'error');
+  }
+}
+
+// The file is read: the link's analysis goes into the form and waits. A link
+// can ask for any amount of work (thousands of subcohorts), so nothing runs
+// until the user has seen what it does and confirms. Each step that can fail
+// says so, and "restored" is said only when every step passed.
+async function restoreShare(share) {
+  state.pendingShare = null;
+  const status = $('share-status');
+  let check;
+  try {
+    check = await checkFingerprint(share, state.fileBytes);
+  } catch (e) {
+    check = { ok: false, message: `The file could not be checked against the link (${e.message}).` };
+  }
+  let described;
+  try {
+    described = await applySpec(share.spec);
+  } catch (e) {
+    setStatus(status, `The link's settings could not be put into the form: ${e?.message ?? e}. The form shows this file's usual settings instead; nothing has run.`, 'error');
+    try {
+      await applySpec(withSheet(specForm.defaultSpec(state.described)));
+      $('setup-section').hidden = false;
+    } catch (again) {
+      console.warn(again);
+    }
+    return;
+  }
+  $('setup-section').hidden = false;
+  if (!described.ok) {
+    setStatus(status, `The link's data settings do not fit this file: ${describeError(described.error)}. Its other settings are in the form below; nothing has run.`, 'error');
+    return;
+  }
+  // A different file would not reproduce the link's numbers: the user sees
+  // why and may still run it deliberately with "Run analysis".
+  if (!check.ok) {
+    setStatus(status, `${check.message} The link's settings are in the form below; nothing runs unless you press "Run analysis".`, 'error');
+    return;
+  }
+  setStatus(status, 'This is the file the link was made with: its settings are restored below. Nothing has run yet.', 'ok');
+  $('share-plan').textContent = runPlan(state.spec).text;
+  $('share-confirm').hidden = false;
+}
+
+export function hideShareConfirm() {
+  $('share-confirm').hidden = true;
+}
+
+// The CSV the R script reads: the file itself, or an Excel sheet saved as CSV
+
+export function setupData() {
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer.files[0];
+    if (file) await openFile(new Uint8Array(await file.arrayBuffer()), file.name);
+  });
+  $('file-input').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (file) await openFile(new Uint8Array(await file.arrayBuffer()), file.name);
+  });
+  $('sheet-select').addEventListener('change', (e) => openSheet(e.target.value));
+  $('example-button').addEventListener('click', async () => {
+    let ex;
+    resetResults();
+    try {
+      ex = await loadExample();
+    } catch (e) {
+      return fail(`Could not load the example: ${e.message}`);
+    }
+    state.fileBytes = ex.csvBytes;
+    state.fileSha256 = null;
+    state.sheet = null;
+    state.sheetRowByLine = null;
+    $('csv-download').hidden = true;
+    state.fileName = ex.name;
+    $('sheet-chooser').hidden = true;
+    $('data-notes').replaceChildren();
+    await loadCsv(ex.csvBytes, `${ex.name} (example)`, state.pendingShare ? null : JSON.parse(ex.specJson));
+  });
+}

@@ -1,0 +1,29 @@
+// The engine's defaults that the page needs before anything has run: a
+// checkbox's first state, a number field's placeholder, the α/β of a new BED
+// column. After a run every default is in the spec the engine echoes
+// (result.spec), and the page reads it from there; this is the one place the
+// page states them itself. tests/node/engine_defaults.test.mjs runs the
+// engine and checks every value here against its echo, so a default that
+// changes in core/ cannot leave the page showing the old one.
+//
+//   ENGINE_DEFAULTS                 spec-shaped: time.unit, analyses.<name>.<option>,
+//                                   derive.<kind>.<option> (bed, date_diff)
+//   engineDefault('analyses.cox.ties') -> 'efron'   (undefined for an option not listed)
+
+export const ENGINE_DEFAULTS = Object.freeze({
+  time: { unit: 'days' },
+  analyses: {
+    table1: { yates: true },
+    km: { conf_type: 'log', conf_int: 0.95 },
+    followup: {},
+    logrank: { rho: 0, pairwise_adjust: 'holm' },
+    cox: { ties: 'efron', conf_int: 0.95, select_p: 0 },
+    matching: { ratio: 1, caliper: 0, replace: false, balance_p: 0.1, balance_smd: 0.1, rounds: 1 },
+    subgroups: { adjust: false },
+    cutpoint: { groups: { none_label: 'none' } },
+  },
+  derive: { bed: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
+});
+
+// (spec_form.js imports this file, so the lookup is not its getPath.)
+export const engineDefault = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), ENGINE_DEFAULTS);

@@ -1,0 +1,108 @@
+// The form's rules: what the page fills in or switches when the user picks a
+// column or an analysis. Pure functions of the spec and the file's
+// description (the engine's `describe` result), so Node can test them
+// (tests/node/form_rules.test.mjs); web/form_view.js applies them. None of
+// them mutates its arguments.
+//
+//   columnsFor(kind, spec, described) -> names   'numeric' (file numerics, then
+//       derived ones), 'levels' (columns with at most 50 levels), else every column
+//   levelsOf(described, column) -> the column's levels ([] if none)
+//   eventValueFor(levels) -> the event value when the event column changes
+//   setEventColumn(spec, column, described) -> spec
+//   setGroupColumn(spec, column, {touched, analyses}) -> spec   (the group toggles)
+//   toggleAnalysis(spec, key, on, {stash, described, switchedOn}) -> {spec, stash}
+//       switchedOn: the analysis's own first options (its module's form.switchedOn)
+//   withCovariateAnalyses(spec, {touched, analyses}) -> spec   (Table 1 with the first covariate)
+//   analysisOn(spec, key) -> whether the analysis runs
+//   eventLooksOneTwo(spec, described) -> the 1/2 coding of R's lung data with event value 1
+import { dropColumnEverywhere } from './spec_form.js';
+
+export function columnsFor(kind, spec, described) {
+  const cols = described?.columns ?? [];
+  const derived = (spec?.derive ?? []).filter((d) => d.bed || d.eqd2 || d.date_diff).map((d) => d.name);
+  if (kind === 'numeric') return [...cols.filter((c) => c.type === 'numeric').map((c) => c.name), ...derived];
+  if (kind === 'levels') return cols.filter((c) => c.levels && c.levels.length <= 50).map((c) => c.name);
+  return cols.map((c) => c.name);
+}
+
+export function levelsOf(described, column) {
+  return described?.columns.find((c) => c.name === column)?.levels ?? [];
+}
+
+/** A level that names the event (dead, death, ...), else the last level, else '1'. */
+export function eventValueFor(levels) {
+  return levels.find((l) => /^(dead|death|died|event|yes|true)$/i.test(l)) ?? levels[levels.length - 1] ?? '1';
+}
+
+/** A new event column stops being a covariate (or any other role) and gets its event value. */
+export function setEventColumn(spec, column, described) {
+  const out = { ...dropColumnEverywhere(spec, column) };
+  out.event = { column, values: [eventValueFor(levelsOf(described, column))] };
+  return out;
+}
+
+/**
+ * The group toggles. A group to compare switches on the analyses whose module
+ * says `form.onWithGroup` (log-rank, Cox), unless the user switched them off
+ * by hand (`touched`); no group switches off each analysis whose
+ * `form.withoutGroup(options, spec)` says it has nothing left to do
+ * (matching, subgroups; log-rank without 'by' columns, Cox without covariates).
+ * `analyses`: the registry (web/analyses/index.js).
+ */
+export function setGroupColumn(spec, column, { touched = new Set(), analyses = [] } = {}) {
+  const out = { ...dropColumnEverywhere(spec, column) };
+  out.analyses = { ...(out.analyses ?? {}) };
+  if (column) {
+    out.group = { column };
+    for (const a of analyses) if (a.form?.onWithGroup && !touched.has(a.key)) out.analyses[a.key] ??= {};
+  } else {
+    delete out.group;
+    for (const a of analyses) {
+      const keep = a.form?.withoutGroup;
+      if (keep && out.analyses[a.key] && !keep(out.analyses[a.key], out)) delete out.analyses[a.key];
+    }
+  }
+  return out;
+}
+
+/**
+ * An analysis switched on gets back the options it had when switched off
+ * (`stash`), then what its module fills in (`switchedOn(options, spec,
+ * described)`, e.g. the cutpoint's column); one switched off keeps its options
+ * in the stash.
+ */
+export function toggleAnalysis(spec, key, on, { stash = {}, described = null, switchedOn = null } = {}) {
+  const analyses = { ...(spec.analyses ?? {}) };
+  const kept = { ...stash };
+  if (on) analyses[key] = kept[key] ?? analyses[key] ?? {};
+  else {
+    kept[key] = analyses[key];
+    delete analyses[key];
+  }
+  const out = { ...spec, analyses };
+  if (on && switchedOn) analyses[key] = switchedOn(analyses[key], out, described);
+  return { spec: out, stash: kept };
+}
+
+/** The analyses whose module says `form.onWithCovariates` (Table 1) come on with the first covariate, unless the user chose otherwise. */
+export function withCovariateAnalyses(spec, { touched = new Set(), analyses = [] } = {}) {
+  const on = analyses.filter((a) => a.form?.onWithCovariates && !touched.has(a.key) && !spec.analyses?.[a.key]);
+  if (!spec.covariates?.length || !on.length) return spec;
+  return { ...spec, analyses: { ...(spec.analyses ?? {}), ...Object.fromEntries(on.map((a) => [a.key, {}])) } };
+}
+
+export function analysisOn(spec, key) {
+  const a = spec?.analyses?.[key];
+  return Boolean(a) && a.enabled !== false;
+}
+
+/**
+ * R's lung data code the status 1 = censored, 2 = dead: with the event value
+ * 1, every death would be counted as censored. True when the event column
+ * holds exactly 1 and 2 and the event value is 1.
+ */
+export function eventLooksOneTwo(spec, described) {
+  const levels = described?.columns.find((c) => c.name === spec?.event?.column)?.levels ?? [];
+  const values = spec?.event?.values ?? [1];
+  return levels.length === 2 && levels.map(Number).sort().join() === '1,2' && values.length === 1 && Number(values[0]) === 1;
+}

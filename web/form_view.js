@@ -1,0 +1,372 @@
+// The analysis form: draws each analysis's section from its module
+// (web/analyses/), shows the spec in the form, and turns each edit into the
+// spec. The rules it applies (default columns, the event value, what a group
+// switches on) are pure functions in form_rules.js.
+//
+//   renderAnalysisSections()    the analyses' sections, once, at start
+//   applySpec(spec) -> Promise<describe envelope | {ok: true}>   a new spec in the form
+//   renderForm()                the form again from state.spec (focus kept)
+//   syncSpecText()              the JSON editor (and a link's plan) from state.spec
+//   onFormChange(event)         an edit of the form into state.spec
+//   redescribe(), renderPreview()   the file's preview and column types (a
+//                               column type is part of the spec: data.column_types)
+import * as specForm from './spec_form.js';
+import * as rules from './form_rules.js';
+import { runPlan } from './share.js';
+import { ANALYSES, analysisByKey } from './analyses/index.js';
+import { engineDefault } from './engine_defaults.js';
+import { formatThousands } from './format.js';
+import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
+
+const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
+const levelsOf = (column) => rules.levelsOf(state.described, column);
+// Every analysis's form field by its spec path: its own rules (web/analyses/fields.js).
+const FIELDS = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
+
+// One field: "<label>Label <input|select ...></label>".
+function fieldElement(f) {
+  const el = document.createElement(f.tag);
+  for (const [k, v] of Object.entries(f.attrs)) el.setAttribute(k, v);
+  if (f.checked) el.defaultChecked = true;
+  for (const o of f.options ?? []) {
+    const opt = document.createElement('option');
+    if (Array.isArray(o)) opt.value = o[0];
+    opt.textContent = Array.isArray(o) ? o[1] : o;
+    el.append(opt);
+  }
+  const label = document.createElement('label');
+  label.append(`${f.label} `, el);
+  return label;
+}
+
+function toggleElement(key, form) {
+  const box = Object.assign(document.createElement('input'), { type: 'checkbox' });
+  box.dataset.toggle = key;
+  box.defaultChecked = form.checked ?? true;
+  const label = document.createElement('label');
+  label.className = 'inline';
+  label.append(box, ` ${form.toggle}`);
+  return label;
+}
+
+/** Each analysis's section of the form, in the registry's order. */
+export function renderAnalysisSections() {
+  const sections = new Map();
+  for (const a of ANALYSES) {
+    if (!a.form) continue;
+    const parts = [toggleElement(a.key, a.form), ...(a.form.fields ?? []).map(fieldElement)];
+    const host = a.form.within && sections.get(a.form.within);
+    if (host) {
+      host.append(...parts);
+      continue;
+    }
+    const div = document.createElement('div');
+    div.className = 'analysis';
+    div.append(...parts);
+    sections.set(a.key, div);
+    $('analyses').append(div);
+  }
+}
+
+function fillColumnSelect(sel, value) {
+  const names = columnsFor(sel.dataset.cols);
+  const opts = names.map((n) => option(n));
+  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  sel.replaceChildren(...opts);
+  sel.value = value ?? '';
+}
+
+// Returns the describe envelope: a link's column types may not fit the file.
+export async function redescribe() {
+  const envelope = await client.describe(state.spec?.data ?? {});
+  if (!envelope.ok) {
+    setStatus($('data-status'), describeError(envelope.error), 'error');
+    return envelope;
+  }
+  state.described = envelope.result;
+  renderPreview();
+  renderForm();
+  return envelope;
+}
+
+export function renderPreview() {
+  const d = state.described;
+  const table = document.createElement('table');
+  const head = table.createTHead();
+  const names = head.insertRow();
+  const typeRow = head.insertRow();
+  for (const c of d.columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = c.name;
+    names.appendChild(th);
+    const td = document.createElement('th');
+    const sel = document.createElement('select');
+    sel.setAttribute('aria-label', `type of column ${c.name}`);
+    sel.append(option('', `${c.type}${c.missing ? `, ${c.missing} missing` : ''}`), option('numeric'), option('categorical'));
+    sel.value = specForm.columnType(state.spec, c.name);
+    sel.addEventListener('change', async () => {
+      state.spec.data = specForm.setColumnType(state.spec.data, c.name, sel.value);
+      await redescribe();
+    });
+    td.appendChild(sel);
+    typeRow.appendChild(td);
+  }
+  const body = table.createTBody();
+  for (const row of d.preview) {
+    const tr = body.insertRow();
+    for (const cell of row) tr.insertCell().textContent = cell ?? 'NA';
+  }
+  $('preview').replaceChildren(table);
+  $('preview-details').hidden = false;
+}
+
+export async function applySpec(spec) {
+  const previous = state.spec;
+  state.spec = structuredClone(spec);
+  state.spec.analyses ??= {};
+  state.stash = {};
+  state.touched = new Set();
+  try {
+    renderForm();
+  } catch (e) {
+    state.spec = previous;
+    if (previous) renderForm();
+    throw e;
+  }
+  // Column types set in the spec change what the engine reads: describe again.
+  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) return redescribe();
+  return { ok: true };
+}
+
+// Rebuilding the covariate and subcohort rows must not throw a keyboard or
+// screen-reader user back to the top: focus returns to the same control.
+export function renderForm() {
+  const active = document.activeElement;
+  const key = active && active !== document.body ? active.id || active.getAttribute('aria-label') : null;
+  fillForm();
+  if (key && !document.body.contains(active)) {
+    const again = document.getElementById(key) ?? [...document.querySelectorAll('[aria-label]')].find((el) => el.getAttribute('aria-label') === key);
+    again?.focus();
+  }
+}
+
+function fillForm() {
+  const spec = state.spec;
+  const dates = specForm.timeFromDates(spec);
+  $('time-source').value = dates ? 'dates' : 'column';
+  fillColumnSelect($('time-column'), dates ? '' : spec.time?.column);
+  fillColumnSelect($('date-start'), dates?.start);
+  fillColumnSelect($('date-end'), dates?.end);
+  $('date-format').value = dates?.format ?? engineDefault('derive.date_diff.format');
+  for (const el of document.querySelectorAll('[data-when]'))
+    el.hidden = el.dataset.when !== (dates ? 'time-dates' : 'time-column');
+  $('time-unit').value = spec.time?.unit ?? engineDefault('time.unit');
+  fillColumnSelect($('event-column'), spec.event?.column);
+  const eventLevels = levelsOf(spec.event?.column);
+  const eventValue = String(spec.event?.values?.[0] ?? '1');
+  $('event-value').replaceChildren(...(eventLevels.includes(eventValue) ? eventLevels : [eventValue, ...eventLevels]).map((l) => option(l)));
+  $('event-value').value = eventValue;
+  fillColumnSelect($('group-column'), spec.group?.column ?? '');
+  const groupLevels = levelsOf(spec.group?.column);
+  $('group-reference').replaceChildren(option('', '(first level)'), ...groupLevels.map((l) => option(l)));
+  $('group-reference').value = spec.group?.reference ?? spec.group?.levels?.[0] ?? '';
+  $('group-reference').disabled = !spec.group?.column;
+  $('filter').value = spec.filter ?? '';
+  renderCovariates();
+  const bed = (spec.derive ?? []).find((d) => d.name === 'bed' && d.bed);
+  $('bed-enabled').checked = Boolean(bed);
+  fillColumnSelect($('bed-dose'), bed?.bed.dose ?? '');
+  fillColumnSelect($('bed-fractions'), bed?.bed.fractions ?? '');
+  $('bed-ab').value = bed?.bed.alpha_beta ?? engineDefault('derive.bed.alpha_beta');
+  for (const box of document.querySelectorAll('[data-toggle]')) {
+    box.checked = rules.analysisOn(spec, box.dataset.toggle);
+    const block = box.closest('.analysis');
+    for (const el of block.querySelectorAll('[data-path]'))
+      if (el.dataset.path.split('.')[1] === box.dataset.toggle) el.disabled = !box.checked;
+  }
+  for (const el of document.querySelectorAll('[data-path]')) {
+    const v = specForm.getPath(spec, el.dataset.path);
+    if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
+    else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
+    else if (el.dataset.type) el.value = specForm.formatList(v);
+    else el.value = v ?? '';
+  }
+  for (const el of document.querySelectorAll('[data-path]')) {
+    const enabledIf = FIELDS.get(el.dataset.path)?.enabledIf;
+    if (enabledIf) el.disabled = el.disabled || !enabledIf(spec);
+  }
+  renderSubcohorts();
+  syncSpecText();
+}
+
+function renderCovariates() {
+  const rows = specForm.covariateRows(state.spec, state.described);
+  const table = document.createElement('table');
+  table.className = 'covariate-table';
+  addHeader(table, ['include', 'column', 'type', 'reference level', 'cut at (values)']);
+  const body = table.createTBody();
+  rows.forEach((r, i) => {
+    const tr = body.insertRow();
+    const inc = Object.assign(document.createElement('input'), { type: 'checkbox', checked: r.included, name: 'covariate', value: r.column });
+    inc.setAttribute('aria-label', `include ${r.column}`);
+    const type = document.createElement('select');
+    type.append(option('auto'), option('numeric'), option('factor'));
+    type.value = r.type;
+    type.setAttribute('aria-label', `type of ${r.column}`);
+    type.disabled = r.breaks.length > 0;
+    const ref = document.createElement('select');
+    ref.setAttribute('aria-label', `reference level of ${r.column}`);
+    const levels = r.breaks.length ? specForm.cutLabels(r.breaks, r.right) : r.levels;
+    ref.append(option('', '(first)'), ...levels.map((l) => option(l)));
+    ref.value = r.reference;
+    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45, or median' : '' });
+    cut.disabled = !r.numeric;
+    cut.setAttribute('aria-label', `cut ${r.column} at`);
+    const update = () => {
+      const all = specForm.covariateRows(state.spec, state.described);
+      let breaks;
+      try {
+        breaks = specForm.parseBreaks(cut.value, state.described.columns.find((c) => c.name === r.column)?.median);
+        cut.setCustomValidity('');
+      } catch (e) {
+        cut.setCustomValidity(e.message);
+        cut.reportValidity();
+        return;
+      }
+      const cutChanged = specForm.formatList(breaks) !== specForm.formatList(all[i].breaks);
+      all[i] = { ...all[i], included: inc.checked, type: type.value, reference: ref.value, breaks };
+      // A new or removed cut makes new levels: the old type and reference no longer apply.
+      if (cutChanged) all[i] = { ...all[i], type: 'auto', reference: '', right: false };
+      state.spec = specForm.applyCovariateRows(state.spec, all);
+      state.spec = rules.withCovariateAnalyses(state.spec, { touched: state.touched, analyses: ANALYSES });
+      renderForm();
+    };
+    for (const el of [inc, type, ref]) el.addEventListener('change', update);
+    cut.addEventListener('change', update);
+    tr.insertCell().appendChild(inc);
+    tr.insertCell().textContent = r.column;
+    tr.insertCell().appendChild(type);
+    tr.insertCell().appendChild(ref);
+    tr.insertCell().appendChild(cut);
+  });
+  $('covariates').replaceChildren(table);
+}
+
+// A link may carry thousands of subcohorts: the form shows the first ones
+// (rows for thousands would freeze the tab); the JSON holds them all.
+const SUBCOHORT_ROWS = 100;
+
+function renderSubcohorts() {
+  const subs = state.spec.subcohorts ?? [];
+  const more = subs.length - SUBCOHORT_ROWS;
+  $('subcohorts').replaceChildren(
+    ...subs.slice(0, SUBCOHORT_ROWS).map((s, i) => {
+      const row = document.createElement('div');
+      row.className = 'subcohort';
+      const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
+      name.setAttribute('aria-label', `subcohort ${i + 1} name`);
+      const filter = Object.assign(document.createElement('input'), { type: 'text', value: s.filter, placeholder: 'e.g. liver_met == 1' });
+      filter.setAttribute('aria-label', `subcohort ${i + 1} filter`);
+      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Remove' });
+      const own = s.analyses ? Object.assign(document.createElement('span'), { className: 'hint', textContent: ' (own analyses: see the JSON)' }) : '';
+      name.addEventListener('change', () => { s.name = name.value; syncSpecText(); });
+      filter.addEventListener('change', () => { s.filter = filter.value; syncSpecText(); });
+      remove.addEventListener('click', () => {
+        subs.splice(i, 1);
+        if (!subs.length) delete state.spec.subcohorts;
+        renderForm();
+      });
+      row.append(name, filter, remove, own);
+      return row;
+    }),
+    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${formatThousands(more)} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
+  );
+}
+
+export function syncSpecText() {
+  $('spec-text').value = JSON.stringify(state.spec, null, 2);
+  // The link's confirmation says what a run does now, edits included.
+  if (!$('share-confirm').hidden) $('share-plan').textContent = runPlan(state.spec).text;
+}
+
+
+export function onFormChange(e) {
+  const el = e.target;
+  const spec = state.spec;
+  if (!spec) return;
+  if (el.closest('#covariates') || el.closest('#subcohorts')) return;
+  if (el.dataset.toggle) {
+    const key = el.dataset.toggle;
+    state.touched.add(key);
+    ({ spec: state.spec, stash: state.stash } = rules.toggleAnalysis(spec, key, el.checked, { stash: state.stash, described: state.described, switchedOn: analysisByKey(key)?.form?.switchedOn }));
+    return renderForm();
+  }
+  if (el.dataset.path) {
+    let v;
+    if (el.type === 'checkbox') v = el.checked;
+    else if (el.dataset.type) {
+      try {
+        v = specForm.parseList(el.value, el.dataset.type);
+        el.setCustomValidity('');
+      } catch (err) {
+        el.setCustomValidity(err.message);
+        el.reportValidity();
+        return;
+      }
+    } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
+    else v = el.value;
+    specForm.setPath(spec, el.dataset.path, v);
+    if (FIELDS.get(el.dataset.path)?.afterEdit?.(spec, v)) return renderForm();
+    return syncSpecText();
+  }
+  switch (el.id) {
+    case 'time-source':
+    case 'time-column':
+    case 'date-start':
+    case 'date-end':
+    case 'date-format': {
+      const dates = $('time-source').value === 'dates';
+      state.spec = specForm.setTimeSource(dates ? spec : specForm.dropColumnEverywhere(spec, $('time-column').value), dates
+        ? { kind: 'dates', start: $('date-start').value, end: $('date-end').value, format: $('date-format').value }
+        : { kind: 'column', column: $('time-column').value || columnsFor('numeric')[0] });
+      return renderForm();
+    }
+    case 'display-unit': // the results view's, not the spec's (app.js)
+      return;
+    case 'time-unit': {
+      spec.time = { ...spec.time, unit: el.value };
+      const dd = specForm.timeFromDates(spec);
+      if (dd) dd.unit = el.value;
+      return syncSpecText();
+    }
+    case 'event-column':
+      state.spec = rules.setEventColumn(spec, el.value, state.described);
+      return renderForm();
+    case 'event-value':
+      spec.event = { ...spec.event, values: [el.value] };
+      return syncSpecText();
+    case 'group-column':
+      state.spec = rules.setGroupColumn(spec, el.value, { touched: state.touched, analyses: ANALYSES });
+      return renderForm();
+    case 'group-reference':
+      if (spec.group) {
+        delete spec.group.levels;
+        if (el.value) spec.group.reference = el.value;
+        else delete spec.group.reference;
+      }
+      return syncSpecText();
+    case 'filter':
+      specForm.setPath(spec, 'filter', el.value.trim());
+      return syncSpecText();
+    case 'bed-enabled':
+    case 'bed-dose':
+    case 'bed-fractions':
+    case 'bed-ab':
+      state.spec = specForm.setBed(spec, $('bed-enabled').checked
+        ? { dose: $('bed-dose').value, fractions: $('bed-fractions').value, alphaBeta: Number($('bed-ab').value) || engineDefault('derive.bed.alpha_beta') }
+        : null);
+      return renderForm();
+    default:
+  }
+}

@@ -1,0 +1,59 @@
+// What the parts of the page share: the engine client, the page's state, and
+// small DOM helpers. The parts: data_input.js (the file in), form_view.js (the
+// analysis form), results_view.js (the run's tables and figures), exports.js
+// (link, report, R script, JSON); app.js wires them to the page.
+import { EngineClient } from './client.js';
+
+export const $ = (id) => document.getElementById(id);
+export const client = new EngineClient();
+
+export const state = {
+  fileName: '',
+  fileBytes: null, // the file as the user gave it (fingerprinted)
+  csvBytes: null, // what the engine reads (an xlsx sheet converted to CSV)
+  described: null,
+  spec: null,
+  result: null,
+  pendingShare: null, // {spec, sha256, size} from a link, until the file is given
+  stash: {}, // options of analyses switched off, restored when switched on again
+  touched: new Set(), // analyses the user switched on or off by hand
+};
+
+export function setStatus(el, text, cls = '') {
+  el.textContent = text;
+  el.className = cls;
+}
+
+export function describeError(error) {
+  const where = [];
+  // A converted Excel sheet: say where the cell is in the sheet, not the CSV.
+  const row = error.line != null ? state.sheetRowByLine?.[error.line] : null;
+  if (row != null) where.push(`sheet '${state.sheet}', row ${row}`);
+  else if (error.line != null) where.push(`line ${error.line}`);
+  if (error.column != null) where.push(`column ${error.column}`);
+  if (error.field) where.push(`field "${error.field}"`);
+  return error.message + (where.length ? ` (${where.join(', ')})` : '');
+}
+
+export function option(value, label = value) {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+export function button(label, onClick) {
+  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export function addHeader(table, labels) {
+  const head = table.createTHead().insertRow();
+  for (const label of labels) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = label;
+    head.appendChild(th);
+  }
+}

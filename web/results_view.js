@@ -1,0 +1,200 @@
+// The results: for each block (the whole cohort, then each subcohort) every
+// analysis in the registry's order (web/analyses/index.js) shows its tables
+// and figures, or what stopped it, with their export buttons; then the rows
+// each analysis used and the conventions. Every number comes from the
+// engine's result JSON; this file only arranges it.
+//
+//   renderResults(result, {actions})   the warnings, the section links, the blocks;
+//                                      actions.useCutpoint(block) -> a button or null
+//   failedParts(result) -> how many analyses, models, tests or comparisons failed
+import * as tables from './tables.js';
+import { figureToSvg, svgToPng, download } from './figure_export.js';
+import { ANALYSES, analysisByKey } from './analyses/index.js';
+import { $, describeError, button, addHeader } from './page.js';
+
+// --------------------------------------------------------------- results
+
+// A table (its caption is its title) or a figure with a heading, and its
+// export buttons.
+function card(title, content, buttons, id) {
+  const section = document.createElement('section');
+  section.className = 'card';
+  if (id) section.id = id;
+  if (title) section.append(Object.assign(document.createElement('h4'), { textContent: title }));
+  const bar = document.createElement('div');
+  bar.className = 'card-buttons';
+  bar.append(...buttons);
+  section.append(content, bar);
+  return section;
+}
+
+function tableCard(model) {
+  const el = tables.renderTable(model, document);
+  const status = Object.assign(document.createElement('span'), { className: 'copy-status' });
+  return card('', el, [
+    button('Copy table', async () => {
+      try {
+        const how = await tables.copyTable(model, navigator);
+        status.textContent = how === 'html' ? 'Copied.' : 'Copied as text.';
+      } catch (e) {
+        status.textContent = `Could not copy: ${e.message}`;
+      }
+    }),
+    // The BOM makes Excel read the file as UTF-8 (en dashes, ≥).
+    button('CSV', () => download(new Blob(['\uFEFF', tables.toCsv(model)], { type: 'text/csv;charset=utf-8' }), `${model.id}.csv`, document)),
+    status,
+  ], `card-${model.id}`);
+}
+
+function figureCard(title, fig, name) {
+  return card(title, fig, [
+    button('SVG', () => download(new Blob([figureToSvg(fig)], { type: 'image/svg+xml' }), `${name}.svg`, document)),
+    button('PNG (300 dpi)', async () => download(await svgToPng(figureToSvg(fig), { dpi: 300, widthInches: 7 }), `${name}.png`, document)),
+  ], `fig-${name}`);
+}
+
+// A card, or a short note when a builder cannot use this result part.
+function tryCard(build) {
+  try {
+    return build();
+  } catch (e) {
+    console.warn(e);
+    return Object.assign(document.createElement('p'), { className: 'warning', textContent: `Not shown: ${e.message}` });
+  }
+}
+
+// What the engine said about a part it could not compute: the message (with
+// the column or option), and R's own wording for R users.
+function errorLine(error, prefix) {
+  const box = document.createElement('div');
+  box.className = 'error-message';
+  box.append(Object.assign(document.createElement('p'), { className: 'error', textContent: `${prefix}${describeError(error)}` }));
+  if (error.detail) {
+    const d = document.createElement('details');
+    d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: error.detail }));
+    box.append(d);
+  }
+  return box;
+}
+
+// An analysis that failed, in the place its tables and figures would be;
+// or the parts of one that failed (a model, a test, a comparison).
+function errorCard(key, error, parts = []) {
+  const section = document.createElement('section');
+  section.className = 'card analysis-error';
+  section.dataset.analysis = key;
+  section.append(Object.assign(document.createElement('h4'), { textContent: error ? analysisByKey(key).title : `${analysisByKey(key).title}: not everything could be computed` }));
+  if (error) section.append(errorLine(error, 'Not computed: '));
+  for (const p of parts) section.append(errorLine(p, `${p.where}: `));
+  return section;
+}
+
+// How many analyses, models, tests or comparisons of a result failed.
+export function failedParts(result) {
+  const parts = [{ results: result.results }, ...(result.subcohorts ?? [])];
+  return parts.reduce((n, s) => n + (s.error ? 1 : Object.values(s.results ?? {}).reduce((k, a) => k + (a?.error ? 1 : tables.partErrors(a).length), 0)), 0);
+}
+
+function renderBlock(b, index, actions) {
+  const wrap = document.createElement('section');
+  wrap.className = 'result-block';
+  wrap.id = `result-${index}`;
+  const label = b.label || 'Whole cohort';
+  const h = document.createElement('h3');
+  h.textContent = b.label ? `Subcohort: ${b.label}` : label;
+  wrap.appendChild(h);
+  if (b.error) {
+    wrap.appendChild(errorLine(typeof b.error === 'string' ? { message: b.error } : b.error, 'Not analysed: '));
+    return wrap;
+  }
+  const r = b.results;
+  const models = new Map((tables.blockModels(b) ?? []).filter(Boolean).map((m) => [m.name, m]));
+  const add = (el) => el && wrap.appendChild(el);
+  const table = (name) => models.has(name) && add(tryCard(() => tableCard(models.get(name))));
+  const key = b.key;
+  const opts = { ...b.ctx, displayUnit: $('display-unit').value || undefined };
+  const figure = (title, name, build) => add(tryCard(() => figureCard(`${title}${b.label ? ` (${b.label})` : ''}`, build(), `${key}-${name}`)));
+  // Each analysis in its place: its tables and figures, or what stopped it;
+  // then any of its parts that failed.
+  const view = {
+    results: r,
+    opts,
+    document,
+    table,
+    figure,
+    add,
+    tableNames: () => [...models.keys()],
+    actions: { useCutpoint: () => actions.useCutpoint?.(b) ?? null },
+  };
+  for (const a of ANALYSES) {
+    const part = r[a.key];
+    if (!part) continue;
+    if (part.error) {
+      add(errorCard(a.key, part.error));
+      continue;
+    }
+    a.render?.(part, view);
+    const parts = tables.partErrors(part);
+    if (parts.length) add(errorCard(a.key, null, parts));
+  }
+  const rows = rowsUsed(r);
+  if (rows.length) {
+    const d = document.createElement('details');
+    d.className = 'rows-used';
+    d.append(Object.assign(document.createElement('summary'), { textContent: 'Rows used per analysis' }));
+    const t = document.createElement('table');
+    addHeader(t, ['analysis', 'rows available', 'used', 'dropped', 'first missing column of each dropped row']);
+    const body = t.createTBody();
+    for (const [what, rep] of rows) {
+      const tr = body.insertRow();
+      const missing = Object.entries(rep.dropped_for_missing ?? {}).map(([col, n]) => `${col}: ${n}`).join(', ');
+      for (const cell of [what, rep.rows_available, rep.rows_used, rep.rows_dropped, missing || '–']) tr.insertCell().textContent = cell;
+    }
+    d.appendChild(t);
+    wrap.appendChild(d);
+  }
+  const conventions = Object.entries(r).flatMap(([name, a]) =>
+    Object.entries(a?.conventions ?? {}).map(([k, v]) => [`${name}: ${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+  if (conventions.length) {
+    const d = document.createElement('details');
+    d.className = 'conventions';
+    d.append(Object.assign(document.createElement('summary'), { textContent: 'Conventions used' }));
+    const t = document.createElement('table');
+    for (const [k, v] of conventions) {
+      const tr = t.insertRow();
+      tr.insertCell().textContent = k;
+      tr.insertCell().textContent = v;
+    }
+    d.appendChild(t);
+    wrap.appendChild(d);
+  }
+  return wrap;
+}
+
+// Each analysis uses the rows complete on what it needs; the engine says how
+// many and why the others were left out.
+function rowsUsed(r) {
+  return ANALYSES.flatMap((a) => a.rowsUsed?.(r[a.key]) ?? []).filter(([, rep]) => typeof rep === 'object' && rep.rows_used != null);
+}
+
+export function renderResults(result, { actions = {} } = {}) {
+  $('warnings').replaceChildren(
+    ...result.warnings.map((w) => {
+      const p = Object.assign(document.createElement('p'), {
+        className: 'warning',
+        textContent: `Warning (${[w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(', ')}): ${w.message}`,
+      });
+      if (!w.detail) return p;
+      // R's own wording, for R users.
+      const d = document.createElement('details');
+      d.className = 'warning-detail';
+      d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: w.detail }));
+      const box = document.createElement('div');
+      box.append(p, d);
+      return box;
+    }),
+  );
+  const blocks = tables.analysisBlocks(result, { displayUnit: $('display-unit').value || null });
+  $('results-nav').replaceChildren(...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })));
+  $('results').replaceChildren(...blocks.map((b, i) => renderBlock(b, i, actions)));
+}

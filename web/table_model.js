@@ -1,0 +1,186 @@
+// What every analysis's tables share (web/analyses/*.js build the tables;
+// web/tables.js renders and exports them): the context a results block gives
+// its tables, and the cells, columns and notes more than one analysis writes.
+//
+// TableModel = {id, name, title,
+//               columns: [{label, align: 'left'|'right'|'center'}],
+//               headerGroups?: [{label, span}]     (a spanning header row above the columns)
+//               rows: [{cells: [string], kind: 'data'|'section', indent?: number}],
+//               notes: [string]}                   (conventions the result states, footnotes)
+// A 'section' row carries its label in cells[0] and spans the table.
+//
+// Context (ctx): where a results block sits, so labels and reference levels
+// can be read from the spec (tables.analysisBlocks gives one per block);
+// every builder also works without a ctx, with plainer labels.
+//
+//   makeContext({spec, cohort, results, key, label, levelLabels, displayUnit}), ensureCtx(ctx)
+//   model(ctx, name, title, columns, rows, notes, extra?) -> TableModel
+//   col(label, align?), data(cells, indent?), section(label, width)   columns and rows
+//   partErrors(part) -> [{where, message, field, detail}]   the errors inside one analysis's result
+//   shownTime, medianCell, groupName, strataName, referenceLevel, ciLabel, unitSuffix,
+//   cutValue, errorText, NOT_COMPUTED; coefEntries, hrCell, pCell (Cox);
+//   curveColumns, curveCells, weightedCurveCells (Kaplan–Meier)
+//
+// Cell conventions: see format.js ('NA' computed as missing, '–' not
+// applicable, 'NR' median not reached); p as '<0.001' or 3 decimals; HR
+// (95% CI) with 3 decimals; percentages with 1 decimal.
+
+import { DASH, NOT_AVAILABLE, formatInteger, formatMedianCI, formatNumber, formatP, formatRatioCI, formatSurvivalPercent, timeDecimals, timeLabel } from './format.js';
+import { convertTime } from './units.js';
+
+// ---------------------------------------------------------------- context
+
+// unit is what tables show times in: displayUnit when given (the page's
+// "show times in"), else the data's own unit; shownTime converts.
+export function makeContext({ spec = null, cohort = null, results = null, key = 'main', label = '', levelLabels = null, displayUnit = null } = {}) {
+  const groupColumn = spec?.group?.column || '';
+  const groupLevels = cohort?.group_levels ?? (spec?.group?.levels?.length ? spec.group.levels : []);
+  const dataUnit = spec?.time?.unit || '';
+  return { spec, cohort, results, key, label, levelLabels, groupColumn, groupLevels, dataUnit, unit: (dataUnit && displayUnit) || dataUnit };
+}
+
+/** A time in the data's unit, in the unit the tables show. */
+export function shownTime(ctx, t) {
+  if (t == null || !ctx.dataUnit || ctx.unit === ctx.dataUnit) return t;
+  return convertTime(t, ctx.dataUnit, ctx.unit);
+}
+
+export function medianCell(ctx, estimate, lower, upper) {
+  return formatMedianCI(shownTime(ctx, estimate), shownTime(ctx, lower), shownTime(ctx, upper), timeDecimals(ctx.unit));
+}
+
+export function ensureCtx(ctx) {
+  return ctx && typeof ctx === 'object' && 'key' in ctx ? ctx : makeContext(ctx ?? {});
+}
+
+
+
+export function groupName(ctx, level) {
+  const custom = ctx.levelLabels?.[level];
+  if (custom) return custom;
+  return ctx.groupColumn ? `${ctx.groupColumn} = ${level}` : String(level);
+}
+
+export function strataName(ctx, stratum) {
+  return stratum === 'all' ? 'All patients' : groupName(ctx, stratum);
+}
+
+// The reference level of a factor term: declared in the spec, else the
+// first level (R's treatment contrasts), read from the spec or Table 1.
+export function referenceLevel(ctx, term) {
+  const spec = ctx.spec;
+  if (spec?.group?.column === term) return spec.group.reference || ctx.groupLevels[0] || null;
+  const cov = spec?.covariates?.find((c) => (typeof c === 'string' ? c : c.column) === term);
+  if (cov && typeof cov === 'object') {
+    if (cov.reference) return cov.reference;
+    if (cov.levels?.length) return cov.levels[0];
+  }
+  const t1 = ctx.results?.table1?.variables?.find((v) => v.variable === term && v.levels?.length);
+  return t1 ? t1.levels[0] : null;
+}
+
+export function titled(ctx, base) {
+  return ctx.label ? `${base} — ${ctx.label}` : base;
+}
+
+export function ciLabel(level) {
+  const c = level == null ? 95 : Math.round(level * 1000) / 10;
+  return `${c}% CI`;
+}
+
+export function unitSuffix(ctx) {
+  return ctx.unit ? `, ${ctx.unit}` : '';
+}
+
+export const col = (label, align = 'right') => ({ label, align });
+export const data = (cells, indent = 0) => (indent ? { kind: 'data', cells, indent } : { kind: 'data', cells });
+export const section = (label, width) => ({ kind: 'section', cells: [label, ...Array(width - 1).fill('')] });
+
+export function cutValue(x) {
+  if (x == null || Number.isNaN(x)) return NOT_AVAILABLE;
+  return String(Number(Number(x).toPrecision(6)));
+}
+
+export function model(ctx, name, title, columns, rows, notes, extra = {}) {
+  return { id: `${ctx.key}-${name}`, name, title: titled(ctx, title), columns, rows, notes: notes.filter(Boolean), ...extra };
+}
+
+export const NOT_COMPUTED = 'not computed';
+
+export function errorText(e) {
+  return typeof e === 'string' ? e : e?.message ?? '';
+}
+
+/** The errors inside one analysis's result (not its own top-level error), each with where it sits. */
+export function partErrors(part) {
+  const out = [];
+  const walk = (node, where) => {
+    if (Array.isArray(node)) return node.forEach((x, i) => walk(x, where));
+    if (!node || typeof node !== 'object') return;
+    if (node !== part && node.error) {
+      const e = typeof node.error === 'string' ? { message: node.error } : node.error;
+      const name = node.comparison ?? node.variable ?? node.formula ?? where;
+      out.push({ where: name, message: e.message ?? '', field: e.field ?? null, detail: e.detail ?? null });
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${k}` : k);
+  };
+  walk(part, '');
+  return out;
+}
+
+// ---------------------------------------------------------------- Cox cells (Cox, subgroups, matching, cut groups)
+
+export function coefEntries(fit) {
+  const c = fit?.coefficients;
+  if (!c?.name) return [];
+  return c.name.map((name, i) => ({
+    name,
+    term: c.term?.[i] ?? name,
+    level: c.level?.[i] ?? '',
+    hr: c.hr[i],
+    lower: c.lower[i],
+    upper: c.upper[i],
+    p: c.p[i],
+  }));
+}
+
+export const hrCell = (e) => (e ? formatRatioCI(e.hr, e.lower, e.upper, 3) : DASH);
+export const pCell = (e) => (e ? formatP(e.p) : DASH);
+
+
+// ---------------------------------------------------------------- Kaplan–Meier cells (KM, matched outcome)
+
+export function curveColumns(ctx, times, ciText, first = 'Group') {
+  return [
+    col(first, 'left'),
+    col('n'),
+    col('Events'),
+    col(`Median${unitSuffix(ctx)} (${ciText})`),
+    ...times.map((t) => col(`${timeLabel(shownTime(ctx, t), ctx.unit || 'days')} survival, % (${ciText})`)),
+  ];
+}
+
+export function curveCells(ctx, curve, times, label) {
+  const at = curve.at_times ?? {};
+  return [
+    label ?? strataName(ctx, curve.stratum),
+    formatInteger(curve.n),
+    formatInteger(curve.events),
+    medianCell(ctx, curve.median?.estimate, curve.median?.lower, curve.median?.upper),
+    ...times.map((t) => {
+      const i = (at.time ?? []).indexOf(t);
+      return i < 0 ? NOT_AVAILABLE : formatSurvivalPercent(at.surv[i], at.lower[i], at.upper[i]);
+    }),
+  ];
+}
+
+export function weightedCurveCells(ctx, curve, times, label) {
+  // Weighted n and events are sums of weights.
+  const cells = curveCells(ctx, curve, times, label);
+  const frac = (x) => x != null && Math.abs(x - Math.round(x)) > 1e-6;
+  if (frac(curve.n)) cells[1] = formatNumber(curve.n, 1);
+  if (frac(curve.events)) cells[2] = formatNumber(curve.events, 1);
+  return cells;
+}
+
