@@ -1,9 +1,9 @@
 // Subcohort filters: results equal R's subset() on the same data, and every
 // mistake names its token and position.
-#include "csv.h"
 #include "error.h"
-#include "filter.h"
 #include "golden.h"
+#include "io/csv.h"
+#include "study/filter.h"
 
 using namespace localsurv;
 

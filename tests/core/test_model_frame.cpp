@@ -1,9 +1,9 @@
 // Model frames: complete cases, event coding and treatment contrasts named as
 // R's model.matrix names them.
-#include "csv.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "io/csv.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 

@@ -1,4 +1,4 @@
-// The spec's bounds (core/spec.h limits, docs/spec.md "Limits"): a spec at
+// The spec's bounds (core/io/spec.h limits, docs/spec.md "Limits"): a spec at
 // each limit is read, one step over it is an Error naming the field and the
 // limit; nesting that overflowed the stack is refused before anything
 // recurses over it.
@@ -9,7 +9,7 @@
 #include "api.h"
 #include "error.h"
 #include "golden.h"
-#include "spec.h"
+#include "io/spec.h"
 
 using namespace localsurv;
 using json = nlohmann::json;

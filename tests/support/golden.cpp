@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "api.h"
-#include "csv.h"
+#include "io/csv.h"
 
 namespace testsupport {
 

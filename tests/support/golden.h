@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "table.h"
+#include "io/table.h"
 
 namespace testsupport {
 

@@ -1,0 +1,203 @@
+// The analysis spec: one JSON document that drives the page, the CLI, the
+// share link and the tests. This is the one place JSON is read into plain
+// structs; parse_spec rejects unknown keys and bad values with an Error whose
+// field is the JSON path (e.g. "analyses.cox.ties"), so a typo never silently
+// falls back to a default.
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/csv.h"
+#include "io/spec_columns.h"
+
+namespace localsurv {
+
+struct TimeSpec {
+  std::string column;
+  std::string unit = "days";  // days | weeks | months | years: only labels output
+};
+
+struct EventSpec {
+  std::string column;
+  std::vector<std::string> values = {"1"};  // cell values that mean the event happened
+};
+
+struct GroupSpec {
+  std::string column;               // empty = no group
+  std::vector<std::string> levels;  // order; empty = sorted distinct values
+  std::string reference;            // empty = first level
+};
+
+struct KmSpec {
+  bool enabled = false;
+  double conf_int = 0.95;
+  std::string conf_type = "log";  // log | log-log | plain
+  std::vector<double> times;      // survival reported at these times
+  bool by_group = true;
+};
+
+struct FollowupSpec {
+  bool enabled = false;
+};
+
+struct LogRankSpec {
+  bool enabled = false;
+  double rho = 0;                        // 0 = log-rank; 1 = Peto-Peto (G-rho family)
+  std::string strata;                    // column, empty = none
+  std::vector<std::string> by;           // further grouping columns (k-group tests)
+  std::string pairwise_adjust = "holm";  // holm | bonferroni | none (k >= 3 groups)
+};
+
+struct CoxSpec {
+  bool enabled = false;
+  std::string ties = "efron";  // efron | breslow
+  double conf_int = 0.95;
+  bool univariate = true;
+  bool multivariable = true;
+  std::string strata;   // column, empty = none
+  std::string cluster;  // column for robust sandwich SE, empty = none
+  // Multivariable model from the univariate screen (Table 3 of a typical
+  // study): terms whose univariate p < select_p, plus `force`. select_p = 0
+  // puts every term in the model.
+  double select_p = 0;
+  std::string select_test = "wald";  // wald | lrt: the univariate p used
+  std::vector<std::string> force;    // columns always in the model
+};
+
+struct LogisticSpec {
+  bool enabled = false;  // group ~ covariates (the propensity model)
+};
+
+// Propensity-score matching as MatchIt 4.5 method = "nearest" (with the
+// documented, corrected caliper of MatchIt >= 4.5.4).
+struct MatchingSpec {
+  bool enabled = false;
+  std::string distance = "ps";  // ps (glm, link logit) | logit (link linear.logit)
+  int ratio = 1;
+  bool replace = false;
+  std::string order = "largest";     // largest | smallest | data | random
+  int seed = 1;                      // order = random
+  double caliper = 0;                // 0 = none
+  std::string caliper_scale = "sd";  // sd (std.caliper = TRUE) | raw (distance units)
+  std::vector<std::string> exact;    // columns matched exactly
+  std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
+  bool yates = true;                 // balance chi-square: continuity correction for 2x2 tables
+  std::string outcome_model =
+      "cluster";  // matched Cox: cluster (robust SE on pairs) | strata (pairs)
+  // Propensity-model terms (columns of `covariates`); empty = all covariates.
+  // Balance is always judged on every covariate.
+  std::vector<std::string> score_covariates;
+  // When a covariate counts as balanced after matching.
+  std::string balance_criterion = "p";  // p | smd | both
+  double balance_p = 0.1;               // balanced when p > balance_p (the paper's rule)
+  double balance_smd = 0.1;             // balanced when every |SMD| < balance_smd
+  std::string balance_test = "auto";    // auto (Fisher if an expected count < 5) | chisq | fisher
+  // "Several rounds of matching until all parameters were balanced": up to
+  // `rounds` rounds, each adding the still-unbalanced covariates to the
+  // exact-match set (round_rule "exact") or to the score model ("model").
+  int rounds = 1;
+  std::string round_rule = "exact";  // exact | model
+};
+
+// Groups by the cutpoint (e.g. BED > 60 Gy, <= 60 Gy, no RT), compared
+// pairwise, optionally re-analysed in matched pairs against the reference.
+struct CutpointGroupsSpec {
+  bool enabled = false;
+  std::string use = "maxstat";  // maxstat | median | youden | value
+  double value = 0;             // the cutpoint when use = value
+  std::string none;             // filter: the reference group without the exposure (e.g. no RT)
+  std::string none_label = "none";
+  bool match = false;  // each cut group vs the reference, matched with `matching`
+  MatchingSpec matching;
+};
+
+// Best cutpoint of a numeric column for the outcome.
+struct CutpointSpec {
+  bool enabled = false;
+  std::string column;
+  double minprop = 0.1, maxprop = 0.9;  // maxstat defaults
+  std::string pmethod = "lau94";        // lau94 | condmc
+  int replicates = 10000;               // condmc
+  int seed = 1;                         // condmc
+  double horizon = 0;                   // Youden at a time horizon; 0 = on event status
+  CutpointGroupsSpec groups;
+};
+
+// Treatment effect within each level of chosen columns, with the
+// treatment x subgroup interaction (a forest plot's data).
+struct SubgroupSpec {
+  bool enabled = false;
+  std::vector<TermSpec> variables;  // each read as a factor
+  bool adjust = false;              // adjust each level's HR for the covariates
+};
+
+struct Table1Spec {
+  bool enabled = false;
+  bool yates = true;  // continuity correction for 2x2 chi-square
+};
+
+struct AnalysisSpec;
+
+struct SubcohortSpec {
+  std::string name;
+  std::string filter;
+  // Its own covariates and/or analyses (same outcome and group); null = the
+  // main spec's.
+  std::shared_ptr<const AnalysisSpec> spec;
+  nlohmann::json analyses_json, covariates_json;  // only while parsing
+};
+
+struct AnalysisSpec {
+  int version = 1;
+  CsvOptions csv;
+  std::vector<DeriveSpec> derive;         // new columns, computed first (core/study/derive.h)
+  std::string filter;                     // subcohort (core/study/filter.h); empty = every row
+  std::vector<SubcohortSpec> subcohorts;  // the analyses again within each
+  TimeSpec time;
+  EventSpec event;
+  GroupSpec group;
+  std::vector<TermSpec> covariates;
+  KmSpec km;
+  FollowupSpec followup;
+  LogRankSpec logrank;
+  CoxSpec cox;
+  LogisticSpec logistic;
+  Table1Spec table1;
+  MatchingSpec matching;
+  CutpointSpec cutpoint;
+  SubgroupSpec subgroups;
+};
+
+// Bounds on what a spec may ask for (docs/spec.md, "Limits"): far above what
+// a real study writes, low enough that no spec (a shared link included) can
+// overflow the stack, run for hours or return a result of gigabytes. Going
+// over one is an Error naming the field and the limit.
+namespace limits {
+inline constexpr std::size_t kSpecBytes = 1 << 20;  // the whole spec's JSON text
+inline constexpr std::size_t kJsonDepth = 32;       // nested lists/objects (a spec needs 8)
+inline constexpr std::size_t kTextBytes = 1000;     // a name, label, level or value
+inline constexpr std::size_t kFilterBytes = 10000;  // a filter expression
+inline constexpr std::size_t kSubcohorts = 100;     // each reruns every analysis
+inline constexpr std::size_t kDeriveSteps = 100;    // derived columns
+inline constexpr std::size_t kKmTimes = 100;        // km.times: reported per group and subcohort
+inline constexpr std::size_t kCutBreaks = 100;      // breaks of one derived cut
+inline constexpr std::size_t kEventValues = 100;    // event.values
+inline constexpr std::size_t kListEntries = 1000;   // any other list (columns, levels, values)
+inline constexpr int kMatchingWork = 100;           // matching ratio x rounds
+inline constexpr int kReplicates = 100000;          // cutpoint condmc replicates
+}  // namespace limits
+
+AnalysisSpec parse_spec(std::string_view json_text);
+// Just the "data" block (CSV reading options), for describing a file before
+// a full spec exists.
+CsvOptions parse_csv_options(std::string_view json_text);
+AnalysisSpec parse_spec(const nlohmann::json& json);
+
+// The spec with every default written out: what the result reports as
+// "options actually used".
+nlohmann::ordered_json spec_to_json(const AnalysisSpec& spec);
+
+}  // namespace localsurv
