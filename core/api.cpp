@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "io/describe.h"
 #include "io/spec.h"
 #include "study/analysis.h"
 #include "study/derive.h"

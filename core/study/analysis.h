@@ -1,7 +1,9 @@
 // Runs an AnalysisSpec on a Table and returns the result document: every
 // number, the options actually used, the conventions in words, rows used and
-// dropped per analysis, and warnings. Orchestration only: the statistics live
-// in their own files; this turns their Result structs into JSON.
+// dropped per analysis, and warnings. Orchestration only: the cohort
+// (study/cohort.h), each analysis's section (study/sections.h), the
+// subcohorts and progress; the statistics live in core/stats/ and their JSON
+// in io/result_json.h.
 #pragma once
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -21,9 +23,5 @@ using Progress = std::function<void(const std::string& stage, int done, int tota
 
 nlohmann::ordered_json run_analysis(const Table& table, const AnalysisSpec& spec,
                                     const Progress& progress = {});
-
-// Column summary for choosing columns in the page: name, type, missing,
-// levels (categoricals, first 100), min/max (numerics), first rows preview.
-nlohmann::ordered_json describe_table(const Table& table, std::size_t preview_rows = 20);
 
 }  // namespace localsurv

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "fuzz_support.h"
 #include "io/csv.h"
+#include "io/describe.h"
 #include "study/analysis.h"
 
 using namespace localsurv;

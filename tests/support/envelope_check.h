@@ -1,7 +1,7 @@
 // What a Session envelope must never hold, whatever the input: anything but
 // a localsurv::Error. Session turns any other exception into an "internal
 // error" envelope, and an analysis turns one into an {"error": ...} block of
-// its own inside an ok:true envelope (core/study/analysis.cpp, isolated()), so the
+// its own inside an ok:true envelope (core/study/section.h, isolated()), so the
 // whole result is searched, not only the top level. A kernel's own check
 // that reached the user untranslated is a finding too. Header-only: used by
 // the fuzz_run target (tests/fuzz/) and the C++ tests
@@ -28,7 +28,7 @@ inline void error_blocks(const nlohmann::json& node, const std::string& path,
   }
 }
 
-// The wording of core/api.cpp (guarded) and core/study/analysis.cpp (isolated) for
+// The wording of core/api.cpp (guarded) and core/study/section.h (isolated) for
 // an exception that is not a localsurv::Error, and for a std::bad_alloc.
 inline bool internal_failure(const std::string& message) {
   static const std::string kReport = " (please report this with the spec that caused it)";
