@@ -127,6 +127,22 @@ class ObjectReader {
       }
     }
   }
+  // An enumerated option: its name must be one of `allowed`'s.
+  template <class E>
+  void read(const std::string& key, E& out, std::initializer_list<E> allowed) {
+    std::string name = option_name(out);
+    read(key, name);
+    std::string list;
+    for (E e : allowed) {
+      const std::string known = option_name(e);
+      if (name == known) {
+        out = e;
+        return;
+      }
+      list += (list.empty() ? "" : ", ") + known;
+    }
+    fail(child(key), "is '" + name + "'; it must be one of: " + list);
+  }
   void one_of(const std::string& key, const std::string& value,
               std::initializer_list<const char*> allowed) {
     std::string list;
@@ -213,12 +229,7 @@ void read_term(const json& j, const std::string& path, TermSpec& t) {
   }
   ObjectReader r(j, path);
   r.read("column", t.column);
-  std::string type = "auto";
-  r.read("type", type);
-  r.one_of("type", type, {"auto", "numeric", "factor"});
-  t.kind = type == "numeric"  ? TermKind::Numeric
-           : type == "factor" ? TermKind::Factor
-                              : TermKind::Auto;
+  r.read("type", t.kind, {TermKind::Auto, TermKind::Numeric, TermKind::Factor});
   r.read("levels", t.levels);
   check_distinct(t.levels, path + ".levels");
   r.read("reference", t.reference);
@@ -364,33 +375,29 @@ void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
   ObjectReader k(m, path);
   ms.enabled = true;
   k.read("enabled", ms.enabled);
-  k.read("distance", ms.distance);
-  k.one_of("distance", ms.distance, {"ps", "logit"});
+  k.read("distance", ms.distance, {DistanceScale::PropensityScore, DistanceScale::LinearLogit});
   k.read("ratio", ms.ratio);
   if (ms.ratio < 1 || ms.ratio > 20) fail(path + ".ratio", "must be a whole number from 1 to 20");
   k.read("replace", ms.replace);
-  k.read("order", ms.order);
-  k.one_of("order", ms.order, {"largest", "smallest", "data", "random"});
+  k.read("order", ms.order,
+         {MatchOrder::Largest, MatchOrder::Smallest, MatchOrder::Data, MatchOrder::Random});
   k.read("seed", ms.seed);
   k.read("caliper", ms.caliper);
   if (!(ms.caliper >= 0)) fail(path + ".caliper", "must be 0 (none) or positive");
-  k.read("caliper_scale", ms.caliper_scale);
-  k.one_of("caliper_scale", ms.caliper_scale, {"sd", "raw"});
+  k.read("caliper_scale", ms.caliper_scale, {CaliperScale::Sd, CaliperScale::Raw});
   k.read("exact", ms.exact);
-  k.read("smd", ms.smd);
-  k.one_of("smd", ms.smd, {"matchit", "pooled"});
+  k.read("smd", ms.smd, {SmdDenominator::MatchItTreated, SmdDenominator::PooledSample});
   k.read("yates", ms.yates);
-  k.read("outcome_model", ms.outcome_model);
-  k.one_of("outcome_model", ms.outcome_model, {"cluster", "strata"});
+  k.read("outcome_model", ms.outcome_model, {OutcomeModel::Cluster, OutcomeModel::Strata});
   k.read("score_covariates", ms.score_covariates);
-  k.read("balance_criterion", ms.balance_criterion);
-  k.one_of("balance_criterion", ms.balance_criterion, {"p", "smd", "both"});
+  k.read("balance_criterion", ms.balance_criterion,
+         {BalanceCriterion::P, BalanceCriterion::Smd, BalanceCriterion::Both});
   k.read("balance_p", ms.balance_p);
   if (!(ms.balance_p > 0 && ms.balance_p < 1)) fail(path + ".balance_p", "must be between 0 and 1");
   k.read("balance_smd", ms.balance_smd);
   if (!(ms.balance_smd > 0)) fail(path + ".balance_smd", "must be positive");
-  k.read("balance_test", ms.balance_test);
-  k.one_of("balance_test", ms.balance_test, {"auto", "chisq", "fisher"});
+  k.read("balance_test", ms.balance_test,
+         {BalanceTest::Auto, BalanceTest::Chisq, BalanceTest::Fisher});
   k.read("rounds", ms.rounds);
   if (ms.rounds < 1 || ms.rounds > 20)
     fail(path + ".rounds", "must be a whole number from 1 to 20");
@@ -400,8 +407,7 @@ void read_matching(const json& m, const std::string& path, MatchingSpec& ms) {
          "times ratio is " + std::to_string(ms.ratio) + " x " + std::to_string(ms.rounds) + " = " +
              std::to_string(ms.ratio * ms.rounds) + "; the limit is " +
              std::to_string(limits::kMatchingWork) + "; choose fewer rounds or a smaller ratio");
-  k.read("round_rule", ms.round_rule);
-  k.one_of("round_rule", ms.round_rule, {"exact", "model"});
+  k.read("round_rule", ms.round_rule, {RoundRule::Exact, RoundRule::Model});
 }
 
 // The "analyses" block at `path` into s (other fields untouched).
@@ -414,8 +420,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     k.read("conf_int", s.km.conf_int);
     if (!(s.km.conf_int > 0 && s.km.conf_int < 1))
       fail(path + ".km.conf_int", "must be between 0 and 1");
-    k.read("conf_type", s.km.conf_type);
-    k.one_of("conf_type", s.km.conf_type, {"log", "log-log", "plain"});
+    k.read("conf_type", s.km.conf_type, {KmConfType::Log, KmConfType::LogLog, KmConfType::Plain});
     k.read("times", s.km.times, limits::kKmTimes);
     for (double t : s.km.times)
       if (!std::isfinite(t) || t < 0) fail(path + ".km.times", "must be non-negative numbers");
@@ -434,15 +439,14 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     if (!(s.logrank.rho >= 0)) fail(path + ".logrank.rho", "must be 0 or more");
     k.read("strata", s.logrank.strata);
     k.read("by", s.logrank.by);
-    k.read("pairwise_adjust", s.logrank.pairwise_adjust);
-    k.one_of("pairwise_adjust", s.logrank.pairwise_adjust, {"holm", "bonferroni", "none"});
+    k.read("pairwise_adjust", s.logrank.pairwise_adjust,
+           {PAdjustMethod::Holm, PAdjustMethod::Bonferroni, PAdjustMethod::None});
   }
   if (const json* cx = r.get("cox")) {
     ObjectReader k(*cx, path + ".cox");
     s.cox.enabled = true;
     k.read("enabled", s.cox.enabled);
-    k.read("ties", s.cox.ties);
-    k.one_of("ties", s.cox.ties, {"efron", "breslow"});
+    k.read("ties", s.cox.ties, {CoxTies::Efron, CoxTies::Breslow});
     k.read("conf_int", s.cox.conf_int);
     if (!(s.cox.conf_int > 0 && s.cox.conf_int < 1))
       fail(path + ".cox.conf_int", "must be between 0 and 1");
@@ -453,8 +457,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     k.read("select_p", s.cox.select_p);
     if (!(s.cox.select_p >= 0 && s.cox.select_p <= 1))
       fail(path + ".cox.select_p", "must be between 0 and 1");
-    k.read("select_test", s.cox.select_test);
-    k.one_of("select_test", s.cox.select_test, {"wald", "lrt"});
+    k.read("select_test", s.cox.select_test, {SelectTest::Wald, SelectTest::Lrt});
     k.read("force", s.cox.force);
   }
   if (const json* lg = r.get("logistic")) {
@@ -474,8 +477,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     k.read("maxprop", c.maxprop);
     if (!(c.minprop >= 0 && c.minprop < c.maxprop && c.maxprop <= 1))
       fail(path + ".cutpoint.minprop", "and maxprop must satisfy 0 <= minprop < maxprop <= 1");
-    k.read("pmethod", c.pmethod);
-    k.one_of("pmethod", c.pmethod, {"lau94", "condmc"});
+    k.read("pmethod", c.pmethod, {MaxstatPMethod::Lau94, MaxstatPMethod::CondMC});
     k.read("replicates", c.replicates);
     if (c.replicates < 100 || c.replicates > limits::kReplicates)
       fail(path + ".cutpoint.replicates",
@@ -490,13 +492,12 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
       CutpointGroupsSpec& gs = c.groups;
       gs.enabled = true;
       gr.read("enabled", gs.enabled);
-      gr.read("use", gs.use);
-      gr.one_of("use", gs.use, {"maxstat", "median", "youden", "value"});
+      gr.read("use", gs.use, {CutUse::Maxstat, CutUse::Median, CutUse::Youden, CutUse::Value});
       const bool has_value = gr.get("value") != nullptr;
       gr.read("value", gs.value);
-      if (gs.use == "value" && !has_value)
+      if (gs.use == CutUse::Value && !has_value)
         fail(path + ".cutpoint.groups.value", "is required when use is 'value'");
-      if (has_value && gs.use != "value")
+      if (has_value && gs.use != CutUse::Value)
         fail(path + ".cutpoint.groups.value", "is only used with use = 'value'");
       if (!std::isfinite(gs.value)) fail(path + ".cutpoint.groups.value", "must be finite");
       gr.read("none", gs.none, limits::kFilterBytes);
@@ -691,9 +692,7 @@ nlohmann::ordered_json covariates_to_json(const std::vector<TermSpec>& covariate
   json covs = json::array();
   for (const auto& t : covariates)
     covs.push_back({{"column", t.column},
-                    {"type", t.kind == TermKind::Numeric  ? "numeric"
-                             : t.kind == TermKind::Factor ? "factor"
-                                                          : "auto"},
+                    {"type", option_name(t.kind)},
                     {"levels", t.levels},
                     {"reference", t.reference}});
   return covs;
@@ -739,7 +738,7 @@ nlohmann::ordered_json analyses_to_json(const AnalysisSpec& s) {
                      {"horizon", c.horizon}};
     if (c.groups.enabled) {
       json g = {{"use", c.groups.use}};
-      if (c.groups.use == "value") g["value"] = c.groups.value;
+      if (c.groups.use == CutUse::Value) g["value"] = c.groups.value;
       g["none"] = c.groups.none;
       g["none_label"] = c.groups.none_label;
       g["match"] = c.groups.match ? json(matching_to_json(c.groups.matching)) : json(false);

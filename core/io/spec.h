@@ -12,8 +12,73 @@
 
 #include "io/csv.h"
 #include "io/spec_columns.h"
+#include "stats/balance.h"
+#include "stats/cox.h"
+#include "stats/cutpoint.h"
+#include "stats/kaplan_meier.h"
+#include "stats/log_rank.h"
+#include "stats/matching.h"
 
 namespace localsurv {
+
+// The spec's enumerated options, each read once here from its JSON name
+// (below; an unknown name is an Error listing the known ones) so that no
+// later step compares text. Options a kernel takes use the kernel's enum.
+enum class SelectTest { Wald, Lrt };                   // cox.select_test
+enum class CaliperScale { Sd, Raw };                   // matching.caliper_scale
+enum class OutcomeModel { Cluster, Strata };           // matching.outcome_model
+enum class BalanceCriterion { P, Smd, Both };          // matching.balance_criterion
+enum class BalanceTest { Auto, Chisq, Fisher };        // matching.balance_test
+enum class RoundRule { Exact, Model };                 // matching.round_rule
+enum class CutUse { Maxstat, Median, Youden, Value };  // cutpoint.groups.use
+
+// Names as the spec writes them (and as spec_to_json echoes them).
+NLOHMANN_JSON_SERIALIZE_ENUM(TermKind, {{TermKind::Auto, "auto"},
+                                        {TermKind::Numeric, "numeric"},
+                                        {TermKind::Factor, "factor"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(KmConfType, {{KmConfType::Log, "log"},
+                                          {KmConfType::LogLog, "log-log"},
+                                          {KmConfType::Plain, "plain"},
+                                          {KmConfType::None, "none"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(PAdjustMethod, {{PAdjustMethod::Holm, "holm"},
+                                             {PAdjustMethod::Bonferroni, "bonferroni"},
+                                             {PAdjustMethod::None, "none"},
+                                             {PAdjustMethod::BH, "BH"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(CoxTies, {{CoxTies::Efron, "efron"}, {CoxTies::Breslow, "breslow"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(SelectTest, {{SelectTest::Wald, "wald"}, {SelectTest::Lrt, "lrt"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(DistanceScale, {{DistanceScale::PropensityScore, "ps"},
+                                             {DistanceScale::LinearLogit, "logit"},
+                                             {DistanceScale::Other, "other"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(MatchOrder, {{MatchOrder::Largest, "largest"},
+                                          {MatchOrder::Smallest, "smallest"},
+                                          {MatchOrder::Data, "data"},
+                                          {MatchOrder::Random, "random"},
+                                          {MatchOrder::Given, "given"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(CaliperScale, {{CaliperScale::Sd, "sd"}, {CaliperScale::Raw, "raw"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(SmdDenominator, {{SmdDenominator::MatchItTreated, "matchit"},
+                                              {SmdDenominator::PooledSample, "pooled"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(OutcomeModel,
+                             {{OutcomeModel::Cluster, "cluster"}, {OutcomeModel::Strata, "strata"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(BalanceCriterion, {{BalanceCriterion::P, "p"},
+                                                {BalanceCriterion::Smd, "smd"},
+                                                {BalanceCriterion::Both, "both"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(BalanceTest, {{BalanceTest::Auto, "auto"},
+                                           {BalanceTest::Chisq, "chisq"},
+                                           {BalanceTest::Fisher, "fisher"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(RoundRule, {{RoundRule::Exact, "exact"}, {RoundRule::Model, "model"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(MaxstatPMethod, {{MaxstatPMethod::Lau94, "lau94"},
+                                              {MaxstatPMethod::CondMC, "condmc"},
+                                              {MaxstatPMethod::None, "none"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(CutUse, {{CutUse::Maxstat, "maxstat"},
+                                      {CutUse::Median, "median"},
+                                      {CutUse::Youden, "youden"},
+                                      {CutUse::Value, "value"}})
+
+// An option's name in the spec ("efron"), for the conventions a result states.
+template <class E>
+std::string option_name(E value) {
+  return nlohmann::json(value).get<std::string>();
+}
 
 struct TimeSpec {
   std::string column;
@@ -34,8 +99,8 @@ struct GroupSpec {
 struct KmSpec {
   bool enabled = false;
   double conf_int = 0.95;
-  std::string conf_type = "log";  // log | log-log | plain
-  std::vector<double> times;      // survival reported at these times
+  KmConfType conf_type = KmConfType::Log;  // log | log-log | plain
+  std::vector<double> times;               // survival reported at these times
   bool by_group = true;
 };
 
@@ -45,15 +110,15 @@ struct FollowupSpec {
 
 struct LogRankSpec {
   bool enabled = false;
-  double rho = 0;                        // 0 = log-rank; 1 = Peto-Peto (G-rho family)
-  std::string strata;                    // column, empty = none
-  std::vector<std::string> by;           // further grouping columns (k-group tests)
-  std::string pairwise_adjust = "holm";  // holm | bonferroni | none (k >= 3 groups)
+  double rho = 0;               // 0 = log-rank; 1 = Peto-Peto (G-rho family)
+  std::string strata;           // column, empty = none
+  std::vector<std::string> by;  // further grouping columns (k-group tests)
+  PAdjustMethod pairwise_adjust = PAdjustMethod::Holm;  // holm | bonferroni | none (k >= 3 groups)
 };
 
 struct CoxSpec {
   bool enabled = false;
-  std::string ties = "efron";  // efron | breslow
+  CoxTies ties = CoxTies::Efron;  // efron | breslow
   double conf_int = 0.95;
   bool univariate = true;
   bool multivariable = true;
@@ -63,8 +128,8 @@ struct CoxSpec {
   // study): terms whose univariate p < select_p, plus `force`. select_p = 0
   // puts every term in the model.
   double select_p = 0;
-  std::string select_test = "wald";  // wald | lrt: the univariate p used
-  std::vector<std::string> force;    // columns always in the model
+  SelectTest select_test = SelectTest::Wald;  // wald | lrt: the univariate p used
+  std::vector<std::string> force;             // columns always in the model
 };
 
 struct LogisticSpec {
@@ -75,40 +140,43 @@ struct LogisticSpec {
 // documented, corrected caliper of MatchIt >= 4.5.4).
 struct MatchingSpec {
   bool enabled = false;
-  std::string distance = "ps";  // ps (glm, link logit) | logit (link linear.logit)
+  DistanceScale distance =
+      DistanceScale::PropensityScore;  // ps (glm, link logit) | logit (link linear.logit)
   int ratio = 1;
   bool replace = false;
-  std::string order = "largest";     // largest | smallest | data | random
-  int seed = 1;                      // order = random
-  double caliper = 0;                // 0 = none
-  std::string caliper_scale = "sd";  // sd (std.caliper = TRUE) | raw (distance units)
-  std::vector<std::string> exact;    // columns matched exactly
-  std::string smd = "matchit";       // matchit (SD of all treated) | pooled (tableone)
-  bool yates = true;                 // balance chi-square: continuity correction for 2x2 tables
-  std::string outcome_model =
-      "cluster";  // matched Cox: cluster (robust SE on pairs) | strata (pairs)
+  MatchOrder order = MatchOrder::Largest;         // largest | smallest | data | random
+  int seed = 1;                                   // order = random
+  double caliper = 0;                             // 0 = none
+  CaliperScale caliper_scale = CaliperScale::Sd;  // sd (std.caliper = TRUE) | raw (distance units)
+  std::vector<std::string> exact;                 // columns matched exactly
+  SmdDenominator smd =
+      SmdDenominator::MatchItTreated;  // matchit (SD of all treated) | pooled (tableone)
+  bool yates = true;                   // balance chi-square: continuity correction for 2x2 tables
+  OutcomeModel outcome_model =
+      OutcomeModel::Cluster;  // matched Cox: cluster (robust SE on pairs) | strata (pairs)
   // Propensity-model terms (columns of `covariates`); empty = all covariates.
   // Balance is always judged on every covariate.
   std::vector<std::string> score_covariates;
   // When a covariate counts as balanced after matching.
-  std::string balance_criterion = "p";  // p | smd | both
-  double balance_p = 0.1;               // balanced when p > balance_p (the paper's rule)
-  double balance_smd = 0.1;             // balanced when every |SMD| < balance_smd
-  std::string balance_test = "auto";    // auto (Fisher if an expected count < 5) | chisq | fisher
+  BalanceCriterion balance_criterion = BalanceCriterion::P;  // p | smd | both
+  double balance_p = 0.1;    // balanced when p > balance_p (the paper's rule)
+  double balance_smd = 0.1;  // balanced when every |SMD| < balance_smd
+  BalanceTest balance_test =
+      BalanceTest::Auto;  // auto (Fisher if an expected count < 5) | chisq | fisher
   // "Several rounds of matching until all parameters were balanced": up to
   // `rounds` rounds, each adding the still-unbalanced covariates to the
   // exact-match set (round_rule "exact") or to the score model ("model").
   int rounds = 1;
-  std::string round_rule = "exact";  // exact | model
+  RoundRule round_rule = RoundRule::Exact;  // exact | model
 };
 
 // Groups by the cutpoint (e.g. BED > 60 Gy, <= 60 Gy, no RT), compared
 // pairwise, optionally re-analysed in matched pairs against the reference.
 struct CutpointGroupsSpec {
   bool enabled = false;
-  std::string use = "maxstat";  // maxstat | median | youden | value
-  double value = 0;             // the cutpoint when use = value
-  std::string none;             // filter: the reference group without the exposure (e.g. no RT)
+  CutUse use = CutUse::Maxstat;  // maxstat | median | youden | value
+  double value = 0;              // the cutpoint when use = value
+  std::string none;              // filter: the reference group without the exposure (e.g. no RT)
   std::string none_label = "none";
   bool match = false;  // each cut group vs the reference, matched with `matching`
   MatchingSpec matching;
@@ -118,11 +186,11 @@ struct CutpointGroupsSpec {
 struct CutpointSpec {
   bool enabled = false;
   std::string column;
-  double minprop = 0.1, maxprop = 0.9;  // maxstat defaults
-  std::string pmethod = "lau94";        // lau94 | condmc
-  int replicates = 10000;               // condmc
-  int seed = 1;                         // condmc
-  double horizon = 0;                   // Youden at a time horizon; 0 = on event status
+  double minprop = 0.1, maxprop = 0.9;             // maxstat defaults
+  MaxstatPMethod pmethod = MaxstatPMethod::Lau94;  // lau94 | condmc
+  int replicates = 10000;                          // condmc
+  int seed = 1;                                    // condmc
+  double horizon = 0;                              // Youden at a time horizon; 0 = on event status
   CutpointGroupsSpec groups;
 };
 

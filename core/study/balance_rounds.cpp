@@ -120,8 +120,8 @@ CovariateTest covariate_test(const Table& table, const TermSpec& term,
   // "auto": Fisher where a chi-square approximation is doubtful (an expected
   // count below 5, Cochran's rule), as clinical papers report "chi-square or
   // Fisher's exact test".
-  bool fisher =
-      ms.balance_test == "fisher" || (ms.balance_test == "auto" && !(out.chisq.min_expected >= 5));
+  bool fisher = ms.balance_test == BalanceTest::Fisher ||
+                (ms.balance_test == BalanceTest::Auto && !(out.chisq.min_expected >= 5));
   out.p = fisher ? out.fisher.p : out.chisq.p;
   out.test = fisher ? "fisher" : "chisq";
   return out;
@@ -135,11 +135,12 @@ std::string matchit_call(const AnalysisSpec& spec, const MatchPlan& plan) {
   for (const auto& t : plan.score) names.push_back(t.column);
   return "matchit(" + spec.group.column + " ~ " + joined(names, " + ") +
          ", method = \"nearest\", distance = \"glm\", link = \"" +
-         (ms.distance == "logit" ? "linear.logit" : "logit") +
+         (ms.distance == DistanceScale::LinearLogit ? "linear.logit" : "logit") +
          "\", ratio = " + std::to_string(ms.ratio) +
-         ", replace = " + (ms.replace ? "TRUE" : "FALSE") + ", m.order = \"" + ms.order + "\"" +
-         (ms.caliper > 0 ? ", caliper = " + format_double(ms.caliper) +
-                               ", std.caliper = " + (ms.caliper_scale == "sd" ? "TRUE" : "FALSE")
+         ", replace = " + (ms.replace ? "TRUE" : "FALSE") + ", m.order = \"" +
+         option_name(ms.order) + "\"" +
+         (ms.caliper > 0 ? ", caliper = " + format_double(ms.caliper) + ", std.caliper = " +
+                               (ms.caliper_scale == CaliperScale::Sd ? "TRUE" : "FALSE")
                          : std::string()) +
          (plan.exact.empty() ? "" : ", exact = ~ " + joined(plan.exact, " + ")) + ")";
 }
@@ -158,7 +159,7 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
   r.warnings = std::move(model.warnings);
   r.propensity = std::move(model.r);
   const LogisticResult& ps = r.propensity;
-  const bool logit = ms.distance == "logit";
+  const bool logit = ms.distance == DistanceScale::LinearLogit;
   const std::vector<double>& distance = logit ? ps.linear_predictor : ps.fitted;
 
   std::vector<int> exact;
@@ -175,15 +176,12 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
   MatchingOptions o;
   o.ratio = ms.ratio;
   o.replace = ms.replace;
-  o.order = ms.order == "smallest" ? MatchOrder::Smallest
-            : ms.order == "data"   ? MatchOrder::Data
-            : ms.order == "random" ? MatchOrder::Random
-                                   : MatchOrder::Largest;
+  o.order = ms.order;
   o.seed = static_cast<std::uint64_t>(ms.seed);
-  o.distance_scale = logit ? DistanceScale::LinearLogit : DistanceScale::PropensityScore;
-  o.caliper_unit = ms.caliper == 0             ? CaliperUnit::None
-                   : ms.caliper_scale == "raw" ? CaliperUnit::DistanceUnits
-                                               : CaliperUnit::StandardDeviations;
+  o.distance_scale = ms.distance;
+  o.caliper_unit = ms.caliper == 0                         ? CaliperUnit::None
+                   : ms.caliper_scale == CaliperScale::Raw ? CaliperUnit::DistanceUnits
+                                                           : CaliperUnit::StandardDeviations;
   o.caliper = ms.caliper;
   try {
     r.m = nearest_neighbor_match(distance, f.group, exact, o);
@@ -203,8 +201,7 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
   append_plain(r.warnings, m.warnings, words);
 
   BalanceOptions bo;
-  bo.denominator =
-      ms.smd == "pooled" ? SmdDenominator::PooledSample : SmdDenominator::MatchItTreated;
+  bo.denominator = ms.smd;
   BalanceDesign bd = balance_design(table, spec.covariates, f.rows, distance);
   r.before = balance(bd.x, bd.names, bd.factor_level, f.group,
                      std::vector<double>(f.rows.size(), 1.0), bo);
@@ -229,9 +226,9 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
     // of imbalance.
     bool p_ok = !(check.p <= ms.balance_p);
     bool smd_ok = !(check.max_abs_smd >= ms.balance_smd);
-    check.balanced = ms.balance_criterion == "p"     ? p_ok
-                     : ms.balance_criterion == "smd" ? smd_ok
-                                                     : p_ok && smd_ok;
+    check.balanced = ms.balance_criterion == BalanceCriterion::P     ? p_ok
+                     : ms.balance_criterion == BalanceCriterion::Smd ? smd_ok
+                                                                     : p_ok && smd_ok;
     if (!check.balanced) r.unbalanced.push_back(check.variable);
     r.checks.push_back(std::move(check));
   }
@@ -290,7 +287,7 @@ BalanceRounds balance_rounds(const Table& table, const Cohort& c, const Analysis
       const TermSpec& term = *covariate(name);
       // Exact matching on a continuous covariate would leave almost no pairs:
       // the exact rule sends continuous ones to the score model instead.
-      if (ms.round_rule == "exact" && !is_continuous(table, term)) {
+      if (ms.round_rule == RoundRule::Exact && !is_continuous(table, term)) {
         if (std::find(plan.exact.begin(), plan.exact.end(), name) == plan.exact.end()) {
           plan.exact.push_back(name);
           changed = true;
@@ -302,7 +299,7 @@ BalanceRounds balance_rounds(const Table& table, const Cohort& c, const Analysis
       }
     }
     if (!changed) {
-      out.stop = ms.round_rule == "exact"
+      out.stop = ms.round_rule == RoundRule::Exact
                      ? "every unbalanced covariate is already matched exactly (continuous ones: "
                        "in the score model)"
                      : "every unbalanced covariate is already in the score model";

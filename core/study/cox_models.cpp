@@ -38,7 +38,7 @@ json cox_fit_json(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   if (!spec.cox.strata.empty()) in.strata = codes_for(table, spec.cox.strata, f.rows);
   if (!spec.cox.cluster.empty()) in.cluster = codes_for(table, spec.cox.cluster, f.rows);
   CoxOptions o;
-  o.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  o.ties = spec.cox.ties;
   o.conf_level = spec.cox.conf_int;
   o.robust = !spec.cox.cluster.empty();
   CoxResult r = cox_fit(in, o);
@@ -131,8 +131,8 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   terms.insert(terms.end(), spec.covariates.begin(), spec.covariates.end());
   json out;
   out["conventions"] = {
-      {"call", "coxph(Surv(time, event) ~ terms, ties = \"" + spec.cox.ties + "\")"},
-      {"ties", spec.cox.ties},
+      {"call", "coxph(Surv(time, event) ~ terms, ties = \"" + option_name(spec.cox.ties) + "\")"},
+      {"ties", option_name(spec.cox.ties)},
       {"iteration",
        "Newton-Raphson from 0 with step halving; stops when |1 - loglik_old/loglik| <= 1e-9; at "
        "most 20 iterations"},
@@ -158,8 +158,9 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       json selected = json::array();
       for (std::size_t i = 0; i < terms.size(); ++i) {
         // A model that could not be fitted has no p: it is not selected.
-        const json p =
-            uni[i].contains("tests") ? uni[i]["tests"][spec.cox.select_test]["p"] : json();
+        const json p = uni[i].contains("tests")
+                           ? uni[i]["tests"][option_name(spec.cox.select_test)]["p"]
+                           : json();
         bool forced = std::find(spec.cox.force.begin(), spec.cox.force.end(), terms[i].column) !=
                       spec.cox.force.end();
         bool passes = p.is_number() && p.get<double>() < spec.cox.select_p;
@@ -171,10 +172,11 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
         }
       }
       out["selection"] = {
-          {"rule", "terms whose univariate " +
-                       std::string(spec.cox.select_test == "wald" ? "Wald" : "likelihood-ratio") +
-                       " p (whole term) is below " + format_double(spec.cox.select_p) +
-                       ", plus forced terms"},
+          {"rule",
+           "terms whose univariate " +
+               std::string(spec.cox.select_test == SelectTest::Wald ? "Wald" : "likelihood-ratio") +
+               " p (whole term) is below " + format_double(spec.cox.select_p) +
+               ", plus forced terms"},
           {"selected", selected}};
     }
     out["univariate"] = uni;

@@ -108,7 +108,7 @@ json run_cut_groups(const Table& table, const Cohort& c, const AnalysisSpec& spe
   for (std::size_t l = 1; l < g.group_levels.size(); ++l)
     in.names.push_back(name + g.group_levels[l]);
   CoxOptions co;
-  co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  co.ties = spec.cox.ties;
   co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
   Vocabulary words = group_words(g.group_levels);

@@ -81,7 +81,7 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     MaxstatOptions mo;
     mo.minprop = cs.minprop;
     mo.maxprop = cs.maxprop;
-    mo.pmethod = cs.pmethod == "condmc" ? MaxstatPMethod::CondMC : MaxstatPMethod::Lau94;
+    mo.pmethod = cs.pmethod;
     mo.mc_replicates = cs.replicates;
     mo.seed = static_cast<std::uint64_t>(cs.seed);
     MaxstatResult m;
@@ -119,9 +119,10 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   out["conventions"] = {
       {"maxstat",
        "maxstat.test(Surv(time, event) ~ " + cs.column + ", smethod = \"LogRank\", pmethod = \"" +
-           std::string(cs.pmethod == "condmc" ? "condMC" : "Lau94") + "\", minprop = " +
-           format_double(cs.minprop) + ", maxprop = " + format_double(cs.maxprop) + ")" +
-           (cs.pmethod == "condmc"
+           std::string(cs.pmethod == MaxstatPMethod::CondMC ? "condMC" : "Lau94") +
+           "\", minprop = " + format_double(cs.minprop) +
+           ", maxprop = " + format_double(cs.maxprop) + ")" +
+           (cs.pmethod == MaxstatPMethod::CondMC
                 ? " with our own seeded permutations (seed " + std::to_string(cs.seed) + ", " +
                       std::to_string(cs.replicates) + " replicates), not R's draws"
                 : std::string())},
@@ -141,14 +142,14 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                    {"youden", number(y.youden)},
                    {"auc", number(y.auc)}};
   if (cs.groups.enabled) {
-    const std::string& use = cs.groups.use;
-    double cut = use == "value"    ? cs.groups.value
-                 : use == "median" ? med.cutpoint
-                 : use == "youden" ? y.cutpoint
-                                   : maxstat_cut;
+    const CutUse use = cs.groups.use;
+    double cut = use == CutUse::Value    ? cs.groups.value
+                 : use == CutUse::Median ? med.cutpoint
+                 : use == CutUse::Youden ? y.cutpoint
+                                         : maxstat_cut;
     // Groups that cannot be formed or compared must not lose the cutpoints.
     out["groups"] = isolated("the cutpoint groups", "analyses.cutpoint.groups", [&] {
-      return run_cut_groups(table, c, spec, cut, use, none, warnings);
+      return run_cut_groups(table, c, spec, cut, option_name(use), none, warnings);
     });
   }
   return out;

@@ -12,12 +12,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-PAdjustMethod adjust_method(const std::string& name) {
-  return name == "bonferroni" ? PAdjustMethod::Bonferroni
-         : name == "none"     ? PAdjustMethod::None
-                              : PAdjustMethod::Holm;
-}
-
 // A comparison needs two groups: say it in the data's own words before the
 // kernel says it in codes.
 void require_two_groups(const std::vector<int>& codes, const std::vector<std::string>& levels,
@@ -66,10 +60,10 @@ json k_group_test(const std::vector<double>& time, const std::vector<int>& event
   if (r.groups.size() >= 3) {
     PairwiseLogRankOptions po;
     po.test = o;
-    po.adjust = adjust_method(spec.logrank.pairwise_adjust);
+    po.adjust = spec.logrank.pairwise_adjust;
     PairwiseLogRankResult pw = pairwise_log_rank(time, event, codes, {}, po);
     add_warnings(warnings, "logrank", pw.warnings, levels);
-    out["pairwise"] = pairwise_json(pw, levels, spec.logrank.pairwise_adjust);
+    out["pairwise"] = pairwise_json(pw, levels, option_name(spec.logrank.pairwise_adjust));
   }
   return out;
 }
@@ -86,8 +80,8 @@ json run_logrank(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       {"weights", spec.logrank.rho == 0 ? "log-rank (equal weights)"
                                         : "G-rho: S(t-)^rho, pooled Kaplan-Meier"},
       {"df", "groups with expected > 0, minus 1"},
-      {"pairwise", "survdiff on each pair's rows, p adjusted by " + spec.logrank.pairwise_adjust +
-                       " (p.adjust)"}};
+      {"pairwise", "survdiff on each pair's rows, p adjusted by " +
+                       option_name(spec.logrank.pairwise_adjust) + " (p.adjust)"}};
   const std::string field = "analyses.logrank";
   if (!c.group.empty()) {
     const std::string& g = spec.group.column;

@@ -39,9 +39,7 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   json post = {{"n", time.size()}, {"weighted", !unit_weights}};
   KaplanMeierOptions ko;
   ko.conf_int = spec.km.conf_int;
-  ko.conf_type = spec.km.conf_type == "log-log" ? KmConfType::LogLog
-                 : spec.km.conf_type == "plain" ? KmConfType::Plain
-                                                : KmConfType::Log;
+  ko.conf_type = spec.km.conf_type;
   KaplanMeierResult km = unit_weights
                              ? kaplan_meier_by_group(time, event, group, ko)
                              : kaplan_meier_by_group_weighted(time, event, group, weight, ko);
@@ -66,8 +64,8 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   in.names = {spec.group.column + levels[1]};
   if (!unit_weights) in.weights = weight;
   // With replacement MatchIt forms no pairs to cluster or stratify on.
-  const bool by_strata = ms.outcome_model == "strata" && !ms.replace;
-  if (ms.outcome_model == "strata" && ms.replace)
+  const bool by_strata = ms.outcome_model == OutcomeModel::Strata && !ms.replace;
+  if (ms.outcome_model == OutcomeModel::Strata && ms.replace)
     warnings.push_back({{"analysis", "matching"},
                         {"message",
                          "matching with replacement forms no pairs to stratify on: the matched "
@@ -77,7 +75,7 @@ json matched_outcome(const Frame& f, const MatchingResult& m,
   else if (!ms.replace)
     in.cluster = subclass;
   CoxOptions co;
-  co.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  co.ties = spec.cox.ties;
   co.robust = !by_strata;
   co.conf_level = spec.cox.conf_int;
   CoxResult cox = cox_fit(in, co);
@@ -147,7 +145,7 @@ json covariate_test_json(const CovariateTest& t) {
 json round_json(const MatchRound& r, const Frame& f, const std::vector<std::string>& levels,
                 const AnalysisSpec& spec) {
   const MatchingSpec& ms = spec.matching;
-  const bool logit = ms.distance == "logit";
+  const bool logit = ms.distance == DistanceScale::LinearLogit;
   const LogisticResult& ps = r.propensity;
   const MatchingResult& m = r.m;
   json out;
@@ -160,7 +158,7 @@ json round_json(const MatchRound& r, const Frame& f, const std::vector<std::stri
       {"algorithm",
        "greedy nearest neighbour as MatchIt >= 4.5.4 (true |difference|; MatchIt 4.5.1-4.5.3 "
        "truncate it, issue #163)"},
-      {"smd", ms.smd == "pooled"
+      {"smd", ms.smd == SmdDenominator::PooledSample
                   ? "tableone: (mean_t - mean_c) / sqrt((s_t^2 + s_c^2) / 2) on each sample"
                   : "MatchIt summary(standardize = TRUE): SD of all treated before matching, the "
                     "same after"},
@@ -170,18 +168,20 @@ json round_json(const MatchRound& r, const Frame& f, const std::vector<std::stri
            ") and fisher.test; other numerics: t.test (Welch); on the matched units, unweighted"},
       {"balanced",
        std::string("a covariate is balanced when ") +
-           (ms.balance_criterion == "smd" ? "" : "its p > " + format_double(ms.balance_p)) +
-           (ms.balance_criterion == "both" ? " and " : "") +
-           (ms.balance_criterion == "p"
+           (ms.balance_criterion == BalanceCriterion::Smd
+                ? ""
+                : "its p > " + format_double(ms.balance_p)) +
+           (ms.balance_criterion == BalanceCriterion::Both ? " and " : "") +
+           (ms.balance_criterion == BalanceCriterion::P
                 ? ""
                 : "every |SMD| of it (each factor level) < " + format_double(ms.balance_smd)) +
-           (ms.balance_criterion == "smd"
+           (ms.balance_criterion == BalanceCriterion::Smd
                 ? ""
                 : "; p from " +
-                      std::string(ms.balance_test == "auto"
+                      std::string(ms.balance_test == BalanceTest::Auto
                                       ? "Fisher's test when an expected count is below "
                                         "5, else chi-square"
-                                      : ms.balance_test) +
+                                      : option_name(ms.balance_test)) +
                       " (Welch's t for numerics with more than two values)")}};
   out["rows"] = f.report;
   out["propensity"] = {{"coefficients",
@@ -259,7 +259,7 @@ json run_matching(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   out["stop"] = {{"reason", stop},
                  {"balanced", b.balanced},
                  {"rounds_run", rounds.size()},
-                 {"rule", ms.round_rule == "exact"
+                 {"rule", ms.round_rule == RoundRule::Exact
                               ? "each round adds the unbalanced categorical and two-valued "
                                 "covariates to the exact-match set, continuous ones to the score "
                                 "model"

@@ -55,7 +55,7 @@ json subgroup_variable(const Table& table, const Cohort& c, const AnalysisSpec& 
     add_coefficients(words, d);
   }
   SubgroupOptions o;
-  o.cox.ties = spec.cox.ties == "breslow" ? CoxTies::Breslow : CoxTies::Efron;
+  o.cox.ties = spec.cox.ties;
   o.cox.conf_level = spec.cox.conf_int;
   o.treat_name = spec.group.column + c.group_levels[1];
   SubgroupResult r = subgroup_analysis(in, o);
@@ -103,8 +103,8 @@ json run_subgroups(const Table& table, const Cohort& c, const AnalysisSpec& spec
   json out;
   out["conventions"] = {
       {"per_level", "coxph(Surv(time, event) ~ " + spec.group.column +
-                        (ss.adjust ? " + covariates" : "") + ", ties = \"" + spec.cox.ties +
-                        "\") within each level"},
+                        (ss.adjust ? " + covariates" : "") + ", ties = \"" +
+                        option_name(spec.cox.ties) + "\") within each level"},
       {"interaction",
        "likelihood-ratio test of coxph(Surv ~ group * x) against coxph(Surv ~ group + x)" +
            std::string(ss.adjust ? " (both + covariates)" : "") +

@@ -19,9 +19,7 @@ json km_curve(const KaplanMeierCurve& curve, const std::string& stratum,
 json run_km(const Cohort& c, const AnalysisSpec& spec, std::vector<json>& warnings) {
   KaplanMeierOptions o;
   o.conf_int = spec.km.conf_int;
-  o.conf_type = spec.km.conf_type == "log-log" ? KmConfType::LogLog
-                : spec.km.conf_type == "plain" ? KmConfType::Plain
-                                               : KmConfType::Log;
+  o.conf_type = spec.km.conf_type;
   json out;
   out["conventions"] = {
       {"call", "survfit(Surv(time, event) ~ group, conf.type = \"" +
