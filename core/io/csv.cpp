@@ -142,8 +142,13 @@ bool is_missing_token(const std::string& t) {
   return t.empty() || t == "NA" || t == "N/A" || t == "." || t == "NaN" || t == "null";
 }
 
-// Plain decimal syntax: [+-] digits [. digits] [e [+-] digits]. strtod alone
-// would also take "inf", hex floats and trailing junk.
+std::string with_decimal_point(std::string s) {
+  std::replace(s.begin(), s.end(), ',', '.');
+  return s;
+}
+
+}  // namespace
+
 bool plain_decimal(const std::string& s) {
   std::size_t i = 0, n = s.size();
   if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
@@ -163,13 +168,6 @@ bool plain_decimal(const std::string& s) {
   }
   return i == n;
 }
-
-std::string with_decimal_point(std::string s) {
-  std::replace(s.begin(), s.end(), ',', '.');
-  return s;
-}
-
-}  // namespace
 
 bool parse_csv_number(const std::string& t, bool decimal_comma, double& out) {
   const std::string s = decimal_comma ? with_decimal_point(t) : t;

@@ -31,10 +31,18 @@ struct CsvOptions {
 
 Table read_csv(std::string_view bytes, const CsvOptions& options = {});
 
+// The engine's one number syntax, for a cell, a number in a filter and a
+// spec value that names cells alike: [+-] digits [. digits] [e [+-] digits]
+// ('.' decimal point). strtod alone would also take "inf", hex ("0x10") and
+// leading blanks.
+bool plain_decimal(const std::string& text);
+
 // Whether `text` is a number as read_csv reads one: plain decimal
 // ([+-] digits [. digits] [e [+-] digits], with ',' for '.' when
 // decimal_comma), within the range of a double. Not "inf", "nan", hex
-// ("0x10") or "1e309"; "1e-400" is 0, as R reads it.
+// ("0x10") or "1e309"; "1e-400" is 0, as R reads it. Every reader of a
+// number in text (filters, event values, levels, flags) uses it with
+// decimal_comma = false.
 bool parse_csv_number(const std::string& text, bool decimal_comma, double& out);
 
 // Why `text` is not such a number, in words for a message ("a hexadecimal

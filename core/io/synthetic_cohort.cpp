@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "error.h"
+#include "stats/rng.h"
 
 namespace localsurv {
 namespace {
@@ -14,8 +15,8 @@ namespace {
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) {
-    std::uint64_t x = seed;
-    for (auto& word : s_) word = splitmix64(x);
+    SplitMix64 seeder{seed};
+    for (auto& word : s_) word = seeder.next();
   }
   std::uint64_t next() {
     const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
@@ -35,12 +36,6 @@ class Rng {
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  static std::uint64_t splitmix64(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
   std::uint64_t s_[4];
 };
 

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "stats/distributions.h"
+#include "stats/rng.h"
 
 namespace localsurv {
 namespace {
@@ -56,26 +57,6 @@ std::vector<std::size_t> stable_order(const std::vector<double>& v) {
   std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
   return o;
 }
-
-// splitmix64 (Steele, Lea & Flood 2014): tiny, portable and identical on every
-// platform, so a seed gives the same condMC p natively and in WebAssembly.
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform on 0..k-1 without modulo bias: draws below 2^64 mod k are redrawn.
-  std::uint64_t below(std::uint64_t k) {
-    const std::uint64_t reject_below = (0 - k) % k;
-    for (;;) {
-      std::uint64_t r = next();
-      if (r >= reject_below) return r % k;
-    }
-  }
-};
 
 }  // namespace
 

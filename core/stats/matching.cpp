@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "stats/double_double.h"
+#include "stats/rng.h"
 
 namespace localsurv {
 
@@ -16,23 +17,6 @@ namespace {
 
 constexpr const char* kFn = "nearest_neighbor_match";
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// Uniform in [0, bound) without modulo bias: reject the short top slice.
-std::uint64_t bounded(std::uint64_t& state, std::uint64_t bound) {
-  const std::uint64_t limit =
-      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
-  std::uint64_t x;
-  do x = splitmix64(state);
-  while (x >= limit);
-  return x % bound;
-}
 
 // R's var() (stats cov.c): the two-pass mean rounded to double, then the
 // sum of squared deviations over n - 1, both accumulated (in R in long
@@ -126,9 +110,9 @@ std::string scale_name(DistanceScale s) {
 std::vector<std::size_t> random_permutation(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> p(n);
   std::iota(p.begin(), p.end(), std::size_t(0));
-  std::uint64_t state = seed;
+  SplitMix64 rng{seed};
   for (std::size_t i = n; i > 1; --i) {
-    std::size_t j = static_cast<std::size_t>(bounded(state, i));
+    std::size_t j = static_cast<std::size_t>(rng.below_top(i));
     std::swap(p[i - 1], p[j]);
   }
   return p;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "error.h"
+#include "io/csv.h"
 #include "io/result_json.h"
 #include "study/filter.h"
 #include "study/section.h"
@@ -118,9 +119,8 @@ Cohort make_cohort(const Table& table, const AnalysisSpec& spec,
   // R's lung data code the status 1 = censored, 2 = dead: with the default
   // event value 1, every death would count as censored.
   auto is = [](const std::string& text, double x) {
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    return !text.empty() && end == text.c_str() + text.size() && v == x;
+    double v;
+    return parse_csv_number(text, false, v) && v == x;
   };
   if (spec.event.values.size() == 1 && is(spec.event.values[0], 1) && censor_values.size() == 1 &&
       is(censor_values[0], 2))

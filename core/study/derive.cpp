@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "error.h"
+#include "io/csv.h"
 #include "study/model_frame.h"
 
 namespace localsurv {
@@ -89,9 +90,8 @@ Column flag(const Table& table, const DeriveSpec& s) {
     throw Error("derived column '" + s.name + "': flag needs at least one value", s.name);
   std::vector<double> numbers(s.values.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t k = 0; k < s.values.size(); ++k) {
-    char* end = nullptr;
-    double v = std::strtod(s.values[k].c_str(), &end);
-    if (end == s.values[k].c_str() + s.values[k].size() && !s.values[k].empty()) numbers[k] = v;
+    double v;
+    if (parse_csv_number(s.values[k], false, v)) numbers[k] = v;
   }
   Column c = new_column(table, s.name, ColumnType::Numeric);
   c.numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());

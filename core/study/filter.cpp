@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "error.h"
+#include "io/csv.h"
 
 namespace localsurv {
 namespace {
@@ -59,9 +60,12 @@ std::vector<Token> tokenize(std::string_view s, const std::string& field) {
               ((s[j] == '-' || s[j] == '+') && (s[j - 1] == 'e' || s[j - 1] == 'E'))))
         ++j;
       std::string text(s.substr(i, j - i));
-      char* end = nullptr;
-      std::strtod(text.c_str(), &end);
-      if (end != text.c_str() + text.size()) fail(field, "'" + text + "' is not a number", pos);
+      // The CSV reader's syntax: what it would not read as a number in a
+      // cell ("0x10") is no number here either.
+      if (!plain_decimal(text)) {
+        const std::string why = not_a_number_reason(text);
+        fail(field, "'" + text + "' is not a number" + (why.empty() ? "" : " (" + why + ")"), pos);
+      }
       out.push_back({Tok::Number, text, pos});
       i = j;
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
@@ -79,12 +83,7 @@ std::vector<Token> tokenize(std::string_view s, const std::string& field) {
   return out;
 }
 
-bool as_number(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(out);
-}
+bool as_number(const std::string& s, double& out) { return parse_csv_number(s, false, out); }
 
 bool is_keyword(const Token& t, const char* word) { return t.kind == Tok::Name && t.text == word; }
 

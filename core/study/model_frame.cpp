@@ -11,12 +11,7 @@
 namespace localsurv {
 namespace {
 
-bool as_number(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(out);
-}
+bool as_number(const std::string& s, double& out) { return parse_csv_number(s, false, out); }
 
 }  // namespace
 
