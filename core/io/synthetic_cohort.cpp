@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "error.h"
+#include "io/dates.h"
 #include "stats/rng.h"
 
 namespace localsurv {
@@ -106,19 +107,9 @@ std::size_t categorical(Rng& rng, const std::vector<int>& weights) {
   return weights.size() - 1;
 }
 
-// Calendar arithmetic on day numbers counted from 2006-01-01 (day 0).
-constexpr int kEpochYear = 2006;
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_month(int y, int m) {
-  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : d[m - 1];
-}
-long day_number(int y, int m, int d) {
-  long days = 0;
-  for (int year = kEpochYear; year < y; ++year) days += is_leap(year) ? 366 : 365;
-  for (int month = 1; month < m; ++month) days += days_in_month(y, month);
-  return days + d - 1;
-}
+// Day numbers counted from 2006-01-01 (day 0), on io/dates.h's calendar.
+long epoch() { return days_from_civil(2006, 1, 1); }
+long day_number(int y, int m, int d) { return days_from_civil(y, m, d) - epoch(); }
 void append_int(std::string& out, long long v) {
   if (v < 0) {
     out += '-';
@@ -136,22 +127,7 @@ void append_2digits(std::string& out, int v) {
   out += static_cast<char>('0' + v / 10);
   out += static_cast<char>('0' + v % 10);
 }
-void append_date(std::string& out, long day) {
-  int y = kEpochYear;
-  for (;;) {
-    const int len = is_leap(y) ? 366 : 365;
-    if (day < len) break;
-    day -= len;
-    ++y;
-  }
-  int m = 1;
-  while (day >= days_in_month(y, m)) day -= days_in_month(y, m++);
-  append_int(out, y);
-  out += '-';
-  append_2digits(out, m);
-  out += '-';
-  append_2digits(out, static_cast<int>(day) + 1);
-}
+void append_date(std::string& out, long day) { out += iso_date(epoch() + day); }
 
 constexpr double kDaysPerMonth = 30.4375;
 const long kAccrualFirstDay = 0;    // 2006-01-01
