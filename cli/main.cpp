@@ -1,6 +1,6 @@
 // localsurv DATA.csv SPEC.json  -> result envelope JSON on stdout.
 // localsurv synthetic-cohort [--seed S] [--n N]  -> the synthetic NPC cohort
-//   (core/synthetic_cohort.h) as CSV on stdout; the defaults give the bundled
+//   (core/io/synthetic_cohort.h) as CSV on stdout; the defaults give the bundled
 //   example public/examples/npc_cohort.csv byte for byte.
 // Exit 0 on {"ok":true}, 1 on {"ok":false} (the message also goes to stderr),
 // 2 on usage or unreadable files.
@@ -11,7 +11,7 @@
 
 #include "api.h"
 #include "error.h"
-#include "synthetic_cohort.h"
+#include "io/synthetic_cohort.h"
 
 namespace {
 bool slurp(const char* path, std::string& out) {

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analysis.h"
 #include "error.h"
-#include "spec.h"
+#include "io/describe.h"
+#include "io/spec.h"
+#include "study/analysis.h"
+#include "study/derive.h"
 
 namespace localsurv {
 namespace {

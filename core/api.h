@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "analysis.h"
-#include "csv.h"
-#include "table.h"
+#include "io/csv.h"
+#include "io/table.h"
+#include "study/analysis.h"
 
 namespace localsurv {
 

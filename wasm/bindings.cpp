@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "analysis.h"
 #include "api.h"
+#include "study/analysis.h"
 
 namespace {
 

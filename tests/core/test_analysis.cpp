@@ -4,9 +4,9 @@
 #include <map>
 #include <tuple>
 
-#include "analysis.h"
 #include "api.h"
 #include "golden.h"
+#include "study/analysis.h"
 
 using testsupport::golden;
 using testsupport::num;

@@ -8,9 +8,9 @@
 
 #include "api.h"
 #include "envelope_check.h"
-#include "filter.h"
 #include "golden.h"
-#include "plain_words.h"
+#include "io/filter.h"
+#include "study/plain_words.h"
 
 using json = nlohmann::json;
 

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <map>
 
-#include "balance.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "stats/balance.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::json;

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <map>
 
-#include "concordance.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "stats/concordance.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::json;

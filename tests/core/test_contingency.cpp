@@ -3,9 +3,9 @@
 #include <cmath>
 #include <functional>
 
-#include "contingency.h"
 #include "error.h"
 #include "golden.h"
+#include "stats/contingency.h"
 
 using namespace localsurv;
 using testsupport::json;

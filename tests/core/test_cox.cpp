@@ -6,10 +6,10 @@
 #include <map>
 #include <random>
 
-#include "cox.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "stats/cox.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::golden;

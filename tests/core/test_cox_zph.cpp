@@ -5,11 +5,11 @@
 // and a singular case from tests/r/cox_zph.R (tests/reference/extra/cox_zph.json).
 #include <cmath>
 
-#include "cox.h"
-#include "cox_zph.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "stats/cox.h"
+#include "stats/cox_zph.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::golden;

@@ -1,7 +1,7 @@
 // CSV reader: RFC 4180 parsing, type inference and the errors a user sees.
-#include "csv.h"
 #include "error.h"
 #include "golden.h"
+#include "io/csv.h"
 
 using localsurv::ColumnType;
 using localsurv::CsvOptions;

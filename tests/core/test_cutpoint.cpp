@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cox.h"
-#include "cutpoint.h"
 #include "error.h"
 #include "golden.h"
-#include "log_rank.h"
+#include "stats/cox.h"
+#include "stats/cutpoint.h"
+#include "stats/log_rank.h"
 
 using localsurv::Error;
 using localsurv::maxstat_log_rank;

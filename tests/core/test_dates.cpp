@@ -4,11 +4,11 @@
 // as.numeric(difftime(end, start, units = "days")) (/ 7, / 30.4375, / 365.25).
 #include <cstdio>
 
-#include "csv.h"
-#include "dates.h"
-#include "derive.h"
 #include "error.h"
 #include "golden.h"
+#include "io/csv.h"
+#include "io/dates.h"
+#include "study/derive.h"
 
 using namespace localsurv;
 using testsupport::json;

@@ -1,7 +1,7 @@
 // Derived columns against R's own expressions on the synthetic cohort.
-#include "derive.h"
 #include "error.h"
 #include "golden.h"
+#include "study/derive.h"
 
 using namespace localsurv;
 

@@ -2,9 +2,9 @@
 // table() counts / percentages, per group and overall (tests/r/descriptives.R).
 #include <cmath>
 
-#include "descriptives.h"
 #include "error.h"
 #include "golden.h"
+#include "stats/descriptives.h"
 
 using namespace localsurv;
 using testsupport::json;

@@ -1,11 +1,11 @@
-// Double-double sums (core/double_double.h): exact where a double sum loses
+// Double-double sums (core/stats/double_double.h): exact where a double sum loses
 // the answer, so R's long-double mean() and var() round to the same double on
 // every platform.
 #include <cmath>
 #include <vector>
 
-#include "double_double.h"
 #include "golden.h"
+#include "stats/double_double.h"
 
 using localsurv::DoubleDouble;
 using localsurv::r_mean;

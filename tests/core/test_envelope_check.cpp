@@ -5,7 +5,7 @@
 #include "api.h"
 #include "envelope_check.h"
 #include "golden.h"
-#include "plain_words.h"
+#include "study/plain_words.h"
 
 using json = nlohmann::json;
 using testsupport::envelope_problems;
@@ -102,7 +102,7 @@ TEST_CASE("errors that bad input is meant to produce are not findings") {
 TEST_CASE("the wording searched for is the wording core/ writes") {
   // If either message changes, envelope_check.h must change with it.
   const std::string analysis =
-      testsupport::read_file(testsupport::test_data_path("../../core/analysis.cpp"));
+      testsupport::read_file(testsupport::test_data_path("../../core/study/section.h"));
   const std::string api = testsupport::read_file(testsupport::test_data_path("../../core/api.cpp"));
   CHECK(analysis.find("\"internal error in \" + what + \": \" + e.what() +") != std::string::npos);
   CHECK(api.find("std::string(\"internal error: \") + e.what() +") != std::string::npos);

@@ -1,9 +1,9 @@
 // Subcohort filters: results equal R's subset() on the same data, and every
 // mistake names its token and position.
-#include "csv.h"
 #include "error.h"
-#include "filter.h"
 #include "golden.h"
+#include "io/csv.h"
+#include "io/filter.h"
 
 using namespace localsurv;
 
@@ -187,4 +187,24 @@ TEST_CASE(
     CHECK(parse_field == "subcohorts[1].filter");
     CHECK(parse_field == run_field);
   }
+TEST_CASE("a number the CSV reader would not read is no number in a filter either") {
+  // read_csv takes "0x10" in a cell as text; strtod alone would read 16.
+  auto t = read_csv("age,code\n16,0x10\n60,16\n");
+  CHECK(t.column("age").type == ColumnType::Numeric);
+  CHECK(t.column("code").type == ColumnType::Categorical);
+  CHECK(error_of(t, "age > 0x10") ==
+        "filter: '0x10' is not a number (a hexadecimal number; write it in decimal) at position "
+        "7");
+  CHECK(error_of(t, "age in (0x3C, 61)").find("'0x3C' is not a number (a hexadecimal number") !=
+        std::string::npos);
+  // As text it is refused where numbers are compared ...
+  CHECK(error_of(t, "age > '0x10'").find("holds numbers, but '0x10' is not a number") !=
+        std::string::npos);
+  // ... and matches only its own text in a text column, never the number 16.
+  CHECK(evaluate_filter(t, "code == '0x10'") == std::vector<uint8_t>{1, 0});
+  CHECK(evaluate_filter(t, "code == 16") == std::vector<uint8_t>{0, 1});
+  CHECK(evaluate_filter(t, "code == ' 16'") == std::vector<uint8_t>{0, 0});
+  // Plain decimals keep their meaning; bad syntax keeps its message.
+  CHECK(count(evaluate_filter(t, "age > 1.5e1")) == 2);
+  CHECK(error_of(t, "age > 1e") == "filter: '1e' is not a number at position 7");
 }

@@ -9,7 +9,7 @@
 
 #include "error.h"
 #include "golden.h"
-#include "kaplan_meier.h"
+#include "stats/kaplan_meier.h"
 
 using localsurv::Error;
 using localsurv::KaplanMeierCurve;

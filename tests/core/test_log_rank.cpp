@@ -10,7 +10,7 @@
 
 #include "error.h"
 #include "golden.h"
-#include "log_rank.h"
+#include "stats/log_rank.h"
 
 using localsurv::Error;
 using localsurv::log_rank;

@@ -4,8 +4,8 @@
 
 #include "error.h"
 #include "golden.h"
-#include "logistic.h"
-#include "model_frame.h"
+#include "stats/logistic.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::json;

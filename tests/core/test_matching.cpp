@@ -9,8 +9,8 @@
 
 #include "error.h"
 #include "golden.h"
-#include "matching.h"
-#include "model_frame.h"
+#include "stats/matching.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::json;

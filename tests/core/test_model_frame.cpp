@@ -1,9 +1,9 @@
 // Model frames: complete cases, event coding and treatment contrasts named as
 // R's model.matrix names them.
-#include "csv.h"
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
+#include "io/csv.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 
@@ -31,6 +31,25 @@ TEST_CASE("event indicator: numeric and text event values") {
   auto e2 = event_indicator(t.column("s"), {"dead"}, all_rows(t));
   CHECK(e2 == std::vector<int>{1, 0, 1});
   CHECK_THROWS_AS(event_indicator(lung.column("status"), {"dead"}, rows), Error);
+}
+
+TEST_CASE("event values and levels are numbers only as the CSV reader reads numbers") {
+  // "0x2" is text to read_csv, so it is refused for a numeric column (strtod would read 2) ...
+  auto lung = testsupport::dataset("lung");
+  CHECK_THROWS_WITH_AS(event_indicator(lung.column("status"), {"0x2"}, all_rows(lung)),
+                       "event value '0x2' is not a number, but column 'status' is numeric", Error);
+  // ... and in a text column it matches its own text only, not the cell "2".
+  auto t = read_csv("s\n2\n0x2\nx\n");
+  REQUIRE(t.column("s").type == ColumnType::Categorical);
+  CHECK(event_indicator(t.column("s"), {"0x2"}, all_rows(t)) == std::vector<int>{0, 1, 0});
+  CHECK(event_indicator(t.column("s"), {"2.0"}, all_rows(t)) == std::vector<int>{1, 0, 0});
+  // Levels sort numerically only when every one is a plain decimal.
+  auto u = read_csv("g\n10\n9\n0x1\n");
+  CHECK(factor_levels(u.column("g"), TermSpec{"g", TermKind::Factor, {}, ""}) ==
+        std::vector<std::string>{"0x1", "10", "9"});
+  auto v = read_csv("g\n10\n9\nb\n");
+  CHECK(factor_levels(v.column("g"), TermSpec{"g", TermKind::Factor, {}, ""}) ==
+        std::vector<std::string>{"10", "9", "b"});
 }
 
 TEST_CASE("treatment contrasts named like model.matrix (veteran celltype, pbc edema)") {

@@ -1,4 +1,4 @@
-// The spec's bounds (core/spec.h limits, docs/spec.md "Limits"): a spec at
+// The spec's bounds (core/io/spec.h limits, docs/spec.md "Limits"): a spec at
 // each limit is read, one step over it is an Error naming the field and the
 // limit; nesting that overflowed the stack is refused before anything
 // recurses over it.
@@ -9,7 +9,7 @@
 #include "api.h"
 #include "error.h"
 #include "golden.h"
-#include "spec.h"
+#include "io/spec.h"
 
 using namespace localsurv;
 using json = nlohmann::json;
@@ -259,4 +259,57 @@ TEST_CASE("a spec at the subcohort limit runs end to end") {
   REQUIRE(out["ok"] == true);
   CHECK(out["result"]["subcohorts"].size() == limits::kSubcohorts);
   CHECK(out["result"]["subcohorts"][99]["cohort"]["rows_used"] == 30);
+}
+
+TEST_CASE("every enumerated option: a bad name lists the known ones, a known one is echoed") {
+  // The lists as the spec has always written them (docs/spec.md): the order
+  // of the names in the message is part of it.
+  struct Option {
+    const char* pointer;
+    const char* field;
+    const char* known;
+    const char* other;  // a known name that is not the default
+  };
+  const json cut = {{"column", "x"}, {"groups", {{"use", "median"}}}};
+  const std::vector<Option> options = {
+      {"/analyses/km/conf_type", "analyses.km.conf_type", "log, log-log, plain", "log-log"},
+      {"/analyses/logrank/pairwise_adjust", "analyses.logrank.pairwise_adjust",
+       "holm, bonferroni, none", "bonferroni"},
+      {"/analyses/cox/ties", "analyses.cox.ties", "efron, breslow", "breslow"},
+      {"/analyses/cox/select_test", "analyses.cox.select_test", "wald, lrt", "lrt"},
+      {"/analyses/matching/distance", "analyses.matching.distance", "ps, logit", "logit"},
+      {"/analyses/matching/order", "analyses.matching.order", "largest, smallest, data, random",
+       "random"},
+      {"/analyses/matching/caliper_scale", "analyses.matching.caliper_scale", "sd, raw", "raw"},
+      {"/analyses/matching/smd", "analyses.matching.smd", "matchit, pooled", "pooled"},
+      {"/analyses/matching/outcome_model", "analyses.matching.outcome_model", "cluster, strata",
+       "strata"},
+      {"/analyses/matching/balance_criterion", "analyses.matching.balance_criterion",
+       "p, smd, both", "both"},
+      {"/analyses/matching/balance_test", "analyses.matching.balance_test", "auto, chisq, fisher",
+       "fisher"},
+      {"/analyses/matching/round_rule", "analyses.matching.round_rule", "exact, model", "model"},
+      {"/analyses/cutpoint/pmethod", "analyses.cutpoint.pmethod", "lau94, condmc", "condmc"},
+      {"/analyses/cutpoint/groups/use", "analyses.cutpoint.groups.use",
+       "maxstat, median, youden, value", "youden"},
+      {"/covariates/0/type", "covariates[0].type", "auto, numeric, factor", "factor"},
+  };
+  for (const auto& o : options) {
+    CAPTURE(o.field);
+    json s = base();
+    s["covariates"] = json::array({{{"column", "x"}}});
+    s["analyses"]["cutpoint"] = cut;
+    for (const char* bad : {"Efron", "", "0x10"}) {
+      const Failure f = spec_error(with(s, o.pointer, bad).dump());
+      CHECK(f.field == o.field);
+      CHECK(f.message == std::string("analysis spec: '") + o.field + "' is '" + bad +
+                             "'; it must be one of: " + o.known);
+    }
+    const Failure wrong_kind = spec_error(with(s, o.pointer, 1).dump());
+    CHECK(wrong_kind.message ==
+          std::string("analysis spec: '") + o.field + "' must be text, not a number");
+    const AnalysisSpec parsed = parse_spec(std::string_view(with(s, o.pointer, o.other).dump()));
+    const nlohmann::ordered_json echo = spec_to_json(parsed);
+    CHECK(echo[nlohmann::ordered_json::json_pointer(o.pointer)] == o.other);
+  }
 }

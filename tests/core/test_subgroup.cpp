@@ -7,8 +7,8 @@
 
 #include "error.h"
 #include "golden.h"
-#include "model_frame.h"
-#include "subgroup.h"
+#include "stats/subgroup.h"
+#include "study/model_frame.h"
 
 using namespace localsurv;
 using testsupport::golden;

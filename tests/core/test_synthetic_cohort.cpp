@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cox.h"
-#include "csv.h"
 #include "error.h"
 #include "golden.h"
-#include "kaplan_meier.h"
-#include "logistic.h"
-#include "synthetic_cohort.h"
+#include "io/csv.h"
+#include "io/synthetic_cohort.h"
+#include "stats/cox.h"
+#include "stats/kaplan_meier.h"
+#include "stats/logistic.h"
 
 using localsurv::synthetic_cohort_csv;
 using localsurv::SyntheticCohortModel;

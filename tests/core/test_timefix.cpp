@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "golden.h"
-#include "timefix.h"
+#include "stats/timefix.h"
 
 using localsurv::apply_timefix;
 using localsurv::kTimefixTolerance;

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <string>
 
-#include "distributions.h"
 #include "error.h"
 #include "golden.h"
-#include "two_sample.h"
+#include "stats/distributions.h"
+#include "stats/two_sample.h"
 
 using namespace localsurv;
 using testsupport::json;

@@ -13,10 +13,10 @@
 #include <random>
 #include <string>
 
-#include "cox.h"
 #include "error.h"
 #include "golden.h"
-#include "kaplan_meier.h"
+#include "stats/cox.h"
+#include "stats/kaplan_meier.h"
 
 using localsurv::CoxInput;
 using localsurv::CoxOptions;

@@ -3,10 +3,11 @@
 // (';' with decimal commas) and as a tab file; a file that reads is also
 // described (the page's column summary) and read again with every column
 // forced to text, and with its first column forced to numbers.
-#include "analysis.h"
-#include "csv.h"
 #include "error.h"
 #include "fuzz_support.h"
+#include "io/csv.h"
+#include "io/describe.h"
+#include "study/analysis.h"
 
 using namespace localsurv;
 

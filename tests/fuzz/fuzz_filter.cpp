@@ -1,10 +1,10 @@
 // Filter language: any text in, a row mask or a localsurv::Error out, over a
 // small table with the column kinds filters meet: numbers with missing cells,
 // text, numbers written as text, a name with a space and one with a dot.
-#include "csv.h"
 #include "error.h"
-#include "filter.h"
 #include "fuzz_support.h"
+#include "io/csv.h"
+#include "io/filter.h"
 
 using namespace localsurv;
 

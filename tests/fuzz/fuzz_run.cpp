@@ -9,7 +9,7 @@
 #include "../support/envelope_check.h"
 #include "api.h"
 #include "fuzz_support.h"
-#include "synthetic_cohort.h"
+#include "io/synthetic_cohort.h"
 
 using namespace localsurv;
 

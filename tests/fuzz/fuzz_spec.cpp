@@ -3,7 +3,7 @@
 // actually used") and that must parse again to the same spec.
 #include "error.h"
 #include "fuzz_support.h"
-#include "spec.h"
+#include "io/spec.h"
 
 using namespace localsurv;
 

@@ -220,7 +220,7 @@ test('a spec the engine refuses is refused as the engine refuses it: text where 
     [(s) => { s.derive = [{ name: 'g', cut: { column: 'age', breaks: [50, bad], labels: ['a', 'b', 'c'] } }]; }, 'derive[0].cut.breaks[1]'],
     [(s) => { s.derive = [{ name: 'x', flag: { column: 'sex', values: 1 } }, { name: 'b', bed: { dose: 'age', fractions: 'inst', alpha_beta: bad } }]; }, 'derive[1].bed.alpha_beta'],
     [(s) => { s.subcohorts = [{ name: 'a', filter: 'age > 1' }, { name: 'b', filter: 'age > 2', analyses: { km: { conf_int: bad } } }]; }, 'subcohorts[1].analyses.km.conf_int'],
-    // Kinds and shapes the reader refuses (core/spec.cpp).
+    // Kinds and shapes the reader refuses (core/io/spec.cpp).
     [(s) => { s.version = 2; }, 'version'],
     [(s) => { s.analyses.km.conf_typ = 'plain'; }, 'analyses.km.conf_typ'],
     [(s) => { s.time.units = 'days'; }, 'time.units'],
@@ -261,11 +261,11 @@ test('a spec the engine refuses is refused as the engine refuses it: text where 
 
 // ------------------------------------------------------------ size limits
 
-test('ENGINE_LIMITS are the engine\'s own numbers (core/spec.h limits::, core/filter.h kMaxFilterDepth)', () => {
-  const header = fs.readFileSync(path.join(root, 'core/spec.h'), 'utf8') + fs.readFileSync(path.join(root, 'core/filter.h'), 'utf8');
+test('ENGINE_LIMITS are the engine\'s own numbers (core/io/spec.h limits::, core/io/filter.h kMaxFilterDepth)', () => {
+  const header = fs.readFileSync(path.join(root, 'core/io/spec.h'), 'utf8') + fs.readFileSync(path.join(root, 'core/io/filter.h'), 'utf8');
   const k = (name) => {
     const m = new RegExp(`\\b${name}\\s*=\\s*(\\d+)\\s*;`).exec(header);
-    assert.ok(m, `${name} is not in core/spec.h or core/filter.h`);
+    assert.ok(m, `${name} is not in core/io/spec.h or core/io/filter.h`);
     return Number(m[1]);
   };
   assert.deepEqual({ ...ENGINE_LIMITS }, {
@@ -446,7 +446,7 @@ test('a subcohort the script cannot form, a reference-group filter and a matchin
   assert.equal(key['subcohorts.3.results.cutpoint.error'], undefined);
 });
 
-// Short forms the engine reads (core/spec.cpp): a name for {column}, a
+// Short forms the engine reads (core/io/spec.cpp): a name for {column}, a
 // single value for a list, numbers for text, null for "not given",
 // defaults left out, enabled: false, match: true, a subcohort with only its
 // own covariates or analyses, ... Each is checked to be one the engine runs.

@@ -1,7 +1,7 @@
 // What a Session envelope must never hold, whatever the input: anything but
 // a localsurv::Error. Session turns any other exception into an "internal
 // error" envelope, and an analysis turns one into an {"error": ...} block of
-// its own inside an ok:true envelope (core/analysis.cpp, isolated()), so the
+// its own inside an ok:true envelope (core/study/section.h, isolated()), so the
 // whole result is searched, not only the top level. A kernel's own check
 // that reached the user untranslated is a finding too. Header-only: used by
 // the fuzz_run target (tests/fuzz/) and the C++ tests
@@ -28,7 +28,7 @@ inline void error_blocks(const nlohmann::json& node, const std::string& path,
   }
 }
 
-// The wording of core/api.cpp (guarded) and core/analysis.cpp (isolated) for
+// The wording of core/api.cpp (guarded) and core/study/section.h (isolated) for
 // an exception that is not a localsurv::Error, and for a std::bad_alloc.
 inline bool internal_failure(const std::string& message) {
   static const std::string kReport = " (please report this with the spec that caused it)";
@@ -40,7 +40,7 @@ inline bool internal_failure(const std::string& message) {
   return (internal && reported) || message.rfind("out of memory", 0) == 0;
 }
 
-// plain_error's wording (core/plain_words.cpp) for a kernel's own check (a
+// plain_error's wording (core/study/plain_words.cpp) for a kernel's own check (a
 // check helper's "function: argument ...", kept as the detail) that no
 // caller put in the user's words: the analysis handed the kernel data it
 // should have refused itself, naming the user's column.

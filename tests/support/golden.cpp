@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "api.h"
-#include "csv.h"
-#include "model_frame.h"
+#include "io/csv.h"
+#include "study/model_frame.h"
 
 namespace testsupport {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "model_frame.h"
-#include "table.h"
+#include "io/table.h"
+#include "study/model_frame.h"
 
 namespace testsupport {
 

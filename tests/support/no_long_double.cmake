@@ -5,7 +5,7 @@ cmake_minimum_required(VERSION 3.20)
 # library (sqrtl, expl, logl, powl, fabsl, strtold, ..., also as std::).
 # Its width differs by platform (80-bit x86, 128-bit wasm, 64-bit ARM), so
 # results computed in it differ in the last bits between the CLI and the
-# browser; core/double_double.h is what to use instead.
+# browser; core/stats/double_double.h is what to use instead.
 # Comments, string and character literals may name it (R's own sums use it);
 # only code is checked.
 #
@@ -67,7 +67,7 @@ foreach(f ${files})
 endforeach()
 if(findings)
   list(JOIN findings "\n  " list)
-  message(FATAL_ERROR "long double in code (use core/double_double.h):\n  ${list}")
+  message(FATAL_ERROR "long double in code (use core/stats/double_double.h):\n  ${list}")
 endif()
 list(LENGTH files n)
 message(STATUS "no long double in ${n} files")

@@ -1,0 +1,3 @@
+#pragma once
+#include "io/csv.h"
+#include "study/derive.h"

@@ -1,0 +1,1 @@
+#include "io/table.h"

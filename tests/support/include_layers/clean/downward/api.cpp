@@ -1,0 +1,3 @@
+#include "api.h"
+#include "error.h"
+#include "io/spec.h"

@@ -1,0 +1,4 @@
+#pragma once
+#include "io/spec.h"
+#include "stats/cox.h"
+#include "study/derive.h"

@@ -1,0 +1,38 @@
+# ctest include_layers_catches: include_layers.cmake must reject every tree
+# in include_layers/caught/ (each a small core/ whose file `expect` holds the
+# words the finding must contain) and accept every tree in
+# include_layers/clean/.
+# Usage: cmake -P include_layers_check.cmake
+cmake_minimum_required(VERSION 3.20)
+set(here ${CMAKE_CURRENT_LIST_DIR})
+file(GLOB caught LIST_DIRECTORIES true ${here}/include_layers/caught/*)
+file(GLOB clean LIST_DIRECTORIES true ${here}/include_layers/clean/*)
+set(wrong "")
+foreach(d ${caught} ${clean})
+  execute_process(COMMAND ${CMAKE_COMMAND} -DCORE=${d} -P ${here}/include_layers.cmake
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(d IN_LIST clean)
+    if(NOT rc EQUAL 0)
+      list(APPEND wrong "${d}: rejected, but its includes point down:\n${err}")
+    endif()
+    continue()
+  endif()
+  file(STRINGS ${d}/expect expected LIMIT_COUNT 1)
+  string(REGEX REPLACE "[ \t\r\n]+" " " flat "${err}")
+  string(FIND "${flat}" "${expected}" at)
+  if(rc EQUAL 0)
+    list(APPEND wrong "${d}: not caught (expected: ${expected})")
+  elseif(at EQUAL -1)
+    list(APPEND wrong "${d}: rejected, but not for '${expected}':\n${err}")
+  endif()
+endforeach()
+list(LENGTH caught n_caught)
+list(LENGTH clean n_clean)
+if(n_caught LESS 7 OR n_clean LESS 1)
+  message(FATAL_ERROR "fixtures missing: ${n_caught} caught, ${n_clean} clean")
+endif()
+if(wrong)
+  list(JOIN wrong "\n" text)
+  message(FATAL_ERROR "include_layers.cmake is wrong on its fixtures:\n${text}")
+endif()
+message(STATUS "include_layers.cmake catches all ${n_caught} violations and passes ${n_clean} clean trees")
