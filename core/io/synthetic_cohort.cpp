@@ -123,10 +123,6 @@ void append_int(std::string& out, long long v) {
   } while (v > 0);
   while (len > 0) out += buf[--len];
 }
-void append_2digits(std::string& out, int v) {
-  out += static_cast<char>('0' + v / 10);
-  out += static_cast<char>('0' + v % 10);
-}
 void append_date(std::string& out, long day) { out += iso_date(epoch() + day); }
 
 constexpr double kDaysPerMonth = 30.4375;

@@ -187,6 +187,8 @@ TEST_CASE(
     CHECK(parse_field == "subcohorts[1].filter");
     CHECK(parse_field == run_field);
   }
+}
+
 TEST_CASE("a number the CSV reader would not read is no number in a filter either") {
   // read_csv takes "0x10" in a cell as text; strtod alone would read 16.
   auto t = read_csv("age,code\n16,0x10\n60,16\n");

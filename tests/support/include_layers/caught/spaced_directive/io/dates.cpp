@@ -1,1 +1,1 @@
-  #  include   "io/filter.h"
+  #  include   "study/filter.h"
