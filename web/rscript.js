@@ -190,30 +190,18 @@ function rNesting(code) {
   return max;
 }
 
-// A number as the filter holds it. A decimal literal is written as is (R
-// reads it as the engine's strtod does); the engine also takes what strtod
-// takes (0x10, inf, nan): a finite one goes in as its value, another stays
-// text, as the engine compares it with a text column.
+// A number as the filter holds it: the engine takes only the CSV reader's
+// plain decimals (core/io/csv.h parse_csv_number), which R reads as it does.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function rFilterValue(v) {
   if (!isObject(v)) throw new FilterError('filter: expected a value');
   if (typeof v.text === 'string') return rStr(v.text);
   const t = v.number;
-  if (typeof t !== 'string') throw new FilterError('filter: expected a value');
+  if (typeof t !== 'string' || !DECIMAL.test(t)) throw new FilterError('filter: expected a value');
   if (t.length > SCRIPT_LIMITS.rToken) {
     throw new FilterError(`filter: the number '${t.slice(0, 20)}...' (${t.length} characters) is longer than R's parser reads (${SCRIPT_LIMITS.rToken}); write it shorter`);
   }
-  if (DECIMAL.test(t)) return t;
-  const x = hexOrSpecial(t);
-  return Number.isFinite(x) ? String(x) : rStr(t);
-}
-// strtod's other forms: hexadecimal (0x1A, 0x1.8p3) and inf/nan words.
-function hexOrSpecial(t) {
-  const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/.exec(t);
-  if (!m || !(m[2] || m[3])) return NaN;
-  const frac = m[3] || '';
-  const x = parseInt((m[2] || '0') + frac, 16) * 2 ** (Number(m[4] || 0) - 4 * frac.length);
-  return m[1] === '-' ? -x : x;
+  return t;
 }
 
 const OPS = ['==', '!=', '<', '<=', '>', '>='];
