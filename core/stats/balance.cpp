@@ -99,34 +99,16 @@ BalanceResult balance(const Eigen::MatrixXd& x, const std::vector<std::string>& 
   const char* fn = "balance";
   const std::size_t n = std::size_t(x.rows());
   const Eigen::Index p = x.cols();
-  check(names.size() == std::size_t(p), fn, "names",
-        "must name every covariate column (" + std::to_string(p) + " columns, " +
-            std::to_string(names.size()) + " names)");
-  check(factor_level.empty() || factor_level.size() == std::size_t(p), fn, "factor_level",
-        "must be empty or have one flag per covariate column");
-  check(treat.size() == n, fn, "treat",
-        "must have one value per row of the covariates (" + std::to_string(n) + " rows, " +
-            std::to_string(treat.size()) + " values)");
-  check(weights.size() == n, fn, "weights",
-        "must have one value per row of the covariates (" + std::to_string(n) + " rows, " +
-            std::to_string(weights.size()) + " values)");
-  for (std::size_t i = 0; i < n; ++i) {
-    if (treat[i] != 0 && treat[i] != 1)
-      throw Error("balance: treatment must be 0 or 1; row " + std::to_string(i + 1) + " has " +
-                      std::to_string(treat[i]),
-                  "treat");
-    if (!std::isfinite(weights[i]) || weights[i] < 0)
-      throw Error("balance: weights must be finite and not negative; row " + std::to_string(i + 1) +
-                      " is not",
-                  "weights");
-  }
-  for (Eigen::Index j = 0; j < p; ++j)
-    for (std::size_t i = 0; i < n; ++i)
-      if (!std::isfinite(x(Eigen::Index(i), j)))
-        throw Error("balance: covariate '" + names[std::size_t(j)] +
-                        "' is missing or not finite in row " + std::to_string(i + 1) +
-                        "; drop incomplete rows before comparing groups",
-                    names[std::size_t(j)]);
+  check_count(fn, "names", names.size(), "names", "x", std::size_t(p), "columns");
+  if (!factor_level.empty())
+    check_count(fn, "factor_level", factor_level.size(), "flags", "x", std::size_t(p), "columns");
+  check_count(fn, "treat", treat.size(), "values", "x", n, "rows");
+  check_count(fn, "weights", weights.size(), "values", "x", n, "rows");
+  check_indicator(fn, "treat", treat, "the treatment must be 0 or 1");
+  check_each(
+      fn, "weights", weights, [](double w) { return std::isfinite(w) && w >= 0; },
+      "weights must be finite and not negative");
+  check_finite_cells(fn, "covariate", x, names, "drop incomplete rows before comparing groups");
 
   BalanceResult r;
   std::vector<int> treated, control;

@@ -63,16 +63,9 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
   check_finite(fn, "time", time);
   check_finite(fn, "risk_score", risk_score);
   check_finite(fn, "weights", weights);
-  // The messages are built only on failure: this runs once per subject.
-  for (std::size_t i = 0; i < status.size(); ++i)
-    if (status[i] != 0 && status[i] != 1)
-      check(false, fn, "status",
-            "must be 1 (event) or 0 (censored); row " + std::to_string(i + 1) + " has " +
-                std::to_string(status[i]));
-  for (std::size_t i = 0; i < weights.size(); ++i)
-    if (!(weights[i] >= 0))
-      check(false, fn, "weights",
-            "must not be negative; row " + std::to_string(i + 1) + " is negative");
+  check_indicator(fn, "status", status, "it must be 1 (event) or 0 (censored)");
+  check_each(
+      fn, "weights", weights, [](double w) { return w >= 0; }, "weights must not be negative");
 
   ConcordanceResult res;
   const std::size_t n = time.size();

@@ -533,17 +533,17 @@ CountTable cross_tabulate(const std::vector<int>& row_codes, int n_row_levels,
   const char* fn = "cross_tabulate";
   check_same_size(fn, "row_codes", row_codes, "col_codes", col_codes);
   check(n_row_levels >= 1 && n_col_levels >= 1, fn, "levels", "must number at least one each");
+  // A negative code is a missing value: the row is not counted.
+  check_each(
+      fn, "row_codes", row_codes, [n_row_levels](int a) { return a < n_row_levels; },
+      "there are only " + std::to_string(n_row_levels) + " levels");
+  check_each(
+      fn, "col_codes", col_codes, [n_col_levels](int b) { return b < n_col_levels; },
+      "there are only " + std::to_string(n_col_levels) + " levels");
   CountTable t(n_row_levels, std::vector<long>(n_col_levels, 0));
   for (std::size_t i = 0; i < row_codes.size(); ++i) {
     const int a = row_codes[i], b = col_codes[i];
-    if (a < 0 || b < 0) continue;
-    check(a < n_row_levels, fn, "row_codes",
-          "has code " + std::to_string(a) + " at position " + std::to_string(i + 1) + " but only " +
-              std::to_string(n_row_levels) + " levels");
-    check(b < n_col_levels, fn, "col_codes",
-          "has code " + std::to_string(b) + " at position " + std::to_string(i + 1) + " but only " +
-              std::to_string(n_col_levels) + " levels");
-    ++t[a][b];
+    if (a >= 0 && b >= 0) ++t[a][b];
   }
   return t;
 }

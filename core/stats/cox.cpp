@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <sstream>
 #include <unordered_map>
 
 #include "error.h"
@@ -361,13 +360,6 @@ Eigen::MatrixXd cluster_sums(const Prepared& d, const RowMatrix& resid,
   return sums;
 }
 
-// A number as a person writes it (0, -1.5, nan), for error messages.
-std::string plain_number(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
 void validate(const CoxInput& in, const CoxOptions& o) {
   check_cox_input(in, kFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
@@ -475,43 +467,25 @@ std::string describe(const std::vector<std::size_t>& idx, const std::vector<std:
 void check_cox_input(const CoxInput& in, const char* function) {
   const std::size_t n = in.time.size();
   check_same_size(function, "status", in.status, "time", in.time);
-  check(static_cast<std::size_t>(in.x.rows()) == n, function, "x",
-        "has " + std::to_string(in.x.rows()) + " rows but time has " + std::to_string(n) +
-            " entries");
+  check_count(function, "x", static_cast<std::size_t>(in.x.rows()), "rows", "time", n, "entries");
   const auto p = static_cast<std::size_t>(in.x.cols());
-  check(in.names.empty() || in.names.size() == p, function, "names",
-        "has " + std::to_string(in.names.size()) + " entries but x has " + std::to_string(p) +
-            " columns");
+  if (!in.names.empty())
+    check_count(function, "names", in.names.size(), "entries", "x", p, "columns");
   if (!in.strata.empty()) check_same_size(function, "strata", in.strata, "time", in.time);
   if (!in.cluster.empty()) check_same_size(function, "cluster", in.cluster, "time", in.time);
   if (!in.weights.empty()) check_same_size(function, "weights", in.weights, "time", in.time);
   check_finite(function, "time", in.time);
-  auto fail = [&](const char* argument, std::size_t row, const std::string& what) {
-    throw Error(
-        std::string(function) + ": " + argument + " of row " + std::to_string(row + 1) + " " + what,
-        argument);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in.status[i] != 0 && in.status[i] != 1)
-      fail("status", i,
-           "is " + std::to_string(in.status[i]) + "; it must be 1 (event) or 0 (censored)");
-    if (!in.strata.empty() && in.strata[i] < 0) fail("strata", i, "is missing (negative code)");
-    if (!in.cluster.empty() && in.cluster[i] < 0) fail("cluster", i, "is missing (negative code)");
-    if (!in.weights.empty() && !(std::isfinite(in.weights[i]) && in.weights[i] > 0))
-      fail("weights", i,
-           "is " + plain_number(in.weights[i]) +
-               "; case weights must be positive finite numbers, as coxph requires (leave out "
-               "rows of weight 0, such as unmatched patients)");
-  }
-  for (Eigen::Index j = 0; j < in.x.cols(); ++j)
-    for (Eigen::Index i = 0; i < in.x.rows(); ++i)
-      if (!std::isfinite(in.x(i, j)))
-        throw Error(std::string(function) + ": x has a missing or infinite value in row " +
-                        std::to_string(i + 1) + ", column " +
-                        (in.names.empty() ? std::to_string(j + 1)
-                                          : "'" + in.names[static_cast<std::size_t>(j)] + "'") +
-                        "; use complete cases",
-                    "x");
+  check_indicator(function, "status", in.status, "it must be 1 (event) or 0 (censored)");
+  const auto code = [](int c) { return c >= 0; };
+  check_each(function, "strata", in.strata, code,
+             "a negative code means missing: leave the row out");
+  check_each(function, "cluster", in.cluster, code,
+             "a negative code means missing: leave the row out");
+  check_each(
+      function, "weights", in.weights, [](double w) { return std::isfinite(w) && w > 0; },
+      "case weights must be positive finite numbers, as coxph requires (leave out rows of "
+      "weight 0, such as unmatched patients)");
+  check_finite_cells(function, "column", in.x, in.names, "use complete cases");
 }
 
 const char* cox_ties_name(CoxTies ties) { return ties == CoxTies::Efron ? "efron" : "breslow"; }

@@ -19,9 +19,7 @@ void validate(const CoxInput& in, const CoxResult& fit, const std::vector<std::s
   check(fit.coef.size() == p, kFn, "fit",
         "has " + std::to_string(fit.coef.size()) + " coefficients but x has " + std::to_string(p) +
             " columns; pass the fit made from this input");
-  check(terms.empty() || terms.size() == p, kFn, "terms",
-        "has " + std::to_string(terms.size()) + " entries but x has " + std::to_string(p) +
-            " columns");
+  if (!terms.empty()) check_count(kFn, "terms", terms.size(), "entries", "x", p, "columns");
   for (std::size_t j = 0; j < p; ++j)
     check(std::isnan(fit.coef[j]) || std::isfinite(fit.coef[j]), kFn, "fit",
           "coefficient " + std::to_string(j + 1) + " is infinite");
@@ -35,14 +33,10 @@ std::vector<double> transformed_times(const std::vector<double>& time,
   std::vector<double> out(n);
   if (transform == ZphTransform::Identity) return time;
   if (transform == ZphTransform::Log) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!(time[i] > 0))
-        throw Error(std::string(kFn) + ": the log transform needs positive times, but row " +
-                        std::to_string(i + 1) + " has time " + std::to_string(time[i]) +
-                        "; use the km, rank or identity transform",
-                    "transform");
-      out[i] = std::log(time[i]);
-    }
+    check_each(
+        kFn, "time", time, [](double t) { return t > 0; },
+        "the log transform needs positive times: use the km, rank or identity transform");
+    for (std::size_t i = 0; i < n; ++i) out[i] = std::log(time[i]);
     return out;
   }
   std::vector<std::size_t> order(n);

@@ -26,24 +26,19 @@ Complete complete_rows(const char* function, const std::vector<double>& time,
                        const std::vector<int>& status, const std::vector<double>& x) {
   check_same_size(function, "time", time, "status", status);
   check_same_size(function, "time", time, "x", x);
+  // NaN and a negative status are missing values, not errors.
+  const auto not_infinite = [](double v) { return !std::isinf(v); };
+  check_each(function, "time", time, not_infinite, "survival times must be finite numbers");
+  check_each(function, "x", x, not_infinite, "the variable to cut must hold finite numbers");
+  check_each(
+      function, "status", status, [](int s) { return s <= 1; },
+      "the event indicator must be 0 or 1");
   Complete c;
   for (std::size_t i = 0; i < time.size(); ++i) {
     if (std::isnan(time[i]) || status[i] < 0 || std::isnan(x[i])) {
       ++c.n_missing;
       continue;
     }
-    if (std::isinf(time[i]))
-      throw Error(std::string(function) + ": time[" + std::to_string(i + 1) +
-                      "] is infinite; survival times must be finite numbers",
-                  "time");
-    if (std::isinf(x[i]))
-      throw Error(std::string(function) + ": x[" + std::to_string(i + 1) +
-                      "] is infinite; the variable to cut must hold finite numbers",
-                  "x");
-    if (status[i] > 1)
-      throw Error(std::string(function) + ": status[" + std::to_string(i + 1) + "] is " +
-                      std::to_string(status[i]) + "; the event indicator must be 0 or 1",
-                  "status");
     c.time.push_back(time[i]);
     c.status.push_back(status[i]);
     c.x.push_back(x[i]);
@@ -340,6 +335,9 @@ YoudenResult youden_cutpoint(const std::vector<double>& time, const std::vector<
 }
 
 MedianSplitResult median_split(const std::vector<double>& x) {
+  check_each(
+      "median_split", "x", x, [](double v) { return !std::isinf(v); },
+      "the variable must be finite");
   MedianSplitResult r;
   std::vector<double> v;
   for (double xi : x) {
@@ -347,8 +345,6 @@ MedianSplitResult median_split(const std::vector<double>& x) {
       ++r.n_missing;
       continue;
     }
-    if (std::isinf(xi))
-      throw Error("median_split: x holds an infinite value; the variable must be finite", "x");
     v.push_back(xi);
   }
   r.n = v.size();

@@ -33,13 +33,10 @@ void check_groups(const char* fn, std::size_t n_values, const std::vector<int>& 
                   int n_groups) {
   check(n_groups >= 0, fn, "n_groups", "must be >= 0");
   if (group.empty()) return;
-  check(group.size() == n_values, fn, "group",
-        "has " + std::to_string(group.size()) + " codes but there are " + std::to_string(n_values) +
-            " values");
-  for (std::size_t i = 0; i < group.size(); ++i)
-    check(group[i] >= -1 && group[i] < n_groups, fn, "group",
-          "code " + std::to_string(group[i]) + " in row " + std::to_string(i + 1) +
-              " is not between -1 and " + std::to_string(n_groups - 1));
+  check_count(fn, "group", group.size(), "codes", "the values", n_values, "entries");
+  check_each(
+      fn, "group", group, [n_groups](int g) { return g >= -1 && g < n_groups; },
+      "a group code lies between 0 and " + std::to_string(n_groups - 1) + " (-1 = missing)");
 }
 
 // Summary of one group's sorted non-missing values.
@@ -88,9 +85,9 @@ NumericDescriptives describe_numeric(const std::vector<double>& values,
                                      const DescriptivesOptions& o) {
   const char* fn = "describe_numeric";
   check_groups(fn, values.size(), group, n_groups);
-  for (std::size_t i = 0; i < values.size(); ++i)
-    check(!std::isinf(values[i]), fn, "values",
-          "row " + std::to_string(i + 1) + " is infinite: only finite numbers or missing");
+  check_each(
+      fn, "values", values, [](double v) { return !std::isinf(v); },
+      "only finite numbers or missing");
   NumericDescriptives res;
   // One sort of (group, value) over non-missing rows gives every group's
   // sorted values as a contiguous run.
@@ -138,10 +135,9 @@ CategoricalDescriptives describe_categorical(const std::vector<int>& codes,
   check_groups(fn, codes.size(), group, n_groups);
   check(!levels.empty(), fn, "levels", "is empty: a categorical variable needs its levels");
   const int L = static_cast<int>(levels.size());
-  for (std::size_t i = 0; i < codes.size(); ++i)
-    check(codes[i] >= -1 && codes[i] < L, fn, "codes",
-          "code " + std::to_string(codes[i]) + " in row " + std::to_string(i + 1) +
-              " is not a level (0.." + std::to_string(L - 1) + ") or -1 (missing)");
+  check_each(
+      fn, "codes", codes, [L](int c) { return c >= -1 && c < L; },
+      "it is not a level (0.." + std::to_string(L - 1) + ") or -1 (missing)");
   CategoricalDescriptives res;
   res.levels = levels;
   CategoricalSummary empty;

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <sstream>
 #include <unordered_set>
 
 #include "error.h"
@@ -26,12 +25,8 @@ void check_inputs(const char* fn, const std::vector<double>& time, const std::ve
                   const KaplanMeierOptions& options) {
   check_same_size(fn, "time", time, "status", status);
   check_finite(fn, "time", time);
-  for (std::size_t i = 0; i < status.size(); ++i)
-    if (status[i] != 0 && status[i] != 1)
-      throw Error(std::string(fn) + ": status[" + std::to_string(i + 1) + "] is " +
-                      std::to_string(status[i]) +
-                      "; code the event as 1 and censoring as 0 (e.g. status == 2 for lung/pbc)",
-                  "status");
+  check_indicator(fn, "status", status,
+                  "code the event as 1 and censoring as 0 (e.g. status == 2 for lung/pbc)");
   check(options.conf_int > 0 && options.conf_int < 1, fn, "conf_int",
         "must lie strictly between 0 and 1 (e.g. 0.95)");
   check(std::isfinite(options.timefix_tolerance), fn, "timefix_tolerance", "must be finite");
@@ -41,24 +36,14 @@ void check_inputs(const char* fn, const std::vector<double>& time, const std::ve
     check(p >= 0 && p <= 1, fn, "quantile_probs", "must lie between 0 and 1");
 }
 
-// A number as a person writes it (0, -1.5, nan), for error messages.
-std::string plain_number(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
 void check_weights(const char* fn, const std::vector<double>& weights,
                    const std::vector<double>& time) {
   if (weights.empty()) return;
   check_same_size(fn, "weights", weights, "time", time);
-  for (std::size_t i = 0; i < weights.size(); ++i)
-    if (!(std::isfinite(weights[i]) && weights[i] >= 0))
-      throw Error(std::string(fn) + ": weights[" + std::to_string(i + 1) + "] is " +
-                      plain_number(weights[i]) +
-                      "; case weights must be finite and not negative (0 keeps the row's time "
-                      "in the curve without counting the patient)",
-                  "weights");
+  check_each(
+      fn, "weights", weights, [](double w) { return std::isfinite(w) && w >= 0; },
+      "case weights must be finite and not negative (0 keeps the row's time in the curve "
+      "without counting the patient)");
 }
 
 // survfit_confint() with conf.lower = "usual" (so its scale factor is 1).

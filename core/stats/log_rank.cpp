@@ -59,18 +59,18 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
   check(std::isfinite(options.rho), fn, "rho", "must be a finite number");
   check(options.timefix_tolerance >= 0, fn, "timefix_tolerance", "must be >= 0");
 
+  // A negative status or a NaN time is missing: the row is left out below.
+  check_each(
+      fn, "status", status, [](int s) { return s <= 1; },
+      "code an event as 1 and a censored time as 0");
+  check_each(
+      fn, "time", time, [](double t) { return !std::isinf(t); },
+      "give the last follow-up time and code the patient censored");
+
   Prepared out;
   std::vector<std::size_t> keep;
   keep.reserve(time.size());
   for (std::size_t i = 0; i < time.size(); ++i) {
-    if (status[i] >= 0 && status[i] != 0 && status[i] != 1)
-      throw Error(std::string(fn) + ": status[" + std::to_string(i + 1) + "] is " +
-                      std::to_string(status[i]) + "; code an event as 1 and a censored time as 0",
-                  "status");
-    if (std::isinf(time[i]))
-      throw Error(std::string(fn) + ": time[" + std::to_string(i + 1) +
-                      "] is infinite; give the last follow-up time and code the patient censored",
-                  "time");
     const bool missing =
         std::isnan(time[i]) || status[i] < 0 || group[i] < 0 || (stratified && strata[i] < 0);
     if (missing)

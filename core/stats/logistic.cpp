@@ -241,26 +241,12 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
                                    const std::vector<std::string>& names,
                                    const LogisticOptions& options) {
   const char* fn = "logistic_regression";
-  check(std::size_t(x.rows()) == y.size(), fn, "x",
-        "has " + std::to_string(x.rows()) + " rows but the outcome has " +
-            std::to_string(y.size()) + " values");
-  check(std::size_t(x.cols()) == names.size(), fn, "names",
-        "has " + std::to_string(names.size()) + " entries but the design has " +
-            std::to_string(x.cols()) + " columns");
+  check_count(fn, "x", std::size_t(x.rows()), "rows", "the outcome y", y.size(), "values");
+  check_count(fn, "names", names.size(), "entries", "the design", std::size_t(x.cols()), "columns");
   check(options.maxit >= 1, fn, "maxit", "must be at least 1");
   check(options.epsilon > 0, fn, "epsilon", "must be positive");
-  for (std::size_t i = 0; i < y.size(); ++i)
-    if (y[i] != 0 && y[i] != 1)
-      throw Error(std::string(fn) + ": the outcome must be 0 or 1, but row " +
-                      std::to_string(i + 1) + " has " + std::to_string(y[i]),
-                  "y");
-  for (Eigen::Index j = 0; j < x.cols(); ++j)
-    for (Eigen::Index i = 0; i < x.rows(); ++i)
-      if (!std::isfinite(x(i, j)))
-        throw Error(std::string(fn) + ": covariate " + names[std::size_t(j)] + " is missing or " +
-                        "not a finite number in row " + std::to_string(i + 1) +
-                        "; drop incomplete rows first",
-                    names[std::size_t(j)]);
+  check_indicator(fn, "y", y, "the outcome must be 0 or 1");
+  check_finite_cells(fn, "covariate", x, names, "drop incomplete rows first");
 
   const Eigen::Index n = x.rows(), p = x.cols() + 1;
   const std::size_t np = std::size_t(p);

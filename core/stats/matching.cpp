@@ -120,13 +120,11 @@ std::vector<std::size_t> random_permutation(std::size_t n, std::uint64_t seed) {
 
 std::vector<double> logit_scores(const std::vector<double>& propensity) {
   std::vector<double> out(propensity.size());
-  for (std::size_t i = 0; i < propensity.size(); ++i) {
-    const double p = propensity[i];
-    check(p > 0 && p < 1, "logit_scores", "propensity",
-          "[" + std::to_string(i + 1) + "] = " + fmt(p) +
-              " is not strictly between 0 and 1, so it has no logit");
-    out[i] = std::log(p / (1 - p));
-  }
+  check_each(
+      "logit_scores", "propensity", propensity, [](double p) { return p > 0 && p < 1; },
+      "a score of 0 or 1 (or outside) has no logit");
+  for (std::size_t i = 0; i < propensity.size(); ++i)
+    out[i] = std::log(propensity[i] / (1 - propensity[i]));
   return out;
 }
 
@@ -139,16 +137,12 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   check(options.ratio >= 1, kFn, "ratio",
         "must be at least 1 control per treated unit (got " + std::to_string(options.ratio) + ")");
   const std::size_t n = distance.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    check(treat[i] == 0 || treat[i] == 1, kFn, "treat",
-          "[" + std::to_string(i + 1) + "] = " + std::to_string(treat[i]) +
-              ": the treatment must be coded 1 (treated) or 0 (control)");
-    if (options.distance_scale == DistanceScale::PropensityScore)
-      check(distance[i] >= 0 && distance[i] <= 1, kFn, "distance",
-            "[" + std::to_string(i + 1) + "] = " + fmt(distance[i]) +
-                " is not a propensity score (between 0 and 1); for another score say "
-                "DistanceScale::Other or LinearLogit");
-  }
+  check_indicator(kFn, "treat", treat, "the treatment must be coded 1 (treated) or 0 (control)");
+  if (options.distance_scale == DistanceScale::PropensityScore)
+    check_each(
+        kFn, "distance", distance, [](double d) { return d >= 0 && d <= 1; },
+        "a propensity score lies between 0 and 1; for another score say DistanceScale::Other or "
+        "LinearLogit");
 
   MatchingResult res;
   std::vector<std::size_t> treated;  // data positions of treated units, data order

@@ -41,21 +41,15 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
   check(!in.levels.empty(), kFn, "levels", "must name at least one subgroup level");
   const std::size_t q = static_cast<std::size_t>(in.adjust.cols());
   if (q > 0)
-    check(static_cast<std::size_t>(in.adjust.rows()) == n, kFn, "adjust",
-          "has " + std::to_string(in.adjust.rows()) + " rows but time has " + std::to_string(n));
-  check(in.adjust_names.empty() || in.adjust_names.size() == q, kFn, "adjust_names",
-        "must give one name per adjustment column (" + std::to_string(q) + ")");
+    check_count(kFn, "adjust", static_cast<std::size_t>(in.adjust.rows()), "rows", "time", n,
+                "entries");
+  if (!in.adjust_names.empty())
+    check_count(kFn, "adjust_names", in.adjust_names.size(), "names", "adjust", q, "columns");
   const auto L = static_cast<int>(in.levels.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    if (in.treat[i] != 0 && in.treat[i] != 1)
-      throw Error(std::string(kFn) + ": treat[" + std::to_string(i + 1) +
-                      "] must be 0 (control) or 1 (treated)",
-                  "treat");
-    if (in.codes[i] < -1 || in.codes[i] >= L)
-      throw Error(std::string(kFn) + ": codes[" + std::to_string(i + 1) +
-                      "] is not a level index (0.." + std::to_string(L - 1) + ", or -1 = missing)",
-                  "codes");
-  }
+  check_indicator(kFn, "treat", in.treat, "it must be 0 (control) or 1 (treated)");
+  check_each(
+      kFn, "codes", in.codes, [L](int c) { return c >= -1 && c < L; },
+      "it is not a level index (0.." + std::to_string(L - 1) + ", or -1 = missing)");
 
   std::vector<std::string> adj_names = in.adjust_names;
   if (adj_names.empty())

@@ -18,16 +18,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 void check_input(const char* function, const std::vector<double>& values,
                  const std::vector<int>& group) {
   check_same_size(function, "values", values, "group", group);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (group[i] < -1 || group[i] > 1)
-      throw Error(std::string(function) + ": group code at row " + std::to_string(i + 1) + " is " +
-                      std::to_string(group[i]) + "; expected 0, 1 or -1 (missing)",
-                  "group");
-    if (std::isinf(values[i]))
-      throw Error(std::string(function) + ": value at row " + std::to_string(i + 1) +
-                      " is infinite; recode it or mark it missing",
-                  "values");
-  }
+  check_each(
+      function, "group", group, [](int g) { return g >= -1 && g <= 1; },
+      "expected 0, 1 or -1 (missing)");
+  check_each(
+      function, "values", values, [](double v) { return !std::isinf(v); },
+      "recode it or mark it missing");
 }
 
 bool used(const std::vector<double>& values, const std::vector<int>& group, std::size_t i) {

@@ -298,7 +298,8 @@ TEST_CASE("degenerate data: empty group, tiny groups, zero variance") {
 TEST_CASE("errors name the problem") {
   Eigen::MatrixXd x(2, 1);
   x << 1, 2;
-  CHECK(error_of(x, {"x"}, {1, 2}, {1, 1}).find("row 2 has 2") != std::string::npos);
+  CHECK(error_of(x, {"x"}, {1, 2}, {1, 1})
+            .find("treat of row 2 is 2; the treatment must be 0 or 1") != std::string::npos);
   CHECK(error_of(x, {"x"}, {1, 0}, {1, -1}).find("not negative") != std::string::npos);
   CHECK(error_of(x, {"x"}, {1}, {1, 1}).find("treat") != std::string::npos);
   CHECK(error_of(x, {"x", "y"}, {1, 0}, {1, 1}).find("names") != std::string::npos);

@@ -411,7 +411,7 @@ TEST_CASE("invalid inputs throw errors naming the argument") {
         }).find("time[2]") != std::string::npos);
   CHECK(message([] {
           localsurv::kaplan_meier({1, 2}, {1, 2});
-        }).find("status[2] is 2") != std::string::npos);
+        }).find("status of row 2 is 2") != std::string::npos);
   CHECK(message([] {
           localsurv::kaplan_meier_by_group({1, 2}, {1, 0}, {0});
         }).find("group") != std::string::npos);

@@ -376,10 +376,10 @@ TEST_CASE("input errors name the argument and the row") {
   CHECK(error_of([&] { log_rank(t, s, g, {0, 1}); }).find("strata has 2") != std::string::npos);
   CHECK(error_of([&] {
           log_rank(t, {1, 2, 1, 1}, g);
-        }).find("status[2] is 2") != std::string::npos);
+        }).find("status of row 2 is 2") != std::string::npos);
   CHECK(error_of([&] {
           log_rank({1, INFINITY, 3, 4}, s, g);
-        }).find("time[2] is infinite") != std::string::npos);
+        }).find("time of row 2 is infinite") != std::string::npos);
   CHECK(error_of([&] {
           log_rank(t, s, {-1, -1, -1, -1});
         }).find("no patient") != std::string::npos);

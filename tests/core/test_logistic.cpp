@@ -351,10 +351,11 @@ TEST_CASE("input errors name the problem") {
   CHECK_THROWS_WITH_AS(logistic_regression({0, 1, 1}, x, {"age", "sex"}),
                        doctest::Contains("2 entries"), Error);
   CHECK_THROWS_WITH_AS(logistic_regression({0, 2, 1}, x, {"age"}),
-                       doctest::Contains("must be 0 or 1, but row 2 has 2"), Error);
+                       doctest::Contains("y of row 2 is 2; the outcome must be 0 or 1"), Error);
   x(1, 0) = NAN;
   CHECK_THROWS_WITH_AS(logistic_regression({0, 1, 1}, x, {"age"}),
-                       doctest::Contains("covariate age is missing"), Error);
+                       doctest::Contains("covariate 'age' is missing or not finite in row 2"),
+                       Error);
   x(1, 0) = 2;
   LogisticOptions o;
   o.maxit = 0;

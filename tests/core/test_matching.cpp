@@ -437,9 +437,10 @@ TEST_CASE("errors a user can act on") {
         std::string::npos);
   CHECK(error_of({0.1, NAN, 0.3, 0.4}, t, {}, o).find("distance[2] is not a finite number") !=
         std::string::npos);
-  CHECK(error_of(d, {1, 0, 2, 0}, {}, o).find("treat [3] = 2") != std::string::npos);
+  CHECK(error_of(d, {1, 0, 2, 0}, {}, o).find("treat of row 3 is 2") != std::string::npos);
   CHECK(error_of(d, t, {1, 2}, o).find("exact has 2 elements") != std::string::npos);
-  CHECK(error_of({0.1, 1.2, 0.3, 0.4}, t, {}, o).find("not a propensity score") !=
+  CHECK(error_of({0.1, 1.2, 0.3, 0.4}, t, {}, o)
+            .find("distance of row 2 is 1.2; a propensity score lies between 0 and 1") !=
         std::string::npos);
   MatchingOptions other = o;
   other.distance_scale = DistanceScale::Other;

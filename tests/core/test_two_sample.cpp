@@ -325,7 +325,7 @@ TEST_CASE("distribution edge cases: infinities, NaN, df <= 0, p at 0 and 1") {
 TEST_CASE("input errors name the row; exact on large groups is refused with advice") {
   CHECK_THROWS_WITH_AS(t_test({1, 2, 3}, {0, 1}), doctest::Contains("values has 3 elements"),
                        Error);
-  CHECK_THROWS_WITH_AS(t_test({1, 2, 3}, {0, 2, 1}), doctest::Contains("group code at row 2 is 2"),
+  CHECK_THROWS_WITH_AS(t_test({1, 2, 3}, {0, 2, 1}), doctest::Contains("group of row 2 is 2"),
                        Error);
   CHECK_THROWS_WITH_AS(wilcoxon_rank_sum_test({1, INFINITY, 3}, {0, 1, 1}),
                        doctest::Contains("row 2 is infinite"), Error);

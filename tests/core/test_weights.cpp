@@ -373,13 +373,13 @@ TEST_CASE("weights: errors name the row; degenerate weights warn") {
   const std::vector<double> t = {1, 2, 3};
   const std::vector<int> s = {1, 0, 1};
   CHECK_THROWS_WITH_AS(localsurv::kaplan_meier_weighted(t, s, {1, -1, 1}),
-                       doctest::Contains("weights[2] is -1"), Error);
+                       doctest::Contains("weights of row 2 is -1"), Error);
   CHECK_THROWS_WITH_AS(localsurv::kaplan_meier_weighted(t, s, {1, 1, NAN}),
-                       doctest::Contains("weights[3]"), Error);
+                       doctest::Contains("weights of row 3 is missing (NaN)"), Error);
   CHECK_THROWS_WITH_AS(localsurv::kaplan_meier_weighted(t, s, {1, 1}),
                        doctest::Contains("weights has 2 elements"), Error);
   CHECK_THROWS_WITH_AS(localsurv::kaplan_meier_by_group_weighted(t, s, {0, 1, 1}, {1, INFINITY, 1}),
-                       doctest::Contains("weights[2]"), Error);
+                       doctest::Contains("weights of row 2 is infinite"), Error);
 
   // Every event weighs 0: S stays 1, no median, a warning.
   const KaplanMeierResult r = localsurv::kaplan_meier_weighted(t, s, {0, 2, 0});
