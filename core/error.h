@@ -47,15 +47,6 @@ inline void check(bool ok, const char* function, const char* argument, const std
   if (!ok) throw Error(std::string(function) + ": " + argument + " " + what, argument);
 }
 
-template <class Vec>
-void check_finite(const char* function, const char* argument, const Vec& v) {
-  for (std::size_t i = 0; i < static_cast<std::size_t>(v.size()); ++i)
-    if (!std::isfinite(static_cast<double>(v[i])))
-      throw Error(std::string(function) + ": " + argument + "[" + std::to_string(i + 1) +
-                      "] is not a finite number",
-                  argument);
-}
-
 // A number as a message shows it: as printf's %g writes it (0, -1.5, 1e+09),
 // with the two values that are not numbers to a reader said in words.
 inline std::string value_text(double v) {
@@ -98,6 +89,13 @@ void check_each(const char* function, const char* argument, const Vec& v, Ok ok,
       throw Error(std::string(function) + ": " + argument + " of row " + std::to_string(i + 1) +
                       " is " + value_text(v[i]) + "; " + rule,
                   argument);
+}
+
+template <class Vec>
+void check_finite(const char* function, const char* argument, const Vec& v) {
+  check_each(
+      function, argument, v, [](double x) { return std::isfinite(x); },
+      "it must be a finite number");
 }
 
 // A 0/1 code (event indicator, treatment, binary outcome) in every row.

@@ -408,7 +408,7 @@ TEST_CASE("invalid inputs throw errors naming the argument") {
         }).find("time has 2") != std::string::npos);
   CHECK(message([] {
           localsurv::kaplan_meier({1, kNaN}, {1, 0});
-        }).find("time[2]") != std::string::npos);
+        }).find("time of row 2 is missing (NaN)") != std::string::npos);
   CHECK(message([] {
           localsurv::kaplan_meier({1, 2}, {1, 2});
         }).find("status of row 2 is 2") != std::string::npos);

@@ -435,7 +435,8 @@ TEST_CASE("errors a user can act on") {
   MatchingOptions o;
   CHECK(error_of({0.1, 0.2}, t, {}, o).find("distance has 2 elements but treat has 4") !=
         std::string::npos);
-  CHECK(error_of({0.1, NAN, 0.3, 0.4}, t, {}, o).find("distance[2] is not a finite number") !=
+  CHECK(error_of({0.1, NAN, 0.3, 0.4}, t, {}, o)
+            .find("distance of row 2 is missing (NaN); it must be a finite number") !=
         std::string::npos);
   CHECK(error_of(d, {1, 0, 2, 0}, {}, o).find("treat of row 3 is 2") != std::string::npos);
   CHECK(error_of(d, t, {1, 2}, o).find("exact has 2 elements") != std::string::npos);
