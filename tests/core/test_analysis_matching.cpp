@@ -6,17 +6,13 @@
 
 #include "api.h"
 #include "golden.h"
+#include "rounds_cases.h"
 
 using testsupport::num;
 using testsupport::run_spec;
 using json = nlohmann::json;
 
 namespace {
-
-const char* kRotterdam = R"("time": "dtime", "event": "death",
-  "group": {"column": "chemo", "levels": ["0", "1"]},
-  "covariates": ["age", "meno", {"column": "size", "type": "factor", "levels": ["<=20", "20-50", ">50"]},
-    {"column": "grade", "type": "factor", "levels": ["2", "3"]}, "nodes", "pgr", "er", "hormon"])";
 
 // Every round as R ran it: the call's score and exact sets, matched counts,
 // each covariate's test, p and |SMD|, and the final pairs.
@@ -55,9 +51,8 @@ TEST_CASE(
     "match until balanced, rule exact: categorical to the exact set, continuous to the "
     "score (rotterdam chemo, caliper 0.2 SD)") {
   const json want = testsupport::extra("rounds")["cases"][0];
-  json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "score_covariates": ["meno", "grade", "er", "hormon"], "caliper": 0.2, "rounds": 5,
-      "round_rule": "exact", "balance_criterion": "p"}}})");
+  const auto& rc = testsupport::rounds_cases()[0];
+  json r = run_spec(rc.dataset, rc.spec);
   const json& m = r["results"]["matching"];
   check_rounds(m, want);
   CHECK(m["stop"]["reason"] == "balanced");
@@ -69,8 +64,7 @@ TEST_CASE(
 
 TEST_CASE("a caliper that forms no pairs is not 'balanced'") {
   json r =
-      run_spec("rotterdam", std::string("{") + kRotterdam +
-                                R"(, "analyses": {"matching": {"caliper": 1e-9, "rounds": 3}}})");
+      run_spec("rotterdam", testsupport::rotterdam_matching(R"({"caliper": 1e-9, "rounds": 3})"));
   const json& m = r["results"]["matching"];
   CHECK(m["counts"]["matched_treated"] == 0);
   CHECK(m["stop"]["reason"] == "no pairs were formed");
@@ -82,9 +76,8 @@ TEST_CASE("a caliper that forms no pairs is not 'balanced'") {
 
 TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotterdam chemo)") {
   const json want = testsupport::extra("rounds")["cases"][1];
-  json r = run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "score_covariates": ["age", "nodes"], "rounds": 6, "round_rule": "model",
-      "balance_criterion": "both"}}})");
+  const auto& rc = testsupport::rounds_cases()[1];
+  json r = run_spec(rc.dataset, rc.spec);
   const json& m = r["results"]["matching"];
   check_rounds(m, want);
   // Round 3 leaves age, size and nodes unbalanced although all are in the
@@ -100,21 +93,8 @@ TEST_CASE("match until balanced, rule model from a small score, p and SMD (rotte
 
 TEST_CASE("match until balanced on the paper-like cohort (npc_synth_1 lt, rule exact)") {
   const json want = testsupport::extra("rounds")["cases"][2];
-  json r = run_spec("npc_synth_1", R"({
-    "derive": [{"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
-               {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"], "right": false}},
-               {"name": "ebv_hi", "cut": {"column": "ebv_dna", "breaks": [10000], "labels": ["0", "1"], "right": false}},
-               {"name": "t4", "flag": {"column": "t_stage", "values": ["T4"]}},
-               {"name": "n3", "flag": {"column": "n_stage", "values": ["N3"]}},
-               {"name": "synchronous", "flag": {"column": "sequence", "values": ["synchronous"]}},
-               {"name": "cycles6", "cut": {"column": "chemo_cycles", "breaks": [6], "labels": ["0", "1"], "right": false}}],
-    "time": "os_months", "event": "death", "group": {"column": "lt", "levels": ["0", "1"]},
-    "covariates": [{"column": "sex", "type": "factor", "levels": ["Male", "Female"]},
-      "age45", "kps90", {"column": "pathology", "type": "factor", "levels": ["III", "I-II"]},
-      "ebv_hi", "t4", "n3", "synchronous", "liver_met", "lung_met", "bone_met", "chemo", "cycles6",
-      "targeted", "immuno", "rt_primary"],
-    "analyses": {"matching": {"score_covariates": ["age45", "kps90", "t4", "n3", "liver_met", "bone_met"],
-      "rounds": 4, "round_rule": "exact"}}})");
+  const auto& rc = testsupport::rounds_cases()[2];
+  json r = run_spec(rc.dataset, rc.spec);
   const json& m = r["results"]["matching"];
   check_rounds(m, want);
   CHECK(m["stop"]["reason"] == "balanced");
@@ -123,8 +103,7 @@ TEST_CASE("match until balanced on the paper-like cohort (npc_synth_1 lt, rule e
 
 TEST_CASE(
     "one round (the default) still judges every covariate; bad round options name the field") {
-  json r =
-      run_spec("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {}}})");
+  json r = run_spec("rotterdam", testsupport::rotterdam_matching("{}"));
   const json& m = r["results"]["matching"];
   REQUIRE(m["rounds"].size() == 1);
   CHECK(m["stop"]["rounds_run"] == 1);
@@ -140,8 +119,7 @@ TEST_CASE(
     const std::string& option = entry.first;
     const std::string& field = entry.second;
     CAPTURE(option);
-    json bad = json::parse(
-        s.run(std::string("{") + kRotterdam + R"(, "analyses": {"matching": {)" + option + "}}}"));
+    json bad = json::parse(s.run(testsupport::rotterdam_matching("{" + option + "}")));
     CHECK(bad["ok"] == false);
     CHECK(bad["error"]["field"] == field);
   }
@@ -258,8 +236,7 @@ TEST_CASE(
   };
   const std::vector<Case> runs = {
       {0, "rotterdam",
-       std::string("{") + kRotterdam +
-           R"(, "analyses": {"matching": {"distance": "logit", "ratio": 2, "caliper": 0.2}}})"},
+       testsupport::rotterdam_matching(R"({"distance": "logit", "ratio": 2, "caliper": 0.2})")},
       {2, "lung",
        R"({"time": "time", "event": {"column": "status", "values": [2]},
            "group": {"column": "sex", "levels": ["1", "2"]},

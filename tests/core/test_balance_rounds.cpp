@@ -12,6 +12,7 @@
 #include "error.h"
 #include "golden.h"
 #include "io/spec.h"
+#include "rounds_cases.h"
 #include "study/balance_rounds.h"
 #include "study/derive.h"
 #include "study/warnings.h"
@@ -81,65 +82,36 @@ void check(const localsurv::BalanceRounds& b, const localsurv::Frame& f, const j
   CHECK(control == last["control_row"].get<std::vector<int>>());
 }
 
-const char* kRotterdam = R"("time": "dtime", "event": "death",
-  "group": {"column": "chemo", "levels": ["0", "1"]},
-  "covariates": ["age", "meno", {"column": "size", "type": "factor", "levels": ["<=20", "20-50", ">50"]},
-    {"column": "grade", "type": "factor", "levels": ["2", "3"]}, "nodes", "pgr", "er", "hormon"])";
-
 }  // namespace
 
-// rounds.R: run_rounds("rotterdam chemo, rule exact ...", rot, rot$chemo, rot_covs, rot_factors,
-//   score = c("meno", "grade", "er", "hormon"), exact = character(), rule = "exact",
-//   criterion = "p", max_rounds = 5, caliper = 0.2)
+// rounds.R, the first case of tests/support/rounds_cases.h
 TEST_CASE("balance_rounds, rule exact, p criterion, caliper 0.2 SD (rotterdam chemo)") {
   localsurv::Table t;
   localsurv::Frame f;
-  const auto b = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "score_covariates": ["meno", "grade", "er", "hormon"], "caliper": 0.2, "rounds": 5,
-      "round_rule": "exact", "balance_criterion": "p"}}})",
-                     t, f);
+  const auto& rc = testsupport::rounds_cases()[0];
+  const auto b = run(rc.dataset, rc.spec, t, f);
   check(b, f, rounds_json()["cases"][0]);
   CHECK(b.stop == "balanced");
   CHECK(b.balanced);
 }
 
-// rounds.R: run_rounds("rotterdam chemo, rule model from age + nodes, both criteria", rot,
-//   rot$chemo, rot_covs, rot_factors, score = c("age", "nodes"), exact = character(),
-//   rule = "model", criterion = "both", max_rounds = 6)
+// rounds.R, the second case of tests/support/rounds_cases.h
 TEST_CASE("balance_rounds, rule model, p and SMD: stops when nothing can be added") {
   localsurv::Table t;
   localsurv::Frame f;
-  const auto b = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "score_covariates": ["age", "nodes"], "rounds": 6, "round_rule": "model",
-      "balance_criterion": "both"}}})",
-                     t, f);
+  const auto& rc = testsupport::rounds_cases()[1];
+  const auto b = run(rc.dataset, rc.spec, t, f);
   check(b, f, rounds_json()["cases"][1]);
   CHECK(b.stop == "every unbalanced covariate is already in the score model");
   CHECK(!b.balanced);
 }
 
-// rounds.R: run_rounds("npc_synth_1 lt, rule exact, p criterion, score on 6 covariates", npc,
-//   npc$lt, npc_covs, npc_factors, score = c("age45", "kps90", "t4", "n3", "liver_met",
-//   "bone_met"), exact = character(), rule = "exact", criterion = "p", max_rounds = 4)
+// rounds.R, the third case of tests/support/rounds_cases.h
 TEST_CASE("balance_rounds on the paper-like cohort (npc_synth_1 lt, rule exact)") {
   localsurv::Table t;
   localsurv::Frame f;
-  const auto b = run("npc_synth_1", R"({
-    "derive": [{"name": "age45", "cut": {"column": "age", "breaks": [45], "labels": ["0", "1"], "right": false}},
-               {"name": "kps90", "cut": {"column": "kps", "breaks": [90], "labels": ["0", "1"], "right": false}},
-               {"name": "ebv_hi", "cut": {"column": "ebv_dna", "breaks": [10000], "labels": ["0", "1"], "right": false}},
-               {"name": "t4", "flag": {"column": "t_stage", "values": ["T4"]}},
-               {"name": "n3", "flag": {"column": "n_stage", "values": ["N3"]}},
-               {"name": "synchronous", "flag": {"column": "sequence", "values": ["synchronous"]}},
-               {"name": "cycles6", "cut": {"column": "chemo_cycles", "breaks": [6], "labels": ["0", "1"], "right": false}}],
-    "time": "os_months", "event": "death", "group": {"column": "lt", "levels": ["0", "1"]},
-    "covariates": [{"column": "sex", "type": "factor", "levels": ["Male", "Female"]},
-      "age45", "kps90", {"column": "pathology", "type": "factor", "levels": ["III", "I-II"]},
-      "ebv_hi", "t4", "n3", "synchronous", "liver_met", "lung_met", "bone_met", "chemo", "cycles6",
-      "targeted", "immuno", "rt_primary"],
-    "analyses": {"matching": {"score_covariates": ["age45", "kps90", "t4", "n3", "liver_met", "bone_met"],
-      "rounds": 4, "round_rule": "exact"}}})",
-                     t, f);
+  const auto& rc = testsupport::rounds_cases()[2];
+  const auto b = run(rc.dataset, rc.spec, t, f);
   check(b, f, rounds_json()["cases"][2]);
   CHECK(b.stop == "balanced");
   CHECK(b.rounds.size() == 3);
@@ -150,9 +122,9 @@ TEST_CASE("balance_rounds on the paper-like cohort (npc_synth_1 lt, rule exact)"
 TEST_CASE("balance_rounds keeps a failing round's error for the caller") {
   localsurv::Table t;
   localsurv::Frame f;
-  const auto b = run("rotterdam", std::string("{") + kRotterdam + R"(, "analyses": {"matching": {
-      "score_covariates": ["hormon"], "caliper": 0.2}}})",
-                     t, f);
+  const auto b = run(
+      "rotterdam",
+      testsupport::rotterdam_matching(R"({"score_covariates": ["hormon"], "caliper": 0.2})"), t, f);
   REQUIRE(b.failure);
   CHECK(b.rounds.empty());
   try {
