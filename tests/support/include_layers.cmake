@@ -10,7 +10,7 @@ cmake_minimum_required(VERSION 3.20)
 #
 # Usage: cmake -DROOT=<repo> -P include_layers.cmake     (checks <repo>/core)
 #        cmake -DCORE=<dir> -P include_layers.cmake      (a tree laid out as core/)
-# tests/support/include_layers_check.cmake shows it catching each violation.
+# tests/support/check_catches.cmake shows it catching each violation in include_layers/.
 if(NOT DEFINED CORE)
   set(CORE ${ROOT}/core)
 endif()

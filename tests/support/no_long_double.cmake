@@ -11,7 +11,7 @@ cmake_minimum_required(VERSION 3.20)
 #
 # Usage: cmake -DROOT=<repo> -P no_long_double.cmake    (core/, cli/, wasm/)
 #        cmake "-DFILES=a.cpp;b.h" -P no_long_double.cmake
-# tests/support/no_long_double_check.cmake shows it catching each form.
+# tests/support/check_catches.cmake shows it catching each form on no_long_double/.
 if(DEFINED FILES)
   set(files ${FILES})
 else()
