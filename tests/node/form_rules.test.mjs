@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadEngine, datasetPath, root } from './harness.mjs';
 import * as rules from '../../web/form_rules.js';
 import { defaultSpec } from '../../web/spec_form.js';
-import { ANALYSES, analysisByKey } from '../../web/analyses/index.js';
+import { ANALYSES, R_ORDER, analysisByKey } from '../../web/analyses/index.js';
 import { defaultCutpointColumn } from '../../web/analyses/cutpoint.js';
 import { defaultSubgroupVariables } from '../../web/analyses/subgroups.js';
 
@@ -140,9 +140,10 @@ test('the cutpoint section\'s own field rules: a value only for "a value", match
 test('the registry: unique keys, every analysis titled, every form path its own analysis\'s', () => {
   const keys = ANALYSES.map((a) => a.key);
   assert.deepEqual(keys, [...new Set(keys)]);
+  assert.deepEqual([...R_ORDER].sort(), [...keys].sort(), 'R_ORDER lists every analysis once');
   for (const a of ANALYSES) {
     assert.ok(a.title, a.key);
-    assert.ok('rBlock' in a, `${a.key}: a slot for its R block`);
+    assert.equal(typeof a.rBlock, 'function', `${a.key}: its R block`);
     for (const f of a.form?.fields ?? []) assert.equal(f.attrs['data-path'].split('.')[1], a.key, f.attrs['data-path']);
     if (a.form?.within) assert.ok(ANALYSES.some((b) => b.key === a.form.within && b.form), `${a.key} sits in ${a.form.within}`);
   }

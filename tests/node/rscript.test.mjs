@@ -39,7 +39,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rFilter, rStr } from '../../web/rscript.js';
+import { rStr } from '../../web/r/escape.js';
+import { rFilter } from '../../web/r/filter.js';
 import { scriptOf, filterTree, CORRECTED_PAIRING } from './rscript_support.mjs';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';
 

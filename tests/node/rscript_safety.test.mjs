@@ -1,6 +1,6 @@
 // The exported R script cannot be made to run anything else (issue 8.1).
 // Every text in a spec (a share link is a spec anyone can write) or in the
-// data's header reaches the script only through web/rscript.js's escapers:
+// data's header reaches the script only through web/r/escape.js's escapers:
 // rStr (string literal), rName (name) and oneLine (comment text); numbers must
 // be numbers. Checked here with R itself:
 // (1) the escapers: hostile and random texts read back in R as exactly
@@ -31,7 +31,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { rScript, rFilter, rStr, rName, oneLine } from '../../web/rscript.js';
+import { rScript } from '../../web/rscript.js';
+import { rStr, rName, oneLine } from '../../web/r/escape.js';
+import { rFilter } from '../../web/r/filter.js';
 import { scriptOf, readSpec, filterTree, CORRECTED_PAIRING } from './rscript_support.mjs';
 import { encodeShare, decodeShare } from '../../web/share.js';
 import { runCli, specCases, datasetPath, root } from './harness.mjs';

@@ -6,6 +6,7 @@ import { DASH } from '../format.js';
 import { NOT_COMPUTED, ciLabel, coefEntries, col, data, ensureCtx, errorText, hrCell, model, pCell, referenceLevel } from '../table_model.js';
 import { list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { cm, rChr, rName, rNum, rStr } from '../r/escape.js';
 
 export function coxTableModel(cox, ctx) {
   if (!cox) return null;
@@ -79,6 +80,42 @@ export function coxTableModel(cox, ctx) {
   return model(ctx, 'cox', 'Univariate and multivariable Cox regression', columns, rows, notes, { headerGroups });
 }
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec, covariates }) {
+  const terms = [];
+  if (spec.group) terms.push(spec.group.column);
+  for (const t of covariates) terms.push(t.column);
+  const extra = a.strata ? ` + strata(${rName(a.strata)})` : '';
+  const args = [`data = d`, `ties = ${rStr(a.ties)}`];
+  if (a.cluster) args.push(`cluster = ${rName(a.cluster)}`);
+  const call = (rhs) => `coxph(Surv(time_, event_) ~ ${rhs}${extra}, ${args.join(', ')})`;
+  const about = cm`Reproduces ${p}.cox: coxph(ties = "${a.ties}")${a.cluster ? `, robust SE clustered on ${a.cluster}` : ''}${a.strata ? `, stratified on ${a.strata}` : ''};\nunivariate models (each on its own complete cases), then the multivariable model${a.select_p > 0 ? ` of the terms whose univariate ${a.select_test === 'lrt' ? 'likelihood-ratio' : 'Wald'} p (whole term) is below ${a.select_p}${a.force.length ? `, plus ${a.force.join(', ')} (forced)` : ''}` : ''}.\nPH check: cox.zph(fit, transform = "km").`;
+  let s = `cox_terms <- ${rChr(terms)}\n`;
+  if (a.univariate) {
+    s += 'uni_p <- c()\n';
+    terms.forEach((t, i) => {
+      s += `fit <- ${call(rName(t))}\nshow_cox(${rStr('univariate: ' + t)}, fit)\n`;
+      s += `put(${rStr(`${p}.cox.univariate.${i}`)}, cox_key(fit, ${rNum(a.conf_int, 'cox.conf_int')}))\n`;
+      s += `uni_p[${rStr(t)}] <- summary(fit)$${a.select_test === 'lrt' ? 'logtest' : 'waldtest'}["pvalue"]\n`;
+    });
+  }
+  if (a.multivariable) {
+    if (a.select_p > 0) {
+      s += `# Screen: univariate whole-term p below ${rNum(a.select_p, 'cox.select_p')}, plus forced terms.\n`;
+      s += `mv_terms <- cox_terms[(!is.na(uni_p[cox_terms]) & uni_p[cox_terms] < ${rNum(a.select_p, 'cox.select_p')}) | cox_terms %in% ${rChr(a.force)}]\n`;
+      s += `cat("\\nSelected for the multivariable model:", mv_terms, "\\n")\n`;
+      s += `put(${rStr(p + '.cox.selected')}, I(mv_terms))\n`;
+    } else {
+      s += 'mv_terms <- cox_terms\n';
+    }
+    s += `if (length(mv_terms) > ${a.univariate && !(a.select_p > 0) ? 1 : 0}) {\n`;
+    s += `  fit <- coxph(ls_formula(quote(Surv(time_, event_)), mv_terms${a.strata ? `, quote(strata(${rName(a.strata)}))` : ''}), ${args.join(', ')})\n`;
+    s += `  show_cox("multivariable", fit)\n`;
+    s += `  put(${rStr(p + '.cox.multivariable')}, cox_key(fit, ${rNum(a.conf_int, 'cox.conf_int')}))\n}\n`;
+  }
+  return { title: 'Cox proportional hazards', about, code: s };
+}
+
 export default {
   key: 'cox',
   title: 'Cox models',
@@ -99,5 +136,5 @@ export default {
     ...(cox?.univariate ?? []).filter((f) => f.rows).map((f) => [`Cox ${f.formula}`, f.rows]),
     ...(cox?.multivariable?.rows ? [[`Cox ${cox.multivariable.formula}`, cox.multivariable.rows]] : []),
   ],
-  rBlock: null,
+  rBlock,
 };

@@ -14,7 +14,9 @@ import { check, columnSelect, number, select, text, withRules } from './fields.j
 import { getPath, setPath } from '../spec_form.js';
 import { columnsFor } from '../form_rules.js';
 import { engineDefault } from '../engine_defaults.js';
-import { baselineModel } from './matching.js';
+import { baselineModel, rMatchOptions, rScore } from './matching.js';
+import { cm, oneLine, plain, rChr, rNum, rStr, specError } from '../r/escape.js';
+import { FilterError, rFilter } from '../r/filter.js';
 
 export function cutpointModel(cutpoint, ctx) {
   if (!cutpoint || !(cutpoint.maxstat || cutpoint.median || cutpoint.youden)) return null;
@@ -202,6 +204,77 @@ export function defaultCutpointColumn(spec, described) {
   return covs.find((c) => numeric.includes(c)) ?? numeric.find((c) => !taken.has(c) && !/^(id|pid|patient|subject)(_?id)?$/i.test(c)) ?? '';
 }
 
+// cutpoint groups.use: the names in cp_cuts.
+const CUT_USES = ['maxstat', 'median', 'youden', 'value'];
+// maxstat.test finds a column with a name R would backquote only under a plain alias.
+const CUT_ALIAS = 'cut_x_';
+
+// The cut groups' reference group, or (as the engine) the cutpoint block's
+// error when its filter cannot be used.
+function referenceGroup(none, tree) {
+  try {
+    return `cp_none <- with(d, ${rFilter(tree)})`;
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e;
+    return `stop(${rStr(`the reference group's filter (${none}) cannot be used: ${e.message.replace(/^filter: /, '')}`)})`;
+  }
+}
+
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, covariates, ties, analyses, filterTree }) {
+  // The cut groups' log-rank uses the cohort's log-rank options, as LocalSurv.
+  const { logrank } = analyses;
+  const rho = logrank ? logrank.rho : 0;
+  const adjust = logrank ? logrank.pairwise_adjust : 'holm';
+  const x = a.column;
+  const gr = a.groups;
+  const pm = a.pmethod === 'condmc' ? 'condMC' : 'Lau94';
+  const about = cm`Reproduces ${p}.cutpoint: maxstat.test(smethod = "LogRank", pmethod = "${pm}", minprop = ${a.minprop}, maxprop = ${a.maxprop})
+for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'condMC' ? '\nThe condMC p is a Monte Carlo p: R\'s random numbers differ from LocalSurv\'s, so it agrees only up to Monte Carlo error.' : ''}${gr ? `\nGroups (${p}.cutpoint.groups): cut by the ${gr.use} cutpoint${gr.none ? `, rows with ${gr.none} form the reference group "${gr.none_label}"` : ''}; KM, log-rank, Cox, ${gr.match ? 'and each group matched against the reference' : ''}.` : ''}`;
+  let s = gr && gr.none ? `${referenceGroup(gr.none, filterTree('analyses.cutpoint.groups.none'))}   # the reference group (takes no part in choosing the cutpoint)\n` : 'cp_none <- rep(FALSE, nrow(d))\n';
+  s += `cp_d <- ls_complete(d[!cp_none, , drop = FALSE], ${rStr(x)})\n`;
+  const xt = plain(x, CUT_ALIAS);
+  if (xt === CUT_ALIAS) s += `cp_d$${CUT_ALIAS} <- cp_d[[${rStr(x)}]]   # the column under a plain name, for maxstat.test\n`;
+  s += `${pm === 'condMC' ? `set.seed(${rNum(a.seed, 'cutpoint.seed')}); ` : ''}ms <- maxstat.test(Surv(time_, event_) ~ ${xt}, data = cp_d, smethod = "LogRank", pmethod = ${rStr(pm)},\n                  minprop = ${rNum(a.minprop, 'cutpoint.minprop')}, maxprop = ${rNum(a.maxprop, 'cutpoint.maxprop')}${pm === 'condMC' ? `, B = ${rNum(a.replicates, 'cutpoint.replicates')}` : ''})\nprint(ms)\n`;
+  s += `cp_cuts <- list(maxstat = unname(ms$estimate), median = median(cp_d[[${rStr(x)}]]),\n                youden = youden_cut(cp_d[[${rStr(x)}]], cp_d$time_, cp_d$event_, ${rNum(a.horizon || 0, 'cutpoint.horizon')}))\nstr(cp_cuts)\n`;
+  s += `put(${rStr(p + '.cutpoint')}, list(maxstat = list(cutpoint = unname(ms$estimate), statistic = unname(ms$statistic), p = ms$p.value,
+                                    candidates = list(cut = ms$cuts, statistic = unname(ms$stats))),
+                                    median = cp_cuts$median, youden = cp_cuts$youden))\n`;
+  if (gr) {
+    // The engine reads only these: one of the names in cp_cuts.
+    if (!CUT_USES.includes(gr.use)) throw specError('analyses.cutpoint.groups.use', `is '${oneLine(gr.use)}'; it must be one of: ${CUT_USES.join(', ')}`);
+    const cut = gr.use === 'value' ? rNum(gr.value, 'cutpoint.groups.value') : `cp_cuts$${gr.use}`;
+    s += `\n# ${cm`Cut groups: ${gr.none ? `"${gr.none_label}", ` : ''}${x} <= cutpoint, ${x} > cutpoint.`}\n`;
+    s += `cp <- ${cut}\n`;
+    s += `lab <- paste(${rStr(x)}, c("<=", ">"), format(cp))\n`;
+    s += `d$cut_group_ <- ifelse(cp_none, ${rStr(gr.none_label)}, ifelse(d[[${rStr(x)}]] <= cp, lab[1], lab[2]))\n`;
+    s += `d$cut_group_ <- factor(d$cut_group_, levels = c(${gr.none ? rStr(gr.none_label) + ', ' : ''}lab))\n`;
+    s += 'cg <- d[!is.na(d$cut_group_), , drop = FALSE]\n';
+    s += `print(table(cg$cut_group_))\nkm_cg <- survfit(Surv(time_, event_) ~ cut_group_, data = cg)\nprint(km_cg)\n`;
+    s += `lr_cg <- survdiff(Surv(time_, event_) ~ cut_group_, data = cg, rho = ${rNum(rho, 'logrank.rho')})\nprint(lr_cg)\n`;
+    s += `cg_res <- lr_key(lr_cg)\nif (nlevels(cg$cut_group_) > 2) cg_res$pairwise <- pairwise_lr(cg$time_, cg$event_, cg$cut_group_, ${rNum(rho, 'logrank.rho')}, ${rStr(adjust)})\n`;
+    s += `fit <- coxph(Surv(time_, event_) ~ cut_group_, data = cg, ties = ${rStr(ties)})\nprint(summary(fit))\n`;
+    s += `put(${rStr(p + '.cutpoint.groups')}, list(cutpoint = cp, levels = levels(cg$cut_group_), logrank = cg_res, cox = cox_key(fit), km = km_key(km_cg, NULL)))\n`;
+    if (gr.match) {
+      const mopts = gr.match;   // every option written out by the engine
+      s += `# Each cut group matched against the reference group (cut group = "treated").\n`;
+      s += `cg_mo <- ${rMatchOptions(mopts)}\n`;
+      s += `ref <- levels(cg$cut_group_)[1]\n`;
+      s += `# Each comparison in its own block, as LocalSurv: one that fails loses no other.\n`;
+      s += `for (lv in levels(cg$cut_group_)[-1]) ls_block(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), {\n`;
+      s += `  dm <- cg[cg$cut_group_ %in% c(ref, lv), , drop = FALSE]\n  dm$treat_ <- as.integer(dm$cut_group_ == lv)\n`;
+      s += `  dm$cut_group_ <- droplevels(dm$cut_group_)\n`;
+      s += `  cat("\\n== matching:", lv, "vs", ref, "\\n")\n`;
+      s += `  mr <- match_rounds(dm, covariates, ${rScore(mopts, covariates)}, ${rChr(mopts.exact)}, cg_mo)\n`;
+      s += `  res <- list(comparison = paste(lv, "vs", ref), rounds = mr$rounds, stop = mr$stop)\n`;
+      s += `  if (!is.null(mr$m) && any(mr$m$weights > 0))\n`;
+      s += `    res$outcome <- tryCatch(matched_outcome(mr$m, "cut_group_", cg_mo, ${rStr(ties)}), error = function(e) list(error = conditionMessage(e)))\n`;
+      s += `  put(paste0(${rStr(p + '.cutpoint.groups.matched.')}, match(lv, levels(cg$cut_group_)) - 2), res)\n})\n`;
+    }
+  }
+  return { title: 'Cutpoint', about, code: s };
+}
+
 export default {
   key: 'cutpoint',
   title: 'Cutpoint',
@@ -252,5 +325,5 @@ export default {
     for (const name of view.tableNames()) if (name.startsWith('cut-baseline')) view.table(name);
   },
   rowsUsed: (cp) => [...(cp?.rows ? [['cutpoint', cp.rows]] : []), ...(cp?.groups?.rows ? [['cutpoint groups', cp.groups.rows]] : [])],
-  rBlock: null,
+  rBlock,
 };

@@ -4,6 +4,7 @@
 
 import { formatInteger } from '../format.js';
 import { ciLabel, col, data, ensureCtx, medianCell, model, section, strataName, unitSuffix } from '../table_model.js';
+import { GROUP_ALIAS, cm, plain, rStr } from '../r/escape.js';
 
 export function followupModel(followup, ctx) {
   if (!followup?.overall && !followup?.by_group?.length) return null;
@@ -18,6 +19,19 @@ export function followupModel(followup, ctx) {
   return model(ctx, 'followup', 'Follow-up', columns, rows, notes);
 }
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(_options, { path: p, spec }) {
+  const g = spec.group;
+  const about = cm`Reproduces ${p}.followup: median follow-up by reverse Kaplan-Meier (censorings as events).`;
+  let s = 'fu_all <- survfit(Surv(time_, 1 - event_) ~ 1, data = d)\nprint(fu_all)\n';
+  s += `put(${rStr(p + '.followup.overall')}, km_key(fu_all, NULL)[[1]])\n`;
+  if (g) {
+    s += `fu_grp <- survfit(Surv(time_, 1 - event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d)\nprint(fu_grp)\n`;
+    s += `put(${rStr(p + '.followup.by_group')}, km_key(fu_grp, NULL))\n`;
+  }
+  return { title: 'Follow-up', about, code: s };
+}
+
 export default {
   key: 'followup',
   title: 'Median follow-up',
@@ -25,5 +39,5 @@ export default {
   form: { toggle: 'Median follow-up (reverse KM)', within: 'km' },
   tables: (followup, ctx) => [{ paper: 5, model: followupModel(followup, ctx) }],
   render: (followup, view) => view.table('followup'),
-  rBlock: null,
+  rBlock,
 };

@@ -9,6 +9,7 @@ import { kmFigure } from '../plots.js';
 import { DAYS_PER } from '../units.js';
 import { list, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { GROUP_ALIAS, cm, plain, rNum, rNums, rStr } from '../r/escape.js';
 
 export function kmSummaryModel(km, ctx) {
   if (!km?.overall && !km?.by_group?.length) return null;
@@ -27,6 +28,24 @@ export function kmSummaryModel(km, ctx) {
   return model(ctx, 'km', 'Kaplan–Meier survival', curveColumns(ctx, times, ciText), rows, notes);
 }
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec }) {
+  const g = spec.group;
+  const ct = rStr(a.conf_type);
+  const times = rNums(a.times, 'km.times');
+  const about = cm`Reproduces ${p}.km: survfit() with conf.type ${a.conf_type}, ${a.conf_int} CI, Greenwood variance;\nsurvival at the requested times from summary(times =, extend = TRUE) (std.err there = SE of S).`;
+  let s = `km_times <- ${times}\n`;
+  s += `km_all <- survfit(Surv(time_, event_) ~ 1, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int, 'km.conf_int')})\n`;
+  s += 'print(km_all)\nif (length(km_times)) print(summary(km_all, times = km_times, extend = TRUE))\n';
+  s += `put(${rStr(p + '.km.overall')}, km_key(km_all, km_times)[[1]])\n`;
+  if (g && a.by_group !== false) {
+    s += `km_grp <- survfit(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d, conf.type = ${ct}, conf.int = ${rNum(a.conf_int, 'km.conf_int')})\n`;
+    s += 'print(km_grp)\nif (length(km_times)) print(summary(km_grp, times = km_times, extend = TRUE))\n';
+    s += `put(${rStr(p + '.km.by_group')}, km_key(km_grp, km_times))\n`;
+  }
+  return { title: 'Kaplan-Meier', about, code: s };
+}
+
 export default {
   key: 'km',
   title: 'Kaplan–Meier',
@@ -40,5 +59,5 @@ export default {
     view.figure('Kaplan–Meier', 'km', () => kmFigure(km, { ...view.opts, logrank: lr?.error ? null : lr }, view.document));
     view.table('km');
   },
-  rBlock: null,
+  rBlock,
 };

@@ -6,6 +6,7 @@ import { DASH, formatInteger, formatNumber, formatP } from '../format.js';
 import { NOT_COMPUTED, col, data, ensureCtx, errorText, model } from '../table_model.js';
 import { select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { GROUP_ALIAS, cm, plain, rName, rNum, rStr } from '../r/escape.js';
 
 function testRows(test, label, ctx, width) {
   const rows = [data([label, formatInteger(test.n?.reduce((a, b) => a + b, 0)), formatNumber(test.statistic, 2), formatInteger(test.df), formatP(test.p), DASH].slice(0, width))];
@@ -40,6 +41,31 @@ export function logrankModel(logrank, ctx) {
   return model(ctx, 'logrank', 'Log-rank tests', columns, rows, notes);
 }
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec }) {
+  const g = spec.group;
+  const about = cm`Reproduces ${p}.logrank: survdiff(rho = ${a.rho}) by group${a.strata ? `, stratified on ${a.strata}` : ''}${a.by.length ? `, by ${a.by.join(', ')}` : ''};\npairwise tests for 3+ groups on each pair's rows, p.adjust(method = "${a.pairwise_adjust}").`;
+  let s = '';
+  if (g) {
+    s += `lr <- survdiff(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)}, data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr)\n`;
+    s += `lr_res <- lr_key(lr)\n`;
+    s += `if (nlevels(d[[${rStr(g.column)}]]) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, d[[${rStr(g.column)}]], ${rNum(a.rho, 'logrank.rho')}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `put(${rStr(p + '.logrank.by_group')}, lr_res)\n`;
+    if (a.strata) {
+      s += `lr_strat <- survdiff(Surv(time_, event_) ~ ${plain(g.column, GROUP_ALIAS)} + strata(${rName(a.strata)}), data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr_strat)\n`;
+      s += `put(${rStr(p + '.logrank.stratified')}, lr_key(lr_strat))\n`;
+    }
+  }
+  a.by.forEach((v, i) => {
+    s += `by_x <- ls_factor(d[[${rStr(v)}]], all = raw[[${rStr(v)}]])   # ${cm`${v} read as a factor`}\n`;
+    s += `lr_by <- survdiff(Surv(time_, event_) ~ by_x, data = d, rho = ${rNum(a.rho, 'logrank.rho')})\nprint(lr_by)\n`;
+    s += `lr_res <- c(list(variable = ${rStr(v)}), lr_key(lr_by))\n`;
+    s += `if (nlevels(droplevels(by_x)) > 2) lr_res$pairwise <- pairwise_lr(d$time_, d$event_, droplevels(by_x), ${rNum(a.rho, 'logrank.rho')}, ${rStr(a.pairwise_adjust)})\n`;
+    s += `put(${rStr(`${p}.logrank.by.${i}`)}, lr_res)\n`;
+  });
+  return { title: 'Log-rank tests', about, code: s };
+}
+
 export default {
   key: 'logrank',
   title: 'Log-rank tests',
@@ -56,5 +82,5 @@ export default {
     ...(logrank?.by_group?.rows ? [['log-rank', logrank.by_group.rows]] : []),
     ...(logrank?.by ?? []).filter((t) => t.rows).map((t) => [`log-rank by ${t.variable}`, t.rows]),
   ],
-  rBlock: null,
+  rBlock,
 };

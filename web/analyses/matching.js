@@ -15,6 +15,7 @@ import { ciLabel, coefEntries, col, curveColumns, data, ensureCtx, groupName, hr
 import { LEGEND_ROW, PALETTE, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
 import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { GROUP_ALIAS, cm, plain, rBool, rChr, rNum, rStr } from '../r/escape.js';
 
 function balanceColumnsByVariable(columns, variables) {
   // Factor levels are named variable_level; pick the longest variable that
@@ -318,6 +319,45 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
   return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width });
 }
 
+// The R list of matching options match_rounds() reads (web/r/helpers.R): also
+// the cut groups' matching (web/analyses/cutpoint.js).
+export function rMatchOptions(a) {
+  const caliper = a.caliper > 0 ? rNum(a.caliper, 'matching.caliper') : 'NULL';
+  return `list(link = ${rStr(a.distance === 'logit' ? 'linear.logit' : 'logit')}, ratio = ${rNum(a.ratio, 'matching.ratio')}, replace = ${rBool(a.replace)},
+          order = ${rStr(a.order)}, seed = ${rNum(a.seed, 'matching.seed')}, caliper = ${caliper}, std_caliper = ${rBool(a.caliper_scale !== 'raw')},
+          rounds = ${rNum(a.rounds, 'matching.rounds')}, rule = ${rStr(a.round_rule)}, criterion = ${rStr(a.balance_criterion)},
+          balance_p = ${rNum(a.balance_p, 'matching.balance_p')}, balance_smd = ${rNum(a.balance_smd, 'matching.balance_smd')}, balance_test = ${rStr(a.balance_test)},
+          yates = ${rBool(a.yates)}, smd = ${rStr(a.smd)}, outcome_model = ${rStr(a.outcome_model)})`;
+}
+
+// The propensity score's covariates in R: `covariates` (the cohort's, which
+// web/rscript.js defines) unless the options name their own.
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+export function rScore(options, covariates) {
+  const covs = covariates.map((t) => t.column);
+  const score = options.score_covariates && options.score_covariates.length ? options.score_covariates : covs;
+  return sameList(score, covs) ? 'covariates' : rChr(score);
+}
+
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec, covariates, ties }) {
+  if (!spec.group) return null;   // matching needs a group
+  const about = cm`Reproduces ${p}.matching: matchit(method = "nearest", distance = "glm", link = "${a.distance === 'logit' ? 'linear.logit' : 'logit'}",
+ratio = ${a.ratio}, replace = ${rBool(a.replace)}, m.order = "${a.order}"${a.caliper > 0 ? `, caliper = ${a.caliper}, std.caliper = ${rBool(a.caliper_scale !== 'raw')}` : ''}${a.exact.length ? `, exact = ~ ${a.exact.join(' + ')}` : ''}),
+${a.rounds > 1 ? `up to ${a.rounds} rounds of "match until balanced" (rule "${a.round_rule}", criterion "${a.balance_criterion}"),` : 'one round,'} then the matched-cohort outcome (${a.outcome_model === 'strata' ? 'Cox stratified on pairs' : 'Cox with robust SE clustered on pairs'}).
+MatchIt versions before 4.5.4 truncate distance differences (issue #163): their
+pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.${a.order === 'random' ? '\nm.order = "random" draws with set.seed(seed) before matchit(): R\'s random order, which LocalSurv need not share.' : ''}`;
+  let s = `mo <- ${rMatchOptions(a)}\n`;
+  s += `mr <- match_rounds(d, covariates, ${rScore(a, covariates)}, ${rChr(a.exact)}, mo)\n`;
+  s += `cat("\\nStopped:", mr$stop, "\\n")\n`;
+  s += `put(${rStr(p + '.matching.rounds')}, mr$rounds)\n`;
+  s += `put(${rStr(p + '.matching.stop')}, mr$stop)\n`;
+  s += `if (!is.null(mr$m)) {\n  print(summary(mr$m))\n`;
+  s += `  mt <- match.data(mr$m)\n  put(${rStr(p + '.matching.pairs')}, list(subclass = as.integer(as.character(mt$subclass)), row = mt$row_, treat = mt$treat_))\n`;
+  s += `  put(${rStr(p + '.matching.outcome')}, matched_outcome(mr$m, ${rStr(spec.group.column)}, mo, ${rStr(ties)}, ${rStr(plain(spec.group.column, GROUP_ALIAS))}))\n}\n`;
+  return { title: 'Propensity-score matching', about, code: s };
+}
+
 const M = 'analyses.matching';
 export default {
   key: 'matching',
@@ -358,5 +398,5 @@ export default {
     view.table('matched-outcome');
   },
   rowsUsed: (m) => (m?.rows ? [['matching', m.rows]] : []),
-  rBlock: null,
+  rBlock,
 };

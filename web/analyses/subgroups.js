@@ -14,6 +14,7 @@ import { groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
 import { check, list } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { levelsOf } from '../form_rules.js';
+import { cm, rName, rStr, rTerm } from '../r/escape.js';
 
 export function subgroupModel(subgroups, ctx) {
   if (!subgroups?.variables?.length) return null;
@@ -196,6 +197,36 @@ export function defaultSubgroupVariables(spec, described) {
 }
 
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec, ties }) {
+  if (!spec.group) return null;   // each subgroup's treatment effect needs a group
+  const g = spec.group.column;
+  const about = cm`Reproduces ${p}.subgroups: within each level coxph(Surv ~ ${g}${a.adjust ? ' + covariates' : ''}, ties = "${ties}");
+treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) against coxph(~ ${g} + x)${a.adjust ? ' (both + covariates)' : ''}, on the rows with x${a.adjust ? ' and the covariates' : ''} known.`;
+  let s = '';
+  a.variables.forEach((v, i) => {
+    const { lv } = rTerm(v);
+    s += `\n# ${cm`subgroup variable ${v.column}`}\n`;
+    s += `sg_adj <- ${a.adjust ? `setdiff(covariates, ${rStr(v.column)})   # adjusted for the other covariates` : 'character(0)'}\n`;
+    s += `ds <- d\nds[[${rStr(v.column)}]] <- ls_factor(ds[[${rStr(v.column)}]], ${lv}, all = raw[[${rStr(v.column)}]])\n`;
+    s += `ds <- ls_complete(ds, c(${rStr(v.column)}, sg_adj))\n`;
+    s += `sg_levels <- lapply(levels(ds[[${rStr(v.column)}]]), function(lv) {\n`;
+    s += `  dl <- ds[ds[[${rStr(v.column)}]] == lv, , drop = FALSE]\n`;
+    s += `  fit <- tryCatch(suppressWarnings(coxph(ls_formula(quote(Surv(time_, event_)), ${rStr(g)}, sg_adj), data = dl, ties = ${rStr(ties)})), error = function(e) NULL)\n`;
+    s += `  if (is.null(fit)) return(list(level = lv, n = nrow(dl)))\n`;
+    s += `  k <- cox_key(fit); list(level = lv, n = nrow(dl), nevent = sum(dl$event_), coef = k$coef[1], se = k$se[1], hr = k$hr[1],\n`;
+    s += `                          lower = k$lower[1], upper = k$upper[1], p = k$p[1])\n})\n`;
+    s += `full <- coxph(ls_formula(quote(Surv(time_, event_)), quote(${rName(g)} * ${rName(v.column)}), sg_adj), data = ds, ties = ${rStr(ties)})\n`;
+    s += `reduced <- coxph(ls_formula(quote(Surv(time_, event_)), c(${rStr(g)}, ${rStr(v.column)}), sg_adj), data = ds, ties = ${rStr(ties)})\n`;
+    s += `lrt <- 2 * (full$loglik[2] - reduced$loglik[2]); lrt_df <- sum(!is.na(coef(full))) - sum(!is.na(coef(reduced)))\n`;
+    s += `cat("\\n==", ${rStr(v.column)}, "\\n"); print(ls_table(sg_levels))\n`;
+    s += `cat("interaction LRT:", lrt, "df", lrt_df, "p", pchisq(lrt, lrt_df, lower.tail = FALSE), "\\n")\n`;
+    s += `put(${rStr(`${p}.subgroups.${i}`)}, list(variable = ${rStr(v.column)}, n = nrow(ds), levels = sg_levels,\n`;
+    s += `     interaction = list(lrt_statistic = lrt, lrt_df = lrt_df, lrt_p = pchisq(lrt, lrt_df, lower.tail = FALSE))))\n`;
+  });
+  return { title: 'Subgroups', about, code: s };
+}
+
 export default {
   key: 'subgroups',
   title: 'Subgroups',
@@ -215,5 +246,5 @@ export default {
     view.table('subgroups');
   },
   rowsUsed: (sg) => (sg?.variables ?? []).filter((v) => v.rows).map((v) => [`subgroups: ${v.variable}`, v.rows]),
-  rBlock: null,
+  rBlock,
 };

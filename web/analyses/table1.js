@@ -7,6 +7,7 @@ import { DASH, decimalsFor, formatCountPercent, formatInteger, formatMeanSD, for
 import { NOT_COMPUTED, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
 import { check } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
+import { cm, rBool, rStr } from '../r/escape.js';
 
 function factorTest(tests) {
   const chisq = tests?.chisq;
@@ -96,11 +97,25 @@ export function table1Model(t1, ctx) {
   return model(ctx, 'table1', byGroup ? `Baseline characteristics by ${ctx.groupColumn || 'group'}` : 'Baseline characteristics', columns, rows, notes);
 }
 
+// Its block of the R script (web/analyses/index.js: rBlock).
+function rBlock(a, { path: p, spec, covariates }) {
+  if (!spec.group) return null;   // its tests compare the groups
+  const g = spec.group;
+  const about = cm`Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.`;
+  let s = 't1 <- list()\n';
+  for (const t of covariates) {
+    s += `t1[[${rStr(t.column)}]] <- table1_tests(d[[${rStr(t.column)}]], d[[${rStr(g.column)}]], ${rBool(a.yates)})\n`;
+  }
+  s += 'print(cbind(variable = names(t1), ls_table(t1)))\n';
+  s += `put(${rStr(p + '.table1')}, t1)\n`;
+  return { title: 'Table 1', about, code: s };
+}
+
 export default {
   key: 'table1',
   title: 'Table 1',
   form: { toggle: 'Table 1 (baseline by group)', onWithCovariates: true, fields: [check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') })] },
   tables: (t1, ctx) => [{ paper: 1, model: table1Model(t1, ctx) }],
   render: (t1, view) => view.table('table1'),
-  rBlock: null,
+  rBlock,
 };
