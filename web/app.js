@@ -154,10 +154,11 @@ function setup() {
   restoreFromHash();
   // A link pasted into an open tab changes only the fragment: no reload.
   window.addEventListener('hashchange', restoreFromHash);
-  registerServiceWorker();
   // Load the engine now, while the user picks a file: no request is made
   // once a file is being analysed (the answer, "no data yet", is ignored).
-  client.describe({});
+  // The service worker comes after it, so it caches what the page has
+  // already downloaded instead of fetching it all again (web/sw.js).
+  client.describe({}).finally(registerServiceWorker);
 }
 
 setup();

@@ -14,10 +14,18 @@ const CACHE = `localsurv-${BUILD.version}`;
 const SCOPE = new URL('./', self.location.href).href;
 const FILES = BUILD.files.map((f) => new URL(f, SCOPE).href);
 
+// Vite names what it bundles by content ("assets/index-kkm2yseg.js"): any
+// copy of such a file in the HTTP cache is the right one.
+const CONTENT_NAMED = /\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/;
+
 self.addEventListener('install', (event) => {
   if (!FILES.length) return;
-  // 'reload' so a stale HTTP cache cannot put an older file under this version.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES.map((u) => new Request(u, { cache: 'reload' })))));
+  // The page registers this worker once it has loaded the engine, so most
+  // files are in the HTTP cache already: a content-named one is taken from
+  // there as is, any other is revalidated ('no-cache': a 304 when unchanged,
+  // never an older file under this version), so nothing is downloaded twice.
+  const request = (u) => new Request(u, { cache: CONTENT_NAMED.test(u) ? 'force-cache' : 'no-cache' });
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES.map(request))));
 });
 
 self.addEventListener('activate', (event) => {
@@ -31,8 +39,11 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET' || !FILES.length || !req.url.startsWith(SCOPE)) return;
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
-      // A page URL may carry a query; the page itself is the same file.
-      const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate' });
+      // A page URL may carry a query; the page itself is the same file. A
+      // server may answer `Vary: Origin` (vite preview does): the page's
+      // module and worker requests carry an Origin header that install's
+      // requests did not, and the file is the same either way.
+      const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate', ignoreVary: true });
       return hit ?? fetch(req);
     }),
   );

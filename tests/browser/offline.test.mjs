@@ -7,6 +7,10 @@
 //  2. the hosted build dist/ served once from a local server, then offline
 //     (context offline and the server refusing everything): the reloaded page
 //     comes from the service worker and the engine still runs the example.
+//  3. the README's own serve command (scripts/serve.sh, vite preview, which
+//     answers `Vary: Origin` and `Cache-Control: no-cache`): one visit, the
+//     server stopped, a reload runs the example; the service worker took
+//     from the HTTP cache what the page had downloaded (no second download).
 // Needs `bash scripts/build.sh` first (dist/, dist-single/, build/localsurv).
 // Relies on the page's #example-button, #setup-section, #run-button,
 // #run-status ("Done: <used> of <available> rows used …", "Cancelled."),
@@ -16,7 +20,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer as serve, startRecordingProxy, closeServer, BROWSER_SERVICE_HOSTS, proxiedHost, launchChromium, watchErrors } from './support.mjs';
 
@@ -218,5 +224,113 @@ test('the hosted build, after one visit, reloads and runs the example from its s
   } finally {
     await page.close();
     await closeServer(server);
+  }
+});
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function statusOf(url) {
+  return new Promise((resolve) => {
+    http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', () => resolve(0));
+  });
+}
+
+/** scripts/serve.sh on `port` (its own process group); resolves once the page answers 200. */
+async function startServeScript(port) {
+  const child = spawn('bash', ['scripts/serve.sh'], {
+    cwd: root,
+    env: { ...process.env, LOCALSURV_PORT: String(port) },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  let done = false;
+  const exited = new Promise((resolve) => child.once('exit', () => resolve((done = true))));
+  // setup.sh and build.sh run first: quick when everything is installed and built.
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    if (done) throw new Error(`scripts/serve.sh exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+    if ((await statusOf(`http://127.0.0.1:${port}/`)) === 200) break;
+    if (Date.now() > deadline) throw new Error(`scripts/serve.sh did not serve in time:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    output: () => output,
+    async stop() {
+      if (!done) process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    },
+  };
+}
+
+test("the README's serve command: after one visit, with the server stopped, a reload works and runs the example; nothing is downloaded twice", { timeout: 12 * 60_000 }, async () => {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const server = await startServeScript(port);
+  const context = await launch();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(origin + '/', { waitUntil: 'load' });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // What the service worker fetched to fill its cache, as its own resource timing saw it.
+    const [worker] = context.serviceWorkers();
+    assert.ok(worker, 'no service worker');
+    const fetched = await worker.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => ({ url: e.name, transfer: e.transferSize, body: e.encodedBodySize })),
+    );
+    // What the page had loaded before the service worker installed: the page,
+    // its script, style and engine worker, the engine's glue and wasm. Each
+    // cost the service worker headers only (a 304, or nothing from the HTTP
+    // cache); a second download would cost its body (1.8 MB for the wasm).
+    const assets = fetched.filter((e) => new URL(e.url).pathname.startsWith('/assets/')).map((e) => new URL(e.url).pathname);
+    assert.ok(assets.length >= 3, `the page's assets are not cached: ${JSON.stringify(fetched)}`);
+    for (const f of ['/', '/localsurv.js', '/localsurv.wasm', ...assets]) {
+      const entry = fetched.find((e) => e.url === origin + f);
+      assert.ok(entry, `the service worker did not cache ${f}: ${JSON.stringify(fetched)}`);
+      assert.ok(entry.transfer < 1024, `${f} was downloaded again (${entry.transfer} bytes): ${JSON.stringify(entry)}`);
+    }
+    const wasm = fetched.find((e) => e.url === origin + '/localsurv.wasm');
+    assert.ok(wasm.body > 100_000, `the wasm entry has no body: ${JSON.stringify(wasm)}`);
+
+    await server.stop();
+    assert.notEqual(await statusOf(origin + '/'), 200, 'the server still answers');
+    await page.reload({ waitUntil: 'load' });
+    assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true, 'the reloaded page is not served by the service worker');
+    // Styled: the stylesheet came back from the cache.
+    const styled = await page.evaluate(() => {
+      const readable = (sheet) => {
+        try {
+          return sheet.cssRules.length > 0;
+        } catch {
+          return false; // not loaded from this origin's files: the cache missed it
+        }
+      };
+      return document.styleSheets.length > 0 && [...document.styleSheets].every(readable);
+    });
+    assert.ok(styled, 'the reloaded page has no stylesheet');
+    const status = await runExample(page);
+    await page.screenshot({ path: path.join(artifacts, 'offline-served.png'), fullPage: true });
+    await assertExampleResults(page, status);
+    const foreign = proxied.filter((e) => !BROWSER_SERVICE_HOSTS.has(proxiedHost(e)));
+    assert.deepEqual(foreign, [], 'requests reached the network');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await server.stop();
   }
 });
