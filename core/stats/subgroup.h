@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "stats/cox.h"
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 
 namespace localsurv {
@@ -100,7 +101,7 @@ struct SubgroupResult {
   std::string variable;
   std::vector<SubgroupLevel> levels;
   SubgroupInteraction interaction;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 SubgroupResult subgroup_analysis(const SubgroupInput& input, const SubgroupOptions& options = {});
