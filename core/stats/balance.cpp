@@ -121,12 +121,16 @@ BalanceResult balance(const Eigen::MatrixXd& x, const std::vector<std::string>& 
   // groups are this small (its `&&`).
   const bool too_small = r.n_treated < 2 && r.n_control < 2;
   if (r.n_treated == 0 || r.n_control == 0)
-    r.warnings.push_back(std::string("no ") + (r.n_treated == 0 ? "treated" : "control") +
-                         " unit is in the sample (weight > 0): the groups cannot be compared");
+    r.warnings.push_back(
+        group_flag(FlagCode::EmptyArmInSample,
+                   std::string("no ") + (r.n_treated == 0 ? "treated" : "control") +
+                       " unit is in the sample (weight > 0): the groups cannot be compared",
+                   {r.n_treated == 0 ? 1 : 0}));
   else if (too_small)
     r.warnings.push_back(
-        "fewer than two units in each group: standardized differences, variance ratios and "
-        "eCDF statistics are not available");
+        Flag(FlagCode::BalanceTooSmall,
+             "fewer than two units in each group: standardized differences, variance ratios and "
+             "eCDF statistics are not available"));
 
   std::vector<int> order(n);
   for (Eigen::Index j = 0; j < p; ++j) {
@@ -194,13 +198,15 @@ BalanceResult balance(const Eigen::MatrixXd& x, const std::vector<std::string>& 
 
     if (!too_small && r.n_treated > 0 && r.n_control > 0) {
       if (!std::isfinite(c.smd))
-        r.warnings.push_back("'" + c.name +
-                             "': the standardized mean difference is undefined (the SD used as "
-                             "denominator is zero)");
+        r.warnings.push_back(
+            Flag("'" + c.name +
+                 "': the standardized mean difference is undefined (the SD used as "
+                 "denominator is zero)"));
       if (!c.binary && !std::isfinite(c.variance_ratio))
-        r.warnings.push_back("'" + c.name +
-                             "': the variance ratio is undefined (a group has zero variance or a "
-                             "single unit)");
+        r.warnings.push_back(
+            Flag("'" + c.name +
+                 "': the variance ratio is undefined (a group has zero variance or a "
+                 "single unit)"));
     }
     r.columns.push_back(std::move(c));
   }

@@ -63,6 +63,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
+
 namespace localsurv {
 
 enum class SmdDenominator {
@@ -92,7 +94,7 @@ struct BalanceResult {
   std::vector<ColumnBalance> columns;
   std::size_t n_treated = 0, n_control = 0;  // rows with weight > 0
   double sum_weights_treated = 0, sum_weights_control = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 BalanceResult balance(const Eigen::MatrixXd& x, const std::vector<std::string>& names,

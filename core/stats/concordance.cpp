@@ -71,7 +71,7 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
   const std::size_t n = time.size();
   res.n = n;
   if (n == 0) {
-    res.warnings.push_back("no subjects: concordance is undefined");
+    res.warnings.push_back(Flag("no subjects: concordance is undefined"));
     return res;
   }
   for (int s : status) res.n_events += s;
@@ -191,18 +191,18 @@ ConcordanceResult concordance(const std::vector<double>& time, const std::vector
 
   const double npair = conc + disc + tx;
   if (res.n_events == 0) {
-    res.warnings.push_back("no events: concordance is undefined");
+    res.warnings.push_back(Flag("no events: concordance is undefined"));
     return res;
   }
   if (!(npair > 0)) {
     res.warnings.push_back(
-        "no comparable pairs (no subject outlives an event in its stratum): concordance is "
-        "undefined");
+        Flag("no comparable pairs (no subject outlives an event in its stratum): concordance is "
+             "undefined"));
     return res;
   }
   if (disc == 0 && conc == 0)
-    res.warnings.push_back(
-        "every comparable pair is tied on the risk score: concordance is 0.5 by construction");
+    res.warnings.push_back(Flag(
+        "every comparable pair is tied on the risk score: concordance is 0.5 by construction"));
 
   // Somers' d and its influence, in R's orientation before reverse = TRUE
   // (higher score = longer survival); reversing flips signs only.

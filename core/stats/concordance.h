@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/timefix.h"
 
 namespace localsurv {
@@ -60,7 +61,7 @@ struct ConcordanceResult {
   std::size_t n = 0;                                           // subjects used
   double n_events = 0;       // subjects with status 1 (unweighted)
   std::size_t n_strata = 0;  // distinct strata codes (1 when unstratified)
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 ConcordanceResult concordance(const std::vector<double>& time, const std::vector<int>& status,

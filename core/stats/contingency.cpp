@@ -554,7 +554,7 @@ ChisqResult chisq_test(const CountTable& table, bool correct, const ContingencyO
   const CountTable t = drop_empty(table, res.rows_kept, res.cols_kept);
   const std::size_t r = res.rows_kept.size(), c = res.cols_kept.size();
   if (r == 0) {
-    res.warnings.push_back("The table has no observations: no chi-square test.");
+    res.warnings.push_back(Flag("The table has no observations: no chi-square test."));
     return res;
   }
   std::vector<double> rs(r, 0), cs(c, 0);
@@ -573,8 +573,8 @@ ChisqResult chisq_test(const CountTable& table, bool correct, const ContingencyO
       res.min_expected = std::min(res.min_expected, res.expected[i][j]);
     }
   if (r < 2 || c < 2) {
-    res.warnings.push_back("Only one non-empty " + std::string(r < 2 ? "row" : "column") +
-                           ": there is nothing to compare, so no chi-square test.");
+    res.warnings.push_back(Flag("Only one non-empty " + std::string(r < 2 ? "row" : "column") +
+                                ": there is nothing to compare, so no chi-square test."));
     return res;
   }
   double yates = 0;
@@ -594,7 +594,8 @@ ChisqResult chisq_test(const CountTable& table, bool correct, const ContingencyO
   static_cast<TestStatistic&>(res) =
       chisq_test_result(stat, static_cast<double>((r - 1) * (c - 1)));
   if (res.min_expected < o.expected_warning_below)
-    res.warnings.push_back("Chi-squared approximation may be incorrect");
+    res.warnings.push_back(
+        Flag(FlagCode::ChisqApproximation, "Chi-squared approximation may be incorrect"));
   return res;
 }
 
@@ -606,7 +607,7 @@ FisherResult fisher_test(const CountTable& table, const ContingencyOptions& o) {
   const CountTable t = drop_empty(table, res.rows_kept, res.cols_kept);
   const std::size_t r = res.rows_kept.size(), c = res.cols_kept.size();
   if (r == 0) {
-    res.warnings.push_back("The table has no observations: no Fisher test.");
+    res.warnings.push_back(Flag("The table has no observations: no Fisher test."));
     return res;
   }
   const bool degenerate = r < 2 || c < 2;
@@ -618,25 +619,25 @@ FisherResult fisher_test(const CountTable& table, const ContingencyOptions& o) {
     res.is_2x2 = true;
     fisher_2x2(table, o, res);
     if (degenerate)
-      res.warnings.push_back(one_line +
-                             ": the odds ratio is not estimable (R reports 0 or Inf and the "
-                             "interval [0, Inf]).");
+      res.warnings.push_back(Flag(one_line +
+                                  ": the odds ratio is not estimable (R reports 0 or Inf and the "
+                                  "interval [0, Inf])."));
     return res;
   }
   if (degenerate) {
     // Every table with these margins is this table.
     res.p = 1;
-    res.warnings.push_back(one_line + ": the margins allow a single table, so p = 1.");
+    res.warnings.push_back(Flag(one_line + ": the margins allow a single table, so p = 1."));
     return res;
   }
   Network net(t, o);
   res.p = net.run(res.work, res.work_limit_hit);
   if (res.work_limit_hit) {
     res.warnings.push_back(
-        "Fisher's exact test for this " + std::to_string(r) + "x" + std::to_string(c) +
-        " table stopped at its work limit (" + format_work(o.fisher_work_limit) +
-        " units) without a p-value; R's fisher.test usually fails on such tables too "
-        "(workspace exhausted). The chi-square test has no such limit.");
+        Flag("Fisher's exact test for this " + std::to_string(r) + "x" + std::to_string(c) +
+             " table stopped at its work limit (" + format_work(o.fisher_work_limit) +
+             " units) without a p-value; R's fisher.test usually fails on such tables too "
+             "(workspace exhausted). The chi-square test has no such limit."));
   } else {
     res.p = std::max(0.0, std::min(1.0, res.p));
     res.note = "exact p by the network algorithm (" + format_work(res.work) +

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 
 namespace localsurv {
@@ -66,7 +67,7 @@ struct ChisqResult : TestStatistic {
   double min_expected = NAN;
   std::vector<std::vector<double>> expected;  // over the kept rows/columns
   std::vector<int> rows_kept, cols_kept;      // indices into the input table
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 struct FisherResult {
@@ -79,7 +80,7 @@ struct FisherResult {
   double work = 0;   // r x c: work units used
   std::string note;  // r x c: how the p was obtained
   std::vector<int> rows_kept, cols_kept;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // chisq.test(table, correct = correct) on the table without empty rows/columns.

@@ -462,6 +462,13 @@ std::string describe(const std::vector<std::size_t>& idx, const std::vector<std:
   return s;
 }
 
+std::vector<std::string> named(const std::vector<std::size_t>& idx,
+                               const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (std::size_t j : idx) out.push_back(names[j]);
+  return out;
+}
+
 }  // namespace
 
 void check_cox_input(const CoxInput& in, const char* function) {
@@ -516,7 +523,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   };
   if (n == 0) {
     fill_nan();
-    res.warnings.push_back("No observations: the Cox model cannot be fitted");
+    res.warnings.push_back(Flag("No observations: the Cox model cannot be fitted"));
     return res;
   }
   if (res.nevent == 0) {
@@ -526,7 +533,8 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
     for (std::size_t j = 0; j < p; ++j)
       res.means[j] = input.x.col(static_cast<Eigen::Index>(j)).mean();
     res.loglik_null = res.loglik = 0;
-    res.warnings.push_back("No events (every patient is censored): the Cox model cannot be fitted");
+    res.warnings.push_back(
+        Flag("No events (every patient is censored): the Cox model cannot be fitted"));
     return res;
   }
 
@@ -640,9 +648,11 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   }
   if (maxiter > 1) {
     if (flag == 1000) {
-      res.warnings.push_back("Ran out of iterations and did not converge");
+      res.warnings.push_back(
+          Flag(FlagCode::CoxNotConverged, "Ran out of iterations and did not converge"));
       if (max_lp > 500 || !infs_finite)
-        res.warnings.push_back("one or more coefficients may be infinite");
+        res.warnings.push_back(
+            Flag(FlagCode::CoxMaybeInfinite, "one or more coefficients may be infinite"));
     } else {
       std::vector<std::size_t> inf_vars;
       for (std::size_t j = 0; j < p; ++j)
@@ -650,8 +660,11 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
             (infs[j] > options.eps && infs[j] > toler_inf * std::fabs(beta[j])))
           inf_vars.push_back(j);
       if (!inf_vars.empty())
-        res.warnings.push_back("Loglik converged before variable " + describe(inf_vars, res.names) +
-                               "; coefficient may be infinite (e.g. one group has no events)");
+        res.warnings.push_back(names_flag(FlagCode::CoxInfinite,
+                                          "Loglik converged before variable " +
+                                              describe(inf_vars, res.names) +
+                                              "; coefficient may be infinite",
+                                          named(inf_vars, res.names)));
     }
   }
   std::vector<std::size_t> aliased_idx;
@@ -659,8 +672,9 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
     if (res.aliased[j]) aliased_idx.push_back(j);
   if (!aliased_idx.empty())
     res.warnings.push_back(
-        "X matrix deemed to be singular; variable " + describe(aliased_idx, res.names) +
-        ": the column is constant or a combination of other columns, so its coefficient is NA");
+        names_flag(FlagCode::CoxSingular,
+                   "X matrix deemed to be singular; variable " + describe(aliased_idx, res.names),
+                   named(aliased_idx, res.names)));
   const std::size_t n_est = p - aliased_idx.size();
   const int df = static_cast<int>(n_est);
   res.coef = beta;
@@ -670,7 +684,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   bool fractional_weights = false;
   for (double w : input.weights) fractional_weights = fractional_weights || w != std::floor(w);
   if (options.naive_only && !input.cluster.empty())
-    res.warnings.push_back("cluster specified with robust=FALSE, cluster ignored");
+    res.warnings.push_back(Flag("cluster specified with robust=FALSE, cluster ignored"));
   res.robust = !options.naive_only &&
                (options.robust || !input.cluster.empty() || fractional_weights) && n_est > 0;
   if (res.robust) {

@@ -85,6 +85,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 #include "stats/timefix.h"
 
@@ -162,7 +163,7 @@ struct CoxResult {
   CoxTies ties = CoxTies::Efron;
   // R's fit$linear.predictors, in input row order (for concordance).
   std::vector<double> linear_predictors;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 CoxResult cox_fit(const CoxInput& input, const CoxOptions& options = {});

@@ -213,7 +213,7 @@ CoxZphResult cox_zph(const CoxInput& input, const CoxResult& fit,
   }
   if (q == 0) {
     r.warnings.push_back(
-        "Proportional-hazards test not done: the model has no estimated coefficient");
+        Flag("Proportional-hazards test not done: the model has no estimated coefficient"));
     return r;
   }
 
@@ -227,7 +227,7 @@ CoxZphResult cox_zph(const CoxInput& input, const CoxResult& fit,
     if (options.global) table.test.push_back({kNaN, static_cast<double>(q), kNaN});
   };
   if (r.nevent == 0) {
-    r.warnings.push_back("Proportional-hazards test not done: there are no events");
+    r.warnings.push_back(Flag("Proportional-hazards test not done: there are no events"));
     not_done(r.by_term, term_columns);
     not_done(r.by_coefficient, coef_columns);
     return r;
@@ -290,9 +290,11 @@ CoxZphResult cox_zph(const CoxInput& input, const CoxResult& fit,
       singular = !(rcond >= options.toler_solve);
     }
     if (singular) {
-      r.warnings.push_back("Proportional-hazards test for " + label +
-                           " not computed: its information matrix is singular (for example "
-                           "every event at the same time)");
+      r.warnings.push_back(names_flag(FlagCode::PhTestSingular,
+                                      "Proportional-hazards test for " + label +
+                                          " not computed: its information matrix is singular "
+                                          "(for example every event at the same time)",
+                                      {label}));
       return TestStatistic{kNaN, df, kNaN};
     }
     const Eigen::VectorXd sol = lu.solve(v);

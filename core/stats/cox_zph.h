@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "stats/cox.h"
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 #include "stats/timefix.h"
 
@@ -79,7 +80,7 @@ struct CoxZphResult {
   ZphTransform transform = ZphTransform::KaplanMeier;
   std::size_t n = 0;
   std::size_t nevent = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 CoxZphResult cox_zph(const CoxInput& input, const CoxResult& fit,

@@ -157,11 +157,11 @@ MaxstatResult maxstat_log_rank(const std::vector<double>& time, const std::vecto
   for (double s : r.scores) smin = std::min(smin, s), smax = std::max(smax, s);
   const bool degenerate = smin == smax;
   if (r.nevent == 0)
-    r.warnings.push_back("no events: the log-rank statistic is undefined at every cut");
+    r.warnings.push_back(Flag("no events: the log-rank statistic is undefined at every cut"));
   else if (degenerate)
     r.warnings.push_back(
-        "all log-rank scores are equal (every event at one time, nobody censored): the "
-        "statistic is undefined at every cut");
+        Flag("all log-rank scores are equal (every event at one time, nobody censored): the "
+             "statistic is undefined at every cut"));
 
   const double spread = N * ss2 - ss * ss;
   std::vector<double> expect, sd;
@@ -261,8 +261,9 @@ YoudenResult youden_cutpoint(const std::vector<double>& time, const std::vector<
   r.n_controls = r.n - r.n_cases;
   r.auc = r.threshold = r.cutpoint = r.sensitivity = r.specificity = r.youden = kNaN;
   if (r.n_cases == 0 || r.n_controls == 0) {
-    r.warnings.push_back(r.n_cases == 0 ? "no cases (events): the ROC is undefined"
-                                        : "no controls: the ROC is undefined");
+    r.warnings.push_back(r.n_cases == 0
+                             ? Flag(FlagCode::RocNoCases, "no cases (events): the ROC is undefined")
+                             : Flag(FlagCode::RocNoControls, "no controls: the ROC is undefined"));
     return r;
   }
   const std::vector<std::size_t> o = stable_order(xs);
@@ -315,8 +316,9 @@ YoudenResult youden_cutpoint(const std::vector<double>& time, const std::vector<
     }
   }
   if (best < 0) {
-    r.warnings.push_back(
-        "no threshold of x separates cases from controls better than chance: no Youden cutpoint");
+    r.warnings.push_back(Flag(
+        FlagCode::NoYoudenCut,
+        "no threshold of x separates cases from controls better than chance: no Youden cutpoint"));
     return r;
   }
   const double tpr = static_cast<double>(tp_at[best]) / n1;
@@ -350,7 +352,8 @@ MedianSplitResult median_split(const std::vector<double>& x) {
   r.n = v.size();
   if (v.empty()) {
     r.cutpoint = kNaN;
-    r.warnings.push_back("no recorded values of x: the median is undefined");
+    r.warnings.push_back(
+        Flag(FlagCode::MedianNoValues, "no recorded values of x: the median is undefined"));
     return r;
   }
   const std::size_t half = v.size() / 2;
@@ -365,7 +368,7 @@ MedianSplitResult median_split(const std::vector<double>& x) {
   for (double xi : v) (xi > r.cutpoint ? r.n_high : r.n_low) += 1;
   if (r.n_high == 0)
     r.warnings.push_back(
-        "more than half the patients share the largest value: nobody is above the median");
+        Flag("more than half the patients share the largest value: nobody is above the median"));
   return r;
 }
 

@@ -61,6 +61,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
+
 namespace localsurv {
 
 enum class MaxstatPMethod { None, Lau94, CondMC };
@@ -91,7 +93,7 @@ struct MaxstatResult {
   int mc_replicates = 0;       // condMC only
   std::vector<double> scores;  // log-rank score of each row used, in row order
   std::size_t n_missing = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // maxstat.test(Surv(time, status) ~ x, smethod = "LogRank", pmethod, minprop, maxprop).
@@ -143,7 +145,7 @@ struct YoudenResult {
   std::vector<double> thresholds;
   std::vector<double> j;
   std::size_t n_missing = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // status: 1 = case, 0 = control (with time ignored unless options.horizon is finite).
@@ -156,7 +158,7 @@ struct MedianSplitResult {
   std::size_t n_low = 0;
   std::size_t n_high = 0;
   std::size_t n_missing = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // median(x, na.rm = TRUE) and the split at it.

@@ -74,6 +74,12 @@ NumericSummary summarise(const double* x, std::size_t n, std::size_t missing,
   return s;
 }
 
+// Groups counted from 1 in the kernel's own words; the whole sample when
+// `groups` is empty.
+std::string who_of(const std::vector<int>& groups) {
+  return groups.empty() ? "The whole sample" : "Group " + std::to_string(groups[0] + 1);
+}
+
 }  // namespace
 
 double quantile_type7(const std::vector<double>& sorted, double p) {
@@ -117,14 +123,18 @@ NumericDescriptives describe_numeric(const std::vector<double>& values,
     res.by_group.push_back(summarise(run.data(), run.size(), missing[g], o));
   }
   res.overall = summarise(all.data(), all.size(), missing_all, o);
-  auto warn = [&](const NumericSummary& s, const std::string& who) {
+  auto warn = [&](const NumericSummary& s, std::vector<int> groups) {
+    const std::string who = who_of(groups);
     if (s.n == 0)
-      res.warnings.push_back(who + " has no non-missing values: its statistics are NA.");
+      res.warnings.push_back(group_flag(FlagCode::NoValues,
+                                        who + " has no non-missing values: its statistics are NA.",
+                                        std::move(groups)));
     else if (s.n == 1)
-      res.warnings.push_back(who + " has a single value: its SD is NA.");
+      res.warnings.push_back(group_flag(
+          FlagCode::SingleValue, who + " has a single value: its SD is NA.", std::move(groups)));
   };
-  for (int g = 0; g < n_groups; ++g) warn(res.by_group[g], "Group " + std::to_string(g + 1));
-  warn(res.overall, "The whole sample");
+  for (int g = 0; g < n_groups; ++g) warn(res.by_group[g], {g});
+  warn(res.overall, {});
   return res;
 }
 
@@ -157,17 +167,20 @@ CategoricalDescriptives describe_categorical(const std::vector<int>& codes,
       }
     }
   }
-  auto finish = [&](CategoricalSummary& s, const std::string& who) {
+  auto finish = [&](CategoricalSummary& s, std::vector<int> groups) {
     s.percent.assign(L, kNaN);
     if (s.n == 0) {
-      res.warnings.push_back(who + " has no non-missing values: its percentages are NA.");
+      const std::string who = who_of(groups);
+      res.warnings.push_back(group_flag(FlagCode::NoValuesToPercent,
+                                        who + " has no non-missing values: its percentages are NA.",
+                                        std::move(groups)));
       return;
     }
     for (int l = 0; l < L; ++l)
       s.percent[l] = 100.0 * static_cast<double>(s.counts[l]) / static_cast<double>(s.n);
   };
-  for (int g = 0; g < n_groups; ++g) finish(res.by_group[g], "Group " + std::to_string(g + 1));
-  finish(res.overall, "The whole sample");
+  for (int g = 0; g < n_groups; ++g) finish(res.by_group[g], {g});
+  finish(res.overall, {});
   return res;
 }
 

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
+
 namespace localsurv {
 
 struct DescriptivesOptions {
@@ -39,7 +41,7 @@ struct NumericSummary {
 struct NumericDescriptives {
   std::vector<NumericSummary> by_group;
   NumericSummary overall;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 struct CategoricalSummary {
@@ -53,7 +55,7 @@ struct CategoricalDescriptives {
   std::vector<std::string> levels;
   std::vector<CategoricalSummary> by_group;
   CategoricalSummary overall;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 NumericDescriptives describe_numeric(const std::vector<double>& values,

@@ -17,8 +17,11 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string group_label(int code, bool grouped) {
-  return grouped ? "group " + std::to_string(code) + ": " : std::string();
+// A grouped fit's flags are scoped by the group's code.
+Flag scoped(FlagCode code, std::string text, int group, bool grouped) {
+  Flag f(code, std::move(text));
+  if (grouped) f.group = group;
+  return f;
 }
 
 void check_inputs(const char* fn, const std::vector<double>& time, const std::vector<int>& status,
@@ -88,7 +91,7 @@ void confidence_band(KaplanMeierCurve& c, double z) {
 KaplanMeierCurve build_curve(const std::vector<double>& t, const std::vector<int>& d,
                              const std::vector<double>& w, int code, double start_time,
                              const KaplanMeierOptions& o, bool robust, bool grouped,
-                             std::vector<std::string>& warnings) {
+                             std::vector<Flag>& warnings) {
   KaplanMeierCurve c;
   c.group = code;
   c.n = static_cast<int>(t.size());
@@ -179,15 +182,18 @@ KaplanMeierCurve build_curve(const std::vector<double>& t, const std::vector<int
   }
   confidence_band(c, normal_quantile(1 - (1 - o.conf_int) / 2));
 
-  const std::string who = group_label(code, grouped);
   if (n == 0) {
-    warnings.push_back(who + "no subjects; the survival curve is empty");
+    warnings.push_back(
+        scoped(FlagCode::CurveEmpty, "no subjects; the survival curve is empty", code, grouped));
   } else if (c.events == 0) {
-    warnings.push_back(who + "no events; survival stays at 1 and no quantile (median) is reached");
+    warnings.push_back(scoped(FlagCode::CurveNoEvents,
+                              "no events; survival stays at 1 and no quantile (median) is reached",
+                              code, grouped));
   } else if (c.events_weighted == 0) {
-    warnings.push_back(who +
-                       "every event has weight 0; survival stays at 1 and no quantile (median) "
-                       "is reached");
+    warnings.push_back(scoped(FlagCode::CurveZeroWeightEvents,
+                              "every event has weight 0; survival stays at 1 and no quantile "
+                              "(median) is reached",
+                              code, grouped));
   }
 
   c.quantiles = km_quantiles(c, o.quantile_probs, o.quantile_tolerance);
@@ -293,8 +299,8 @@ KaplanMeierResult fit(const char* fn, const std::vector<double>& time,
   for (std::size_t i = 0; i < time.size(); ++i)
     if (!group || (*group)[i] >= 0) rows.push_back(i);
   if (group && rows.size() < time.size())
-    r.warnings.push_back(std::to_string(time.size() - rows.size()) +
-                         " subjects with a missing group were left out");
+    r.warnings.push_back(Flag(std::to_string(time.size() - rows.size()) +
+                              " subjects with a missing group were left out"));
 
   std::stable_sort(rows.begin(), rows.end(),
                    [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
@@ -325,7 +331,7 @@ KaplanMeierResult fit(const char* fn, const std::vector<double>& time,
   }
   const bool robust = options.variance == KmVariance::Robust ||
                       (options.variance == KmVariance::Auto && fractional);
-  if (group && codes.empty()) r.warnings.push_back("no subjects with a non-missing group");
+  if (group && codes.empty()) r.warnings.push_back(Flag("no subjects with a non-missing group"));
   for (std::size_t b = 0; b < codes.size(); ++b)
     r.curves.push_back(build_curve(gt[b], gd[b], gw[b], codes[b], start_time, options, robust,
                                    group != nullptr, r.warnings));
@@ -345,11 +351,13 @@ FollowupResult followup(const char* fn, const std::vector<double>& time,
   for (const auto& c : km.curves) {
     r.groups.push_back({c.group, c.n, c.median.estimate, c.median.lower, c.median.upper});
     if (c.n > 0 && c.events == 0)
-      r.warnings.push_back(group_label(c.group, group != nullptr) +
-                           "nobody is censored, so median follow-up is not estimable");
+      r.warnings.push_back(scoped(FlagCode::FollowupNotEstimable,
+                                  "nobody is censored, so median follow-up is not estimable",
+                                  c.group, group != nullptr));
   }
+  // The reverse fit's "no events" means nobody is censored, said above.
   for (const auto& w : km.warnings)
-    if (w.find("no events") == std::string::npos) r.warnings.push_back(w);
+    if (w.code != FlagCode::CurveNoEvents) r.warnings.push_back(w);
   return r;
 }
 
@@ -417,12 +425,13 @@ KmAtTimes km_at_times(const KaplanMeierCurve& curve, const std::vector<double>& 
   for (double t : times)
     if (std::isfinite(t)) req.push_back(t);
   if (req.size() < times.size())
-    a.warnings.push_back(std::to_string(times.size() - req.size()) +
-                         " requested times are not finite numbers and were skipped");
+    a.warnings.push_back(Flag(std::to_string(times.size() - req.size()) +
+                              " requested times are not finite numbers and were skipped"));
   std::sort(req.begin(), req.end());
 
   if (curve.time.empty()) {
-    a.warnings.push_back("the survival curve is empty; nothing to report at the requested times");
+    a.warnings.push_back(
+        Flag("the survival curve is empty; nothing to report at the requested times"));
     for (double t : req) {
       a.time.push_back(t);
       a.n_risk.push_back(0);

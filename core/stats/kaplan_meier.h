@@ -61,6 +61,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/timefix.h"
 
 namespace localsurv {
@@ -139,7 +140,7 @@ struct KaplanMeierCurve {
 struct KaplanMeierResult {
   std::vector<KaplanMeierCurve> curves;  // one per group code present
   int n_times_merged = 0;                // distinct times timefix folded into a neighbour
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // survfit(Surv(time, status) ~ 1): a single curve (curves.size() == 1, also
@@ -193,7 +194,7 @@ struct KmAtTimes {
   std::vector<double> std_err;  // SE of S (summary's scale, = S * curve SE)
   std::vector<double> lower;
   std::vector<double> upper;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 KmAtTimes km_at_times(const KaplanMeierCurve& curve, const std::vector<double>& times);
 
@@ -208,7 +209,7 @@ struct FollowupMedian {
 };
 struct FollowupResult {
   std::vector<FollowupMedian> groups;  // one per group code present (one if ungrouped)
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 FollowupResult median_followup(const std::vector<double>& time, const std::vector<int>& status,
                                const KaplanMeierOptions& options = {});

@@ -29,23 +29,26 @@ struct Prepared {
   std::vector<int> group_codes;
   std::vector<int> strata_codes;  // {} when unstratified
   std::size_t n_missing = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // Codes are level indices, so a gap below the largest code is a level whose
 // patients were all dropped or never existed; R silently drops such levels,
 // we say so.
-void warn_empty_levels(const std::vector<int>& present, const char* what,
-                       std::vector<std::string>& warnings) {
+void warn_empty_levels(const std::vector<int>& present, const char* what, FlagCode flag_code,
+                       std::vector<Flag>& warnings) {
   std::size_t next = 0;
   for (int code = 0; code <= present.back(); ++code) {
     if (next < present.size() && present[next] == code) {
       ++next;
       continue;
     }
-    warnings.push_back(std::string(what) + " level code " + std::to_string(code) +
-                       " has no patients with complete data; it is left out, as R's survdiff "
-                       "drops empty factor levels");
+    Flag f(std::string(what) + " level code " + std::to_string(code) +
+           " has no patients with complete data; it is left out, as R's survdiff drops empty "
+           "factor levels");
+    f.code = flag_code;
+    if (flag_code == FlagCode::EmptyGroupLevel) f.groups = {code};
+    warnings.push_back(std::move(f));
   }
 }
 
@@ -105,12 +108,12 @@ Prepared prepare(const char* fn, const std::vector<double>& time, const std::vec
                     std::to_string(options.max_groups) +
                     "). Is it an identifier or a continuous measurement?",
                 "group");
-  warn_empty_levels(out.group_codes, "group", out.warnings);
+  warn_empty_levels(out.group_codes, "group", FlagCode::EmptyGroupLevel, out.warnings);
   if (stratified) {
     DenseCodes dense_strata = dense_codes(s);
     out.strata_codes = std::move(dense_strata.levels);
     si = std::move(dense_strata.index);
-    warn_empty_levels(out.strata_codes, "strata", out.warnings);
+    warn_empty_levels(out.strata_codes, "strata", FlagCode::Other, out.warnings);
   } else {
     si.assign(keep.size(), 0);
   }
@@ -226,27 +229,33 @@ std::string group_name(int code) { return "group code " + std::to_string(code); 
 // first of them dropped, chisq = d' V^-1 d.
 TestStatistic survdiff_test(const Eigen::VectorXd& observed, const Eigen::VectorXd& expected,
                             const Eigen::MatrixXd& var, const std::vector<int>& codes,
-                            const LogRankOptions& options, std::vector<std::string>& warnings) {
+                            const LogRankOptions& options, std::vector<Flag>& warnings) {
   std::vector<int> used;
   for (int k = 0; k < expected.size(); ++k)
     if (expected[k] > 0)
       used.push_back(k);
     else
-      warnings.push_back(group_name(codes[k]) +
-                         " has no patient at risk at any event time (expected 0); it is left "
-                         "out of the test and its degrees of freedom, as in R's survdiff");
+      warnings.push_back(group_flag(FlagCode::GroupNotAtRisk,
+                                    group_name(codes[k]) +
+                                        " has no patient at risk at any event time (expected 0); "
+                                        "it is left out of the test and its degrees of freedom, "
+                                        "as in R's survdiff",
+                                    {codes[k]}));
   const int df = static_cast<int>(used.size()) - 1;
   TestStatistic out{0.0, static_cast<double>(df), kNaN};
   if (used.empty()) {
     warnings.push_back(
-        "there are no events, so the groups cannot be compared: chisq 0, df -1, p NaN, as R's "
-        "survdiff gives");
+        Flag("there are no events, so the groups cannot be compared: chisq 0, df -1, p NaN, as R's "
+             "survdiff gives"));
     return out;
   }
   if (used.size() == 1) {
-    warnings.push_back("only " + group_name(codes[used[0]]) +
-                       " has patients at risk at the event times, so there is nothing to "
-                       "compare: chisq 0, df 0, p 1, as R's survdiff gives");
+    warnings.push_back(group_flag(FlagCode::OneGroupAtRisk,
+                                  "only " + group_name(codes[used[0]]) +
+                                      " has patients at risk at the event times, so there is "
+                                      "nothing to compare: chisq 0, df 0, p 1, as R's survdiff "
+                                      "gives",
+                                  {codes[used[0]]}));
     return chisq_test_result(0.0, 0.0);
   }
   const int m = df;
@@ -267,9 +276,9 @@ TestStatistic survdiff_test(const Eigen::VectorXd& observed, const Eigen::Vector
   }
   if (singular) {
     warnings.push_back(
-        "the variance of the observed-minus-expected events is singular (for example, no "
-        "stratum has patients of two groups at risk at an event time), so the test cannot be "
-        "computed; R's survdiff stops with an error here");
+        Flag("the variance of the observed-minus-expected events is singular (for example, no "
+             "stratum has patients of two groups at risk at an event time), so the test cannot be "
+             "computed; R's survdiff stops with an error here"));
     out.statistic = kNaN;
     return out;
   }
@@ -401,9 +410,10 @@ PairwiseLogRankResult pairwise_log_rank(const std::vector<double>& time,
           survdiff_test(observed, expected, sums.var, codes, options.test, pair.warnings).statistic;
       pair.test = chisq_test_result(chisq, 1.0);
       p.push_back(pair.test.p);
-      for (const auto& w : pair.warnings)
-        res.warnings.push_back(group_name(pair.group_a) + " vs " + group_name(pair.group_b) + ": " +
-                               w);
+      for (Flag w : pair.warnings) {
+        w.pair = codes;
+        res.warnings.push_back(std::move(w));
+      }
       res.pairs.push_back(std::move(pair));
     }
   const std::vector<double> adjusted = p_adjust(p, options.adjust);

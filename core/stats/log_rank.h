@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 #include "stats/timefix.h"
 
@@ -86,7 +87,7 @@ struct LogRankResult {
   Eigen::MatrixXd expected_by_stratum;  // groups x strata
   std::size_t n_used = 0;               // rows in the test
   std::size_t n_missing = 0;            // rows left out for a missing value
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // survdiff(Surv(time, status) ~ group [+ strata(strata)], rho = options.rho).
@@ -115,7 +116,7 @@ struct LogRankPair {
   // group has expected 0 (where survdiff alone would say df = 0).
   TestStatistic test;
   double p_adjusted = 0.0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 struct PairwiseLogRankResult {
@@ -124,7 +125,7 @@ struct PairwiseLogRankResult {
   PAdjustMethod adjust = PAdjustMethod::BH;
   std::size_t n_used = 0;
   std::size_t n_missing = 0;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 // survminer::pairwise_survdiff(Surv(time, status) ~ group [+ strata(s)],

@@ -184,17 +184,19 @@ void single_column_separation(const std::vector<int>& y, const Eigen::MatrixXd& 
   if (r.separating.empty()) return;
   r.separation = complete ? Separation::Complete : Separation::QuasiComplete;
   bool one = r.separating.size() == 1;
-  r.warnings.push_back(
+  r.warnings.push_back(names_flag(
+      complete ? FlagCode::SeparationComplete : FlagCode::SeparationQuasi,
       std::string(complete ? "complete separation: " : "quasi-complete separation: ") +
-      join_names(r.separating) + (one ? " predicts" : " each predict") +
-      (complete ? " the outcome perfectly on " + std::string(one ? "its" : "their") + " own"
-                : " the outcome perfectly in part of " + std::string(one ? "its" : "their") +
-                      " range (for a factor: a level in which every patient has the same "
-                      "outcome)") +
-      ", so the maximum likelihood estimate does not exist and the coefficient" +
-      (one ? " is" : "s are") +
-      " infinite in theory; the estimates, standard errors and p-values shown are not "
-      "meaningful");
+          join_names(r.separating) + (one ? " predicts" : " each predict") +
+          (complete ? " the outcome perfectly on " + std::string(one ? "its" : "their") + " own"
+                    : " the outcome perfectly in part of " + std::string(one ? "its" : "their") +
+                          " range (for a factor: a level in which every patient has the same "
+                          "outcome)") +
+          ", so the maximum likelihood estimate does not exist and the coefficient" +
+          (one ? " is" : "s are") +
+          " infinite in theory; the estimates, standard errors and p-values shown are not "
+          "meaningful",
+      r.separating));
 }
 
 // Symptoms of separation by a combination of covariates, when no single
@@ -225,14 +227,18 @@ void combined_separation(const std::vector<int>& y, const Eigen::MatrixXd& x,
   if (blown.empty() && r.converged && !r_boundary_warning) return;
   r.separation = extreme == n ? Separation::Complete : Separation::QuasiComplete;
   r.separating = blown;
-  r.warnings.push_back(
+  Flag f(
+      FlagCode::SeparationCombined,
       std::string(extreme == n ? "complete" : "quasi-complete") +
-      " separation: the covariates together predict the outcome perfectly for " +
-      std::to_string(extreme) + " of " + std::to_string(n) + " rows" +
-      (blown.empty() ? std::string()
-                     : " (the coefficients of " + join_names(blown) + " have run off)") +
-      ", so the maximum likelihood estimate does not exist; the estimates, standard errors and "
-      "p-values shown are not meaningful");
+          " separation: the covariates together predict the outcome perfectly for " +
+          std::to_string(extreme) + " of " + std::to_string(n) + " rows" +
+          (blown.empty() ? std::string()
+                         : " (the coefficients of " + join_names(blown) + " have run off)") +
+          ", so the maximum likelihood estimate does not exist; the estimates, standard errors and "
+          "p-values shown are not meaningful");
+  f.names = blown;
+  f.counts = {extreme, n};
+  r.warnings.push_back(std::move(f));
 }
 
 }  // namespace
@@ -263,7 +269,8 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
 
   if (n == 0) {
     r.deviance = r.null_deviance = r.aic = kNaN;
-    r.warnings.push_back("no rows to fit: the logistic model needs at least one complete row");
+    r.warnings.push_back(
+        Flag("no rows to fit: the logistic model needs at least one complete row"));
     return r;
   }
 
@@ -305,7 +312,7 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
     fit = pivoted_qr(weighted, tol);
     Eigen::VectorXd b = qr_solve(fit, zw);
     if (!b.allFinite()) {
-      r.warnings.push_back("non-finite coefficients at iteration " + std::to_string(iter));
+      r.warnings.push_back(Flag("non-finite coefficients at iteration " + std::to_string(iter)));
       have_fit = false;
       converged = false;
       break;
@@ -320,8 +327,9 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
         throw Error(std::string(fn) +
                     ": no valid set of coefficients was found (the first step already "
                     "diverged); check the covariates for extreme values");
-      r.warnings.push_back(!std::isfinite(dev) ? "step size truncated due to divergence"
-                                               : "step size truncated: out of bounds");
+      r.warnings.push_back(Flag(FlagCode::GlmStepTruncated,
+                                !std::isfinite(dev) ? "step size truncated due to divergence"
+                                                    : "step size truncated: out of bounds"));
       for (int halvings = 1; !std::isfinite(dev) || !valid_probabilities(mu); ++halvings) {
         if (halvings > options.maxit)
           throw Error(std::string(fn) +
@@ -343,14 +351,18 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
   r.iterations = std::min(iter, options.maxit);
   r.converged = converged;
   r.boundary = boundary;
-  if (!converged) r.warnings.push_back("glm.fit: algorithm did not converge");
-  if (boundary) r.warnings.push_back("glm.fit: algorithm stopped at boundary value");
+  if (!converged)
+    r.warnings.push_back(Flag(FlagCode::GlmNotConverged, "glm.fit: algorithm did not converge"));
+  if (boundary)
+    r.warnings.push_back(
+        Flag(FlagCode::GlmBoundary, "glm.fit: algorithm stopped at boundary value"));
   bool r_boundary_warning = false;
   for (Eigen::Index i = 0; i < n; ++i)
     r_boundary_warning = r_boundary_warning || mu[i] > 1 - options.boundary_probability ||
                          mu[i] < options.boundary_probability;
   if (r_boundary_warning)
-    r.warnings.push_back("glm.fit: fitted probabilities numerically 0 or 1 occurred");
+    r.warnings.push_back(Flag(FlagCode::GlmFittedExtreme,
+                              "glm.fit: fitted probabilities numerically 0 or 1 occurred"));
 
   r.fitted.assign(mu.data(), mu.data() + n);
   r.linear_predictor.assign(eta.data(), eta.data() + n);
@@ -391,12 +403,13 @@ LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::Matri
   }
 
   if (events == 0 || events == double(n)) {
-    r.warnings.push_back(std::string("every row has outcome ") + (events == 0 ? "0" : "1") +
-                         " (for propensity scores: " +
-                         (events == 0 ? "no treated patients" : "no control patients") +
-                         "), so the logistic model cannot be estimated: the intercept runs off "
-                         "to infinity and the coefficients, standard errors and p-values are "
-                         "not meaningful");
+    r.warnings.push_back(
+        Flag(std::string("every row has outcome ") + (events == 0 ? "0" : "1") +
+             " (for propensity scores: " +
+             (events == 0 ? "no treated patients" : "no control patients") +
+             "), so the logistic model cannot be estimated: the intercept runs off "
+             "to infinity and the coefficients, standard errors and p-values are "
+             "not meaningful"));
     return r;
   }
   if (have_fit) {

@@ -45,6 +45,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
+
 namespace localsurv {
 
 struct LogisticOptions {
@@ -80,7 +82,7 @@ struct LogisticResult {
 
   Separation separation = Separation::None;
   std::vector<std::string> separating;  // covariates named in the separation warning
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 LogisticResult logistic_regression(const std::vector<int>& y, const Eigen::MatrixXd& x,

@@ -171,15 +171,16 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
                       "MatchIt); drop the caliper or use a score with more than two values",
                   "caliper");
     if (std::isinf(cal)) {
-      res.warnings.push_back("The caliper is infinite, so no caliper was applied.");
+      res.warnings.push_back(Flag("The caliper is infinite, so no caliper was applied."));
     } else if (distinct <= 1) {
       res.warnings.push_back(
-          "Every unit has the same distance, so the caliper cannot separate them and was not "
-          "applied.");
+          Flag("Every unit has the same distance, so the caliper cannot separate them and was not "
+               "applied."));
     } else {
       if (cal < 0)
-        res.warnings.push_back("The caliper " + fmt(cal) + " is negative; its absolute value " +
-                               fmt(-cal) + " was used (as MatchIt does).");
+        res.warnings.push_back(Flag("The caliper " + fmt(cal) +
+                                    " is negative; its absolute value " + fmt(-cal) +
+                                    " was used (as MatchIt does)."));
       cal = std::fabs(cal);
       res.caliper_used = true;
       const std::string scale = scale_name(options.distance_scale);
@@ -236,8 +237,11 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   // --- Warnings MatchIt gives before matching (only without replacement).
   bool any_stratum_with_both = n1 > 0 && n1 < n;
   if (n1 == 0 || n1 == n) {
-    res.warnings.push_back(n1 == 0 ? "There are no treated units, so nothing can be matched."
-                                   : "There are no control units, so nothing can be matched.");
+    res.warnings.push_back(
+        group_flag(FlagCode::NoArmUnits,
+                   n1 == 0 ? "There are no treated units, so nothing can be matched."
+                           : "There are no control units, so nothing can be matched.",
+                   {n1 == 0 ? 1 : 0}));
   }
   std::vector<std::size_t> by(n);  // units sorted by (stratum, distance), stable
   std::iota(by.begin(), by.end(), std::size_t(0));
@@ -268,16 +272,22 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   if (n1 > 0 && n1 < n && !options.replace) {
     const std::string in_strata = exact.empty() ? "" : " in some 'exact' strata";
     if (fewer_somewhere)
-      res.warnings.push_back("Fewer control units than treated units" + in_strata +
-                             "; not all treated units will get a match.");
-    if (options.ratio > 1 && short_of_ratio && (!exact.empty() || !fewer_somewhere))
-      res.warnings.push_back("Not all treated units will get " + std::to_string(options.ratio) +
-                             " matches.");
+      res.warnings.push_back(
+          Flag(exact.empty() ? FlagCode::FewerControls : FlagCode::FewerControlsInStrata,
+               "Fewer control units than treated units" + in_strata +
+                   "; not all treated units will get a match."));
+    if (options.ratio > 1 && short_of_ratio && (!exact.empty() || !fewer_somewhere)) {
+      Flag f(FlagCode::ShortOfRatio,
+             "Not all treated units will get " + std::to_string(options.ratio) + " matches.");
+      f.counts = {static_cast<std::size_t>(options.ratio)};
+      res.warnings.push_back(std::move(f));
+    }
   }
   if (n1 > 0 && n1 < n && !any_stratum_with_both)
     res.warnings.push_back(
-        "No exact-match stratum holds both treated and control units, so no matches were "
-        "found.");
+        Flag(FlagCode::NoExactStratum,
+             "No exact-match stratum holds both treated and control units, so no matches were "
+             "found."));
 
   // --- Greedy matching.
   std::vector<std::size_t> pos(n);
@@ -372,8 +382,9 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   res.n_unmatched_control = res.n_control - nc;
   if (n1 > 0 && n1 < n && any_stratum_with_both && matched_k.empty())
     res.warnings.push_back(
-        "No treated unit has a control within the caliper, so nothing was matched; widen the "
-        "caliper.");
+        Flag(FlagCode::NoneWithinCaliper,
+             "No treated unit has a control within the caliper, so nothing was matched; widen the "
+             "caliper."));
   return res;
 }
 

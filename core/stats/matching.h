@@ -58,6 +58,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
+
 namespace localsurv {
 
 // The order in which treated units choose (MatchIt's m.order).
@@ -124,7 +126,7 @@ struct MatchingResult {
   double distance_sd = 0;       // SD of distance over all units (n - 1)
   std::string caliper_description;
   std::vector<std::size_t> treated_order;  // treated units (0-based data positions) as visited
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 MatchingResult nearest_neighbor_match(const std::vector<double>& distance,

@@ -12,9 +12,17 @@ constexpr const char* kFn = "subgroup_analysis";
 
 // Pass a fit's warnings on, saying which fit they belong to: a forest plot
 // shows many fits and a bare "did not converge" would not say which.
-void relay(std::vector<std::string>& out, const std::string& where,
-           const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) out.push_back(where + ": " + w);
+void relay(std::vector<Flag>& out, const std::string& where, const std::vector<Flag>& warnings) {
+  for (Flag w : warnings) {
+    w.where = where;
+    out.push_back(std::move(w));
+  }
+}
+
+Flag in_fit(const std::string& where, std::string text) {
+  Flag f(std::move(text));
+  f.where = where;
+  return f;
 }
 
 CoxInput subset_input(const SubgroupInput& in, const std::vector<std::size_t>& rows,
@@ -70,8 +78,8 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
     known.push_back(i);
   }
   if (known.size() < n)
-    res.warnings.push_back(std::to_string(n - known.size()) + " patient(s) with missing " +
-                           in.variable + " left out of the subgroup analysis");
+    res.warnings.push_back(Flag(std::to_string(n - known.size()) + " patient(s) with missing " +
+                                in.variable + " left out of the subgroup analysis"));
 
   // (1) The treatment effect within each level.
   std::vector<std::string> level_names{tname};
@@ -89,13 +97,13 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
     lev.nevent = lev.events_treated + lev.events_control;
     const std::string where = in.variable + " = " + lev.level;
     if (lev.n == 0) {
-      res.warnings.push_back(where + ": no patients; no hazard ratio");
+      res.warnings.push_back(in_fit(where, "no patients; no hazard ratio"));
     } else if (lev.nevent == 0) {
-      res.warnings.push_back(where + ": no events; no hazard ratio");
+      res.warnings.push_back(in_fit(where, "no events; no hazard ratio"));
     } else if (lev.n_treated == 0 || lev.n_control == 0) {
-      res.warnings.push_back(where + ": every patient is in the " +
-                             (lev.n_treated == 0 ? "control" : "treated") +
-                             " arm; no hazard ratio");
+      res.warnings.push_back(in_fit(where, std::string("every patient is in the ") +
+                                               (lev.n_treated == 0 ? "control" : "treated") +
+                                               " arm; no hazard ratio"));
     } else {
       CoxInput c = subset_input(in, rows, level_names, 1 + q);
       for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -133,11 +141,11 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
   ia.n = known.size();
   for (std::size_t r : known) ia.nevent += in.status[r] != 0;
   if (d == 0) {
-    res.warnings.push_back(in.variable + " has a single level; no interaction test");
+    res.warnings.push_back(Flag(in.variable + " has a single level; no interaction test"));
     return res;
   }
   if (ia.nevent == 0) {
-    res.warnings.push_back("interaction: no events; no interaction test");
+    res.warnings.push_back(in_fit("interaction", "no events; no interaction test"));
     return res;
   }
   std::vector<std::string> names{tname};
@@ -179,9 +187,9 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
   if (lrt_df > 0)
     ia.lrt = chisq_test_result(2.0 * (fi.loglik - fm.loglik), lrt_df);
   else
-    res.warnings.push_back(
-        "interaction: no interaction coefficient can be estimated (every level needs patients "
-        "in both arms); no likelihood-ratio test");
+    res.warnings.push_back(in_fit("interaction",
+                                  "no interaction coefficient can be estimated (every level "
+                                  "needs patients in both arms); no likelihood-ratio test"));
 
   std::vector<Eigen::Index> idx;
   for (std::size_t k = 0; k < d; ++k) {
@@ -204,8 +212,8 @@ SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions&
     if (ldlt.info() == Eigen::Success && ldlt.isPositive() && b.allFinite()) {
       ia.wald = chisq_test_result(b.dot(ldlt.solve(b)), static_cast<double>(m));
     } else {
-      res.warnings.push_back(
-          "interaction: the variance of the interaction coefficients is singular; no Wald test");
+      res.warnings.push_back(in_fit(
+          "interaction", "the variance of the interaction coefficients is singular; no Wald test"));
     }
   }
   return res;

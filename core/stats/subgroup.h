@@ -34,8 +34,9 @@
 //                  R's anova(f_main, f_int); and the joint Wald test b' V^-1 b
 //                  over the non-aliased interaction block of f_int's variance
 //                  (df = their number; equal to z^2 for two levels).
-//   Cox warnings (non-convergence, infinite coefficients, aliased columns)
-//   are passed on, prefixed with the fit they come from.
+//   Cox flags (non-convergence, infinite coefficients, aliased columns) are
+//   passed on with `where` naming the fit they come from ("ph.ecog = 2",
+//   "interaction (main-effects model)").
 //
 // Cost: one cox_fit per level on that level's rows plus two on the known
 // rows: O(n log n) in all for a fixed number of coefficients.
@@ -47,6 +48,7 @@
 #include <vector>
 
 #include "stats/cox.h"
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 
 namespace localsurv {
@@ -100,7 +102,7 @@ struct SubgroupResult {
   std::string variable;
   std::vector<SubgroupLevel> levels;
   SubgroupInteraction interaction;
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 SubgroupResult subgroup_analysis(const SubgroupInput& input, const SubgroupOptions& options = {});

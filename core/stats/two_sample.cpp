@@ -81,17 +81,21 @@ TTestResult t_test(const std::vector<double>& values, const std::vector<int>& gr
   const std::size_t need = options.var_equal ? 1 : 2;
   for (int g = 0; g < 2; ++g)
     if (r.n[g] < need) {
-      r.warnings.push_back(
-          "t-test not computed: " + group_name(g) + " has " + std::to_string(r.n[g]) +
-          " non-missing value" + (r.n[g] == 1 ? "" : "s") + "; the " +
-          (options.var_equal ? "pooled" : "Welch") + " t-test needs at least " +
-          std::to_string(need) + " in each group (R: " + r_too_few(g, r.n[g]) + ")");
+      Flag f =
+          group_flag(FlagCode::TTestTooFew,
+                     "t-test not computed: " + group_name(g) + " has " + std::to_string(r.n[g]) +
+                         " non-missing value" + (r.n[g] == 1 ? "" : "s") + "; the " +
+                         (options.var_equal ? "pooled" : "Welch") + " t-test needs at least " +
+                         std::to_string(need) + " in each group",
+                     {g});
+      f.counts = {r.n[g], need};
+      r.warnings.push_back(with_r(std::move(f), r_too_few(g, r.n[g])));
       return r;
     }
   if (options.var_equal && r.n[0] + r.n[1] < 3) {
     r.warnings.push_back(
-        "t-test not computed: the pooled t-test needs at least 3 values in all (R: not enough "
-        "observations)");
+        with_r(Flag("t-test not computed: the pooled t-test needs at least 3 values in all"),
+               "not enough observations"));
     return r;
   }
 
@@ -111,8 +115,8 @@ TTestResult t_test(const std::vector<double>& values, const std::vector<int>& gr
   if (stderr_diff <
       options.constant_tolerance * std::max(std::fabs(r.mean[0]), std::fabs(r.mean[1]))) {
     r.warnings.push_back(
-        "t-test not computed: the values do not vary within either group (R: data are "
-        "essentially constant)");
+        with_r(Flag("t-test not computed: the values do not vary within either group"),
+               "data are essentially constant"));
     return r;
   }
   r.std_error = stderr_diff;
@@ -120,8 +124,8 @@ TTestResult t_test(const std::vector<double>& values, const std::vector<int>& gr
   r.statistic = r.mean_difference / stderr_diff;
   if (std::isnan(r.statistic))
     r.warnings.push_back(
-        "t-test not computed: every value is 0 in both groups, so the t statistic is 0/0 (R "
-        "gives NaN)");
+        Flag("t-test not computed: every value is 0 in both groups, so the t statistic is 0/0 (R "
+             "gives NaN)"));
   r.p = student_t_two_sided_p(r.statistic, df);
   // R: cint <- qt(1 - alpha/2, df); tstat + c(-cint, cint), times stderr.
   const double alpha = 1 - options.conf_level;
@@ -199,8 +203,11 @@ WilcoxonResult wilcoxon_rank_sum_test(const std::vector<double>& values,
     }
   for (int g = 0; g < 2; ++g)
     if (r.n[g] == 0) {
-      r.warnings.push_back("Wilcoxon test not computed: " + group_name(g) +
-                           " has no non-missing values (R: " + r_too_few(g, 0) + ")");
+      r.warnings.push_back(with_r(
+          group_flag(FlagCode::WilcoxonEmptyGroup,
+                     "Wilcoxon test not computed: " + group_name(g) + " has no non-missing values",
+                     {g}),
+          r_too_few(g, 0)));
       return r;
     }
   std::sort(data.begin(), data.end());
@@ -250,10 +257,11 @@ WilcoxonResult wilcoxon_rank_sum_test(const std::vector<double>& values,
   r.p = normal_two_sided_p(r.z);
   if (want_exact)
     r.warnings.push_back(
-        "exact Wilcoxon p-value not possible with tied values; normal approximation used (R: "
-        "cannot compute exact p-value with ties)");
+        with_r(Flag("exact Wilcoxon p-value not possible with tied values; normal approximation "
+                    "used"),
+               "cannot compute exact p-value with ties"));
   if (!(r.sigma > 0))
-    r.warnings.push_back("Wilcoxon p-value not computed: every value is tied (R gives NA)");
+    r.warnings.push_back(Flag("Wilcoxon p-value not computed: every value is tied (R gives NA)"));
   return r;
 }
 

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "stats/flag.h"
 #include "stats/test_statistic.h"
 
 namespace localsurv {
@@ -63,7 +64,7 @@ struct TTestResult : TestStatistic {
   double conf_low = NAN, conf_high = NAN;      // conf.int of mean0 - mean1
   double conf_level = NAN;
   std::string method;  // "Welch Two Sample t-test" or "Two Sample t-test"
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 TTestResult t_test(const std::vector<double>& values, const std::vector<int>& group,
@@ -98,7 +99,7 @@ struct WilcoxonResult : TestStatistic {
   double z = NAN;      // normal approximation: (W - n0 n1 / 2 - correction) / sigma
   double sigma = NAN;  // normal approximation: tie-corrected SD of W
   std::string method;  // R's METHOD, e.g. "Wilcoxon rank sum exact test"
-  std::vector<std::string> warnings;
+  std::vector<Flag> warnings;
 };
 
 WilcoxonResult wilcoxon_rank_sum_test(const std::vector<double>& values,

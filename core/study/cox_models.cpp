@@ -42,7 +42,7 @@ json cox_fit_json(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   o.conf_level = spec.cox.conf_int;
   o.robust = !spec.cox.cluster.empty();
   CoxResult r = cox_fit(in, o);
-  std::vector<std::string> fit_warnings = r.warnings;
+  std::vector<Flag> fit_warnings = r.warnings;
   json coefs = {{"name", d.names},         {"term", d.terms},     {"level", d.levels},
                 {"coef", numbers(r.coef)}, {"hr", numbers(r.hr)}, {"se", numbers(r.se)}};
   if (r.robust) coefs["robust_se"] = numbers(r.robust_se);

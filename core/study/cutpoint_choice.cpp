@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/filter.h"
 #include "io/result_json.h"
 #include "stats/cutpoint.h"
-#include "io/filter.h"
 #include "study/section.h"
 #include "study/sections.h"
 #include "study/warnings.h"
@@ -69,13 +69,8 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   require_rows(table, chooser, f, {cs.column}, what, "choose another column");
   std::vector<double> x = numeric_values(table.column(cs.column), f.rows);
   // The cutpoint kernels call the column x.
-  auto about_column = [&](std::vector<std::string> messages) {
-    for (auto& m : messages)
-      for (const char* x_name : {"of x ", "of x:"})
-        for (std::size_t at = m.find(x_name); at != std::string::npos; at = m.find(x_name, at))
-          m.replace(at, 4, "of '" + cs.column + "'");
-    return messages;
-  };
+  Vocabulary about_x;
+  about_x.variable = cs.column;
   double maxstat_cut = NAN;
   json maxstat = isolated("the maximally selected log-rank statistic", "analyses.cutpoint", [&] {
     MaxstatOptions mo;
@@ -90,7 +85,7 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
     } catch (const Error& e) {
       throw cut_infeasible(what, cs, x, e);
     }
-    add_warnings(warnings, "cutpoint", about_column(m.warnings));
+    add_warnings(warnings, "cutpoint", m.warnings, about_x);
     maxstat_cut = m.cutpoint;
     return json{{"cutpoint", number(m.cutpoint)},
                 {"statistic", number(m.statistic)},
@@ -102,19 +97,11 @@ json run_cutpoint(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   YoudenOptions yo;
   if (cs.horizon > 0) yo.horizon = cs.horizon;
   YoudenResult y = youden_cutpoint(f.time, f.event, x, yo);
-  for (auto& m : y.warnings) {
-    m = "Youden's index: " + m;
-    for (const auto& [kernel, plain] : std::vector<std::pair<std::string, std::string>>{
-             {"cases from controls", "patients with the event from those without"},
-             {"no controls:", "every patient has the event:"},
-             {"no cases (events):", "no patient has the event:"}})
-      if (std::size_t at = m.find(kernel); at != std::string::npos)
-        m.replace(at, kernel.size(), plain);
-  }
-  add_warnings(warnings, "cutpoint", about_column(y.warnings));
+  for (auto& f : y.warnings) f.where = "Youden's index";
+  add_warnings(warnings, "cutpoint", y.warnings, about_x);
   MedianSplitResult med = median_split(x);
-  for (auto& m : med.warnings) m = "the median of '" + cs.column + "': " + m;
-  add_warnings(warnings, "cutpoint", about_column(med.warnings));
+  for (auto& f : med.warnings) f.where = "the median of '" + cs.column + "'";
+  add_warnings(warnings, "cutpoint", med.warnings, about_x);
   json out;
   out["conventions"] = {
       {"maxstat",

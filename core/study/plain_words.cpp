@@ -1,14 +1,10 @@
 #include "study/plain_words.h"
 
+#include <algorithm>
 #include <cctype>
-#include <cstring>
 
 namespace localsurv {
 namespace {
-
-bool starts_with(const std::string& s, std::size_t at, const char* prefix) {
-  return s.compare(at, std::strlen(prefix), prefix) == 0;
-}
 
 std::string listed(const std::vector<std::string>& items) {
   std::string s;
@@ -19,31 +15,19 @@ std::string listed(const std::vector<std::string>& items) {
   return s;
 }
 
-// The coefficients a kernel message lists as "15 (rt_primary1)" (Cox) or by
-// name (logistic separation), in the reader's words; `all_covariates` tells
-// whether leaving them out of the covariates is a remedy.
+// The coefficients a flag names, in the reader's words and in the
+// vocabulary's order; `all_covariates` tells whether leaving them out of the
+// covariates is a remedy.
 struct Named {
   std::vector<std::string> labels;
   bool all_covariates = true;
 };
 
-Named named_in(const std::string& text, const Vocabulary& v, bool parenthesised) {
+Named named(const std::vector<std::string>& names, const Vocabulary& v) {
   Named out;
   std::vector<const Vocabulary::Coefficient*> found;
   for (const auto& c : v.coefficients) {
-    const std::string key = parenthesised ? "(" + c.name + ")" : c.name;
-    std::size_t at = text.find(key);
-    // Unparenthesised names must stand alone ("age" is not in "stage").
-    while (!parenthesised && at != std::string::npos) {
-      const bool left = at == 0 || (at >= 2 && text.compare(at - 2, 2, ", ") == 0) ||
-                        (at >= 5 && text.compare(at - 5, 5, " and ") == 0);
-      const std::size_t end = at + key.size();
-      const bool right = end == text.size() || text.compare(end, 2, ", ") == 0 ||
-                         text.compare(end, 5, " and ") == 0 || text.compare(end, 1, " ") == 0;
-      if (left && right) break;
-      at = text.find(key, at + 1);
-    }
-    if (at == std::string::npos) continue;
+    if (std::find(names.begin(), names.end(), c.name) == names.end()) continue;
     found.push_back(&c);
     out.all_covariates = out.all_covariates && c.covariate;
   }
@@ -63,24 +47,33 @@ Named named_in(const std::string& text, const Vocabulary& v, bool parenthesised)
     }
   }
   if (out.labels.empty()) {
-    out.all_covariates = false;
-    if (!parenthesised) return out;
     // No vocabulary: the names as the kernel wrote them.
-    for (std::size_t open = text.find(" ("); open != std::string::npos;
-         open = text.find(" (", open + 1)) {
-      const std::size_t close = text.find(')', open);
-      if (close == std::string::npos) break;
-      out.labels.push_back(text.substr(open + 2, close - open - 2));
-    }
+    out.all_covariates = false;
+    out.labels = names;
   }
   return out;
 }
 
-// "(R: ...)" at the end of a kernel message is R's wording: the detail.
+// "(R: ...)" at the end of a kernel error is R's wording: the detail.
 Said split_r_wording(const std::string& m) {
   const std::size_t at = m.rfind(" (R: ");
   if (at == std::string::npos || m.back() != ')') return {m, ""};
   return {m.substr(0, at), m.substr(at + 5, m.size() - at - 6)};
+}
+
+// "group 'II'": the reader knows groups by their level.
+std::string group_name(const Vocabulary& v, int code) {
+  if (code >= 0 && static_cast<std::size_t>(code) < v.group_levels.size())
+    return "group '" + v.group_levels[static_cast<std::size_t>(code)] + "'";
+  return "group code " + std::to_string(code);
+}
+
+// Which fit of several a flag is about, said before it.
+std::string scope(const Flag& f, const Vocabulary& v) {
+  std::string s = f.where.empty() ? "" : f.where + ": ";
+  if (f.pair.size() == 2) s += group_name(v, f.pair[0]) + " vs " + group_name(v, f.pair[1]) + ": ";
+  if (f.group >= 0) s += group_name(v, f.group) + ": ";
+  return s;
 }
 
 // "the treated group (lt = 1)"; cut groups' levels say it themselves
@@ -94,11 +87,12 @@ std::string arm_label(const Vocabulary& v, std::size_t arm) {
 
 std::string control_label(const Vocabulary& v) { return arm_label(v, 0); }
 std::string treated_label(const Vocabulary& v) { return arm_label(v, 1); }
+std::string arm_of(const Flag& f, const Vocabulary& v) {
+  return arm_label(v, !f.groups.empty() && f.groups[0] == 1);
+}
 
-Said cox_singular(const std::string& where, const std::string& rest, const Vocabulary& v) {
-  const std::size_t end = rest.find(": the column is constant");
-  const std::string r = rest.substr(0, end);
-  const Named n = named_in(r, v, true);
+Said cox_singular(const std::string& where, const Flag& f, const Vocabulary& v) {
+  const Named n = named(f.names, v);
   const bool one = n.labels.size() == 1;
   return {where + listed(n.labels) + (one ? " has" : " have") +
               " no estimable hazard ratio (NA): among the patients in this model " +
@@ -107,13 +101,11 @@ Said cox_singular(const std::string& where, const std::string& rest, const Vocab
               (n.all_covariates
                    ? "; leave " + std::string(one ? "it" : "one of them") + " out of the covariates"
                    : std::string()),
-          r};
+          f.text};
 }
 
-Said cox_infinite(const std::string& where, const std::string& rest, const Vocabulary& v) {
-  const std::size_t end = rest.find(" (e.g.");
-  const std::string r = rest.substr(0, end);
-  const Named n = named_in(r.substr(0, r.find(';')), v, true);
+Said cox_infinite(const std::string& where, const Flag& f, const Vocabulary& v) {
+  const Named n = named(f.names, v);
   const bool one = n.labels.size() == 1;
   return {where + "the hazard ratio of " + listed(n.labels) + (one ? " may be" : " may each be") +
               " infinite (for example, a level in which no patient, or every patient, has the "
@@ -125,213 +117,194 @@ Said cox_infinite(const std::string& where, const std::string& rest, const Vocab
                    ? "; leave " + std::string(one ? "it" : "them") + " out of the covariates if " +
                          (one ? "it" : "they") + " cannot be estimated"
                    : std::string()),
-          r};
+          f.text};
 }
 
-Said separation(const std::string& where, const std::string& rest, const Vocabulary& v) {
+Said separation(const std::string& where, const Flag& f, const Vocabulary& v) {
   const std::string outcome = v.treatment.empty() ? "the outcome" : v.treatment;
   const std::string same = v.treatment.empty() ? "outcome" : "treatment";
-  const bool complete = starts_with(rest, 0, "complete");
-  const std::string body = rest.substr(rest.find("separation: ") + 12);
-  const char* together = "the covariates together predict the outcome perfectly for ";
-  if (starts_with(body, 0, together)) {
-    const std::string tail = body.substr(std::strlen(together));
-    const std::string counts = tail.substr(0, tail.find(" rows"));  // "N of M"
-    const std::size_t open = tail.find("(the coefficients of ");
+  if (f.code == FlagCode::SeparationCombined) {
     std::string blown;
-    if (open != std::string::npos) {
-      const Named n =
-          named_in(tail.substr(open + 21, tail.find(" have run off") - open - 21), v, false);
-      if (!n.labels.empty()) blown = " (the coefficients of " + listed(n.labels) + " run off)";
-    }
-    return {where + "the covariates together predict " + outcome + " perfectly for " + counts +
+    if (!f.names.empty())
+      blown = " (the coefficients of " + listed(named(f.names, v).labels) + " run off)";
+    return {where + "the covariates together predict " + outcome + " perfectly for " +
+                std::to_string(f.counts.at(0)) + " of " + std::to_string(f.counts.at(1)) +
                 " patients" + blown +
                 ", so the propensity model's estimates are not meaningful (no maximum "
                 "likelihood estimate exists): leave out the covariates that nearly determine " +
                 outcome,
             ""};
   }
-  const std::size_t verb = body.find(" predict");
-  Named n = named_in(body.substr(0, verb), v, false);
-  if (n.labels.empty()) n.labels = {body.substr(0, verb)};
+  const Named n = named(f.names, v);
   const bool one = n.labels.size() == 1;
   return {where + listed(n.labels) + (one ? " predicts " : " each predict ") + outcome +
               " perfectly" +
-              (complete ? std::string(one ? " on its own" : " on their own")
-                        : " in part of " + std::string(one ? "its" : "their") +
-                              " range (for a factor: a level in which every patient has the "
-                              "same " +
-                              same + ")") +
+              (f.code == FlagCode::SeparationComplete
+                   ? std::string(one ? " on its own" : " on their own")
+                   : " in part of " + std::string(one ? "its" : "their") +
+                         " range (for a factor: a level in which every patient has the same " +
+                         same + ")") +
               ", so the propensity model's estimates are not meaningful (no maximum likelihood "
               "estimate exists): leave " +
               (one ? "it" : "them") + " out of the covariates",
           ""};
 }
 
-}  // namespace
-
-std::string name_groups(const std::string& m, const std::vector<std::string>& levels) {
-  static const std::pair<const char*, int> kPrefixes[] = {
-      {"group level code ", 0}, {"group code ", 0}, {"group ", 0}, {"Group ", 1}};
-  static const std::pair<const char*, std::size_t> kOrdinals[] = {{"the first group (code 0)", 0},
-                                                                  {"the second group (code 1)", 1}};
-  std::string out;
-  std::size_t at = 0;
-  // One left-to-right pass: text already substituted is never scanned again.
-  while (at < m.size()) {
-    bool replaced = false;
-    for (const auto& [text, code] : kOrdinals) {
-      if (code >= levels.size() || !starts_with(m, at, text)) continue;
-      out += "group '" + levels[code] + "'";
-      at += std::strlen(text);
-      replaced = true;
-      break;
-    }
-    for (const auto& [prefix, base] : kPrefixes) {
-      if (replaced) break;
-      const std::size_t len = std::strlen(prefix);
-      if (m.compare(at, len, prefix) != 0) continue;
-      std::size_t end = at + len, digits = end;
-      while (digits < m.size() && digits - end < 9 &&
-             std::isdigit(static_cast<unsigned char>(m[digits])))
-        ++digits;
-      if (digits == end) continue;
-      const long code = std::stol(m.substr(end, digits - end)) - base;  // at most 9 digits
-      if (code < 0 || code >= static_cast<long>(levels.size())) continue;
-      out += "group '" + levels[static_cast<std::size_t>(code)] + "'";
-      at = digits;
-      replaced = true;
-    }
-    if (!replaced) out += m[at++];
-  }
-  return out;
+// cox_zph names a test by its term (the column) or its coefficient ("lt1"),
+// as R's cox.zph table does; the reader knows "lt = 1".
+Said ph_test(const std::string& where, const Flag& f, const Vocabulary& v) {
+  for (const auto& c : v.coefficients)
+    if (!f.names.empty() && c.name == f.names[0] && c.label != c.name)
+      return {where + "Proportional-hazards test for " + c.label +
+                  " not computed: its information matrix is singular (for example every event "
+                  "at the same time)",
+              f.text};
+  return {where + f.text, ""};
 }
 
-Said plain_warning(const std::string& kernel_message, const Vocabulary& v) {
-  const std::string m = name_groups(kernel_message, v.group_levels);
-  static const char* const kMarkers[] = {
-      "X matrix deemed to be singular; variable ",
-      "Loglik converged before variable ",
-      "Ran out of iterations and did not converge",
-      "one or more coefficients may be infinite",
-      "glm.fit: fitted probabilities numerically 0 or 1 occurred",
-      "glm.fit: algorithm did not converge",
-      "glm.fit: algorithm stopped at boundary value",
-      "step size truncated",
-      "complete separation: ",
-      "Chi-squared approximation may be incorrect",
-      "Fewer control units than treated units",
-      "Not all treated units will get ",
-      "No exact-match stratum holds both",
-      "No treated unit has a control within the caliper",
-      "There are no treated units",
-      "There are no control units",
-      "unit is in the sample (weight > 0)",
-      "Proportional-hazards test for ",
-      "fewer than two units in each group"};
-  std::size_t at = std::string::npos;
-  const char* marker = nullptr;
-  for (const char* k : kMarkers) {
-    std::size_t p = m.find(k);
-    if (p == std::string::npos) continue;
-    // "quasi-complete separation: " starts six letters earlier.
-    if (std::strcmp(k, "complete separation: ") == 0 && p >= 6 &&
-        m.compare(p - 6, 6, "quasi-") == 0)
-      p -= 6;
-    if (p < at) at = p, marker = k;
-  }
-  if (!marker) return split_r_wording(m);
-  // Text before the marker says where (a subgroup level, the interaction model).
-  const std::string where = m.substr(0, at), rest = m.substr(at);
+// How a kernel that calls the variable x names it for the reader.
+std::string variable(const Vocabulary& v) {
+  return v.variable.empty() ? "x" : "'" + v.variable + "'";
+}
+
+}  // namespace
+
+Said plain_warning(const Flag& f, const Vocabulary& v) {
+  const std::string where = scope(f, v);
   const std::string outcome = v.treatment.empty() ? "the outcome" : v.treatment;
   const std::string model =
       v.treatment.empty() ? "the logistic model" : "the propensity model of " + outcome;
-  const std::string k = marker;
-  if (k == kMarkers[0]) return cox_singular(where, rest, v);
-  if (k == kMarkers[1]) return cox_infinite(where, rest, v);
-  if (k == kMarkers[2])
-    return {where +
-                "the model did not converge: its estimates are not reliable (usually a level "
-                "with very few patients or events)",
-            rest};
-  if (k == kMarkers[3]) return {where + "one or more hazard ratios may be infinite", rest};
-  if (k == kMarkers[4])
-    return {where + model +
-                " fits probabilities of 0 or 1 for some patients: the covariates predict " +
-                "their treatment (nearly) perfectly, so comparable patients may not exist for "
-                "them (see the separation warning, if any, for the covariate to leave out)",
-            rest};
-  if (k == kMarkers[5])
-    return {where + model +
-                " did not converge: its coefficients are not reliable (often because a covariate "
-                "predicts it perfectly)",
-            rest};
-  if (k == kMarkers[6])
-    return {where + model +
-                " stopped at a boundary value: its coefficients are not reliable (often because "
-                "a covariate predicts it perfectly)",
-            rest};
-  if (k == kMarkers[7])
-    return {where + model +
-                " diverged and its steps were shortened: check the covariates for extreme values",
-            rest};
-  if (k == kMarkers[8]) return separation(where, rest, v);
-  if (k == kMarkers[9])
-    return {where +
-                "an expected count is below 5, so the chi-square p may be inaccurate: use "
-                "Fisher's exact p (Table 1 shows it in that case)",
-            rest};
-  if (k == kMarkers[10])
-    return {where + "fewer patients in " + control_label(v) + " than in " + treated_label(v) +
-                (rest.find("strata") != std::string::npos ? " in some exact-match strata" : "") +
-                ": some treated patients get no match (matching with replacement would match "
-                "every one of them)",
-            rest};
-  if (k == kMarkers[11]) {
-    const std::string count = rest.substr(std::strlen(kMarkers[11]));
-    return {where + "not every patient of " + treated_label(v) + " can get " +
-                count.substr(0, count.find(' ')) + " controls: some get fewer",
-            rest};
+  auto group = [&] { return group_name(v, f.groups.at(0)); };
+  auto whole_or_group = [&] { return f.groups.empty() ? "The whole sample" : group(); };
+  switch (f.code) {
+    case FlagCode::Other:
+    case FlagCode::CurveEmpty:
+    case FlagCode::CurveNoEvents:
+    case FlagCode::CurveZeroWeightEvents:
+    case FlagCode::FollowupNotEstimable:
+      return {where + f.text, f.r};
+    case FlagCode::CoxSingular:
+      return cox_singular(where, f, v);
+    case FlagCode::CoxInfinite:
+      return cox_infinite(where, f, v);
+    case FlagCode::CoxNotConverged:
+      return {where +
+                  "the model did not converge: its estimates are not reliable (usually a level "
+                  "with very few patients or events)",
+              f.text};
+    case FlagCode::CoxMaybeInfinite:
+      return {where + "one or more hazard ratios may be infinite", f.text};
+    case FlagCode::PhTestSingular:
+      return ph_test(where, f, v);
+    case FlagCode::GlmFittedExtreme:
+      return {where + model +
+                  " fits probabilities of 0 or 1 for some patients: the covariates predict " +
+                  "their treatment (nearly) perfectly, so comparable patients may not exist for "
+                  "them (see the separation warning, if any, for the covariate to leave out)",
+              f.text};
+    case FlagCode::GlmNotConverged:
+      return {where + model +
+                  " did not converge: its coefficients are not reliable (often because a "
+                  "covariate predicts it perfectly)",
+              f.text};
+    case FlagCode::GlmBoundary:
+      return {where + model +
+                  " stopped at a boundary value: its coefficients are not reliable (often "
+                  "because a covariate predicts it perfectly)",
+              f.text};
+    case FlagCode::GlmStepTruncated:
+      return {where + model +
+                  " diverged and its steps were shortened: check the covariates for extreme "
+                  "values",
+              f.text};
+    case FlagCode::SeparationComplete:
+    case FlagCode::SeparationQuasi:
+    case FlagCode::SeparationCombined:
+      return separation(where, f, v);
+    case FlagCode::ChisqApproximation:
+      return {where +
+                  "an expected count is below 5, so the chi-square p may be inaccurate: use "
+                  "Fisher's exact p (Table 1 shows it in that case)",
+              f.text};
+    case FlagCode::FewerControls:
+    case FlagCode::FewerControlsInStrata:
+      return {where + "fewer patients in " + control_label(v) + " than in " + treated_label(v) +
+                  (f.code == FlagCode::FewerControlsInStrata ? " in some exact-match strata" : "") +
+                  ": some treated patients get no match (matching with replacement would match "
+                  "every one of them)",
+              f.text};
+    case FlagCode::ShortOfRatio:
+      return {where + "not every patient of " + treated_label(v) + " can get " +
+                  std::to_string(f.counts.at(0)) + " controls: some get fewer",
+              f.text};
+    case FlagCode::NoExactStratum:
+      return {where + "no set of patients alike on the exact-match columns" +
+                  (v.exact.empty() ? std::string() : " (" + listed(v.exact) + ")") +
+                  " holds both treated and control patients, so nobody was matched: match "
+                  "exactly on fewer columns",
+              ""};
+    case FlagCode::NoneWithinCaliper:
+      return {where + "no patient of " + treated_label(v) +
+                  " has a control within the caliper, so nobody was matched: widen the caliper "
+                  "(0 = no caliper)",
+              ""};
+    case FlagCode::NoArmUnits:
+      return {where + "there are no patients in " + arm_of(f, v) + ", so nobody can be matched",
+              ""};
+    case FlagCode::EmptyArmInSample:
+      return {where + "no patient of " + arm_of(f, v) +
+                  " is in the matched sample: balance after matching cannot be compared",
+              ""};
+    case FlagCode::BalanceTooSmall:
+      return {where +
+                  "fewer than two patients in a group of the sample: standardized differences, "
+                  "variance ratios and eCDF statistics are not available",
+              ""};
+    case FlagCode::EmptyGroupLevel:
+      return {where + group() +
+                  " has no patients with complete data; it is left out, as R's survdiff drops "
+                  "empty factor levels",
+              f.r};
+    case FlagCode::GroupNotAtRisk:
+      return {where + group() +
+                  " has no patient at risk at any event time (expected 0); it is left out of the "
+                  "test and its degrees of freedom, as in R's survdiff",
+              f.r};
+    case FlagCode::OneGroupAtRisk:
+      return {where + "only " + group() +
+                  " has patients at risk at the event times, so there is nothing to compare: "
+                  "chisq 0, df 0, p 1, as R's survdiff gives",
+              f.r};
+    case FlagCode::NoValues:
+      return {where + whole_or_group() + " has no non-missing values: its statistics are NA.", f.r};
+    case FlagCode::SingleValue:
+      return {where + whole_or_group() + " has a single value: its SD is NA.", f.r};
+    case FlagCode::NoValuesToPercent:
+      return {where + whole_or_group() + " has no non-missing values: its percentages are NA.",
+              f.r};
+    case FlagCode::TTestTooFew: {
+      const std::size_t n = f.counts.at(0), need = f.counts.at(1);
+      return {where + "t-test not computed: " + group() + " has " + std::to_string(n) +
+                  " non-missing value" + (n == 1 ? "" : "s") + "; the " +
+                  (need == 1 ? "pooled" : "Welch") + " t-test needs at least " +
+                  std::to_string(need) + " in each group",
+              f.r};
+    }
+    case FlagCode::WilcoxonEmptyGroup:
+      return {where + "Wilcoxon test not computed: " + group() + " has no non-missing values", f.r};
+    case FlagCode::RocNoCases:
+      return {where + "no patient has the event: the ROC is undefined", f.r};
+    case FlagCode::RocNoControls:
+      return {where + "every patient has the event: the ROC is undefined", f.r};
+    case FlagCode::NoYoudenCut:
+      return {where + "no threshold of " + variable(v) +
+                  " separates patients with the event from those without better than chance: "
+                  "no Youden cutpoint",
+              f.r};
+    case FlagCode::MedianNoValues:
+      return {where + "no recorded values of " + variable(v) + ": the median is undefined", f.r};
   }
-  if (k == kMarkers[12])
-    return {where + "no set of patients alike on the exact-match columns" +
-                (v.exact.empty() ? std::string() : " (" + listed(v.exact) + ")") +
-                " holds both treated and control patients, so nobody was matched: match exactly "
-                "on fewer columns",
-            ""};
-  if (k == kMarkers[13])
-    return {where + "no patient of " + treated_label(v) +
-                " has a control within the caliper, so nobody was matched: widen the caliper "
-                "(0 = no caliper)",
-            ""};
-  if (k == kMarkers[14] || k == kMarkers[15])
-    return {where + "there are no patients in " +
-                (k == kMarkers[14] ? treated_label(v) : control_label(v)) +
-                ", so nobody can be matched",
-            ""};
-  if (k == kMarkers[16]) {
-    // "no treated unit is in the sample": only after matching, when nobody was matched.
-    const bool treated =
-        where.size() >= 11 && where.compare(where.size() - 11, 11, "no treated ") == 0;
-    return {"no patient of " + (treated ? treated_label(v) : control_label(v)) +
-                " is in the matched sample: balance after matching cannot be compared",
-            ""};
-  }
-  if (k == kMarkers[17]) {
-    // cox_zph names a test by its term (the column) or its coefficient
-    // ("lt1"), as R's cox.zph table does; the reader knows "lt = 1".
-    const std::size_t from = std::strlen(kMarkers[17]), to = rest.find(" not computed");
-    if (to == std::string::npos) return {m, ""};
-    const std::string name = rest.substr(from, to - from);
-    for (const auto& c : v.coefficients)
-      if (c.name == name && c.label != name)
-        return {where + kMarkers[17] + c.label + rest.substr(to), rest};
-    return {m, ""};
-  }
-  return {where +
-              "fewer than two patients in a group of the sample: standardized differences, "
-              "variance ratios and eCDF statistics are not available",
-          ""};
+  return {where + f.text, f.r};
 }
 
 Said plain_error(const std::string& what, const std::string& kernel_message) {

@@ -1,12 +1,14 @@
-// Messages a clinician can act on. The statistics kernels flag problems in
-// their own terms (coefficient names such as "rt_primary1", group codes, R's
-// wording such as "X matrix deemed to be singular"); the analysis runner
-// passes each flag through here, with the vocabulary of the analysis, to get
-// a headline that names the user's columns and levels and says what to do.
-// R's (or the kernel's) own wording is kept as a detail for R users.
+// Messages a clinician can act on. The statistics kernels flag problems as
+// data (stats/flag.h: a code, the coefficient names and group codes it is
+// about, R's wording such as "X matrix deemed to be singular"); the analysis
+// runner passes each flag through here, with the vocabulary of the analysis,
+// to get a headline that names the user's columns and levels and says what
+// to do. R's (or the kernel's) own wording is kept as a detail for R users.
 #pragma once
 #include <string>
 #include <vector>
+
+#include "stats/flag.h"
 
 namespace localsurv {
 
@@ -29,20 +31,17 @@ struct Vocabulary {
   std::vector<Coefficient> coefficients;
   std::string treatment;           // the propensity model's outcome, e.g. "treatment (lt)"
   std::vector<std::string> exact;  // exact-matching columns
+  std::string variable;            // the column a kernel calls x (cutpoint)
 };
 
-// A kernel warning in the user's words. Unknown messages pass through, with
-// group codes replaced by their levels and a trailing "(R: ...)" moved to
-// the detail.
-Said plain_warning(const std::string& kernel_message, const Vocabulary& vocabulary);
+// A kernel's flag (stats/flag.h) in the user's words: one wording per
+// code, from the flag's fields; the kernel's (or R's) own wording, where the
+// reader's differs, as the detail. A flag without a code of its own says its
+// text, after its scope ("interaction (main-effects model): ...").
+Said plain_warning(const Flag& flag, const Vocabulary& vocabulary);
 
 // A kernel error that no caller translated: the "function: " prefix of the
 // check helpers dropped and the whole text kept as the detail.
 Said plain_error(const std::string& what, const std::string& kernel_message);
-
-// Kernels name groups by their code ("group 1: ...", "group code 1",
-// "Group 2" counting from 1, "the first group (code 0)"); the reader knows
-// them by their level.
-std::string name_groups(const std::string& message, const std::vector<std::string>& levels);
 
 }  // namespace localsurv

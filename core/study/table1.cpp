@@ -17,8 +17,8 @@ json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& sp
                      const TermSpec& term, const std::vector<int>& group, int n_groups,
                      std::vector<json>& warnings) {
   const Vocabulary words = group_words(c.group_levels, spec.group.column);
-  auto warn = [&](const std::vector<std::string>& messages) {
-    add_variable_warnings(warnings, "table1", term.column, messages, words);
+  auto warn = [&](const std::vector<Flag>& flags) {
+    add_variable_warnings(warnings, "table1", term.column, flags, words);
   };
   const Column& col = table.column(term.column);
   bool factor = term.kind == TermKind::Factor ||

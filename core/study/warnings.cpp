@@ -15,14 +15,14 @@ json warning_json(json tags, const Said& said) {
 }
 
 void add_warnings(std::vector<json>& warnings, const std::string& analysis,
-                  const std::vector<std::string>& messages, const Vocabulary& words) {
-  for (const auto& m : messages)
-    warnings.push_back(warning_json({{"analysis", analysis}}, plain_warning(m, words)));
+                  const std::vector<Flag>& flags, const Vocabulary& words) {
+  for (const auto& f : flags)
+    warnings.push_back(warning_json({{"analysis", analysis}}, plain_warning(f, words)));
 }
 
-void append_plain(std::vector<Said>& said, const std::vector<std::string>& messages,
+void append_plain(std::vector<Said>& said, const std::vector<Flag>& flags,
                   const Vocabulary& words) {
-  for (const auto& m : messages) said.push_back(plain_warning(m, words));
+  for (const auto& f : flags) said.push_back(plain_warning(f, words));
 }
 
 void add_said(std::vector<json>& warnings, const std::string& analysis,
@@ -38,9 +38,8 @@ Vocabulary group_words(const std::vector<std::string>& levels, const std::string
 }
 
 void add_warnings(std::vector<json>& warnings, const std::string& analysis,
-                  const std::vector<std::string>& messages,
-                  const std::vector<std::string>& levels) {
-  add_warnings(warnings, analysis, messages, group_words(levels));
+                  const std::vector<Flag>& flags, const std::vector<std::string>& levels) {
+  add_warnings(warnings, analysis, flags, group_words(levels));
 }
 
 // Coefficient names of a design as the reader knows them ("ph.ecog = 3");
@@ -61,11 +60,11 @@ Vocabulary treatment_words(const Cohort& c, const AnalysisSpec& spec) {
 
 // Warnings about one variable of an analysis (Table 1, subgroups).
 void add_variable_warnings(std::vector<json>& warnings, const std::string& analysis,
-                           const std::string& variable, const std::vector<std::string>& messages,
+                           const std::string& variable, const std::vector<Flag>& flags,
                            const Vocabulary& words) {
-  for (const auto& m : messages)
+  for (const auto& f : flags)
     warnings.push_back(
-        warning_json({{"analysis", analysis}, {"variable", variable}}, plain_warning(m, words)));
+        warning_json({{"analysis", analysis}, {"variable", variable}}, plain_warning(f, words)));
 }
 
 }  // namespace localsurv

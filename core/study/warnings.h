@@ -1,4 +1,4 @@
-// Warnings of the result document: a kernel's message, said in the user's
+// Warnings of the result document: a kernel's flag, said in the user's
 // words by study/plain_words.h (their column, level and coefficient names),
 // as {analysis, ..., message, detail}.
 #pragma once
@@ -18,18 +18,17 @@ namespace localsurv {
 nlohmann::ordered_json warning_json(nlohmann::ordered_json tags, const Said& said);
 
 void add_warnings(std::vector<nlohmann::ordered_json>& warnings, const std::string& analysis,
-                  const std::vector<std::string>& messages, const Vocabulary& words = {});
+                  const std::vector<Flag>& flags, const Vocabulary& words = {});
 // ... with group codes named by `levels`.
 void add_warnings(std::vector<nlohmann::ordered_json>& warnings, const std::string& analysis,
-                  const std::vector<std::string>& messages, const std::vector<std::string>& levels);
+                  const std::vector<Flag>& flags, const std::vector<std::string>& levels);
 // Warnings about one variable of an analysis (Table 1, subgroups).
 void add_variable_warnings(std::vector<nlohmann::ordered_json>& warnings,
                            const std::string& analysis, const std::string& variable,
-                           const std::vector<std::string>& messages, const Vocabulary& words);
+                           const std::vector<Flag>& flags, const Vocabulary& words);
 
-// Kernel messages in the user's words, appended to `said`.
-void append_plain(std::vector<Said>& said, const std::vector<std::string>& messages,
-                  const Vocabulary& words);
+// Kernel flags in the user's words, appended to `said`.
+void append_plain(std::vector<Said>& said, const std::vector<Flag>& flags, const Vocabulary& words);
 // Warnings already in the user's words, as warnings of `analysis`.
 void add_said(std::vector<nlohmann::ordered_json>& warnings, const std::string& analysis,
               const std::vector<Said>& said);

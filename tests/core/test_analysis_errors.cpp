@@ -208,50 +208,74 @@ TEST_CASE("kernel wording becomes the detail; the headline names columns, levels
   v.coefficients = {{"rt_primary1", "rt_primary = 1", "rt_primary", true},
                     {"age", "age", "age", true},
                     {"stage", "stage = II", "stage", true}};
-  auto said = plain_warning(
-      "X matrix deemed to be singular; variable 15 (rt_primary1): the column is constant or a "
-      "combination of other columns, so its coefficient is NA",
-      v);
+  using localsurv::Flag;
+  using localsurv::FlagCode;
+  Flag singular(FlagCode::CoxSingular, "X matrix deemed to be singular; variable 15 (rt_primary1)");
+  singular.names = {"rt_primary1"};
+  auto said = plain_warning(singular, v);
   CHECK(said.detail == "X matrix deemed to be singular; variable 15 (rt_primary1)");
   CHECK(contains(said.message, "rt_primary = 1 has no estimable hazard ratio"));
   CHECK(contains(said.message, "leave it out of the covariates"));
-  said = plain_warning(
-      "Loglik converged before variable 2 (age); coefficient may be infinite (e.g. "
-      "one group has no events)",
-      v);
+  Flag infinite(FlagCode::CoxInfinite,
+                "Loglik converged before variable 2 (age); coefficient may be infinite");
+  infinite.names = {"age"};
+  said = plain_warning(infinite, v);
   CHECK(said.detail == "Loglik converged before variable 2 (age); coefficient may be infinite");
   CHECK(contains(said.message, "the hazard ratio of age may be infinite"));
-  said = plain_warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", v);
+  said = plain_warning(
+      Flag(FlagCode::GlmFittedExtreme, "glm.fit: fitted probabilities numerically 0 or 1 occurred"),
+      v);
   CHECK(said.detail == "glm.fit: fitted probabilities numerically 0 or 1 occurred");
   CHECK(contains(said.message, "the propensity model of treatment (lt)"));
-  said = plain_warning(
-      "quasi-complete separation: rt_primary1 predicts the outcome perfectly in part of its range "
-      "(for a factor: a level in which every patient has the same outcome), so the maximum "
-      "likelihood estimate does not exist",
-      v);
+  Flag quasi(FlagCode::SeparationQuasi,
+             "quasi-complete separation: rt_primary1 predicts the outcome perfectly in part of its "
+             "range (for a factor: a level in which every patient has the same outcome), so the "
+             "maximum likelihood estimate does not exist");
+  quasi.names = {"rt_primary1"};
+  said = plain_warning(quasi, v);
   CHECK(contains(said.message, "rt_primary = 1 predicts treatment (lt) perfectly in part of its"));
   CHECK(!contains(said.message, "the outcome"));
   // "age" is not found inside "stage".
-  said = plain_warning("complete separation: stage predicts the outcome perfectly on its own", v);
+  Flag complete(FlagCode::SeparationComplete,
+                "complete separation: stage predicts the outcome perfectly on its own");
+  complete.names = {"stage"};
+  said = plain_warning(complete, v);
   CHECK(contains(said.message, "stage = II predicts treatment (lt) perfectly on its own"));
   CHECK(!contains(said.message, "age predicts"));
   said = plain_warning(
-      "Fewer control units than treated units; not all treated units will get a match.", v);
+      Flag(FlagCode::FewerControls,
+           "Fewer control units than treated units; not all treated units will get a match."),
+      v);
   CHECK(said.message ==
         "fewer patients in the control group (lt = 0) than in the treated group (lt = 1): some "
         "treated patients get no match (matching with replacement would match every one of them)");
-  // Unknown messages pass through; "(R: ...)" moves to the detail; codes become levels.
+  // Flags without a code of their own pass through, R's wording as the detail.
   said = plain_warning(
-      "exact Wilcoxon p-value not possible with tied values; normal approximation used (R: cannot "
-      "compute exact p-value with ties)",
+      localsurv::with_r(Flag("exact Wilcoxon p-value not possible with tied values; normal "
+                             "approximation used"),
+                        "cannot compute exact p-value with ties"),
       v);
   CHECK(said.message ==
         "exact Wilcoxon p-value not possible with tied values; normal approximation used");
   CHECK(said.detail == "cannot compute exact p-value with ties");
-  said = plain_warning("t-test not computed: the first group (code 0) has 1 non-missing value", v);
-  CHECK(said.message == "t-test not computed: group '0' has 1 non-missing value");
-  CHECK(localsurv::name_groups("group level code 1 has no patients", v.group_levels) ==
-        "group '1' has no patients");
+  // Group codes become levels.
+  Flag too_few = localsurv::group_flag(
+      FlagCode::TTestTooFew,
+      "t-test not computed: the first group (code 0) has 1 non-missing value; the Welch t-test "
+      "needs at least 2 in each group",
+      {0});
+  too_few.counts = {1, 2};
+  said = plain_warning(localsurv::with_r(too_few, "not enough 'x' observations"), v);
+  CHECK(said.message ==
+        "t-test not computed: group '0' has 1 non-missing value; the Welch t-test needs at least "
+        "2 in each group");
+  CHECK(said.detail == "not enough 'x' observations");
+  CHECK(plain_warning(localsurv::group_flag(FlagCode::EmptyGroupLevel,
+                                            "group level code 1 has no patients", {1}),
+                      v)
+            .message ==
+        "group '1' has no patients with complete data; it is left out, as R's "
+        "survdiff drops empty factor levels");
   CHECK(localsurv::plain_error("the cutpoint", "maxstat_log_rank: x is odd (R: minprop too large)")
             .message == "the cutpoint could not be computed: x is odd");
 }
@@ -290,10 +314,16 @@ TEST_CASE("a proportional-hazards test that cannot be computed is named in the u
   // The same message through plain_warning with the vocabulary of a model.
   localsurv::Vocabulary v;
   v.coefficients = {{"rt_primary1", "rt_primary = 1", "rt_primary", true}};
-  const localsurv::Said one =
-      localsurv::plain_warning("Proportional-hazards test for rt_primary1" + tail, v);
+  auto ph = [&](const std::string& name) {
+    return localsurv::names_flag(localsurv::FlagCode::PhTestSingular,
+                                 "Proportional-hazards test for " + name + tail, {name});
+  };
+  const localsurv::Said one = localsurv::plain_warning(ph("rt_primary1"), v);
   CHECK(one.message == "Proportional-hazards test for rt_primary = 1" + tail);
-  CHECK(localsurv::plain_warning("Proportional-hazards test for age" + tail, v).detail.empty());
+  CHECK(one.detail == "Proportional-hazards test for rt_primary1" + tail);
+  const localsurv::Said age = localsurv::plain_warning(ph("age"), v);
+  CHECK(age.message == "Proportional-hazards test for age" + tail);
+  CHECK(age.detail.empty());
 }
 
 namespace {

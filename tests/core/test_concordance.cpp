@@ -354,7 +354,7 @@ TEST_CASE("degenerate data: all scores tied, no events, no comparable pair, n = 
     check_cox_concordance(r, c["concordance"]);
     CHECK(std::isnan(r.concordance));
     REQUIRE(r.warnings.size() == 1);
-    CHECK(r.warnings[0].find("no events") != std::string::npos);
+    CHECK(r.warnings[0].text.find("no events") != std::string::npos);
   }
   {  // the only event is the last time: concordancefit gives NaN
     const json& c = testsupport::extra("concordance")["no_pairs"];
@@ -363,7 +363,7 @@ TEST_CASE("degenerate data: all scores tied, no events, no comparable pair, n = 
     CHECK(std::isnan(r.concordance));
     CHECK(std::isnan(r.std_err));
     REQUIRE(r.warnings.size() == 1);
-    CHECK(r.warnings[0].find("no comparable pairs") != std::string::npos);
+    CHECK(r.warnings[0].text.find("no comparable pairs") != std::string::npos);
   }
   auto empty = concordance({}, {}, {});
   CHECK(empty.n == 0);

@@ -306,12 +306,13 @@ void check_extra(const CoxResult& r, const json& g) {
             ? "Loglik converged before variable " + text.substr(34, text.find(' ', 34) - 34) + " ("
             : text;
     INFO("R warns: " << text);
-    CHECK(std::any_of(r.warnings.begin(), r.warnings.end(),
-                      [&](const std::string& s) { return s.find(key) != std::string::npos; }));
+    CHECK(std::any_of(r.warnings.begin(), r.warnings.end(), [&](const localsurv::Flag& s) {
+      return s.text.find(key) != std::string::npos;
+    }));
   }
   std::size_t ours = 0;
   for (const auto& w : r.warnings)
-    ours += w.find("X matrix deemed to be singular") == std::string::npos;
+    ours += w.text.find("X matrix deemed to be singular") == std::string::npos;
   CHECK(ours == r_warnings);
 }
 
@@ -397,8 +398,8 @@ TEST_CASE("aliased and constant columns give NA coefficients (coxph: X matrix de
     Built b = from_cohort(lung, terms);
     CoxResult r = cox_fit(b.input);
     check_extra(r, extra_case(k.name));
-    CHECK(std::any_of(r.warnings.begin(), r.warnings.end(), [](const std::string& s) {
-      return s.find("X matrix deemed to be singular") != std::string::npos;
+    CHECK(std::any_of(r.warnings.begin(), r.warnings.end(), [](const localsurv::Flag& s) {
+      return s.text.find("X matrix deemed to be singular") != std::string::npos;
     }));
   }
 }
@@ -543,7 +544,7 @@ TEST_CASE("degenerate data: no events, no rows, bad input") {
   CHECK(std::isnan(r.wald.statistic));
   CHECK(!r.converged);
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0].find("No events") != std::string::npos);
+  CHECK(r.warnings[0].text.find("No events") != std::string::npos);
 
   CoxInput empty;
   empty.x.resize(0, 1);

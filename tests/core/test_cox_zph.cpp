@@ -259,7 +259,7 @@ TEST_CASE("singular information: every event at one time (R: solve() stops, 'exa
     CHECK(t.df == 1);
   }
   REQUIRE(!r.warnings.empty());
-  CHECK(r.warnings[0].find("singular") != std::string::npos);
+  CHECK(r.warnings[0].text.find("singular") != std::string::npos);
 }
 
 TEST_CASE("degenerate data: no events, no estimated coefficient") {
@@ -276,7 +276,7 @@ TEST_CASE("degenerate data: no events, no estimated coefficient") {
   CHECK(r.by_term.test.empty());
   CHECK(r.nevent == 0);
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0].find("no estimated coefficient") != std::string::npos);
+  CHECK(r.warnings[0].text.find("no estimated coefficient") != std::string::npos);
   // A fit handed in with a coefficient but data without events: NaN rows.
   CoxResult given;
   given.coef = {0.5};
@@ -288,7 +288,7 @@ TEST_CASE("degenerate data: no events, no estimated coefficient") {
   CHECK(std::isnan(r2.by_coefficient.test[1].p));
   CHECK(r2.by_coefficient.test[1].df == 1);
   REQUIRE(r2.warnings.size() == 1);
-  CHECK(r2.warnings[0].find("no events") != std::string::npos);
+  CHECK(r2.warnings[0].text.find("no events") != std::string::npos);
 }
 
 TEST_CASE("errors: mismatched fit, bad status, log of a non-positive time") {

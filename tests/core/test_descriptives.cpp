@@ -138,8 +138,12 @@ TEST_CASE("hand vector: interpolated quartiles, ties, n = 2, n = 1 (sd NA), all 
     check_numeric("x group " + std::to_string(k), d.by_group[k], b["numeric"]["x"]["by_group"][k]);
   // Group 3 has one value, group 4 none: each says so.
   REQUIRE(d.warnings.size() == 2);
-  CHECK(d.warnings[0].find("Group 4 has a single value") != std::string::npos);
-  CHECK(d.warnings[1].find("Group 5 has no non-missing values") != std::string::npos);
+  CHECK(d.warnings[0].text.find("Group 4 has a single value") != std::string::npos);
+  CHECK(d.warnings[1].text.find("Group 5 has no non-missing values") != std::string::npos);
+  CHECK(d.warnings[0].code == localsurv::FlagCode::SingleValue);
+  CHECK(d.warnings[0].groups == std::vector<int>{3});
+  CHECK(d.warnings[1].code == localsurv::FlagCode::NoValues);
+  CHECK(d.warnings[1].groups == std::vector<int>{4});
   const std::vector<std::string> levels{"a", "b", "c"};
   std::vector<int> codes;
   for (const auto& s : f) codes.push_back(s.empty() ? -1 : s[0] - 'a');
@@ -149,7 +153,9 @@ TEST_CASE("hand vector: interpolated quartiles, ties, n = 2, n = 1 (sd NA), all 
     check_categorical("f group " + std::to_string(k), c.by_group[k],
                       b["categorical"]["f"]["by_group"][k]);
   REQUIRE(c.warnings.size() == 1);
-  CHECK(c.warnings[0].find("Group 5") != std::string::npos);
+  CHECK(c.warnings[0].text.find("Group 5") != std::string::npos);
+  CHECK(c.warnings[0].code == localsurv::FlagCode::NoValuesToPercent);
+  CHECK(c.warnings[0].groups == std::vector<int>{4});
 }
 
 TEST_CASE("overall only, group -1 rows in overall, quantile_type7 edge cases") {

@@ -375,7 +375,7 @@ TEST_CASE("degenerate inputs warn and give NaN instead of throwing") {
 
   auto cens = localsurv::kaplan_meier({3, 1, 2}, {0, 0, 0});
   CHECK(cens.warnings.size() == 1);
-  CHECK(cens.warnings[0].find("no events") != std::string::npos);
+  CHECK(cens.warnings[0].text.find("no events") != std::string::npos);
   CHECK(cens.curves[0].surv.back() == 1);
   CHECK(std::isnan(cens.curves[0].median.estimate));
 

@@ -183,7 +183,7 @@ void check_extra(const json& c, const LogisticResult& r, double rel = 1e-6,
   // R's own warnings come first and verbatim; ours (separation) follow.
   auto rw = c["warnings"].get<std::vector<std::string>>();
   REQUIRE(r.warnings.size() >= rw.size());
-  for (std::size_t k = 0; k < rw.size(); ++k) CHECK(r.warnings[k] == rw[k]);
+  for (std::size_t k = 0; k < rw.size(); ++k) CHECK(r.warnings[k].text == rw[k]);
   auto fitted = nums(c["fitted"]), lp = nums(c["linear_predictor"]);
   if (c.contains("rows")) {
     auto rows = c["rows"].get<std::vector<std::size_t>>();

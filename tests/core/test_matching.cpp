@@ -161,7 +161,7 @@ void check_spec(const std::string& name, const std::string& spec) {
   for (const auto& w : testsupport::golden(name)["warnings"])
     if (w["step"] == "matchit " + spec + " (corrected)")
       expected.push_back(w["message"].get<std::string>());
-  CHECK(r.warnings == expected);
+  CHECK(testsupport::texts(r.warnings) == expected);
   // 1:1 without replacement: every matched unit has weight 1.
   for (std::size_t i = 0; i < r.weights.size(); ++i)
     CHECK(r.weights[i] == (r.unit_subclass[i] > 0 ? 1.0 : 0.0));
@@ -280,7 +280,7 @@ TEST_CASE("extra: matchit(ratio, replace, m.order, exact, caliper) corrected pai
       CHECK(!r.caliper_used);
     else
       CHECK(r.caliper_absolute == num(x["caliper_absolute"]));
-    CHECK(r.warnings == x["warnings"].get<std::vector<std::string>>());
+    CHECK(testsupport::texts(r.warnings) == x["warnings"].get<std::vector<std::string>>());
   }
   CHECK(n_cases == 16);
 }

@@ -425,8 +425,8 @@ TEST_CASE("weights: errors name the row; degenerate weights warn") {
   naive.naive_only = true;
   const CoxResult r2 = localsurv::cox_fit(in, naive);
   CHECK(!r2.robust);
-  CHECK(std::any_of(r2.warnings.begin(), r2.warnings.end(), [](const std::string& s) {
-    return s.find("cluster ignored") != std::string::npos;
+  CHECK(std::any_of(r2.warnings.begin(), r2.warnings.end(), [](const localsurv::Flag& s) {
+    return s.text.find("cluster ignored") != std::string::npos;
   }));
 }
 

@@ -232,9 +232,21 @@ const json& extra_case(const std::string& file, const std::string& name) {
   throw std::runtime_error("no case " + name + " in extra/" + file + ".json");
 }
 
+std::vector<std::string> texts(const std::vector<localsurv::Flag>& flags) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) out.push_back(f.text);
+  return out;
+}
+
 bool has_warning(const std::vector<std::string>& warnings, const std::string& part) {
   for (const auto& w : warnings)
     if (w.find(part) != std::string::npos) return true;
+  return false;
+}
+
+bool has_warning(const std::vector<localsurv::Flag>& warnings, const std::string& part) {
+  for (const auto& w : warnings)
+    if (w.text.find(part) != std::string::npos || w.r.find(part) != std::string::npos) return true;
   return false;
 }
 

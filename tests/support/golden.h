@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/table.h"
+#include "stats/flag.h"
 #include "study/model_frame.h"
 
 namespace testsupport {
@@ -60,8 +61,11 @@ std::vector<double> indicator(const localsurv::Column& column, const std::string
 const json& extra(const std::string& file);
 const json& extra_case(const std::string& file, const std::string& name);
 
-// Whether any of `warnings` contains `part`.
+// The kernel's own wording of each flag.
+std::vector<std::string> texts(const std::vector<localsurv::Flag>& flags);
+// Whether any of `warnings` contains `part` in its text or R's wording.
 bool has_warning(const std::vector<std::string>& warnings, const std::string& part);
+bool has_warning(const std::vector<localsurv::Flag>& warnings, const std::string& part);
 
 // One CHECK per column: fails naming the first row that differs from R
 // (testsupport::close with `rel`; ints compare exactly).
