@@ -284,6 +284,53 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
   }
 });
 
+test('survival past a group\'s last follow-up reads "not estimable"; time labels in the display unit (lung, default times)', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.selectOption('#group-column', 'sex');
+    const spec = await specOnPage(page);
+    // The form's default times in days: whole years of 365.25 days.
+    assert.deepEqual(spec.analyses.km.times, [365, 1096, 1826]);
+    await runAndWait(page);
+    const cliResult = runCli(spec);
+    const headers = async () => (await page.locator('#card-main-km thead th').allTextContents()).map((t) => t.trim());
+    const survivalHeaders = ['1-year survival, % (95% CI)', '3-year survival, % (95% CI)', '5-year survival, % (95% CI)'];
+    assert.deepEqual((await headers()).slice(4), survivalHeaders);
+    const cells = async () => page.locator('#card-main-km tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    const curves = [cliResult.results.km.overall, ...cliResult.results.km.by_group];
+    const check = async (unit, end) => {
+      const rows = await cells();
+      assert.equal(rows.length, curves.length);
+      let beyond = 0;
+      curves.forEach((c, r) => {
+        const last = c.table.time.at(-1);
+        c.at_times.time.forEach((t, k) => {
+          if (t <= last) return assert.match(rows[r][4 + k], /^\d+\.\d \(/);
+          beyond++;
+          // R's carried-forward value stays in the JSON, with nobody at risk.
+          assert.equal(c.at_times.n_risk[k], 0);
+          assert.equal(rows[r][4 + k], `not estimable (follow-up ends at ${end(last)} ${unit})`);
+        });
+      });
+      assert.equal(beyond, 6, 'lung: nobody is followed to 3 years');
+    };
+    await check('days', (x) => x);
+    const legend = await page.locator('#fig-main-km figure').textContent();
+    assert.ok(legend.includes(`5-year not estimable (follow-up ends at ${cliResult.results.km.by_group[1].table.time.at(-1)} days)`), legend.slice(0, 400));
+    await page.selectOption('#display-unit', 'years');
+    assert.deepEqual((await headers()).slice(4), survivalHeaders);
+    await check('years', (x) => Number((x / 365.25).toFixed(2)));
+    const shown = await page.textContent('#result-0');
+    assert.ok(!/\d\.\d{3,}-(year|month|day)/.test(shown), 'no unrounded time label');
+    await page.locator('#card-main-km').screenshot({ path: path.join(artifacts, 'km-not-estimable-lung.png') });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('time from two date columns (the example\'s metastasis and last follow-up dates)', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {
