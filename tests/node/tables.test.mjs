@@ -43,6 +43,18 @@ function cli(dataFile, specFile) {
   return doc.result;
 }
 
+/** The CLI's result for a spec given as an object (written to a temporary file). */
+function cliSpec(dataFile, spec) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
+  try {
+    const file = path.join(dir, 'spec.json');
+    fs.writeFileSync(file, JSON.stringify(spec));
+    return cli(dataFile, file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // Independent formatting for the expectations: plain toFixed.
 const p3 = (p) => (p == null ? 'NA' : p < 0.001 ? '<0.001' : p.toFixed(3));
 const ci3 = (e, l, u) => `${e.toFixed(3)} (${l.toFixed(3)}–${u.toFixed(3)})`;
@@ -463,21 +475,14 @@ describe('other results', () => {
   });
 
   test('1:2 matching (lung, ratio 2, CLI run here): weighted event sums keep a decimal, the robust score test stands in for the log-rank test', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
-    const spec = path.join(dir, 'lung.ratio2.json');
-    fs.writeFileSync(
-      spec,
-      JSON.stringify({
-        version: 1,
-        time: { column: 'time', unit: 'days' },
-        event: { column: 'status', values: [2] },
-        group: { column: 'sex', levels: ['1', '2'] },
-        covariates: ['age', 'ph.ecog', 'wt.loss'],
-        analyses: { km: { times: [365] }, matching: { ratio: 2, caliper: 0.2 } },
-      }),
-    );
-    const r = cli(datasetPath('lung'), spec);
-    fs.rmSync(dir, { recursive: true, force: true });
+    const r = cliSpec(datasetPath('lung'), {
+      version: 1,
+      time: { column: 'time', unit: 'days' },
+      event: { column: 'status', values: [2] },
+      group: { column: 'sex', levels: ['1', '2'] },
+      covariates: ['age', 'ph.ecog', 'wt.loss'],
+      analyses: { km: { times: [365] }, matching: { ratio: 2, caliper: 0.2 } },
+    });
     const mo = r.results.matching.matched_outcome;
     assert.equal(mo.weighted, true);
     const m = matchedOutcomeModel(r.results.matching, main(r).ctx);
@@ -893,20 +898,13 @@ describe('exported cells never read as spreadsheet formulas', () => {
 });
 
 test('survival past a group’s last follow-up reads "not estimable (follow-up ends at …)"; the JSON keeps R’s carried value', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-beyond-'));
-  const spec = path.join(dir, 'lung.beyond.json');
-  fs.writeFileSync(
-    spec,
-    JSON.stringify({
-      version: 1,
-      time: { column: 'time', unit: 'days' },
-      event: { column: 'status', values: [2] },
-      group: { column: 'sex', levels: ['1', '2'] },
-      analyses: { km: { times: [365, 1000, 1100] } },
-    }),
-  );
-  const out = cli(datasetPath('lung'), spec);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const out = cliSpec(datasetPath('lung'), {
+    version: 1,
+    time: { column: 'time', unit: 'days' },
+    event: { column: 'status', values: [2] },
+    group: { column: 'sex', levels: ['1', '2'] },
+    analyses: { km: { times: [365, 1000, 1100] } },
+  });
   const curves = [out.results.km.overall, ...out.results.km.by_group];
   const shownIn = (unit) => {
     const [block] = analysisBlocks(out, { displayUnit: unit });
