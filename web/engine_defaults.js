@@ -1,5 +1,5 @@
 // The engine's defaults that the page needs before anything has run: a
-// checkbox's first state, a number field's placeholder, the α/β of a new BED
+// checkbox's first state, a select's shown option, a number field's placeholder, the α/β of a new BED
 // column. After a run every default is in the spec the engine echoes
 // (result.spec), and the page reads it from there; this is the one place the
 // page states them itself. tests/node/engine_defaults.test.mjs runs the
@@ -18,9 +18,23 @@ export const ENGINE_DEFAULTS = Object.freeze({
     followup: {},
     logrank: { rho: 0, pairwise_adjust: 'holm' },
     cox: { ties: 'efron', conf_int: 0.95, select_p: 0 },
-    matching: { ratio: 1, caliper: 0, replace: false, balance_p: 0.1, balance_smd: 0.1, rounds: 1 },
+    matching: {
+      distance: 'ps',
+      ratio: 1,
+      order: 'largest',
+      caliper: 0,
+      caliper_scale: 'sd',
+      replace: false,
+      smd: 'matchit',
+      outcome_model: 'cluster',
+      balance_criterion: 'p',
+      balance_p: 0.1,
+      balance_smd: 0.1,
+      rounds: 1,
+      round_rule: 'exact',
+    },
     subgroups: { adjust: false },
-    cutpoint: { groups: { none_label: 'none' } },
+    cutpoint: { pmethod: 'lau94', groups: { use: 'maxstat', none_label: 'none' } },
   },
   derive: { bed: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
 });

@@ -39,6 +39,15 @@ function fieldElement(f) {
   return label;
 }
 
+// A select left out of the spec shows the engine's default (shown, not
+// written: the spec changes only when the user picks). A value the form does
+// not list (a link's order "given") gets its own option instead of a blank.
+function showSelected(el, value) {
+  const v = value == null ? '' : String(value);
+  if (v && ![...el.options].some((o) => o.value === v)) el.append(option(v));
+  el.value = v;
+}
+
 function toggleElement(key, form) {
   const box = Object.assign(document.createElement('input'), { type: 'checkbox' });
   box.dataset.toggle = key;
@@ -190,6 +199,10 @@ function fillForm() {
     if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
     else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
     else if (el.dataset.type) el.value = specForm.formatList(v);
+    else if (el.tagName === 'SELECT') {
+      const shows = FIELDS.get(el.dataset.path)?.shows;
+      showSelected(el, shows ? shows(v, spec) : v ?? engineDefault(el.dataset.path));
+    }
     else el.value = v ?? '';
   }
   for (const el of document.querySelectorAll('[data-path]')) {

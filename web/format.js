@@ -17,9 +17,13 @@
 //   formatInteger(n)                     '1405'; null -> 'NA'
 //   decimalsFor(spread)                  decimals that show a spread (e.g. an SD)
 //                                        to two significant figures, 1 to 3
-//   timeLabel(t, unit)                   '1-year' for 12 months / 365 days / 52
-//                                        weeks / 1 year, else '180-day', '6-month'
+//   timeLabel(t, unit)                   '1-year' for 12 months / 365 or 365.25 days /
+//                                        52 weeks / 1 year (converted times rounded:
+//                                        365 days in years), else '180-day', '6-month'
 //   timeDecimals(unit)                   days 0, weeks 1, months 1, years 2
+//   notEstimable(end, unit)              'not estimable (follow-up ends at 686 days)':
+//                                        S(t) past a curve's last follow-up time
+//                                        (end in `unit`; null: 'no one at risk')
 //   formatCount(n)                       a count; a weighted (non-integer) one with
 //                                        1 decimal; null -> 'NA'
 //   formatPercent(x, d = 1)              a proportion as a percentage, no sign: '87.0'
@@ -38,6 +42,8 @@
 //   'NR' = a median (or its CI bound) not reached.
 //   Ranges use an en dash (U+2013); negative numbers keep the ASCII hyphen-minus
 //   so that a spreadsheet still reads a pasted cell such as '-0.054' as a number.
+
+import { DAYS_PER } from './units.js';
 
 export const DASH = '–';
 export const NOT_AVAILABLE = 'NA';
@@ -149,21 +155,37 @@ export function decimalsFor(spread) {
   return Math.max(1, Math.min(3, d));
 }
 
+// Whole years in each unit as users type them (365 days, 52 weeks, 12 months).
 const PER_YEAR = { days: 365, weeks: 52, months: 12, years: 1 };
 
 function singular(unit) {
   return unit.endsWith('s') ? unit.slice(0, -1) : unit;
 }
 
-// '1-year survival', '180-day survival', '6-month survival'.
+// '1-year survival', '180-day survival', '6-month survival'. t may be a time
+// converted from another unit (365 days shown in years is 0.9993): it reads
+// with the unit's decimals, and a time within a day of k years (365.25 days
+// each, e.g. 1096 days, 261 weeks) or k × 365 days / 52 weeks / 12 months is
+// 'k-year'.
 export function timeLabel(t, unit = 'days') {
-  const per = PER_YEAR[unit];
-  if (per && t > 0 && t % per === 0) return `${t / per}-year`;
-  return `${t}-${singular(unit)}`;
+  const shown = Number(formatRounded(t, Math.max(1, timeDecimals(unit))));
+  const perDay = DAYS_PER[unit];
+  if (perDay && shown > 0) {
+    const k = Math.round((shown * perDay) / 365.25);
+    if (k >= 1 && (Math.abs(shown * perDay - 365.25 * k) <= 1 || shown === PER_YEAR[unit] * k)) return `${k}-year`;
+  }
+  return `${shown}-${singular(unit)}`;
 }
 
 // Decimals for times (medians, follow-up): days are whole numbers, months
 // and weeks one decimal, years two.
 export function timeDecimals(unit) {
   return { days: 0, weeks: 1, months: 1, years: 2 }[unit] ?? 1;
+}
+
+// R's summary(fit, times, extend = TRUE) carries S(t) forward past a curve's
+// last follow-up with nobody at risk: a number there is not an estimate.
+export function notEstimable(end, unit = 'days') {
+  if (missing(end)) return 'not estimable (no one at risk)';
+  return `not estimable (follow-up ends at ${formatRounded(end, timeDecimals(unit))} ${unit})`;
 }

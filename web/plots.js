@@ -25,7 +25,8 @@
 //   stratified}; default: km.logrank when km is a matched_outcome or
 //   cutpoint.groups, which kmFigure also takes whole), test ({label, p}:
 //   overrides the test shown), ci (default: on for up to 2 curves), censor (default true),
-//   rates (default true: the curves' at_times S(t) in the legend), rateTimes
+//   rates (default true: the curves' at_times S(t) in the legend; 'not estimable' past
+//   a curve's last follow-up), rateTimes
 //   (in the data's unit), riskTable (default true), riskTimes (display unit),
 //   xMax (display unit), curves ('by_group' | 'overall'), yLabel, percent.
 // Pure helpers (exported for tests and tables): convertTime (units.js), nAtRisk,
@@ -44,7 +45,8 @@
 // required: sizes, fonts and colours are inline.
 
 import * as Plot from '@observablehq/plot';
-import { formatCount, formatPercent, formatRounded, formatSignificant, pStatement, timeLabel } from './format.js';
+import { formatCount, formatPercent, formatRounded, formatSignificant, notEstimable, pStatement, timeLabel } from './format.js';
+import { beyondFollowUp, followUpEnd } from './table_model.js';
 import { DAYS_PER, convertTime } from './units.js';
 import { engineDefault } from './engine_defaults.js';
 
@@ -224,8 +226,9 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     rateTimes
       .map((t) => {
         const k = (c.at_times?.time ?? []).findIndex((u) => Math.abs(u - t) <= 1e-9 * Math.max(1, t));
+        if (beyondFollowUp(c, t, k)) return `${timeLabel(toShown(t), shown)} ${notEstimable(toShown(followUpEnd(c)), shown)}`;
         const s = k >= 0 ? c.at_times.surv[k] : survivalAt(c, t);
-        return `${timeLabel(t, unit)} ${s == null ? 'NA' : `${formatPercent(s)}%`}`;
+        return `${timeLabel(toShown(t), shown)} ${s == null ? 'NA' : `${formatPercent(s)}%`}`;
       })
       .join(', ');
   const legendEntries = curves.length > 1 || rateTimes.length

@@ -19,13 +19,13 @@
 //   partErrors(part) -> [{where, message, field, detail}]   the errors inside one analysis's result
 //   shownTime, medianCell, groupName, strataName, referenceLevel, ciLabel, unitSuffix,
 //   cutValue, errorText, NOT_COMPUTED; coefEntries, hrCell, pCell (Cox);
-//   curveColumns, curveCells, weightedCurveCells (Kaplan–Meier)
+//   curveColumns, curveCells, weightedCurveCells, followUpEnd, beyondFollowUp, beyondFollowUpNote (Kaplan–Meier)
 //
 // Cell conventions: see format.js ('NA' computed as missing, '–' not
 // applicable, 'NR' median not reached); p as '<0.001' or 3 decimals; HR
 // (95% CI) with 3 decimals; percentages with 1 decimal.
 
-import { DASH, NOT_AVAILABLE, formatInteger, formatMedianCI, formatNumber, formatP, formatRatioCI, formatSurvivalPercent, timeDecimals, timeLabel } from './format.js';
+import { DASH, NOT_AVAILABLE, formatInteger, formatMedianCI, formatNumber, formatP, formatRatioCI, formatSurvivalPercent, notEstimable, timeDecimals, timeLabel } from './format.js';
 import { convertTime } from './units.js';
 
 // ---------------------------------------------------------------- context
@@ -161,8 +161,31 @@ export function curveColumns(ctx, times, ciText, first = 'Group') {
   ];
 }
 
+/** A curve's last follow-up time (its unit): the last time of its survfit table. */
+export function followUpEnd(curve) {
+  const t = curve?.table?.time;
+  return t?.length ? t[t.length - 1] : null;
+}
+
+/**
+ * Whether S(t) (at_times index k, or null) is past the curve's last follow-up:
+ * nobody at risk there, R's extend = TRUE value carried forward.
+ */
+export function beyondFollowUp(curve, t, k = null) {
+  if (k != null && k >= 0 && curve.at_times?.n_risk?.[k] === 0) return true;
+  const end = followUpEnd(curve);
+  return end != null && t > end;
+}
+
+/** The footnote for tables with a time past some curve's follow-up, else null. */
+export function beyondFollowUpNote(curves, times) {
+  const any = curves.some((c) => times.some((t) => beyondFollowUp(c, t, (c.at_times?.time ?? []).indexOf(t))));
+  return any ? 'Not estimable: a time after the group’s last follow-up, with no one at risk (R’s summary(extend = TRUE) carries the last value forward; the result JSON keeps it).' : null;
+}
+
 export function curveCells(ctx, curve, times, label) {
   const at = curve.at_times ?? {};
+  const unit = ctx.unit || 'days';
   return [
     label ?? strataName(ctx, curve.stratum),
     formatInteger(curve.n),
@@ -170,7 +193,9 @@ export function curveCells(ctx, curve, times, label) {
     medianCell(ctx, curve.median?.estimate, curve.median?.lower, curve.median?.upper),
     ...times.map((t) => {
       const i = (at.time ?? []).indexOf(t);
-      return i < 0 ? NOT_AVAILABLE : formatSurvivalPercent(at.surv[i], at.lower[i], at.upper[i]);
+      if (i < 0) return NOT_AVAILABLE;
+      if (beyondFollowUp(curve, t, i)) return notEstimable(shownTime(ctx, followUpEnd(curve)), unit);
+      return formatSurvivalPercent(at.surv[i], at.lower[i], at.upper[i]);
     }),
   ];
 }

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromiumSuite, BROWSER_SERVICE_HOSTS, proxiedHost, watchErrors } from './support.mjs';
+import { engineDefault } from '../../web/engine_defaults.js';
+import { getPath } from '../../web/spec_form.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'dist');
@@ -278,6 +280,102 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
     const after = await specOnPage(page);
     assert.deepEqual(after.derive.find((d) => d.name === 'age_cut').cut.breaks, [cut]);
     assert.ok(after.covariates.some((t) => t.column === 'age_cut'));
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
+test('survival past a group\'s last follow-up reads "not estimable"; time labels in the display unit (lung, default times)', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.selectOption('#group-column', 'sex');
+    const spec = await specOnPage(page);
+    // The form's default times in days: whole years of 365.25 days.
+    assert.deepEqual(spec.analyses.km.times, [365, 1096, 1826]);
+    await runAndWait(page);
+    const cliResult = runCli(spec);
+    const headers = async () => (await page.locator('#card-main-km thead th').allTextContents()).map((t) => t.trim());
+    const survivalHeaders = ['1-year survival, % (95% CI)', '3-year survival, % (95% CI)', '5-year survival, % (95% CI)'];
+    assert.deepEqual((await headers()).slice(4), survivalHeaders);
+    const cells = async () => page.locator('#card-main-km tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+    const curves = [cliResult.results.km.overall, ...cliResult.results.km.by_group];
+    const check = async (unit, end) => {
+      const rows = await cells();
+      assert.equal(rows.length, curves.length);
+      let beyond = 0;
+      curves.forEach((c, r) => {
+        const last = c.table.time.at(-1);
+        c.at_times.time.forEach((t, k) => {
+          if (t <= last) return assert.match(rows[r][4 + k], /^\d+\.\d \(/);
+          beyond++;
+          // R's carried-forward value stays in the JSON, with nobody at risk.
+          assert.equal(c.at_times.n_risk[k], 0);
+          assert.equal(rows[r][4 + k], `not estimable (follow-up ends at ${end(last)} ${unit})`);
+        });
+      });
+      assert.equal(beyond, 6, 'lung: nobody is followed to 3 years');
+    };
+    await check('days', (x) => x);
+    const legend = await page.locator('#fig-main-km figure').textContent();
+    assert.ok(legend.includes(`5-year not estimable (follow-up ends at ${cliResult.results.km.by_group[1].table.time.at(-1)} days)`), legend.slice(0, 400));
+    await page.selectOption('#display-unit', 'years');
+    assert.deepEqual((await headers()).slice(4), survivalHeaders);
+    await check('years', (x) => Number((x / 365.25).toFixed(2)));
+    const shown = await page.textContent('#result-0');
+    assert.ok(!/\d\.\d{3,}-(year|month|day)/.test(shown), 'no unrounded time label');
+    await page.locator('#card-main-km').screenshot({ path: path.join(artifacts, 'km-not-estimable-lung.png') });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
+test('every select of the form shows a choice, the engine\'s default when the spec leaves it out; the spec written is unchanged', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    const optionSelects = 'select[data-path]:not(.col-select)';
+    // Selects that would render blank: no option selected, or one without a label.
+    const blank = () => page.$$eval('#setup-section select', (sels) => sels.filter((s) => s.selectedIndex < 0 || !s.options[s.selectedIndex].textContent.trim()).map((s) => s.id || s.dataset.path || s.getAttribute('aria-label')));
+    const shown = () => page.$$eval(optionSelects, (sels) => sels.map((s) => [s.dataset.path, s.value]));
+    await page.click('#example-button');
+    await waitForSetup(page);
+    assert.deepEqual(await blank(), []);
+    const echo = runCli(npcSpec, npcCsv).spec;
+    const values = await shown();
+    assert.ok(values.length >= 12, `${values.length} option selects`);
+    // The cutpoint's groups: '' = "no groups" while the spec forms none.
+    const expected = (spec, p) => (p.endsWith('cutpoint.groups.use') && !getPath(spec, 'analyses.cutpoint.groups') ? '' : String(getPath(spec, p) ?? engineDefault(p)));
+    for (const [p, v] of values) assert.equal(v, expected(echo, p), p);
+    // Shown, not written: the example's spec is the file's, and a run echoes the CLI's spec.
+    assert.deepEqual(await specOnPage(page), npcSpec);
+    await runAndWait(page);
+    assert.deepEqual(await specOnPage(page), npcSpec);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#json-button').click()]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(await dl.path(), 'utf8')).spec, echo);
+    // A file's default spec names none of these options: the shown defaults stay the engine's to apply.
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.selectOption('#group-column', 'sex');
+    for (const a of ['matching', 'cutpoint', 'subgroups', 'table1']) await page.check(`input[data-toggle="${a}"]`);
+    assert.deepEqual(await blank(), []);
+    const spec = await specOnPage(page);
+    const lungShown = await shown();
+    assert.ok(lungShown.length >= 12, `${lungShown.length} option selects`);
+    for (const [p, v] of lungShown) {
+      assert.equal(getPath(spec, p), undefined, `${p} written without a choice`);
+      assert.equal(v, expected(spec, p), p);
+    }
+    assert.deepEqual(lungShown.filter(([, v]) => v === '').map(([p]) => p), ['analyses.cutpoint.groups.use']);
+    // Groups by: a value forms the groups; "no groups" takes the groups out of the spec again.
+    const use = 'select[data-path="analyses.cutpoint.groups.use"]';
+    await page.selectOption(use, 'median');
+    assert.deepEqual((await specOnPage(page)).analyses.cutpoint.groups, { use: 'median' });
+    await page.selectOption(use, '');
+    assert.equal((await specOnPage(page)).analyses.cutpoint.groups, undefined);
+    assert.equal(await page.inputValue(use), '');
     assertNoErrors(errors);
   } finally {
     await page.close();

@@ -64,3 +64,14 @@ test('the form shows those defaults: checkboxes start as the engine, placeholder
   assert.equal(placeholder('analyses.cox.select_p'), `${engineDefault('analyses.cox.select_p')} = all`);
   assert.equal(placeholder('analyses.cutpoint.groups.none_label'), engineDefault('analyses.cutpoint.groups.none_label'));
 });
+
+test('every select of an analysis lists the engine default it shows when the spec leaves the option out', () => {
+  const selects = ANALYSES.flatMap((a) => a.form?.fields ?? []).filter((f) => f.tag === 'select' && !String(f.attrs.class ?? '').includes('col-select'));
+  assert.ok(selects.length >= 12, `${selects.length} selects`);
+  for (const f of selects) {
+    const p = f.attrs['data-path'];
+    const d = engineDefault(p);
+    assert.notEqual(d, undefined, `${p}: no engine default stated`);
+    assert.ok(f.options.some((o) => (Array.isArray(o) ? o[0] : o) === d), `${p}: ${d} is not an option`);
+  }
+});

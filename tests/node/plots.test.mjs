@@ -378,3 +378,25 @@ test('forest plot with an overall row (the multivariable Cox HR of the group) fi
   assert.equal(yTicks.at(-1), '100');
   assert.ok(pct.querySelector('svg').textContent.includes('Survival (%)'));
 });
+
+test('KM legend: a rate time past a group’s last follow-up reads "not estimable (follow-up ends at …)", not R’s carried value', () => {
+  const km = lung.results.km;
+  const fig = kmFigure(km, { ...lungCtx, rateTimes: [365, 1000] }, doc);
+  const text = fig.querySelector('svg').textContent;
+  let beyond = 0;
+  for (const c of km.by_group) {
+    const end = c.table.time.at(-1);
+    if (1000 > end) {
+      beyond++;
+      assert.ok(text.includes(`1000-day not estimable (follow-up ends at ${end} days)`), text);
+    } else assert.ok(!text.includes(`follow-up ends at ${end} days`), text);
+    assert.ok(text.includes(`1-year ${(100 * c.at_times.surv[1]).toFixed(1)}%`), text);
+  }
+  assert.equal(beyond, 1, 'lung: one sex followed to before 1000 days');
+  // In the display unit: clean labels and the end of follow-up in years.
+  const inYears = kmFigure(km, { ...lungCtx, displayUnit: 'years', rateTimes: [365, 1000] }, doc).querySelector('svg').textContent;
+  const end2 = km.by_group[1].table.time.at(-1);
+  assert.ok(inYears.includes(`2.74-year not estimable (follow-up ends at ${Number((end2 / 365.25).toFixed(2))} years)`), inYears);
+  assert.ok(inYears.includes(`1-year ${(100 * km.by_group[0].at_times.surv[1]).toFixed(1)}%`), inYears);
+  assert.ok(!/\d\.\d{3,}-year/.test(inYears), inYears);
+});

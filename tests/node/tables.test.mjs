@@ -31,6 +31,7 @@ import {
   formatP,
   formatRatioCI,
   formatSurvivalPercent,
+  notEstimable,
   timeLabel,
 } from '../../web/format.js';
 
@@ -40,6 +41,18 @@ function cli(dataFile, specFile) {
   const doc = JSON.parse(stdout);
   assert.equal(doc.ok, true);
   return doc.result;
+}
+
+/** The CLI's result for a spec given as an object (written to a temporary file). */
+function cliSpec(dataFile, spec) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
+  try {
+    const file = path.join(dir, 'spec.json');
+    fs.writeFileSync(file, JSON.stringify(spec));
+    return cli(dataFile, file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // Independent formatting for the expectations: plain toFixed.
@@ -123,6 +136,22 @@ describe('format.js', () => {
     assert.equal(timeLabel(180, 'days'), '180-day');
     assert.equal(timeLabel(6, 'months'), '6-month');
     assert.equal(timeLabel(2, 'years'), '2-year');
+    // The defaults in days (whole years of 365.25 days, rounded) and weeks read as years.
+    assert.deepEqual([365, 1096, 1826].map((t) => timeLabel(t, 'days')), ['1-year', '3-year', '5-year']);
+    assert.deepEqual([52, 156, 261].map((t) => timeLabel(t, 'weeks')), ['1-year', '3-year', '5-year']);
+    assert.equal(timeLabel(3650, 'days'), '10-year');
+    assert.equal(timeLabel(400, 'days'), '400-day');
+    assert.equal(timeLabel(182.5, 'days'), '182.5-day');
+    assert.equal(timeLabel(0.5, 'years'), '0.5-year');
+  });
+
+  test('time labels of converted times: a clean number in the display unit, never 0.999315537303217-year', () => {
+    assert.equal(timeLabel(365 / 365.25, 'years'), '1-year');
+    assert.equal(timeLabel(1096 / 365.25, 'years'), '3-year');
+    assert.equal(timeLabel(180 / 365.25, 'years'), '0.49-year');
+    assert.equal(timeLabel(365 / 30.4375, 'months'), '1-year');
+    assert.equal(timeLabel(180 / 30.4375, 'months'), '5.9-month');
+    assert.equal(timeLabel(36 * 30.4375 / 365.25, 'years'), '3-year');
   });
 });
 
@@ -446,21 +475,14 @@ describe('other results', () => {
   });
 
   test('1:2 matching (lung, ratio 2, CLI run here): weighted event sums keep a decimal, the robust score test stands in for the log-rank test', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-tables-'));
-    const spec = path.join(dir, 'lung.ratio2.json');
-    fs.writeFileSync(
-      spec,
-      JSON.stringify({
-        version: 1,
-        time: { column: 'time', unit: 'days' },
-        event: { column: 'status', values: [2] },
-        group: { column: 'sex', levels: ['1', '2'] },
-        covariates: ['age', 'ph.ecog', 'wt.loss'],
-        analyses: { km: { times: [365] }, matching: { ratio: 2, caliper: 0.2 } },
-      }),
-    );
-    const r = cli(datasetPath('lung'), spec);
-    fs.rmSync(dir, { recursive: true, force: true });
+    const r = cliSpec(datasetPath('lung'), {
+      version: 1,
+      time: { column: 'time', unit: 'days' },
+      event: { column: 'status', values: [2] },
+      group: { column: 'sex', levels: ['1', '2'] },
+      covariates: ['age', 'ph.ecog', 'wt.loss'],
+      analyses: { km: { times: [365] }, matching: { ratio: 2, caliper: 0.2 } },
+    });
     const mo = r.results.matching.matched_outcome;
     assert.equal(mo.weighted, true);
     const m = matchedOutcomeModel(r.results.matching, main(r).ctx);
@@ -693,6 +715,10 @@ test('"show times in": medians and rate labels convert from the data unit (month
   assert.match(header, /Median, years/);
   assert.match(header, /1-year survival/);
   assert.match(header, /5-year survival/);
+  // Lung's days shown in years: every survival column a clean number of the display unit.
+  const [lungYears] = analysisBlocks(lung, { displayUnit: 'years' });
+  const lungKm = kmSummaryModel(lungYears.results.km, lungYears.ctx);
+  assert.deepEqual(lungKm.columns.slice(4).map((c) => c.label), ['0.49-year survival, % (95% CI)', '1-year survival, % (95% CI)', '2-year survival, % (95% CI)']);
   const median = (out.results.km.overall.median.estimate * 30.4375) / 365.25;
   assert.ok(km.rows[0].cells[3].startsWith(median.toFixed(2)), `${km.rows[0].cells[3]} vs ${median}`);
   const fu = followupModel(main.results.followup, main.ctx);
@@ -869,4 +895,47 @@ describe('exported cells never read as spreadsheet formulas', () => {
     assert.ok(labels.includes(`'${HOSTILE.ecog}`) && labels.includes(`'${HOSTILE.age}`) && labels.includes(`'${HOSTILE.weight}`), labels.join(' | '));
     assert.ok(table1[1].some((c) => c.startsWith(`'${HOSTILE.group} = ${HOSTILE.sexLevels[1]} (n = `)), table1[1].join(' | '));
   });
+});
+
+test('survival past a group’s last follow-up reads "not estimable (follow-up ends at …)"; the JSON keeps R’s carried value', () => {
+  const out = cliSpec(datasetPath('lung'), {
+    version: 1,
+    time: { column: 'time', unit: 'days' },
+    event: { column: 'status', values: [2] },
+    group: { column: 'sex', levels: ['1', '2'] },
+    analyses: { km: { times: [365, 1000, 1100] } },
+  });
+  const curves = [out.results.km.overall, ...out.results.km.by_group];
+  const shownIn = (unit) => {
+    const [block] = analysisBlocks(out, { displayUnit: unit });
+    return kmSummaryModel(block.results.km, block.ctx);
+  };
+  const days = shownIn(null);
+  const years = shownIn('years');
+  let beyond = 0;
+  let within = 0;
+  curves.forEach((c, r) => {
+    const end = c.table.time[c.table.time.length - 1];
+    c.at_times.time.forEach((t, k) => {
+      const cell = days.rows[r].cells[4 + k];
+      if (t > end) {
+        beyond++;
+        // R's summary(extend = TRUE): 0 at risk, the last S carried forward, and the JSON keeps it.
+        assert.equal(c.at_times.n_risk[k], 0);
+        assert.equal(c.at_times.surv[k], c.table.surv[c.table.surv.length - 1]);
+        assert.equal(cell, `not estimable (follow-up ends at ${end} days)`);
+        assert.equal(years.rows[r].cells[4 + k], `not estimable (follow-up ends at ${Number((end / 365.25).toFixed(2))} years)`);
+      } else {
+        within++;
+        const pc = (x) => (100 * x).toFixed(1);
+        assert.equal(cell, `${pc(c.at_times.surv[k])} (${pc(c.at_times.lower[k])}–${pc(c.at_times.upper[k])})`);
+      }
+    });
+  });
+  assert.ok(beyond >= 2 && within >= 4, `lung: ${beyond} times past follow-up, ${within} within`);
+  assert.ok(days.notes.some((n) => /^Not estimable: a time after the group’s last follow-up/.test(n)), days.notes.join(' | '));
+  // Within follow-up everywhere: no such note.
+  assert.ok(!kmSummaryModel(lung.results.km, main(lung).ctx).notes.some((n) => /^Not estimable/.test(n)));
+  assert.equal(notEstimable(686, 'days'), 'not estimable (follow-up ends at 686 days)');
+  assert.equal(notEstimable(null, 'days'), 'not estimable (no one at risk)');
 });

@@ -286,10 +286,14 @@ export default {
       columnSelect('Column', `${C}.column`, 'numeric'),
       select('p method', `${C}.pmethod`, [['lau94', 'Lau (1994)'], ['condmc', 'conditional Monte Carlo']]),
       // A value is asked for only when the groups are cut at a value.
-      withRules(select('Groups by', `${C}.groups.use`, [['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
+      // No groups object in the spec = no groups formed ('no groups'); a groups
+      // object without use = the engine's default.
+      withRules(select('Groups by', `${C}.groups.use`, [['', 'no groups (cutpoints only)'], ['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
+        shows: (use, spec) => use ?? (getPath(spec, `${C}.groups`) ? engineDefault(`${C}.groups.use`) : ''),
         // Redrawn either way, so the Value field follows (it stayed disabled before).
         afterEdit(spec, use) {
-          if (use !== 'value') setPath(spec, `${C}.groups.value`, undefined);
+          if (!use) setPath(spec, `${C}.groups`, undefined);
+          else if (use !== 'value') setPath(spec, `${C}.groups.value`, undefined);
           return true;
         },
       }),

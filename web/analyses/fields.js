@@ -12,8 +12,8 @@
 // engineDefault (web/engine_defaults.js), never a retyped value.
 //
 // A field's own rules, added with withRules(field, rules) (all optional):
-//   shows(value) -> checked      how the spec's value shows in a checkbox
-//                                (default: the value, else the engine's default)
+//   shows(value, spec) -> shown  how the spec's value shows in a checkbox or a
+//                                select (default: the value, else the engine's default)
 //   enabledIf(spec) -> boolean   usable only then (besides its analysis being on)
 //   afterEdit(spec, value) -> redraw?   what else an edit changes in the spec
 

@@ -4,7 +4,7 @@
 //   kmSummaryModel(results.km, ctx) -> TableModel (n, events, median (95% CI), S(t) at km.times)
 // The default export is its entry in the registry (web/analyses/index.js).
 
-import { ciLabel, curveCells, curveColumns, data, ensureCtx, model } from '../table_model.js';
+import { beyondFollowUpNote, ciLabel, curveCells, curveColumns, data, ensureCtx, model } from '../table_model.js';
 import { kmFigure } from '../plots.js';
 import { DAYS_PER } from '../units.js';
 import { list, select } from './fields.js';
@@ -24,6 +24,7 @@ export function kmSummaryModel(km, ctx) {
     times.length && `Survival at ${times.map((t) => `${t} ${ctx.dataUnit || ''}`.trim()).join(', ')} from ${conv.at_times ?? 'summary.survfit'}.`,
     ctx.unit !== ctx.dataUnit && `Times shown in ${ctx.unit} (data in ${ctx.dataUnit}; 1 month = ${DAYS_PER.months} days, 1 year = ${DAYS_PER.years} days).`,
     'NR = not reached.',
+    beyondFollowUpNote(curves, times),
   ];
   return model(ctx, 'km', 'Kaplan–Meier survival', curveColumns(ctx, times, ciText), rows, notes);
 }

@@ -11,7 +11,7 @@
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP } from '../format.js';
-import { ciLabel, coefEntries, col, curveColumns, data, ensureCtx, groupName, hrCell, model, pCell, weightedCurveCells } from '../table_model.js';
+import { beyondFollowUpNote, ciLabel, coefEntries, col, curveColumns, data, ensureCtx, groupName, hrCell, model, pCell, weightedCurveCells } from '../table_model.js';
 import { LEGEND_ROW, PALETTE, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
 import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
@@ -198,6 +198,7 @@ export function matchedOutcomeModel(matching, ctx, opts = {}) {
     mo.cox?.call && `Cox: ${mo.cox.call}${mo.cox.coefficients?.robust_se ? ' (robust SE)' : ''}.`,
     mo.logrank_note,
     'NR = not reached.',
+    beyondFollowUpNote(curves, times),
   ];
   return model(ctx, opts.name ?? 'matched-outcome', opts.title ?? 'Survival in the matched cohort', columns, rows, notes);
 }
