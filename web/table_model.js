@@ -169,9 +169,13 @@ export function followUpEnd(curve) {
 
 /**
  * Whether S(t) (at_times index k, or null) is past the curve's last follow-up:
- * nobody at risk there, R's extend = TRUE value carried forward.
+ * nobody at risk there, R's extend = TRUE value carried forward. A curve that
+ * has reached 0 (the last patient had the event) stays 0: that is an
+ * estimate, not a carried value.
  */
 export function beyondFollowUp(curve, t, k = null) {
+  const surv = curve?.table?.surv;
+  if (surv?.length && surv[surv.length - 1] === 0) return false;
   if (k != null && k >= 0 && curve.at_times?.n_risk?.[k] === 0) return true;
   const end = followUpEnd(curve);
   return end != null && t > end;

@@ -24,6 +24,7 @@ import { followupModel } from '../../web/analyses/followup.js';
 import { logrankModel } from '../../web/analyses/logrank.js';
 import { subgroupModel } from '../../web/analyses/subgroups.js';
 import { cutGroupsModel, cutpointModel } from '../../web/analyses/cutpoint.js';
+import { beyondFollowUp } from '../../web/table_model.js';
 import {
   formatCountPercent,
   formatMedianCI,
@@ -938,4 +939,11 @@ test('survival past a group’s last follow-up reads "not estimable (follow-up e
   assert.ok(!kmSummaryModel(lung.results.km, main(lung).ctx).notes.some((n) => /^Not estimable/.test(n)));
   assert.equal(notEstimable(686, 'days'), 'not estimable (follow-up ends at 686 days)');
   assert.equal(notEstimable(null, 'days'), 'not estimable (no one at risk)');
+  // A curve that ends in an event has reached 0: S(t) = 0 after it is an estimate.
+  const died = { table: { time: [1, 2], surv: [0.5, 0] }, at_times: { time: [5], surv: [0], n_risk: [0] } };
+  assert.equal(beyondFollowUp(died, 5, 0), false);
+  const censored = { table: { time: [1, 2], surv: [0.5, 0.5] }, at_times: { time: [5], surv: [0.5], n_risk: [0] } };
+  assert.equal(beyondFollowUp(censored, 5, 0), true);
+  assert.equal(beyondFollowUp(censored, 5), true);
+  assert.equal(beyondFollowUp(censored, 2, null), false);
 });
