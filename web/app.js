@@ -62,6 +62,7 @@ async function run(event) {
   if (!(await confirmEventCoding())) return;
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');
+  setStatus($('share-copied'), '');
   $('run-button').disabled = true;
   $('cancel-button').disabled = false;
   const progress = $('run-progress');
@@ -86,6 +87,8 @@ async function run(event) {
   const failed = failedParts(envelope.result);
   setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.${
     failed ? ` ${failed} ${failed === 1 ? 'part' : 'parts'} could not be computed: see the messages in their sections.` : ''}`);
+  // Keyboard and screen-reader users land on what they asked for.
+  $('results-heading').focus();
   await updateShareHash();
 }
 
@@ -144,6 +147,11 @@ function setup() {
     } catch (e) {
       setStatus($('spec-status'), `Not applied: ${e.message} (the engine checks every field when you run).`, 'error');
     }
+  });
+  // Not a fragment link: the fragment is the reproduction link's.
+  $('skip-to-run').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('run-button').focus();
   });
   $('share-run').addEventListener('click', () => {
     hideShareConfirm();

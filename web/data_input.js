@@ -76,6 +76,7 @@ function fail(message) {
   if (state.pendingShare) setStatus($('share-status'), 'Nothing from the link was restored: the file could not be read (see "1. Data"). Choose the file the link was made with.', 'error');
   $('setup-section').hidden = true;
   $('preview-details').hidden = true;
+  $('skip-to-run').hidden = true;
 }
 
 // The sheet an Excel file was read from travels in the spec (data.sheet).

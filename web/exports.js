@@ -19,18 +19,25 @@ export async function updateShareHash() {
   history.replaceState(null, '', shareUrl(location, fragment));
 }
 
+// Said next to the button (a status region, so screen readers hear it too)
+// and in the link status at the top of the page.
+function shareSays(text, kind) {
+  setStatus($('share-status'), text, kind);
+  setStatus($('share-copied'), text, kind);
+}
+
 async function copyShareLink() {
-  if (!state.result) return setStatus($('share-status'), 'Run the analysis first: the link reproduces its results.', 'error');
+  if (!state.result) return shareSays('Run the analysis first: the link reproduces its results.', 'error');
   try {
     await updateShareHash();
   } catch (e) {
-    return setStatus($('share-status'), `The link could not be made: ${e.message}`, 'error');
+    return shareSays(`The link could not be made: ${e.message}`, 'error');
   }
   try {
     await navigator.clipboard.writeText(location.href);
-    setStatus($('share-status'), 'Reproduction link copied. It holds the settings and the file\'s fingerprint, no patient data.', 'ok');
+    shareSays('Reproduction link copied. It holds the settings and the file\'s fingerprint, no patient data.', 'ok');
   } catch {
-    setStatus($('share-status'), `Copy this link: ${location.href}`, 'ok');
+    shareSays(`Copy this link: ${location.href}`, 'ok');
   }
 }
 

@@ -128,6 +128,7 @@ export function renderPreview() {
   }
   $('preview').replaceChildren(table);
   $('preview-details').hidden = false;
+  $('skip-to-run').hidden = false;
 }
 
 export async function applySpec(spec) {

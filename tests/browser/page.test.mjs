@@ -603,12 +603,27 @@ test('the main flow works from the keyboard alone', { timeout: TEST_TIMEOUT }, a
     await tabTo('example-button');
     await page.keyboard.press('Enter');
     await waitForSetup(page);
-    await tabTo('run-button');
+    // The skip link, next after the example button, jumps past the column
+    // types and the form's fields to Run.
+    await tabTo('skip-to-run', 3);
+    const skipVisible = await page.evaluate(() => document.activeElement.getBoundingClientRect().width > 0 && document.activeElement.getBoundingClientRect().left >= 0);
+    assert.ok(skipVisible, 'the focused skip link is visible');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'run-button');
+    assert.equal(await page.evaluate(() => location.hash), '', 'the skip link left the fragment (the reproduction link) alone');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     assert.notEqual(outline, 'none', 'focus is visible');
     await page.keyboard.press('Enter');
     await waitForResults(page);
-    await tabTo('share-button');
+    // After the run, focus is on the results.
+    await page.waitForFunction(() => document.activeElement?.id === 'results-heading');
+    await tabTo('share-button', 3);
+    await page.keyboard.press('Enter');
+    // Confirmed next to the button, in a status region screen readers announce.
+    await page.waitForFunction(() => document.getElementById('share-copied')?.textContent);
+    assert.match(await page.textContent('#share-copied'), /^(Reproduction link copied\.|Copy this link: http)/);
+    assert.equal(await page.getAttribute('#share-copied', 'role'), 'status');
+    assert.equal(await page.getAttribute('#share-button', 'aria-describedby'), 'share-copied');
     await page.screenshot({ path: path.join(artifacts, 'keyboard-flow.png') });
     assertNoErrors(errors);
   } finally {
