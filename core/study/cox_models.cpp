@@ -4,6 +4,7 @@
 #include "stats/concordance.h"
 #include "stats/cox.h"
 #include "stats/cox_zph.h"
+#include "stats/distributions.h"
 #include "study/section.h"
 #include "study/sections.h"
 #include "study/warnings.h"
@@ -136,7 +137,10 @@ json run_cox(const Table& table, const Cohort& c, const AnalysisSpec& spec,
       {"iteration",
        "Newton-Raphson from 0 with step halving; stops when |1 - loglik_old/loglik| <= 1e-9; at "
        "most 20 iterations"},
-      {"ci", "exp(coef -/+ z(" + format_double(spec.cox.conf_int) + ") * se)" +
+      // z spelled out: "z(0.95)" read as qnorm(0.95) = 1.645 to some readers.
+      {"ci", "Wald, exp(coef -/+ z * se) with z = qnorm(" +
+                 format_double((1 + spec.cox.conf_int) / 2) + ") = " +
+                 value_text(normal_quantile((1 + spec.cox.conf_int) / 2)) +
                  std::string(spec.cox.cluster.empty()
                                  ? ""
                                  : ", se = robust sandwich SE clustered on " + spec.cox.cluster)},

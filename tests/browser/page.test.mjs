@@ -136,6 +136,11 @@ test('the bundled example runs the paper analysis; tables and figures show the C
     mv.name.forEach((n, i) => assert.ok(coxText.includes(hrCell(mv, i)), `${n}: ${hrCell(mv, i)} not in the Cox table`));
     const uni = cliResult.results.cox.univariate[0].coefficients;
     assert.ok(coxText.includes(hrCell(uni, 0)), 'univariate LT HR');
+    assert.ok(coxText.includes('z = qnorm(0.975) = 1.95996') && !coxText.includes('z(0.95)'), 'the CI footnote states z');
+    // The PH test (cox.zph) next to the Cox table: each term's and the global p.
+    const phText = await page.textContent('#card-main-cox-ph');
+    for (const t of cliResult.results.cox.multivariable.ph_test.by_term)
+      assert.ok(phText.includes(`${t.term === 'GLOBAL' ? 'Global (all terms)' : t.term}${t.statistic.toFixed(3)}${t.df}${t.p < 0.001 ? '<0.001' : t.p.toFixed(3)}`), `PH test row ${t.term}`);
     // Figure 2: KM with the log-rank p, the number at risk under the axis.
     const km = page.locator('#fig-main-km figure');
     await km.waitFor();

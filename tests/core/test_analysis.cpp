@@ -53,6 +53,9 @@ void check_dataset(const std::string& name, const std::string& spec,
     json r = run_spec(name, s);
     const json& res = r["results"];
     CHECK(res["cox"]["conventions"]["ties"] == ties);
+    // The CI's z spelled out (R: qnorm(0.975) = 1.959964), not "z(0.95)".
+    CHECK(res["cox"]["conventions"]["ci"] ==
+          "Wald, exp(coef -/+ z * se) with z = qnorm(0.975) = 1.95996");
     check_cox(res["cox"]["multivariable"], g["cox"]["multivariable"][ties], group_coef);
     // Univariate: the group first, then each covariate, as the goldens order them.
     REQUIRE(res["cox"]["univariate"].size() == g["cox"]["univariate"][ties].size());

@@ -18,7 +18,7 @@ import { HOSTILE, hostileLungCsv, hostileSpec, readAsFormula, parseCsv } from '.
 import { analysisBlocks, blockModels, copyTable, renderTable, spreadsheetCell, toClipboardHtml, toCsv, toTsv } from '../../web/tables.js';
 import { table1Model } from '../../web/analyses/table1.js';
 import { baselineModel, matchedOutcomeModel, matchingRoundsModel } from '../../web/analyses/matching.js';
-import { coxTableModel } from '../../web/analyses/cox.js';
+import { coxTableModel, phTestModel } from '../../web/analyses/cox.js';
 import { kmSummaryModel } from '../../web/analyses/km.js';
 import { followupModel } from '../../web/analyses/followup.js';
 import { logrankModel } from '../../web/analyses/logrank.js';
@@ -283,6 +283,28 @@ describe('paper spec (npc_paper.spec.json)', () => {
     assert.ok(m.notes.some((n) => n.includes(mt.conventions.caliper)), 'caliper scale stated');
     assert.ok(m.notes.some((n) => n.includes('SD of all treated before matching')), 'SMD denominator stated');
     assert.ok(m.notes.some((n) => n.includes(mt.stop.reason)), 'stop reason stated');
+  });
+
+  test('the PH test (cox.zph) of the multivariable Cox model is a table next to it: each term and GLOBAL with chi-square, df, p from the JSON; the Cox footnote states z', () => {
+    const cox = npc.results.cox;
+    const ph = cox.multivariable.ph_test;
+    const m = phTestModel(cox, main(npc).ctx);
+    assert.deepEqual(m.columns.map((c) => c.label), ['Term', 'Chi-square', 'df', 'p']);
+    assert.equal(m.rows.length, ph.by_term.length);
+    ph.by_term.forEach((t, i) => {
+      const cells = m.rows[i].cells;
+      assert.equal(cells[0], t.term === 'GLOBAL' ? 'Global (all terms)' : t.term);
+      assert.equal(cells[1], t.statistic.toFixed(3));
+      assert.equal(cells[2], String(t.df));
+      assert.equal(cells[3], t.p < 0.001 ? '<0.001' : t.p.toFixed(3));
+    });
+    // The paper cohort's liver_met has p = 0.042: the note says what that means.
+    assert.ok(ph.by_term.some((t) => t.term !== 'GLOBAL' && t.p < 0.05));
+    assert.ok(m.notes.some((n) => /restricted mean survival time/.test(n)), m.notes.join(' | '));
+    assert.equal(phTestModel({ multivariable: { coefficients: {} } }, main(npc).ctx), null);
+    const notes = coxTableModel(cox, main(npc).ctx).notes.join(' ');
+    assert.ok(notes.includes('95% CI: Wald, exp(coef -/+ z * se) with z = qnorm(0.975) = 1.95996'), notes);
+    assert.ok(!notes.includes('z(0.95)'), notes);
   });
 
   test('Table 3 (Cox): univariate and multivariable HR (95% CI) and p per coefficient from the JSON, – where the term is not in the multivariable model, factors as "level vs reference"', () => {

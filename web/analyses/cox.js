@@ -2,7 +2,7 @@
 //   coxTableModel(results.cox, ctx) -> TableModel (Table 3: univariate | multivariable HR (95% CI), p)
 // The default export is its entry in the registry (web/analyses/index.js).
 
-import { DASH } from '../format.js';
+import { DASH, formatNumber, formatP } from '../format.js';
 import { NOT_COMPUTED, ciLabel, coefEntries, col, data, ensureCtx, errorText, hrCell, model, pCell, referenceLevel } from '../table_model.js';
 import { list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
@@ -80,6 +80,27 @@ export function coxTableModel(cox, ctx) {
   return model(ctx, 'cox', 'Univariate and multivariable Cox regression', columns, rows, notes, { headerGroups });
 }
 
+// The proportional-hazards test of the multivariable model (cox.zph), shown
+// with its Cox table: per term, then GLOBAL.
+export function phTestModel(cox, ctx) {
+  const ph = cox?.multivariable?.ph_test;
+  if (!ph) return null;
+  ctx = ensureCtx(ctx);
+  const columns = [col('Term', 'left'), col('Chi-square'), col('df'), col('p')];
+  const rows = (ph.by_term ?? []).map((t) =>
+    data([t.term === 'GLOBAL' ? 'Global (all terms)' : t.term, formatNumber(t.statistic, 3), String(t.df), formatP(t.p)]),
+  );
+  const anySmall = (ph.by_term ?? []).some((t) => t.term !== 'GLOBAL' && t.p < 0.05);
+  const notes = [
+    `Score test of Schoenfeld residuals against time, ${ph.call ?? 'cox.zph(fit, transform = "km")'} (survival 3.x), for the multivariable model.`,
+    'p < 0.05: the hazard ratio of that term may change over follow-up (proportional hazards in doubt).',
+    anySmall && 'A term with p < 0.05 here: its single hazard ratio averages an effect that changes over time; consider reporting restricted mean survival time, or a time-varying effect, for it.',
+    ph.error && `Not computed: ${errorText(ph.error)}`,
+    ...(ph.warnings ?? []).map((w) => (typeof w === 'string' ? w : w.message)),
+  ];
+  return model(ctx, 'cox-ph', 'Proportional-hazards test (cox.zph) of the multivariable Cox model', columns, rows, notes);
+}
+
 // Its block of the R script (web/analyses/index.js: rBlock).
 function rBlock(a, { path: p, spec, covariates }) {
   const terms = [];
@@ -130,8 +151,14 @@ export default {
       list('Always include', 'analyses.cox.force', 'strings', 'columns, comma-separated'),
     ],
   },
-  tables: (cox, ctx) => [{ paper: 3, model: coxTableModel(cox, ctx) }],
-  render: (cox, view) => view.table('cox'),
+  tables: (cox, ctx) => [
+    { paper: 3, model: coxTableModel(cox, ctx) },
+    { paper: 3.5, model: phTestModel(cox, ctx) },
+  ],
+  render(cox, view) {
+    view.table('cox');
+    view.table('cox-ph');
+  },
   rowsUsed: (cox) => [
     ...(cox?.univariate ?? []).filter((f) => f.rows).map((f) => [`Cox ${f.formula}`, f.rows]),
     ...(cox?.multivariable?.rows ? [[`Cox ${cox.multivariable.formula}`, cox.multivariable.rows]] : []),
