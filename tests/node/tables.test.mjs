@@ -422,6 +422,26 @@ describe('paper spec (npc_paper.spec.json)', () => {
     assert.equal(m.rows[1].cells.at(-1), p3(c.p[0]));
     assert.equal(m.rows[1].cells[2], String(mo.km_by_group[1].events));
     assert.deepEqual(rowBy(m, 'Log-rank test').at(-1), p3(mo.logrank.p));
+    // Both below 0.05 here: no note about the tests disagreeing.
+    assert.ok(!m.notes.some((n) => /disagree/.test(n)), m.notes.join(' | '));
+    assert.ok(m.notes.some((n) => n.endsWith('cluster = subclass) (robust SE).')), m.notes.join(' | '));
+  });
+
+  test('matched outcome: a log-rank p and a Cox p on either side of 0.05 are each named', () => {
+    const matching = structuredClone(npc.results.matching);
+    matching.matched_outcome.logrank.p = 0.2;
+    const notes = matchedOutcomeModel(matching, main(npc).ctx).notes;
+    const note = notes.find((n) => /disagree at 0\.05/.test(n));
+    assert.ok(note, notes.join(' | '));
+    assert.match(note, /log-rank test \(survdiff on the matched cohort, ignoring the pairs; shown on the Kaplan–Meier figure\) gives p = 0\.200/);
+    assert.match(note, /Cox model's Wald test with robust SE of the hazard ratio \(coxph\(Surv\(time, event\) ~ lt, ties = "efron", cluster = subclass\)\) gives p = <0\.001/);
+    // Stratified on pairs: model-based SEs (its robust_se list is empty).
+    const strata = structuredClone(matching);
+    strata.matched_outcome.cox.call = 'coxph(Surv(time, event) ~ lt + strata(subclass), ties = "efron")';
+    strata.matched_outcome.cox.coefficients.robust_se = [];
+    const sn = matchedOutcomeModel(strata, main(npc).ctx).notes;
+    assert.ok(sn.some((n) => /Cox model's Wald test of the hazard ratio/.test(n)), sn.join(' | '));
+    assert.ok(!sn.some((n) => /\(robust SE\)/.test(n)), sn.join(' | '));
   });
 
   test('cutpoint and cut groups (bone subcohort): cutpoints, n/events per group, HR vs reference, pairwise raw and adjusted p, matched comparisons', () => {

@@ -175,6 +175,19 @@ export function matchingRoundsModel(matching, ctx) {
   return model(ctx, 'rounds', 'Rounds of propensity-score matching', columns, rows, notes);
 }
 
+// Clustered on pairs or robust on units (the call says so); a model
+// stratified on pairs has model-based SEs (its robust_se list is empty).
+const robustSe = (mo) => /cluster = |robust = TRUE/.test(mo.cox?.call ?? '') || (mo.cox?.coefficients?.robust_se ?? []).some((x) => x != null);
+
+// The Kaplan–Meier figure after matching shows the log-rank p, the table the
+// Cox p: when one is below 0.05 and the other not, say which test is which.
+function testsDisagree(mo, hr) {
+  const lr = mo.logrank?.p;
+  if (lr == null || hr?.p == null || lr < 0.05 === hr.p < 0.05) return null;
+  const wald = robustSe(mo) ? 'Wald test with robust SE' : 'Wald test';
+  return `The two p values disagree at 0.05: the log-rank test (survdiff on the matched cohort, ignoring the pairs; shown on the Kaplan–Meier figure) gives p = ${formatP(lr)}, the Cox model's ${wald} of the hazard ratio (${mo.cox?.call ?? 'coxph'}) gives p = ${formatP(hr.p)}. They test the same difference in different ways; report the one your methods name.`;
+}
+
 export function matchedOutcomeModel(matching, ctx, opts = {}) {
   const mo = matching?.matched_outcome;
   if (!mo || mo.error) return null;
@@ -195,8 +208,9 @@ export function matchedOutcomeModel(matching, ctx, opts = {}) {
   const notes = [
     `Matched cohort: n = ${formatNumber(mo.n, 0)}${mo.weighted ? ' (weighted: MatchIt weights)' : ''}.`,
     mo.km_call && `Kaplan–Meier: ${mo.km_call}.`,
-    mo.cox?.call && `Cox: ${mo.cox.call}${mo.cox.coefficients?.robust_se ? ' (robust SE)' : ''}.`,
+    mo.cox?.call && `Cox: ${mo.cox.call}${robustSe(mo) ? ' (robust SE)' : ''}.`,
     mo.logrank_note,
+    testsDisagree(mo, hr),
     'NR = not reached.',
     beyondFollowUpNote(curves, times),
   ];
