@@ -11,7 +11,7 @@ import { parseSpecJson } from './share.js';
 import { $, state, client, setStatus, describeError, button } from './page.js';
 import { setupData, restoreFromHash, hideShareConfirm } from './data_input.js';
 import { renderAnalysisSections, applySpec, renderForm, onFormChange } from './form_view.js';
-import { renderResults, failedParts } from './results_view.js';
+import { renderResults, failedParts, markStale, clearResults } from './results_view.js';
 import { updateShareHash, setupExports } from './exports.js';
 
 // ------------------------------------------------------------------- run
@@ -68,6 +68,7 @@ async function run(event) {
   const progress = $('run-progress');
   progress.hidden = false;
   progress.value = 0;
+  const ranSpec = JSON.stringify(state.spec);
   const envelope = await client.run(state.spec, {
     onProgress: ({ stage, done, total }) => {
       progress.max = Math.max(total, 1);
@@ -80,9 +81,14 @@ async function run(event) {
   progress.hidden = true;
   $('run-stage').textContent = '';
   if (envelope.cancelled) return setStatus($('run-status'), 'Cancelled.');
-  if (!envelope.ok) return setStatus($('run-status'), `The analysis stopped: ${describeError(envelope.error)}`, 'error');
+  if (!envelope.ok) {
+    clearResults();
+    return setStatus($('run-status'), `The analysis stopped: ${describeError(envelope.error)}`, 'error');
+  }
   state.result = envelope.result;
+  state.ranSpec = ranSpec;
   showResults();
+  markStale();
   const c = envelope.result.cohort;
   const failed = failedParts(envelope.result);
   setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.${
@@ -119,6 +125,8 @@ function setup() {
   renderAnalysisSections();
   setupData();
   $('setup-form').addEventListener('change', onFormChange);
+  // After onFormChange has updated the spec (listeners run in order).
+  $('setup-form').addEventListener('change', markStale);
   // Showing times in another unit redraws the results; the spec is unchanged.
   $('display-unit').addEventListener('change', () => {
     if (state.result) showResults();

@@ -14,6 +14,7 @@ import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
 import { formatThousands } from './format.js';
 import { $, state, client, setStatus, describeError, option } from './page.js';
 import { applySpec, renderPreview } from './form_view.js';
+import { clearResults } from './results_view.js';
 
 // ---------------------------------------------------------------- data in
 
@@ -21,12 +22,9 @@ import { applySpec, renderPreview } from './form_view.js';
 // stopped), so nothing of it can be exported or linked with the new file.
 function resetResults() {
   client.cancel();
-  state.result = null;
   state.eventConfirmed = null;
   $('results-section').hidden = true;
-  $('results').replaceChildren();
-  $('warnings').replaceChildren();
-  $('results-nav').replaceChildren();
+  clearResults();
 }
 
 async function openFile(bytes, name) {

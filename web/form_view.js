@@ -16,6 +16,7 @@ import { runPlan } from './share.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
 import { formatThousands } from './format.js';
+import { markStale } from './results_view.js';
 import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
@@ -155,6 +156,8 @@ export function renderForm() {
   const active = document.activeElement;
   const key = active && active !== document.body ? active.id || active.getAttribute('aria-label') : null;
   fillForm();
+  // Every change of the spec ends here: results of another spec say so.
+  markStale();
   if (key && !document.body.contains(active)) {
     const again = document.getElementById(key) ?? [...document.querySelectorAll('[aria-label]')].find((el) => el.getAttribute('aria-label') === key);
     again?.focus();

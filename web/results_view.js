@@ -10,7 +10,7 @@
 import * as tables from './tables.js';
 import { figureToSvg, svgToPng, download } from './figure_export.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
-import { $, describeError, button, addHeader } from './page.js';
+import { $, state, describeError, button, addHeader } from './page.js';
 
 // --------------------------------------------------------------- results
 
@@ -175,6 +175,27 @@ function renderBlock(b, index, actions) {
 // many and why the others were left out.
 function rowsUsed(r) {
   return ANALYSES.flatMap((a) => a.rowsUsed?.(r[a.key]) ?? []).filter(([, rep]) => typeof rep === 'object' && rep.rows_used != null);
+}
+
+// Results shown are those of state.ranSpec (the spec, as JSON, that the last
+// successful run used). Once the settings differ, they are marked out of
+// date, so no one reads them as the answer to the current settings.
+export function markStale() {
+  const stale = Boolean(state.result && state.ranSpec != null && state.ranSpec !== JSON.stringify(state.spec));
+  $('results-stale').hidden = !stale;
+  $('results').classList.toggle('stale', stale);
+  $('results-nav').classList.toggle('stale', stale);
+}
+
+// No results (new data, a failed run): nothing of an earlier run stays on
+// the page to be read, exported or linked.
+export function clearResults() {
+  state.result = null;
+  state.ranSpec = null;
+  $('results').replaceChildren();
+  $('warnings').replaceChildren();
+  $('results-nav').replaceChildren();
+  markStale();
 }
 
 export function renderResults(result, { actions = {} } = {}) {

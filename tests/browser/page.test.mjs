@@ -635,3 +635,45 @@ test('the main flow works from the keyboard alone', { timeout: TEST_TIMEOUT }, a
     await page.close();
   }
 });
+
+test('results of an earlier run are marked out of date once a setting changes, current again when it is undone or rerun, and cleared by a failed run', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  // A blank status first, so an earlier "Done" is never taken for this run's.
+  const rerun = async () => {
+    await page.evaluate(() => {
+      document.getElementById('run-status').textContent = '';
+    });
+    return runAndWait(page);
+  };
+  const stale = () => page.evaluate(() => ({ banner: !document.getElementById('results-stale').hidden, dimmed: document.getElementById('results').classList.contains('stale') }));
+  try {
+    await page.click('#example-button');
+    await waitForSetup(page);
+    assert.match(await rerun(), /^Done: /);
+    assert.deepEqual(await stale(), { banner: false, dimmed: false });
+    const ties = 'select[data-path="analyses.cox.ties"]';
+    await page.selectOption(ties, 'breslow');
+    assert.deepEqual(await stale(), { banner: true, dimmed: true }, 'a changed setting marks the results');
+    assert.match(await page.textContent('#results-stale'), /^Out of date: /);
+    await page.screenshot({ path: path.join(artifacts, 'results-out-of-date.png') });
+    // Back to what ran: current again.
+    await page.selectOption(ties, 'efron');
+    assert.deepEqual(await stale(), { banner: false, dimmed: false }, 'undoing the change');
+    await page.selectOption(ties, 'breslow');
+    assert.match(await rerun(), /^Done: /);
+    assert.deepEqual(await stale(), { banner: false, dimmed: false }, 'after the rerun');
+    assert.match(await page.textContent('#card-main-cox'), /ties: breslow/);
+    // A run that fails leaves no results of an earlier run on the page.
+    await page.fill('#filter', 'age > 1000');
+    await page.locator('#filter').dispatchEvent('change');
+    assert.deepEqual(await stale(), { banner: true, dimmed: true });
+    const status = await rerun();
+    assert.match(status, /^The analysis stopped: .*keeps none of the 2041 rows/);
+    assert.equal(await page.locator('#results > *').count(), 0, 'results of the earlier run still shown');
+    assert.equal(await page.locator('#results-nav > *').count(), 0);
+    assert.deepEqual(await stale(), { banner: false, dimmed: false });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
