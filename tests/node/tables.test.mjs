@@ -168,7 +168,7 @@ describe('paper spec (npc_paper.spec.json)', () => {
     assert.equal(new Set(ids).size, ids.length, 'ids unique');
     assert.deepEqual(
       blockModels(blocks[0]).map((m) => m.name),
-      ['table1', 'baseline', 'cox', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
+      ['table1', 'baseline', 'cox', 'cox-ph', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
     );
     const bone = blockModels(blocks[3]).map((m) => m.name);
     for (const name of ['baseline', 'cox', 'km', 'logrank', 'rounds', 'matched-outcome', 'cutpoint', 'cut-groups', 'cut-baseline-1', 'cut-baseline-2']) {
@@ -510,7 +510,7 @@ describe('other results', () => {
     // Every model of lung.basic builds (it also has matching and follow-up).
     assert.deepEqual(
       blockModels(main(lung)).map((x) => x.name),
-      ['table1', 'baseline', 'cox', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
+      ['table1', 'baseline', 'cox', 'cox-ph', 'km', 'followup', 'logrank', 'subgroups', 'rounds', 'matched-outcome'],
     );
     const b = baselineModel(lung.results.matching, main(lung).ctx);
     const age = lung.results.matching.balance.before.columns.find((c) => c.variable === 'age');
@@ -574,7 +574,7 @@ describe('other results', () => {
     assert.equal(subgroupModel(r.subgroups), null);
     assert.equal(cutpointModel(r.cutpoint), null);
     assert.equal(cutGroupsModel(r.cutpoint), null);
-    assert.deepEqual(blockModels(main(colonBin)).map((m) => m.name), ['cox', 'km', 'logrank']);
+    assert.deepEqual(blockModels(main(colonBin)).map((m) => m.name), ['cox', 'cox-ph', 'km', 'logrank']);
     // Without a context the Cox table still builds, with plainer labels.
     const bare = coxTableModel(r.cox);
     assert.equal(bare.rows.length, coxTableModel(r.cox, main(colonBin).ctx).rows.length);
@@ -596,7 +596,7 @@ describe('other results', () => {
     const lr = logrankModel(noGroup.results.logrank, block.ctx);
     assert.equal(lr.rows[0].cells[0], 'ph.ecog (4 groups)');
     assert.equal(lr.rows[0].cells[4], p3(noGroup.results.logrank.by[0].p));
-    assert.deepEqual(blockModels(block).map((m) => m.name), ['table1', 'cox', 'km', 'followup', 'logrank']);
+    assert.deepEqual(blockModels(block).map((m) => m.name), ['table1', 'cox', 'cox-ph', 'km', 'followup', 'logrank']);
   });
 });
 
