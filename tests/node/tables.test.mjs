@@ -900,7 +900,7 @@ describe('exported cells never read as spreadsheet formulas', () => {
     }
     const models = analysisBlocks(result).flatMap(blockModels);
     assert.deepEqual(
-      ['table1', 'baseline', 'cox', 'km', 'logrank', 'subgroups', 'matched-outcome'].filter((n) => !models.some((m) => m.name === n)),
+      ['table1', 'baseline', 'cox', 'cox-ph', 'km', 'logrank', 'subgroups', 'matched-outcome'].filter((n) => !models.some((m) => m.name === n)),
       [],
       `tables: ${models.map((m) => m.name)}`,
     );
