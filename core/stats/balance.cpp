@@ -6,12 +6,11 @@
 #include <numeric>
 
 #include "error.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // MatchIt's wvar over the rows `idx` with weights w (nullptr = all 1):
 // p(1 - p) for binary columns, else the reliability-weights variance, which

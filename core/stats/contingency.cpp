@@ -7,12 +7,12 @@
 #include <numeric>
 
 #include "error.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string format_work(double w) { return std::to_string(static_cast<long long>(w)); }

@@ -7,13 +7,13 @@
 
 #include "error.h"
 #include "stats/distributions.h"
+#include "stats/not_estimable.h"
 #include "stats/timefix.h"
 
 namespace localsurv {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const char* const kFn = "cox_fit";
+const char* const kCoxFn = "cox_fit";
 
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -361,16 +361,16 @@ Eigen::MatrixXd cluster_sums(const Prepared& d, const RowMatrix& resid,
 }
 
 void validate(const CoxInput& in, const CoxOptions& o) {
-  check_cox_input(in, kFn);
+  check_cox_input(in, kCoxFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
-  check(o.init.empty() || o.init.size() == p, kFn, "init",
+  check(o.init.empty() || o.init.size() == p, kCoxFn, "init",
         "must have one starting value per column of x (" + std::to_string(p) + ")");
-  check_finite(kFn, "init", o.init);
-  check(o.iter_max >= 0, kFn, "iter_max", "must not be negative");
-  check(o.eps > 0, kFn, "eps", "must be positive");
-  check(o.toler_chol > 0, kFn, "toler_chol", "must be positive");
-  check(std::isnan(o.toler_inf) || o.toler_inf > 0, kFn, "toler_inf", "must be positive");
-  check(o.conf_level > 0 && o.conf_level < 1, kFn, "conf_level", "must be between 0 and 1");
+  check_finite(kCoxFn, "init", o.init);
+  check(o.iter_max >= 0, kCoxFn, "iter_max", "must not be negative");
+  check(o.eps > 0, kCoxFn, "eps", "must be positive");
+  check(o.toler_chol > 0, kCoxFn, "toler_chol", "must be positive");
+  check(std::isnan(o.toler_inf) || o.toler_inf > 0, kCoxFn, "toler_inf", "must be positive");
+  check(o.conf_level > 0 && o.conf_level < 1, kCoxFn, "conf_level", "must be between 0 and 1");
 }
 
 Prepared prepare(const CoxInput& in, const CoxOptions& o) {
@@ -551,7 +551,7 @@ CoxResult cox_fit(const CoxInput& input, const CoxOptions& options) {
   double loglik0 = sums.evaluate(beta, efron);
   if (!std::isfinite(loglik0))
     throw Error(
-        std::string(kFn) +
+        std::string(kCoxFn) +
             ": the model cannot start: its log-likelihood at the starting values is not a "
             "finite number; check the time and covariate columns for extreme values (R: the "
             "initial values lead to overflow or underflow of the exp function)",

@@ -5,23 +5,23 @@
 #include <numeric>
 
 #include "error.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 
 namespace {
 
-constexpr const char* kFn = "cox_zph";
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* kZphFn = "cox_zph";
 
 void validate(const CoxInput& in, const CoxResult& fit, const std::vector<std::string>& terms) {
-  check_cox_input(in, kFn);
+  check_cox_input(in, kZphFn);
   const auto p = static_cast<std::size_t>(in.x.cols());
-  check(fit.coef.size() == p, kFn, "fit",
+  check(fit.coef.size() == p, kZphFn, "fit",
         "has " + std::to_string(fit.coef.size()) + " coefficients but x has " + std::to_string(p) +
             " columns; pass the fit made from this input");
-  if (!terms.empty()) check_count(kFn, "terms", terms.size(), "entries", "x", p, "columns");
+  if (!terms.empty()) check_count(kZphFn, "terms", terms.size(), "entries", "x", p, "columns");
   for (std::size_t j = 0; j < p; ++j)
-    check(std::isnan(fit.coef[j]) || std::isfinite(fit.coef[j]), kFn, "fit",
+    check(std::isnan(fit.coef[j]) || std::isfinite(fit.coef[j]), kZphFn, "fit",
           "coefficient " + std::to_string(j + 1) + " is infinite");
 }
 
@@ -34,7 +34,7 @@ std::vector<double> transformed_times(const std::vector<double>& time,
   if (transform == ZphTransform::Identity) return time;
   if (transform == ZphTransform::Log) {
     check_each(
-        kFn, "time", time, [](double t) { return t > 0; },
+        kZphFn, "time", time, [](double t) { return t > 0; },
         "the log transform needs positive times: use the km, rank or identity transform");
     for (std::size_t i = 0; i < n; ++i) out[i] = std::log(time[i]);
     return out;

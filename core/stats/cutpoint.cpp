@@ -7,12 +7,11 @@
 
 #include "error.h"
 #include "stats/distributions.h"
+#include "stats/not_estimable.h"
 #include "stats/rng.h"
 
 namespace localsurv {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Complete {
   std::vector<double> time;

@@ -5,12 +5,11 @@
 #include <limits>
 
 #include "error.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double quantile7(const double* sorted, std::size_t n, double p) {
   if (n == 0) return kNaN;

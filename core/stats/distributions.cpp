@@ -4,6 +4,8 @@
 #include <limits>
 #include <unsupported/Eigen/SpecialFunctions>
 
+#include "stats/not_estimable.h"
+
 namespace localsurv {
 
 double chisq_upper(double x, double df) {
@@ -29,8 +31,6 @@ double normal_quantile(double p) { return Eigen::numext::ndtri(p); }
 
 namespace localsurv {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // lgamma(x) - [(x - 1/2) log x - x + log(2 pi) / 2], the Stirling remainder,
 // from its asymptotic series; for x >= 10 the first omitted term is below

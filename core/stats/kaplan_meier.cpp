@@ -9,13 +9,12 @@
 #include "error.h"
 #include "stats/dense_codes.h"
 #include "stats/distributions.h"
+#include "stats/not_estimable.h"
 #include "stats/timefix.h"
 
 namespace localsurv {
 
 namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // A grouped fit's flags are scoped by the group's code.
 Flag scoped(FlagCode code, std::string text, int group, bool grouped) {

@@ -8,13 +8,12 @@
 #include "error.h"
 #include "stats/dense_codes.h"
 #include "stats/distributions.h"
+#include "stats/not_estimable.h"
 #include "stats/timefix.h"
 
 namespace localsurv {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Obs {
   double time;

@@ -7,11 +7,10 @@
 
 #include "error.h"
 #include "stats/distributions.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // R's logit link clamps |eta| at 30 so that mu stays strictly inside (0, 1)
 // and d mu / d eta never reaches 0: every row keeps a positive IRLS weight,

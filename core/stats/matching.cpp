@@ -9,14 +9,14 @@
 
 #include "error.h"
 #include "stats/double_double.h"
+#include "stats/not_estimable.h"
 #include "stats/rng.h"
 
 namespace localsurv {
 
 namespace {
 
-constexpr const char* kFn = "nearest_neighbor_match";
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* kMatchFn = "nearest_neighbor_match";
 
 // R's var() (stats cov.c): the two-pass mean rounded to double, then the
 // sum of squared deviations over n - 1, both accumulated (in R in long
@@ -131,16 +131,17 @@ std::vector<double> logit_scores(const std::vector<double>& propensity) {
 MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
                                       const std::vector<int>& treat, const std::vector<int>& exact,
                                       const MatchingOptions& options) {
-  check_same_size(kFn, "distance", distance, "treat", treat);
-  if (!exact.empty()) check_same_size(kFn, "exact", exact, "treat", treat);
-  check_finite(kFn, "distance", distance);
-  check(options.ratio >= 1, kFn, "ratio",
+  check_same_size(kMatchFn, "distance", distance, "treat", treat);
+  if (!exact.empty()) check_same_size(kMatchFn, "exact", exact, "treat", treat);
+  check_finite(kMatchFn, "distance", distance);
+  check(options.ratio >= 1, kMatchFn, "ratio",
         "must be at least 1 control per treated unit (got " + std::to_string(options.ratio) + ")");
   const std::size_t n = distance.size();
-  check_indicator(kFn, "treat", treat, "the treatment must be coded 1 (treated) or 0 (control)");
+  check_indicator(kMatchFn, "treat", treat,
+                  "the treatment must be coded 1 (treated) or 0 (control)");
   if (options.distance_scale == DistanceScale::PropensityScore)
     check_each(
-        kFn, "distance", distance, [](double d) { return d >= 0 && d <= 1; },
+        kMatchFn, "distance", distance, [](double d) { return d >= 0 && d <= 1; },
         "a propensity score lies between 0 and 1; for another score say DistanceScale::Other or "
         "LinearLogit");
 
@@ -160,13 +161,13 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
   // one on a constant distance, is dropped; none on a two-valued distance.
   if (options.caliper_unit != CaliperUnit::None) {
     double cal = options.caliper;
-    check(!std::isnan(cal), kFn, "caliper", "is missing (NaN); give a number or no caliper");
+    check(!std::isnan(cal), kMatchFn, "caliper", "is missing (NaN); give a number or no caliper");
     std::vector<double> sorted = distance;
     std::sort(sorted.begin(), sorted.end());
     const std::size_t distinct =
         static_cast<std::size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
     if (distinct == 2)
-      throw Error(std::string(kFn) +
+      throw Error(std::string(kMatchFn) +
                       ": a caliper cannot be used when the distance takes only two values (as "
                       "MatchIt); drop the caliper or use a score with more than two values",
                   "caliper");
@@ -219,12 +220,12 @@ MatchingResult nearest_neighbor_match(const std::vector<double>& distance,
       order = random_permutation(n1, options.seed);
       break;
     case MatchOrder::Given: {
-      check(options.given_order.size() == n1, kFn, "given_order",
+      check(options.given_order.size() == n1, kMatchFn, "given_order",
             "must list each of the " + std::to_string(n1) + " treated units once (got " +
                 std::to_string(options.given_order.size()) + ")");
       std::vector<char> seen(n1, 0);
       for (std::size_t k : options.given_order) {
-        check(k < n1 && !seen[k], kFn, "given_order",
+        check(k < n1 && !seen[k], kMatchFn, "given_order",
               "is not a permutation of the treated units 0.." + std::to_string(n1) + "-1");
         seen[k] = 1;
       }

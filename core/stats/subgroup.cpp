@@ -8,7 +8,7 @@ namespace localsurv {
 
 namespace {
 
-constexpr const char* kFn = "subgroup_analysis";
+constexpr const char* kSubgroupFn = "subgroup_analysis";
 
 // Pass a fit's warnings on, saying which fit they belong to: a forest plot
 // shows many fits and a bare "did not converge" would not say which.
@@ -43,20 +43,21 @@ CoxInput subset_input(const SubgroupInput& in, const std::vector<std::size_t>& r
 
 SubgroupResult subgroup_analysis(const SubgroupInput& in, const SubgroupOptions& options) {
   const std::size_t n = in.time.size();
-  check_same_size(kFn, "status", in.status, "time", in.time);
-  check_same_size(kFn, "treat", in.treat, "time", in.time);
-  check_same_size(kFn, "codes", in.codes, "time", in.time);
-  check(!in.levels.empty(), kFn, "levels", "must name at least one subgroup level");
+  check_same_size(kSubgroupFn, "status", in.status, "time", in.time);
+  check_same_size(kSubgroupFn, "treat", in.treat, "time", in.time);
+  check_same_size(kSubgroupFn, "codes", in.codes, "time", in.time);
+  check(!in.levels.empty(), kSubgroupFn, "levels", "must name at least one subgroup level");
   const std::size_t q = static_cast<std::size_t>(in.adjust.cols());
   if (q > 0)
-    check_count(kFn, "adjust", static_cast<std::size_t>(in.adjust.rows()), "rows", "time", n,
-                "entries");
+    check_count(kSubgroupFn, "adjust", static_cast<std::size_t>(in.adjust.rows()), "rows", "time",
+                n, "entries");
   if (!in.adjust_names.empty())
-    check_count(kFn, "adjust_names", in.adjust_names.size(), "names", "adjust", q, "columns");
+    check_count(kSubgroupFn, "adjust_names", in.adjust_names.size(), "names", "adjust", q,
+                "columns");
   const auto L = static_cast<int>(in.levels.size());
-  check_indicator(kFn, "treat", in.treat, "it must be 0 (control) or 1 (treated)");
+  check_indicator(kSubgroupFn, "treat", in.treat, "it must be 0 (control) or 1 (treated)");
   check_each(
-      kFn, "codes", in.codes, [L](int c) { return c >= -1 && c < L; },
+      kSubgroupFn, "codes", in.codes, [L](int c) { return c >= -1 && c < L; },
       "it is not a level index (0.." + std::to_string(L - 1) + ", or -1 = missing)");
 
   std::vector<std::string> adj_names = in.adjust_names;

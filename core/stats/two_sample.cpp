@@ -7,11 +7,10 @@
 #include <utility>
 
 #include "error.h"
+#include "stats/not_estimable.h"
 
 namespace localsurv {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Rows with a value and a group, checked: both kernels share R's
 // complete-case rule and the same input errors.
@@ -30,7 +29,7 @@ bool used(const std::vector<double>& values, const std::vector<int>& group, std:
   return group[i] >= 0 && !std::isnan(values[i]);
 }
 
-std::string group_name(int g) {
+std::string sample_group_name(int g) {
   return g == 0 ? "the first group (code 0)" : "the second group (code 1)";
 }
 
@@ -83,10 +82,10 @@ TTestResult t_test(const std::vector<double>& values, const std::vector<int>& gr
     if (r.n[g] < need) {
       Flag f =
           group_flag(FlagCode::TTestTooFew,
-                     "t-test not computed: " + group_name(g) + " has " + std::to_string(r.n[g]) +
-                         " non-missing value" + (r.n[g] == 1 ? "" : "s") + "; the " +
-                         (options.var_equal ? "pooled" : "Welch") + " t-test needs at least " +
-                         std::to_string(need) + " in each group",
+                     "t-test not computed: " + sample_group_name(g) + " has " +
+                         std::to_string(r.n[g]) + " non-missing value" + (r.n[g] == 1 ? "" : "s") +
+                         "; the " + (options.var_equal ? "pooled" : "Welch") +
+                         " t-test needs at least " + std::to_string(need) + " in each group",
                      {g});
       f.counts = {r.n[g], need};
       r.warnings.push_back(with_r(std::move(f), r_too_few(g, r.n[g])));
@@ -203,11 +202,11 @@ WilcoxonResult wilcoxon_rank_sum_test(const std::vector<double>& values,
     }
   for (int g = 0; g < 2; ++g)
     if (r.n[g] == 0) {
-      r.warnings.push_back(with_r(
-          group_flag(FlagCode::WilcoxonEmptyGroup,
-                     "Wilcoxon test not computed: " + group_name(g) + " has no non-missing values",
-                     {g}),
-          r_too_few(g, 0)));
+      r.warnings.push_back(with_r(group_flag(FlagCode::WilcoxonEmptyGroup,
+                                             "Wilcoxon test not computed: " + sample_group_name(g) +
+                                                 " has no non-missing values",
+                                             {g}),
+                                  r_too_few(g, 0)));
       return r;
     }
   std::sort(data.begin(), data.end());
