@@ -59,6 +59,8 @@ async function run(event) {
     $('setup-form').reportValidity();
     return;
   }
+  // Run is off then, but Enter in a field submits the form too.
+  if (state.linkRefused) return;
   if (!(await confirmEventCoding())) return;
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');

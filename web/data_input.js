@@ -156,9 +156,13 @@ async function restoreShare(share) {
   // A different file would not reproduce the link's numbers: the user sees
   // why and may still run it deliberately with "Run analysis".
   if (!check.ok) {
-    setStatus(status, `${check.message} The link's settings are in the form below; nothing runs unless you press "Run analysis".`, 'error');
+    // Kept: the next file given is checked against the link again.
+    state.pendingShare = share;
+    setLinkRefused(true);
+    setStatus(status, `${check.message} The link's settings are in the form below. "Run analysis" stays off until you choose the file the link was made with, or detach the analysis from the link.`, 'error');
     return;
   }
+  setLinkRefused(false);
   setStatus(status, 'This is the file the link was made with: its settings are restored below. Nothing has run yet.', 'ok');
   $('share-plan').textContent = runPlan(state.spec).text;
   $('share-confirm').hidden = false;
@@ -166,6 +170,25 @@ async function restoreShare(share) {
 
 export function hideShareConfirm() {
   $('share-confirm').hidden = true;
+}
+
+// A refused file must not be analysed as if it reproduced the link: Run is
+// off (and says why) until a matching file or "Detach".
+function setLinkRefused(refused) {
+  state.linkRefused = refused;
+  $('share-refused').hidden = !refused;
+  const run = $('run-button');
+  run.disabled = refused;
+  if (refused) run.title = 'The file is not the one the link was made with: choose that file, or detach the analysis from the link.';
+  else run.removeAttribute('title');
+}
+
+function detachFromLink() {
+  state.pendingShare = null;
+  setLinkRefused(false);
+  clearShareHash();
+  setStatus($('share-status'), 'Detached from the link: its settings stay in the form and run on this file. A new reproduction link will name this file.', 'ok');
+  $('run-button').focus();
 }
 
 // The CSV the R script reads: the file itself, or an Excel sheet saved as CSV
@@ -188,6 +211,7 @@ export function setupData() {
     if (file) await openFile(new Uint8Array(await file.arrayBuffer()), file.name);
   });
   $('sheet-select').addEventListener('change', (e) => openSheet(e.target.value));
+  $('share-detach').addEventListener('click', detachFromLink);
   $('example-button').addEventListener('click', async () => {
     let ex;
     resetResults();

@@ -15,6 +15,9 @@ export const state = {
   spec: null,
   result: null,
   pendingShare: null, // {spec, sha256, size} from a link, until the file is given
+  // The link refused the file given: Run stays off until the link's file is
+  // given or the user detaches the analysis from the link.
+  linkRefused: false,
   stash: {}, // options of analyses switched off, restored when switched on again
   touched: new Set(), // analyses the user switched on or off by hand
 };

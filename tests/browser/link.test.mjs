@@ -188,9 +188,11 @@ test('a link for another file restores nothing silently and runs nothing; data s
     await page.click('#example-button');
     const status = await waitForShareOutcome(page);
     assert.equal(status.cls, 'error');
-    assert.match(status.text, /not the file the link was made with.*nothing runs unless you press "Run analysis"/);
+    assert.match(status.text, /not the file the link was made with.*"Run analysis" stays off until you choose the file the link was made with, or detach/);
     assert.doesNotMatch(status.text, /restored/);
     assert.equal(await page.isHidden('#share-confirm'), true);
+    assert.equal(await page.isDisabled('#run-button'), true);
+    assert.equal(await page.isVisible('#share-detach'), true);
     await page.waitForTimeout(500);
     assert.ok(!(await posted(page)).includes('run'));
     assert.equal(await page.isHidden('#results-section'), true);
@@ -209,6 +211,64 @@ test('a link for another file restores nothing silently and runs nothing; data s
     assert.deepEqual([...errors, ...page2.errors], []);
   } finally {
     await page2.page.close();
+  }
+});
+
+test('after a link refuses a file, Run stays off until the link\'s file is given or the analysis is detached from the link', { timeout: TEST_TIMEOUT }, async () => {
+  const spec = { ...paperSpec, analyses: { km: { times: [12, 36] } } };
+  const link = await linkWith(JSON.stringify(spec));
+  // The example with one value changed: same columns, another fingerprint.
+  const edited = Buffer.from(exampleCsv.toString('utf8').replace(/\n(\d+),/, (m, id) => `\n${Number(id) + 100000},`));
+  assert.notDeepEqual(edited, exampleCsv);
+  const giveEdited = (page) => page.setInputFiles('#file-input', { name: 'npc_cohort.csv', mimeType: 'text/csv', buffer: edited });
+  const refused = async (page) => {
+    await page.waitForFunction(() => /stays off/.test(document.getElementById('share-status')?.textContent ?? ''));
+    assert.equal(await page.isDisabled('#run-button'), true);
+    assert.equal(await page.isVisible('#share-detach'), true);
+    // Enter in a field submits the form: it must not run either.
+    await page.locator('#setup-form input:not([type=checkbox]):not([type=file])').first().press('Enter');
+    await page.waitForTimeout(300);
+    assert.ok(!(await posted(page)).includes('run'));
+  };
+
+  // Refused, then the link's file: Run comes back with the link's confirmation.
+  const { page, errors } = await openPage(link);
+  try {
+    await giveEdited(page);
+    await refused(page);
+    await page.click('#example-button');
+    await page.waitForFunction(() => /^This is the file the link was made with/.test(document.getElementById('share-status')?.textContent ?? ''));
+    assert.equal(await page.isDisabled('#run-button'), false);
+    assert.equal(await page.isHidden('#share-refused'), true);
+    await page.waitForSelector('#share-confirm:not([hidden])');
+    assert.deepEqual(JSON.parse(await page.inputValue('#spec-text')), spec);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+
+  // Refused, then detached: the settings stay, the link leaves the address, and Run runs them on this file.
+  const second = await openPage(link);
+  try {
+    await giveEdited(second.page);
+    await refused(second.page);
+    await second.page.click('#share-detach');
+    assert.match(await second.page.textContent('#share-status'), /^Detached from the link/);
+    assert.equal(await second.page.isDisabled('#run-button'), false);
+    assert.equal(await second.page.isHidden('#share-refused'), true);
+    assert.equal(await second.page.evaluate(() => location.hash), '');
+    assert.deepEqual(JSON.parse(await second.page.inputValue('#spec-text')), spec);
+    await second.page.click('#run-button');
+    await second.page.waitForFunction(() => /^(Done|The analysis stopped)/.test(document.getElementById('run-status')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.match(await second.page.textContent('#run-status'), /^Done/);
+    // Another file now is just another file: no link check, no refusal.
+    await second.page.evaluate(() => { document.getElementById('data-status').textContent = ''; });
+    await giveEdited(second.page);
+    await second.page.waitForFunction(() => /rows, \d+ columns/.test(document.getElementById('data-status')?.textContent ?? ''));
+    assert.equal(await second.page.isDisabled('#run-button'), false);
+    assert.deepEqual(second.errors, []);
+  } finally {
+    await second.page.close();
   }
 });
 
