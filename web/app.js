@@ -13,6 +13,7 @@ import { setupData, restoreFromHash, hideShareConfirm } from './data_input.js';
 import { renderAnalysisSections, applySpec, renderForm, onFormChange } from './form_view.js';
 import { renderResults, failedParts, markStale, clearResults } from './results_view.js';
 import { updateShareHash, setupExports } from './exports.js';
+import { rowsHeadline } from './rows_used.js';
 
 // ------------------------------------------------------------------- run
 
@@ -91,9 +92,8 @@ async function run(event) {
   state.ranSpec = ranSpec;
   showResults();
   markStale();
-  const c = envelope.result.cohort;
   const failed = failedParts(envelope.result);
-  setStatus($('run-status'), `Done: ${c.rows_used} of ${c.rows_available} rows used (${c.rows_dropped} dropped for missing values), ${c.events} events.${
+  setStatus($('run-status'), `${rowsHeadline(envelope.result).status}${
     failed ? ` ${failed} ${failed === 1 ? 'part' : 'parts'} could not be computed: see the messages in their sections.` : ''}`);
   // Keyboard and screen-reader users land on what they asked for.
   $('results-heading').focus();

@@ -7,6 +7,7 @@
 //     -> string (a complete HTML document)
 
 import { escapeHtml } from './html.js';
+import { rowsHeadline, fewerText } from './rows_used.js';
 
 const CSS = `
 body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1000px; margin: 0 auto; padding: 1rem 1rem 3rem; }
@@ -40,6 +41,9 @@ export function buildReport({ result, resultsElement, warningsElement, fileName,
   for (const el of body.querySelectorAll('button, .card-buttons, input, select')) el.remove();
   for (const d of body.querySelectorAll('details')) d.setAttribute('open', '');
   const spec = JSON.stringify(result.spec, null, 2);
+  // The rows each model used, as the top of the page's results says them.
+  const rows = rowsHeadline(result);
+  const fewer = rows.fewer.length ? `<ul>${rows.fewer.map((f) => `<li>${escapeHtml(fewerText(f))}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_POLICY}">
@@ -49,6 +53,8 @@ export function buildReport({ result, resultsElement, warningsElement, fileName,
 <h1>LocalSurv report</h1>
 <p>Data file: ${escapeHtml(fileName || '(unnamed)')} — ${result.data.rows} rows, ${result.data.columns} columns.
 Produced ${escapeHtml(date.toISOString().slice(0, 10))} by LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}, entirely in the browser.</p>
+<p>${escapeHtml(rows.status.replace(/^Done: /, ''))}</p>
+${fewer}
 <h2>Warnings</h2>
 ${warningsElement.children.length ? warningsElement.innerHTML : '<p>None.</p>'}
 <h2>Results</h2>

@@ -11,6 +11,7 @@ import * as tables from './tables.js';
 import { figureToSvg, svgToPng, download } from './figure_export.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { $, state, describeError, button, addHeader } from './page.js';
+import { rowsUsed, rowsHeadline, fewerText } from './rows_used.js';
 
 // --------------------------------------------------------------- results
 
@@ -171,12 +172,6 @@ function renderBlock(b, index, actions) {
   return wrap;
 }
 
-// Each analysis uses the rows complete on what it needs; the engine says how
-// many and why the others were left out.
-function rowsUsed(r) {
-  return ANALYSES.flatMap((a) => a.rowsUsed?.(r[a.key]) ?? []).filter(([, rep]) => typeof rep === 'object' && rep.rows_used != null);
-}
-
 // Results shown are those of state.ranSpec (the spec, as JSON, that the last
 // successful run used). Once the settings differ, they are marked out of
 // date, so no one reads them as the answer to the current settings.
@@ -193,12 +188,24 @@ export function clearResults() {
   state.result = null;
   state.ranSpec = null;
   $('results').replaceChildren();
+  $('rows-fewer').replaceChildren();
   $('warnings').replaceChildren();
   $('results-nav').replaceChildren();
   markStale();
 }
 
+// The models that used fewer rows than their cohort, at the top of the
+// results (rows_used.js); at most 12, the rest in each block's table.
+function renderRowsFewer(result) {
+  const { fewer } = rowsHeadline(result);
+  const items = fewer.slice(0, 12).map((f) => Object.assign(document.createElement('li'), { textContent: fewerText(f) }));
+  if (fewer.length > 12)
+    items.push(Object.assign(document.createElement('li'), { textContent: `… and ${fewer.length - 12} more: see "Rows used per analysis" in each cohort's results.` }));
+  $('rows-fewer').replaceChildren(...items);
+}
+
 export function renderResults(result, { actions = {} } = {}) {
+  renderRowsFewer(result);
   $('warnings').replaceChildren(
     ...result.warnings.map((w) => {
       const p = Object.assign(document.createElement('p'), {

@@ -147,7 +147,7 @@ test('a link bound to the example with 60 subcohorts restores the settings, says
     await page.click('#share-run');
     assert.equal(await page.isHidden('#share-confirm'), true);
     await page.waitForFunction(() => /^(Done|The analysis stopped|Cancelled)/.test(document.getElementById('run-status')?.textContent ?? ''), null, { timeout: 60_000 });
-    assert.match(await page.textContent('#run-status'), /^Done: 2041 of 2041 rows used/);
+    assert.match(await page.textContent('#run-status'), /^Done: 2041 of 2041 rows in the cohort/);
     assert.equal((await posted(page)).filter((t) => t === 'run').length, 1);
     assert.equal(await page.locator('#results .result-block').count(), 61);
     assert.deepEqual(errors, []);

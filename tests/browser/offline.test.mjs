@@ -13,7 +13,7 @@
 //     from the HTTP cache what the page had downloaded (no second download).
 // Needs `bash scripts/build.sh` first (dist/, dist-single/, build/localsurv).
 // Relies on the page's #example-button, #setup-section, #run-button,
-// #run-status ("Done: <used> of <available> rows used …", "Cancelled."),
+// #run-status ("Done: <used> of <available> rows in the cohort …", "Cancelled."),
 // #results, #cancel-button and #run-progress (value = stages done).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,7 +84,7 @@ async function runExample(page) {
 /** What must be on the page once the example has run: the CLI's cohort counts and rendered results. */
 async function assertExampleResults(page, status) {
   const c = cliResult.cohort;
-  assert.match(status, new RegExp(`^Done: ${c.rows_used} of ${c.rows_available} rows used`), `the run did not finish as the CLI did: ${status}`);
+  assert.match(status, new RegExp(`^Done: ${c.rows_used} of ${c.rows_available} rows in the cohort`), `the run did not finish as the CLI did: ${status}`);
   // The multivariable Cox table shows the CLI's hazard ratios, as journals print them.
   const mv = cliResult.results.cox.multivariable.coefficients;
   const coxText = await page.textContent('#card-main-cox');

@@ -129,7 +129,14 @@ test('the bundled example runs the paper analysis; tables and figures show the C
     await page.screenshot({ path: path.join(artifacts, 'example-setup.png'), fullPage: true });
     const status = await runAndWait(page);
     const cliResult = runCli(npcSpec, npcCsv);
-    assert.equal(status, `Done: 2041 of 2041 rows used (0 dropped for missing values), ${cliResult.cohort.events} events.`);
+    assert.equal(status, `Done: 2041 of 2041 rows in the cohort; ${cliResult.cohort.events} events. 2 models used fewer rows (listed below).`);
+    // Which: the bone-only subcohort's cutpoint of the derived BED (6 rows without radiotherapy dose).
+    const boneCut = cliResult.subcohorts.find((s) => s.name === 'Bone-only metastasis').results.cutpoint;
+    assert.deepEqual(await page.locator('#rows-fewer li').allTextContents(), [
+      `subcohort Bone-only metastasis: cutpoint: ${boneCut.rows.rows_used} of ${boneCut.rows.rows_available} rows; ${boneCut.rows.rows_dropped} left out for missing values (bed ${boneCut.rows.dropped_for_missing.bed})`,
+      `subcohort Bone-only metastasis: cutpoint groups: ${boneCut.groups.rows.rows_used} of ${boneCut.groups.rows.rows_available} rows; ${boneCut.groups.rows.rows_dropped} left out for missing values (bed ${boneCut.groups.rows.dropped_for_missing.bed})`,
+    ]);
+    assert.ok(boneCut.rows.rows_dropped > 0);
     // Table 3: every multivariable HR (95% CI) and the LT univariate one.
     const coxText = await page.textContent('#card-main-cox');
     const mv = cliResult.results.cox.multivariable.coefficients;
@@ -526,6 +533,7 @@ test('exports: table CSV, figure SVG and 300-dpi PNG, the HTML report and the R 
     assert.ok(!/<script|<link|src="http/i.test(html), 'self-contained, no scripts or external files');
     assert.ok((html.match(/<svg/g) ?? []).length >= 10, 'figures inlined');
     assert.ok(html.includes('os_months') && html.includes('Analysis spec'), 'the spec is in the report');
+    assert.ok(html.includes('<p>2041 of 2041 rows in the cohort;') && html.includes('<li>subcohort Bone-only metastasis: cutpoint: '), 'the rows each model used are in the report');
     const rs = await save(page.locator('#rscript-button'));
     const r = rs.bytes.toString('utf8');
     for (const needle of ['library(survival)', 'coxph(', 'matchit(', 'survfit(', 'npc_cohort.csv']) assert.ok(r.includes(needle), needle);
