@@ -7,7 +7,7 @@
 // changes in core/ cannot leave the page showing the old one.
 //
 //   ENGINE_DEFAULTS                 spec-shaped: time.unit, analyses.<name>.<option>,
-//                                   derive.<kind>.<option> (bed, date_diff)
+//                                   derive.<kind>.<option> (bed, eqd2, date_diff)
 //   engineDefault('analyses.cox.ties') -> 'efron'   (undefined for an option not listed)
 
 export const ENGINE_DEFAULTS = Object.freeze({
@@ -36,7 +36,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
     subgroups: { adjust: false },
     cutpoint: { pmethod: 'lau94', groups: { use: 'maxstat', none_label: 'none' } },
   },
-  derive: { bed: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
+  derive: { bed: { alpha_beta: 10 }, eqd2: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
 });
 
 // (spec_form.js imports this file, so the lookup is not its getPath.)

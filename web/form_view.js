@@ -17,6 +17,7 @@ import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
 import { formatThousands } from './format.js';
 import { markStale } from './results_view.js';
+import { renderDerived } from './derive_view.js';
 import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
@@ -187,11 +188,15 @@ function fillForm() {
   $('group-reference').disabled = !spec.group?.column;
   $('filter').value = spec.filter ?? '';
   renderCovariates();
-  const bed = (spec.derive ?? []).find((d) => d.name === 'bed' && d.bed);
-  $('bed-enabled').checked = Boolean(bed);
-  fillColumnSelect($('bed-dose'), bed?.bed.dose ?? '');
-  fillColumnSelect($('bed-fractions'), bed?.bed.fractions ?? '');
-  $('bed-ab').value = bed?.bed.alpha_beta ?? engineDefault('derive.bed.alpha_beta');
+  renderDerived($('derived'), {
+    spec,
+    described: state.described,
+    columnsFor,
+    onEdit: (next) => {
+      state.spec = next;
+      renderForm();
+    },
+  });
   for (const box of document.querySelectorAll('[data-toggle]')) {
     box.checked = rules.analysisOn(spec, box.dataset.toggle);
     const block = box.closest('.analysis');
@@ -262,7 +267,9 @@ function renderCovariates() {
     for (const el of [inc, type, ref]) el.addEventListener('change', update);
     cut.addEventListener('change', update);
     tr.insertCell().appendChild(inc);
-    tr.insertCell().textContent = r.column;
+    const name = tr.insertCell();
+    name.textContent = r.column;
+    if (r.derived) name.append(' ', Object.assign(document.createElement('span'), { className: 'hint', textContent: `(derived: ${r.derived})` }));
     tr.insertCell().appendChild(type);
     tr.insertCell().appendChild(ref);
     tr.insertCell().appendChild(cut);
@@ -312,7 +319,7 @@ export function onFormChange(e) {
   const el = e.target;
   const spec = state.spec;
   if (!spec) return;
-  if (el.closest('#covariates') || el.closest('#subcohorts')) return;
+  if (el.closest('#covariates') || el.closest('#subcohorts') || el.closest('#derived')) return;
   if (el.dataset.toggle) {
     const key = el.dataset.toggle;
     state.touched.add(key);
@@ -376,14 +383,6 @@ export function onFormChange(e) {
     case 'filter':
       specForm.setPath(spec, 'filter', el.value.trim());
       return syncSpecText();
-    case 'bed-enabled':
-    case 'bed-dose':
-    case 'bed-fractions':
-    case 'bed-ab':
-      state.spec = specForm.setBed(spec, $('bed-enabled').checked
-        ? { dose: $('bed-dose').value, fractions: $('bed-fractions').value, alphaBeta: Number($('bed-ab').value) || engineDefault('derive.bed.alpha_beta') }
-        : null);
-      return renderForm();
     default:
   }
 }

@@ -9,7 +9,10 @@
 //   cutName(column), cutLabels(breaks), covariateRows(spec, described),
 //   applyCovariateRows(spec, rows) -> spec with covariates and their cut derives
 //   timeFromDates(spec) -> {start, end, format} | null; setTimeSource(spec, ...)
-//   setBed(spec, {dose, fractions, alphaBeta} | null)
+//   deriveText(derive) -> its definition in words; DERIVE_KINDS, deriveKind(derive)
+//   newDerive(spec, kind, described) -> a derived column with a free name
+//   setDerive(spec, name, derive | null) -> spec (renamed or removed everywhere)
+//   renameColumnEverywhere(spec, from, to)
 //   columnType(spec, column) -> 'numeric' | 'categorical' | '' (none declared)
 //   setColumnType(data, column, type) -> a new "data" block with the column's
 //     type declared ('' removes it)
@@ -129,31 +132,61 @@ export function cutLabels(breaks, right = false) {
 
 const roles = (spec) => new Set([spec.time?.column, spec.event?.column, spec.group?.column].filter(Boolean));
 
+/** What a derived column is, in words: "cut of age at 45", "1 when t_stage is T4". */
+export function deriveText(d) {
+  if (d.cut) return `cut of ${d.cut.column} at ${formatList(d.cut.breaks)}`;
+  if (d.flag) return `1 when ${d.flag.column} is ${(d.flag.values ?? []).join(' or ')}, else 0`;
+  if (d.bed) return `BED of ${d.bed.dose} in ${d.bed.fractions} fractions`;
+  if (d.eqd2) return `EQD2 of ${d.eqd2.dose} in ${d.eqd2.fractions} fractions`;
+  if (d.date_diff) return `${d.date_diff.unit ?? engineDefault('derive.date_diff.unit')} from ${d.date_diff.start} to ${d.date_diff.end}`;
+  return 'derived';
+}
+
+// A derived column's levels as the engine makes them (the reference choices).
+function deriveLevels(d) {
+  if (d.cut) return d.cut.labels ?? cutLabels(d.cut.breaks ?? [], d.cut.right);
+  if (d.flag) return ['0', '1'];
+  return [];
+}
+
 /**
- * One row per file column (not time, event or group): whether it is a
- * covariate, its type, reference level and cut breaks, read back from the spec.
+ * One row per file column, then per derived column (not time, event or
+ * group; not a file column's own cut, which is on that column's row, nor the
+ * time from dates): whether it is a covariate, its type, reference level and
+ * cut breaks, read back from the spec. A derived row has `derived`, its
+ * definition in words.
  */
 export function covariateRows(spec, described) {
   const taken = roles(spec);
   const derives = spec.derive ?? [];
-  return described.columns
+  const termOf = (name) => {
+    const term = (spec.covariates ?? []).find((t) => (typeof t === 'string' ? t : t.column) === name);
+    return { term, t: typeof term === 'string' ? { column: term } : term ?? {} };
+  };
+  const row = (column, cut, levels, numeric) => {
+    const { term, t } = termOf(cut ? cutName(column) : column);
+    return {
+      column,
+      included: Boolean(term),
+      type: cut ? 'factor' : t.type ?? 'auto',
+      reference: t.reference ?? '',
+      breaks: cut ? cut.cut.breaks : [],
+      right: cut ? Boolean(cut.cut.right) : false,
+      levels,
+      numeric,
+    };
+  };
+  const cutOf = (name) => derives.find((d) => d.name === cutName(name) && d.cut);
+  const fileRows = described.columns
     .filter((c) => !taken.has(c.name))
-    .map((c) => {
-      const cut = derives.find((d) => d.name === cutName(c.name) && d.cut);
-      const name = cut ? cutName(c.name) : c.name;
-      const term = (spec.covariates ?? []).find((t) => (typeof t === 'string' ? t : t.column) === name);
-      const t = typeof term === 'string' ? { column: term } : term ?? {};
-      return {
-        column: c.name,
-        included: Boolean(term),
-        type: cut ? 'factor' : t.type ?? 'auto',
-        reference: t.reference ?? '',
-        breaks: cut ? cut.cut.breaks : [],
-        right: cut ? Boolean(cut.cut.right) : false,
-        levels: c.levels ?? [],
-        numeric: c.type === 'numeric',
-      };
-    });
+    .map((c) => row(c.name, cutOf(c.name), c.levels ?? [], c.type === 'numeric'));
+  // A cut made on a numeric column's row (file or derived) stays on that row.
+  const numericDerived = (d) => Boolean(d.bed || d.eqd2 || d.date_diff);
+  const owners = new Set([...fileRows.map((r) => r.column), ...derives.filter(numericDerived).map((d) => d.name)]);
+  const derivedRows = derives
+    .filter((d) => d.name !== DATE_TIME && !taken.has(d.name) && !(d.cut && owners.has(d.cut.column) && d.name === cutName(d.cut.column)))
+    .map((d) => ({ ...row(d.name, numericDerived(d) ? cutOf(d.name) : null, deriveLevels(d), numericDerived(d)), derived: deriveText(d) }));
+  return [...fileRows, ...derivedRows];
 }
 
 const termColumn = (t) => (typeof t === 'string' ? t : t.column);
@@ -234,11 +267,102 @@ export function setTimeSource(spec, source) {
   return out;
 }
 
-export function setBed(spec, bed) {
-  const derive = (spec.derive ?? []).filter((x) => x.name !== 'bed');
-  if (bed) derive.push({ name: 'bed', bed: { dose: bed.dose, fractions: bed.fractions, alpha_beta: bed.alphaBeta } });
-  const out = { ...spec, derive };
-  if (!derive.length) delete out.derive;
+// --------------------------------------------------------- derived columns
+
+export const DERIVE_KINDS = ['cut', 'flag', 'bed', 'eqd2', 'date_diff'];
+export const deriveKind = (d) => DERIVE_KINDS.find((k) => d?.[k]) ?? '';
+
+// The columns a derived column reads, by its kind.
+const DERIVE_INPUTS = { cut: ['column'], flag: ['column'], bed: ['dose', 'fractions'], eqd2: ['dose', 'fractions'], date_diff: ['start', 'end'] };
+
+function freeName(base, spec, described) {
+  const taken = new Set([...(described?.columns ?? []).map((c) => c.name), ...(spec.derive ?? []).map((d) => d.name)]);
+  if (!taken.has(base)) return base;
+  let i = 2;
+  while (taken.has(`${base}${i}`)) ++i;
+  return `${base}${i}`;
+}
+
+/**
+ * A new derived column of `kind` with a free name and the file's likeliest
+ * columns: a cut of the first numeric column at its median, a flag of the
+ * first column with levels (its last level), BED/EQD2 of columns named like
+ * dose and fractions; date columns are left to choose.
+ */
+export function newDerive(spec, kind, described) {
+  const cols = described?.columns ?? [];
+  // Not an identifier: a cut of patient numbers is never what is meant.
+  const numeric = cols.filter((c) => c.type === 'numeric' && !roles(spec).has(c.name) && !/^(id|.*_id|patient.*)$/i.test(c.name));
+  const named = (re) => numeric.find((c) => re.test(c.name))?.name ?? '';
+  switch (kind) {
+    case 'cut': {
+      const c = numeric[0];
+      const breaks = c && Number.isFinite(c.median) ? [c.median] : [];
+      return { name: freeName(c ? `${c.name}_group` : 'group', spec, described), cut: { column: c?.name ?? '', breaks, labels: cutLabels(breaks), right: false } };
+    }
+    case 'flag': {
+      const c = cols.find((x) => x.levels?.length >= 2 && x.levels.length <= 20 && !roles(spec).has(x.name));
+      return { name: freeName(c ? `${c.name}_flag` : 'flag', spec, described), flag: { column: c?.name ?? '', values: c ? [c.levels.at(-1)] : [] } };
+    }
+    case 'bed':
+    case 'eqd2':
+      return { name: freeName(kind, spec, described), [kind]: { dose: named(/dose|gy/i), fractions: named(/fraction|fx/i), alpha_beta: engineDefault(`derive.${kind}.alpha_beta`) } };
+    case 'date_diff':
+      return { name: freeName('interval', spec, described), date_diff: { start: '', end: '', unit: engineDefault('derive.date_diff.unit'), format: engineDefault('derive.date_diff.format') } };
+    default:
+      throw new Error(`"${kind}" is not a kind of derived column (${DERIVE_KINDS.join(', ')})`);
+  }
+}
+
+/** Every reference to column `from` (a term, an option naming a column, another derived column's input) now names `to`. */
+export function renameColumnEverywhere(spec, from, to) {
+  const rename = (c) => (c === from ? to : c);
+  const renameTerm = (t) => (typeof t === 'string' ? rename(t) : t?.column === from ? { ...t, column: to } : t);
+  const terms = (list) => list?.map(renameTerm);
+  const analyses = (a) => {
+    if (!a) return a;
+    const out = structuredClone(a);
+    if (out.cox?.force) out.cox.force = terms(out.cox.force);
+    if (out.cox?.strata) out.cox.strata = rename(out.cox.strata);
+    if (out.cox?.cluster) out.cox.cluster = rename(out.cox.cluster);
+    if (out.logrank?.strata) out.logrank.strata = rename(out.logrank.strata);
+    if (out.logrank?.by) out.logrank.by = terms(out.logrank.by);
+    if (out.subgroups?.variables) out.subgroups.variables = terms(out.subgroups.variables);
+    if (out.matching?.exact) out.matching.exact = terms(out.matching.exact);
+    if (out.matching?.score_covariates) out.matching.score_covariates = terms(out.matching.score_covariates);
+    if (out.cutpoint?.column) out.cutpoint.column = rename(out.cutpoint.column);
+    return out;
+  };
+  const out = { ...spec };
+  for (const role of ['time', 'event', 'group']) if (spec[role]?.column === from) out[role] = { ...spec[role], column: to };
+  if (spec.covariates) out.covariates = terms(spec.covariates);
+  if (spec.analyses) out.analyses = analyses(spec.analyses);
+  if (spec.derive)
+    out.derive = spec.derive.map((d) => {
+      const kind = deriveKind(d);
+      const inputs = { ...d[kind] };
+      for (const k of DERIVE_INPUTS[kind] ?? []) inputs[k] = rename(inputs[k]);
+      return { ...d, [kind]: inputs };
+    });
+  if (spec.subcohorts)
+    out.subcohorts = spec.subcohorts.map((s) => ({ ...s, ...(s.covariates ? { covariates: terms(s.covariates) } : {}), ...(s.analyses ? { analyses: analyses(s.analyses) } : {}) }));
+  return out;
+}
+
+/** The derived column named `name` replaced by `derive` (renamed everywhere if its name changed); null removes it and every use of it. */
+export function setDerive(spec, name, derive) {
+  const list = spec.derive ?? [];
+  const at = list.findIndex((d) => d.name === name);
+  let out = { ...spec };
+  if (derive == null) {
+    out = dropColumnEverywhere(out, name);
+    if (out.subcohorts) out.subcohorts = out.subcohorts.map((s) => (s.covariates ? { ...s, covariates: s.covariates.filter((t) => termColumn(t) !== name) } : s));
+    out.derive = list.filter((d) => d.name !== name);
+  } else {
+    out.derive = at >= 0 ? list.map((d, i) => (i === at ? derive : d)) : [...list, derive];
+    if (at >= 0 && derive.name !== name && derive.name) out = renameColumnEverywhere(out, name, derive.name);
+  }
+  if (!out.derive.length) delete out.derive;
   return out;
 }
 

@@ -28,7 +28,7 @@ test('every default the page states is the one the engine echoes', async () => {
     event: { column: 'status', values: [2] },
     group: { column: 'sex' },
     covariates: [{ column: 'age' }, { column: 'ph.ecog', type: 'factor' }],
-    derive: [{ name: 'bed', bed: { dose: 'age', fractions: 'meal.cal' } }],
+    derive: [{ name: 'bed', bed: { dose: 'age', fractions: 'meal.cal' } }, { name: 'eq', eqd2: { dose: 'age', fractions: 'meal.cal' } }],
     analyses: { table1: {}, km: {}, followup: {}, logrank: {}, cox: {}, matching: {}, subgroups: { variables: ['ph.ecog'] }, cutpoint: { column: 'age', groups: {} } },
   });
   assert.ok(lung.ok, JSON.stringify(lung.error));

@@ -83,14 +83,18 @@ test('cut labels for several breaks; a bad number in a list is named', () => {
 
 test('BED derive and paths', () => {
   const d = describe(npc);
-  let spec = sf.setBed(sf.defaultSpec(d), { dose: 'bone_rt_dose_gy', fractions: 'bone_rt_fractions', alphaBeta: 10 });
+  // A new BED column finds the dose and fractions columns by name, alpha/beta the engine's 10.
+  const bed = sf.newDerive(sf.defaultSpec(d), 'bed', d);
+  assert.deepEqual(bed, { name: 'bed', bed: { dose: 'bone_rt_dose_gy', fractions: 'bone_rt_fractions', alpha_beta: 10 } });
+  let spec = sf.setDerive(sf.defaultSpec(d), null, bed);
   sf.setPath(spec, 'analyses.cutpoint.column', 'bed');
   sf.setPath(spec, 'filter', 'bone_met == 1');
   assert.equal(sf.getPath(spec, 'analyses.cutpoint.column'), 'bed');
   const r = engine.run(spec);
   assert.ok(r.ok, JSON.stringify(r.error));
   assert.ok(Number.isFinite(r.result.results.cutpoint.maxstat.cutpoint));
-  spec = sf.setBed(spec, null);
+  // Removed: the cutpoint that used it no longer names it.
+  spec = sf.setDerive(spec, 'bed', null);
   assert.equal(spec.derive, undefined);
   sf.setPath(spec, 'filter', '');
   assert.equal('filter' in spec, false);
@@ -111,6 +115,82 @@ test('editing one covariate leaves every other term as it was (the paper spec: u
   assert.deepEqual(back.covariates.slice(0, -1), edited.covariates);
   assert.equal(back.covariates.at(-1).column, 'chemo');
   assert.ok(engine.run(edited).ok);
+});
+
+test('the paper spec: every covariate has a row and is ticked, derived ones (cuts, flags, BED) with their definition', () => {
+  const d = describe(npc);
+  const paper = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
+  const rows = sf.covariateRows(paper, d);
+  const ticked = rows.filter((r) => r.included).map((r) => r.column);
+  assert.deepEqual([...ticked].sort(), paper.covariates.map((t) => t.column).sort());
+  const byName = Object.fromEntries(rows.map((r) => [r.column, r]));
+  assert.equal(byName.age_group.derived, 'cut of age at 45');
+  assert.deepEqual(byName.age_group.levels, ['<45', '>=45']);
+  assert.equal(byName.age_group.type, 'factor');
+  assert.equal(byName.t4.derived, '1 when t_stage is T4, else 0');
+  assert.deepEqual(byName.t4.levels, ['0', '1']);
+  assert.equal(byName.bed.derived, 'BED of bone_rt_dose_gy in bone_rt_fractions fractions');
+  assert.equal(byName.bed.numeric, true);
+  assert.equal(byName.bed.included, false);
+  // File columns keep their rows, once each; no derived row for the time, event or group.
+  assert.equal(rows.filter((r) => r.column === 'age').length, 1);
+  assert.equal(byName.age.derived, undefined);
+  assert.equal(rows.length, new Set(rows.map((r) => r.column)).size);
+  for (const c of ['os_months', 'death', 'lt']) assert.equal(byName[c], undefined);
+  // Applying the rows unchanged gives the paper spec back, and a derived row edits its own term.
+  assert.deepEqual(sf.applyCovariateRows(paper, rows), paper);
+  const noT4 = sf.applyCovariateRows(paper, rows.map((r) => (r.column === 't4' ? { ...r, included: false } : r)));
+  assert.deepEqual(noT4.covariates, paper.covariates.filter((t) => t.column !== 't4'));
+  assert.deepEqual(noT4.derive, paper.derive);
+  // A cut of a derived numeric column (BED) stays on the BED row, not as a row of its own.
+  const bedCut = sf.applyCovariateRows(paper, rows.map((r) => (r.column === 'bed' ? { ...r, included: true, breaks: [60] } : r)));
+  assert.deepEqual(bedCut.derive.at(-1), { name: 'bed_cut', cut: { column: 'bed', breaks: [60], labels: ['<60', '>=60'], right: false } });
+  const again = sf.covariateRows(bedCut, d);
+  assert.deepEqual(again.find((r) => r.column === 'bed').breaks, [60]);
+  assert.equal(again.some((r) => r.column === 'bed_cut'), false);
+  const r = engine.run({ ...bedCut, analyses: { table1: {} }, subcohorts: [] });
+  assert.ok(r.ok, JSON.stringify(r.error));
+});
+
+test('derived columns: each kind made new runs in the engine; renaming or removing one reaches every use (the paper spec)', () => {
+  const d = describe(npc);
+  let spec = { ...sf.defaultSpec(d), analyses: { table1: {} } };
+  for (const kind of ['cut', 'flag', 'bed', 'eqd2']) {
+    const made = sf.newDerive(spec, kind, d);
+    assert.equal(sf.deriveKind(made), kind);
+    spec = sf.setDerive(spec, null, made);
+    spec.covariates = [...spec.covariates, made.name];
+  }
+  assert.deepEqual(spec.derive.map((x) => x.name), ['age_group', 'sex_flag', 'bed', 'eqd2']);
+  assert.deepEqual(spec.derive[0].cut, { column: 'age', breaks: [44], labels: ['<44', '>=44'], right: false });
+  const r = engine.run(spec);
+  assert.ok(r.ok, JSON.stringify(r.error));
+  assert.deepEqual(r.result.results.table1.variables.map((v) => v.variable), ['age_group', 'sex_flag', 'bed', 'eqd2']);
+  // The time between two dates starts with its dates to choose: the engine says which field.
+  const dates = sf.setDerive(spec, null, sf.newDerive(spec, 'date_diff', d));
+  assert.equal(dates.derive.at(-1).name, 'interval');
+  const refused = engine.run(dates);
+  assert.equal(refused.ok, false);
+  assert.match(refused.error.field, /^derive\[4\]/);
+
+  const paper = JSON.parse(fs.readFileSync(path.join(root, 'public/examples/npc_paper.spec.json'), 'utf8'));
+  const cut = paper.derive.find((x) => x.name === 'age_group');
+  const renamed = sf.setDerive(paper, 'age_group', { ...cut, name: 'age_cat' });
+  const text = JSON.stringify(renamed);
+  assert.ok(!text.includes('"age_group"'), 'no use of the old name is left');
+  assert.deepEqual(renamed.covariates.map((t) => t.column), paper.covariates.map((t) => (t.column === 'age_group' ? 'age_cat' : t.column)));
+  assert.ok(renamed.analyses.subgroups.variables.includes('age_cat'));
+  assert.ok(renamed.subcohorts.every((s) => s.covariates.some((t) => t.column === 'age_cat')));
+  const removed = sf.setDerive(paper, 't4', null);
+  assert.ok(!JSON.stringify(removed).includes('"t4"'), 'no use of a removed column is left');
+  assert.equal(removed.derive.length, paper.derive.length - 1);
+  // Both still run (Table 1 alone, to stay quick), and the renamed column describes as before.
+  const t1 = (s) => engine.run({ ...s, analyses: { table1: {} }, subcohorts: undefined });
+  const [before, after, gone] = [t1(paper), t1(renamed), t1(removed)];
+  for (const x of [before, after, gone]) assert.ok(x.ok, JSON.stringify(x.error));
+  const row = (res, name) => res.result.results.table1.variables.find((v) => v.variable === name);
+  assert.deepEqual(row(after, 'age_cat').by_group, row(before, 'age_group').by_group);
+  assert.equal(row(gone, 't4'), undefined);
 });
 
 test('a cut at a selected cutpoint is right-closed (x <= cut low), as the cutpoint groups', () => {
