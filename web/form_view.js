@@ -15,77 +15,17 @@ import * as rules from './form_rules.js';
 import { runPlan } from './share.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
-import { formatThousands } from './format.js';
 import { markStale } from './results_view.js';
 import { renderDerived } from './derive_view.js';
+import { renderSubcohorts } from './subcohort_view.js';
+import { analysisSections, fillAnalysisFields, editField, fillColumnSelect } from './analysis_form.js';
 import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
 const levelsOf = (column) => rules.levelsOf(state.described, column);
-// Every analysis's form field by its spec path: its own rules (web/analyses/fields.js).
-const FIELDS = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
-
-// One field: "<label>Label <input|select ...></label>".
-function fieldElement(f) {
-  const el = document.createElement(f.tag);
-  for (const [k, v] of Object.entries(f.attrs)) el.setAttribute(k, v);
-  if (f.checked) el.defaultChecked = true;
-  for (const o of f.options ?? []) {
-    const opt = document.createElement('option');
-    if (Array.isArray(o)) opt.value = o[0];
-    opt.textContent = Array.isArray(o) ? o[1] : o;
-    el.append(opt);
-  }
-  const label = document.createElement('label');
-  label.append(`${f.label} `, el);
-  return label;
-}
-
-// A select left out of the spec shows the engine's default (shown, not
-// written: the spec changes only when the user picks). A value the form does
-// not list (a link's order "given") gets its own option instead of a blank.
-function showSelected(el, value) {
-  const v = value == null ? '' : String(value);
-  if (v && ![...el.options].some((o) => o.value === v)) el.append(option(v));
-  el.value = v;
-}
-
-function toggleElement(key, form) {
-  const box = Object.assign(document.createElement('input'), { type: 'checkbox' });
-  box.dataset.toggle = key;
-  box.defaultChecked = form.checked ?? true;
-  const label = document.createElement('label');
-  label.className = 'inline';
-  label.append(box, ` ${form.toggle}`);
-  return label;
-}
 
 /** Each analysis's section of the form, in the registry's order. */
-export function renderAnalysisSections() {
-  const sections = new Map();
-  for (const a of ANALYSES) {
-    if (!a.form) continue;
-    const parts = [toggleElement(a.key, a.form), ...(a.form.fields ?? []).map(fieldElement)];
-    const host = a.form.within && sections.get(a.form.within);
-    if (host) {
-      host.append(...parts);
-      continue;
-    }
-    const div = document.createElement('div');
-    div.className = 'analysis';
-    div.append(...parts);
-    sections.set(a.key, div);
-    $('analyses').append(div);
-  }
-}
-
-function fillColumnSelect(sel, value) {
-  const names = columnsFor(sel.dataset.cols);
-  const opts = names.map((n) => option(n));
-  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
-  sel.replaceChildren(...opts);
-  sel.value = value ?? '';
-}
+export const renderAnalysisSections = () => analysisSections($('analyses'));
 
 // Returns the describe envelope: a link's column types may not fit the file.
 export async function redescribe() {
@@ -197,28 +137,8 @@ function fillForm() {
       renderForm();
     },
   });
-  for (const box of document.querySelectorAll('[data-toggle]')) {
-    box.checked = rules.analysisOn(spec, box.dataset.toggle);
-    const block = box.closest('.analysis');
-    for (const el of block.querySelectorAll('[data-path]'))
-      if (el.dataset.path.split('.')[1] === box.dataset.toggle) el.disabled = !box.checked;
-  }
-  for (const el of document.querySelectorAll('[data-path]')) {
-    const v = specForm.getPath(spec, el.dataset.path);
-    if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
-    else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
-    else if (el.dataset.type) el.value = specForm.formatList(v);
-    else if (el.tagName === 'SELECT') {
-      const shows = FIELDS.get(el.dataset.path)?.shows;
-      showSelected(el, shows ? shows(v, spec) : v ?? engineDefault(el.dataset.path));
-    }
-    else el.value = v ?? '';
-  }
-  for (const el of document.querySelectorAll('[data-path]')) {
-    const enabledIf = FIELDS.get(el.dataset.path)?.enabledIf;
-    if (enabledIf) el.disabled = el.disabled || !enabledIf(spec);
-  }
-  renderSubcohorts();
+  fillAnalysisFields($('analyses'), spec);
+  renderSubcohorts($('subcohorts'), { onEdit: renderForm, sync: syncSpecText });
   syncSpecText();
 }
 
@@ -277,37 +197,6 @@ function renderCovariates() {
   $('covariates').replaceChildren(table);
 }
 
-// A link may carry thousands of subcohorts: the form shows the first ones
-// (rows for thousands would freeze the tab); the JSON holds them all.
-const SUBCOHORT_ROWS = 100;
-
-function renderSubcohorts() {
-  const subs = state.spec.subcohorts ?? [];
-  const more = subs.length - SUBCOHORT_ROWS;
-  $('subcohorts').replaceChildren(
-    ...subs.slice(0, SUBCOHORT_ROWS).map((s, i) => {
-      const row = document.createElement('div');
-      row.className = 'subcohort';
-      const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
-      name.setAttribute('aria-label', `subcohort ${i + 1} name`);
-      const filter = Object.assign(document.createElement('input'), { type: 'text', value: s.filter, placeholder: 'e.g. liver_met == 1' });
-      filter.setAttribute('aria-label', `subcohort ${i + 1} filter`);
-      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Remove' });
-      const own = s.analyses ? Object.assign(document.createElement('span'), { className: 'hint', textContent: ' (own analyses: see the JSON)' }) : '';
-      name.addEventListener('change', () => { s.name = name.value; syncSpecText(); });
-      filter.addEventListener('change', () => { s.filter = filter.value; syncSpecText(); });
-      remove.addEventListener('click', () => {
-        subs.splice(i, 1);
-        if (!subs.length) delete state.spec.subcohorts;
-        renderForm();
-      });
-      row.append(name, filter, remove, own);
-      return row;
-    }),
-    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${formatThousands(more)} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
-  );
-}
-
 export function syncSpecText() {
   $('spec-text').value = JSON.stringify(state.spec, null, 2);
   // The link's confirmation says what a run does now, edits included.
@@ -319,7 +208,11 @@ export function onFormChange(e) {
   const el = e.target;
   const spec = state.spec;
   if (!spec) return;
-  if (el.closest('#covariates') || el.closest('#subcohorts') || el.closest('#derived')) return;
+  // These parts read their own edits, and may have redrawn the form already
+  // (the element is then detached, and closest() would not find them): the
+  // event's path was fixed when it was dispatched.
+  const own = new Set(['covariates', 'subcohorts', 'derived']);
+  if (e.composedPath().some((n) => own.has(n.id))) return;
   if (el.dataset.toggle) {
     const key = el.dataset.toggle;
     state.touched.add(key);
@@ -327,22 +220,9 @@ export function onFormChange(e) {
     return renderForm();
   }
   if (el.dataset.path) {
-    let v;
-    if (el.type === 'checkbox') v = el.checked;
-    else if (el.dataset.type) {
-      try {
-        v = specForm.parseList(el.value, el.dataset.type);
-        el.setCustomValidity('');
-      } catch (err) {
-        el.setCustomValidity(err.message);
-        el.reportValidity();
-        return;
-      }
-    } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
-    else v = el.value;
-    specForm.setPath(spec, el.dataset.path, v);
-    if (FIELDS.get(el.dataset.path)?.afterEdit?.(spec, v)) return renderForm();
-    return syncSpecText();
+    const done = editField(el, spec);
+    if (done) return done === 'render' ? renderForm() : syncSpecText();
+    return;
   }
   switch (el.id) {
     case 'time-source':

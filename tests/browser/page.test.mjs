@@ -200,7 +200,11 @@ test('each analysis\'s form section and its rules on the page: defaults shown, s
     // Before any run the engine's defaults show (R: MatchIt ratio 1, no caliper; BED alpha/beta 10).
     assert.equal(await page.getAttribute('input[data-path="analyses.matching.ratio"]', 'placeholder'), '1');
     assert.equal(await page.getAttribute('input[data-path="analyses.matching.caliper"]', 'placeholder'), '0 = none');
-    assert.equal(await page.inputValue('#bed-ab'), '10');
+    await page.selectOption('[aria-label="kind of derived column to add"]', 'bed');
+    await page.click('#add-derive');
+    assert.equal(await page.inputValue('[aria-label="derived column 1: alpha/beta (Gy)"]'), '10');
+    await page.click('[aria-label="remove derived column bed"]');
+    assert.equal((await specOnPage(page)).derive, undefined);
     assert.equal(await page.isChecked('input[data-path="analyses.table1.yates"]'), true);
     await page.selectOption('#group-column', 'sex');
     for (const c of ['age', 'ph.ecog']) await page.check(`input[name=covariate][value="${c}"]`);
@@ -227,6 +231,99 @@ test('each analysis\'s form section and its rules on the page: defaults shown, s
     assert.equal(analyses.subgroups, undefined);
     assert.ok(analyses.cox && analyses.cutpoint);
     assert.equal(await page.isChecked('input[data-toggle="matching"]'), false);
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the example\'s form: every covariate ticked, derived columns and subcohorts\' own covariates and analyses edited in the form; the run equals the CLI', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.click('#example-button');
+    await waitForSetup(page);
+    // All 15 covariates are ticked, the 5 derived ones with their definition.
+    const ticked = await page.$$eval('input[name=covariate]:checked', (boxes) => boxes.map((b) => b.value));
+    assert.deepEqual([...ticked].sort(), npcSpec.covariates.map((t) => t.column).sort());
+    assert.match(await page.textContent('#covariates'), /age_group \(derived: cut of age at 45\)/);
+    assert.match(await page.textContent('#covariates'), /t4 \(derived: 1 when t_stage is T4, else 0\)/);
+    // Every derived column is in the form, none as "see the JSON".
+    assert.equal(await page.locator('#derived .derive-row').count(), npcSpec.derive.length);
+    assert.doesNotMatch(await page.textContent('#setup-form'), /see the JSON\)/);
+    // Rename a derived column: every use follows.
+    await page.fill('[aria-label="derived column 1 name"]', 'age_cat');
+    await page.locator('[aria-label="derived column 1 name"]').dispatchEvent('change');
+    let spec = await specOnPage(page);
+    assert.equal(spec.derive[0].name, 'age_cat');
+    assert.ok(!JSON.stringify(spec).includes('"age_group"'));
+    // Add an EQD2 column: the dose and fractions columns are found by name.
+    await page.selectOption('[aria-label="kind of derived column to add"]', 'eqd2');
+    await page.click('#add-derive');
+    spec = await specOnPage(page);
+    assert.deepEqual(spec.derive.at(-1), { name: 'eqd2', eqd2: { dose: 'bone_rt_dose_gy', fractions: 'bone_rt_fractions', alpha_beta: 10 } });
+    // Change its alpha/beta, then remove it.
+    const ab = `[aria-label="derived column ${spec.derive.length}: alpha/beta (Gy)"]`;
+    await page.fill(ab, '3');
+    await page.locator(ab).dispatchEvent('change');
+    assert.equal((await specOnPage(page)).derive.at(-1).eqd2.alpha_beta, 3);
+    await page.click('[aria-label="remove derived column eqd2"]');
+    assert.equal((await specOnPage(page)).derive.length, npcSpec.derive.length);
+
+    // Subcohorts: the bone-only one's own analyses (its BED cutpoint at 60) are in the form.
+    const own = page.locator('#subcohorts .subcohort-own');
+    assert.match(await own.nth(2).locator('summary').textContent(), /13 own covariates; own analyses: Kaplan–Meier, Log-rank/);
+    await own.nth(2).locator('summary').click();
+    assert.equal(await page.isChecked('[aria-label="subcohort 3: own analyses"]'), true);
+    const third = own.nth(2);
+    assert.equal(await third.locator('input[data-toggle="cutpoint"]').isChecked(), true);
+    assert.equal(await third.locator('input[data-toggle="subgroups"]').isChecked(), false);
+    assert.equal(await third.locator('input[data-path="analyses.cutpoint.groups.value"]').inputValue(), '60');
+    // Its matching caliper edited here is its own: the whole cohort's stays.
+    await third.locator('input[data-path="analyses.matching.caliper"]').fill('0.02');
+    await third.locator('input[data-path="analyses.matching.caliper"]').dispatchEvent('change');
+    spec = await specOnPage(page);
+    assert.equal(spec.subcohorts[2].analyses.matching.caliper, 0.02);
+    assert.equal(spec.analyses.matching.caliper, 0.01);
+    // Its covariates: untick one; the others keep their description (type, levels).
+    await page.uncheck('[aria-label="subcohort 3: include bone_multiple"]');
+    spec = await specOnPage(page);
+    assert.deepEqual(spec.subcohorts[2].covariates, npcSpec.subcohorts[2].covariates.filter((t) => t.column !== 'bone_multiple').map((t) => (t.column === 'age_group' ? { ...t, column: 'age_cat' } : t)));
+    // The first subcohort goes back to the whole cohort's covariates.
+    await own.nth(0).locator('summary').click();
+    await page.uncheck('[aria-label="subcohort 1: own covariates"]');
+    spec = await specOnPage(page);
+    assert.equal(spec.subcohorts[0].covariates, undefined);
+    assert.ok(spec.subcohorts[0].analyses);
+    // A new subcohort takes its own analyses: a copy of the study's, then Table 1 off.
+    await page.click('#add-subcohort');
+    await page.fill('[aria-label="subcohort 4 filter"]', 'age >= 60');
+    await page.locator('[aria-label="subcohort 4 filter"]').dispatchEvent('change');
+    await own.nth(3).locator('summary').click();
+    await page.check('[aria-label="subcohort 4: own analyses"]');
+    await own.nth(3).locator('input[data-toggle="table1"]').uncheck();
+    spec = await specOnPage(page);
+    const { table1, ...rest } = npcSpec.analyses;
+    assert.ok(table1);
+    assert.deepEqual(Object.keys(spec.subcohorts[3].analyses).sort(), Object.keys(rest).sort());
+    // The whole cohort's Table 1 stays on.
+    assert.deepEqual(spec.analyses.table1, npcSpec.analyses.table1);
+    // Keep the run quick: no subgroups and one matching round anywhere.
+    spec.analyses = { km: spec.analyses.km, cox: spec.analyses.cox, matching: { caliper: 0.01 } };
+    for (const s of spec.subcohorts) if (s.analyses) { delete s.analyses.subgroups; if (s.analyses.matching) s.analyses.matching.rounds = 1; if (s.analyses.cutpoint) delete s.analyses.cutpoint.groups.match; }
+    await page.click('#spec-details summary');
+    await page.fill('#spec-text', JSON.stringify(spec));
+    await page.click('#spec-apply');
+    await page.waitForFunction(() => document.getElementById('spec-status')?.textContent === 'Applied.');
+    await runAndWait(page);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#json-button')]);
+    const result = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+    assert.deepEqual(result, runCli(spec, npcCsv));
+    // What the form set is what ran: the new subcohort without Table 1, the bone-only one on its 12 covariates.
+    assert.equal(result.subcohorts[3].results.table1, undefined);
+    assert.ok(result.subcohorts[3].results.km);
+    assert.equal(result.spec.subcohorts[2].covariates.length, 12);
+    assert.equal(result.spec.subcohorts[2].analyses.matching.caliper, 0.02);
+    await page.screenshot({ path: path.join(artifacts, 'form-derived-subcohorts.png'), fullPage: true });
     assertNoErrors(errors);
   } finally {
     await page.close();

@@ -1,0 +1,123 @@
+// The analyses' form fields, drawn from their modules (web/analyses/) and
+// read back into a spec. The whole cohort's section (form_view.js) and each
+// subcohort's own analyses (subcohort_view.js) use the same fields: `spec`
+// is the spec the fields show and edit — the study's, or a subcohort's view
+// of it (its own analyses and covariates over the study's other settings).
+//
+//   analysisSections(host)        each analysis's section, in the registry's order
+//   fillAnalysisFields(root, spec)   the fields under root show spec
+//   editField(el, spec) -> 'render' | 'sync' | null   one edited field into spec
+//                                 (null: the value does not parse; el says why)
+//   fillColumnSelect(sel, value)  a column select: the columns its kind allows
+import * as specForm from './spec_form.js';
+import * as rules from './form_rules.js';
+import { ANALYSES } from './analyses/index.js';
+import { engineDefault } from './engine_defaults.js';
+import { state, option } from './page.js';
+
+const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
+// Every analysis's form field by its spec path: its own rules (web/analyses/fields.js).
+const FIELDS = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
+
+// One field: "<label>Label <input|select ...></label>".
+function fieldElement(f) {
+  const el = document.createElement(f.tag);
+  for (const [k, v] of Object.entries(f.attrs)) el.setAttribute(k, v);
+  if (f.checked) el.defaultChecked = true;
+  for (const o of f.options ?? []) {
+    const opt = document.createElement('option');
+    if (Array.isArray(o)) opt.value = o[0];
+    opt.textContent = Array.isArray(o) ? o[1] : o;
+    el.append(opt);
+  }
+  const label = document.createElement('label');
+  label.append(`${f.label} `, el);
+  return label;
+}
+
+// A select left out of the spec shows the engine's default (shown, not
+// written: the spec changes only when the user picks). A value the form does
+// not list (a link's order "given") gets its own option instead of a blank.
+function showSelected(el, value) {
+  const v = value == null ? '' : String(value);
+  if (v && ![...el.options].some((o) => o.value === v)) el.append(option(v));
+  el.value = v;
+}
+
+function toggleElement(key, form) {
+  const box = Object.assign(document.createElement('input'), { type: 'checkbox' });
+  box.dataset.toggle = key;
+  box.defaultChecked = form.checked ?? true;
+  const label = document.createElement('label');
+  label.className = 'inline';
+  label.append(box, ` ${form.toggle}`);
+  return label;
+}
+
+export function analysisSections(host) {
+  const sections = new Map();
+  for (const a of ANALYSES) {
+    if (!a.form) continue;
+    const parts = [toggleElement(a.key, a.form), ...(a.form.fields ?? []).map(fieldElement)];
+    const within = a.form.within && sections.get(a.form.within);
+    if (within) {
+      within.append(...parts);
+      continue;
+    }
+    const div = document.createElement('div');
+    div.className = 'analysis';
+    div.append(...parts);
+    sections.set(a.key, div);
+    host.append(div);
+  }
+}
+
+export function fillColumnSelect(sel, value) {
+  const names = columnsFor(sel.dataset.cols);
+  const opts = names.map((n) => option(n));
+  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  sel.replaceChildren(...opts);
+  sel.value = value ?? '';
+}
+
+export function fillAnalysisFields(root, spec) {
+  for (const box of root.querySelectorAll('[data-toggle]')) {
+    box.checked = rules.analysisOn(spec, box.dataset.toggle);
+    const block = box.closest('.analysis');
+    for (const el of block.querySelectorAll('[data-path]'))
+      if (el.dataset.path.split('.')[1] === box.dataset.toggle) el.disabled = !box.checked;
+  }
+  for (const el of root.querySelectorAll('[data-path]')) {
+    const v = specForm.getPath(spec, el.dataset.path);
+    if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
+    else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
+    else if (el.dataset.type) el.value = specForm.formatList(v);
+    else if (el.tagName === 'SELECT') {
+      const shows = FIELDS.get(el.dataset.path)?.shows;
+      showSelected(el, shows ? shows(v, spec) : v ?? engineDefault(el.dataset.path));
+    }
+    else el.value = v ?? '';
+  }
+  for (const el of root.querySelectorAll('[data-path]')) {
+    const enabledIf = FIELDS.get(el.dataset.path)?.enabledIf;
+    if (enabledIf) el.disabled = el.disabled || !enabledIf(spec);
+  }
+}
+
+export function editField(el, spec) {
+  let v;
+  if (el.type === 'checkbox') v = el.checked;
+  else if (el.dataset.type) {
+    try {
+      v = specForm.parseList(el.value, el.dataset.type);
+      el.setCustomValidity('');
+    } catch (err) {
+      el.setCustomValidity(err.message);
+      el.reportValidity();
+      return null;
+    }
+  } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
+  else v = el.value;
+  specForm.setPath(spec, el.dataset.path, v);
+  return FIELDS.get(el.dataset.path)?.afterEdit?.(spec, v) ? 'render' : 'sync';
+}
