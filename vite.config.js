@@ -15,7 +15,14 @@ export default defineConfig({
   root: 'web',
   base: './',
   publicDir: '../public',
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The landing thumbnail goes into the HTML as a data: URL: the page's
+    // policy allows images from data: only (scripts/vite_csp.js).
+    assetsInlineLimit: (file) => (file.endsWith('/generated/example-km.svg') ? true : undefined),
+  },
   worker: { format: 'iife', plugins: () => [licenses.worker] },
   plugins: [...licenses.plugins, serviceWorkerManifest(), contentSecurityPolicy('hosted')],
   preview: { port: 8080, strictPort: true, host: '127.0.0.1' },

@@ -23,5 +23,7 @@ for f in localsurv.js localsurv.wasm; do
   cmp -s "build-wasm/$f" "public/$f" || cp "build-wasm/$f" "public/$f"
 done
 
+# The landing page's thumbnail: the example's KM curves from this engine (scripts/thumbnail.mjs).
+node scripts/thumbnail.mjs
 npx vite build --logLevel warn
 npx vite build --config vite.single.config.js --logLevel warn

@@ -118,6 +118,33 @@ async function specOnPage(page) {
   return JSON.parse(await page.inputValue('#spec-text'));
 }
 
+test('the first screen says what LocalSurv is, keeps the privacy statement, and shows a real result of the example', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const lede = (await page.locator('.lede').allTextContents()).join(' ').replace(/\s+/g, ' ');
+    for (const words of ['Table 1', 'Kaplan–Meier', 'Cox', 'propensity-score matching', 'forest plot', 'equals R', 'offline', 'reproduction link'])
+      assert.ok(lede.includes(words), `the first lines name ${words}: ${lede}`);
+    assert.match(await page.textContent('#privacy'), /never uploaded/);
+    // The thumbnail is drawn from the engine's result for the example (scripts/thumbnail.mjs) and loads under the page's policy.
+    const img = page.locator('.thumb img');
+    await page.waitForFunction(() => document.querySelector('.thumb img')?.complete);
+    assert.ok((await img.evaluate((i) => i.naturalWidth)) > 0, 'the thumbnail is displayed');
+    const src = await img.getAttribute('src');
+    assert.match(src, /^data:image\/svg\+xml/);
+    const svg = src.includes(';base64,') ? Buffer.from(src.split(',')[1], 'base64').toString('utf8') : decodeURIComponent(src.split(',')[1]);
+    const km = runCli(npcSpec, npcCsv).results.km.by_group;
+    for (const g of km) assert.ok(svg.includes(`median lt = ${g.stratum} ${g.median.estimate.toFixed(1)} months`), `median of lt = ${g.stratum}`);
+    // Everything above the fold: what it is, the data step and the example button.
+    const box = await page.locator('#example-button').boundingBox();
+    assert.ok(box && box.y + box.height <= 800, `the example button is on the first screen (y = ${box?.y})`);
+    await page.screenshot({ path: path.join(artifacts, 'landing.png') });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('the bundled example runs the paper analysis; tables and figures show the CLI numbers', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {
