@@ -565,6 +565,43 @@ AnalysisSpec parse_spec(std::string_view text) {
   return parse_spec(parse_json(text, "analysis spec"));
 }
 
+namespace {
+
+// {name: display name}: names and display names are text within the limits,
+// a display name is not empty.
+std::map<std::string, std::string> read_names(const json& j, const std::string& path,
+                                              const char* what) {
+  if (!j.is_object()) fail(path, std::string("must be an object {") + what + ": display name}");
+  check_entries(j.size(), path, limits::kListEntries);
+  std::map<std::string, std::string> out;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string child = path + "." + it.key();
+    check_length(it.key(), child, limits::kTextBytes);
+    if (!it->is_string()) fail(child, "must be text (the display name), not " + kind_of(*it));
+    std::string name = text_of(*it, child);
+    if (name.empty()) fail(child, "is empty; leave the entry out to keep the file's name");
+    out[it.key()] = name;
+  }
+  return out;
+}
+
+DisplayNames read_labels(const json& j) {
+  DisplayNames d;
+  ObjectReader r(j, "labels");
+  if (const json* c = r.get("columns")) d.columns = read_names(*c, "labels.columns", "column");
+  if (const json* l = r.get("levels")) {
+    if (!l->is_object()) fail("labels.levels", "must be an object {column: {level: display name}}");
+    check_entries(l->size(), "labels.levels", limits::kListEntries);
+    for (auto it = l->begin(); it != l->end(); ++it) {
+      check_length(it.key(), "labels.levels." + it.key(), limits::kTextBytes);
+      d.levels[it.key()] = read_names(*it, "labels.levels." + it.key(), "level");
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
 CsvOptions parse_csv_options(std::string_view text) {
   CsvOptions csv;
   json j = parse_json(text, "data options");
@@ -588,6 +625,7 @@ AnalysisSpec parse_spec(const json& j) {
       s.derive.push_back(read_derive((*d)[i], "derive[" + std::to_string(i) + "]"));
   }
   top.read("filter", s.filter, limits::kFilterBytes);
+  if (const json* l = top.get("labels")) s.labels = read_labels(*l);
   if (const json* subs = top.get("subcohorts")) {
     if (!subs->is_array()) fail("subcohorts", "must be a list of {name, filter}");
     check_entries(subs->size(), "subcohorts", limits::kSubcohorts);
@@ -807,6 +845,8 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
         {"column", s.group.column}, {"levels", s.group.levels}, {"reference", s.group.reference}};
   j["covariates"] = covariates_to_json(s.covariates);
   j["analyses"] = analyses_to_json(s);
+  // Only when given: a spec without display names echoes as it always has.
+  if (!s.labels.empty()) j["labels"] = {{"columns", s.labels.columns}, {"levels", s.labels.levels}};
   return j;
 }
 

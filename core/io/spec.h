@@ -4,6 +4,7 @@
 // field is the JSON path (e.g. "analyses.cox.ties"), so a typo never silently
 // falls back to a default.
 #pragma once
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -218,6 +219,16 @@ struct SubcohortSpec {
   nlohmann::json analyses_json, covariates_json;  // only while parsing
 };
 
+// Display names: what the page's tables, figures and exports call a column
+// and its levels ("lt" -> "Local therapy", "0" -> "No"). The analysis never
+// reads them (the result JSON and the R script keep the file's names); the
+// spec carries them so a reproduction link shows the same names.
+struct DisplayNames {
+  std::map<std::string, std::string> columns;                        // column -> name
+  std::map<std::string, std::map<std::string, std::string>> levels;  // column -> level -> name
+  bool empty() const { return columns.empty() && levels.empty(); }
+};
+
 struct AnalysisSpec {
   int version = 1;
   CsvOptions csv;
@@ -237,6 +248,7 @@ struct AnalysisSpec {
   MatchingSpec matching;
   CutpointSpec cutpoint;
   SubgroupSpec subgroups;
+  DisplayNames labels;
 };
 
 // Bounds on what a spec may ask for (docs/spec.md, "Limits"): far above what

@@ -135,6 +135,17 @@ json run_analysis(const Table& table, const AnalysisSpec& spec, const Progress& 
   for (const auto& sub : spec.subcohorts) total += enabled_analyses(sub.spec ? *sub.spec : spec);
   ProgressCounter counter(progress, total);
   check_options(spec, "");
+  // A display name for a column the file (with the derived columns) lacks is
+  // a misspelling to fix, not a name to drop without a word.
+  auto named = [&](const std::string& column, const std::string& field) {
+    if (!table.find(column))
+      throw Error("labels: the file has no column '" + column +
+                      "', and the spec derives none of that name; correct the name or leave its "
+                      "display name out",
+                  field);
+  };
+  for (const auto& entry : spec.labels.columns) named(entry.first, "labels.columns." + entry.first);
+  for (const auto& entry : spec.labels.levels) named(entry.first, "labels.levels." + entry.first);
   for (std::size_t i = 0; i < spec.subcohorts.size(); ++i)
     if (spec.subcohorts[i].spec)
       check_options(*spec.subcohorts[i].spec, "subcohorts[" + std::to_string(i) + "].");
