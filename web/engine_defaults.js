@@ -13,7 +13,7 @@
 export const ENGINE_DEFAULTS = Object.freeze({
   time: { unit: 'days' },
   analyses: {
-    table1: { yates: true },
+    table1: { yates: true, binary: 'counts' },
     km: { conf_type: 'log', conf_int: 0.95 },
     followup: {},
     logrank: { rho: 0, pairwise_adjust: 'holm' },

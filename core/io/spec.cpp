@@ -543,6 +543,7 @@ void read_analyses(const json& a, const std::string& path, AnalysisSpec& s) {
     s.table1.enabled = true;
     k.read("enabled", s.table1.enabled);
     k.read("yates", s.table1.yates);
+    k.read("binary", s.table1.binary, {Table1Binary::Counts, Table1Binary::Numeric});
   }
 }
 
@@ -763,7 +764,7 @@ nlohmann::ordered_json analyses_to_json(const AnalysisSpec& s) {
                 {"select_test", s.cox.select_test},
                 {"force", s.cox.force}};
   if (s.logistic.enabled) a["logistic"] = json::object();
-  if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}};
+  if (s.table1.enabled) a["table1"] = {{"yates", s.table1.yates}, {"binary", s.table1.binary}};
   if (s.subgroups.enabled) {
     json vars = json::array();
     for (const auto& t : s.subgroups.variables)

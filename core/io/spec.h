@@ -32,6 +32,7 @@ enum class BalanceCriterion { P, Smd, Both };          // matching.balance_crite
 enum class BalanceTest { Auto, Chisq, Fisher };        // matching.balance_test
 enum class RoundRule { Exact, Model };                 // matching.round_rule
 enum class CutUse { Maxstat, Median, Youden, Value };  // cutpoint.groups.use
+enum class Table1Binary { Counts, Numeric };           // table1.binary
 
 // Names as the spec writes them (and as spec_to_json echoes them).
 NLOHMANN_JSON_SERIALIZE_ENUM(TermKind, {{TermKind::Auto, "auto"},
@@ -70,6 +71,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(RoundRule, {{RoundRule::Exact, "exact"}, {RoundRule
 NLOHMANN_JSON_SERIALIZE_ENUM(MaxstatPMethod, {{MaxstatPMethod::Lau94, "lau94"},
                                               {MaxstatPMethod::CondMC, "condmc"},
                                               {MaxstatPMethod::None, "none"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Table1Binary,
+                             {{Table1Binary::Counts, "counts"}, {Table1Binary::Numeric, "numeric"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(CutUse, {{CutUse::Maxstat, "maxstat"},
                                       {CutUse::Median, "median"},
                                       {CutUse::Youden, "youden"},
@@ -206,6 +209,9 @@ struct SubgroupSpec {
 struct Table1Spec {
   bool enabled = false;
   bool yates = true;  // continuity correction for 2x2 chi-square
+  // An "auto" covariate whose values are all 0 or 1: counts = n (%) as a
+  // factor with levels 0 and 1; numeric = mean (SD) and median (IQR).
+  Table1Binary binary = Table1Binary::Counts;
 };
 
 struct AnalysisSpec;

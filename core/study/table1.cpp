@@ -12,6 +12,19 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
+// A numeric column whose every value in the file (not only the cohort's, so
+// a subcohort describes it as the whole cohort does) is 0 or 1: a flag.
+bool table1_is_flag(const Column& col) {
+  if (col.type != ColumnType::Numeric) return false;
+  bool any = false;
+  for (std::size_t r = 0; r < col.size(); ++r) {
+    if (col.is_missing(r)) continue;
+    if (col.numbers[r] != 0 && col.numbers[r] != 1) return false;
+    any = true;
+  }
+  return any;
+}
+
 // One covariate of Table 1: described overall and per group, with its tests.
 json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& spec,
                      const TermSpec& term, const std::vector<int>& group, int n_groups,
@@ -21,9 +34,13 @@ json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& sp
     add_variable_warnings(warnings, "table1", term.column, flags, words);
   };
   const Column& col = table.column(term.column);
-  bool factor = term.kind == TermKind::Factor ||
+  // Only Table 1 reads a flag as a factor; the models keep it numeric.
+  const bool flag = spec.table1.binary == Table1Binary::Counts && term.kind == TermKind::Auto &&
+                    table1_is_flag(col);
+  bool factor = flag || term.kind == TermKind::Factor ||
                 (term.kind == TermKind::Auto && col.type == ColumnType::Categorical);
   json v = {{"variable", term.column}, {"type", factor ? "factor" : "numeric"}};
+  if (flag) v["binary"] = true;
   if (!factor) {
     std::vector<double> values = numeric_values(col, c.rows);
     NumericDescriptives d = describe_numeric(values, group, n_groups);
@@ -53,7 +70,9 @@ json table1_variable(const Table& table, const Cohort& c, const AnalysisSpec& sp
     }
     return v;
   }
-  std::vector<std::string> levels = factor_levels(col, term);
+  // As R's factor(x, levels = c(0, 1)): both levels, whatever the cohort holds.
+  std::vector<std::string> levels =
+      flag ? std::vector<std::string>{"0", "1"} : factor_levels(col, term);
   if (levels.empty())
     throw Failure("Table 1: '" + term.column +
                       "' has no value in any row of the file: nothing to "
@@ -112,6 +131,14 @@ json run_table1(const Table& table, const Cohort& c, const AnalysisSpec& spec,
   out["conventions"] = {
       {"numeric", "n, mean (SD, n-1 denominator), median (Q1-Q3: quantile type 7), min-max"},
       {"categorical", "n (% of non-missing in the column)"},
+      {"binary",
+       spec.table1.binary == Table1Binary::Counts
+           ? "binary = \"counts\": an auto covariate whose values in the file are all 0 or 1 "
+             "(\"binary\": true) is described as a factor with levels 0 and 1 (n (%), chisq.test "
+             "and fisher.test of table(factor(x, levels = c(0, 1)), group)); Cox, matching and "
+             "subgroups keep it numeric; binary = \"numeric\" describes it as a number"
+           : "binary = \"numeric\": an auto covariate whose values are all 0 or 1 is described "
+             "as a number; binary = \"counts\" describes it as a factor with levels 0 and 1"},
       {"chisq",
        std::string("chisq.test(table, correct = ") + (spec.table1.yates ? "TRUE" : "FALSE") +
            "): Yates' correction only ever applies to 2x2 tables; empty rows/columns dropped"},

@@ -518,6 +518,51 @@ test('every select of the form shows a choice, the engine\'s default when the sp
   }
 });
 
+test('Table 1 shows a 0/1 column as n (%) by default, and as mean (SD) once "0/1 columns" says so (the example\'s chemo read as auto)', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.click('#example-button');
+    await waitForSetup(page);
+    const binary = 'select[data-path="analyses.table1.binary"]';
+    assert.equal(await page.inputValue(binary), engineDefault('analyses.table1.binary'));
+    assert.equal(engineDefault('analyses.table1.binary'), 'counts');
+    // chemo is declared a factor in the paper spec: as "auto" it is a plain 0/1 column.
+    await page.selectOption('select[aria-label="type of chemo"]', 'auto');
+    const spec = await specOnPage(page);
+    assert.equal(spec.covariates.find((t) => t.column === 'chemo').type, undefined);
+    const rowsOf = () => page.$$eval('#table-main-table1 tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    const after = (rows, label, n) => rows.slice(rows.findIndex((r) => r[0] === label), rows.findIndex((r) => r[0] === label) + 1 + n);
+    await runAndWait(page);
+    const cli = runCli(spec, npcCsv).results.table1.variables.find((v) => v.variable === 'chemo');
+    assert.equal(cli.binary, true);
+    const cell = (s, j) => `${s.counts[j]} (${s.percent[j].toFixed(1)})`;
+    const fisher = !(cli.tests.chisq.min_expected >= 5);
+    assert.deepEqual(after(await rowsOf(), 'chemo', 2), [
+      ['chemo', '', '', '', fP(fisher ? cli.tests.fisher.p : cli.tests.chisq.p), fisher ? "Fisher's exact" : 'χ² (Yates)'],
+      ['0', cell(cli.overall, 0), cell(cli.by_group[0], 0), cell(cli.by_group[1], 0), '', ''],
+      ['1', cell(cli.overall, 1), cell(cli.by_group[0], 1), cell(cli.by_group[1], 1), '', ''],
+    ]);
+    assert.ok((await page.textContent('#table-main-table1 tfoot')).includes('Columns holding only 0 and 1, shown as n (%): chemo ('), 'the note names the 0/1 column');
+    await page.locator('#card-main-table1').screenshot({ path: path.join(artifacts, 'table1-binary-counts.png') });
+    // Switched to numbers: mean (SD) and median (IQR) with the t and Wilcoxon tests.
+    await page.selectOption(binary, 'numeric');
+    const numericSpec = await specOnPage(page);
+    assert.equal(numericSpec.analyses.table1.binary, 'numeric');
+    await runAndWait(page);
+    const num = runCli(numericSpec, npcCsv).results.table1.variables.find((v) => v.variable === 'chemo');
+    assert.equal(num.type, 'numeric');
+    const rows = after(await rowsOf(), 'chemo', 2);
+    assert.deepEqual(rows.map((r) => r[0]), ['chemo', 'Mean (SD)', 'Median (IQR)']);
+    assert.deepEqual(rows[1].slice(4), [fP(num.tests.t.p), 'Welch t']);
+    assert.ok(!(await page.textContent('#table-main-table1 tfoot')).includes('Columns holding only 0 and 1'));
+    assert.equal(await page.inputValue(binary), 'numeric');
+    await page.locator('#card-main-table1').screenshot({ path: path.join(artifacts, 'table1-binary-numeric.png') });
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('time from two date columns (the example\'s metastasis and last follow-up dates)', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {

@@ -197,6 +197,112 @@ TEST_CASE(
                R"("time":"dtime","event":"death","group":{"column":"chemo","levels":["0","1"]})");
 }
 
+TEST_CASE(
+    "Table 1 describes an auto 0/1 covariate as counts by default, as the same column declared "
+    "a factor (rotterdam meno, hormon; pbc ascites, hepato, spiders; colon_bin sex ... surg)") {
+  // The goldens' categorical_tests: table(factor(x), group), chisq.test(correct = TRUE),
+  // fisher.test, e.g. rotterdam: table(meno, chemo) = [[821, 491], [1581, 89]],
+  // chisq.test p = 1.2747922371228865e-106, fisher.test p = 2.9268235603179565e-112.
+  const std::map<std::string, std::string> outcome_and_group = {
+      {"rotterdam",
+       R"("time":"dtime","event":"death","group":{"column":"chemo","levels":["0","1"]})"},
+      {"pbc",
+       R"("time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]})"},
+      {"colon_bin",
+       R"("time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]})"}};
+  for (const auto& [name, og] : outcome_and_group) {
+    CAPTURE(name);
+    const json& g = golden(name);
+    json flags = json::array(), as_factors = json::array(), as_numbers = json::array();
+    std::vector<json> want;
+    for (const auto& ct : g["categorical_tests"])
+      if (ct["levels"] == json::array({"0", "1"})) {
+        flags.push_back(ct["variable"]);
+        as_factors.push_back(
+            {{"column", ct["variable"]}, {"type", "factor"}, {"levels", ct["levels"]}});
+        as_numbers.push_back({{"column", ct["variable"]}, {"type", "numeric"}});
+        want.push_back(ct);
+      }
+    REQUIRE(flags.size() >= 2);
+    auto table1 = [&](const json& covs, const std::string& options) {
+      return run_spec(name, "{" + og + ",\"covariates\":" + covs.dump() +
+                                ",\"analyses\":{\"table1\":" + options + ",\"cox\":{}}}");
+    };
+    const json counts = table1(flags, "{}");
+    const json factors = table1(as_factors, "{}");
+    const json numeric = table1(flags, R"({"binary":"numeric"})");
+    const json declared = table1(as_numbers, "{}");
+    CHECK(counts["spec"]["analyses"]["table1"]["binary"] == "counts");
+    CHECK(numeric["spec"]["analyses"]["table1"]["binary"] == "numeric");
+    const json& vars = counts["results"]["table1"]["variables"];
+    REQUIRE(vars.size() == want.size());
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+      const json& mine = vars[v];
+      const json& ct = want[v];
+      std::string var = ct["variable"];
+      CAPTURE(var);
+      CHECK(mine["type"] == "factor");
+      CHECK(mine["binary"] == true);
+      CHECK(mine["levels"] == json::array({"0", "1"}));
+      for (std::size_t l = 0; l < 2; ++l)
+        for (std::size_t k = 0; k < 2; ++k)
+          CHECK(mine["by_group"][k]["counts"][l] == ct["table"]["rows"][l][k]);
+      const json& chi = ct["chisq_correct_true"];
+      CHECK_CLOSE((var + " chisq"), num(mine["tests"]["chisq"]["statistic"]), num(chi["statistic"]),
+                  1e-6);
+      CHECK_P((var + " chisq p"), num(mine["tests"]["chisq"]["p"]), num(chi["p"]));
+      CHECK(mine["tests"]["chisq"]["yates_applied"] == true);
+      CHECK_P((var + " fisher p"), num(mine["tests"]["fisher"]["p"]), num(ct["fisher"]["p"]));
+      CHECK_CLOSE((var + " fisher OR"), num(mine["tests"]["fisher"]["odds_ratio"]),
+                  num(ct["fisher"]["odds_ratio_cond_mle"]), 1e-6);
+      // Byte for byte the column declared a factor with levels 0, 1, but for the flag.
+      json same = mine;
+      same.erase("binary");
+      CHECK(same.dump() == factors["results"]["table1"]["variables"][v].dump());
+      // "numeric" and a declared numeric give today's mean (SD) and t / Wilcoxon.
+      const json& n = numeric["results"]["table1"]["variables"][v];
+      CHECK(n["type"] == "numeric");
+      CHECK_FALSE(n.contains("binary"));
+      CHECK(n.dump() == declared["results"]["table1"]["variables"][v].dump());
+      CHECK(declared["results"]["table1"]["variables"][v]["type"] == "numeric");
+      // mean(x) of a 0/1 column = the share of 1s
+      const json& o = mine["overall"];
+      CHECK_CLOSE((var + " mean"), num(n["overall"]["mean"]),
+                  num(o["counts"][1]) / (num(o["counts"][0]) + num(o["counts"][1])), 1e-12);
+    }
+    // Only Table 1 reads the flags as counts: the Cox block is the same bytes.
+    CHECK(counts["results"]["cox"].dump() == numeric["results"]["cox"].dump());
+    CHECK(counts["results"]["cox"].dump() == declared["results"]["cox"].dump());
+    CHECK(counts["results"]["cox"].dump() != factors["results"]["cox"].dump());
+    const std::string rule = counts["results"]["table1"]["conventions"]["binary"];
+    CHECK(rule.find("all 0 or 1") != std::string::npos);
+    CHECK(rule.find("table(factor(x, levels = c(0, 1)), group)") != std::string::npos);
+    CHECK(numeric["results"]["table1"]["conventions"]["binary"].get<std::string>().rfind(
+              "binary = \"numeric\"", 0) == 0);
+  }
+}
+
+TEST_CASE("Table 1 flags: decided on the whole file; other numbers, text and declared types stay") {
+  // pbc: edema holds 0, 0.5 and 1 (numeric), sex is text, ascites 0/1 with NA where trt is NA.
+  json r = run_spec("pbc", R"({"time":"time","event":{"column":"status","values":[2]},
+    "group":{"column":"trt","levels":["2","1"]},"filter":"ascites == 0",
+    "covariates":["ascites","edema","sex",{"column":"hepato","type":"numeric"}],
+    "analyses":{"table1":{}}})");
+  const json& vars = r["results"]["table1"]["variables"];
+  // ascites is 0 in every row the filter keeps: still levels 0 and 1, the 1s counted 0,
+  // as table(factor(ascites, levels = c(0, 1)), trt) on the 288 rows: [[144, 144], [0, 0]].
+  CHECK(vars[0]["binary"] == true);
+  CHECK(vars[0]["levels"] == json::array({"0", "1"}));
+  CHECK(vars[0]["by_group"][0]["counts"] == json::array({144, 0}));
+  CHECK(vars[0]["by_group"][1]["counts"] == json::array({144, 0}));
+  CHECK(vars[1]["type"] == "numeric");
+  CHECK_FALSE(vars[1].contains("binary"));
+  CHECK(vars[2]["type"] == "factor");
+  CHECK_FALSE(vars[2].contains("binary"));
+  CHECK(vars[3]["type"] == "numeric");
+  CHECK_FALSE(vars[3].contains("binary"));
+}
+
 TEST_CASE("Table 1 numeric rows: mean, SD, median, quartiles as R (lung age by sex)") {
   // with(lung, tapply(age, sex, mean)); sd; quantile(type = 7)
   json t1 = run_spec("lung",

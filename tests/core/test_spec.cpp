@@ -292,6 +292,7 @@ TEST_CASE("every enumerated option: a bad name lists the known ones, a known one
       {"/analyses/cutpoint/pmethod", "analyses.cutpoint.pmethod", "lau94, condmc", "condmc"},
       {"/analyses/cutpoint/groups/use", "analyses.cutpoint.groups.use",
        "maxstat, median, youden, value", "youden"},
+      {"/analyses/table1/binary", "analyses.table1.binary", "counts, numeric", "numeric"},
       {"/covariates/0/type", "covariates[0].type", "auto, numeric, factor", "factor"},
   };
   for (const auto& o : options) {

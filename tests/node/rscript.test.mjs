@@ -372,6 +372,37 @@ test('the script from the spec as written equals the script from the engine\'s e
   }
 });
 
+test('Table 1 in the script: with binary "counts" each auto covariate goes through ls_flag (R reads the whole file, as the engine), declared types and binary "numeric" do not', () => {
+  const spec = {
+    version: 1,
+    time: 'dtime',
+    event: 'death',
+    group: { column: 'chemo', levels: ['0', '1'] },
+    covariates: ['age', 'meno', { column: 'hormon', type: 'numeric' }, { column: 'grade', type: 'factor' }],
+    analyses: { table1: {} },
+  };
+  const line = (s, c) => s.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`t1[[${rStr(c)}]] <- `));
+  const counts = scriptOf(spec);
+  for (const c of ['age', 'meno']) assert.equal(line(counts, c), `t1[[${rStr(c)}]] <- table1_tests(ls_flag(d[[${rStr(c)}]], raw[[${rStr(c)}]]), d[["chemo"]], TRUE)`);
+  for (const c of ['hormon', 'grade']) assert.equal(line(counts, c), `t1[[${rStr(c)}]] <- table1_tests(d[[${rStr(c)}]], d[["chemo"]], TRUE)`);
+  assert.ok(counts.includes('binary = "counts": an "auto" covariate whose values in the file are all 0 or 1 is a factor with levels 0, 1 (ls_flag)'));
+  const numeric = scriptOf({ ...spec, analyses: { table1: { binary: 'numeric' } } });
+  for (const c of ['age', 'meno', 'hormon', 'grade']) assert.equal(line(numeric, c), `t1[[${rStr(c)}]] <- table1_tests(d[[${rStr(c)}]], d[["chemo"]], TRUE)`);
+  assert.ok(!numeric.includes('is a factor with levels 0, 1 (ls_flag)'));
+  // The engine: of these, only meno (0/1, auto) is counted.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
+  try {
+    const file = path.join(dir, 'spec.json');
+    fs.writeFileSync(file, JSON.stringify(spec));
+    const cli = runCli(datasetPath('rotterdam'), file);
+    assert.equal(cli.status, 0, cli.stdout.slice(0, 300));
+    const vars = JSON.parse(cli.stdout).result.results.table1.variables;
+    assert.deepEqual(vars.map((v) => [v.variable, v.type, v.binary ?? false]), [['age', 'numeric', false], ['meno', 'factor', true], ['hormon', 'numeric', false], ['grade', 'factor', false]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // The options a cohort's comparison needs to know (defaults filled in).
 const cohortOptions = (analyses) => ({
   analyses: {
@@ -437,11 +468,13 @@ function exactMatchingCase(dir) {
         exact: ['meno'], caliper: 0.1, outcome_model: 'strata', balance_criterion: 'both', smd: 'pooled',
         rounds: 3, round_rule: 'exact',
       },
+      // meno and hormon (0/1) described as numbers: t.test and wilcox.test.
+      table1: { binary: 'numeric' },
     },
   };
   const specFile = path.join(dir, 'exact.spec.json');
   fs.writeFileSync(specFile, JSON.stringify(spec));
-  return ['exact-matching (rotterdam: exact, rounds, pooled SMD, strata outcome)', datasetPath('rotterdam'), specFile];
+  return ['exact-matching (rotterdam: exact, rounds, pooled SMD, strata outcome, Table 1 flags as numbers)', datasetPath('rotterdam'), specFile];
 }
 
 // 1:2 matching with an SD caliper on the logit, and 1:2 with replacement:
@@ -489,16 +522,20 @@ function noGroupCase(dir) {
 // file's os_months is the same rounded to 0.1), by local treatment.
 function npcDatesCase(dir) {
   const spec = {
-    derive: [{ name: 'os_from_dates', date_diff: { start: 'metastasis_date', end: 'last_followup_date', unit: 'months' } }],
+    derive: [
+      { name: 'os_from_dates', date_diff: { start: 'metastasis_date', end: 'last_followup_date', unit: 'months' } },
+      { name: 't4', flag: { column: 't_stage', values: ['T4'] } },
+    ],
     time: { column: 'os_from_dates', unit: 'months' },
     event: { column: 'death', values: [1] },
     group: { column: 'lt', levels: ['0', '1'] },
-    covariates: ['age', { column: 'sex', type: 'factor' }],
-    analyses: { km: { times: [12, 24] }, followup: {}, logrank: {}, cox: {} },
+    // chemo (0/1 in the file) and the derived flag t4 are counts in Table 1 (ls_flag), numbers in Cox.
+    covariates: ['age', { column: 'sex', type: 'factor' }, 'chemo', 't4'],
+    analyses: { km: { times: [12, 24] }, followup: {}, logrank: {}, cox: {}, table1: {} },
   };
   const specFile = path.join(dir, 'npc_dates.spec.json');
   fs.writeFileSync(specFile, JSON.stringify(spec));
-  return ['npc_dates (the example: time from its two date columns)', path.join(root, 'public/examples/npc_cohort.csv'), specFile];
+  return ['npc_dates (the example: time from its two date columns, Table 1 flags as counts)', path.join(root, 'public/examples/npc_cohort.csv'), specFile];
 }
 
 test('the generated R script, run with Rscript, reproduces the CLI result JSON', async (t) => {

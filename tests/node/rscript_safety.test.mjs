@@ -543,7 +543,7 @@ const ALLOWED = [
   'is.character', 'is.factor', 'is.finite', 'is.list', 'is.matrix', 'is.na', 'is.null', 'is.numeric',
   'isTRUE', 'km_key', 'lapply', 'length', 'levels', 'library:MatchIt', 'library:jsonlite', 'library:maxstat',
   'library:survival', 'list', 'lr_key', 'ls_block', 'ls_cohort', 'ls_complete', 'ls_covariate', 'ls_date_diff',
-  'ls_date_parts', 'ls_dates', 'ls_event', 'ls_factor', 'ls_formula', 'ls_keep', 'ls_levels', 'ls_matchit_names',
+  'ls_date_parts', 'ls_dates', 'ls_event', 'ls_factor', 'ls_flag', 'ls_formula', 'ls_keep', 'ls_levels', 'ls_matchit_names',
   'ls_table', 'ls_true', 'ls_zph', 'match', 'match.data', 'match_rounds', 'matched_outcome', 'matchit',
   'matrix', 'max', 'maxstat.test', 'mean', 'median', 'message', 'min', 'na.omit', 'names', 'nchar', 'ncol',
   'nlevels', 'nrow', 'numeric', 'nzchar', 'one', 'options', 'order', 'p.adjust', 'packageVersion',

@@ -385,6 +385,25 @@ test('shapes the engine accepts open: short forms, null options, any column name
   assert.deepEqual(Object.keys(back.data.column_types), ['__proto__', 'toString', 'valueOf']);
 });
 
+test('a link carrying Table 1\'s option for 0/1 columns opens with it, and the CLI runs it', async () => {
+  for (const binary of ['counts', 'numeric']) {
+    const spec = { ...paperSpec, analyses: { ...paperSpec.analyses, table1: { yates: true, binary } } };
+    const back = (await decodeShare(await encodeShare({ spec, sha256: csvSha, size: csv.length }))).spec;
+    assert.deepEqual(back, spec);
+    assert.deepEqual(parseSpecJson(JSON.stringify(back)), spec);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-share-'));
+    try {
+      const file = path.join(dir, 'spec.json');
+      fs.writeFileSync(file, JSON.stringify(back));
+      const out = runCli(csvPath, file);
+      assert.equal(out.status, 0, out.stdout.slice(0, 300));
+      assert.equal(JSON.parse(out.stdout).result.spec.analyses.table1.binary, binary);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test('every spec the suite runs passes the checks unchanged, and so does its CLI-echoed spec (what a link carries)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'localsurv-share-'));
   try {

@@ -564,6 +564,45 @@ describe('other results', () => {
     assert.ok(lr.notes.some((n) => n.includes('bonferroni')));
   });
 
+  test('Table 1 0/1 columns (colon sex, obstruct, perfor, adhere, surg): n (%) rows for 0 and 1 with the χ² p, named in a note; binary "numeric" gives mean (SD) rows', () => {
+    const t1 = colon.results.table1;
+    const flags = ['sex', 'obstruct', 'perfor', 'adhere', 'surg'];
+    assert.deepEqual(t1.variables.filter((v) => v.binary).map((v) => v.variable), flags);
+    assert.equal(colon.spec.analyses.table1.binary, 'counts');
+    const m = table1Model(t1, main(colon).ctx);
+    const cell = (s, j) => `${s.counts[j]} (${s.percent[j].toFixed(1)})`;
+    for (const name of flags) {
+      const v = t1.variables.find((x) => x.variable === name);
+      assert.equal(v.type, 'factor');
+      assert.deepEqual(v.levels, ['0', '1']);
+      const i = m.rows.findIndex((r) => r.cells[0] === name);
+      // Three groups: the χ² test of table(factor(x), rx) (Fisher when an expected count is below 5).
+      const fisher = !(v.tests.chisq.min_expected >= 5);
+      assert.deepEqual(m.rows[i].cells.slice(5), [p3(fisher ? v.tests.fisher.p : v.tests.chisq.p), fisher ? "Fisher's exact" : 'χ²'], name);
+      for (const j of [0, 1]) assert.deepEqual(m.rows[i + 1 + j].cells, [String(j), cell(v.overall, j), ...v.by_group.map((g) => cell(g, j)), '', ''], `${name} = ${j}`);
+      assert.notEqual(m.rows[i + 3]?.cells[0], 'Mean (SD)');
+    }
+    // age, nodes (more values than 0 and 1) stay numeric.
+    assert.equal(rowBy(m, 'age').length, 7);
+    assert.equal(m.rows[m.rows.findIndex((r) => r.cells[0] === 'age') + 1].cells[0], 'Mean (SD)');
+    assert.ok(m.notes.includes(`Columns holding only 0 and 1, shown as n (%): ${flags.join(', ')} (the Table 1 option "0/1 columns" shows them as mean (SD) and median (IQR) instead).`), m.notes.join(' | '));
+
+    const spec = JSON.parse(fs.readFileSync(path.join(root, 'tests/specs/colon.basic.json'), 'utf8'));
+    const asNumbers = cliSpec(datasetPath('colon'), { ...spec, analyses: { ...spec.analyses, table1: { binary: 'numeric' } } });
+    assert.equal(asNumbers.spec.analyses.table1.binary, 'numeric');
+    const n = table1Model(asNumbers.results.table1, main(asNumbers).ctx);
+    for (const name of flags) {
+      const v = asNumbers.results.table1.variables.find((x) => x.variable === name);
+      assert.equal(v.type, 'numeric');
+      assert.equal(v.binary, undefined);
+      const i = n.rows.findIndex((r) => r.cells[0] === name);
+      assert.deepEqual(n.rows.slice(i + 1, i + 3).map((r) => r.cells[0]), ['Mean (SD)', 'Median (IQR)'], name);
+    }
+    assert.ok(!n.notes.some((x) => x.startsWith('Columns holding only 0 and 1')));
+    // Only Table 1 changes: every other block is the same JSON.
+    for (const k of Object.keys(colon.results).filter((x) => x !== 'table1')) assert.deepEqual(asNumbers.results[k], colon.results[k], k);
+  });
+
   test('absent sections (colon_bin: no table1, follow-up, matching, subgroups, cutpoint): builders return null, blockModels keeps the rest', () => {
     const r = colonBin.results;
     assert.equal(table1Model(r.table1), null);

@@ -5,7 +5,7 @@
 
 import { DASH, decimalsFor, formatCountPercent, formatInteger, formatMeanSD, formatMedianIQR, formatP } from '../format.js';
 import { NOT_COMPUTED, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
-import { check } from './fields.js';
+import { check, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rBool, rStr } from '../r/escape.js';
 
@@ -46,6 +46,7 @@ export function table1Model(t1, ctx) {
   const hasFactor = t1.variables.some((v) => v.type === 'factor');
   const hasNumeric = t1.variables.some((v) => v.type === 'numeric');
   const failed = [];
+  const flags = t1.variables.filter((v) => v.binary && !v.error).map((v) => v.variable);
   for (const v of t1.variables) {
     if (v.error) {
       failed.push(`${v.variable}: ${errorText(v.error)}`);
@@ -90,6 +91,7 @@ export function table1Model(t1, ctx) {
       `p for factors: χ² test${yates === false ? ' without continuity correction' : " (Yates' continuity correction on 2×2 tables)"} when every expected count is at least 5, otherwise Fisher's exact test; the Test column names the test used for each row.`,
     byGroup && hasNumeric && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
     byGroup && anyFisher && "Fisher's exact test was used where an expected count was below 5.",
+    flags.length && `Columns holding only 0 and 1, shown as n (%): ${flags.join(', ')} (the Table 1 option "0/1 columns" shows them as mean (SD) and median (IQR) instead).`,
     anyMissing && 'Missing: rows without a value, not counted in the percentages.',
     ...failed,
     'NA = not computable.',
@@ -101,10 +103,16 @@ export function table1Model(t1, ctx) {
 function rBlock(a, { path: p, spec, covariates }) {
   if (!spec.group) return null;   // its tests compare the groups
   const g = spec.group;
-  const about = cm`Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.`;
+  // binary "counts": an auto covariate that is all 0/1 in the file is a factor here (ls_flag decides in R).
+  const counts = (a.binary ?? engineDefault('analyses.table1.binary')) === 'counts';
+  const flag = (t) => counts && (t.type ?? 'auto') === 'auto';
+  const about =
+    cm`Reproduces ${p}.table1 (its tests): numerics (two groups) t.test (Welch) and wilcox.test;\nfactors chisq.test(correct = ${rBool(a.yates)}) (Yates only ever applies to 2x2) and fisher.test.` +
+    (counts ? '\nbinary = "counts": an "auto" covariate whose values in the file are all 0 or 1 is a factor with levels 0, 1 (ls_flag).' : '');
   let s = 't1 <- list()\n';
   for (const t of covariates) {
-    s += `t1[[${rStr(t.column)}]] <- table1_tests(d[[${rStr(t.column)}]], d[[${rStr(g.column)}]], ${rBool(a.yates)})\n`;
+    const x = `d[[${rStr(t.column)}]]`;
+    s += `t1[[${rStr(t.column)}]] <- table1_tests(${flag(t) ? `ls_flag(${x}, raw[[${rStr(t.column)}]])` : x}, d[[${rStr(g.column)}]], ${rBool(a.yates)})\n`;
   }
   s += 'print(cbind(variable = names(t1), ls_table(t1)))\n';
   s += `put(${rStr(p + '.table1')}, t1)\n`;
@@ -114,7 +122,14 @@ function rBlock(a, { path: p, spec, covariates }) {
 export default {
   key: 'table1',
   title: 'Table 1',
-  form: { toggle: 'Table 1 (baseline by group)', onWithCovariates: true, fields: [check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') })] },
+  form: {
+    toggle: 'Table 1 (baseline by group)',
+    onWithCovariates: true,
+    fields: [
+      check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') }),
+      select('0/1 columns', 'analyses.table1.binary', [['counts', 'n (%)'], ['numeric', 'mean (SD), median (IQR)']]),
+    ],
+  },
   tables: (t1, ctx) => [{ paper: 1, model: table1Model(t1, ctx) }],
   render: (t1, view) => view.table('table1'),
   rBlock,

@@ -177,6 +177,13 @@ glm_key <- function(fit) {
 }
 
 # Table 1 tests for one covariate by group.
+# Table 1 with binary = "counts": an "auto" covariate whose values in the
+# whole file are all 0 or 1 is described as a factor with levels 0 and 1, as
+# LocalSurv does (only in Table 1; the models keep it numeric).
+ls_flag <- function(x, whole) {
+  v <- whole[!is.na(whole)]
+  if (is.numeric(x) && is.numeric(whole) && length(v) && all(v %in% c(0, 1))) factor(x, levels = c(0, 1)) else x
+}
 table1_tests <- function(x, g, yates) {
   ok <- !is.na(x) & !is.na(g)
   x <- x[ok]; g <- droplevels(g[ok])
