@@ -520,7 +520,7 @@ test('forest plot: square areas proportional to 1/se² of the log HR', () => {
   const k = pairs[0].area / pairs[0].w;
   for (const q of pairs) assert.ok(Math.abs(q.area / q.w / k - 1) < 0.01, `area ${q.area} vs weight ${q.w}`);
   assert.ok(Math.max(...pairs.map((q) => q.area)) / Math.min(...pairs.map((q) => q.area)) > 2, 'sizes differ');
-  assert.deepEqual(forestWeights([{ se: 0.1 }, { se: 0.2 }]), [6, 3]);
+  assert.deepEqual(forestWeights([{ se: 0.1 }, { se: 0.2 }]), [7, 3.5]);
 });
 
 test('forest plot: the overall row is the whole cohort’s multivariable Cox HR of the group (adjusted subgroups), named in the caption', () => {

@@ -127,8 +127,10 @@ export function overallHr(results, spec) {
   return c && { ...c, label: 'All patients', about: `the Cox model of ${column} alone in the whole cohort` };
 }
 
+// A d3-style symbol: a vertical stroke 8 px tall.
+const POINT_TICK = { draw(context) { context.moveTo(0, -4); context.lineTo(0, 4); } };
 // Largest square half-side (px); the rest scale so that area ∝ 1/se².
-const SQUARE_MAX = 6;
+const SQUARE_MAX = 7;
 export function forestWeights(rows) {
   const w = rows.map((r) => (r.se > 0 ? 1 / (r.se * r.se) : null));
   const max = Math.max(...w.filter((x) => x != null));
@@ -250,6 +252,8 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
       // CIs running off the axis end in an arrowhead-like chevron.
       Plot.text(drawn.filter((r) => r.loCut), { y: 'id', x: 'lo', text: () => '<', dx: 2, fontWeight: 'bold', className: 'ls-forest-cut' }),
       Plot.text(drawn.filter((r) => r.hiCut), { y: 'id', x: 'hi', text: () => '>', dx: -2, fontWeight: 'bold', className: 'ls-forest-cut' }),
+      // The estimate as a short tick on every row, so that a tiny square (a level with few events) still shows where it is.
+      Plot.dot(drawn.filter((r) => r.inside && !r.overall), { y: 'id', x: 'hr', symbol: POINT_TICK, stroke: '#000', strokeWidth: st.lineWidth, className: 'ls-forest-point' }),
       // Plot's symbol size is π r², and a square of side 2h has area 4h², so r = 2h/√π.
       Plot.dot(squares, { y: 'id', x: 'hr', symbol: 'square', r: (d) => (2 * d.half) / Math.sqrt(Math.PI), fill: '#000', stroke: 'none', className: 'ls-forest-hr' }),
       Plot.dot(drawn.filter((r) => r.inside && r.overall), { y: 'id', x: 'hr', symbol: 'diamond', r: SQUARE_MAX * 1.2, fill: '#000', stroke: 'none', className: 'ls-forest-overall-hr' }),
