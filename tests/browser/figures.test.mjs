@@ -65,6 +65,17 @@ async function examplePage() {
   return { page, errors };
 }
 
+/** Runs body(page) on the example's results; the page must log no error. */
+async function onExample(body) {
+  const { page, errors } = await examplePage();
+  try {
+    await body(page);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+}
+
 // Viewport boxes of the elements matching sel (a selector list, each part scoped to rootSel).
 const boxes = (page, rootSel, sel) =>
   page.$$eval(sel.split(',').map((s) => `${rootSel} ${s.trim()}`).join(', '), (els) => els.map((e) => {
@@ -78,13 +89,12 @@ async function save(page, locator) {
   return fs.readFileSync(await dl.path());
 }
 
-test('Kaplan–Meier: legend clear of every curve and censor mark, risk numbers under the ticks, censor marks off / on by the page setting', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await examplePage();
-  try {
+test('Kaplan–Meier: legend clear of every curve and censor mark, risk numbers under the ticks, censor marks off / on by the page setting', { timeout: TEST_TIMEOUT }, () =>
+  onExample(async (page) => {
     const fig = '#fig-main-km';
     // 2041 patients: over the automatic limit, so no censor marks by default.
     assert.equal(await page.$$eval(`${fig} g.ls-km-censor path`, (e) => e.length), 0);
-    assert.match(await page.textContent(`${fig} figcaption`), /^(?!.*censored)/);
+    assert.ok(!(await page.textContent(`${fig} figcaption`)).includes('censored'));
     await page.selectOption('#km-censor', 'on');
     await page.waitForSelector(`${fig} g.ls-km-censor path`);
     const censor = await boxes(page, fig, 'g.ls-km-censor path');
@@ -113,15 +123,10 @@ test('Kaplan–Meier: legend clear of every curve and censor mark, risk numbers 
     await page.selectOption('#km-censor', 'off');
     await page.waitForFunction(() => !document.querySelector('#fig-main-km g.ls-km-censor'));
     assert.ok(!(await page.textContent(`${fig} figcaption`)).includes('censored'));
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+  }));
 
-test('forest plot: squares with area ∝ 1/se², levels in the spec’s order, the overall row; the subcohorts’ adjusted HRs (Figure 4d)', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await examplePage();
-  try {
+test('forest plot: squares with area ∝ 1/se², levels in the spec’s order, the overall row; the subcohorts’ adjusted HRs (Figure 4d)', { timeout: TEST_TIMEOUT }, () =>
+  onExample(async (page) => {
     const fig = '#fig-main-forest';
     const sg = expected.results.subgroups;
     // Rows: the overall row, then each variable and its levels as the spec declares them.
@@ -167,15 +172,10 @@ test('forest plot: squares with area ∝ 1/se², levels in the spec’s order, t
     assert.deepEqual(await page.$$eval(`${f4} g.ls-forest-hrtext text`, (els) => els.map((e) => e.textContent)), want);
     assert.match(await page.textContent(`${f4} figcaption`), /from that subcohort's multivariable Cox model/);
     await page.locator(f4).screenshot({ path: path.join(artifacts, 'figures-subcohorts-forest.png') });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+  }));
 
-test('Love plot: one row per two-level factor, legend clear of the first row', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await examplePage();
-  try {
+test('Love plot: one row per two-level factor, legend clear of the first row', { timeout: TEST_TIMEOUT }, () =>
+  onExample(async (page) => {
     const fig = '#fig-main-love';
     const labels = await page.$$eval(`${fig} g[aria-label="y-axis tick label"] text`, (els) => els.map((e) => e.textContent));
     const cols = expected.results.matching.balance.before.columns;
@@ -187,15 +187,10 @@ test('Love plot: one row per two-level factor, legend clear of the first row', {
       assert.ok(l.y + l.h < firstTop, `legend "${l.text}" bottom ${l.y + l.h} vs first row ${firstTop}`);
     }
     await page.locator(fig).screenshot({ path: path.join(artifacts, 'figures-love.png') });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+  }));
 
-test('export: the PNG is 2100 px wide at 300 dpi with text at 8–9 pt, in both figure styles; the journal style changes every figure', { timeout: TEST_TIMEOUT }, async () => {
-  const { page, errors } = await examplePage();
-  try {
+test('export: the PNG is 2100 px wide at 300 dpi with text at 8–9 pt, in both figure styles; the journal style changes every figure', { timeout: TEST_TIMEOUT }, () =>
+  onExample(async (page) => {
     for (const style of ['default', 'journal']) {
       await page.selectOption('#figure-style', style);
       await page.waitForFunction((s) => document.querySelector('#fig-main-km figure')?.dataset.figureStyle === s, style);
@@ -234,8 +229,4 @@ test('export: the PNG is 2100 px wide at 300 dpi with text at 8–9 pt, in both 
     assert.deepEqual(fonts, ['12px']);
     await page.locator('#fig-main-km').screenshot({ path: path.join(artifacts, 'figures-km-journal.png') });
     await page.locator('#fig-main-forest').screenshot({ path: path.join(artifacts, 'figures-forest-journal.png') });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
-});
+  }));
