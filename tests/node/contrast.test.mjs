@@ -33,9 +33,14 @@ const blend = (c, bg, a) => `#${rgb(c).map((v, i) => Math.round(a * v + (1 - a) 
 
 const css = fs.readFileSync(path.join(root, 'web/style.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
 const rules = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].map(([, sel, body]) => ({ sel: sel.trim(), body }));
-const prop = (body, name) => new RegExp(`(?:^|;)\\s*${name}\\s*:\\s*([^;]+)`).exec(body)?.[1].trim();
-const PAGE_TEXT = hex(prop(rules.find((r) => r.sel === ':root').body, 'color'));
-const PAGE_BG = hex(prop(rules.find((r) => r.sel === ':root').body, 'background'));
+const rootBody = rules.find((r) => r.sel === ':root').body;
+// Custom properties (--ink: #1a1a1a) of :root, for var(--ink) anywhere.
+const vars = Object.fromEntries([...rootBody.matchAll(/(--[\w-]+)\s*:\s*([^;]+)/g)].map(([, k, v]) => [k, v.trim()]));
+const resolve = (v) => v?.replace(/var\((--[\w-]+)\)/g, (_, k) => vars[k] ?? k).trim();
+const prop = (body, name) => resolve(new RegExp(`(?:^|;)\\s*${name}\\s*:\\s*([^;]+)`).exec(body)?.[1]);
+const PAGE_TEXT = hex(prop(rootBody, 'color'));
+const PAGE_BG = hex(prop(rootBody, 'background'));
+const isHex = (c) => /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(c ?? '');
 
 test('the WCAG ratio: black on white 21, #777 on white 4.48, and plots.js agrees', () => {
   assert.equal(ratio('#000', '#fff'), 21);
@@ -52,7 +57,8 @@ test('every text colour of style.css reaches 4.5:1 on its background (dimmed one
     if (/:disabled/.test(sel)) continue; // WCAG 1.4.3 exempts inactive controls
     if (opacity === 0) continue; // not seen (the file input behind its label)
     const bgRaw = prop(body, 'background');
-    const bg = bgRaw && /^#[0-9a-f]{3,6}$/i.test(bgRaw) ? hex(bgRaw) : PAGE_BG;
+    const bg = isHex(bgRaw) ? hex(bgRaw) : PAGE_BG;
+    assert.ok(!color || isHex(color), `${sel}: a colour this test reads (#rgb, #rrggbb or a :root variable): ${color}`);
     const fg = blend(hex(color ?? PAGE_TEXT), bg, opacity);
     const r = ratio(fg, bg);
     checked.push(sel);
