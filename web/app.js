@@ -133,6 +133,12 @@ function setup() {
   $('display-unit').addEventListener('change', () => {
     if (state.result) showResults();
   });
+  // So do the figures' style and censor marks (page settings, like the unit).
+  for (const id of ['figure-style', 'km-censor']) {
+    $(id).addEventListener('change', () => {
+      if (state.result) showResults();
+    });
+  }
   $('setup-form').addEventListener('submit', run);
   $('cancel-button').addEventListener('click', () => {
     client.cancel();

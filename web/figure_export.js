@@ -3,7 +3,8 @@
 // the caption as text), a 300-dpi PNG of it, and a download helper.
 //
 // API:
-//   figureToSvg(figureEl, {captionFontSize = 11, padding = 8}) -> string
+//   figureToSvg(figureEl, {captionFontSize, padding = 8}) -> string (caption size and
+//       font: the figure's style, data-font-size / data-font-family, else 11 px Helvetica)
 //       '<svg xmlns=... width height viewBox>' with a white background, the
 //       figure's SVGs as nested <svg x y width height> in document order, the
 //       <figcaption> wrapped into <text> lines; fonts are a generic family
@@ -25,7 +26,7 @@
 import { escapeHtml } from './html.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const FONT = 'Helvetica, Arial, sans-serif';
+const DEFAULT_FONT = 'Helvetica, Arial, sans-serif';
 const CHAR_EM = 0.55;
 
 /** Greedy word wrap to a character budget (the caption has no measured text in Node). */
@@ -51,7 +52,8 @@ function numberAttr(el, name) {
 }
 
 /** The whole figure (its top-level SVGs + caption) as one standalone SVG document string. */
-export function figureToSvg(figureEl, { captionFontSize = 11, padding = 8 } = {}) {
+export function figureToSvg(figureEl, { captionFontSize = Number(figureEl.dataset?.fontSize) || 11, padding = 8 } = {}) {
+  const font = figureEl.dataset?.fontFamily || DEFAULT_FONT;
   const doc = figureEl.ownerDocument;
   const Serializer = doc.defaultView?.XMLSerializer ?? globalThis.XMLSerializer;
   const serializer = new Serializer();
@@ -69,13 +71,13 @@ export function figureToSvg(figureEl, { captionFontSize = 11, padding = 8 } = {}
     clone.setAttribute('width', String(w));
     clone.setAttribute('height', String(h));
     if (!clone.getAttribute('viewBox')) clone.setAttribute('viewBox', `0 0 ${w} ${h}`);
-    clone.setAttribute('font-family', FONT);
+    clone.setAttribute('font-family', font);
     // Page-only inline styles (max-width, display) mean nothing in a file;
     // keep colours and font size.
     clone.style.removeProperty('max-width');
     clone.style.removeProperty('height');
     clone.style.removeProperty('display');
-    clone.style.setProperty('font-family', FONT);
+    clone.style.setProperty('font-family', font);
     clone.removeAttribute('aria-hidden');
     // Plot's own <style> sizes its SVG for a page (height: auto, max-width);
     // on a nested <svg> that would override the explicit size.
@@ -91,7 +93,7 @@ export function figureToSvg(figureEl, { captionFontSize = 11, padding = 8 } = {}
   const height = Math.ceil(lines.length ? captionTop + lines.length * lineH + padding : y);
   const label = figureEl.querySelector('[aria-label]')?.getAttribute('aria-label') ?? caption;
   return (
-    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${FONT}" style="color:#000">` +
+    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${escapeHtml(font)}" style="color:#000">` +
     `<title>${escapeHtml(label)}</title>` +
     `<style>text, tspan { white-space: pre; }</style>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>` +

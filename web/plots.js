@@ -18,21 +18,24 @@
 //                                     '+' censor marks, log-rank p, rates legend and
 //                                     the number-at-risk table aligned under the x axis.
 // Common options: spec (result.spec: time unit, group column, thresholds),
-//   cohort (block.cohort: group_levels), width (px, default 640), caption
+//   cohort (block.cohort: group_levels), width (px, default FIGURE_WIDTH = 7 in),
+//   figureStyle ('default' | 'journal', FIGURE_STYLES), caption
 //   (replaces the generated caption), labels ({stratum or variable: display label}).
 // kmFigure options: displayUnit ('days'|'weeks'|'months'|'years'), timeUnit
 //   (overrides spec.time.unit), logrank (a Test, or results.logrank {by_group,
 //   stratified}; default: km.logrank when km is a matched_outcome or
 //   cutpoint.groups, which kmFigure also takes whole), test ({label, p}:
-//   overrides the test shown), ci (default: on for up to 2 curves), censor (default true),
+//   overrides the test shown), ci (default: on for up to 2 curves), censor (true, false or
+//   'auto', the default: on for up to CENSOR_AUTO_MAX patients),
 //   rates (default true: the curves' at_times S(t) in the legend; 'not estimable' past
 //   a curve's last follow-up), rateTimes
 //   (in the data's unit), riskTable (default true), riskTimes (display unit),
 //   xMax (display unit), curves ('by_group' | 'overall'), yLabel, percent.
 // Pure helpers (exported for tests and tables): convertTime (units.js), nAtRisk,
 //   riskTableRows, niceTimeTicks, kmCurves, survivalAt.
-// Shared with the analyses' figures: PALETTE, DASHES, FONT, plotStyle,
-//   textWidth, makeFigure, topLegend, LEGEND_ROW, groupInfo.
+// Shared with the analyses' figures: PALETTE, DASHES, FONT, FIGURE_WIDTH,
+//   FIGURE_STYLES, figureStyle, plotStyle, textWidth, makeFigure, topLegend,
+//   LEGEND_ROW, LEGEND_CLEAR, groupInfo.
 //
 // Conventions: 1 week = 7 days, 1 month = 30.4375 days, 1 year = 365.25 days.
 // n at risk at t = n_risk at the first table time >= t (everyone still
@@ -54,6 +57,31 @@ export { DAYS_PER, convertTime };
 
 // Okabe–Ito colours, ordered so consecutive groups also differ in lightness.
 export const PALETTE = ['#000000', '#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+// WCAG 2 contrast: relative luminance of an sRGB '#rrggbb', and the ratio of two colours (1 to 21).
+function luminance(hex) {
+  const v = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.length === 4 ? hex.replace(/^#(.)(.)(.)$/, '#$1$1$2$2$3$3') : hex);
+  if (!v) throw new Error(`not a #rrggbb colour: ${hex}`);
+  const [r, g, b] = v.slice(1).map((h) => {
+    const c = parseInt(h, 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+export function contrastRatio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+/** The colour darkened just enough (in 5% steps towards black) for text on bg to reach min:1 (WCAG AA: 4.5). */
+export function textColour(hex, bg = '#ffffff', min = 4.5) {
+  const rgb = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex).slice(1).map((h) => parseInt(h, 16));
+  for (let k = 1; k >= 0; k -= 0.05) {
+    const c = `#${rgb.map((x) => Math.round(x * k).toString(16).padStart(2, '0')).join('')}`;
+    if (contrastRatio(c, bg) >= min) return c.toUpperCase();
+  }
+  return '#000000';
+}
+// The palette's text versions (risk-table numbers and labels): the same hues, readable on white.
+export const TEXT_PALETTE = PALETTE.map((c) => textColour(c));
 export const DASHES = ['none', '7,3', '2,2', '9,3,2,3', '4,4', '1,3', '12,3,3,3,3,3'];
 export const FONT = 'Helvetica, Arial, sans-serif';
 const FONT_SIZE = 11;
@@ -148,9 +176,13 @@ function strataLabel(stratum, options) {
   return column && levels.map(String).includes(String(stratum)) ? `${column} = ${stratum}` : String(stratum);
 }
 
-export function makeFigure(doc, { className, ariaLabel, svgs, caption, width }) {
+export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = FIGURE_STYLES.default }) {
   const fig = doc.createElement('figure');
   fig.className = `ls-figure ${className}`;
+  // For the export (figure_export.js): the caption in the figure's own type.
+  fig.dataset.figureStyle = style.name;
+  fig.dataset.fontSize = String(style.fontSize);
+  fig.dataset.fontFamily = style.fontFamily;
   fig.style.margin = '0 0 1em 0';
   const graphic = doc.createElement('div');
   graphic.className = 'ls-figure-graphic';
@@ -174,7 +206,27 @@ export function makeFigure(doc, { className, ariaLabel, svgs, caption, width }) 
   return fig;
 }
 
-export const plotStyle = { background: 'white', color: '#000', fontFamily: FONT, fontSize: `${FONT_SIZE}px` };
+// Figure styles (the page's "Figure style" choice, options.figureStyle):
+// 'default', and 'journal', close to survminer's ggsurvplot / a journal's
+// artwork rules (Arial, 9 pt text, thinner lines, ticks outside). Sizes are px
+// of a FIGURE_WIDTH-wide figure: exported 7 in wide, 11 px is 8.25 pt and 12 px
+// 9 pt, the 8–9 pt a journal column asks for.
+export const FIGURE_WIDTH = 672; // 7 in at 96 px per inch
+export const FIGURE_STYLES = {
+  default: { name: 'default', fontFamily: FONT, fontSize: FONT_SIZE, curveWidth: 1.8, lineWidth: 1.3, censorR: 3.5, tickSize: 6 },
+  journal: { name: 'journal', fontFamily: 'Arial, Helvetica, sans-serif', fontSize: 12, curveWidth: 1.3, lineWidth: 1, censorR: 3, tickSize: 4 },
+};
+/** The style an options object asks for (options.figureStyle: a name or a style object). */
+export function figureStyle(options = {}) {
+  const s = options.figureStyle;
+  if (s && typeof s === 'object') return { ...FIGURE_STYLES.default, ...s };
+  return FIGURE_STYLES[s] ?? FIGURE_STYLES.default;
+}
+/** Plot's style option for a figure style. */
+export function plotStyle(options = {}) {
+  const st = figureStyle(options);
+  return { background: 'white', color: '#000', fontFamily: st.fontFamily, fontSize: `${st.fontSize}px` };
+}
 
 // A legend stacked in the top margin, anchored to the frame's top-left corner
 // (so it works whatever the scales), in the same SVG as the plot so that it
@@ -183,15 +235,18 @@ export const plotStyle = { background: 'white', color: '#000', fontFamily: FONT,
 export const LEGEND_ROW = 15;
 // A d3-style symbol drawing a 26 px horizontal line: the line sample, dashed like its curve.
 const LINE_SYMBOL = { draw(context) { context.moveTo(-13, 0); context.lineTo(13, 0); } };
-export function topLegend(entries, { className = 'ls-legend', dx = 0 } = {}) {
+// The lowest row's centre sits LEGEND_CLEAR px above the frame, so its text
+// (and a censor mark or a row's symbol at the top of the frame) never meet.
+export const LEGEND_CLEAR = 15;
+export function topLegend(entries, { className = 'ls-legend', dx = 0, lineWidth = 2 } = {}) {
   const n = entries.length;
   const marks = [];
   entries.forEach((e, i) => {
-    const dy = -((n - i) * LEGEND_ROW - 6);
+    const dy = -((n - 1 - i) * LEGEND_ROW + LEGEND_CLEAR);
     const at = { frameAnchor: 'top-left', dy, className };
-    if (e.stroke) marks.push(Plot.dot([0], { ...at, dx: dx + 13, symbol: LINE_SYMBOL, stroke: e.stroke, strokeWidth: 2, strokeDasharray: e.dash ?? 'none' }));
+    if (e.stroke) marks.push(Plot.dot([0], { ...at, dx: dx + 13, symbol: LINE_SYMBOL, stroke: e.stroke, strokeWidth: lineWidth, strokeDasharray: e.dash ?? 'none' }));
     if (e.symbol) marks.push(Plot.dot([0], { ...at, dx: dx + 13, symbol: e.symbol, r: 4, stroke: e.symbolStroke ?? e.stroke ?? '#000', fill: e.fill ?? 'none', strokeWidth: 1.5 }));
-    marks.push(Plot.text([e.label], { ...at, dx: dx + 32, text: (d) => d, textAnchor: 'start' }));
+    marks.push(Plot.text([e.label], { ...at, dx: dx + 32, text: (d) => d, textAnchor: 'start', lineAnchor: 'middle' }));
   });
   return marks;
 }
@@ -207,12 +262,15 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const unit = options.timeUnit ?? timeUnitOf(options.spec);
   const shown = options.displayUnit ?? unit;
   const toShown = (t) => convertTime(t, unit, shown);
-  const width = options.width ?? 640;
+  const width = options.width ?? FIGURE_WIDTH;
   const labels = curves.map((c) => strataLabel(c.stratum, options));
   const colors = curves.map((_, i) => PALETTE[i % PALETTE.length]);
   const dashes = curves.map((_, i) => DASHES[i % DASHES.length]);
   const showCI = options.ci ?? curves.length <= 2;
   const percent = options.percent ?? false;
+  const st = figureStyle(options);
+  const tw = (s) => textWidth(s, st.fontSize);
+  const showCensor = censorShown(options.censor, curves);
 
   const lastTime = Math.max(...curves.map((c) => (c.table.time.length ? c.table.time[c.table.time.length - 1] : 0)));
   const xMax = options.xMax ?? (toShown(lastTime) || 1);
@@ -254,15 +312,16 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   if (curves.length > 1 && strat?.p != null) pLines.push(`stratified by ${strat.strata ?? 'strata'}: ${pStatement(strat.p)}`);
 
   // Risk-table labels sit left of the t = 0 column, whose numbers are centred on the axis origin.
-  const halfNumber = textWidth(formatCount(Math.max(...curves.map((c) => c.n ?? 0)))) / 2;
-  const riskLabelWidth = Math.max(...labels.map((l) => textWidth(l))) + halfNumber + 16;
+  const halfNumber = tw(formatCount(Math.max(...curves.map((c) => c.n ?? 0)))) / 2;
+  const riskLabelWidth = Math.max(...labels.map((l) => tw(l))) + halfNumber + 16;
   const marginLeft = Math.max(56, options.riskTable === false ? 0 : riskLabelWidth);
   const marginRight = 24;
   const W = width - marginLeft - marginRight;
   const height = options.height ?? 340;
-  const pInside = pLines.length ? choosePPlacement(curves, pLines, { xMax, W, toShown }) : null;
+  const pInside = pLines.length ? choosePPlacement(curves, pLines, { xMax, W, toShown, tw }) : null;
   const allLegend = [...legendEntries, ...(pInside === 'legend' ? pLines.map((l) => ({ label: l })) : [])];
-  const marginTop = 16 + allLegend.length * LEGEND_ROW;
+  // The legend sits above the frame (topLegend), never over the curves.
+  const marginTop = allLegend.length ? LEGEND_CLEAR + (allLegend.length - 1) * LEGEND_ROW + 12 : 16;
   const marginBottom = 38;
   const H = height - marginTop - marginBottom;
 
@@ -287,12 +346,12 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     if (showCI) {
       marks.push(Plot.areaY(pts, { x: 't', y1: 'lo', y2: 'hi', curve: 'step-after', fill: colors[i], fillOpacity: 0.15, className: 'ls-km-ci' }));
     }
-    marks.push(Plot.line(pts, { x: 't', y: 's', curve: 'step-after', stroke: colors[i], strokeWidth: 1.8, strokeDasharray: dashes[i], className: 'ls-km-curve' }));
-    if (options.censor !== false) {
-      marks.push(Plot.dot(pts.filter((p) => p.censor), { x: 't', y: 's', symbol: 'plus', r: 3.5, stroke: colors[i], strokeWidth: 1.1, className: 'ls-km-censor' }));
+    marks.push(Plot.line(pts, { x: 't', y: 's', curve: 'step-after', stroke: colors[i], strokeWidth: st.curveWidth, strokeDasharray: dashes[i], className: 'ls-km-curve' }));
+    if (showCensor) {
+      marks.push(Plot.dot(pts.filter((p) => p.censor), { x: 't', y: 's', symbol: 'plus', r: st.censorR, stroke: colors[i], strokeWidth: 1.1, className: 'ls-km-censor' }));
     }
   });
-  if (allLegend.length) marks.push(...topLegend(allLegend, { className: 'ls-km-legend' }));
+  if (allLegend.length) marks.push(...topLegend(allLegend, { className: 'ls-km-legend', lineWidth: st.curveWidth }));
   if (pInside && pInside !== 'legend') {
     const right = pInside === 'top-right';
     marks.push(
@@ -308,7 +367,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     );
   }
   // Plain numbers (no thousands separator), as in the risk table and caption.
-  const xScale = { domain: [0, xMax], ticks, tickFormat: (t) => formatSignificant(t, 12), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
+  const xScale = { domain: [0, xMax], ticks, tickSize: st.tickSize, tickFormat: (t) => formatSignificant(t, 12), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
   const curvesSvg = Plot.plot({
     document: doc,
     width,
@@ -317,10 +376,10 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     marginRight,
     marginTop,
     marginBottom,
-    style: plotStyle,
+    style: plotStyle(options),
     x: xScale,
-    y: { domain: [0, yMul], label: options.yLabel ?? (percent ? 'Survival (%)' : 'Survival probability'), labelAnchor: 'center', labelArrow: 'none', ticks: 5 },
-    marks: [Plot.frame({ anchor: 'left' }), Plot.frame({ anchor: 'bottom' }), ...marks],
+    y: { domain: [0, yMul], label: options.yLabel ?? (percent ? 'Survival (%)' : 'Survival probability'), labelAnchor: 'center', labelArrow: 'none', ticks: 5, tickSize: st.tickSize },
+    marks: [Plot.frame({ anchor: 'left', strokeWidth: st.lineWidth }), Plot.frame({ anchor: 'bottom', strokeWidth: st.lineWidth }), ...marks],
   });
 
   const svgs = [curvesSvg];
@@ -337,8 +396,8 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
         if (Math.abs(r.atTimes - r.n) > 1e-9) console.warn(`number at risk of ${r.label} at ${r.time}: table ${r.n}, at_times ${r.atTimes}`);
       }
     }
-    const rtTop = 24;
-    const rtHeight = rtTop + curves.length * 17 + 8;
+    const rtTop = Math.round(st.fontSize * 2.2);
+    const rtHeight = rtTop + curves.length * Math.round(st.fontSize * 1.55) + 8;
     const riskSvg = Plot.plot({
       document: doc,
       width,
@@ -347,10 +406,10 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       marginRight,
       marginTop: rtTop,
       marginBottom: 8,
-      style: plotStyle,
+      style: plotStyle(options),
       x: { domain: [0, xMax], axis: null },
       y: { type: 'point', domain: labels, axis: null, padding: 0.5 },
-      color: { domain: labels, range: colors },
+      color: { domain: labels, range: colors.map((c) => textColour(c)) },
       marks: [
         Plot.text(['Number at risk'], { frameAnchor: 'top-left', dx: -marginLeft + 4, dy: -rtTop + 4, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d, className: 'ls-risk-title' }),
         Plot.text(labels, { y: (d) => d, frameAnchor: 'left', dx: -(halfNumber + 8), textAnchor: 'end', fill: (d) => d, text: (d) => d, className: 'ls-risk-label' }),
@@ -369,7 +428,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     [
       `Kaplan–Meier estimates of survival${groupWord}; ${formatCount(nTotal)} patients, ${formatCount(events)} events.`,
       showCI ? `Shaded: pointwise ${Math.round(confLevel * 100)}% confidence intervals.` : '',
-      options.censor !== false ? '+ marks censored observations.' : '',
+      showCensor ? '+ marks censored observations.' : '',
       pLines.length ? `${pLines.join('; ')}.` : '',
       options.riskTable !== false ? `Numbers at risk at ${riskTimesShown.join(', ')} ${shown}.` : '',
     ]
@@ -378,17 +437,26 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const ariaLabel = `Kaplan–Meier survival curves${groupWord}, time in ${shown}${pLines.length ? `, ${pLines[0]}` : ''}${
     curves.map((c, i) => (c.median?.estimate != null ? `; median ${labels[i]} ${formatRounded(toShown(c.median.estimate), 1)} ${shown}` : '')).join('')
   }`;
-  const fig = makeFigure(doc, { className: 'ls-km-figure', ariaLabel, svgs, caption, width });
+  const fig = makeFigure(doc, { className: 'ls-km-figure', ariaLabel, svgs, caption, width, style: figureStyle(options) });
   // The numbers drawn, for callers (and tests) that want them without parsing the SVG.
   fig.riskTable = rows;
   return fig;
 }
 
+// Censor marks: options.censor true / false, or 'auto' (the default): drawn
+// for up to CENSOR_AUTO_MAX patients, where they are still separate marks;
+// in larger cohorts they merge into a smear along the curve.
+export const CENSOR_AUTO_MAX = 1000;
+export function censorShown(censor = 'auto', curves = []) {
+  if (censor === true || censor === false) return censor;
+  return curves.reduce((a, c) => a + (c.n ?? 0), 0) <= CENSOR_AUTO_MAX;
+}
+
 // Where the p value fits: the bottom-left corner (where ggsurvplot puts it) is
 // empty unless a curve (or its CI) drops near 0 early; else top-right; else
 // the legend. Works in displayed time and on the 0-1 survival scale.
-function choosePPlacement(curves, pLines, { xMax, W, toShown }) {
-  const boxW = (Math.max(...pLines.map((l) => textWidth(l))) + 12) * (xMax / W);
+function choosePPlacement(curves, pLines, { xMax, W, toShown, tw }) {
+  const boxW = (Math.max(...pLines.map((l) => tw(l))) + 12) * (xMax / W);
   const boxH = 0.05 + 0.05 * pLines.length;
   if (curves.every((c) => rangeOver(c, 0, boxW, toShown).min > boxH)) return 'bottom-left';
   if (curves.every((c) => rangeOver(c, xMax - boxW, xMax, toShown).max < 1 - boxH)) return 'top-right';

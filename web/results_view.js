@@ -10,6 +10,7 @@
 import * as tables from './tables.js';
 import { figureToSvg, svgToPng, download } from './figure_export.js';
 import { ANALYSES, analysisByKey } from './analyses/index.js';
+import { subcohortForestFigure } from './analyses/subgroups.js';
 import { $, state, describeError, button, addHeader } from './page.js';
 import { rowsUsed, rowsHeadline, fewerText } from './rows_used.js';
 
@@ -96,6 +97,12 @@ export function failedParts(result) {
   return parts.reduce((n, s) => n + (s.error ? 1 : Object.values(s.results ?? {}).reduce((k, a) => k + (a?.error ? 1 : tables.partErrors(a).length), 0)), 0);
 }
 
+// The page's figure settings (not part of the spec): display unit, style, censor marks.
+function figureSettings() {
+  const censor = { on: true, off: false }[$('km-censor')?.value] ?? 'auto';
+  return { displayUnit: $('display-unit').value || undefined, figureStyle: $('figure-style')?.value || 'default', censor };
+}
+
 function renderBlock(b, index, actions) {
   const wrap = document.createElement('section');
   wrap.className = 'result-block';
@@ -113,7 +120,7 @@ function renderBlock(b, index, actions) {
   const add = (el) => el && wrap.appendChild(el);
   const table = (name) => models.has(name) && add(tryCard(() => tableCard(models.get(name))));
   const key = b.key;
-  const opts = { ...b.ctx, displayUnit: $('display-unit').value || undefined };
+  const opts = { ...b.ctx, ...figureSettings() };
   const figure = (title, name, build) => add(tryCard(() => figureCard(`${title}${b.label ? ` (${b.label})` : ''}`, build(), `${key}-${name}`)));
   // Each analysis in its place: its tables and figures, or what stopped it;
   // then any of its parts that failed.
@@ -204,6 +211,21 @@ function renderRowsFewer(result) {
   $('rows-fewer').replaceChildren(...items);
 }
 
+// The paper's Figure 4d after the subcohorts: each one's adjusted group HR on
+// one forest plot, when at least one subcohort has a multivariable Cox model
+// with the group.
+function renderSubcohortsCompared(result) {
+  const fits = (result.subcohorts ?? []).some((s) => s.results?.cox?.multivariable?.coefficients);
+  if (!fits || !result.spec?.group) return null;
+  const wrap = document.createElement('section');
+  wrap.className = 'result-block';
+  wrap.id = 'result-subcohorts';
+  wrap.append(Object.assign(document.createElement('h3'), { textContent: 'Subcohorts compared' }));
+  const opts = { spec: result.spec, cohort: result.cohort, ...figureSettings() };
+  wrap.append(tryCard(() => figureCard('Adjusted hazard ratio by subcohort', subcohortForestFigure(result, opts, document), 'subcohorts-forest')));
+  return wrap;
+}
+
 export function renderResults(result, { actions = {} } = {}) {
   renderRowsFewer(result);
   $('warnings').replaceChildren(
@@ -223,6 +245,10 @@ export function renderResults(result, { actions = {} } = {}) {
     }),
   );
   const blocks = tables.analysisBlocks(result, { displayUnit: $('display-unit').value || null });
-  $('results-nav').replaceChildren(...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })));
-  $('results').replaceChildren(...blocks.map((b, i) => renderBlock(b, i, actions)));
+  const compared = renderSubcohortsCompared(result);
+  $('results-nav').replaceChildren(
+    ...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })),
+    ...(compared ? [Object.assign(document.createElement('a'), { href: '#result-subcohorts', textContent: 'Subcohorts compared' })] : []),
+  );
+  $('results').replaceChildren(...blocks.map((b, i) => renderBlock(b, i, actions)), ...(compared ? [compared] : []));
 }

@@ -203,10 +203,14 @@ test('the bundled example runs the paper analysis; tables and figures show the C
     const subgroupLevels = cliResult.results.subgroups.variables.flatMap((v) => v.levels);
     assert.equal(subgroupLevels.length, 30);
     const forest = page.locator('#fig-main-forest');
-    assert.deepEqual((await forest.locator('.ls-forest-level text').allTextContents()).map((t) => t.trim()), subgroupLevels.map((l) => l.level), 'forest rows');
+    // In the order the spec declares each covariate's levels (the engine sorts them).
+    const declared = (v) => npcSpec.covariates.find((c) => c.column === v.variable).levels;
+    const inSpecOrder = cliResult.results.subgroups.variables.flatMap((v) => [...v.levels].sort((a, b) => declared(v).indexOf(a.level) - declared(v).indexOf(b.level)));
+    assert.deepEqual((await forest.locator('.ls-forest-level text').allTextContents()).map((t) => t.trim()), inSpecOrder.map((l) => l.level), 'forest rows');
     const forestN = await forest.locator('.ls-forest-n text').allTextContents();
     for (const l of subgroupLevels) assert.ok(forestN.includes(`${l.n} (${l.nevent})`), `forest n (events) of ${l.level}: ${forestN}`);
-    assert.equal(await page.locator('#results-nav a').count(), 4);
+    // The whole cohort, three subcohorts, and the subcohorts compared (Figure 4d).
+    assert.equal(await page.locator('#results-nav a').count(), 5);
     const bone = cliResult.subcohorts[2].results.cutpoint.groups.cox.coefficients;
     assert.ok((await page.textContent('#result-3')).includes(hrCell(bone, 1)), 'BED > 60 HR in the bone-only block');
     for (let i = 0; i < 4; ++i) await page.locator(`#result-${i}`).screenshot({ path: path.join(artifacts, `results-example-block${i}.png`) });

@@ -13,9 +13,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { JSDOM } from 'jsdom';
 import { runCli, root, datasetPath } from './harness.mjs';
-import { kmFigure, nAtRisk, convertTime, niceTimeTicks, DASHES } from '../../web/plots.js';
-import { forestFigure } from '../../web/analyses/subgroups.js';
-import { loveFigure, roundsFigure } from '../../web/analyses/matching.js';
+import { kmFigure, nAtRisk, convertTime, niceTimeTicks, DASHES, PALETTE, textColour, FIGURE_WIDTH, FIGURE_STYLES, LEGEND_CLEAR, CENSOR_AUTO_MAX, censorShown } from '../../web/plots.js';
+import { forestFigure, overallHr, subcohortForestFigure, declaredLevels, forestWeights } from '../../web/analyses/subgroups.js';
+import { loveFigure, loveRows, roundsFigure } from '../../web/analyses/matching.js';
 import { cutpointFigure } from '../../web/analyses/cutpoint.js';
 import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download } from '../../web/figure_export.js';
 import { formatP, formatRatioCI } from '../../web/format.js';
@@ -67,7 +67,7 @@ function checkAccessible(fig) {
 
 test('KM, whole cohort: one curve per group, a censor mark per censoring time, risk table = n at risk from the KM tables', () => {
   const km = npc.results.km;
-  const fig = kmFigure(km, { ...npcCtx, logrank: npc.results.logrank, riskTimes: [0, 12, 24, 36, 48, 60] }, doc);
+  const fig = kmFigure(km, { ...npcCtx, logrank: npc.results.logrank, riskTimes: [0, 12, 24, 36, 48, 60], censor: true }, doc);
   checkAccessible(fig);
   assert.equal(fig.querySelectorAll('g.ls-km-curve').length, km.by_group.length);
   assert.equal(fig.querySelectorAll('g.ls-km-curve path').length, km.by_group.length);
@@ -180,12 +180,23 @@ test('KM on lung (days): 180/365/730-day risk numbers = at_times n_risk; stratif
   assert.equal(nAtRisk(c, c.table.time.at(-1) + 1), atRiskByScan(c, c.table.time.at(-1) + 1));
 });
 
+// A variable's levels as the spec declares them (here read by hand: the
+// subgroup entry's, else the covariate's levels, else a cut's labels; flags 0, 1).
+function inSpecOrder(spec, v) {
+  const entry = (list) => (list ?? []).map((t) => (typeof t === 'string' ? { column: t } : t)).find((t) => t.column === v.variable);
+  const d = (spec.derive ?? []).find((x) => x.name === v.variable);
+  const order = entry(spec.analyses.subgroups.variables)?.levels?.length ? entry(spec.analyses.subgroups.variables).levels
+    : entry(spec.covariates)?.levels ?? d?.cut?.labels ?? (d?.flag ? ['0', '1'] : null);
+  if (!order?.length) return v.levels;
+  return [...v.levels].sort((a, b) => order.indexOf(String(a.level)) - order.indexOf(String(b.level)));
+}
+
 test('forest plot: one row per subgroup level, one interaction p per variable, squares for estimable levels', () => {
   for (const [name, r, ctx] of [['npc', npc, npcCtx], ['lung', lung, lungCtx]]) {
     const sg = r.results.subgroups;
     const fig = forestFigure(sg, ctx, doc);
     checkAccessible(fig);
-    const levels = sg.variables.flatMap((v) => v.levels);
+    const levels = sg.variables.flatMap((v) => inSpecOrder(r.spec, v));
     assert.equal(fig.querySelectorAll('g.ls-forest-level text').length, levels.length, name);
     assert.deepEqual([...fig.querySelectorAll('g.ls-forest-level text')].map((t) => t.textContent.trim()), levels.map((l) => String(l.level)));
     assert.deepEqual([...fig.querySelectorAll('g.ls-forest-variable text')].map((t) => t.textContent), sg.variables.map((v) => v.variable));
@@ -203,14 +214,14 @@ test('forest plot: one row per subgroup level, one interaction p per variable, s
 test('love plot: one before and one after point per balance column; threshold line; distance row optional', () => {
   const blocks = [npc.results.matching, lung.results.matching, ...npc.subcohorts.map((s) => s.results.matching)];
   for (const m of blocks) {
-    const fig = loveFigure(m, npcCtx, doc);
+    const fig = loveFigure(m, { ...npcCtx, binaryOnce: false }, doc);
     checkAccessible(fig);
     const n = m.balance.before.columns.length;
     assert.equal(fig.querySelectorAll('g.ls-love-before circle, g.ls-love-before path').length, m.balance.before.columns.filter((c) => c.smd != null).length);
     assert.equal(fig.querySelectorAll('g.ls-love-after circle, g.ls-love-after path').length, m.balance.after.columns.filter((c) => c.smd != null).length);
     assert.equal(fig.loveRows.length, n);
     assert.equal(fig.querySelectorAll('g.ls-love-threshold line').length, 1);
-    const noDist = loveFigure(m, { ...npcCtx, distance: false }, doc);
+    const noDist = loveFigure(m, { ...npcCtx, distance: false, binaryOnce: false }, doc);
     assert.equal(noDist.loveRows.length, n - m.balance.before.columns.filter((c) => c.variable === 'distance').length);
   }
   // Signed SMDs: two threshold lines (±0.1) and negative values kept.
@@ -247,7 +258,7 @@ test('exported SVG: well-formed XML with xmlns and size, curves + risk table + c
   assert.equal(root.tagName, 'svg');
   assert.equal(root.getAttribute('xmlns'), 'http://www.w3.org/2000/svg');
   const { width, height } = svgSize(svg);
-  assert.equal(width, 640);
+  assert.equal(width, FIGURE_WIDTH, '7 in at 96 px per inch');
   const [a, b] = [...fig.querySelectorAll('svg')].map((s) => Number(s.getAttribute('height')));
   assert.ok(height > a + b, 'room for the caption');
   const nested = [...root.children].filter((e) => e.tagName === 'svg');
@@ -399,4 +410,195 @@ test('KM legend: a rate time past a group’s last follow-up reads "not estimabl
   assert.ok(inYears.includes(`2.74-year not estimable (follow-up ends at ${Number((end2 / 365.25).toFixed(2))} years)`), inYears);
   assert.ok(inYears.includes(`1-year ${(100 * km.by_group[0].at_times.surv[1]).toFixed(1)}%`), inYears);
   assert.ok(!/\d\.\d{3,}-year/.test(inYears), inYears);
+});
+
+// ---- issue 10 §3: figures a journal accepts
+
+// An element's position: the product of its and its ancestors' translate()s plus x/y attributes, up to the <svg>.
+function position(el) {
+  let x = 0;
+  let y = 0;
+  for (let e = el; e && e.tagName !== 'svg'; e = e.parentElement) {
+    const t = translate(e);
+    if (t) {
+      x += t[0];
+      y += t[1];
+    }
+    // y="0.32em" and the like are Plot's line anchors (text centred on y), not offsets.
+    x += Number(e.getAttribute('x') ?? e.getAttribute('cx') ?? 0) || 0;
+    y += Number(e.getAttribute('y') ?? e.getAttribute('cy') ?? 0) || 0;
+  }
+  return [x, y];
+}
+// The top of the plotting frame: the y of the top tick of the y axis (S = 1).
+const frameTop = (svg) => Math.min(...[...svg.querySelectorAll('g[aria-label="y-axis tick"] path')].map((p) => translate(p)[1]));
+
+test('KM: 7 in wide by default, the legend above the frame (clear of S = 1 and its censor marks), in every style', () => {
+  for (const figureStyle of ['default', 'journal']) {
+    for (const [km, ctx, lr] of [[npc.results.km, npcCtx, npc.results.logrank], [lung.results.km, lungCtx, lung.results.logrank]]) {
+      const fig = kmFigure(km, { ...ctx, logrank: lr, censor: true, figureStyle }, doc);
+      const svg = fig.querySelector('svg');
+      assert.equal(Number(svg.getAttribute('width')), FIGURE_WIDTH);
+      const top = frameTop(svg);
+      const size = FIGURE_STYLES[figureStyle].fontSize;
+      const legend = [...svg.querySelectorAll('g.ls-km-legend text, g.ls-km-legend path')];
+      assert.ok(legend.length >= 2 * km.by_group.length, 'a line sample and a label per group');
+      for (const el of legend) {
+        const y = position(el)[1];
+        if (el.tagName === 'text') assert.equal(el.getAttribute('y'), '0.32em', 'legend text centred on its line sample');
+        // Text is centred on y: its lower half (size / 2) plus a censor mark's reach (r + stroke) stay above the frame.
+        assert.ok(y + size / 2 <= top - FIGURE_STYLES[figureStyle].censorR - 1, `${figureStyle}: legend at ${y} vs frame top ${top}`);
+      }
+    }
+  }
+});
+
+test('KM censor marks: on, off, or automatic (on up to CENSOR_AUTO_MAX patients); the caption follows', () => {
+  const marks = (f) => f.querySelectorAll('g.ls-km-censor path').length;
+  const on = kmFigure(npc.results.km, { ...npcCtx, censor: true }, doc);
+  const off = kmFigure(npc.results.km, { ...npcCtx, censor: false }, doc);
+  const auto = kmFigure(npc.results.km, { ...npcCtx }, doc);
+  assert.ok(marks(on) > 100);
+  assert.equal(marks(off), 0);
+  assert.equal(off.querySelectorAll('g.ls-km-censor').length, 0);
+  assert.ok(!off.querySelector('figcaption').textContent.includes('censored'));
+  assert.ok(on.querySelector('figcaption').textContent.includes('+ marks censored observations'));
+  // npc: 2041 patients, over the automatic limit; lung: 228, under it.
+  assert.ok(npc.cohort.rows_used > CENSOR_AUTO_MAX && lung.cohort.rows_used <= CENSOR_AUTO_MAX);
+  assert.equal(marks(auto), 0);
+  assert.ok(marks(kmFigure(lung.results.km, { ...lungCtx }, doc)) > 0);
+  assert.equal(censorShown('auto', [{ n: CENSOR_AUTO_MAX }]), true);
+  assert.equal(censorShown('auto', [{ n: CENSOR_AUTO_MAX }, { n: 1 }]), false);
+  assert.equal(censorShown(false, [{ n: 1 }]), false);
+});
+
+test('KM risk table: group rows labelled and coloured as their curves (text-safe shade)', () => {
+  const fig = kmFigure(npc.results.km, { ...npcCtx }, doc);
+  // Text in the curve's hue, darkened where needed to be readable (4.5:1 on white; contrast.test.mjs).
+  const curveColours = [...fig.querySelectorAll('g.ls-km-curve')].map((g) => textColour(g.getAttribute('stroke')));
+  assert.deepEqual(curveColours, [PALETTE[0], '#C05500']);
+  const labelColours = [...fig.querySelectorAll('g.ls-risk-label text')].map((t) => t.getAttribute('fill'));
+  assert.deepEqual(labelColours, curveColours);
+  const perRow = npc.results.km.by_group.length;
+  const ns = [...fig.querySelectorAll('g.ls-risk-n text')];
+  const columns = ns.length / perRow;
+  for (let g = 0; g < perRow; g++) for (const t of ns.slice(g * columns, (g + 1) * columns)) assert.equal(t.getAttribute('fill'), curveColours[g]);
+  assert.deepEqual([...fig.querySelectorAll('g.ls-risk-label text')].map((t) => t.textContent), npc.results.km.by_group.map((c) => `lt = ${c.stratum}`));
+});
+
+test('forest plot: levels in the spec’s declared order, not the engine’s (sex: Male, Female; pathology: III, I-II)', () => {
+  const sg = npc.results.subgroups;
+  assert.deepEqual(sg.variables.find((v) => v.variable === 'sex').levels.map((l) => l.level), ['Female', 'Male'], 'the engine sorts them');
+  assert.deepEqual(declaredLevels(npc.spec, 'sex'), ['Male', 'Female']);
+  assert.deepEqual(declaredLevels(npc.spec, 'age_group'), ['<45', '>=45'], 'a cut: its labels');
+  assert.equal(declaredLevels(lung.spec, 'inst'), null, 'nothing declared: the engine order stays');
+  const fig = forestFigure(sg, npcCtx, doc);
+  const labels = fig.forestRows.map((r) => r.label.trim());
+  assert.deepEqual(labels.slice(0, 3), ['sex', 'Male', 'Female']);
+  const p = labels.indexOf('pathology');
+  assert.deepEqual(labels.slice(p, p + 3), ['pathology', 'III', 'I-II']);
+  // The drawn rows follow the same order (y grows down the page).
+  const ys = [...fig.querySelectorAll('g.ls-forest-level text')].map((t) => position(t)[1]);
+  assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
+});
+
+test('forest plot: square areas proportional to 1/se² of the log HR', () => {
+  const sg = npc.results.subgroups;
+  const fig = forestFigure(sg, npcCtx, doc);
+  // The n (events) texts are drawn one per level row, in row order: they give each row's y.
+  const levelRows = fig.forestRows.filter((r) => r.kind === 'level');
+  const nTexts = [...fig.querySelectorAll('g.ls-forest-n text')];
+  const byY = new Map(levelRows.map((r, i) => [Math.round(position(nTexts[i])[1]), r]));
+  const squares = [...fig.querySelectorAll('g.ls-forest-hr path')];
+  assert.equal(squares.length, sg.variables.flatMap((v) => v.levels).length);
+  const pairs = squares.map((p) => {
+    const side = Number(/h([\d.]+)/.exec(p.getAttribute('d'))[1]);
+    const row = byY.get(Math.round(position(p)[1]));
+    assert.ok(row, 'a square on a level row');
+    return { area: side * side, w: 1 / row.se ** 2 };
+  });
+  const k = pairs[0].area / pairs[0].w;
+  for (const q of pairs) assert.ok(Math.abs(q.area / q.w / k - 1) < 0.01, `area ${q.area} vs weight ${q.w}`);
+  assert.ok(Math.max(...pairs.map((q) => q.area)) / Math.min(...pairs.map((q) => q.area)) > 2, 'sizes differ');
+  assert.deepEqual(forestWeights([{ se: 0.1 }, { se: 0.2 }]), [7, 3.5]);
+});
+
+test('forest plot: the overall row is the whole cohort’s multivariable Cox HR of the group (adjusted subgroups), named in the caption', () => {
+  const ov = overallHr(npc.results, npc.spec);
+  const c = npc.results.cox.multivariable.coefficients;
+  const k = c.term.indexOf('lt');
+  assert.deepEqual([ov.hr, ov.lower, ov.upper, ov.p, ov.se], [c.hr[k], c.lower[k], c.upper[k], c.p[k], c.se[k]]);
+  const fig = forestFigure(npc.results.subgroups, { ...npcCtx, overall: ov }, doc);
+  assert.equal(fig.forestRows[0].overall, true);
+  assert.equal(fig.querySelector('g.ls-forest-overall text').textContent, 'All patients');
+  assert.equal(fig.querySelectorAll('g.ls-forest-overall-hr path').length, 1, 'a diamond');
+  assert.equal(fig.querySelectorAll('g.ls-forest-hrtext text')[0].textContent, formatRatioCI(c.hr[k], c.lower[k], c.upper[k]));
+  assert.ok(fig.querySelector('figcaption').textContent.includes('All patients (diamond): the HR of lt = 1 in the multivariable Cox model of the whole cohort'));
+  // Unadjusted subgroups: the Cox model of the group alone.
+  const unadj = { ...npc.results, subgroups: { ...npc.results.subgroups, conventions: { per_level: 'coxph(Surv(time, event) ~ lt) within each level' } } };
+  const u = npc.results.cox.univariate.find((f) => f.coefficients.term.every((t) => t === 'lt')).coefficients;
+  assert.equal(overallHr(unadj, npc.spec).hr, u.hr[0]);
+  assert.match(overallHr(unadj, npc.spec).about, /Cox model of lt alone/);
+});
+
+test('subcohort forest plot (the paper’s Figure 4d): one row per subcohort = its multivariable Cox HR of the group', () => {
+  const fig = subcohortForestFigure(npc, npcCtx, doc);
+  checkAccessible(fig);
+  const expected = npc.subcohorts.map((s) => {
+    const c = s.results.cox.multivariable.coefficients;
+    const k = c.term.indexOf('lt');
+    return { name: s.name, text: formatRatioCI(c.hr[k], c.lower[k], c.upper[k]), p: formatP(c.p[k]) };
+  });
+  assert.deepEqual([...fig.querySelectorAll('g.ls-forest-level text')].map((t) => t.textContent), expected.map((e) => e.name));
+  assert.deepEqual([...fig.querySelectorAll('g.ls-forest-hrtext text')].map((t) => t.textContent), expected.map((e) => e.text));
+  assert.deepEqual([...fig.querySelectorAll('g.ls-forest-p text')].map((t) => t.textContent), expected.map((e) => e.p));
+  assert.equal(fig.querySelectorAll('g.ls-forest-variable').length, 0, 'no variable rows');
+  assert.ok(!fig.textContent.includes('P interaction'));
+  assert.ok(fig.querySelector('figcaption').textContent.includes("from that subcohort's multivariable Cox model"));
+  assert.throws(() => subcohortForestFigure({ ...npc, subcohorts: [] }, npcCtx, doc), /no subcohort/);
+});
+
+test('love plot: one row per two-level factor (its second level), the legend clear of the first row', () => {
+  const m = npc.results.matching;
+  const rows = loveRows(m, { variables: m.balance.tests.map((t) => t.variable) });
+  const names = rows.map((r) => r.variable);
+  assert.ok(names.includes('sex_Female') && !names.includes('sex_Male'));
+  assert.ok(names.includes('t4_1') && !names.includes('t4_0'));
+  const fig = loveFigure(m, npcCtx, doc);
+  assert.equal(fig.loveRows.length, rows.length);
+  assert.ok(fig.loveRows.some((r) => r.label === 'sex = Female'));
+  // Every balance column of npc is a two-level factor's, so half of them remain (plus the distance row).
+  assert.equal(fig.loveRows.length, 1 + (m.balance.before.columns.length - 1) / 2);
+  const svg = fig.querySelector('svg');
+  const firstRowY = Math.min(...[...svg.querySelectorAll('g.ls-love-before circle, g.ls-love-before path')].map((e) => position(e)[1]));
+  for (const el of svg.querySelectorAll('g.ls-love-legend text, g.ls-love-legend path, g.ls-love-legend circle')) {
+    assert.ok(position(el)[1] + 6 + 4 < firstRowY, 'legend entry above the first row’s marks');
+  }
+});
+
+test('figure styles: the journal style sets Arial 12 px (9 pt at 7 in) in every figure and its export', () => {
+  const figs = (figureStyle) => [
+    kmFigure(npc.results.km, { ...npcCtx, figureStyle }, doc),
+    forestFigure(npc.results.subgroups, { ...npcCtx, figureStyle }, doc),
+    loveFigure(npc.results.matching, { ...npcCtx, figureStyle }, doc),
+    roundsFigure(npc.results.matching, { ...npcCtx, figureStyle }, doc),
+  ];
+  for (const [name, st] of Object.entries(FIGURE_STYLES)) {
+    // 7 in = 504 pt wide: a font of s px in a FIGURE_WIDTH-wide figure prints at s × 504 / FIGURE_WIDTH pt.
+    const pt = (st.fontSize * 504) / FIGURE_WIDTH;
+    assert.ok(pt >= 8 && pt <= 9, `${name}: ${pt} pt`);
+    for (const f of figs(name)) {
+      for (const svg of f.querySelectorAll('svg')) {
+        assert.equal(svg.style.fontSize, `${st.fontSize}px`);
+        assert.equal(svg.style.fontFamily.replaceAll('"', ''), st.fontFamily);
+        assert.equal(Number(svg.getAttribute('width')), FIGURE_WIDTH);
+      }
+      const out = figureToSvg(f);
+      assert.ok(out.includes(`font-size="${st.fontSize}"`), 'the caption in the style’s size');
+      assert.ok(out.includes(`font-family="${st.fontFamily}"`));
+    }
+  }
+  const curveWidth = (figureStyle) => Number(kmFigure(npc.results.km, { ...npcCtx, figureStyle }, doc).querySelector('g.ls-km-curve').getAttribute('stroke-width'));
+  assert.equal(curveWidth('default'), FIGURE_STYLES.default.curveWidth);
+  assert.equal(curveWidth('journal'), FIGURE_STYLES.journal.curveWidth);
 });

@@ -9,7 +9,7 @@
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP, formatSignificant, pStatement } from '../format.js';
 import { NOT_COMPUTED, ciLabel, coefEntries, col, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
-import { LEGEND_ROW, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
+import { FIGURE_WIDTH, LEGEND_ROW, figureStyle, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
 import { check, columnSelect, number, select, text, withRules } from './fields.js';
 import { getPath, setPath } from '../spec_form.js';
 import { columnsFor } from '../form_rules.js';
@@ -159,7 +159,7 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs);
   const pad = (x1 - x0) * 0.05 || 1;
-  const width = options.width ?? 640;
+  const width = options.width ?? FIGURE_WIDTH;
   const entries = markers.map((m) => ({ label: m.label, stroke: CUT_STYLES[m.key].stroke, dash: CUT_STYLES[m.key].dash }));
   const marginTop = 16 + entries.length * LEGEND_ROW;
   const svg = Plot.plot({
@@ -170,7 +170,7 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
     marginRight: 20,
     marginTop,
     marginBottom: 40,
-    style: plotStyle,
+    style: plotStyle(options),
     x: { domain: [x0 - pad, x1 + pad], label: column, labelAnchor: 'center', labelArrow: 'none' },
     y: { domain: [0, Math.max(...cand.statistic) * 1.1], label: 'Standardized log-rank statistic', labelAnchor: 'center', labelArrow: 'none' },
     marks: [
@@ -188,7 +188,7 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
     `Standardized log-rank statistic for each candidate cut of ${column} (${pts.length} candidates, ${conv.maxstat ?? 'maxstat'}); vertical lines: the cutpoints. ` +
       `${conv.groups ? `Groups: ${conv.groups}.` : ''}`;
   const ariaLabel = `Maximally selected log-rank statistic over ${pts.length} cuts of ${column}; ${markers.map((m) => m.label).join('; ')}`;
-  return makeFigure(doc, { className: 'ls-cutpoint-figure', ariaLabel, svgs: [svg], caption, width });
+  return makeFigure(doc, { className: 'ls-cutpoint-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
 }
 
 const C = 'analyses.cutpoint';

@@ -4,7 +4,8 @@
 //     opts: {treatedLabel, controlLabel, name, title} (the cutpoint's matched comparisons)
 //   matchingRoundsModel(matching, ctx)      one row per round, stop reason
 //   matchedOutcomeModel(matching, ctx, opts?)   KM + Cox in the matched cohort
-//   loveRows(matching, {abs, distance}), loveFigure(matching, options, doc)
+//   loveRows(matching, {abs, distance, variables}), loveFigure(matching, options, doc)
+//     (options.binaryOnce = false: both levels of a two-level factor)
 //   roundsFigure(matching, options, doc)    matched pairs and unbalanced covariates per round
 // Figures take the options of web/plots.js (spec, cohort, width, caption, labels).
 // The default export is its entry in the registry (web/analyses/index.js).
@@ -12,7 +13,7 @@
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP } from '../format.js';
 import { beyondFollowUpNote, ciLabel, coefEntries, col, curveColumns, data, ensureCtx, groupName, hrCell, model, pCell, weightedCurveCells } from '../table_model.js';
-import { LEGEND_ROW, PALETTE, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
+import { FIGURE_WIDTH, LEGEND_CLEAR, LEGEND_ROW, PALETTE, figureStyle, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
 import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rBool, rChr, rNum, rStr } from '../r/escape.js';
@@ -218,13 +219,28 @@ export function matchedOutcomeModel(matching, ctx, opts = {}) {
 }
 
 /** Before/after SMD per balance column: [{variable, before, after}] (|SMD| unless abs = false). */
-export function loveRows(matching, { abs = true, distance = true } = {}) {
+// variables (the covariates' names): a two-level factor's two columns carry
+// the same |SMD|, so it keeps one row, its second (non-reference) level's,
+// labelled "variable = level"; without variables every column is a row.
+export function loveRows(matching, { abs = true, distance = true, variables = null } = {}) {
   const before = matching?.balance?.before?.columns ?? [];
   const after = new Map((matching?.balance?.after?.columns ?? []).map((c) => [c.variable, c]));
   const f = (x) => (x == null ? null : abs ? Math.abs(x) : x);
+  const shown = new Map(before.map((c) => [c.variable, c.variable]));
+  if (variables?.length) {
+    for (const [v, cols] of balanceColumnsByVariable(before, variables)) {
+      if (cols.length !== 2 || cols.some((c) => c.level == null)) continue;
+      shown.delete(cols[0].column.variable);
+      shown.set(cols[1].column.variable, `${v} = ${cols[1].level}`);
+    }
+  }
   return before
-    .filter((c) => distance || c.variable !== 'distance')
-    .map((c) => ({ variable: c.variable, before: f(c.smd), after: f(after.get(c.variable)?.smd ?? null) }));
+    .filter((c) => (distance || c.variable !== 'distance') && shown.has(c.variable))
+    .map((c) => ({ variable: c.variable, name: shown.get(c.variable), before: f(c.smd), after: f(after.get(c.variable)?.smd ?? null) }));
+}
+
+function covariateNames(spec) {
+  return [...(spec?.covariates ?? []).map((t) => (typeof t === 'string' ? t : t.column)), ...(spec?.derive ?? []).map((d) => d.name)].filter(Boolean);
 }
 
 /**
@@ -235,24 +251,28 @@ export function loveRows(matching, { abs = true, distance = true } = {}) {
  */
 export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const abs = options.abs ?? true;
-  const rows = loveRows(matching, { abs, distance: options.distance ?? true }).map((r) => ({
+  const tested = (matching.balance?.tests ?? []).map((t) => t.variable);
+  const variables = options.binaryOnce === false ? null : tested.length ? tested : covariateNames(options.spec);
+  const rows = loveRows(matching, { abs, distance: options.distance ?? true, variables }).map((r) => ({
     ...r,
-    label: r.variable === 'distance' ? 'Propensity score (distance)' : options.labels?.[r.variable] ?? r.variable,
+    label: r.variable === 'distance' ? 'Propensity score (distance)' : options.labels?.[r.variable] ?? r.name,
   }));
   if (!rows.length) throw new Error('no balance table in this matching result');
   const threshold = options.threshold ?? options.spec?.analyses?.matching?.balance_smd ?? engineDefault('analyses.matching.balance_smd');
   const values = rows.flatMap((r) => [r.before, r.after]).filter((x) => x != null);
   const maxAbs = Math.max(threshold * 1.5, ...values.map(Math.abs));
   const domain = abs ? [0, maxAbs * 1.05] : [-maxAbs * 1.05, maxAbs * 1.05];
-  const width = options.width ?? 640;
-  const marginLeft = Math.max(...rows.map((r) => textWidth(r.label))) + 14;
+  const st = figureStyle(options);
+  const width = options.width ?? FIGURE_WIDTH;
+  const marginLeft = Math.max(...rows.map((r) => textWidth(r.label, st.fontSize))) + 14;
   const marginRight = 20;
   const entries = [
     { label: `Before matching (${matching.balance.before.n_treated} treated, ${matching.balance.before.n_control} control)`, symbol: 'circle', symbolStroke: PALETTE[1], fill: 'white' },
     { label: `After matching (${matching.balance.after.n_treated} treated, ${matching.balance.after.n_control} control)`, symbol: 'triangle', symbolStroke: PALETTE[2], fill: PALETTE[2] },
   ];
-  const rowH = 16;
-  const marginTop = 22 + entries.length * LEGEND_ROW;
+  const rowH = Math.max(16, Math.round(st.fontSize * 1.5));
+  // The legend's lowest row is LEGEND_CLEAR above the frame, the first row half a row below it.
+  const marginTop = LEGEND_CLEAR + (entries.length - 1) * LEGEND_ROW + 14;
   const marginBottom = 40;
   const H = rows.length * rowH;
   const W = width - marginLeft - marginRight;
@@ -265,7 +285,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
     marginRight,
     marginTop,
     marginBottom,
-    style: plotStyle,
+    style: plotStyle(options),
     x: { domain, label: abs ? 'Absolute standardized mean difference' : 'Standardized mean difference', labelAnchor: 'center', labelArrow: 'none' },
     y: { domain: rows.map((r) => r.label), label: null, tickSize: 0, padding: 0.5 },
     marks: [
@@ -283,10 +303,10 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const over = after.filter((r) => Math.abs(r.after) >= threshold).length;
   const caption =
     options.caption ??
-    `${abs ? 'Absolute standardized' : 'Standardized'} mean differences of each covariate (factor levels separately) before and after matching; dashed line: ${threshold}. ` +
+    `${abs ? 'Absolute standardized' : 'Standardized'} mean differences of each covariate (a two-level factor once, as its second level; other factors level by level) before and after matching; dashed line: ${threshold}. ` +
       `${over} of ${after.length} after matching at or above it. ${matching.conventions?.smd ? `SMD: ${matching.conventions.smd}.` : ''}`;
   const ariaLabel = `Love plot of ${rows.length} balance rows before and after matching; ${over} of ${after.length} covariate rows have |SMD| at or above ${threshold} after matching`;
-  const fig = makeFigure(doc, { className: 'ls-love-figure', ariaLabel, svgs: [svg], caption, width });
+  const fig = makeFigure(doc, { className: 'ls-love-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
   fig.loveRows = rows;
   return fig;
 }
@@ -297,8 +317,8 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
   const rounds = matching?.rounds ?? [];
   if (!rounds.length) throw new Error('no matching rounds in this result');
   const data = rounds.map((r) => ({ round: String(r.round), pairs: r.counts.matched_treated, unbalanced: r.unbalanced.length, names: r.unbalanced.join(', ') }));
-  const width = options.width ?? 480;
-  const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle, x: { type: 'band', domain: data.map((d) => d.round), label: 'Matching round', labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };
+  const width = options.width ?? FIGURE_WIDTH;
+  const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle(options), x: { type: 'band', domain: data.map((d) => d.round), label: 'Matching round', labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };
   const pairsSvg = Plot.plot({
     ...common,
     height: 200,
@@ -331,7 +351,7 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
       data.map((d) => `Round ${d.round}: ${d.pairs} matched${d.unbalanced ? `, unbalanced: ${d.names}` : ', all balanced'}.`).join(' ') +
       (stop.reason ? ` Stopped: ${stop.reason}.` : '');
   const ariaLabel = `Matching rounds: ${data.map((d) => `round ${d.round} ${d.pairs} matched, ${d.unbalanced} unbalanced`).join('; ')}`;
-  return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width });
+  return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width, style: figureStyle(options) });
 }
 
 // The R list of matching options match_rounds() reads (web/r/helpers.R): also

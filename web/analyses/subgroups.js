@@ -1,8 +1,14 @@
 // Subgroups: the treatment's HR within each level of each subgroup variable,
 // the interaction test, the table and the forest plot.
 //   subgroupModel(results.subgroups, ctx) -> TableModel (events/n per arm, HR, p, interaction p)
-//   forestFigure(subgroups, options, doc)   options.overall = {label, hr, lower, upper, p, n, nevent}
-//                                           adds a first row; options.interaction = 'wald'
+//   forestFigure(subgroups, options, doc)   options.overall = {label, hr, lower, upper, p, n, nevent, about}
+//                                           adds a first row (a diamond); options.interaction = 'wald';
+//                                           options.flat: one row per level, no variable rows nor
+//                                           interaction column (the subcohorts' plot)
+//   declaredLevels(spec, variable) -> the levels in the spec's order (subgroup entry, covariate, derive), or null
+//   overallHr(results, spec) -> the overall row: the group's HR from the Cox model the subgroups use
+//   subcohortForestFigure(result, options, doc)  the paper's Figure 4d: each subcohort's adjusted group HR
+//   forestWeights(rows) -> square half-sides ∝ sqrt(1/se²): square AREA ∝ inverse-variance weight
 //   estimable(level) -> whether a level's HR is drawn
 //   defaultSubgroupVariables(spec, described)  the variables it starts with when switched on
 // The default export is its entry in the registry (web/analyses/index.js).
@@ -10,7 +16,7 @@
 import * as Plot from '@observablehq/plot';
 import { formatInteger, formatP, formatRatioCI, formatSignificant } from '../format.js';
 import { NOT_COMPUTED, ciLabel, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
-import { groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
+import { FIGURE_WIDTH, figureStyle, groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
 import { check, list } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { levelsOf } from '../form_rules.js';
@@ -69,6 +75,68 @@ function logDomain(values, limit = [0.05, 20]) {
 /** A level's HR is drawn when its CI is finite and positive (else "not estimable", e.g. monotone likelihood). */
 export const estimable = (l) => l.hr != null && l.lower > 0 && l.upper != null && Number.isFinite(l.upper) && l.hr > 1e-6 && l.hr < 1e6;
 
+/** A variable's levels in the order the spec declares them, or null (then the engine's order stays). */
+export function declaredLevels(spec, variable) {
+  const asEntry = (t) => (typeof t === 'string' ? { column: t } : t ?? {});
+  const sg = (spec?.analyses?.subgroups?.variables ?? []).map(asEntry).find((t) => t.column === variable);
+  if (sg?.levels?.length) return sg.levels.map(String);
+  const cov = (spec?.covariates ?? []).map(asEntry).find((t) => t.column === variable);
+  if (cov?.levels?.length) return cov.levels.map(String);
+  const d = (spec?.derive ?? []).find((x) => x.name === variable);
+  if (d?.cut?.labels?.length) return d.cut.labels.map(String);
+  if (d?.flag) return ['0', '1'];
+  return null;
+}
+
+function inDeclaredOrder(levels, declared) {
+  if (!declared) return levels;
+  const at = (l) => {
+    const k = declared.indexOf(String(l.level));
+    return k < 0 ? declared.length : k;
+  };
+  // A stable sort: levels the spec does not name keep the engine's order, last.
+  return levels.map((l, i) => [l, i]).sort((a, b) => at(a[0]) - at(b[0]) || a[1] - b[1]).map(([l]) => l);
+}
+
+/** The group's single coefficient in a Cox fit ({hr, lower, upper, p, se, n, nevent}), or null. */
+function groupCoefficient(fit, column) {
+  const c = fit?.coefficients;
+  if (!c || fit.error || !column) return null;
+  const ks = c.term.map((t, k) => (t === column ? k : -1)).filter((k) => k >= 0);
+  if (ks.length !== 1) return null;
+  const k = ks[0];
+  return { hr: c.hr[k], lower: c.lower[k], upper: c.upper[k], p: c.p[k], se: c.se[k], n: fit.n, nevent: fit.nevent };
+}
+
+/**
+ * The forest plot's overall row: the group's HR in the whole cohort from the
+ * Cox model the subgroup rows use: the multivariable model when the subgroups
+ * are adjusted, the univariate model of the group otherwise. Null when the
+ * result has no such fit (or the group has more than two levels).
+ */
+export function overallHr(results, spec) {
+  const column = groupInfo({ spec }).column;
+  const adjusted = results?.subgroups?.conventions?.per_level?.includes('covariates');
+  const cox = results?.cox;
+  if (adjusted) {
+    const c = groupCoefficient(cox?.multivariable, column);
+    return c && { ...c, label: 'All patients', about: 'the multivariable Cox model of the whole cohort (the Cox table; its covariates as selected there)' };
+  }
+  const uni = (cox?.univariate ?? []).find((f) => f?.coefficients?.term?.every((t) => t === column));
+  const c = groupCoefficient(uni, column);
+  return c && { ...c, label: 'All patients', about: `the Cox model of ${column} alone in the whole cohort` };
+}
+
+// A d3-style symbol: a vertical stroke 8 px tall.
+const POINT_TICK = { draw(context) { context.moveTo(0, -4); context.lineTo(0, 4); } };
+// Largest square half-side (px); the rest scale so that area ∝ 1/se².
+const SQUARE_MAX = 7;
+export function forestWeights(rows) {
+  const w = rows.map((r) => (r.se > 0 ? 1 / (r.se * r.se) : null));
+  const max = Math.max(...w.filter((x) => x != null));
+  return w.map((x) => (x == null || !(max > 0) ? SQUARE_MAX / 2 : SQUARE_MAX * Math.sqrt(x / max)));
+}
+
 /**
  * Subgroup forest plot (the paper's Figure 3): per variable a header row with
  * the interaction p (likelihood-ratio test; options.interaction = 'wald' for
@@ -83,8 +151,9 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   const ov = options.overall;
   if (ov) {
     const ok = estimable(ov);
-    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
+    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, se: ov.se, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
   }
+  const flat = options.flat === true;
   for (const v of variables) {
     // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
     if (v.error) {
@@ -92,14 +161,16 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
       continue;
     }
     const pInt = v.interaction?.[interactionTest]?.p;
-    rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
-    for (const l of v.levels) {
+    if (!flat) rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
+    for (const l of flat ? v.levels : inDeclaredOrder(v.levels, declaredLevels(options.spec, v.variable))) {
       const ok = estimable(l);
       rows.push({
         kind: 'level',
         id: `v${rows.length}`,
         variable: v.variable,
-        label: `   ${l.level}`,
+        level: l.level,
+        label: flat ? String(l.level) : `   ${l.level}`,
+        se: l.se,
         nText: `${l.n} (${l.nevent})`,
         ok,
         hr: l.hr,
@@ -121,15 +192,24 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     r.inside = r.hr >= d0 && r.hr <= d1;
   }
 
-  const width = options.width ?? 720;
-  const labelW = Math.max(textWidth('Subgroup'), ...rows.map((r) => textWidth(r.label))) + 10;
-  const nW = Math.max(textWidth('n (events)'), ...rows.map((r) => textWidth(r.nText ?? ''))) + 12;
-  const hrW = Math.max(textWidth('HR (95% CI)'), ...rows.map((r) => textWidth(r.hrText ?? ''))) + 12;
-  const pW = textWidth('<0.001') + 12;
-  const piW = textWidth('P interaction') + 4;
+  // Squares: area ∝ inverse-variance weight (1/se² of the log HR) among the
+  // levels; the overall row is a diamond of the largest size.
+  const squares = drawn.filter((r) => r.inside && !r.overall);
+  forestWeights(squares).forEach((h, i) => {
+    squares[i].half = h;
+  });
+  const st = figureStyle(options);
+  const tw = (s) => textWidth(s, st.fontSize);
+  const width = options.width ?? FIGURE_WIDTH;
+  const firstHeader = options.firstHeader ?? 'Subgroup';
+  const labelW = Math.max(tw(firstHeader), ...rows.map((r) => tw(r.label))) + 10;
+  const nW = Math.max(tw('n (events)'), ...rows.map((r) => tw(r.nText ?? ''))) + 12;
+  const hrW = Math.max(tw('HR (95% CI)'), ...rows.map((r) => tw(r.hrText ?? ''))) + 12;
+  const pW = tw('<0.001') + 12;
+  const piW = flat ? 0 : tw('P interaction') + 4;
   const marginLeft = labelW + nW;
   const marginRight = hrW + pW + piW + 8;
-  const rowH = 18;
+  const rowH = Math.max(18, Math.round(st.fontSize * 1.6));
   const marginTop = 28;
   const marginBottom = 62;
   const height = marginTop + marginBottom + rows.length * rowH;
@@ -149,17 +229,18 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     marginRight,
     marginTop,
     marginBottom,
-    style: plotStyle,
+    style: plotStyle(options),
     x: { type: 'log', domain: [d0, d1], ticks: LOG_STOPS.filter((t) => t >= d0 && t <= d1 && (t !== 0.25 && t !== 4 || t === d0 || t === d1)), tickFormat: (x) => formatSignificant(x, 2), label: `Hazard ratio (${conf}% CI), log scale`, labelAnchor: 'center', labelArrow: 'none', labelOffset: 56 },
     y: { type: 'point', domain: rows.map((r) => r.id), axis: null, padding: 0.5 },
+    r: { type: 'identity' },
     marks: [
       Plot.ruleX([1], { stroke: '#555', strokeDasharray: '3,3' }),
       Plot.frame({ anchor: 'bottom' }),
-      header('Subgroup', -marginLeft, 'start'),
+      header(firstHeader, -marginLeft, 'start'),
       Plot.text(['n (events)'], { frameAnchor: 'top-left', dx: -8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'end', fontWeight: 'bold', text: (d) => d }),
       Plot.text([`HR (${conf}% CI)`], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(['P'], { frameAnchor: 'top-right', dx: 8 + hrW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      flat ? null : Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
       Plot.text(vars.filter((r) => r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-overall' }),
       Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
@@ -167,24 +248,60 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
       Plot.text(values, { y: 'id', text: 'nText', frameAnchor: 'left', dx: -8, textAnchor: 'end', className: 'ls-forest-n' }),
       Plot.text(values, { y: 'id', text: 'hrText', frameAnchor: 'right', dx: 8, textAnchor: 'start', className: 'ls-forest-hrtext' }),
       Plot.text(values, { y: 'id', text: 'pText', frameAnchor: 'right', dx: 8 + hrW, textAnchor: 'start', className: 'ls-forest-p' }),
-      Plot.ruleY(drawn, { y: 'id', x1: 'lo', x2: 'hi', stroke: '#000', strokeWidth: 1.3, className: 'ls-forest-ci' }),
+      Plot.ruleY(drawn, { y: 'id', x1: 'lo', x2: 'hi', stroke: '#000', strokeWidth: st.lineWidth, className: 'ls-forest-ci' }),
       // CIs running off the axis end in an arrowhead-like chevron.
       Plot.text(drawn.filter((r) => r.loCut), { y: 'id', x: 'lo', text: () => '<', dx: 2, fontWeight: 'bold', className: 'ls-forest-cut' }),
       Plot.text(drawn.filter((r) => r.hiCut), { y: 'id', x: 'hi', text: () => '>', dx: -2, fontWeight: 'bold', className: 'ls-forest-cut' }),
-      Plot.dot(drawn.filter((r) => r.inside), { y: 'id', x: 'hr', symbol: 'square', r: 3.5, fill: '#000', stroke: '#000', className: 'ls-forest-hr' }),
+      // The estimate as a short tick on every row, so that a tiny square (a level with few events) still shows where it is.
+      Plot.dot(drawn.filter((r) => r.inside && !r.overall), { y: 'id', x: 'hr', symbol: POINT_TICK, stroke: '#000', strokeWidth: st.lineWidth, className: 'ls-forest-point' }),
+      // Plot's symbol size is π r², and a square of side 2h has area 4h², so r = 2h/√π.
+      Plot.dot(squares, { y: 'id', x: 'hr', symbol: 'square', r: (d) => (2 * d.half) / Math.sqrt(Math.PI), fill: '#000', stroke: 'none', className: 'ls-forest-hr' }),
+      Plot.dot(drawn.filter((r) => r.inside && r.overall), { y: 'id', x: 'hr', symbol: 'diamond', r: SQUARE_MAX * 1.2, fill: '#000', stroke: 'none', className: 'ls-forest-overall-hr' }),
       Plot.text([`← favours ${treated}`], { frameAnchor: 'bottom-left', dy: 26, lineAnchor: 'top', textAnchor: 'start', text: (d) => d, fill: '#333' }),
       Plot.text([`favours ${reference} →`], { frameAnchor: 'bottom-right', dy: 26, lineAnchor: 'top', textAnchor: 'end', text: (d) => d, fill: '#333' }),
-    ],
+    ].filter(Boolean),
   });
   const adjusted = subgroups.conventions?.per_level?.includes('covariates') ? ', adjusted for the covariates' : '';
   const caption =
     options.caption ??
-    `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, lines: ${conf}% CI, log scale. ` +
+    `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, area proportional to the inverse-variance weight (1/SE² of log HR); lines: ${conf}% CI, log scale. ` +
+      (ov ? `${ov.label ?? 'Overall'} (diamond): the HR of ${treated} in ${ov.about ?? 'the whole cohort'}. ` : '') +
       `P interaction: ${interactionTest === 'lrt' ? 'likelihood-ratio' : 'Wald'} test of treatment × subgroup. n (events) per level.` +
       (rows.some((r) => r.kind === 'level' && !r.ok) ? ' Not estimable: no finite CI (e.g. no events in one arm).' : '');
   const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${variables.length} subgroup variables`;
-  const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width });
+  const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
   fig.forestRows = rows;
+  return fig;
+}
+
+/**
+ * The paper's Figure 4d: one row per subcohort with the group's adjusted HR
+ * from that subcohort's multivariable Cox model (its Cox table), the models'
+ * covariates in the caption. Throws when no subcohort has such a fit.
+ */
+export function subcohortForestFigure(result, options = {}, doc = globalThis.document) {
+  const spec = options.spec ?? result?.spec;
+  const { column } = groupInfo({ ...options, spec });
+  const fits = (result?.subcohorts ?? [])
+    .map((s) => ({ name: s.name, fit: s.error ? null : s.results?.cox?.multivariable }))
+    .map((s) => ({ ...s, c: groupCoefficient(s.fit, column) }))
+    .filter((s) => s.c);
+  if (!fits.length) throw new Error('no subcohort has a multivariable Cox model with the group');
+  const levels = fits.map((s) => ({ level: s.name, ...s.c }));
+  const adjustedFor = fits
+    .map((s) => `${s.name}: ${[...new Set(s.fit.coefficients.term.filter((t) => t !== column))].join(', ') || 'nothing else'}`)
+    .join('; ');
+  const conf = Math.round(100 * (spec?.analyses?.cox?.conf_int ?? engineDefault('analyses.cox.conf_int')));
+  const { levels: gl } = groupInfo({ ...options, spec });
+  const treated = column && gl[1] != null ? `${column} = ${gl[1]}` : 'treated';
+  const reference = column && gl[0] != null ? `${column} = ${gl[0]}` : 'reference';
+  const caption =
+    options.caption ??
+    `Adjusted hazard ratio of ${treated} versus ${reference} (HR = 1) in each subcohort, from that subcohort's multivariable Cox model; ` +
+      `squares: HR, area proportional to the inverse-variance weight (1/SE² of log HR); lines: ${conf}% CI, log scale. Adjusted for: ${adjustedFor}.`;
+  const fig = forestFigure({ conventions: { treated }, variables: [{ variable: 'Subcohort', levels }] }, { ...options, spec, flat: true, firstHeader: 'Subcohort', caption }, doc);
+  fig.classList.add('ls-subcohort-forest-figure');
+  fig.querySelector('.ls-figure-graphic').setAttribute('aria-label', `Forest plot of the adjusted hazard ratio of ${treated} versus ${reference} in ${fits.length} subcohorts`);
   return fig;
 }
 
@@ -242,7 +359,7 @@ export default {
   },
   tables: (sg, ctx) => [{ paper: 7, model: subgroupModel(sg, ctx) }],
   render(sg, view) {
-    if (sg.variables?.some((v) => !v.error)) view.figure('Subgroups', 'forest', () => forestFigure(sg, view.opts, view.document));
+    if (sg.variables?.some((v) => !v.error)) view.figure('Subgroups', 'forest', () => forestFigure(sg, { ...view.opts, overall: overallHr(view.results, view.opts.spec) ?? undefined }, view.document));
     view.table('subgroups');
   },
   rowsUsed: (sg) => (sg?.variables ?? []).filter((v) => v.rows).map((v) => [`subgroups: ${v.variable}`, v.rows]),
