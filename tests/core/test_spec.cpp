@@ -87,7 +87,7 @@ TEST_CASE("nesting deeper than kJsonDepth is refused with the path, before anyth
            std::string(containers - 1, ']') + "}";
   };
   CHECK(spec_error(nested(limits::kJsonDepth)).message ==
-        "analysis spec: 'x' is not a known option here (known: version, data, derive, filter, "
+        "analysis spec: 'x' is not a known option here (known: version, data, derive, filter, labels, "
         "subcohorts, time, event, group, covariates, analyses)");
   CHECK(spec_error(nested(limits::kJsonDepth + 1)).field == "x" + [] {
     std::string s;
