@@ -17,7 +17,7 @@ import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
 import { formatThousands } from './format.js';
 import { markStale } from './results_view.js';
-import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
+import { $, state, client, option, button, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
 const levelsOf = (column) => rules.levelsOf(state.described, column);
@@ -82,8 +82,38 @@ function fillColumnSelect(sel, value) {
   const names = columnsFor(sel.dataset.cols);
   const opts = names.map((n) => option(n));
   if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  // The time column the user (or a link) chose stays shown even when it is not
+  // a column of numbers: never another column in its place.
+  if (sel.dataset.cols === 'time' && value && !names.includes(value)) {
+    const inFile = state.described.columns.some((c) => c.name === value);
+    opts.push(option(value, `${value} (${inFile ? 'not numbers' : 'not in the file'})`));
+  }
   sel.replaceChildren(...opts);
   sel.value = value ?? '';
+}
+
+// The time column's cells that are not numbers: which, and a button to read
+// them as missing (data.missing_values); once read so, a note with Undo.
+function renderTimeCells() {
+  const box = $('time-cells');
+  const fromColumn = !specForm.timeFromDates(state.spec);
+  const problem = fromColumn && rules.timeNotNumbers(state.spec, state.described);
+  const note = fromColumn && !problem && rules.timeMissingNote(state.spec, state.described);
+  box.hidden = !problem && !note;
+  if (box.hidden) return box.replaceChildren();
+  const text = Object.assign(document.createElement('p'), { className: problem ? 'warning' : 'hint', textContent: (problem || note).text });
+  const column = (problem || note).column;
+  const action = problem
+    ? button('Treat them as missing', () => changeData(rules.treatAsMissing(state.spec, column, problem.values)))
+    : button('Undo: read them as text again', () => changeData(rules.untreatMissing(state.spec, column)));
+  box.replaceChildren(text, action);
+}
+
+// data.* changes what the engine reads: describe the file again with it.
+async function changeData(spec) {
+  state.spec = spec;
+  await redescribe();
+  $('time-cells').querySelector('button')?.focus();
 }
 
 // Returns the describe envelope: a link's column types may not fit the file.
@@ -146,7 +176,9 @@ export async function applySpec(spec) {
     throw e;
   }
   // Column types set in the spec change what the engine reads: describe again.
-  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) return redescribe();
+  // So do a column's own missing texts (data.missing_values).
+  const given = (o) => o && typeof o === 'object' && Object.keys(o).length > 0;
+  if (given(spec.data?.column_types) || given(spec.data?.missing_values)) return redescribe();
   return { ok: true };
 }
 
@@ -169,6 +201,7 @@ function fillForm() {
   const dates = specForm.timeFromDates(spec);
   $('time-source').value = dates ? 'dates' : 'column';
   fillColumnSelect($('time-column'), dates ? '' : spec.time?.column);
+  renderTimeCells();
   fillColumnSelect($('date-start'), dates?.start);
   fillColumnSelect($('date-end'), dates?.end);
   $('date-format').value = dates?.format ?? engineDefault('derive.date_diff.format');
