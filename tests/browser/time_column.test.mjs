@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromiumSuite, watchErrors } from './support.mjs';
 
@@ -112,5 +113,39 @@ test('rfstime with "unknown" cells stays the time column; Run refuses until they
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
+  }
+});
+
+// A reproduction link bound to `file` (the page checks its fingerprint).
+async function linkFor(spec, file) {
+  const bytes = fs.readFileSync(file);
+  const s = new Blob([new TextEncoder().encode(JSON.stringify(spec))]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const packed = Buffer.from(await new Response(s).arrayBuffer()).toString('base64url');
+  return `${origin}/#ls1.${packed}.${createHash('sha256').update(bytes).digest('hex')}.${bytes.length}`;
+}
+
+test('a link\'s time column with text cells is kept: its Run is refused with the lines; a link with data.missing_values runs', { timeout: TEST_TIMEOUT }, async () => {
+  const file = rfsCsv();
+  const spec = { version: 1, time: { column: 'rfstime', unit: 'days' }, event: { column: 'status', values: ['1'] }, analyses: { km: {} } };
+  for (const [link, outcome, note] of [
+    [await linkFor(spec, file), /^Not run: rfstime: 3 cells are not numbers — line 6 "unknown"/, /^rfstime: 3 cells are not numbers/],
+    [await linkFor({ ...spec, data: { missing_values: { rfstime: ['unknown'] } } }, file), /^Done: 37 of 40 rows used \(3 dropped for missing values\)/,
+      /^rfstime: 3 cells \("unknown"\) are treated as missing/],
+  ]) {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(link, { waitUntil: 'load' });
+      await page.setInputFiles('#file-input', file);
+      await page.waitForSelector('#share-confirm:not([hidden])');
+      assert.equal(await page.inputValue('#time-column'), 'rfstime');
+      assert.match(await page.textContent('#time-cells'), note);
+      await page.click('#share-run');
+      await page.waitForFunction(() => /^(Done|The analysis stopped|Not run)/.test(document.getElementById('run-status').textContent));
+      assert.match(await page.textContent('#run-status'), outcome);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
   }
 });
