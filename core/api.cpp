@@ -47,8 +47,19 @@ std::string guarded(F&& body) {
 
 std::string options_key(const CsvOptions& o) {
   std::string key = std::string(1, o.delimiter) + std::to_string(o.decimal_comma);
-  for (const auto& [name, type] : o.column_types)
-    key += "|" + name + (type == ColumnType::Numeric ? "#n" : "#c");
+  // Names and tokens are any text ("a#n|b" too): each goes in with its
+  // length, so no two option sets give the same key.
+  auto add = [&key](const std::string& text) { key += std::to_string(text.size()) + ":" + text; };
+  for (const auto& [name, type] : o.column_types) {
+    add(name);
+    key += type == ColumnType::Numeric ? "n" : "c";
+  }
+  key += "|missing";
+  for (const auto& [name, tokens] : o.missing_values) {
+    add(name);
+    key += std::to_string(tokens.size()) + "#";
+    for (const auto& t : tokens) add(t);
+  }
   return key;
 }
 

@@ -76,6 +76,12 @@ export function fillColumnSelect(sel, value) {
   const names = columnsFor(sel.dataset.cols);
   const opts = names.map((n) => option(n));
   if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  // The time column the user (or a link) chose stays shown even when it is not
+  // a column of numbers: never another column in its place.
+  if (sel.dataset.cols === 'time' && value && !names.includes(value)) {
+    const inFile = state.described.columns.some((c) => c.name === value);
+    opts.push(option(value, `${value} (${inFile ? 'not numbers' : 'not in the file'})`));
+  }
   sel.replaceChildren(...opts);
   sel.value = value ?? '';
 }

@@ -5,7 +5,7 @@
 // analysis and wires the parts together: data_input.js, form_view.js,
 // results_view.js, exports.js (what they share: page.js).
 import * as specForm from './spec_form.js';
-import { eventLooksOneTwo } from './form_rules.js';
+import { eventLooksOneTwo, timeNotNumbers } from './form_rules.js';
 import { registerServiceWorker } from './assets.js';
 import { parseSpecJson } from './share.js';
 import { $, state, client, setStatus, describeError, button } from './page.js';
@@ -62,6 +62,16 @@ async function run(event) {
   }
   // Run is off then, but Enter in a field submits the form too.
   if (state.linkRefused) return;
+  // A time column with text cells is never swapped for another column, and
+  // nothing runs until the user says what those cells are (the notice's button).
+  const notNumbers = timeNotNumbers(state.spec, state.described);
+  if (notNumbers) {
+    $('results-section').hidden = false;
+    clearResults();
+    setStatus($('run-status'), `Not run: ${notNumbers.text}`, 'error');
+    $('time-cells').querySelector('button')?.focus();
+    return;
+  }
   if (!(await confirmEventCoding())) return;
   $('results-section').hidden = false;
   setStatus($('run-status'), 'Running…');

@@ -5,7 +5,16 @@
 // them mutates its arguments.
 //
 //   columnsFor(kind, spec, described) -> names   'numeric' (file numerics, then
-//       derived ones), 'levels' (columns with at most 50 levels), else every column
+//       derived ones), 'time' (the same, with the columns of numbers but for a
+//       few texts, describe's non_numeric, in file order), 'levels' (columns
+//       with at most 50 levels), else every column
+//   timeNotNumbers(spec, described) -> null | {column, count, values, cells, text}
+//       the chosen time column's cells that are not numbers; Run refuses with text
+//   treatAsMissing(spec, column, values) -> spec   those texts read as missing
+//       (data.missing_values) and the column declared numeric
+//   untreatMissing(spec, column) -> spec   undoes treatAsMissing
+//   timeMissingNote(spec, described) -> null | {column, count, values, text}
+//       the time column's cells data.missing_values made missing
 //   levelsOf(described, column) -> the column's levels ([] if none)
 //   eventValueFor(levels) -> the event value when the event column changes
 //   setEventColumn(spec, column, described) -> spec
@@ -21,6 +30,9 @@ export function columnsFor(kind, spec, described) {
   const cols = described?.columns ?? [];
   const derived = (spec?.derive ?? []).filter((d) => d.bed || d.eqd2 || d.date_diff).map((d) => d.name);
   if (kind === 'numeric') return [...cols.filter((c) => c.type === 'numeric').map((c) => c.name), ...derived];
+  // A few "unknown" cells must not take the time column out of the list: the
+  // page keeps it and says which cells are not numbers (timeNotNumbers).
+  if (kind === 'time') return [...cols.filter((c) => c.type === 'numeric' || c.non_numeric).map((c) => c.name), ...derived];
   if (kind === 'levels') return cols.filter((c) => c.levels && c.levels.length <= 50).map((c) => c.name);
   return cols.map((c) => c.name);
 }
@@ -105,4 +117,59 @@ export function eventLooksOneTwo(spec, described) {
   const levels = described?.columns.find((c) => c.name === spec?.event?.column)?.levels ?? [];
   const values = spec?.event?.values ?? [1];
   return levels.length === 2 && levels.map(Number).sort().join() === '1,2' && values.length === 1 && Number(values[0]) === 1;
+}
+
+// A column's name and a cell's text are the file's: lists keyed by them are
+// read by own keys and written with Object.fromEntries (see columnType).
+const ownList = (obj, key) => (obj && Object.hasOwn(obj, key) && Array.isArray(obj[key]) ? obj[key] : []);
+const withKey = (obj, key, value) =>
+  Object.fromEntries([...Object.entries(obj ?? {}).filter(([k]) => k !== key), ...(value === undefined ? [] : [[key, value]])]);
+
+const cellList = (cells, count) =>
+  cells.map((c) => `line ${c.line} "${c.value}"`).join(', ') + (count > cells.length ? `, … (first ${cells.length} of ${count} shown)` : '');
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The chosen time column (from a file column, not from dates) holds cells
+ * that are not numbers (describe's non_numeric) which data.missing_values
+ * does not cover: what the notice and a refused Run say.
+ */
+export function timeNotNumbers(spec, described) {
+  const column = spec?.time?.column;
+  const c = described?.columns?.find((x) => x.name === column);
+  const nn = c?.non_numeric;
+  if (!nn) return null;
+  const listed = ownList(spec?.data?.missing_values, column);
+  if (nn.values.every((v) => listed.includes(v))) return null;
+  const text = `${column}: ${plural(nn.count, 'cell is', 'cells are')} not numbers — ${cellList(nn.cells, nn.count)}. ` +
+    'Survival times must be numbers: treat these cells as missing (those rows are left out), or correct the file.';
+  return { column, count: nn.count, values: nn.values, cells: nn.cells, text };
+}
+
+/** The texts read as missing in `column` (data.missing_values), which is declared numeric. */
+export function treatAsMissing(spec, column, values) {
+  const data = { ...(spec.data ?? {}) };
+  const listed = ownList(data.missing_values, column);
+  data.missing_values = withKey(data.missing_values, column, [...listed, ...values.filter((v) => !listed.includes(v))]);
+  data.column_types = withKey(data.column_types, column, 'numeric');
+  return { ...spec, data };
+}
+
+/** treatAsMissing undone: the column's texts are read as before. */
+export function untreatMissing(spec, column) {
+  const data = { ...(spec.data ?? {}) };
+  data.missing_values = withKey(data.missing_values, column, undefined);
+  if (!Object.keys(data.missing_values).length) delete data.missing_values;
+  if (data.column_types && Object.hasOwn(data.column_types, column) && data.column_types[column] === 'numeric')
+    data.column_types = withKey(data.column_types, column, undefined);
+  return { ...spec, data };
+}
+
+/** The time column's cells read as missing because data.missing_values lists them (describe's listed_missing). */
+export function timeMissingNote(spec, described) {
+  const column = spec?.time?.column;
+  const lm = described?.columns?.find((x) => x.name === column)?.listed_missing;
+  if (!lm) return null;
+  const text = `${column}: ${plural(lm.count, 'cell', 'cells')} (${lm.values.map((v) => `"${v}"`).join(', ')}) ${lm.count === 1 ? 'is' : 'are'} treated as missing — ${cellList(lm.cells, lm.count)}; ${lm.count === 1 ? 'its row is' : 'those rows are'} left out.`;
+  return { column, count: lm.count, values: lm.values, text };
 }

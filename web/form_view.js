@@ -19,13 +19,37 @@ import { markStale } from './results_view.js';
 import { renderDerived } from './derive_view.js';
 import { renderSubcohorts } from './subcohort_view.js';
 import { analysisSections, fillAnalysisFields, editField, fillColumnSelect } from './analysis_form.js';
-import { $, state, client, option, addHeader, setStatus, describeError } from './page.js';
+import { $, state, client, option, button, addHeader, setStatus, describeError } from './page.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
 const levelsOf = (column) => rules.levelsOf(state.described, column);
 
 /** Each analysis's section of the form, in the registry's order. */
 export const renderAnalysisSections = () => analysisSections($('analyses'));
+
+// The time column's cells that are not numbers: which, and a button to read
+// them as missing (data.missing_values); once read so, a note with Undo.
+function renderTimeCells() {
+  const box = $('time-cells');
+  const fromColumn = !specForm.timeFromDates(state.spec);
+  const problem = fromColumn && rules.timeNotNumbers(state.spec, state.described);
+  const note = fromColumn && !problem && rules.timeMissingNote(state.spec, state.described);
+  box.hidden = !problem && !note;
+  if (box.hidden) return box.replaceChildren();
+  const text = Object.assign(document.createElement('p'), { className: problem ? 'warning' : 'hint', textContent: (problem || note).text });
+  const column = (problem || note).column;
+  const action = problem
+    ? button('Treat them as missing', () => changeData(rules.treatAsMissing(state.spec, column, problem.values)))
+    : button('Undo: read them as text again', () => changeData(rules.untreatMissing(state.spec, column)));
+  box.replaceChildren(text, action);
+}
+
+// data.* changes what the engine reads: describe the file again with it.
+async function changeData(spec) {
+  state.spec = spec;
+  await redescribe();
+  $('time-cells').querySelector('button')?.focus();
+}
 
 // Returns the describe envelope: a link's column types may not fit the file.
 export async function redescribe() {
@@ -87,7 +111,9 @@ export async function applySpec(spec) {
     throw e;
   }
   // Column types set in the spec change what the engine reads: describe again.
-  if (spec.data?.column_types && Object.keys(spec.data.column_types).length) return redescribe();
+  // So do a column's own missing texts (data.missing_values).
+  const given = (o) => o && typeof o === 'object' && Object.keys(o).length > 0;
+  if (given(spec.data?.column_types) || given(spec.data?.missing_values)) return redescribe();
   return { ok: true };
 }
 
@@ -110,6 +136,7 @@ function fillForm() {
   const dates = specForm.timeFromDates(spec);
   $('time-source').value = dates ? 'dates' : 'column';
   fillColumnSelect($('time-column'), dates ? '' : spec.time?.column);
+  renderTimeCells();
   fillColumnSelect($('date-start'), dates?.start);
   fillColumnSelect($('date-end'), dates?.end);
   $('date-format').value = dates?.format ?? engineDefault('derive.date_diff.format');

@@ -101,15 +101,27 @@ function readBlock(spec, opts) {
   const fromResult = opts.data || {};
   const delim = d.delimiter ?? fromResult.delimiter ?? ',';
   const decComma = d.decimal_comma ?? fromResult.decimal_comma ?? delim === ';';
+  const dec = rStr(decComma ? ',' : '.');
+  // data.missing_values: those columns are read as text, their listed texts
+  // become NA, and the rest is converted as read.csv would have.
+  const listed = Object.entries(d.missing_values || {});
   const lines = [
     '# ---------------------------------------------------------------- data',
     '# Read as LocalSurv reads it: header row, the missing tokens above as NA,',
     '# surrounding blanks trimmed, column names kept as written.',
-    `raw <- read.csv(data_file, sep = ${rStr(delim)}, dec = ${rStr(decComma ? ',' : '.')}, na.strings = ls_missing,`,
-    '                strip.white = TRUE, check.names = FALSE, stringsAsFactors = FALSE)',
+    `raw <- read.csv(data_file, sep = ${rStr(delim)}, dec = ${dec}, na.strings = ls_missing,`,
+    `                strip.white = TRUE, check.names = FALSE, stringsAsFactors = FALSE${listed.length
+      ? `,
+                colClasses = setNames(rep("character", ${listed.length}), ${rChr(listed.map(([col]) => col))}))`
+      : ')'}`,
     'row_numbers <- seq_len(nrow(raw))   # data row numbers (1 = first row after the header)',
     'raw$row_ <- row_numbers',
   ];
+  for (const [col, tokens] of listed) {
+    const x = `raw[[${rStr(col)}]]`;
+    lines.push(`${x}[${x} %in% ${rChr(tokens)}] <- NA   # data.missing_values: read as missing`,
+      `${x} <- type.convert(${x}, na.strings = ls_missing, dec = ${dec}, as.is = TRUE)`);
+  }
   for (const [col, type] of Object.entries(d.column_types || {})) {
     lines.push(type === 'numeric'
       ? `raw[[${rStr(col)}]] <- as.numeric(raw[[${rStr(col)}]])   # declared numeric`

@@ -220,8 +220,8 @@ const joinPath = (path, key) => (typeof key === 'number' ? `${path}[${key}]` : p
 // it into text (a form field, a message); no spec option has these names.
 const COERCION_KEYS = new Set(['toString', 'valueOf']);
 
-// Sizes, and the coercion keys (column names in data.column_types may be
-// anything: the page never turns that object into text). Depth is bounded.
+// Sizes, and the coercion keys (column names in data.column_types and
+// data.missing_values may be anything: the page never turns that object into text). Depth is bounded.
 function sizeProblem(value, path, seen) {
   if (++seen.values > SPEC_LIMITS.values) return ['length', `holds more than ${count(SPEC_LIMITS.values)} values in all`];
   if (typeof value === 'string') {
@@ -241,7 +241,7 @@ function sizeProblem(value, path, seen) {
     return null;
   }
   for (const k of keys) {
-    if (COERCION_KEYS.has(k) && path !== 'data.column_types') return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
+    if (COERCION_KEYS.has(k) && path !== 'data.column_types' && path !== 'data.missing_values') return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
     const p = sizeProblem(value[k], joinPath(path, k), seen);
     if (p) return p;
   }
@@ -328,10 +328,15 @@ function shapeProblem(spec) {
   });
   if (top) return top;
   if (spec.data) {
-    const p = typeProblem(spec.data, 'data', { column_types: 'object', sheet: 'text', delimiter: 'text' });
+    const p = typeProblem(spec.data, 'data', { column_types: 'object', missing_values: 'object', sheet: 'text', delimiter: 'text' });
     if (p) return p;
     for (const [name, type] of Object.entries(spec.data.column_types ?? {}))
       if (!isText(type)) return `"data.column_types.${name}" must be "numeric" or "categorical", not ${kindOf(type)}`;
+    for (const [name, texts] of Object.entries(spec.data.missing_values ?? {})) {
+      if (!Array.isArray(texts)) return `"data.missing_values.${name}" must be a list of the texts read as missing, not ${kindOf(texts)}`;
+      const at = texts.findIndex((t) => !isText(t));
+      if (at >= 0) return `"data.missing_values.${name}[${at}]" must be text (as in the file), not ${kindOf(texts[at])}`;
+    }
   }
   for (const [i, d] of (spec.derive ?? []).entries()) {
     const at = `derive[${i}]`;

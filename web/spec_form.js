@@ -84,7 +84,10 @@ export function guessSetup(described) {
   const cols = described.columns;
   const numeric = cols.filter((c) => c.type === 'numeric');
   const withLevels = cols.filter((c) => c.levels && c.levels.length <= 20);
-  const time = first(numeric, [/^(os_)?time$/i, /^os_?(months|days|years)$/i, /months|days|years|time|futime|survival/i]) || numeric[0]?.name || '';
+  // A time column with a few text cells ("unknown": describe's non_numeric)
+  // is still the time column; the form then says which cells are not numbers.
+  const timeLike = cols.filter((c) => c.type === 'numeric' || c.non_numeric);
+  const time = first(timeLike, [/^(os_)?time$/i, /^os_?(months|days|years)$/i, /months|days|years|time|futime|survival/i]) || numeric[0]?.name || '';
   const event = first(withLevels, [/^status$/i, /^(death|dead|event|died)$/i, /death|event|dead|status|censor/i]) || '';
   const eventCol = cols.find((c) => c.name === event);
   const levels = eventCol?.levels ?? [];

@@ -234,6 +234,9 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
   for (const auto& [name, type] : options.column_types)
     if (!seen.count(name))
       throw Error("column_types names column '" + name + "', which is not in the file", name);
+  for (const auto& [name, tokens] : options.missing_values)
+    if (!seen.count(name))
+      throw Error("missing_values names column '" + name + "', which is not in the file", name);
 
   const std::size_t ncol = table.columns.size();
   const std::size_t nrow = records.size() - 1;
@@ -253,6 +256,10 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
     Column& col = table.columns[c];
     col.row_lines = lines;
     auto forced = options.column_types.find(col.name);
+    auto listed = options.missing_values.find(col.name);
+    const std::vector<std::string> no_tokens;
+    const std::vector<std::string>& tokens =
+        listed != options.missing_values.end() ? listed->second : no_tokens;
     col.missing.assign(nrow, 0);
     std::vector<double> numbers(nrow, std::numeric_limits<double>::quiet_NaN());
     bool all_numeric = true;
@@ -261,6 +268,11 @@ Table read_csv(std::string_view bytes, const CsvOptions& options) {
       std::string t = trim(records[r + 1].fields[c]);
       if (is_missing_token(t)) {
         col.missing[r] = 1;
+        continue;
+      }
+      if (std::find(tokens.begin(), tokens.end(), t) != tokens.end()) {
+        col.missing[r] = 1;
+        col.listed_missing.emplace_back(r, std::move(t));
         continue;
       }
       if (all_numeric && !parse_csv_number(t, decimal_comma, numbers[r])) {

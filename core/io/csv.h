@@ -4,17 +4,20 @@
 // LF or CRLF line ends, a UTF-8 byte-order mark, and sniffs the delimiter
 // (comma, semicolon or tab) from the header line. With a semicolon delimiter
 // a decimal comma ("1,5") is read as a number unless options say otherwise.
-// Missing tokens: empty, NA, N/A, ., NaN, null. A column is numeric when
-// every non-missing cell is a number, otherwise categorical; options can
-// force either.
+// Missing tokens: empty, NA, N/A, ., NaN, null, and for a column the
+// options' own (missing_values: "unknown" in a time column). A column is
+// numeric when every non-missing cell is a number, otherwise categorical;
+// options can force either.
 //
 // Errors (localsurv::Error with line/column set): non-UTF-8 bytes, an empty
 // file, an empty or duplicate header name, a row with the wrong number of
-// fields, an unterminated quote, a forced-numeric column with a non-number.
+// fields, an unterminated quote, a forced-numeric column with a non-number,
+// column_types or missing_values naming a column the file lacks.
 #pragma once
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "io/table.h"
 
@@ -24,6 +27,9 @@ struct CsvOptions {
   char delimiter = 0;                              // 0 = sniff from the header line
   int decimal_comma = -1;                          // -1 = auto (on for ';'), 0 = off, 1 = on
   std::map<std::string, ColumnType> column_types;  // overrides inference
+  // More missing tokens for one column each, as R's read.csv(na.strings =)
+  // for that column only: a cell (trimmed) equal to one is missing.
+  std::map<std::string, std::vector<std::string>> missing_values;
   // The Excel sheet the page converted to this CSV: recorded so a share link
   // reopens the same sheet; the engine itself reads CSV only.
   std::string sheet;

@@ -347,6 +347,24 @@ void read_csv_options(const json& d, CsvOptions& csv) {
       csv.column_types[it.key()] = t == "numeric" ? ColumnType::Numeric : ColumnType::Categorical;
     }
   }
+  if (const json* listed = r.get("missing_values")) {
+    if (!listed->is_object())
+      fail("data.missing_values", "must be an object {column: [\"text\", ...]}");
+    for (auto it = listed->begin(); it != listed->end(); ++it) {
+      const std::string path = "data.missing_values." + it.key();
+      check_length(it.key(), path, limits::kTextBytes);
+      if (!it->is_array())
+        fail(path, "must be a list of the texts read as missing, not " + kind_of(*it));
+      check_entries(it->size(), path, limits::kListEntries);
+      std::vector<std::string>& tokens = csv.missing_values[it.key()];
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const std::string at = path + "[" + std::to_string(i) + "]";
+        if (!(*it)[i].is_string())
+          fail(at, "must be text (as in the file), not " + kind_of((*it)[i]));
+        tokens.push_back(text_of((*it)[i], at));
+      }
+    }
+  }
 }
 
 // The covariate list at `path` into s.covariates (time, event and group known).
@@ -802,6 +820,12 @@ nlohmann::ordered_json spec_to_json(const AnalysisSpec& s) {
   for (const auto& [name, t] : s.csv.column_types)
     types[name] = t == ColumnType::Numeric ? "numeric" : "categorical";
   data["column_types"] = types;
+  // Only when given: results of specs without it keep their bytes.
+  if (!s.csv.missing_values.empty()) {
+    json listed = json::object();
+    for (const auto& [name, tokens] : s.csv.missing_values) listed[name] = tokens;
+    data["missing_values"] = listed;
+  }
   j["data"] = data;
   json derive = json::array();
   for (const auto& d : s.derive) {

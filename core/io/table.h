@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace localsurv {
@@ -22,6 +23,9 @@ struct Column {
   // errors can point at the right line past blank lines and quoted newlines.
   std::shared_ptr<const std::vector<long>> row_lines;
   long file_column = 0;  // 1-based column in the file; 0 for derived columns
+  // Rows read as missing because the options' missing_values list their
+  // text (CsvOptions::missing_values), with that text: the page says which.
+  std::vector<std::pair<std::size_t, std::string>> listed_missing;
 
   std::size_t size() const { return missing.size(); }
   bool is_missing(std::size_t row) const { return missing[row] != 0; }

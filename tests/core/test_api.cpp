@@ -71,6 +71,56 @@ TEST_CASE("a header-only file describes, but a run says it has no data rows") {
         "the file has a header row but no data rows: there is nothing to analyse");
 }
 
+TEST_CASE("describe: a column of numbers but for a few texts lists them by file line") {
+  localsurv::Session s;
+  // Line 1 is the header; the quoted newline makes the row of id 2 span lines 3-4, so the
+  // row of id 3 starts on line 5.
+  std::string csv = "id,note,rfstime,e\n1,a,100,1\n2,\"two\nlines\",unknown,0\n3,b,unknown,1\n";
+  for (int i = 4; i <= 20; ++i) csv += std::to_string(i) + ",c," + std::to_string(i * 10) + ",0\n";
+  csv += "21,d,  n/k ,1\n";
+  s.set_data(csv);
+  const json col = json::parse(s.describe("{}"))["result"]["columns"][2];
+  CHECK(col["type"] == "categorical");
+  CHECK(
+      col["non_numeric"] ==
+      json::parse(R"({"count":3,"values":["unknown","n/k"],"cells":[{"line":3,"value":"unknown"},)"
+                  R"({"line":5,"value":"unknown"},{"line":23,"value":"n/k"}]})"));
+  // Text columns, and numeric ones, have none.
+  CHECK(!json::parse(s.describe("{}"))["result"]["columns"][1].contains("non_numeric"));
+  CHECK(!json::parse(s.describe("{}"))["result"]["columns"][0].contains("non_numeric"));
+  // Read as missing: numeric, with the cells listed, and a run uses the other rows.
+  const json read = json::parse(s.describe(R"({"column_types": {"rfstime": "numeric"},
+                     "missing_values": {"rfstime": ["unknown", "n/k"]}})"));
+  const json& t = read["result"]["columns"][2];
+  CHECK(t["type"] == "numeric");
+  CHECK(t["missing"] == 3);
+  CHECK(t["listed_missing"] == col["non_numeric"]);
+  CHECK(!t.contains("non_numeric"));
+  // The options are part of the cached table's key: without them, text again.
+  CHECK(json::parse(s.describe("{}"))["result"]["columns"][2]["type"] == "categorical");
+  const json out = json::parse(s.run(
+      R"({"time": "rfstime", "event": "e", "data": {"missing_values": {"rfstime": ["unknown", "n/k"]}}})"));
+  REQUIRE(out["ok"] == true);
+  CHECK(out["result"]["cohort"]["rows_used"] == 18);
+  CHECK(out["result"]["cohort"]["rows_dropped"] == 3);
+}
+
+TEST_CASE("describe: non_numeric only for a few texts among numbers") {
+  localsurv::Session s;
+  // 2 of 10 known cells are text (a fifth): listed; 3 of 10: a text column.
+  s.set_data("a,b,c\nx,x,x\ny,y,1\n1,z,2\n1,1,3\n1,1,4\n1,1,5\n1,1,6\n1,1,7\n1,1,8\n1,1,9\n");
+  const json cols = json::parse(s.describe("{}"))["result"]["columns"];
+  CHECK(cols[0]["non_numeric"]["count"] == 2);
+  CHECK(!cols[1].contains("non_numeric"));
+  CHECK(cols[2]["non_numeric"]["values"] == json::array({"x"}));
+  // More than 10 distinct texts: not listed.
+  std::string many = "a\n";
+  for (int i = 0; i < 11; ++i) many += "t" + std::to_string(i) + "\n";
+  for (int i = 0; i < 100; ++i) many += std::to_string(i) + "\n";
+  s.set_data(many);
+  CHECK(!json::parse(s.describe("{}"))["result"]["columns"][0].contains("non_numeric"));
+}
+
 TEST_CASE("read_spec gives the spec as a run echoes it and each filter's tree, without data") {
   localsurv::Session s;
   const json spec = {

@@ -73,6 +73,35 @@ TEST_CASE("type inference and overrides") {
   CHECK(read_csv("a\n12abc\n").column("a").type == ColumnType::Categorical);
 }
 
+TEST_CASE("missing_values: a column's own missing texts, as read.csv(na.strings =) for it") {
+  // R: d <- read.csv(text = "t,u\n5,unknown\nunknown,7\n 9 ,x\n"); the texts are the cells
+  // (trimmed); t's "unknown" cells become NA: d$t[d$t %in% "unknown"] <- NA; as.numeric(d$t)
+  // = c(5, NA, 9). Column u keeps its "unknown" (the list is t's only).
+  const std::string csv = "t,u\n5,unknown\nunknown,7\n 9 ,x\n";
+  CHECK(read_csv(csv).column("t").type == ColumnType::Categorical);
+  CsvOptions o;
+  o.missing_values["t"] = {"unknown"};
+  auto t = read_csv(csv, o);
+  const auto& col = t.column("t");
+  CHECK(col.type == ColumnType::Numeric);
+  CHECK(col.numbers[0] == 5);
+  CHECK(col.is_missing(1));
+  CHECK(col.numbers[2] == 9);
+  REQUIRE(col.listed_missing.size() == 1);
+  CHECK(col.listed_missing[0].first == 1);
+  CHECK(col.listed_missing[0].second == "unknown");
+  CHECK(t.column("u").type == ColumnType::Categorical);
+  CHECK(t.column("u").levels == std::vector<std::string>{"unknown", "7", "x"});
+  CHECK(t.column("u").listed_missing.empty());
+  // Declared numeric with a text not in the list: the Error names it as before.
+  o.column_types["t"] = ColumnType::Numeric;
+  CHECK(read_csv(csv, o).column("t").type == ColumnType::Numeric);
+  CHECK(error_of("t\n5\nunknown\nlost\n", o) ==
+        "column 't' is declared numeric but line 4, column 1 has 'lost'");
+  o.missing_values["zz"] = {"?"};
+  CHECK(error_of(csv, o) == "missing_values names column 'zz', which is not in the file");
+}
+
 TEST_CASE("errors name the line and column") {
   CHECK(error_of("").find("empty") != std::string::npos);
   CHECK(error_of("a,,c\n1,2,3\n").find("column 2") != std::string::npos);

@@ -143,6 +143,13 @@ TEST_CASE(
   json types = with(base(), "/data/column_types", json::object({{long_name, "numeric"}}));
   CHECK(spec_error(types.dump()).message ==
         over("data.column_types." + long_name, long_name.size(), "text"));
+  // A data.missing_values key and one of its texts.
+  json listed = with(base(), "/data/missing_values", json::object({{long_name, {"unknown"}}}));
+  CHECK(spec_error(listed.dump()).message ==
+        over("data.missing_values." + long_name, long_name.size(), "text"));
+  listed = with(base(), "/data/missing_values", json::object({{"t", {"?", long_name}}}));
+  CHECK(spec_error(listed.dump()).message ==
+        over("data.missing_values.t[1]", long_name.size(), "text"));
   // Filters: the subset, each subcohort's and the cutpoint's reference group.
   const std::string filter = "t > 0" + std::string(limits::kFilterBytes - 5, ' ');
   for (const Case& c :
@@ -214,6 +221,37 @@ TEST_CASE("lists that multiply the work or the output are bounded") {
         return with(base(), "/analyses/logrank/by", by);
       },
       limits::kListEntries);
+}
+
+TEST_CASE("data.missing_values: a list of texts per column, echoed only when given") {
+  check_list_limit(
+      "data.missing_values.t",
+      [](std::size_t n) {
+        json texts = json::array();
+        for (std::size_t i = 0; i < n; ++i) texts.push_back("x" + std::to_string(i));
+        return with(base(), "/data/missing_values", {{"t", texts}});
+      },
+      limits::kListEntries);
+  CHECK(spec_error(with(base(), "/data/missing_values", json::array()).dump()).message ==
+        "analysis spec: 'data.missing_values' must be an object {column: [\"text\", ...]}");
+  CHECK(spec_error(with(base(), "/data/missing_values", {{"t", "unknown"}}).dump()).message ==
+        "analysis spec: 'data.missing_values.t' must be a list of the texts read as missing, not "
+        "text");
+  const Failure f =
+      spec_error(with(base(), "/data/missing_values", {{"t", json::array({"?", -99})}}).dump());
+  CHECK(f.message ==
+        "analysis spec: 'data.missing_values.t[1]' must be text (as in the file), "
+        "not a number");
+  CHECK(f.field == "data.missing_values.t[1]");
+  const AnalysisSpec s = parse_spec(
+      with(base(), "/data/missing_values", {{"t", {"unknown", "-99"}}, {"e", json::array()}}));
+  CHECK(s.csv.missing_values.at("t") == std::vector<std::string>{"unknown", "-99"});
+  const auto echoed = spec_to_json(s);
+  CHECK(echoed["data"]["missing_values"].dump() == R"({"e":[],"t":["unknown","-99"]})");
+  // Without it the echo is as before (results of existing specs keep their bytes).
+  CHECK(!spec_to_json(parse_spec(base()))["data"].contains("missing_values"));
+  CHECK(parse_csv_options(R"({"missing_values": {"t": ["?"]}})").missing_values.at("t") ==
+        std::vector<std::string>{"?"});
 }
 
 TEST_CASE("matching ratio x rounds and condmc replicates are bounded") {

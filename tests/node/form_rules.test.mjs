@@ -148,3 +148,64 @@ test('the registry: unique keys, every analysis titled, every form path its own 
     if (a.form?.within) assert.ok(ANALYSES.some((b) => b.key === a.form.within && b.form), `${a.key} sits in ${a.form.within}`);
   }
 });
+
+// gbsg-like: rfstime with three "unknown" cells (one row spans two lines), and an id column.
+function rfsFile() {
+  const rows = ['id,note,rfstime,status'];
+  for (let i = 1; i <= 30; i++) {
+    const time = i === 4 || i === 15 || i === 16 ? 'unknown' : String(100 + 7 * i);
+    rows.push(`${i},${i === 2 ? '"two\nlines"' : 'x'},${time},${i % 3 === 0 ? 1 : 0}`);
+  }
+  return new TextEncoder().encode(rows.join('\n') + '\n');
+}
+
+test('a time column with a few text cells stays the time column; its cells are named by line; treated as missing they are a note', () => {
+  const d = describe(rfsFile());
+  const col = d.columns.find((c) => c.name === 'rfstime');
+  assert.equal(col.type, 'categorical');
+  // Line 1 is the header, row 1 line 2, row 2 lines 3-4: row i starts on line i + 2 from row 3 on.
+  assert.deepEqual(col.non_numeric, { count: 3, values: ['unknown'], cells: [{ line: 6, value: 'unknown' }, { line: 17, value: 'unknown' }, { line: 18, value: 'unknown' }] });
+  assert.deepEqual(rules.columnsFor('time', {}, d), ['id', 'rfstime', 'status']);
+  assert.deepEqual(rules.columnsFor('numeric', {}, d), ['id', 'status'], 'other numeric lists are as before');
+  const spec = defaultSpec(d);
+  assert.equal(spec.time.column, 'rfstime', 'never id in its place');
+  const before = frozen(spec);
+  const problem = rules.timeNotNumbers(spec, d);
+  assert.equal(problem.text, 'rfstime: 3 cells are not numbers — line 6 "unknown", line 17 "unknown", line 18 "unknown". ' +
+    'Survival times must be numbers: treat these cells as missing (those rows are left out), or correct the file.');
+  assert.equal(rules.timeNotNumbers({ ...spec, time: { column: 'id' } }, d), null);
+  assert.equal(rules.timeMissingNote(spec, d), null);
+
+  const treated = rules.treatAsMissing(spec, 'rfstime', problem.values);
+  assert.deepEqual(spec, before, 'the spec given is not changed');
+  assert.deepEqual(treated.data, { missing_values: { rfstime: ['unknown'] }, column_types: { rfstime: 'numeric' } });
+  const r = engine.describe(treated.data);
+  assert.ok(r.ok, JSON.stringify(r.error));
+  const read = r.result;
+  assert.equal(rules.timeNotNumbers(treated, read), null);
+  assert.equal(rules.timeMissingNote(treated, read).text,
+    'rfstime: 3 cells ("unknown") are treated as missing — line 6 "unknown", line 17 "unknown", line 18 "unknown"; those rows are left out.');
+  const run = engine.run(treated);
+  assert.ok(run.ok, JSON.stringify(run.error));
+  assert.equal(run.result.cohort.rows_used, 27);
+  assert.equal(run.result.cohort.rows_dropped, 3);
+  assert.deepEqual(rules.untreatMissing(treated, 'rfstime').data, { column_types: {} });
+  // Declared by hand as categorical stays so on undo; other columns' lists are kept.
+  const two = rules.treatAsMissing({ data: { missing_values: { other: ['?'] }, column_types: { note: 'categorical' } } }, 'rfstime', ['unknown']);
+  assert.deepEqual(rules.untreatMissing(two, 'rfstime').data, { missing_values: { other: ['?'] }, column_types: { note: 'categorical' } });
+  // A list that leaves a text uncovered still warns; a column named "__proto__" is an own key.
+  assert.ok(rules.timeNotNumbers({ ...spec, data: { missing_values: { rfstime: ['n/a'] } } }, d));
+  const proto = rules.treatAsMissing({}, '__proto__', ['x']);
+  assert.deepEqual(Object.keys(proto.data.missing_values), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(proto.data.missing_values), Object.prototype);
+});
+
+test('more than ten cells: the first ten by line, and how many there are', () => {
+  const rows = ['t,e'];
+  for (let i = 0; i < 100; i++) rows.push(`${i % 8 === 0 ? `lost${i % 3}` : i},1`);
+  const d = describe(new TextEncoder().encode(rows.join('\n')));
+  const p = rules.timeNotNumbers({ time: { column: 't' } }, d);
+  assert.equal(p.count, 13);
+  assert.deepEqual(p.values, ['lost0', 'lost2', 'lost1']);
+  assert.match(p.text, /^t: 13 cells are not numbers — line 2 "lost0", line 10 "lost2", .*, … \(first 10 of 13 shown\)\. /);
+});

@@ -518,6 +518,33 @@ function noGroupCase(dir) {
   return ['nogroup (lung: no group, rho 1, strata, LRT screen, Youden groups)', datasetPath('lung'), specFile];
 }
 
+// data.missing_values: lung with a few "unknown" survival times (the time
+// declared numeric, as the page's "Treat them as missing" does) and ages
+// "n/k" (read as missing without a declared type); R must read the same rows.
+function missingValuesCase(dir) {
+  const lines = fs.readFileSync(datasetPath('lung'), 'utf8').trim().split('\n');
+  const head = lines[0].split(',');
+  const out = [lines[0], ...lines.slice(1).map((l, i) => {
+    const f = l.split(',');
+    if (i % 40 === 7) f[head.indexOf('time')] = 'unknown';
+    if (i % 50 === 3) f[head.indexOf('age')] = ' n/k ';
+    return f.join(',');
+  })];
+  const csv = path.join(dir, 'missing_values.csv');
+  fs.writeFileSync(csv, out.join('\n') + '\n');
+  const spec = {
+    data: { column_types: { time: 'numeric' }, missing_values: { time: ['unknown'], age: ['n/k'] } },
+    time: 'time',
+    event: { column: 'status', values: [2] },
+    group: { column: 'sex', levels: ['1', '2'] },
+    covariates: ['age', 'ph.ecog'],
+    analyses: { km: { times: [180, 365] }, logrank: {}, cox: {} },
+  };
+  const specFile = path.join(dir, 'missing_values.spec.json');
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  return ['missing_values (lung: "unknown" times and "n/k" ages read as missing)', csv, specFile];
+}
+
 // The bundled example: follow-up in months from its two date columns (the
 // file's os_months is the same rounded to 0.1), by local treatment.
 function npcDatesCase(dir) {
@@ -545,7 +572,7 @@ test('the generated R script, run with Rscript, reproduces the CLI result JSON',
     '(Debian: apt-get install r-base-core r-cran-survival r-cran-matchit r-cran-maxstat r-cran-jsonlite). ' + missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rscript-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir), noGroupCase(dir), npcDatesCase(dir)]) {
+  for (const [specName, dataFile, specFile] of [...R_CASES, europeanCase(dir), exactMatchingCase(dir), ...weightedMatchingCases(dir), noGroupCase(dir), npcDatesCase(dir), missingValuesCase(dir)]) {
     await t.test(specName, (st) => {
       const spec = readJson(specFile);
       const cli = runCli(dataFile, specFile);

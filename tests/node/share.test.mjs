@@ -351,6 +351,9 @@ test('wrong types where the page expects objects, lists or text are a ShareError
     [{ filter: { and: [] } }, /"filter" must be text, not an object/],
     [{ data: { column_types: { age: 1 } } }, /"data\.column_types\.age" must be "numeric" or "categorical", not a number/],
     [{ data: [] }, /"data" must be an object/],
+    [{ data: { missing_values: ['unknown'] } }, /"data\.missing_values" must be an object/],
+    [{ data: { missing_values: { rfstime: 'unknown' } } }, /"data\.missing_values\.rfstime" must be a list of the texts read as missing, not text/],
+    [{ data: { missing_values: { rfstime: ['unknown', -99] } } }, /"data\.missing_values\.rfstime\[1\]" must be text \(as in the file\), not a number/],
     // An object that throws when the page turns it into text.
     [{ analyses: { km: { conf_type: { toString: 1 } } } }, /"analyses\.km\.conf_type\.toString" is not an option of any analysis/],
     [{ subcohorts: [{ name: { valueOf: 0 }, filter: 'x == 1' }] }, /"subcohorts\[0\]\.name\.valueOf" is not an option/],
@@ -367,14 +370,14 @@ test('wrong types where the page expects objects, lists or text are a ShareError
   }
 });
 
-test('shapes the engine accepts open: short forms, null options, any column name in column_types', async () => {
+test('shapes the engine accepts open: short forms, null options, any column name in column_types and missing_values', async () => {
   const spec = {
     version: 1,
     time: 'os_months',
     event: { column: 'os_status', values: 1 },
     group: 'lt',
     filter: null,
-    data: { column_types: { toString: 'categorical', valueOf: 'numeric' } },
+    data: { column_types: { toString: 'categorical', valueOf: 'numeric' }, missing_values: { valueOf: ['unknown', 'toString'], os_months: [] } },
     covariates: ['age', { column: 'sex', type: 'factor', levels: ['F', 'M'], reference: 'F' }],
     analyses: { km: { times: [12] }, cox: { force: ['age'] }, cutpoint: { column: 'bed', groups: { match: true } }, table1: null },
   };

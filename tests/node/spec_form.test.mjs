@@ -243,3 +243,11 @@ test('a column type is declared and read for any column name, also one Object.pr
   const types = Object.fromEntries(described.result.columns.map((c) => [c.name, c.type]));
   assert.deepEqual(names.map((n) => [n, types[n]]), [['__proto__', 'categorical'], ['constructor', 'numeric'], ['toString', 'categorical'], ['hasOwnProperty', 'categorical']]);
 });
+
+test('a time column with a few text cells is still guessed as the time; a text column never is, nor a column of many texts', () => {
+  const csv = (cells) => new TextEncoder().encode(['id,os_months,status', ...cells.map((c, i) => `${i + 1},${c},${i % 2}`)].join('\n'));
+  const few = Array.from({ length: 20 }, (_, i) => (i === 3 ? 'unknown' : String(i + 1)));
+  assert.equal(sf.guessSetup(describe(csv(few))).time, 'os_months');
+  const many = Array.from({ length: 20 }, (_, i) => (i % 2 ? 'unknown' : String(i + 1)));
+  assert.equal(sf.guessSetup(describe(csv(many))).time, 'id', 'half text: a text column, as before');
+});
