@@ -17,6 +17,7 @@ import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { engineDefault } from './engine_defaults.js';
 import { markStale } from './results_view.js';
 import { renderDerived } from './derive_view.js';
+import { displayNames, withColumnName, withLevelNames } from './names.js';
 import { renderSubcohorts } from './subcohort_view.js';
 import { analysisSections, fillAnalysisFields, editField, fillColumnSelect } from './analysis_form.js';
 import { $, state, client, option, button, addHeader, setStatus, describeError } from './page.js';
@@ -155,6 +156,7 @@ function fillForm() {
   $('group-reference').disabled = !spec.group?.column;
   $('filter').value = spec.filter ?? '';
   renderCovariates();
+  renderGroupNames();
   renderDerived($('derived'), {
     spec,
     described: state.described,
@@ -169,11 +171,53 @@ function fillForm() {
   syncSpecText();
 }
 
+// A column's display names (spec.labels, names.js): "shown as" and its
+// levels' names, comma-separated in the order of `levels`. The tables,
+// figures and exports use them; the R script keeps the file's names.
+function nameInputs(column, levels) {
+  const names = displayNames(state.spec);
+  const name = Object.assign(document.createElement('input'), { type: 'text', value: names.column(column) === column ? '' : names.column(column), placeholder: column });
+  name.setAttribute('aria-label', `${column} shown as`);
+  name.addEventListener('change', () => {
+    state.spec = withColumnName(state.spec, column, name.value.trim());
+    renderForm();
+  });
+  const shown = levels.slice(0, 20);
+  const levelNames = Object.assign(document.createElement('input'), {
+    type: 'text',
+    value: shown.some((l) => names.hasLevel(column, l)) ? shown.map((l) => (names.hasLevel(column, l) ? names.level(column, l) : '')).join(', ') : '',
+    placeholder: shown.join(', '),
+    disabled: !shown.length,
+  });
+  levelNames.setAttribute('aria-label', `${column} level names`);
+  levelNames.addEventListener('change', () => {
+    const given = levelNames.value.split(',').map((x) => x.trim());
+    if (levelNames.value.trim() && given.length !== shown.length) {
+      levelNames.setCustomValidity(`Give ${shown.length} names, one per level in this order: ${shown.join(', ')} (leave one empty to keep it).`);
+      levelNames.reportValidity();
+      return;
+    }
+    levelNames.setCustomValidity('');
+    state.spec = withLevelNames(state.spec, column, Object.fromEntries(shown.map((l, k) => [l, given[k] ?? ''])));
+    renderForm();
+  });
+  return [name, levelNames];
+}
+
+function renderGroupNames() {
+  const column = state.spec.group?.column;
+  $('group-names').replaceChildren(...(column ? nameInputs(column, levelsOf(column)).map((el, k) => {
+    const label = document.createElement('label');
+    label.append(k ? 'Its groups shown as ' : 'Group shown as ', el);
+    return label;
+  }) : []));
+}
+
 function renderCovariates() {
   const rows = specForm.covariateRows(state.spec, state.described);
   const table = document.createElement('table');
   table.className = 'covariate-table';
-  addHeader(table, ['include', 'column', 'type', 'reference level', 'cut at (values)']);
+  addHeader(table, ['include', 'column', 'type', 'reference level', 'cut at (values)', 'shown as', 'level names']);
   const body = table.createTBody();
   rows.forEach((r, i) => {
     const tr = body.insertRow();
@@ -220,6 +264,9 @@ function renderCovariates() {
     tr.insertCell().appendChild(type);
     tr.insertCell().appendChild(ref);
     tr.insertCell().appendChild(cut);
+    // A cut's groups are named under the cut's own column (age_cut).
+    const named = r.breaks.length ? specForm.cutName(r.column) : r.column;
+    for (const el of nameInputs(named, levels)) tr.insertCell().appendChild(el);
   });
   $('covariates').replaceChildren(table);
 }
@@ -238,7 +285,7 @@ export function onFormChange(e) {
   // These parts read their own edits, and may have redrawn the form already
   // (the element is then detached, and closest() would not find them): the
   // event's path was fixed when it was dispatched.
-  const own = new Set(['covariates', 'subcohorts', 'derived']);
+  const own = new Set(['covariates', 'subcohorts', 'derived', 'group-names']);
   if (e.composedPath().some((n) => own.has(n.id))) return;
   if (el.dataset.toggle) {
     const key = el.dataset.toggle;

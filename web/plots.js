@@ -52,6 +52,7 @@ import { formatCount, formatPercent, formatRounded, formatSignificant, notEstima
 import { beyondFollowUp, followUpEnd } from './table_model.js';
 import { DAYS_PER, convertTime } from './units.js';
 import { engineDefault } from './engine_defaults.js';
+import { displayNames, groupLevelText } from './names.js';
 
 export { DAYS_PER, convertTime };
 
@@ -165,7 +166,8 @@ export function kmCurves(km, options = {}) {
 export function groupInfo(options) {
   const g = options.spec?.group;
   const column = typeof g === 'string' ? g : g?.column;
-  const levels = (typeof g === 'object' && g?.levels) || options.cohort?.group_levels || [];
+  // The echoed spec lists no levels when the file's order is used ([]): the cohort has them.
+  const levels = (typeof g === 'object' && g?.levels?.length ? g.levels : null) ?? options.cohort?.group_levels ?? [];
   return { column, levels };
 }
 
@@ -173,7 +175,7 @@ function strataLabel(stratum, options) {
   if (options.labels?.[stratum] != null) return options.labels[stratum];
   if (stratum === 'all') return 'All patients';
   const { column, levels } = groupInfo(options);
-  return column && levels.map(String).includes(String(stratum)) ? `${column} = ${stratum}` : String(stratum);
+  return column && levels.map(String).includes(String(stratum)) ? groupLevelText(displayNames(options.spec), column, stratum) : String(stratum);
 }
 
 export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = FIGURE_STYLES.default }) {

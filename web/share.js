@@ -220,8 +220,12 @@ const joinPath = (path, key) => (typeof key === 'number' ? `${path}[${key}]` : p
 // it into text (a form field, a message); no spec option has these names.
 const COERCION_KEYS = new Set(['toString', 'valueOf']);
 
-// Sizes, and the coercion keys (column names in data.column_types and
-// data.missing_values may be anything: the page never turns that object into text). Depth is bounded.
+// Objects keyed by the file's column names or levels: any key is a name there.
+const NAMED_BY_FILE = /^(data\.column_types|data\.missing_values|labels\.columns|labels\.levels(\..*)?)$/;
+
+// Sizes, and the coercion keys (outside the objects NAMED_BY_FILE lists,
+// whose keys may be anything: the page reads them by own keys, never turning
+// those objects into text). Depth is bounded.
 function sizeProblem(value, path, seen) {
   if (++seen.values > SPEC_LIMITS.values) return ['length', `holds more than ${count(SPEC_LIMITS.values)} values in all`];
   if (typeof value === 'string') {
@@ -241,7 +245,7 @@ function sizeProblem(value, path, seen) {
     return null;
   }
   for (const k of keys) {
-    if (COERCION_KEYS.has(k) && path !== 'data.column_types' && path !== 'data.missing_values') return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
+    if (COERCION_KEYS.has(k) && !NAMED_BY_FILE.test(path)) return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
     const p = sizeProblem(value[k], joinPath(path, k), seen);
     if (p) return p;
   }
@@ -324,9 +328,20 @@ function analysesProblem(a, path) {
 function shapeProblem(spec) {
   const top = typeProblem(spec, '', {
     data: 'object', derive: 'list', filter: 'text', subcohorts: 'list', time: 'textOrObject', event: 'textOrObject',
-    group: 'textOrObject', covariates: 'list', analyses: 'object',
+    group: 'textOrObject', covariates: 'list', analyses: 'object', labels: 'object',
   });
   if (top) return top;
+  if (spec.labels) {
+    const p = typeProblem(spec.labels, 'labels', { columns: 'object', levels: 'object' });
+    if (p) return p;
+    for (const [column, name] of Object.entries(spec.labels.columns ?? {}))
+      if (!isText(name)) return `"labels.columns.${column}" must be text (the display name), not ${kindOf(name)}`;
+    for (const [column, names] of Object.entries(spec.labels.levels ?? {})) {
+      if (!isObj(names)) return `"labels.levels.${column}" must be an object {level: display name}, not ${kindOf(names)}`;
+      for (const [level, name] of Object.entries(names))
+        if (!isText(name)) return `"labels.levels.${column}.${level}" must be text (the display name), not ${kindOf(name)}`;
+    }
+  }
   if (spec.data) {
     const p = typeProblem(spec.data, 'data', { column_types: 'object', missing_values: 'object', sheet: 'text', delimiter: 'text' });
     if (p) return p;

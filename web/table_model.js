@@ -27,6 +27,7 @@
 
 import { DASH, NOT_AVAILABLE, formatInteger, formatMedianCI, formatNumber, formatP, formatRatioCI, formatSurvivalPercent, notEstimable, timeDecimals, timeLabel } from './format.js';
 import { convertTime } from './units.js';
+import { displayNames, groupLevelText } from './names.js';
 
 // ---------------------------------------------------------------- context
 
@@ -36,8 +37,15 @@ export function makeContext({ spec = null, cohort = null, results = null, key = 
   const groupColumn = spec?.group?.column || '';
   const groupLevels = cohort?.group_levels ?? (spec?.group?.levels?.length ? spec.group.levels : []);
   const dataUnit = spec?.time?.unit || '';
-  return { spec, cohort, results, key, label, levelLabels, groupColumn, groupLevels, dataUnit, unit: (dataUnit && displayUnit) || dataUnit };
+  return { spec, cohort, results, key, label, levelLabels, groupColumn, groupLevels, dataUnit, unit: (dataUnit && displayUnit) || dataUnit, names: displayNames(spec) };
 }
+
+/** A column as the tables call it: its display name (spec.labels), else its own. */
+export const colName = (ctx, column) => namesOf(ctx).column(column);
+/** A level of a column as the tables call it. */
+export const levelName = (ctx, column, level) => namesOf(ctx).level(column, level);
+// A context made by hand (a figure's options) may not carry its names yet.
+const namesOf = (ctx) => ctx?.names ?? displayNames(ctx?.spec);
 
 /** A time in the data's unit, in the unit the tables show. */
 export function shownTime(ctx, t) {
@@ -55,10 +63,12 @@ export function ensureCtx(ctx) {
 
 
 
+// "lt = 0" in the file's names; with display names "Local therapy: No"
+// (a named level) or "Local therapy = 0".
 export function groupName(ctx, level) {
   const custom = ctx.levelLabels?.[level];
   if (custom) return custom;
-  return ctx.groupColumn ? `${ctx.groupColumn} = ${level}` : String(level);
+  return ctx.groupColumn ? groupLevelText(namesOf(ctx), ctx.groupColumn, level) : String(level);
 }
 
 export function strataName(ctx, stratum) {

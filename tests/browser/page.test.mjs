@@ -426,6 +426,66 @@ test('R\'s lung data from the form: columns, covariates, Breslow ties; page = CL
   }
 });
 
+test('display names typed in the form are used in tables, figures and exports, kept in the link, and not in the R script', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, errors } = await openPage();
+  try {
+    await page.setInputFiles('#file-input', lungCsv);
+    await waitForSetup(page);
+    await page.selectOption('#group-column', 'sex');
+    await page.check('input[name=covariate][value="ph.ecog"]');
+    await page.selectOption('[aria-label="type of ph.ecog"]', 'factor');
+    const type = async (sel, text) => {
+      await page.fill(sel, text);
+      await page.locator(sel).dispatchEvent('change');
+    };
+    await type('[aria-label="sex shown as"]', 'Sex');
+    await type('[aria-label="sex level names"]', 'Male, Female');
+    await type('[aria-label="ph.ecog shown as"]', 'ECOG <b>PS</b>');
+    // A wrong count of level names is refused with the levels named; nothing changes.
+    await page.fill('[aria-label="ph.ecog level names"]', 'only one');
+    await page.locator('[aria-label="ph.ecog level names"]').dispatchEvent('change');
+    assert.match(await page.locator('[aria-label="ph.ecog level names"]').evaluate((el) => el.validationMessage), /^Give 4 names, one per level in this order: 0, 1, 2, 3/);
+    await type('[aria-label="ph.ecog level names"]', 'Asymptomatic, , , ');
+    const spec = await specOnPage(page);
+    assert.deepEqual(spec.labels, { columns: { sex: 'Sex', 'ph.ecog': 'ECOG <b>PS</b>' }, levels: { sex: { 1: 'Male', 2: 'Female' }, 'ph.ecog': { 0: 'Asymptomatic' } } });
+    await runAndWait(page);
+    // Tables and figures: the names, as text (the markup in a name is not markup).
+    const t1 = await page.textContent('#card-main-table1');
+    assert.ok(t1.includes('Sex: Male (n = 138)') && t1.includes('ECOG <b>PS</b>') && t1.includes('Asymptomatic'), t1.slice(0, 400));
+    assert.equal(await page.locator('#card-main-table1 b').count(), 0);
+    const cox = await page.textContent('#card-main-cox');
+    assert.ok(cox.includes('1 vs Asymptomatic'), cox.slice(0, 400));
+    const km = (await page.locator('#fig-main-km svg text').allTextContents()).join(' | ');
+    assert.ok(km.includes('Sex: Male') && km.includes('Sex: Female'), `the KM legend: ${km.slice(0, 300)}`);
+    // Exports: a table's CSV and the figure's SVG carry the names; the R script and the result keep the file's.
+    const save = async (locator) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+      return fs.readFileSync(await dl.path(), 'utf8');
+    };
+    assert.ok((await save(page.locator('#card-main-table1 button', { hasText: 'CSV' }))).includes('Sex: Female'));
+    assert.ok((await save(page.locator('#fig-main-km button', { hasText: 'SVG' }))).includes('Sex: Female'));
+    const r = await save(page.locator('#rscript-button'));
+    assert.ok(!r.includes('Asymptomatic') && !r.includes('Sex: ') && r.includes('ph.ecog'));
+    // The link carries them: a fresh page with the same file shows the same names.
+    await page.click('#share-button');
+    const link = await page.evaluate(() => location.href);
+    const again = await context.newPage();
+    try {
+      await again.goto(link);
+      await again.setInputFiles('#file-input', lungCsv);
+      await again.waitForFunction(() => /^This is the file the link was made with/.test(document.getElementById('share-status')?.textContent ?? ''));
+      assert.deepEqual((await specOnPage(again)).labels, spec.labels);
+      assert.equal(await again.inputValue('[aria-label="sex shown as"]'), 'Sex');
+      assert.equal(await again.inputValue('[aria-label="sex level names"]'), 'Male, Female');
+    } finally {
+      await again.close();
+    }
+    assertNoErrors(errors);
+  } finally {
+    await page.close();
+  }
+});
+
 test('survival past a group\'s last follow-up reads "not estimable"; time labels in the display unit (lung, default times)', { timeout: TEST_TIMEOUT }, async () => {
   const { page, errors } = await openPage();
   try {

@@ -354,6 +354,10 @@ test('wrong types where the page expects objects, lists or text are a ShareError
     [{ data: { missing_values: ['unknown'] } }, /"data\.missing_values" must be an object/],
     [{ data: { missing_values: { rfstime: 'unknown' } } }, /"data\.missing_values\.rfstime" must be a list of the texts read as missing, not text/],
     [{ data: { missing_values: { rfstime: ['unknown', -99] } } }, /"data\.missing_values\.rfstime\[1\]" must be text \(as in the file\), not a number/],
+    [{ labels: [] }, /"labels" must be an object, not an empty list/],
+    [{ labels: { columns: { lt: 1 } } }, /"labels\.columns\.lt" must be text \(the display name\), not a number/],
+    [{ labels: { levels: { lt: 'No' } } }, /"labels\.levels\.lt" must be an object \{level: display name\}, not text/],
+    [{ labels: { levels: { lt: { 0: ['No'] } } } }, /"labels\.levels\.lt\.0" must be text \(the display name\), not a list/],
     // An object that throws when the page turns it into text.
     [{ analyses: { km: { conf_type: { toString: 1 } } } }, /"analyses\.km\.conf_type\.toString" is not an option of any analysis/],
     [{ subcohorts: [{ name: { valueOf: 0 }, filter: 'x == 1' }] }, /"subcohorts\[0\]\.name\.valueOf" is not an option/],
@@ -370,7 +374,7 @@ test('wrong types where the page expects objects, lists or text are a ShareError
   }
 });
 
-test('shapes the engine accepts open: short forms, null options, any column name in column_types and missing_values', async () => {
+test('shapes the engine accepts open: short forms, null options, any column name in column_types, missing_values and labels', async () => {
   const spec = {
     version: 1,
     time: 'os_months',
@@ -378,6 +382,7 @@ test('shapes the engine accepts open: short forms, null options, any column name
     group: 'lt',
     filter: null,
     data: { column_types: { toString: 'categorical', valueOf: 'numeric' }, missing_values: { valueOf: ['unknown', 'toString'], os_months: [] } },
+    labels: { columns: { valueOf: 'V', lt: 'Local therapy' }, levels: { toString: { valueOf: 'v' }, lt: { 0: 'No', 1: 'Yes' } } },
     covariates: ['age', { column: 'sex', type: 'factor', levels: ['F', 'M'], reference: 'F' }],
     analyses: { km: { times: [12] }, cox: { force: ['age'] }, cutpoint: { column: 'bed', groups: { match: true } }, table1: null },
   };

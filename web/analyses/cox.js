@@ -3,7 +3,7 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, formatNumber, formatP } from '../format.js';
-import { NOT_COMPUTED, ciLabel, coefEntries, col, data, ensureCtx, errorText, hrCell, model, pCell, referenceLevel } from '../table_model.js';
+import { NOT_COMPUTED, ciLabel, coefEntries, col, colName, data, ensureCtx, errorText, hrCell, levelName, model, pCell, referenceLevel } from '../table_model.js';
 import { list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rChr, rName, rNum, rStr } from '../r/escape.js';
@@ -48,19 +48,20 @@ export function coxTableModel(cox, ctx) {
     if (hasMulti && t.entries.some((e) => !multiBy.has(e.name))) anyDropped = true;
     const isFactor = t.entries.some((e) => e.level !== '' && e.level != null);
     if (!isFactor) {
-      for (const e of t.entries) rows.push(data([e.name, ...cellsFor(e)]));
+      for (const e of t.entries) rows.push(data([e.name === t.term ? colName(ctx, e.name) : e.name, ...cellsFor(e)]));
       continue;
     }
     const ref = referenceLevel(ctx, t.term);
-    const vs = (level) => (ref != null ? `${level} vs ${ref}` : String(level));
+    const named = (level) => levelName(ctx, t.term, level);
+    const vs = (level) => (ref != null ? `${named(level)} vs ${named(ref)}` : named(level));
     if (t.entries.length === 1) {
-      rows.push(data([`${t.term} (${vs(t.entries[0].level)})`, ...cellsFor(t.entries[0])]));
+      rows.push(data([`${colName(ctx, t.term)} (${vs(t.entries[0].level)})`, ...cellsFor(t.entries[0])]));
     } else {
-      rows.push(data([t.term, ...Array(columns.length - 1).fill('')]));
+      rows.push(data([colName(ctx, t.term), ...Array(columns.length - 1).fill('')]));
       for (const e of t.entries) rows.push(data([vs(e.level), ...cellsFor(e)], 1));
     }
   }
-  for (const f of failedUni) rows.push(data([(f.terms ?? [f.formula]).join(' + '), NOT_COMPUTED, DASH, ...(hasMulti ? [DASH, DASH] : [])]));
+  for (const f of failedUni) rows.push(data([f.terms ? f.terms.map((t) => colName(ctx, t)).join(' + ') : f.formula, NOT_COMPUTED, DASH, ...(hasMulti ? [DASH, DASH] : [])]));
   const conv = cox.conventions ?? {};
   const mv = cox.multivariable;
   const sel = cox.selection;
@@ -88,7 +89,7 @@ export function phTestModel(cox, ctx) {
   ctx = ensureCtx(ctx);
   const columns = [col('Term', 'left'), col('Chi-square'), col('df'), col('p')];
   const rows = (ph.by_term ?? []).map((t) =>
-    data([t.term === 'GLOBAL' ? 'Global (all terms)' : t.term, formatNumber(t.statistic, 3), String(t.df), formatP(t.p)]),
+    data([t.term === 'GLOBAL' ? 'Global (all terms)' : colName(ctx, t.term), formatNumber(t.statistic, 3), String(t.df), formatP(t.p)]),
   );
   const anySmall = (ph.by_term ?? []).some((t) => t.term !== 'GLOBAL' && t.p < 0.05);
   const notes = [

@@ -8,7 +8,8 @@
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP, formatSignificant, pStatement } from '../format.js';
-import { NOT_COMPUTED, ciLabel, coefEntries, col, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
+import { NOT_COMPUTED, ciLabel, coefEntries, col, colName, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
+import { displayNames } from '../names.js';
 import { FIGURE_WIDTH, LEGEND_ROW, figureStyle, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
 import { check, columnSelect, number, select, text, withRules } from './fields.js';
 import { getPath, setPath } from '../spec_form.js';
@@ -42,7 +43,7 @@ export function cutpointModel(cutpoint, ctx) {
     conv.groups && `Groups: ${conv.groups}.`,
   ];
   const column = ctx.spec?.analyses?.cutpoint?.column;
-  return model(ctx, 'cutpoint', column ? `Cutpoints of ${column}` : 'Cutpoints', columns, rows, notes);
+  return model(ctx, 'cutpoint', column ? `Cutpoints of ${colName(ctx, column)}` : 'Cutpoints', columns, rows, notes);
 }
 
 export function cutGroupsModel(cutpoint, ctx) {
@@ -124,7 +125,8 @@ export function cutGroupsModel(cutpoint, ctx) {
 
 /** The cutpoint column, from options, the spec, or maxstat's call ("~ bed,"). */
 function cutColumn(cutpoint, options) {
-  return options.column ?? options.spec?.analyses?.cutpoint?.column ?? /~\s*([^,\s)]+)/.exec(cutpoint.conventions?.maxstat ?? '')?.[1] ?? 'cutpoint variable';
+  const column = options.column ?? options.spec?.analyses?.cutpoint?.column ?? /~\s*([^,\s)]+)/.exec(cutpoint.conventions?.maxstat ?? '')?.[1];
+  return column ? displayNames(options.spec).column(column) : 'cutpoint variable';
 }
 
 const CUT_STYLES = {

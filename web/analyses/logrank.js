@@ -3,15 +3,16 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, formatInteger, formatNumber, formatP } from '../format.js';
-import { NOT_COMPUTED, col, data, ensureCtx, errorText, model } from '../table_model.js';
+import { NOT_COMPUTED, col, colName, data, ensureCtx, errorText, levelName, model } from '../table_model.js';
 import { select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rName, rNum, rStr } from '../r/escape.js';
 
 function testRows(test, label, ctx, width) {
+  const level = (l) => levelName(ctx, test.variable, l);
   const rows = [data([label, formatInteger(test.n?.reduce((a, b) => a + b, 0)), formatNumber(test.statistic, 2), formatInteger(test.df), formatP(test.p), DASH].slice(0, width))];
   for (const pr of test.pairwise?.pairs ?? []) {
-    rows.push(data([`${pr.a} vs ${pr.b}`, formatInteger(pr.n), formatNumber(pr.statistic, 2), formatInteger(pr.df), formatP(pr.p), formatP(pr.p_adjusted)].slice(0, width), 1));
+    rows.push(data([`${level(pr.a)} vs ${level(pr.b)}`, formatInteger(pr.n), formatNumber(pr.statistic, 2), formatInteger(pr.df), formatP(pr.p), formatP(pr.p_adjusted)].slice(0, width), 1));
   }
   return rows;
 }
@@ -21,9 +22,10 @@ export function logrankModel(logrank, ctx) {
   ctx = ensureCtx(ctx);
   const tests = [];
   const groupsOf = (t) => (t.error ? '' : ` (${t.groups.length} groups)`);
-  if (logrank.by_group) tests.push([logrank.by_group, `${logrank.by_group.variable}${groupsOf(logrank.by_group)}`]);
-  if (logrank.stratified) tests.push([logrank.stratified, `${logrank.stratified.variable}, stratified by ${logrank.stratified.strata}`]);
-  for (const t of logrank.by ?? []) tests.push([t, `${t.variable}${groupsOf(t)}`]);
+  const name = (c) => colName(ctx, c);
+  if (logrank.by_group) tests.push([logrank.by_group, `${name(logrank.by_group.variable)}${groupsOf(logrank.by_group)}`]);
+  if (logrank.stratified) tests.push([logrank.stratified, `${name(logrank.stratified.variable)}, stratified by ${name(logrank.stratified.strata)}`]);
+  for (const t of logrank.by ?? []) tests.push([t, `${name(t.variable)}${groupsOf(t)}`]);
   if (!tests.length) return null;
   const anyPairs = tests.some(([t]) => t.pairwise?.pairs?.length);
   const columns = [col('Comparison', 'left'), col('n'), col('χ²'), col('df'), col('p')];

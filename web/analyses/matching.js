@@ -12,11 +12,12 @@
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP } from '../format.js';
-import { beyondFollowUpNote, ciLabel, coefEntries, col, curveColumns, data, ensureCtx, groupName, hrCell, model, pCell, weightedCurveCells } from '../table_model.js';
+import { beyondFollowUpNote, ciLabel, coefEntries, col, colName, curveColumns, data, ensureCtx, groupName, hrCell, levelName, model, pCell, weightedCurveCells } from '../table_model.js';
 import { FIGURE_WIDTH, LEGEND_CLEAR, LEGEND_ROW, PALETTE, figureStyle, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
 import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rBool, rChr, rNum, rStr } from '../r/escape.js';
+import { displayNames } from '../names.js';
 
 function balanceColumnsByVariable(columns, variables) {
   // Factor levels are named variable_level; pick the longest variable that
@@ -120,17 +121,17 @@ export function baselineModel(matching, ctx, opts = {}) {
       const b = cols[0].column;
       const a = afterByName.get(b.variable);
       rows.push(
-        data([`${t.variable}, mean`, meanCell(b.mean_control), meanCell(b.mean_treated), pB, formatNumber(b.smd, 3),
+        data([`${colName(ctx, t.variable)}, mean`, meanCell(b.mean_control), meanCell(b.mean_treated), pB, formatNumber(b.smd, 3),
           meanCell(a?.mean_control), meanCell(a?.mean_treated), pA, formatNumber(a?.smd, 3), testLabel]),
       );
       continue;
     }
-    rows.push(data([t.variable, '', '', pB, '', '', '', pA, '', testLabel]));
+    rows.push(data([colName(ctx, t.variable), '', '', pB, '', '', '', pA, '', testLabel]));
     for (const { level, column: b } of cols) {
       const a = afterByName.get(b.variable);
       rows.push(
         data(
-          [level, proportionCell(b.mean_control, before.n_control), proportionCell(b.mean_treated, before.n_treated), '', formatNumber(b.smd, 3),
+          [levelName(ctx, t.variable, level), proportionCell(b.mean_control, before.n_control), proportionCell(b.mean_treated, before.n_treated), '', formatNumber(b.smd, 3),
             proportionCell(a?.mean_control, after.n_control), proportionCell(a?.mean_treated, after.n_treated), '', formatNumber(a?.smd, 3), ''],
           1,
         ),
@@ -222,16 +223,21 @@ export function matchedOutcomeModel(matching, ctx, opts = {}) {
 // variables (the covariates' names): a two-level factor's two columns carry
 // the same |SMD|, so it keeps one row, its second (non-reference) level's,
 // labelled "variable = level"; without variables every column is a row.
-export function loveRows(matching, { abs = true, distance = true, variables = null } = {}) {
+// names (displayNames of the spec): a column or level with a display name is
+// shown by it ("Sex = Female" for sex_Female).
+export function loveRows(matching, { abs = true, distance = true, variables = null, names = displayNames(null) } = {}) {
   const before = matching?.balance?.before?.columns ?? [];
   const after = new Map((matching?.balance?.after?.columns ?? []).map((c) => [c.variable, c]));
   const f = (x) => (x == null ? null : abs ? Math.abs(x) : x);
   const shown = new Map(before.map((c) => [c.variable, c.variable]));
+  const levelText = (v, level) => `${names.column(v)} = ${names.level(v, level)}`;
   if (variables?.length) {
     for (const [v, cols] of balanceColumnsByVariable(before, variables)) {
+      const renamed = names.column(v) !== v || cols.some((c) => c.level != null && names.hasLevel(v, c.level));
+      for (const c of cols) if (renamed) shown.set(c.column.variable, c.level == null ? names.column(v) : levelText(v, c.level));
       if (cols.length !== 2 || cols.some((c) => c.level == null)) continue;
       shown.delete(cols[0].column.variable);
-      shown.set(cols[1].column.variable, `${v} = ${cols[1].level}`);
+      shown.set(cols[1].column.variable, levelText(v, cols[1].level));
     }
   }
   return before
@@ -253,7 +259,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const abs = options.abs ?? true;
   const tested = (matching.balance?.tests ?? []).map((t) => t.variable);
   const variables = options.binaryOnce === false ? null : tested.length ? tested : covariateNames(options.spec);
-  const rows = loveRows(matching, { abs, distance: options.distance ?? true, variables }).map((r) => ({
+  const rows = loveRows(matching, { abs, distance: options.distance ?? true, variables, names: displayNames(options.spec) }).map((r) => ({
     ...r,
     label: r.variable === 'distance' ? 'Propensity score (distance)' : options.labels?.[r.variable] ?? r.name,
   }));

@@ -15,7 +15,8 @@
 
 import * as Plot from '@observablehq/plot';
 import { formatInteger, formatP, formatRatioCI, formatSignificant } from '../format.js';
-import { NOT_COMPUTED, ciLabel, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
+import { NOT_COMPUTED, ciLabel, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
+import { displayNames } from '../names.js';
 import { FIGURE_WIDTH, figureStyle, groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
 import { check, list } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
@@ -38,14 +39,14 @@ export function subgroupModel(subgroups, ctx) {
   const rows = [];
   for (const v of subgroups.variables) {
     if (v.error) {
-      rows.push(data([v.variable, NOT_COMPUTED, '', '', '', '']));
+      rows.push(data([colName(ctx, v.variable), NOT_COMPUTED, '', '', '', '']));
       continue;
     }
-    rows.push(data([v.variable, '', '', '', '', formatP(v.interaction?.lrt?.p)]));
+    rows.push(data([colName(ctx, v.variable), '', '', '', '', formatP(v.interaction?.lrt?.p)]));
     for (const l of v.levels ?? []) {
       rows.push(
         data(
-          [l.level, `${formatInteger(l.events_control)}/${formatInteger(l.n_control)}`, `${formatInteger(l.events_treated)}/${formatInteger(l.n_treated)}`,
+          [levelName(ctx, v.variable, l.level), `${formatInteger(l.events_control)}/${formatInteger(l.n_control)}`, `${formatInteger(l.events_treated)}/${formatInteger(l.n_treated)}`,
             formatRatioCI(l.hr, l.lower, l.upper, 3), formatP(l.p), ''],
           1,
         ),
@@ -57,7 +58,7 @@ export function subgroupModel(subgroups, ctx) {
   const notes = [
     `HR of ${conv.treated ?? treated} vs ${control} within each subgroup level: ${conv.per_level ?? 'Cox model'}${adjusted === true ? ', adjusted for the covariates' : adjusted === false ? ', unadjusted' : ''}.`,
     `Interaction p: likelihood-ratio test of treatment × subgroup${conv.interaction ? ` (method: ${conv.interaction})` : ''}; the joint Wald p is in the result JSON.`,
-    ...subgroups.variables.filter((v) => v.error).map((v) => `${v.variable}: ${errorText(v.error)}`),
+    ...subgroups.variables.filter((v) => v.error).map((v) => `${colName(ctx, v.variable)}: ${errorText(v.error)}`),
     'NA = not estimable in that level (e.g. no events in one arm).',
   ];
   return model(ctx, 'subgroups', 'Subgroup analysis of the treatment effect', columns, rows, notes);
@@ -154,14 +155,16 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, se: ov.se, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
   }
   const flat = options.flat === true;
+  const names = displayNames(options.spec);
+  const variableLabel = (v) => options.labels?.[v] ?? names.column(v);
   for (const v of variables) {
     // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
     if (v.error) {
-      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${options.labels?.[v.variable] ?? v.variable} (not analysed)`, pInt: '–' });
+      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${variableLabel(v.variable)} (not analysed)`, pInt: '–' });
       continue;
     }
     const pInt = v.interaction?.[interactionTest]?.p;
-    if (!flat) rows.push({ kind: 'variable', id: `v${rows.length}`, label: options.labels?.[v.variable] ?? v.variable, pInt: pInt == null ? '–' : formatP(pInt) });
+    if (!flat) rows.push({ kind: 'variable', id: `v${rows.length}`, label: variableLabel(v.variable), pInt: pInt == null ? '–' : formatP(pInt) });
     for (const l of flat ? v.levels : inDeclaredOrder(v.levels, declaredLevels(options.spec, v.variable))) {
       const ok = estimable(l);
       rows.push({
@@ -169,7 +172,7 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
         id: `v${rows.length}`,
         variable: v.variable,
         level: l.level,
-        label: flat ? String(l.level) : `   ${l.level}`,
+        label: flat ? String(l.level) : `   ${names.level(v.variable, l.level)}`,
         se: l.se,
         nText: `${l.n} (${l.nevent})`,
         ok,

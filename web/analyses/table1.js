@@ -4,7 +4,7 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, decimalsFor, formatCountPercent, formatInteger, formatMeanSD, formatMedianIQR, formatP } from '../format.js';
-import { NOT_COMPUTED, col, data, ensureCtx, errorText, groupName, model } from '../table_model.js';
+import { NOT_COMPUTED, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
 import { check, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rBool, rStr } from '../r/escape.js';
@@ -46,26 +46,26 @@ export function table1Model(t1, ctx) {
   const hasFactor = t1.variables.some((v) => v.type === 'factor');
   const hasNumeric = t1.variables.some((v) => v.type === 'numeric');
   const failed = [];
-  const flags = t1.variables.filter((v) => v.binary && !v.error).map((v) => v.variable);
+  const flags = t1.variables.filter((v) => v.binary && !v.error).map((v) => colName(ctx, v.variable));
   for (const v of t1.variables) {
     if (v.error) {
-      failed.push(`${v.variable}: ${errorText(v.error)}`);
-      rows.push(data(pad([v.variable, NOT_COMPUTED])));
+      failed.push(`${colName(ctx, v.variable)}: ${errorText(v.error)}`);
+      rows.push(data(pad([colName(ctx, v.variable), NOT_COMPUTED])));
       continue;
     }
     const parts = [v.overall, ...(byGroup ? v.by_group ?? [] : [])];
     if (v.type === 'factor') {
       const test = byGroup ? factorTest(v.tests) : null;
       if (test?.label.startsWith('Fisher')) anyFisher = true;
-      rows.push(data(pad([v.variable, ...parts.map(() => ''), ...(byGroup ? [test ? formatP(test.p) : DASH, test ? test.label : DASH] : [])])));
+      rows.push(data(pad([colName(ctx, v.variable), ...parts.map(() => ''), ...(byGroup ? [test ? formatP(test.p) : DASH, test ? test.label : DASH] : [])])));
       v.levels.forEach((level, j) => {
-        rows.push(data(pad([level, ...parts.map((s) => formatCountPercent(s.counts[j], s.percent[j]))]), 1));
+        rows.push(data(pad([levelName(ctx, v.variable, level), ...parts.map((s) => formatCountPercent(s.counts[j], s.percent[j]))]), 1));
       });
     } else {
       const d = decimalsFor(v.overall.sd);
       const t = v.tests?.t;
       const w = v.tests?.wilcoxon;
-      rows.push(data(pad([v.variable])));
+      rows.push(data(pad([colName(ctx, v.variable)])));
       rows.push(data(pad(['Mean (SD)', ...parts.map((s) => formatMeanSD(s.mean, s.sd, d)), ...(byGroup ? [t ? formatP(t.p) : DASH, tLabel(t)] : [])]), 1));
       rows.push(
         data(
