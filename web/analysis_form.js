@@ -54,6 +54,9 @@ function toggleElement(key, form) {
   return label;
 }
 
+// A column list may hold {column, levels} terms (subgroup variables in their order).
+const termName = (x) => (x && typeof x === 'object' ? x.column : x);
+
 export function analysisSections(host) {
   const sections = new Map();
   for (const a of ANALYSES) {
@@ -97,7 +100,7 @@ export function fillAnalysisFields(root, spec) {
     const v = specForm.getPath(spec, el.dataset.path);
     if (el.classList.contains('col-select')) fillColumnSelect(el, v ?? '');
     else if (el.type === 'checkbox') el.checked = FIELDS.get(el.dataset.path)?.shows?.(v) ?? v ?? el.defaultChecked;
-    else if (el.dataset.type) el.value = specForm.formatList(v);
+    else if (el.dataset.type) el.value = specForm.formatList(Array.isArray(v) ? v.map(termName) : v);
     else if (el.tagName === 'SELECT') {
       const shows = FIELDS.get(el.dataset.path)?.shows;
       showSelected(el, shows ? shows(v, spec) : v ?? engineDefault(el.dataset.path));
@@ -117,12 +120,15 @@ export function editField(el, spec) {
     try {
       v = specForm.parseList(el.value, el.dataset.type);
       el.setCustomValidity('');
+      // A listed column written as {column, levels} keeps its levels.
+      const old = specForm.getPath(spec, el.dataset.path);
+      if (Array.isArray(old)) v = v.map((name) => old.find((x) => termName(x) === name && typeof x === 'object') ?? name);
     } catch (err) {
       el.setCustomValidity(err.message);
       el.reportValidity();
       return null;
     }
-  } else if (el.type === 'number') v = el.value === '' ? undefined : Number(el.value);
+  } else if (el.type === 'number' || el.dataset.number) v = el.value === '' ? undefined : Number(el.value);
   else v = el.value;
   specForm.setPath(spec, el.dataset.path, v);
   return FIELDS.get(el.dataset.path)?.afterEdit?.(spec, v) ? 'render' : 'sync';

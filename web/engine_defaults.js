@@ -14,10 +14,10 @@ export const ENGINE_DEFAULTS = Object.freeze({
   time: { unit: 'days' },
   analyses: {
     table1: { yates: true, binary: 'counts' },
-    km: { conf_type: 'log', conf_int: 0.95 },
+    km: { conf_type: 'log', conf_int: 0.95, by_group: true },
     followup: {},
     logrank: { rho: 0, pairwise_adjust: 'holm' },
-    cox: { ties: 'efron', conf_int: 0.95, select_p: 0 },
+    cox: { ties: 'efron', conf_int: 0.95, select_p: 0, select_test: 'wald', univariate: true, multivariable: true },
     matching: {
       distance: 'ps',
       ratio: 1,
@@ -32,9 +32,12 @@ export const ENGINE_DEFAULTS = Object.freeze({
       balance_smd: 0.1,
       rounds: 1,
       round_rule: 'exact',
+      seed: 1,
+      balance_test: 'auto',
+      yates: true,
     },
     subgroups: { adjust: false },
-    cutpoint: { pmethod: 'lau94', groups: { use: 'maxstat', none_label: 'none' } },
+    cutpoint: { pmethod: 'lau94', minprop: 0.1, maxprop: 0.9, replicates: 10000, seed: 1, horizon: 0, groups: { use: 'maxstat', none_label: 'none' } },
   },
   derive: { bed: { alpha_beta: 10 }, eqd2: { alpha_beta: 10 }, date_diff: { unit: 'days', format: 'auto' } },
 });

@@ -239,6 +239,18 @@ test('each analysis\'s form section and its rules on the page: defaults shown, s
     assert.equal(await page.isChecked('input[data-path="analyses.table1.yates"]'), true);
     await page.selectOption('#group-column', 'sex');
     for (const c of ['age', 'ph.ecog']) await page.check(`input[name=covariate][value="${c}"]`);
+    // Options the form used to leave to the JSON: the test's rho (written as a number), the Cox strata.
+    assert.equal(await page.inputValue('select[data-path="analyses.logrank.rho"]'), '0');
+    assert.equal(await page.inputValue('select[data-path="analyses.cox.strata"]'), '');
+    assert.equal(await page.isChecked('input[data-path="analyses.cox.univariate"]'), true);
+    assert.equal(await page.getAttribute('input[data-path="analyses.cutpoint.minprop"]', 'placeholder'), '0.1');
+    await page.selectOption('select[data-path="analyses.logrank.rho"]', '1');
+    assert.equal((await specOnPage(page)).analyses.logrank.rho, 1);
+    await page.selectOption('select[data-path="analyses.logrank.rho"]', '0');
+    await page.selectOption('select[data-path="analyses.cox.strata"]', 'ph.ecog');
+    assert.equal((await specOnPage(page)).analyses.cox.strata, 'ph.ecog');
+    await page.selectOption('select[data-path="analyses.cox.strata"]', '');
+    assert.equal((await specOnPage(page)).analyses.cox.strata, undefined);
     // Subgroups switched on: the covariates with a few levels, not age.
     await page.check('input[data-toggle="subgroups"]');
     assert.deepEqual((await specOnPage(page)).analyses.subgroups.variables, ['ph.ecog']);

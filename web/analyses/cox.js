@@ -4,7 +4,7 @@
 
 import { DASH, formatNumber, formatP } from '../format.js';
 import { NOT_COMPUTED, ciLabel, coefEntries, col, colName, data, ensureCtx, errorText, hrCell, levelName, model, pCell, referenceLevel } from '../table_model.js';
-import { list, number, select } from './fields.js';
+import { check, columnSelect, list, number, select, withNone } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rChr, rName, rNum, rStr } from '../r/escape.js';
 
@@ -150,6 +150,12 @@ export default {
       select('Ties', 'analyses.cox.ties', [['efron', 'Efron (R default)'], ['breslow', 'Breslow (SPSS, SAS default)']]),
       number('Multivariable: terms with univariate p below', 'analyses.cox.select_p', { step: 'any', min: '0', max: '1', placeholder: `${engineDefault('analyses.cox.select_p')} = all` }),
       list('Always include', 'analyses.cox.force', 'strings', 'columns, comma-separated'),
+      select('Screening p of a term', 'analyses.cox.select_test', [['wald', 'Wald (whole term)'], ['lrt', 'likelihood ratio']]),
+      number('CI level', 'analyses.cox.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.cox.conf_int')}` }),
+      check('Univariate models', 'analyses.cox.univariate', { checked: engineDefault('analyses.cox.univariate') }),
+      check('Multivariable model', 'analyses.cox.multivariable', { checked: engineDefault('analyses.cox.multivariable') }),
+      withNone(columnSelect('Stratified by', 'analyses.cox.strata', 'levels')),
+      withNone(columnSelect('Robust SE clustered on', 'analyses.cox.cluster', 'any')),
     ],
   },
   tables: (cox, ctx) => [

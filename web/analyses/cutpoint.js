@@ -290,6 +290,11 @@ export default {
       // A value is asked for only when the groups are cut at a value.
       // No groups object in the spec = no groups formed ('no groups'); a groups
       // object without use = the engine's default.
+      number('Smallest group share (minprop)', `${C}.minprop`, { step: 'any', min: '0', max: '0.5', placeholder: `${engineDefault(`${C}.minprop`)}` }),
+      number('Largest (maxprop)', `${C}.maxprop`, { step: 'any', min: '0.5', max: '1', placeholder: `${engineDefault(`${C}.maxprop`)}` }),
+      withRules(number('Monte Carlo replicates', `${C}.replicates`, { step: '1', min: '1', placeholder: `${engineDefault(`${C}.replicates`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
+      withRules(number('Monte Carlo seed', `${C}.seed`, { step: '1', placeholder: `${engineDefault(`${C}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
+      number('Youden at time (0 = on event status)', `${C}.horizon`, { step: 'any', min: '0', placeholder: `${engineDefault(`${C}.horizon`)}` }),
       withRules(select('Groups by', `${C}.groups.use`, [['', 'no groups (cutpoints only)'], ['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
         shows: (use, spec) => use ?? (getPath(spec, `${C}.groups`) ? engineDefault(`${C}.groups.use`) : ''),
         // Redrawn either way, so the Value field follows (it stayed disabled before).

@@ -7,7 +7,9 @@
 //   number(label, path, attrs?)                 <input type="number">
 //   list(label, path, 'numbers'|'strings', placeholder)   comma-separated (data-type)
 //   text(label, path, placeholder)              <input type="text">
-//   columnSelect(label, path, kind)             a column of the file ('numeric', 'levels', 'any')
+//   columnSelect(label, path, kind)             a column of the file ('numeric', 'levels', 'any');
+//                                               withNone(it): '(none)' first
+// A select with the attribute data-number writes its value as a number.
 // A number's placeholder that shows the engine's default takes it from
 // engineDefault (web/engine_defaults.js), never a retyped value.
 //
@@ -24,3 +26,5 @@ export const list = (label, path, type, placeholder) => ({ label, tag: 'input', 
 export const text = (label, path, placeholder) => ({ label, tag: 'input', attrs: { 'data-path': path, type: 'text', ...(placeholder != null ? { placeholder } : {}) } });
 export const columnSelect = (label, path, kind) => ({ label, tag: 'select', attrs: { 'data-path': path, class: 'col-select', 'data-cols': kind, 'data-derived': 'true' } });
 export const withRules = (field, rules) => ({ ...field, ...rules });
+// A column select whose first choice is no column ('' removes the option).
+export const withNone = (field) => ({ ...field, attrs: { ...field.attrs, 'data-none': '(none)' } });

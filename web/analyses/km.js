@@ -7,7 +7,7 @@
 import { beyondFollowUpNote, ciLabel, curveCells, curveColumns, data, ensureCtx, model } from '../table_model.js';
 import { kmFigure } from '../plots.js';
 import { DAYS_PER } from '../units.js';
-import { list, select } from './fields.js';
+import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rNum, rNums, rStr } from '../r/escape.js';
 
@@ -52,7 +52,12 @@ export default {
   title: 'Kaplan–Meier',
   form: {
     toggle: 'Kaplan–Meier',
-    fields: [select('CI type', 'analyses.km.conf_type', ['log', 'log-log', 'plain']), list('Survival at times', 'analyses.km.times', 'numbers', 'e.g. 12, 36, 60')],
+    fields: [
+      select('CI type', 'analyses.km.conf_type', ['log', 'log-log', 'plain']),
+      number('CI level', 'analyses.km.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.km.conf_int')}` }),
+      list('Survival at times', 'analyses.km.times', 'numbers', 'e.g. 12, 36, 60'),
+      check('Curves by group', 'analyses.km.by_group', { checked: engineDefault('analyses.km.by_group') }),
+    ],
   },
   tables: (km, ctx) => [{ paper: 4, model: kmSummaryModel(km, ctx) }],
   render(km, view) {

@@ -4,7 +4,7 @@
 
 import { DASH, formatInteger, formatNumber, formatP } from '../format.js';
 import { NOT_COMPUTED, col, colName, data, ensureCtx, errorText, levelName, model } from '../table_model.js';
-import { select } from './fields.js';
+import { columnSelect, list, select, withNone } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rName, rNum, rStr } from '../r/escape.js';
 
@@ -76,7 +76,12 @@ export default {
     onWithGroup: true,
     // Without a group it still tests its 'by' columns.
     withoutGroup: (options) => Boolean(options.by?.length),
-    fields: [select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none'])],
+    fields: [
+      select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none']),
+      select('Test', 'analyses.logrank.rho', [[0, 'log-rank (rho = 0)'], [1, 'Peto–Peto (rho = 1)']], { 'data-number': 'true' }),
+      withNone(columnSelect('Stratified by', 'analyses.logrank.strata', 'levels')),
+      list('Also tested by (columns)', 'analyses.logrank.by', 'strings', 'columns, comma-separated'),
+    ],
   },
   tables: (logrank, ctx) => [{ paper: 6, model: logrankModel(logrank, ctx) }],
   render: (logrank, view) => view.table('logrank'),

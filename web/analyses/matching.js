@@ -14,7 +14,8 @@ import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP } from '../format.js';
 import { beyondFollowUpNote, ciLabel, coefEntries, col, colName, curveColumns, data, ensureCtx, groupName, hrCell, levelName, model, pCell, weightedCurveCells } from '../table_model.js';
 import { FIGURE_WIDTH, LEGEND_CLEAR, LEGEND_ROW, PALETTE, figureStyle, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
-import { check, list, number, select } from './fields.js';
+import { check, list, number, select, withRules } from './fields.js';
+import { getPath } from '../spec_form.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rBool, rChr, rNum, rStr } from '../r/escape.js';
 import { displayNames } from '../names.js';
@@ -422,6 +423,10 @@ export default {
       number('Rounds until balanced (max)', `${M}.rounds`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.rounds`)}` }),
       select('Each round adds unbalanced covariates to', `${M}.round_rule`, [['exact', 'the exact-match set'], ['model', 'the score model']]),
       select('Matched Cox model', `${M}.outcome_model`, [['cluster', 'robust SE clustered on pairs'], ['strata', 'stratified on pairs']]),
+      withRules(number('Random order seed', `${M}.seed`, { step: '1', placeholder: `${engineDefault(`${M}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${M}.order`) === 'random' }),
+      list('Score model terms (default: all covariates)', `${M}.score_covariates`, 'strings', 'columns, comma-separated'),
+      select('Balance test of categorical covariates', `${M}.balance_test`, [['auto', 'Fisher when an expected count < 5, else χ²'], ['chisq', 'χ²'], ['fisher', "Fisher's exact"]]),
+      check("Yates' correction (balance χ²)", `${M}.yates`, { checked: engineDefault(`${M}.yates`) }),
     ],
   },
   tables: (m, ctx) => [
