@@ -210,7 +210,10 @@ TEST_CASE(
        R"("time":"time","event":{"column":"status","values":[2]},"group":{"column":"trt","levels":["2","1"]})"},
       {"colon_bin",
        R"("time":"time","event":"status","group":{"column":"rx","levels":["Obs","Lev+5FU"]})"}};
-  for (const auto& [name, og] : outcome_and_group) {
+  for (const auto& entry : outcome_and_group) {
+    // Plain names, not structured bindings: C++17 lambdas cannot capture those (clang refuses).
+    const std::string& name = entry.first;
+    const std::string& og = entry.second;
     CAPTURE(name);
     const json& g = golden(name);
     json flags = json::array(), as_factors = json::array(), as_numbers = json::array();
