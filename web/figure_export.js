@@ -51,6 +51,13 @@ function numberAttr(el, name) {
   return name === 'width' ? vb[2] : vb[3];
 }
 
+// Characters XML 1.0 forbids (control characters but tab and line ends; the
+// two non-characters), which a column name or level from the file may hold:
+// shown as \u00XX, as the engine shows them in its messages, so the file is
+// still an SVG (a raw one makes every SVG reader refuse it).
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+export const xmlSafe = (s) => String(s).replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** The whole figure (its top-level SVGs + caption) as one standalone SVG document string. */
 export function figureToSvg(figureEl, { captionFontSize = Number(figureEl.dataset?.fontSize) || 11, padding = 8 } = {}) {
   const font = figureEl.dataset?.fontFamily || DEFAULT_FONT;
@@ -92,7 +99,7 @@ export function figureToSvg(figureEl, { captionFontSize = Number(figureEl.datase
   const texts = lines.map((l, i) => `<tspan x="${padding}" y="${captionTop + (i + 1) * lineH - 3}">${escapeHtml(l)}</tspan>`).join('');
   const height = Math.ceil(lines.length ? captionTop + lines.length * lineH + padding : y);
   const label = figureEl.querySelector('[aria-label]')?.getAttribute('aria-label') ?? caption;
-  return (
+  return xmlSafe(
     `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${escapeHtml(font)}" style="color:#000">` +
     `<title>${escapeHtml(label)}</title>` +
     `<style>text, tspan { white-space: pre; }</style>` +

@@ -17,7 +17,7 @@ import { kmFigure, nAtRisk, convertTime, niceTimeTicks, DASHES, PALETTE, textCol
 import { forestFigure, overallHr, subcohortForestFigure, declaredLevels, forestWeights } from '../../web/analyses/subgroups.js';
 import { loveFigure, loveRows, roundsFigure } from '../../web/analyses/matching.js';
 import { cutpointFigure } from '../../web/analyses/cutpoint.js';
-import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download } from '../../web/figure_export.js';
+import { figureToSvg, svgSize, pngPixelSize, pixelsPerMeter, crc32, pngChunks, setPngDpi, wrapText, download, xmlSafe } from '../../web/figure_export.js';
 import { formatP, formatRatioCI } from '../../web/format.js';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
@@ -277,6 +277,20 @@ test('exported SVG: well-formed XML with xmlns and size, curves + risk table + c
     assert.equal(p.getElementsByTagName('parsererror').length, 0);
   }
   assert.deepEqual(wrapText('aa bb cc dd', 5), ['aa bb', 'cc dd']);
+});
+
+test('exported SVG: a name from the file holding control characters is shown as \\u00XX, and the file stays XML', () => {
+  // A group level and a display name with characters XML 1.0 forbids (a CSV field may hold them).
+  const spec = { ...npc.spec, labels: { columns: { lt: 'L\u0001T' }, levels: { lt: { 0: 'no\u0008', 1: 'yes\uFFFE' } } } };
+  const fig = kmFigure(npc.results.km, { spec, cohort: npc.cohort, logrank: npc.results.logrank }, doc);
+  assert.ok(fig.textContent.includes('L\u0001T: no\u0008'), 'the page shows the name as it is');
+  const svg = figureToSvg(fig);
+  assert.ok(!/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(svg));
+  const parsed = new dom.window.DOMParser().parseFromString(svg, 'image/svg+xml');
+  assert.equal(parsed.getElementsByTagName('parsererror').length, 0);
+  assert.ok(parsed.documentElement.textContent.includes('L\\u0001T: no\\u0008'));
+  assert.ok(parsed.documentElement.textContent.includes('L\\u0001T: yes\\ufffe'));
+  assert.equal(xmlSafe('a\tb\nc\u0007'), 'a\tb\nc\\u0007');
 });
 
 // A 2x1 RGB PNG built here with node:zlib (IHDR, IDAT, IEND), optionally with a 72-dpi pHYs.
