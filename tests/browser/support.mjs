@@ -91,9 +91,11 @@ export function closeServer(s) {
 // wrapper (/etc/chromium.d) exports Google API keys and adds
 // --enable-remote-extensions, so Chromium checks extension updates and signs in
 // to GAIA whatever the page does, and asks for autofill predictions for any
-// http(s) page with a form. The proxy refuses these too; they are only exempt
-// from the assertions, by exact host (fonts.googleapis.com etc. still fail).
-export const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
+// http(s) page with a form; an update check can be redirected to Google's
+// download redirector (redirector.gvt1.com, seen in a CI run). The proxy
+// refuses these too; they are only exempt from the assertions, by exact host
+// (fonts.googleapis.com etc. still fail).
+export const BROWSER_SERVICE_HOSTS = new Set(['update.googleapis.com', 'redirector.gvt1.com', 'accounts.google.com', 'content-autofill.googleapis.com']);
 
 export function proxiedHost(entry) {
   const [method, target] = entry.split(' ');
