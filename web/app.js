@@ -14,6 +14,7 @@ import { renderAnalysisSections, applySpec, renderForm, onFormChange } from './f
 import { renderResults, failedParts, markStale, clearResults } from './results_view.js';
 import { updateShareHash, setupExports } from './exports.js';
 import { rowsHeadline } from './rows_used.js';
+import { LANGUAGES, setLanguage, applyStaticText, preferredLanguage, fragmentWithLanguage } from './i18n.js';
 
 // ------------------------------------------------------------------- run
 
@@ -131,9 +132,52 @@ function useCutpointButton(b) {
 }
 
 
+// -------------------------------------------------------------- language
+
+const LANGUAGE_KEY = 'localsurv.language';
+
+// Storage may be off (a locked-down profile, some file:// pages): the link
+// and the browser's languages still choose.
+function storedLanguage() {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function useLanguage(code) {
+  setLanguage(code);
+  document.documentElement.lang = code;
+  applyStaticText(document);
+  $('language').value = code;
+}
+
+// The choice is kept for the next visit and in the address, so a link
+// copied now opens in it; the spec and the numbers do not change.
+function switchLanguage(code) {
+  useLanguage(code);
+  try {
+    localStorage.setItem(LANGUAGE_KEY, code);
+  } catch {
+    // not kept for the next visit; the address still holds it
+  }
+  history.replaceState(null, '', fragmentWithLanguage(location.hash, code));
+  renderAnalysisSections();
+  if (state.spec) renderForm();
+  if (state.result) showResults();
+}
+
+function setupLanguage() {
+  $('language').replaceChildren(...LANGUAGES.map((l) => Object.assign(document.createElement('option'), { value: l.code, textContent: l.name, lang: l.code })));
+  useLanguage(preferredLanguage(location.hash, storedLanguage(), navigator.languages ?? []));
+  $('language').addEventListener('change', (e) => switchLanguage(e.target.value));
+}
+
 // ------------------------------------------------------------------ wiring
 
 function setup() {
+  setupLanguage();
   renderAnalysisSections();
   setupData();
   $('setup-form').addEventListener('change', onFormChange);

@@ -9,6 +9,7 @@ import { sha256Hex, encodeShare, shareUrl } from './share.js';
 import { rScript } from './rscript.js';
 import { buildReport } from './report.js';
 import { $, state, client, setStatus } from './page.js';
+import { language, fragmentWithLanguage } from './i18n.js';
 
 // The link pins the spec as the engine echoed it (every default written out),
 // so a later version's defaults cannot change what it reproduces.
@@ -16,7 +17,7 @@ export async function updateShareHash() {
   if (!state.fileBytes || !state.result) return;
   state.fileSha256 ??= await sha256Hex(state.fileBytes);
   const fragment = await encodeShare({ spec: state.result.spec, sha256: state.fileSha256, size: state.fileBytes.length });
-  history.replaceState(null, '', shareUrl(location, fragment));
+  history.replaceState(null, '', shareUrl(location, fragmentWithLanguage(fragment, language())));
 }
 
 // Said next to the button (a status region, so screen readers hear it too)

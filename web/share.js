@@ -3,10 +3,11 @@
 // gets byte-identical results. The fragment is never sent to a server, and it
 // holds no patient values and no file name (a file name may hold a patient's).
 //
-// Format, version 1:  #ls1.<spec>.<sha256>.<size>
+// Format, version 1:  #ls1.<spec>.<sha256>.<size>[&lang=<language>]
 //   <spec>   base64url (no padding) of deflate-raw of the spec's UTF-8 JSON
 //   <sha256> SHA-256 of the data file's bytes, 64 lowercase hex characters
 //   <size>   the data file's length in bytes, decimal
+//   &lang    the page's language when the link was made (web/i18n.js); not part of the analysis
 // '.' separates the parts because it is neither a base64url character nor
 // one that mail clients or URL encoders touch.
 //
@@ -33,6 +34,7 @@
 // refused never reaches structuredClone, the form or the R script.
 
 import { formatThousands } from './format.js';
+import { withoutLanguage } from './i18n.js';
 
 export const SHARE_VERSION = 1;
 const PREFIX = 'ls';
@@ -127,8 +129,9 @@ export async function encodeShare({ spec, sha256, size }) {
   return `#${PREFIX}${SHARE_VERSION}.${toBase64url(packed)}.${sha256}.${size}`;
 }
 
+// The page's language may follow the link's parts ('&lang=zh-CN', web/i18n.js).
 function stripHash(fragment) {
-  return String(fragment ?? '').trim().replace(/^#/, '');
+  return withoutLanguage(String(fragment ?? '').trim()).replace(/^#/, '');
 }
 
 export function looksLikeShare(fragment) {

@@ -1,0 +1,3 @@
+// English texts: the figures and their exports (plots.js, figure_export.js, xlsx.js, units.js).
+export default {
+};

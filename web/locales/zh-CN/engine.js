@@ -1,0 +1,3 @@
+// 简体中文: the engine's own messages (warnings, errors, conventions), matched by their English wording (engine_text.js).
+export default {
+};
