@@ -8,6 +8,8 @@
 //   engineMessage(text) -> string   text in the page's language; a text no template
 //                                   matches is returned as the engine wrote it
 //   isTranslatedEngineMessage(text) -> boolean   some template matches (tests)
+//   conventionLabel(key) -> string  the name of a result's convention ("ties", "conf_type")
+//                                   in the page's language: "engine.convention.<key>", else the key
 //
 // A placeholder captures data (a column, a level, a number) and is copied
 // as it is, except one whose name starts with "msg": that is itself an engine
@@ -67,3 +69,8 @@ export function engineMessage(text) {
 }
 
 export const isTranslatedEngineMessage = (text) => match(String(text ?? '')) !== null;
+
+export function conventionLabel(key) {
+  const k = `engine.convention.${key}`;
+  return Object.hasOwn(MESSAGES.en, k) ? t(k) : String(key);
+}
