@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli, datasetPath } from './harness.mjs';
 import { scriptOf } from './rscript_support.mjs';
-import { analysisBlocks, blockModels } from '../../web/tables.js';
+import { analysisBlocks, blockModels, toCsv, toTsv, toClipboardHtml } from '../../web/tables.js';
 import { displayNames, withColumnName, withLevelNames, groupLevelText } from '../../web/names.js';
 
 const base = {
@@ -85,4 +85,27 @@ test('names: read by own keys, set and cleared; a column called "__proto__" or "
   const proto = withColumnName({}, '__proto__', 'P');
   assert.equal(Object.getPrototypeOf(proto.labels.columns), Object.prototype);
   assert.equal(displayNames(proto).column('__proto__'), 'P');
+});
+
+// A display name comes from a link as much as a column name does: one shaped
+// like a spreadsheet formula reaches the table exports only through
+// spreadsheetCell, so Excel reads it as text (see hostile_table.mjs for names
+// that come from the file).
+test('display names shaped like spreadsheet formulas stay text in the CSV, TSV and clipboard exports', () => {
+  const hostile = {
+    columns: { age: '=HYPERLINK("http://evil.example","Age")', 'ph.ecog': '@SUM(1+1)' },
+    levels: { sex: { 1: '+cmd|\' /C calc\'!A0', 2: '-2+3' }, 'ph.ecog': { 0: ' =1+1' } },
+  };
+  const models = analysisBlocks(run({ ...base, labels: hostile })).flatMap((b) => blockModels(b));
+  const csv = models.map((m) => toCsv(m)).join('');
+  const tsv = models.map((m) => toTsv(m)).join('');
+  const html = models.map((m) => toClipboardHtml(m)).join('');
+  // Every cell of the CSV that carries a name starts with the apostrophe.
+  const cells = csv.split(/\r\n/).flatMap((line) => line.match(/("(?:[^"]|"")*"|[^,]*)/g) ?? []).map((c) => c.replace(/^"|"$/g, '').replace(/""/g, '"'));
+  const named = cells.filter((c) => /HYPERLINK|@SUM|cmd\||-2\+3|=1\+1/.test(c));
+  assert.ok(named.length > 5, `the names are in the tables: ${named.length}`);
+  for (const c of named) assert.ok(/^'/.test(c) || !/^\s*[=+\-@]/.test(c), `formula-shaped cell left live: ${c}`);
+  for (const line of tsv.split('\r\n')) for (const c of line.split('\t')) assert.ok(!/^\s*[=+@]/.test(c) && !/^\s*-2\+3/.test(c), `TSV: ${c}`);
+  assert.ok(!/>\s*[=+@]/.test(html.replace(/<th[^>]*>|<td[^>]*>/g, '>')), 'clipboard HTML cells');
+  assert.ok(!html.includes('"http://evil.example"'), 'the name is escaped in the clipboard HTML');
 });
