@@ -23,10 +23,11 @@ for arg in "$@"; do
 done
 
 # serve: cmake/ninja drive the wasm build; Eigen is the linear algebra and
-# special functions; nlohmann-json the one JSON library; emscripten compiles
+# special functions; nlohmann-json the one JSON library; fast_float the CSV
+# reader's number parser; emscripten compiles
 # the core to wasm (and brings a nodejs); curl fetches a newer Node when the
 # machine's is too old (scripts/node_env.sh).
-packages=(cmake ninja-build libeigen3-dev nlohmann-json3-dev emscripten curl ca-certificates)
+packages=(cmake ninja-build libeigen3-dev nlohmann-json3-dev libfast-float-dev emscripten curl ca-certificates)
 if [ "$set_name" != serve ]; then
   # g++ builds the native core and CLI; doctest is the C++ test framework;
   # chromium is the browser the browser tests drive (never a downloaded one).

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "error.h"
+#include "io/cell_text.h"
 
 namespace localsurv {
 
@@ -138,16 +139,9 @@ std::string iso_date(long days) {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 int to_int(std::string_view digits) {
   int v = 0;
@@ -204,7 +198,7 @@ std::string check_time(std::string_view t) {
   std::size_t i = 0;
   auto digits = [&](std::size_t min, std::size_t max, int& value) {
     std::size_t start = i;
-    while (i < t.size() && is_digit(t[i]) && i - start < max) ++i;
+    while (i < t.size() && is_ascii_digit(t[i]) && i - start < max) ++i;
     if (i - start < min) return false;
     value = to_int(t.substr(start, i - start));
     return true;
@@ -220,7 +214,7 @@ std::string check_time(std::string_view t) {
       ++i;
       int ignored = 0;
       if (!digits(1, 9, ignored)) return "cannot read its time of day";
-      while (i < t.size() && is_digit(t[i])) ++i;
+      while (i < t.size() && is_ascii_digit(t[i])) ++i;
     }
   }
   while (i < t.size() && is_space(t[i])) ++i;
@@ -249,13 +243,13 @@ std::string check_time(std::string_view t) {
 
 Scan scan_date(std::string_view cell) {
   Scan s;
-  std::string_view text = trim(cell);
+  std::string_view text = trim_blanks(cell);
   // A time of day follows the date after a space or 'T'; the digits just
   // before the first ':' are its hour.
   const std::size_t colon = text.find(':');
   if (colon != std::string_view::npos) {
     std::size_t start = colon;
-    while (start > 0 && is_digit(text[start - 1])) --start;
+    while (start > 0 && is_ascii_digit(text[start - 1])) --start;
     if (start < 2 || start == colon ||
         !(is_space(text[start - 1]) || text[start - 1] == 'T' || text[start - 1] == 't')) {
       s.problem = "is not a date";
@@ -264,8 +258,8 @@ Scan scan_date(std::string_view cell) {
     s.problem = check_time(text.substr(start));
     if (!s.problem.empty()) return s;
     s.time = true;
-    text = trim(text.substr(0, start - 1));
-    if (!text.empty() && text.back() == ',') text = trim(text.substr(0, text.size() - 1));
+    text = trim_blanks(text.substr(0, start - 1));
+    if (!text.empty() && text.back() == ',') text = trim_blanks(text.substr(0, text.size() - 1));
   }
 
   struct Token {
@@ -292,8 +286,8 @@ Scan scan_date(std::string_view cell) {
       break;
     }
     start = i;
-    const bool digit = is_digit(text[i]);
-    while (i < text.size() && (digit ? is_digit(text[i]) : is_alpha(text[i]))) ++i;
+    const bool digit = is_ascii_digit(text[i]);
+    while (i < text.size() && (digit ? is_ascii_digit(text[i]) : is_alpha(text[i]))) ++i;
     if (i == start) {
       s.problem = "is not a date (it has the character '" + std::string(1, text[i]) + "')";
       return s;

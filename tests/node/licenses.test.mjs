@@ -102,7 +102,7 @@ test('the shipped notices are that list, next to the hosted page and inside the 
 
 test('THIRD_PARTY_NOTICES.txt covers what the engine compiles in, with the licence texts', () => {
   const notices = read(root, 'THIRD_PARTY_NOTICES.txt');
-  for (const heading of [/^Eigen 3\.4\.0 /m, /^JSON for Modern C\+\+ 3\.11\.2 /m, /^musl libc /m, /^Emscripten 3\.1\.6 /m])
+  for (const heading of [/^Eigen 3\.4\.0 /m, /^JSON for Modern C\+\+ 3\.11\.2 /m, /^fast_float 3\.9\.0 /m, /^musl libc /m, /^Emscripten 3\.1\.6 /m])
     assert.match(notices, heading);
   assert.ok(notices.includes(read(MUSL, 'COPYRIGHT').trimEnd()), "musl's COPYRIGHT file, verbatim");
   if (fs.existsSync('/usr/share/common-licenses/MPL-2.0'))
