@@ -1,5 +1,6 @@
 #include "study/derive.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -95,14 +96,21 @@ Column flag(const Table& table, const DeriveSpec& s) {
   }
   Column c = new_column(table, s.name, ColumnType::Numeric);
   c.numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());
+  // A text column's levels are matched once each, not once per cell.
+  std::vector<char> level_hit;
+  if (x.type != ColumnType::Numeric)
+    for (const auto& level : x.levels)
+      level_hit.push_back(std::find(s.values.begin(), s.values.end(), level) != s.values.end());
   for (std::size_t r = 0; r < table.n_rows; ++r) {
     if (x.is_missing(r)) {
       c.missing[r] = 1;
       continue;
     }
     bool hit = false;
-    for (std::size_t k = 0; k < s.values.size() && !hit; ++k)
-      hit = x.type == ColumnType::Numeric ? x.numbers[r] == numbers[k] : x.text(r) == s.values[k];
+    if (x.type == ColumnType::Numeric)
+      hit = std::find(numbers.begin(), numbers.end(), x.numbers[r]) != numbers.end();
+    else
+      hit = level_hit[static_cast<std::size_t>(x.codes[r])] != 0;
     c.numbers[r] = hit ? 1 : 0;
   }
   return c;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "error.h"
@@ -61,9 +63,25 @@ bool same_value(const std::string& a, const std::string& b) {
 std::vector<std::string> factor_levels(const Column& column, const TermSpec& term) {
   std::vector<std::string> levels = term.levels;
   if (levels.empty()) {
+    // The distinct cell texts, sorted as text (R's factor() then sorts
+    // numbers as numbers, below). Each distinct value is made text once, not
+    // each cell: a numeric column by its bits (-0 and 0 are different texts).
     std::set<std::string> distinct;
-    for (std::size_t r = 0; r < column.size(); ++r)
-      if (!column.is_missing(r)) distinct.insert(column.text(r));
+    if (column.type == ColumnType::Numeric) {
+      std::set<uint64_t> seen;
+      for (std::size_t r = 0; r < column.size(); ++r) {
+        if (column.is_missing(r)) continue;
+        uint64_t bits;
+        std::memcpy(&bits, &column.numbers[r], sizeof bits);
+        if (seen.insert(bits).second) distinct.insert(column.text(r));
+      }
+    } else {
+      std::vector<char> used(column.levels.size(), 0);
+      for (std::size_t r = 0; r < column.size(); ++r)
+        if (!column.is_missing(r)) used[static_cast<std::size_t>(column.codes[r])] = 1;
+      for (std::size_t k = 0; k < used.size(); ++k)
+        if (used[k]) distinct.insert(column.levels[k]);
+    }
     levels.assign(distinct.begin(), distinct.end());
     bool all_numbers = true;
     double v;
@@ -92,12 +110,22 @@ std::vector<int> factor_codes(const Column& column, const std::vector<std::strin
   bool numeric = column.type == ColumnType::Numeric;
   if (numeric)
     for (std::size_t l = 0; l < levels.size(); ++l) as_number(levels[l], level_numbers[l]);
+  // A text column's own level k is the first of `levels` equal to it, found
+  // once per level rather than once per cell.
+  std::vector<int> code_of_level;
+  if (!numeric)
+    for (const auto& own : column.levels)
+      code_of_level.push_back(
+          static_cast<int>(std::find(levels.begin(), levels.end(), own) - levels.begin()));
   for (std::size_t r = 0; r < column.size(); ++r) {
     if (column.is_missing(r)) continue;
     int code = -1;
-    for (std::size_t l = 0; l < levels.size() && code < 0; ++l) {
-      bool equal = numeric ? column.numbers[r] == level_numbers[l] : column.text(r) == levels[l];
-      if (equal) code = static_cast<int>(l);
+    if (numeric) {
+      for (std::size_t l = 0; l < levels.size() && code < 0; ++l)
+        if (column.numbers[r] == level_numbers[l]) code = static_cast<int>(l);
+    } else {
+      const int k = code_of_level[static_cast<std::size_t>(column.codes[r])];
+      if (k < static_cast<int>(levels.size())) code = k;
     }
     if (code < 0)
       throw Error("column '" + column.name + "' has the value '" + column.text(r) + "' on line " +
@@ -153,6 +181,13 @@ std::vector<int> event_indicator(const Column& column, const std::vector<std::st
       numbers.push_back(d);
     }
   }
+  // Whether each of a text column's levels is an event value, decided once per level.
+  std::vector<char> level_is_event;
+  if (column.type != ColumnType::Numeric)
+    for (const auto& level : column.levels)
+      level_is_event.push_back(
+          std::any_of(event_values.begin(), event_values.end(),
+                      [&](const std::string& v) { return same_value(level, v); }));
   std::vector<int> event(rows.size(), 0);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     std::size_t r = rows[i];
@@ -163,8 +198,7 @@ std::vector<int> event_indicator(const Column& column, const std::vector<std::st
     if (column.type == ColumnType::Numeric)
       event[i] = std::find(numbers.begin(), numbers.end(), column.numbers[r]) != numbers.end();
     else
-      event[i] = std::any_of(event_values.begin(), event_values.end(),
-                             [&](const std::string& v) { return same_value(column.text(r), v); });
+      event[i] = level_is_event[static_cast<std::size_t>(column.codes[r])];
   }
   return event;
 }
