@@ -272,6 +272,7 @@ function report(results, visit, info, opts) {
   L.push('');
 
   L.push('## First visit, bytes over the wire (gzip)', '');
+  L.push('Computed from the files in dist/ (zlib level 6), not traced in a browser; MB = 2^20 bytes here and above.', '');
   if (!visit) L.push('dist/ is not built (bash scripts/build.sh): not measured.', '');
   else {
     L.push('| what | files | raw | gzip |', '|---|---|---:|---:|');
