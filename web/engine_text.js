@@ -57,7 +57,7 @@ function templates() {
         tail: english.endsWith('{msg}'),
       };
     })
-    // Then fewer data placeholders: "{msgScope}: {msg}" before "{name}: {msg}".
+    // Then fewer data placeholders: "{msgWhere}: {msg}" before "{name}: {msg}".
     .sort((a, b) => b.fixed - a.fixed || a.data - b.data || a.name.localeCompare(b.name));
   return compiled;
 }
@@ -67,18 +67,23 @@ function templates() {
 // null. Every template that matches is weighed, so a general template whose
 // last placeholder would swallow a scope and its message ("the Cox model of
 // {terms}") loses to the scope template with the message's own template
-// after it ("{msgScope}: {msg}"); on a tie, fewer data placeholders win.
-// A named part ({msgOutcome}, {msgScope}) is one phrase: it cannot be filled
-// by a template that ends in a whole message ("{msgScope}: {msg}"), which only
-// a plain {msg} (or the whole text) may be.
-function parse(text, depth, memo, part = false) {
+// after it ("{msgWhere}: {msg}"); on a tie, fewer data placeholders win.
+// A named part ({msgOutcome}, {msgWhere}) is one phrase: it cannot be filled
+// by a template that ends in a whole message ("{msgWhere}: {msg}"), which only
+// a plain {msg} (or the whole text) may be; and where templates are named
+// after the part ("outcome", "outcome_group" for {msgOutcome}), only those.
+function parse(text, depth, memo, part = '') {
   if (depth >= MAX_DEPTH) return null;
   const memoKey = `${part}\u0000${text}`;
   const known = memo.get(memoKey);
   if (known !== undefined) return known;
+  const kind = part.slice(3).toLowerCase();
+  const ofKind = (tpl) => tpl.name === kind || tpl.name.startsWith(`${kind}_`);
+  const typed = kind !== '' && templates().some(ofKind);
   let best = null;
   for (const tpl of templates()) {
     if (part && tpl.tail) continue;
+    if (typed && !ofKind(tpl)) continue;
     const m = tpl.re.exec(text);
     if (!m) continue;
     const values = {};
@@ -91,7 +96,7 @@ function parse(text, depth, memo, part = false) {
         values[name] = m[i + 1];
         continue;
       }
-      const inner = parse(m[i + 1], depth + 1, memo, name !== 'msg');
+      const inner = parse(m[i + 1], depth + 1, memo, name === 'msg' ? '' : name);
       if (!inner) ok = false;
       else {
         values[name] = inner;
