@@ -34,7 +34,10 @@ function collect(doc, into) {
       for (const [k, v] of Object.entries(node)) {
         if (k === 'message' && typeof v === 'string') into.messages.add(v);
         else if (k === 'conventions' && v && typeof v === 'object') {
-          for (const c of Object.keys(v)) into.conventions.add(c);
+          for (const [c, value] of Object.entries(v)) {
+            into.conventions.add(c);
+            if (typeof value === 'string') into.values.add(`${c}\u0000${value}`);
+          }
         } else walk(v, k);
       }
     }
@@ -190,14 +193,14 @@ const MISTAKES = [
 ];
 
 const specs = [];
-const found = { messages: new Set(), conventions: new Set() };
+const found = { messages: new Set(), conventions: new Set(), values: new Set() };
 const wordsOf = new Map(); // message -> the data words of its run
 
 function run(name, dataFile, specFile, spec, csvText) {
   const out = runCli(dataFile, specFile);
   assert.ok(out.stdout.startsWith('{'), `${name}: the CLI printed no JSON (${out.stdout.slice(0, 200)})`);
   const doc = JSON.parse(out.stdout);
-  const mine = { messages: new Set(), conventions: new Set() };
+  const mine = { messages: new Set(), conventions: new Set(), values: new Set() };
   collect(doc, mine);
   const words = dataWords(csvText, spec);
   for (const m of mine.messages) {
@@ -205,6 +208,7 @@ function run(name, dataFile, specFile, spec, csvText) {
     wordsOf.set(m, new Set([...(wordsOf.get(m) ?? []), ...words]));
   }
   for (const c of mine.conventions) found.conventions.add(c);
+  for (const v of mine.values) found.values.add(v);
   specs.push(name);
   return doc;
 }
@@ -239,7 +243,7 @@ test('collect the engine messages of the example, the committed specs, the degen
     const doc = run(what, dataFile, specFile, spec, csv === null ? read(lung) : String(csv));
     if (doc.ok === false) errors.push(doc.error.message);
     else {
-      const all = { messages: new Set(), conventions: new Set() };
+      const all = { messages: new Set(), conventions: new Set(), values: new Set() };
       collect(doc, all);
       assert.ok(all.messages.size > 0, `${what}: the mistake gives neither an error nor a warning`);
     }
@@ -326,6 +330,37 @@ test('every convention the analyses write has a name in both languages', () => {
   } finally {
     setLanguage(before);
   }
+});
+
+// Conventions whose values are prose (not R calls, formulas or option names).
+const PROSE = ['algorithm', 'balanced', 'caliper', 'categorical', 'df', 'distance', 'factors', 'missing', 'numeric', 'rows', 'std_err', 'timefix', 'variance', 'youden'];
+
+test('the prose values of the conventions are translated; R calls stay as written', () => {
+  const before = language();
+  const failures = [];
+  try {
+    setLanguage('zh-CN');
+    for (const entry of found.values) {
+      const [key, value] = entry.split('\u0000');
+      if (!PROSE.includes(key)) continue;
+      const parsed = parseEngineMessage(value);
+      if (!parsed) {
+        failures.push(`${key}: no template: ${value}`);
+        continue;
+      }
+      const zh = engineMessage(value);
+      const allowed = new Set(dataOf(parsed).flatMap((d) => [d, ...(d.match(WORD) ?? []), ...(d.match(/[A-Za-z0-9]+/g) ?? [])]));
+      const words = untranslatedWords(zh, allowed);
+      if (words.length) failures.push(`${key}: untranslated ${JSON.stringify(words)}: ${value} -> ${zh}`);
+      if (process.env.ENGINE_TEXT_DUMP) console.log(`${value}\n  -> ${zh}`);
+    }
+    // An R call is no message: it is shown as the engine wrote it.
+    const call = 'coxph(Surv(time, event) ~ terms, ties = "efron")';
+    assert.equal(engineMessage(call), call);
+  } finally {
+    setLanguage(before);
+  }
+  assert.deepEqual(failures, []);
 });
 
 test('engineMessage: English as written, recursion, lists, literal data, unmatched text unchanged', () => {
