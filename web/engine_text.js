@@ -120,14 +120,14 @@ export function listItems(value) {
   return [...s.slice(0, last).split(', '), s.slice(last + 5)];
 }
 
-// An item the engine quoted ('age') is quoted in the page's language.
+// An item the engine quoted ('age') is quoted in the page's language (and
+// quoted items need no spaces around "and" in Chinese).
 function listed(raw) {
-  const items = raw.map((item) => {
-    const q = /^'([\s\S]*)'$/.exec(item);
-    return q ? t('engine.list.quoted', { item: q[1] }) : item;
-  });
+  const quoted = raw.every((item) => /^'[\s\S]*'$/.test(item));
+  const items = raw.map((item) => (quoted ? t('engine.list.quoted', { item: item.slice(1, -1) }) : item));
   if (items.length < 2) return items.join('');
-  return items.slice(0, -1).join(t('engine.list.comma')) + t('engine.list.and') + items[items.length - 1];
+  const and = t(quoted ? 'engine.list.and_quoted' : 'engine.list.and');
+  return items.slice(0, -1).join(t('engine.list.comma')) + and + items[items.length - 1];
 }
 
 function render(parsed) {

@@ -176,6 +176,9 @@ const MISTAKES = [
   ['log-rank by an identifier', withSpec({ analyses: { logrank: { by: ['id'] } } }), null],
   ['cutpoint on a column with three values', withSpec({ analyses: { cutpoint: { column: 'ph.ecog', minprop: 0.4, maxprop: 0.6 } } }), null],
   ['exact Wilcoxon on large groups', withSpec({ covariates: ['age'], analyses: { table1: { exact: 'on' } } }), null],
+  ['subcohort filter keeping nobody of the filtered cohort', withSpec({ filter: 'age > 50', subcohorts: [{ name: 'old', filter: 'age > 1000' }] }), null],
+  ['no complete row', small, `${header},2,1,3\n,1,2,4\n`],
+  ['no complete row after the filter', withSpec({ filter: 'age > 3' }), `${header},2,1,3\n,1,2,4\n5,1,1,1\n`],
   ['header only', small, header],
   ['empty file', small, ''],
   ['short line', small, `${header}1,2,1\n`],
@@ -392,6 +395,9 @@ test('engineMessage: English as written, recursion, lists, literal data, unmatch
       engineMessage("group '{level}': no events; survival stays at 1 and no quantile (median) is reached"),
       '组“{level}”：无事件：生存率始终为 1，未达到任何分位数（中位数）',
     );
+    // The page's own envelopes around the engine (web/client.js, web/engine.js).
+    assert.equal(engineMessage('the analysis engine stopped: out of memory'), '分析引擎已停止运行：out of memory');
+    assert.equal(engineMessage('cancelled'), '已取消');
     // Unmatched text (a newer engine's message) is returned unchanged.
     for (const unknown of ['a message no template knows', 'foo: bar', '', 'group \'x\': something new']) {
       assert.equal(isTranslatedEngineMessage(unknown), false, unknown);
@@ -404,7 +410,7 @@ test('engineMessage: English as written, recursion, lists, literal data, unmatch
     assert.deepEqual(listItems('a'), ['a']);
     assert.equal(
       engineMessage("propensity-score matching: 'x' and 'y' have no value in any of the 12 patients of the cohort; leave it out of the covariates"),
-      '倾向性评分匹配：“x”和“y”在队列的 12 例患者中均无取值；请将其从协变量中移除'.replace('”和“', '” 和 “'),
+      '倾向性评分匹配：“x”和“y”在队列的 12 例患者中均无取值；请将其从协变量中移除',
     );
   } finally {
     setLanguage(before);
