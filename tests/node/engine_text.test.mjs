@@ -179,6 +179,8 @@ const MISTAKES = [
   ['subcohort filter keeping nobody of the filtered cohort', withSpec({ filter: 'age > 50', subcohorts: [{ name: 'old', filter: 'age > 1000' }] }), null],
   ['no complete row', small, `${header},2,1,3\n,1,2,4\n`],
   ['no complete row after the filter', withSpec({ filter: 'age > 3' }), `${header},2,1,3\n,1,2,4\n5,1,1,1\n`],
+  ['text covariate declared numeric', withSpec({ covariates: [{ column: 'grade', type: 'numeric' }], analyses: { cox: {} } }),
+    'time,status,sex,grade\n1,2,1,G1\n2,1,2,G2\n3,2,1,G1\n4,1,2,G3\n'],
   ['header only', small, header],
   ['empty file', small, ''],
   ['short line', small, `${header}1,2,1\n`],
