@@ -423,7 +423,7 @@ export default {
   "engine.msg.conv_complete_cases": "每个模型各自使用完整病例",
   "engine.msg.conv_greenwood": "Greenwood 法",
   "engine.msg.conv_df": "期望事件数 > 0 的组数减 1",
-  "engine.msg.conv_equal_weights": "log-rank（等权重）",
+  "engine.msg.conv_equal_weights": "对数秩检验（等权重）",
   "engine.msg.conv_categorical": "n（占该列非缺失值的 %）",
   "engine.msg.conv_std_err": "-log S 的标准误（survfit 自身的尺度）",
   "engine.msg.conv_timefix": "按 survival 包的规则合并近似相等的时间",
