@@ -31,8 +31,9 @@ const PREFIX = 'engine.msg.';
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 let compiled = null;
 
-// Longer templates first, so a specific wording wins over a general one
-// ("{msg}: {column}" must not swallow a message that has its own template).
+// Each English template as a regular expression (its fixed text escaped, a
+// placeholder a lazy group), in a fixed order that breaks the last ties of
+// parse() below.
 function templates() {
   if (compiled) return compiled;
   compiled = Object.entries(MESSAGES.en)
@@ -57,7 +58,7 @@ function templates() {
         tail: english.endsWith('{msg}'),
       };
     })
-    // Then fewer data placeholders: "{msgWhere}: {msg}" before "{name}: {msg}".
+    // Longer fixed text first, then fewer data placeholders ("{msgWhere}: {msg}" before "{name}: {msg}").
     .sort((a, b) => b.fixed - a.fixed || a.data - b.data || a.name.localeCompare(b.name));
   return compiled;
 }
@@ -74,7 +75,7 @@ function templates() {
 // after the part ("outcome", "outcome_group" for {msgOutcome}), only those.
 function parse(text, depth, memo, part = '') {
   if (depth >= MAX_DEPTH) return null;
-  const memoKey = `${part}\u0000${text}`;
+  const memoKey = `${depth}\u0000${part}\u0000${text}`;
   const known = memo.get(memoKey);
   if (known !== undefined) return known;
   const kind = part.slice(3).toLowerCase();
