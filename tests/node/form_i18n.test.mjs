@@ -35,6 +35,8 @@ function dataWords(described, spec = {}) {
   const words = new Set();
   const add = (s) => {
     for (const w of String(s).split(/[^A-Za-z0-9.\-–']+/)) if (w) words.add(w);
+    // The words untranslatedWords finds in it ("e4" of "<1e4").
+    for (const w of String(s).match(/[A-Za-z][A-Za-z0-9.\-–']*[A-Za-z0-9]|[A-Za-z]{2,}/g) ?? []) words.add(w);
     words.add(String(s));
   };
   for (const c of described.columns) {
