@@ -4,7 +4,8 @@
 // is the spec the fields show and edit — the study's, or a subcohort's view
 // of it (its own analyses and covariates over the study's other settings).
 //
-//   analysisSections(host)        each analysis's section, in the registry's order
+//   analysisSections(host)        each analysis's section, in the registry's order, in
+//                                 the page's language (drawn again on a language switch)
 //   fillAnalysisFields(root, spec)   the fields under root show spec
 //   editField(el, spec) -> 'render' | 'sync' | null   one edited field into spec
 //                                 (null: the value does not parse; el says why)
@@ -12,6 +13,8 @@
 import * as specForm from './spec_form.js';
 import * as rules from './form_rules.js';
 import { ANALYSES } from './analyses/index.js';
+import { fieldText } from './analyses/fields.js';
+import { t } from './i18n.js';
 import { engineDefault } from './engine_defaults.js';
 import { state, option } from './page.js';
 
@@ -19,19 +22,22 @@ const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described)
 // Every analysis's form field by its spec path: its own rules (web/analyses/fields.js).
 const FIELDS = new Map(ANALYSES.flatMap((a) => a.form?.fields ?? []).map((f) => [f.attrs['data-path'], f]));
 
-// One field: "<label>Label <input|select ...></label>".
+// The attributes a user reads or hears; the others (data-path...) are never texts.
+const TEXT_ATTRS = new Set(['placeholder', 'aria-label', 'title']);
+
+// One field: "<label>Label <input|select ...></label>", its texts in the page's language.
 function fieldElement(f) {
   const el = document.createElement(f.tag);
-  for (const [k, v] of Object.entries(f.attrs)) el.setAttribute(k, v);
+  for (const [k, v] of Object.entries(f.attrs)) el.setAttribute(k, TEXT_ATTRS.has(k) || typeof v === 'function' ? fieldText(v) : v);
   if (f.checked) el.defaultChecked = true;
   for (const o of f.options ?? []) {
     const opt = document.createElement('option');
     if (Array.isArray(o)) opt.value = o[0];
-    opt.textContent = Array.isArray(o) ? o[1] : o;
+    opt.textContent = Array.isArray(o) ? fieldText(o[1]) : o;
     el.append(opt);
   }
   const label = document.createElement('label');
-  label.append(`${f.label} `, el);
+  label.append(`${fieldText(f.label)} `, el);
   return label;
 }
 
@@ -50,14 +56,16 @@ function toggleElement(key, form) {
   box.defaultChecked = form.checked ?? true;
   const label = document.createElement('label');
   label.className = 'inline';
-  label.append(box, ` ${form.toggle}`);
+  label.append(box, ` ${fieldText(form.toggle)}`);
   return label;
 }
 
 // A column list may hold {column, levels} terms (subgroup variables in their order).
 const termName = (x) => (x && typeof x === 'object' ? x.column : x);
 
+// Drawn again into the same host (a language switch): the host's old sections go.
 export function analysisSections(host) {
+  host.replaceChildren();
   const sections = new Map();
   for (const a of ANALYSES) {
     if (!a.form) continue;
@@ -78,12 +86,12 @@ export function analysisSections(host) {
 export function fillColumnSelect(sel, value) {
   const names = columnsFor(sel.dataset.cols);
   const opts = names.map((n) => option(n));
-  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', sel.dataset.none ?? '(choose)'));
+  if (sel.dataset.none != null || !names.includes(value)) opts.unshift(option('', fieldText(sel.dataset.none ?? 'form.choose')));
   // The time column the user (or a link) chose stays shown even when it is not
   // a column of numbers: never another column in its place.
   if (sel.dataset.cols === 'time' && value && !names.includes(value)) {
     const inFile = state.described.columns.some((c) => c.name === value);
-    opts.push(option(value, `${value} (${inFile ? 'not numbers' : 'not in the file'})`));
+    opts.push(option(value, t(inFile ? 'form.column.not_numbers' : 'form.column.not_in_file', { column: value })));
   }
   sel.replaceChildren(...opts);
   sel.value = value ?? '';

@@ -25,6 +25,7 @@
 //   analysisOn(spec, key) -> whether the analysis runs
 //   eventLooksOneTwo(spec, described) -> the 1/2 coding of R's lung data with event value 1
 import { dropColumnEverywhere } from './spec_form.js';
+import { t, tn } from './i18n.js';
 
 export function columnsFor(kind, spec, described) {
   const cols = described?.columns ?? [];
@@ -125,9 +126,10 @@ const ownList = (obj, key) => (obj && Object.hasOwn(obj, key) && Array.isArray(o
 const withKey = (obj, key, value) =>
   Object.fromEntries([...Object.entries(obj ?? {}).filter(([k]) => k !== key), ...(value === undefined ? [] : [[key, value]])]);
 
+// The texts are the page language's; the cells' values and line numbers are the file's.
 const cellList = (cells, count) =>
-  cells.map((c) => `line ${c.line} "${c.value}"`).join(', ') + (count > cells.length ? `, … (first ${cells.length} of ${count} shown)` : '');
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  cells.map((c) => t('form.time_cells.cell', { line: c.line, value: c.value })).join(t('form.list_separator')) +
+  (count > cells.length ? t('form.time_cells.more', { shown: cells.length, count }) : '');
 
 /**
  * The chosen time column (from a file column, not from dates) holds cells
@@ -141,8 +143,7 @@ export function timeNotNumbers(spec, described) {
   if (!nn) return null;
   const listed = ownList(spec?.data?.missing_values, column);
   if (nn.values.every((v) => listed.includes(v))) return null;
-  const text = `${column}: ${plural(nn.count, 'cell is', 'cells are')} not numbers — ${cellList(nn.cells, nn.count)}. ` +
-    'Survival times must be numbers: treat these cells as missing (those rows are left out), or correct the file.';
+  const text = tn('form.time_cells.not_numbers', nn.count, { column, cells: cellList(nn.cells, nn.count) });
   return { column, count: nn.count, values: nn.values, cells: nn.cells, text };
 }
 
@@ -170,6 +171,7 @@ export function timeMissingNote(spec, described) {
   const column = spec?.time?.column;
   const lm = described?.columns?.find((x) => x.name === column)?.listed_missing;
   if (!lm) return null;
-  const text = `${column}: ${plural(lm.count, 'cell', 'cells')} (${lm.values.map((v) => `"${v}"`).join(', ')}) ${lm.count === 1 ? 'is' : 'are'} treated as missing — ${cellList(lm.cells, lm.count)}; ${lm.count === 1 ? 'its row is' : 'those rows are'} left out.`;
+  const values = lm.values.map((value) => t('form.quoted', { value })).join(t('form.list_separator'));
+  const text = tn('form.time_cells.missing_note', lm.count, { column, values, cells: cellList(lm.cells, lm.count) });
   return { column, count: lm.count, values: lm.values, text };
 }

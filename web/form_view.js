@@ -3,7 +3,9 @@
 // spec. The rules it applies (default columns, the event value, what a group
 // switches on) are pure functions in form_rules.js.
 //
-//   renderAnalysisSections()    the analyses' sections, once, at start
+//   renderAnalysisSections()    the analyses' sections (and the file's preview), at
+//                               start and again in the new language on a language
+//                               switch; renderForm() then refills every value
 //   applySpec(spec) -> Promise<describe envelope | {ok: true}>   a new spec in the form
 //   renderForm()                the form again from state.spec (focus kept)
 //   syncSpecText()              the JSON editor (and a link's plan) from state.spec
@@ -21,12 +23,21 @@ import { displayNames, withColumnName, withLevelNames } from './names.js';
 import { renderSubcohorts } from './subcohort_view.js';
 import { analysisSections, fillAnalysisFields, editField, fillColumnSelect } from './analysis_form.js';
 import { $, state, client, option, button, addHeader, setStatus, describeError } from './page.js';
+import { t } from './i18n.js';
 
 const columnsFor = (kind) => rules.columnsFor(kind, state.spec, state.described);
 const levelsOf = (column) => rules.levelsOf(state.described, column);
 
-/** Each analysis's section of the form, in the registry's order. */
-export const renderAnalysisSections = () => analysisSections($('analyses'));
+/**
+ * Each analysis's section of the form, in the registry's order, in the page's
+ * language. Safe to call again (a language switch): the sections are drawn
+ * anew, and so is the preview, whose column-type choices are words; the
+ * values come from the spec (renderForm), so nothing the user set is lost.
+ */
+export function renderAnalysisSections() {
+  analysisSections($('analyses'));
+  if (state.described) renderPreview();
+}
 
 // The time column's cells that are not numbers: which, and a button to read
 // them as missing (data.missing_values); once read so, a note with Undo.
@@ -40,8 +51,8 @@ function renderTimeCells() {
   const text = Object.assign(document.createElement('p'), { className: problem ? 'warning' : 'hint', textContent: (problem || note).text });
   const column = (problem || note).column;
   const action = problem
-    ? button('Treat them as missing', () => changeData(rules.treatAsMissing(state.spec, column, problem.values)))
-    : button('Undo: read them as text again', () => changeData(rules.untreatMissing(state.spec, column)));
+    ? button(t('form.time_cells.treat_missing'), () => changeData(rules.treatAsMissing(state.spec, column, problem.values)))
+    : button(t('form.time_cells.undo'), () => changeData(rules.untreatMissing(state.spec, column)));
   box.replaceChildren(text, action);
 }
 
@@ -78,8 +89,13 @@ export function renderPreview() {
     names.appendChild(th);
     const td = document.createElement('th');
     const sel = document.createElement('select');
-    sel.setAttribute('aria-label', `type of column ${c.name}`);
-    sel.append(option('', `${c.type}${c.missing ? `, ${c.missing} missing` : ''}`), option('numeric'), option('categorical'));
+    sel.setAttribute('aria-label', t('form.preview.type_aria', { column: c.name }));
+    const type = t(`form.column_type.${c.type}`);
+    sel.append(
+      option('', c.missing ? t('form.preview.type_missing', { type, n: c.missing }) : type),
+      option('numeric', t('form.column_type.numeric')),
+      option('categorical', t('form.column_type.categorical')),
+    );
     sel.value = specForm.columnType(state.spec, c.name);
     sel.addEventListener('change', async () => {
       state.spec.data = specForm.setColumnType(state.spec.data, c.name, sel.value);
@@ -151,7 +167,7 @@ function fillForm() {
   $('event-value').value = eventValue;
   fillColumnSelect($('group-column'), spec.group?.column ?? '');
   const groupLevels = levelsOf(spec.group?.column);
-  $('group-reference').replaceChildren(option('', '(first level)'), ...groupLevels.map((l) => option(l)));
+  $('group-reference').replaceChildren(option('', t('form.group.first_level')), ...groupLevels.map((l) => option(l)));
   $('group-reference').value = spec.group?.reference ?? spec.group?.levels?.[0] ?? '';
   $('group-reference').disabled = !spec.group?.column;
   $('filter').value = spec.filter ?? '';
@@ -177,7 +193,7 @@ function fillForm() {
 function nameInputs(column, levels) {
   const names = displayNames(state.spec);
   const name = Object.assign(document.createElement('input'), { type: 'text', value: names.column(column) === column ? '' : names.column(column), placeholder: column });
-  name.setAttribute('aria-label', `${column} shown as`);
+  name.setAttribute('aria-label', t('form.names.shown_as_aria', { column }));
   name.addEventListener('change', () => {
     state.spec = withColumnName(state.spec, column, name.value.trim());
     renderForm();
@@ -189,11 +205,11 @@ function nameInputs(column, levels) {
     placeholder: shown.join(', '),
     disabled: !shown.length,
   });
-  levelNames.setAttribute('aria-label', `${column} level names`);
+  levelNames.setAttribute('aria-label', t('form.names.level_names_aria', { column }));
   levelNames.addEventListener('change', () => {
     const given = levelNames.value.split(',').map((x) => x.trim());
     if (levelNames.value.trim() && given.length !== shown.length) {
-      levelNames.setCustomValidity(`Give ${shown.length} names, one per level in this order: ${shown.join(', ')} (leave one empty to keep it).`);
+      levelNames.setCustomValidity(t('form.names.count', { n: shown.length, levels: shown.join(', ') }));
       levelNames.reportValidity();
       return;
     }
@@ -208,7 +224,7 @@ function renderGroupNames() {
   const column = state.spec.group?.column;
   $('group-names').replaceChildren(...(column ? nameInputs(column, levelsOf(column)).map((el, k) => {
     const label = document.createElement('label');
-    label.append(k ? 'Its groups shown as ' : 'Group shown as ', el);
+    label.append(`${t(k ? 'form.names.group_levels' : 'form.names.group')} `, el);
     return label;
   }) : []));
 }
@@ -217,25 +233,25 @@ function renderCovariates() {
   const rows = specForm.covariateRows(state.spec, state.described);
   const table = document.createElement('table');
   table.className = 'covariate-table';
-  addHeader(table, ['include', 'column', 'type', 'reference level', 'cut at (values)', 'shown as', 'level names']);
+  addHeader(table, ['include', 'column', 'type', 'reference', 'cut', 'shown_as', 'level_names'].map((k) => t(`form.covariates.head.${k}`)));
   const body = table.createTBody();
   rows.forEach((r, i) => {
     const tr = body.insertRow();
     const inc = Object.assign(document.createElement('input'), { type: 'checkbox', checked: r.included, name: 'covariate', value: r.column });
-    inc.setAttribute('aria-label', `include ${r.column}`);
+    inc.setAttribute('aria-label', t('form.covariates.include_aria', { column: r.column }));
     const type = document.createElement('select');
-    type.append(option('auto'), option('numeric'), option('factor'));
+    type.append(...['auto', 'numeric', 'factor'].map((v) => option(v, t(`form.covariate_type.${v}`))));
     type.value = r.type;
-    type.setAttribute('aria-label', `type of ${r.column}`);
+    type.setAttribute('aria-label', t('form.covariates.type_aria', { column: r.column }));
     type.disabled = r.breaks.length > 0;
     const ref = document.createElement('select');
-    ref.setAttribute('aria-label', `reference level of ${r.column}`);
+    ref.setAttribute('aria-label', t('form.covariates.reference_aria', { column: r.column }));
     const levels = r.breaks.length ? specForm.cutLabels(r.breaks, r.right) : r.levels;
-    ref.append(option('', '(first)'), ...levels.map((l) => option(l)));
+    ref.append(option('', t('form.covariates.first')), ...levels.map((l) => option(l)));
     ref.value = r.reference;
-    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? 'e.g. 45, or median' : '' });
+    const cut = Object.assign(document.createElement('input'), { type: 'text', value: specForm.formatList(r.breaks), placeholder: r.numeric ? t('form.covariates.cut_placeholder') : '' });
     cut.disabled = !r.numeric;
-    cut.setAttribute('aria-label', `cut ${r.column} at`);
+    cut.setAttribute('aria-label', t('form.covariates.cut_aria', { column: r.column }));
     const update = () => {
       const all = specForm.covariateRows(state.spec, state.described);
       let breaks;
@@ -260,7 +276,7 @@ function renderCovariates() {
     tr.insertCell().appendChild(inc);
     const name = tr.insertCell();
     name.textContent = r.column;
-    if (r.derived) name.append(' ', Object.assign(document.createElement('span'), { className: 'hint', textContent: `(derived: ${r.derived})` }));
+    if (r.derived) name.append(' ', Object.assign(document.createElement('span'), { className: 'hint', textContent: t('form.covariates.derived', { text: r.derived }) }));
     tr.insertCell().appendChild(type);
     tr.insertCell().appendChild(ref);
     tr.insertCell().appendChild(cut);

@@ -18,6 +18,7 @@
 //     type declared ('' removes it)
 
 import { engineDefault } from './engine_defaults.js';
+import { t } from './i18n.js';
 
 export function getPath(obj, path) {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
@@ -36,33 +37,41 @@ export function setPath(obj, path, value) {
   return obj;
 }
 
-/** "12, 36, 60" -> [12, 36, 60]; a bad number throws with the token named. */
+/**
+ * "12, 36, 60" -> [12, 36, 60]; a bad number throws with the token named.
+ * Numbers may also be separated by the full-width comma of a Chinese input
+ * method; names only by ',' (a name may hold '，').
+ */
 export function parseList(text, type) {
   const parts = String(text ?? '')
-    .split(',')
+    .split(type === 'numbers' ? /[,，]/ : ',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (type !== 'numbers') return parts;
   return parts.map((p) => {
     const x = Number(p);
-    if (!Number.isFinite(x)) throw new Error(`"${p}" is not a number`);
+    if (!Number.isFinite(x)) throw new Error(t('form.list.not_a_number', { value: p }));
     return x;
   });
 }
 
+// The word for the median in a cut, in every language the page speaks
+// (the placeholder of the field suggests the page language's).
+const MEDIAN_WORD = /^(median|中位数)$/i;
+
 /** Cut points typed by the user: numbers, or "median" (the column's median). */
 export function parseBreaks(text, median) {
   return String(text ?? '')
-    .split(',')
+    .split(/[,，]/)
     .map((s) => s.trim())
     .filter(Boolean)
     .map((p) => {
-      if (/^median$/i.test(p)) {
-        if (median == null) throw new Error('this column has no median');
+      if (MEDIAN_WORD.test(p)) {
+        if (median == null) throw new Error(t('form.cut.no_median'));
         return median;
       }
       const x = Number(p);
-      if (!Number.isFinite(x)) throw new Error(`"${p}" is not a number (or "median")`);
+      if (!Number.isFinite(x)) throw new Error(t('form.cut.not_a_number', { value: p }));
       return x;
     });
 }
@@ -135,14 +144,19 @@ export function cutLabels(breaks, right = false) {
 
 const roles = (spec) => new Set([spec.time?.column, spec.event?.column, spec.group?.column].filter(Boolean));
 
-/** What a derived column is, in words: "cut of age at 45", "1 when t_stage is T4". */
+/** What a derived column is, in words (the page's language): "cut of age at 45", "1 when t_stage is T4". */
 export function deriveText(d) {
-  if (d.cut) return `cut of ${d.cut.column} at ${formatList(d.cut.breaks)}`;
-  if (d.flag) return `1 when ${d.flag.column} is ${(d.flag.values ?? []).join(' or ')}, else 0`;
-  if (d.bed) return `BED of ${d.bed.dose} in ${d.bed.fractions} fractions`;
-  if (d.eqd2) return `EQD2 of ${d.eqd2.dose} in ${d.eqd2.fractions} fractions`;
-  if (d.date_diff) return `${d.date_diff.unit ?? engineDefault('derive.date_diff.unit')} from ${d.date_diff.start} to ${d.date_diff.end}`;
-  return 'derived';
+  if (d.cut) return t('form.derive.text.cut', { column: d.cut.column, breaks: formatList(d.cut.breaks) });
+  if (d.flag) return t('form.derive.text.flag', { column: d.flag.column, values: (d.flag.values ?? []).join(t('form.or_separator')) });
+  if (d.bed) return t('form.derive.text.bed', { dose: d.bed.dose, fractions: d.bed.fractions });
+  if (d.eqd2) return t('form.derive.text.eqd2', { dose: d.eqd2.dose, fractions: d.eqd2.fractions });
+  if (d.date_diff) {
+    const unit = d.date_diff.unit ?? engineDefault('derive.date_diff.unit');
+    // A unit the form does not offer (a link's) is shown as written.
+    const word = ['days', 'weeks', 'months', 'years'].includes(unit) ? t(`form.unit.${unit}`) : unit;
+    return t('form.derive.text.date_diff', { unit: word, start: d.date_diff.start, end: d.date_diff.end });
+  }
+  return t('form.derive.text.other');
 }
 
 // A derived column's levels as the engine makes them (the reference choices).
@@ -313,7 +327,7 @@ export function newDerive(spec, kind, described) {
     case 'date_diff':
       return { name: freeName('interval', spec, described), date_diff: { start: '', end: '', unit: engineDefault('derive.date_diff.unit'), format: engineDefault('derive.date_diff.format') } };
     default:
-      throw new Error(`"${kind}" is not a kind of derived column (${DERIVE_KINDS.join(', ')})`);
+      throw new Error(t('form.derive.unknown_kind', { kind, kinds: DERIVE_KINDS.join(', ') }));
   }
 }
 

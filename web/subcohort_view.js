@@ -9,9 +9,11 @@
 import * as specForm from './spec_form.js';
 import * as rules from './form_rules.js';
 import { analysisByKey } from './analyses/index.js';
+import { fieldText } from './analyses/fields.js';
 import { analysisSections, fillAnalysisFields, editField } from './analysis_form.js';
 import { formatThousands } from './format.js';
 import { state } from './page.js';
+import { t, tn } from './i18n.js';
 
 // A link may carry thousands of subcohorts: the form shows the first ones
 // (rows for thousands would freeze the tab); the JSON holds them all.
@@ -28,9 +30,12 @@ const viewOf = (spec, s) => ({ ...spec, covariates: s.covariates ?? spec.covaria
 
 function summaryText(s) {
   const own = [];
-  if (s.covariates) own.push(`${s.covariates.length} own covariate${s.covariates.length === 1 ? '' : 's'}`);
-  if (s.analyses) own.push(`own analyses: ${Object.keys(s.analyses).map((k) => analysisByKey(k)?.title ?? k).join(', ') || 'none'}`);
-  return own.length ? `Own covariates and analyses (${own.join('; ')})` : 'Own covariates and analyses (now: the whole cohort\'s)';
+  if (s.covariates) own.push(tn('form.subcohort.own_covariates_count', s.covariates.length));
+  if (s.analyses) {
+    const titles = Object.keys(s.analyses).map((k) => fieldText(analysisByKey(k)?.title ?? k));
+    own.push(t('form.subcohort.own_analyses_list', { list: titles.join(t('form.list_separator')) || t('form.subcohort.no_analyses') }));
+  }
+  return own.length ? t('form.subcohort.own_summary', { own: own.join(t('form.clause_separator')) }) : t('form.subcohort.own_summary_none');
 }
 
 function checkbox(text, checked, aria) {
@@ -50,7 +55,7 @@ function ownCovariates(spec, s, i, onEdit) {
   wrap.className = 'own-covariates';
   for (const r of specForm.covariateRows(view, state.described)) {
     const name = r.breaks.length ? specForm.cutName(r.column) : r.column;
-    const { box, label } = checkbox(name, r.included, `subcohort ${i + 1}: include ${name}`);
+    const { box, label } = checkbox(name, r.included, t('form.subcohort.include_aria', { n: i + 1, column: name }));
     box.addEventListener('change', () => {
       const rows = specForm.covariateRows(view, state.described).map((x) => (x.column === r.column ? { ...x, included: box.checked } : x));
       const covariates = specForm.applyCovariateRows(view, rows).covariates;
@@ -67,7 +72,7 @@ function ownAnalyses(spec, s, i, onEdit, sync) {
   const host = document.createElement('div');
   host.className = 'own-analyses';
   analysisSections(host);
-  for (const box of host.querySelectorAll('[data-toggle]')) box.setAttribute('aria-label', `subcohort ${i + 1}: ${box.parentElement.textContent.trim()}`);
+  for (const box of host.querySelectorAll('[data-toggle]')) box.setAttribute('aria-label', t('form.subcohort.toggle_aria', { n: i + 1, analysis: box.parentElement.textContent.trim() }));
   fillAnalysisFields(host, viewOf(spec, s));
   host.addEventListener('change', (e) => {
     const el = e.target;
@@ -94,13 +99,13 @@ function ownSettings(spec, s, i, onEdit, sync) {
   const summary = Object.assign(document.createElement('summary'), { textContent: summaryText(s) });
   details.append(summary);
   const fill = () => {
-    const cov = checkbox('Own covariates (else the whole cohort\'s)', Boolean(s.covariates), `subcohort ${i + 1}: own covariates`);
+    const cov = checkbox(t('form.subcohort.own_covariates'), Boolean(s.covariates), t('form.subcohort.own_covariates_aria', { n: i + 1 }));
     cov.box.addEventListener('change', () => {
       if (cov.box.checked) s.covariates = structuredClone(spec.covariates ?? []);
       else delete s.covariates;
       onEdit();
     });
-    const ana = checkbox('Own analyses (else the whole cohort\'s)', Boolean(s.analyses), `subcohort ${i + 1}: own analyses`);
+    const ana = checkbox(t('form.subcohort.own_analyses'), Boolean(s.analyses), t('form.subcohort.own_analyses_aria', { n: i + 1 }));
     ana.box.addEventListener('change', () => {
       if (ana.box.checked) s.analyses = structuredClone(spec.analyses ?? {});
       else delete s.analyses;
@@ -126,11 +131,12 @@ export function renderSubcohorts(host, { onEdit, sync }) {
     ...subs.slice(0, SUBCOHORT_ROWS).map((s, i) => {
       const row = document.createElement('div');
       row.className = 'subcohort';
-      const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: 'name' });
-      name.setAttribute('aria-label', `subcohort ${i + 1} name`);
-      const filter = Object.assign(document.createElement('input'), { type: 'text', value: s.filter, placeholder: 'e.g. liver_met == 1' });
-      filter.setAttribute('aria-label', `subcohort ${i + 1} filter`);
-      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Remove' });
+      const name = Object.assign(document.createElement('input'), { type: 'text', value: s.name, placeholder: t('form.subcohort.name_placeholder') });
+      name.setAttribute('aria-label', t('form.subcohort.name_aria', { n: i + 1 }));
+      // The example is a filter (R-like code on the example's columns), not words.
+      const filter = Object.assign(document.createElement('input'), { type: 'text', value: s.filter, placeholder: t('form.subcohort.filter_placeholder', { example: 'liver_met == 1' }) });
+      filter.setAttribute('aria-label', t('form.subcohort.filter_aria', { n: i + 1 }));
+      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: t('form.remove') });
       name.addEventListener('change', () => { s.name = name.value; sync(); });
       filter.addEventListener('change', () => { s.filter = filter.value; sync(); });
       remove.addEventListener('click', () => {
@@ -141,6 +147,6 @@ export function renderSubcohorts(host, { onEdit, sync }) {
       row.append(name, filter, remove, ownSettings(spec, s, i, onEdit, sync));
       return row;
     }),
-    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: `…and ${formatThousands(more)} more subcohort${more === 1 ? '' : 's'}, not shown here: see the analysis spec (JSON) below.` }) : '',
+    more > 0 ? Object.assign(document.createElement('p'), { className: 'hint', textContent: tn('form.subcohort.more', more, { count: formatThousands(more) }) }) : '',
   );
 }
