@@ -92,7 +92,7 @@ test('every key the page asks for exists, and every key is asked for', () => {
     // Keys built at run time name their prefix: t(`tables.ci.${type}`) or
     // a literal key in a table of keys ('form.unit.days').
     for (const m of text.matchAll(/\b(?:t|tn)\(\s*`([\w.-]+)\$\{/g)) prefixes.push(m[1]);
-    for (const m of text.matchAll(/(['"])((?:page|form|tables|figures|engine)\.[\w.-]+)\1/g)) used.add(m[2]);
+    for (const m of text.matchAll(/(['"])((?:page|form|analyses|tables|figures|engine)\.[\w.-]+)\1/g)) used.add(m[2]);
   }
   const unused = Object.keys(MESSAGES.en).filter((k) => !used.has(k) && !prefixes.some((p) => k.startsWith(p)));
   assert.deepEqual(unused, [], 'keys no source asks for');
