@@ -11,6 +11,10 @@ import { check, columnSelect, list, number, select, withNone } from './fields.js
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rChr, rName, rNum, rStr } from '../r/escape.js';
 
+// The ties methods the engine takes (docs/spec.md), by their names in the page's language.
+const TIES = ['efron', 'breslow'];
+const tiesName = (ties) => (TIES.includes(ties) ? t(`analyses.cox.ties.${ties}`) : ties);
+
 export function coxTableModel(cox, ctx) {
   if (!cox) return null;
   ctx = ensureCtx(ctx);
@@ -69,7 +73,7 @@ export function coxTableModel(cox, ctx) {
   const mv = cox.multivariable;
   const sel = cox.selection;
   const notes = [
-    t('analyses.cox.note_models', { ties: conv.ties ?? ctx.spec?.analyses?.cox?.ties ?? engineDefault('analyses.cox.ties'), ci, method: conv.ci ? engineMessage(conv.ci) : 'Wald' }),
+    t('analyses.cox.note_models', { ties: tiesName(conv.ties ?? ctx.spec?.analyses?.cox?.ties ?? engineDefault('analyses.cox.ties')), ci, method: conv.ci ? engineMessage(conv.ci) : 'Wald' }),
     t('analyses.cox.note_terms'),
     hasUni && t('analyses.cox.note_univariate'),
     hasMulti && mv && t('analyses.cox.note_multivariable', { formula: mv.formula ?? '', n: mv.n, events: mv.nevent }),

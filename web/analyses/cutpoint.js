@@ -19,6 +19,7 @@ import { columnsFor } from '../form_rules.js';
 import { engineDefault } from '../engine_defaults.js';
 import { baselineModel, rMatchOptions, rScore } from './matching.js';
 import { translatedAttr } from './lazy_text.js';
+import { adjustName } from './logrank.js';
 import { cm, oneLine, plain, rChr, rNum, rStr, specError } from '../r/escape.js';
 import { FilterError, rFilter } from '../r/filter.js';
 
@@ -132,7 +133,7 @@ export function cutGroupsModel(cutpoint, ctx) {
       rule: cutpoint.conventions?.groups ? engineMessage(cutpoint.conventions.groups) : t('analyses.cutpoint.high_rule'),
     }),
     g.cox?.call ? t('analyses.cutpoint.note_hr_call', { reference, call: g.cox.call }) : t('analyses.cutpoint.note_hr', { reference }),
-    adjust && t('analyses.cutpoint.note_adjust', { adjust }),
+    adjust && t('analyses.cutpoint.note_adjust', { adjust: adjustName(adjust) }),
     g.matched?.length && t('analyses.cutpoint.note_matched'),
     ...errors,
     t('analyses.note.nr'),

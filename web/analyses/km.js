@@ -23,7 +23,7 @@ export function kmSummaryModel(km, ctx) {
   const rows = curves.map((c) => data(curveCells(ctx, c, times)));
   const notes = [
     t('analyses.km.note_method', { ci: ciText, transform: conv.conf_type ?? engineDefault('analyses.km.conf_type'), variance: conv.variance ?? 'Greenwood' }),
-    times.length && t('analyses.km.note_times', { times: times.map((time) => (ctx.dataUnit ? amount(time, ctx.dataUnit) : String(time))).join(', '), source: conv.at_times ? engineMessage(conv.at_times) : 'summary.survfit' }),
+    times.length && t('analyses.km.note_times', { times: times.map((time) => (ctx.dataUnit ? amount(time, ctx.dataUnit) : String(time))).join(t('analyses.list_comma')), source: conv.at_times ? engineMessage(conv.at_times) : 'summary.survfit' }),
     ctx.unit !== ctx.dataUnit && t('analyses.km.note_shown_in', { unit: unitName(ctx.unit), data_unit: unitName(ctx.dataUnit), month: amount(DAYS_PER.months, 'days'), year: amount(DAYS_PER.years, 'days') }),
     t('analyses.note.nr'),
     beyondFollowUpNote(curves, times),

@@ -10,6 +10,10 @@ import { columnSelect, list, select, withNone } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rName, rNum, rStr } from '../r/escape.js';
 
+// p.adjust's methods the engine takes (docs/spec.md), by their names in the page's language.
+const ADJUST_METHODS = ['holm', 'bonferroni', 'none'];
+export const adjustName = (method) => (ADJUST_METHODS.includes(method) ? t(`analyses.adjust.${method}`) : method);
+
 function testRows(test, label, ctx, width) {
   const level = (l) => levelName(ctx, test.variable, l);
   const rows = [data([label, formatInteger(test.n?.reduce((a, b) => a + b, 0)), formatNumber(test.statistic, 2), formatInteger(test.df), formatP(test.p), DASH].slice(0, width))];
@@ -42,7 +46,7 @@ export function logrankModel(logrank, ctx) {
       rho: conv.rho ?? engineDefault('analyses.logrank.rho'),
       df: conv.df ? engineMessage(conv.df) : t('analyses.logrank.df'),
     }),
-    anyPairs && t('analyses.logrank.note_pairwise', { adjust }),
+    anyPairs && t('analyses.logrank.note_pairwise', { adjust: adjustName(adjust) }),
     logrank.stratified && t('analyses.logrank.note_stratified'),
     ...tests.filter(([test]) => test.error).map(([test, label]) => t('analyses.note.error', { what: label, message: errorText(test.error) })),
   ];
@@ -87,7 +91,7 @@ export default {
     // Without a group it still tests its 'by' columns.
     withoutGroup: (options) => Boolean(options.by?.length),
     fields: [
-      select('analyses.logrank.field.pairwise_adjust', 'analyses.logrank.pairwise_adjust', [['holm', 'analyses.logrank.field.adjust_holm'], ['bonferroni', 'analyses.logrank.field.adjust_bonferroni'], ['none', 'analyses.logrank.field.adjust_none']]),
+      select('analyses.logrank.field.pairwise_adjust', 'analyses.logrank.pairwise_adjust', ADJUST_METHODS.map((m) => [m, `analyses.adjust.${m}`])),
       select('analyses.logrank.field.rho', 'analyses.logrank.rho', [[0, 'analyses.logrank.field.rho_0'], [1, 'analyses.logrank.field.rho_1']], { 'data-number': 'true' }),
       withNone(columnSelect('analyses.field.stratified_by', 'analyses.logrank.strata', 'levels')),
       list('analyses.logrank.field.by', 'analyses.logrank.by', 'strings', 'analyses.field.columns_placeholder'),

@@ -60,6 +60,25 @@ function armLabels(matching, ctx, opts) {
   return { treated, control };
 }
 
+// The engine's words for why the rounds stopped and what each round adds
+// (core/study/balance_rounds.cpp, matched_cohort.cpp), by the key of each in
+// the page's language; another text goes through the engine's catalog.
+const STOP_REASONS = {
+  balanced: 'balanced',
+  'no pairs were formed': 'no_pairs',
+  'one round requested': 'one_round',
+  'round limit reached': 'round_limit',
+  'every unbalanced covariate is already matched exactly (continuous ones: in the score model)': 'all_exact',
+  'every unbalanced covariate is already in the score model': 'all_in_model',
+};
+const ROUND_RULES = {
+  'each round adds the unbalanced categorical and two-valued covariates to the exact-match set, continuous ones to the score model': 'exact',
+  'each round adds the unbalanced covariates to the score model': 'model',
+};
+const keyed = (table, prefix) => (text) => (Object.hasOwn(table, text) ? t(`${prefix}${table[text]}`) : engineMessage(text));
+const stopReason = keyed(STOP_REASONS, 'analyses.matching.stop.');
+const roundRule = keyed(ROUND_RULES, 'analyses.matching.rule.');
+
 function matchingNotes(matching) {
   const c = matching.conventions ?? {};
   const k = matching.counts ?? {};
@@ -75,7 +94,7 @@ function matchingNotes(matching) {
       : t('analyses.matching.note_smd', { smd: e(c.smd) })),
     c.tests && t('analyses.matching.note_tests', { tests: e(c.tests) }),
     c.balanced && t('analyses.matching.note_balance_rule', { rule: e(c.balanced) }),
-    matching.stop && t('analyses.matching.note_rounds', { n: matching.stop.rounds_run, rule: e(matching.stop.rule), reason: e(matching.stop.reason) }),
+    matching.stop && t('analyses.matching.note_rounds', { n: matching.stop.rounds_run, rule: roundRule(matching.stop.rule), reason: stopReason(matching.stop.reason) }),
     c.call && t('analyses.matching.note_call', { call: c.call }),
   ];
 }
@@ -172,13 +191,13 @@ export function matchingRoundsModel(matching, ctx) {
       list(r.exact),
       `${formatInteger(r.counts?.matched_treated)} / ${formatInteger(r.counts?.matched_control)}`,
       list(r.unbalanced),
-      i === rounds.length - 1 && matching.stop ? engineMessage(matching.stop.reason) : DASH,
+      i === rounds.length - 1 && matching.stop ? stopReason(matching.stop.reason) : DASH,
     ]),
   );
   const notes = [
-    matching.stop?.rule && t('analyses.matching.note_round_rule', { rule: engineMessage(matching.stop.rule) }),
+    matching.stop?.rule && t('analyses.matching.note_round_rule', { rule: roundRule(matching.stop.rule) }),
     matching.stop &&
-      t(matching.stop.balanced ? 'analyses.matching.note_stopped' : 'analyses.matching.note_stopped_unbalanced', { n: matching.stop.rounds_run, reason: engineMessage(matching.stop.reason) }),
+      t(matching.stop.balanced ? 'analyses.matching.note_stopped' : 'analyses.matching.note_stopped_unbalanced', { n: matching.stop.rounds_run, reason: stopReason(matching.stop.reason) }),
     matching.conventions?.balanced && t('analyses.matching.note_balance_rule', { rule: engineMessage(matching.conventions.balanced) }),
     t('analyses.matching.note_last_round'),
   ];
@@ -360,9 +379,9 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
   const stop = matching.stop ?? {};
   const caption =
     options.caption ??
-    t('analyses.rounds.caption', { rule: stop.rule ? engineMessage(stop.rule) : '' }) +
+    t('analyses.rounds.caption', { rule: stop.rule ? roundRule(stop.rule) : '' }) +
       data.map((d) => t(d.unbalanced ? 'analyses.rounds.caption_round_unbalanced' : 'analyses.rounds.caption_round_balanced', { round: d.round, pairs: d.pairs, names: d.names })).join('') +
-      (stop.reason ? t('analyses.rounds.caption_stopped', { reason: engineMessage(stop.reason) }) : '');
+      (stop.reason ? t('analyses.rounds.caption_stopped', { reason: stopReason(stop.reason) }) : '');
   const ariaLabel = t('analyses.rounds.aria', { rounds: data.map((d) => t('analyses.rounds.aria_round', { round: d.round, pairs: d.pairs, unbalanced: d.unbalanced })).join(t('analyses.list_gap')) });
   return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width, style: figureStyle(options) });
 }
