@@ -75,9 +75,8 @@ const ROUND_RULES = {
   'each round adds the unbalanced categorical and two-valued covariates to the exact-match set, continuous ones to the score model': 'exact',
   'each round adds the unbalanced covariates to the score model': 'model',
 };
-const keyed = (table, prefix) => (text) => (Object.hasOwn(table, text) ? t(`${prefix}${table[text]}`) : engineMessage(text));
-const stopReason = keyed(STOP_REASONS, 'analyses.matching.stop.');
-const roundRule = keyed(ROUND_RULES, 'analyses.matching.rule.');
+const stopReason = (text) => (Object.hasOwn(STOP_REASONS, text) ? t(`analyses.matching.stop.${STOP_REASONS[text]}`) : engineMessage(text));
+const roundRule = (text) => (Object.hasOwn(ROUND_RULES, text) ? t(`analyses.matching.rule.${ROUND_RULES[text]}`) : engineMessage(text));
 
 function matchingNotes(matching) {
   const c = matching.conventions ?? {};
