@@ -7,10 +7,13 @@
 // and values, the spec's names, filters and display names) and text the engine
 // wrote that its catalog does not translate yet (engineMessage: the engine
 // area's templates); each cell holds the same numbers in the same order as in
-// English, and a cell with no words is the very same text. Also: the analyses'
-// form fields name keys that exist, and the time labels and "not estimable"
-// cells read in Chinese with the same numbers.
-import { test, describe, before, after } from 'node:test';
+// English, and a cell with no words is the very same text. Also: the figures
+// the analyses draw themselves (forest, subcohort forest, Love, matching
+// rounds, cutpoint) in Chinese, the analyses' form fields name keys that
+// exist, and the time labels and "not estimable" cells read in Chinese with
+// the same numbers.
+import { test, describe, after } from 'node:test';
+import { JSDOM } from 'jsdom';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +25,9 @@ import { MESSAGES } from '../../web/locales/index.js';
 import { isTranslatedEngineMessage } from '../../web/engine_text.js';
 import { ANALYSES } from '../../web/analyses/index.js';
 import { notEstimable, timeLabel } from '../../web/format.js';
+import { forestFigure, overallHr, subcohortForestFigure } from '../../web/analyses/subgroups.js';
+import { loveFigure, roundsFigure } from '../../web/analyses/matching.js';
+import { cutpointFigure } from '../../web/analyses/cutpoint.js';
 import { engineDefault } from '../../web/engine_defaults.js';
 
 const WORD = /[A-Za-z][A-Za-z0-9.\-–']*[A-Za-z0-9]|[A-Za-z]{2,}/g;
@@ -209,5 +215,56 @@ describe('time labels and the form in Chinese', () => {
       assert.equal(selectP.attrs.placeholder, '0 = 全部');
     });
     assert.equal(cox.form.fields.find((f) => f.attrs['data-path'] === 'analyses.cox.select_p').attrs.placeholder, '0 = all');
+  });
+});
+
+describe('the analyses\' own figures in Chinese', () => {
+  after(() => setLanguage('en'));
+
+  test('forest, subcohort forest, Love, matching rounds and cutpoint figures: no untranslated word in their text, caption and label; the same numbers', () => {
+    const doc = new JSDOM('<!doctype html><html><body></body></html>').window.document;
+    const data = path.join(root, 'public/examples/npc_cohort.csv');
+    const npc = cliResult(data, path.join(root, 'public/examples/npc_paper.spec.json'));
+    const rounds = cliResult(datasetPath('rotterdam'), path.join(root, 'tests/specs/rotterdam.rounds.json'));
+    const build = (result) => {
+      const opts = { spec: result.spec, cohort: result.cohort };
+      const r = result.results;
+      const figs = [];
+      if (r.subgroups) figs.push(['forest', forestFigure(r.subgroups, { ...opts, overall: overallHr(r, result.spec) ?? undefined }, doc)]);
+      if (result.subcohorts?.length) figs.push(['subcohort forest', subcohortForestFigure(result, opts, doc)]);
+      if (r.matching) figs.push(['love', loveFigure(r.matching, opts, doc)], ['rounds', roundsFigure(r.matching, opts, doc)]);
+      if (r.cutpoint?.maxstat) figs.push(['cutpoint', cutpointFigure(r.cutpoint, opts, doc)]);
+      return figs;
+    };
+    const shown = (fig) => [
+      ...[...fig.querySelectorAll('svg text')].map((x) => x.textContent),
+      fig.querySelector('figcaption').textContent,
+      fig.querySelector('.ls-figure-graphic').getAttribute('aria-label'),
+    ];
+    const problems = [];
+    for (const [result, specFile, dataFile] of [[npc, 'public/examples/npc_paper.spec.json', data], [rounds, 'tests/specs/rotterdam.rounds.json', datasetPath('rotterdam')]]) {
+      const en = build(result);
+      const zh = inLanguage('zh-CN', () => build(result));
+      assert.ok(zh.length >= 3, 'figures to check');
+      const allowed = new Set([...wordsOf(fs.readFileSync(dataFile, 'utf8')), ...specWords(JSON.parse(fs.readFileSync(path.join(root, specFile), 'utf8')))]);
+      for (const s of result.subcohorts ?? []) for (const w of wordsOf(s.name)) allowed.add(w);
+      const engineTexts = untranslatedEngineTexts(result);
+      const withoutEngine = (text) => engineTexts.reduce((s, e) => s.split(e).join(' '), String(text));
+      zh.forEach(([name, fig], k) => {
+        const textsZh = shown(fig);
+        const textsEn = shown(en[k][1]);
+        for (const text of textsZh) {
+          const left = untranslatedWords(withoutEngine(text), allowed);
+          if (left.length) problems.push(`${name}: "${text}": ${left.join(', ')}`);
+        }
+        // The marks' texts (n, HR (CI), p, legends) hold the same numbers; axis ticks
+        // may differ, as the labels' widths set the plot's margins.
+        const markNumbers = (f) => [...f.querySelectorAll('svg g[class*="ls-"] text')].map((x) => numbersOf(x.textContent));
+        assert.deepEqual(markNumbers(fig), markNumbers(en[k][1]), `${name}: the figure's numbers`);
+        assert.ok(markNumbers(fig).flat().length > 0 || name === 'rounds', `${name}: numbers to compare`);
+        assert.ok(/[\u4e00-\u9fff]/.test(textsZh.at(-2)), `${name}: a Chinese caption: ${textsZh.at(-2)}`);
+      });
+    }
+    assert.deepEqual(problems, [], 'untranslated words in the Chinese figures');
   });
 });
