@@ -16,7 +16,7 @@ export function convertTime(t, from = 'days', to = from) {
   if (from === to || t == null) return t;
   const a = DAYS_PER[from];
   const b = DAYS_PER[to];
-  if (!a || !b) throw new Error(`unknown time unit ${!a ? from : to}`);
+  if (!a || !b) throw new Error(t('analyses.unknown_unit', { unit: !a ? from : to }));
   return (t * a) / b;
 }
 

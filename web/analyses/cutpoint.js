@@ -162,7 +162,7 @@ const CUT_STYLES = {
  */
 export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document) {
   const cand = cutpoint?.maxstat?.candidates;
-  if (!cand?.cut?.length) throw new Error('no maxstat candidates in this cutpoint result');
+  if (!cand?.cut?.length) throw new Error(t('analyses.cutpoint.no_candidates'));
   const column = cutColumn(cutpoint, options);
   const pts = cand.cut.map((x, i) => ({ x, y: cand.statistic[i] }));
   const num = (x) => formatSignificant(x, 4);

@@ -288,7 +288,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
     ...r,
     label: r.variable === 'distance' ? t('analyses.love.distance') : options.labels?.[r.variable] ?? r.name,
   }));
-  if (!rows.length) throw new Error('no balance table in this matching result');
+  if (!rows.length) throw new Error(t('analyses.love.no_balance'));
   const threshold = options.threshold ?? options.spec?.analyses?.matching?.balance_smd ?? engineDefault('analyses.matching.balance_smd');
   const values = rows.flatMap((r) => [r.before, r.after]).filter((x) => x != null);
   const maxAbs = Math.max(threshold * 1.5, ...values.map(Math.abs));
@@ -346,7 +346,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
 /** Per matching round: matched pairs (treated units matched) and unbalanced covariates. */
 export function roundsFigure(matching, options = {}, doc = globalThis.document) {
   const rounds = matching?.rounds ?? [];
-  if (!rounds.length) throw new Error('no matching rounds in this result');
+  if (!rounds.length) throw new Error(t('analyses.rounds.no_rounds'));
   const data = rounds.map((r) => ({ round: String(r.round), pairs: r.counts.matched_treated, unbalanced: r.unbalanced.length, names: r.unbalanced.join(', ') }));
   const width = options.width ?? FIGURE_WIDTH;
   const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle(options), x: { type: 'band', domain: data.map((d) => d.round), label: t('analyses.rounds.axis_round'), labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };

@@ -148,7 +148,7 @@ export function forestWeights(rows) {
  */
 export function forestFigure(subgroups, options = {}, doc = globalThis.document) {
   const variables = subgroups?.variables ?? [];
-  if (!variables.some((v) => !v.error)) throw new Error('no subgroup results');
+  if (!variables.some((v) => !v.error)) throw new Error(t('analyses.forest.no_results'));
   const interactionTest = options.interaction ?? 'lrt';
   const rows = [];
   // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
@@ -295,7 +295,7 @@ export function subcohortForestFigure(result, options = {}, doc = globalThis.doc
     .map((s) => ({ name: s.name, fit: s.error ? null : s.results?.cox?.multivariable }))
     .map((s) => ({ ...s, c: groupCoefficient(s.fit, column) }))
     .filter((s) => s.c);
-  if (!fits.length) throw new Error('no subcohort has a multivariable Cox model with the group');
+  if (!fits.length) throw new Error(t('analyses.forest.no_subcohort_fit'));
   const levels = fits.map((s) => ({ level: s.name, ...s.c }));
   const adjustedFor = fits
     .map((s) => t('analyses.forest.adjusted_for_one', { name: s.name, terms: [...new Set(s.fit.coefficients.term.filter((term) => term !== column))].join(', ') || t('analyses.forest.nothing_else') }))
