@@ -125,7 +125,13 @@ export function errorText(e) {
   return engineMessage(typeof e === 'string' ? e : e?.message ?? '');
 }
 
-/** The errors inside one analysis's result (not its own top-level error), each with where it sits. */
+// The parts of a result that can fail on their own (core/study/section.h's
+// isolated blocks and what holds them), named in the page's language; another
+// key of the result JSON is shown as it is.
+const PARTS = ['by_group', 'stratified', 'by', 'univariate', 'multivariable', 'ph_test', 'maxstat', 'median', 'youden', 'groups', 'matched', 'matching', 'matched_outcome'];
+const partName = (key) => (PARTS.includes(key) ? t(`analyses.part.${key}`) : key);
+
+/** The errors inside one analysis's result (not its own top-level error), each with where it sits (in the page's language). */
 export function partErrors(part) {
   const out = [];
   const walk = (node, where) => {
@@ -137,7 +143,7 @@ export function partErrors(part) {
       out.push({ where: name, message: e.message ?? '', field: e.field ?? null, detail: e.detail ?? null });
       return;
     }
-    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${k}` : k);
+    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${partName(k)}` : partName(k));
   };
   walk(part, '');
   return out;

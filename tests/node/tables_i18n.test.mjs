@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { root, runCli, datasetPath, specCases } from './harness.mjs';
 import { untranslatedWords } from './i18n_terms.mjs';
-import { analysisBlocks, blockModels, toCsv } from '../../web/tables.js';
+import { analysisBlocks, blockModels, partErrors, toCsv } from '../../web/tables.js';
 import { setLanguage } from '../../web/i18n.js';
 import { MESSAGES } from '../../web/locales/index.js';
 import { isTranslatedEngineMessage } from '../../web/engine_text.js';
@@ -164,7 +164,14 @@ describe('the tables in Chinese', () => {
   });
 });
 
-describe('time labels and the form in Chinese', () => {
+describe('time labels, failed parts and the form in Chinese', () => {
+  test("a failed part is named in the page's language; data names stay", () => {
+    const part = { maxstat: { error: { message: 'm' } }, groups: { matched: [{ error: 'e' }, { comparison: 'a vs b', error: 'f' }] } };
+    assert.deepEqual(partErrors(part).map((p) => p.where), ['maxstat', 'groups matched', 'a vs b']);
+    assert.deepEqual(inLanguage('zh-CN', () => partErrors(part).map((p) => p.where)), ['maxstat', '分组 匹配比较', 'a vs b']);
+  });
+
+
   test('timeLabel and notEstimable: Chinese words, the same numbers', () => {
     inLanguage('zh-CN', () => {
       assert.equal(timeLabel(12, 'months'), '1年');
