@@ -98,7 +98,7 @@ export default {
   'analyses.km.field.by_group': '按分组绘制曲线',
   'analyses.km.table_title': 'Kaplan–Meier 生存率',
   'analyses.km.note_method': 'Kaplan–Meier 估计；{ci}：{transform} 变换，{variance} 方差。',
-  'analyses.km.note_times': '{times} 的生存率取自 {source}。',
+  'analyses.km.note_times': '{times}的生存率取自 {source}。',
   'analyses.km.note_shown_in': '时间以{unit}显示（数据单位为{data_unit}；1 个月 = {month}，1 年 = {year}）。',
 
   // 中位随访时间
