@@ -43,7 +43,8 @@
 //   Ranges use an en dash (U+2013); negative numbers keep the ASCII hyphen-minus
 //   so that a spreadsheet still reads a pasted cell such as '-0.054' as a number.
 
-import { DAYS_PER } from './units.js';
+import { DAYS_PER, amount } from './units.js';
+import { t } from './i18n.js';
 
 export const DASH = '–';
 export const NOT_AVAILABLE = 'NA';
@@ -167,14 +168,14 @@ function singular(unit) {
 // with the unit's decimals, and a time within a day of k years (365.25 days
 // each, e.g. 1096 days, 261 weeks) or k × 365 days / 52 weeks / 12 months is
 // 'k-year'.
-export function timeLabel(t, unit = 'days') {
-  const shown = Number(formatRounded(t, Math.max(1, timeDecimals(unit))));
+export function timeLabel(time, unit = 'days') {
+  const shown = Number(formatRounded(time, Math.max(1, timeDecimals(unit))));
   const perDay = DAYS_PER[unit];
   if (perDay && shown > 0) {
     const k = Math.round((shown * perDay) / 365.25);
-    if (k >= 1 && (Math.abs(shown * perDay - 365.25 * k) <= 1 || shown === PER_YEAR[unit] * k)) return `${k}-year`;
+    if (k >= 1 && (Math.abs(shown * perDay - 365.25 * k) <= 1 || shown === PER_YEAR[unit] * k)) return t('analyses.time.years', { n: k });
   }
-  return `${shown}-${singular(unit)}`;
+  return Object.hasOwn(DAYS_PER, unit) ? t(`analyses.time.${unit}`, { n: shown }) : t('analyses.time.other', { n: shown, unit: singular(unit) });
 }
 
 // Decimals for times (medians, follow-up): days are whole numbers, months
@@ -186,6 +187,6 @@ export function timeDecimals(unit) {
 // R's summary(fit, times, extend = TRUE) carries S(t) forward past a curve's
 // last follow-up with nobody at risk: a number there is not an estimate.
 export function notEstimable(end, unit = 'days') {
-  if (missing(end)) return 'not estimable (no one at risk)';
-  return `not estimable (follow-up ends at ${formatRounded(end, timeDecimals(unit))} ${unit})`;
+  if (missing(end)) return t('analyses.not_estimable.no_risk');
+  return t('analyses.not_estimable.ends', { end: amount(formatRounded(end, timeDecimals(unit)), unit) });
 }

@@ -18,7 +18,7 @@
 //   col(label, align?), data(cells, indent?), section(label, width)   columns and rows
 //   partErrors(part) -> [{where, message, field, detail}]   the errors inside one analysis's result
 //   shownTime, medianCell, groupName, strataName, referenceLevel, ciLabel, unitSuffix,
-//   cutValue, errorText, NOT_COMPUTED; coefEntries, hrCell, pCell (Cox);
+//   cutValue, errorText (in the page's language), notComputed(); coefEntries, hrCell, pCell (Cox);
 //   curveColumns, curveCells, weightedCurveCells, followUpEnd, beyondFollowUp, beyondFollowUpNote (Kaplan–Meier)
 //
 // Cell conventions: see format.js ('NA' computed as missing, '–' not
@@ -26,7 +26,9 @@
 // (95% CI) with 3 decimals; percentages with 1 decimal.
 
 import { DASH, NOT_AVAILABLE, formatInteger, formatMedianCI, formatNumber, formatP, formatRatioCI, formatSurvivalPercent, notEstimable, timeDecimals, timeLabel } from './format.js';
-import { convertTime } from './units.js';
+import { convertTime, unitName } from './units.js';
+import { t } from './i18n.js';
+import { engineMessage } from './engine_text.js';
 import { displayNames, groupLevelText } from './names.js';
 
 // ---------------------------------------------------------------- context
@@ -48,9 +50,9 @@ export const levelName = (ctx, column, level) => namesOf(ctx).level(column, leve
 const namesOf = (ctx) => ctx?.names ?? displayNames(ctx?.spec);
 
 /** A time in the data's unit, in the unit the tables show. */
-export function shownTime(ctx, t) {
-  if (t == null || !ctx.dataUnit || ctx.unit === ctx.dataUnit) return t;
-  return convertTime(t, ctx.dataUnit, ctx.unit);
+export function shownTime(ctx, time) {
+  if (time == null || !ctx.dataUnit || ctx.unit === ctx.dataUnit) return time;
+  return convertTime(time, ctx.dataUnit, ctx.unit);
 }
 
 export function medianCell(ctx, estimate, lower, upper) {
@@ -72,7 +74,7 @@ export function groupName(ctx, level) {
 }
 
 export function strataName(ctx, stratum) {
-  return stratum === 'all' ? 'All patients' : groupName(ctx, stratum);
+  return stratum === 'all' ? t('analyses.all_patients') : groupName(ctx, stratum);
 }
 
 // The reference level of a factor term: declared in the spec, else the
@@ -95,11 +97,11 @@ export function titled(ctx, base) {
 
 export function ciLabel(level) {
   const c = level == null ? 95 : Math.round(level * 1000) / 10;
-  return `${c}% CI`;
+  return t('analyses.ci', { level: c });
 }
 
 export function unitSuffix(ctx) {
-  return ctx.unit ? `, ${ctx.unit}` : '';
+  return ctx.unit ? t('analyses.unit_suffix', { unit: unitName(ctx.unit) }) : '';
 }
 
 export const col = (label, align = 'right') => ({ label, align });
@@ -115,13 +117,21 @@ export function model(ctx, name, title, columns, rows, notes, extra = {}) {
   return { id: `${ctx.key}-${name}`, name, title: titled(ctx, title), columns, rows, notes: notes.filter(Boolean), ...extra };
 }
 
-export const NOT_COMPUTED = 'not computed';
+/** The cell of a part the engine could not compute. */
+export const notComputed = () => t('analyses.not_computed');
 
+/** An engine error's message, in the page's language. */
 export function errorText(e) {
-  return typeof e === 'string' ? e : e?.message ?? '';
+  return engineMessage(typeof e === 'string' ? e : e?.message ?? '');
 }
 
-/** The errors inside one analysis's result (not its own top-level error), each with where it sits. */
+// The parts of a result that can fail on their own (core/study/section.h's
+// isolated blocks and what holds them), named in the page's language; another
+// key of the result JSON is shown as it is.
+const PARTS = ['by_group', 'stratified', 'by', 'univariate', 'multivariable', 'ph_test', 'maxstat', 'median', 'youden', 'groups', 'matched', 'matching', 'matched_outcome'];
+const partName = (key) => (PARTS.includes(key) ? t(`analyses.part.${key}`) : key);
+
+/** The errors inside one analysis's result (not its own top-level error), each with where it sits (in the page's language). */
 export function partErrors(part) {
   const out = [];
   const walk = (node, where) => {
@@ -133,7 +143,7 @@ export function partErrors(part) {
       out.push({ where: name, message: e.message ?? '', field: e.field ?? null, detail: e.detail ?? null });
       return;
     }
-    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${k}` : k);
+    for (const [k, v] of Object.entries(node)) if (k !== 'error' && k !== 'conventions') walk(v, where ? `${where} ${partName(k)}` : partName(k));
   };
   walk(part, '');
   return out;
@@ -161,13 +171,13 @@ export const pCell = (e) => (e ? formatP(e.p) : DASH);
 
 // ---------------------------------------------------------------- Kaplan–Meier cells (KM, matched outcome)
 
-export function curveColumns(ctx, times, ciText, first = 'Group') {
+export function curveColumns(ctx, times, ciText, first = t('analyses.col.group')) {
   return [
     col(first, 'left'),
     col('n'),
-    col('Events'),
-    col(`Median${unitSuffix(ctx)} (${ciText})`),
-    ...times.map((t) => col(`${timeLabel(shownTime(ctx, t), ctx.unit || 'days')} survival, % (${ciText})`)),
+    col(t('analyses.col.events')),
+    col(t('analyses.col.median', { unit: unitSuffix(ctx), ci: ciText })),
+    ...times.map((time) => col(t('analyses.col.survival_at', { time: timeLabel(shownTime(ctx, time), ctx.unit || 'days'), ci: ciText }))),
   ];
 }
 
@@ -193,8 +203,8 @@ export function beyondFollowUp(curve, t, k = null) {
 
 /** The footnote for tables with a time past some curve's follow-up, else null. */
 export function beyondFollowUpNote(curves, times) {
-  const any = curves.some((c) => times.some((t) => beyondFollowUp(c, t, (c.at_times?.time ?? []).indexOf(t))));
-  return any ? 'Not estimable: a time after the group’s last follow-up, with no one at risk (R’s summary(extend = TRUE) carries the last value forward; the result JSON keeps it).' : null;
+  const any = curves.some((c) => times.some((time) => beyondFollowUp(c, time, (c.at_times?.time ?? []).indexOf(time))));
+  return any ? t('analyses.note.beyond_follow_up', { call: 'summary(extend = TRUE)' }) : null;
 }
 
 export function curveCells(ctx, curve, times, label) {
@@ -205,10 +215,10 @@ export function curveCells(ctx, curve, times, label) {
     formatInteger(curve.n),
     formatInteger(curve.events),
     medianCell(ctx, curve.median?.estimate, curve.median?.lower, curve.median?.upper),
-    ...times.map((t) => {
-      const i = (at.time ?? []).indexOf(t);
+    ...times.map((time) => {
+      const i = (at.time ?? []).indexOf(time);
       if (i < 0) return NOT_AVAILABLE;
-      if (beyondFollowUp(curve, t, i)) return notEstimable(shownTime(ctx, followUpEnd(curve)), unit);
+      if (beyondFollowUp(curve, time, i)) return notEstimable(shownTime(ctx, followUpEnd(curve)), unit);
       return formatSurvivalPercent(at.surv[i], at.lower[i], at.upper[i]);
     }),
   ];

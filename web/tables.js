@@ -19,8 +19,10 @@
 // Every builder returns null when its section is absent (or cannot make a table).
 // A part that could not be computed is {error: {message, field, detail}}
 // (docs/spec.md); builders show it as a "not computed" row and a note.
+// Labels and notes are in the page's language (web/i18n.js); numbers read the same in every language.
 
 import { escapeHtml } from './html.js';
+import { t } from './i18n.js';
 import { makeContext, partErrors } from './table_model.js';
 import { ANALYSES } from './analyses/index.js';
 
@@ -252,7 +254,7 @@ export function toClipboardHtml(model) {
  */
 export async function copyTable(model, navigator = globalThis.navigator, { ClipboardItem = globalThis.ClipboardItem, Blob = globalThis.Blob } = {}) {
   const clipboard = navigator?.clipboard;
-  if (!clipboard) throw new Error('no clipboard available');
+  if (!clipboard) throw new Error(t('analyses.no_clipboard'));
   const text = toTsv(model);
   if (typeof clipboard.write === 'function' && typeof ClipboardItem === 'function' && typeof Blob === 'function') {
     try {

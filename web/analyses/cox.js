@@ -3,10 +3,17 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, formatNumber, formatP } from '../format.js';
-import { NOT_COMPUTED, ciLabel, coefEntries, col, colName, data, ensureCtx, errorText, hrCell, levelName, model, pCell, referenceLevel } from '../table_model.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { translatedAttr } from './lazy_text.js';
+import { notComputed, ciLabel, coefEntries, col, colName, data, ensureCtx, errorText, hrCell, levelName, model, pCell, referenceLevel } from '../table_model.js';
 import { check, columnSelect, list, number, select, withNone } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rChr, rName, rNum, rStr } from '../r/escape.js';
+
+// The ties methods the engine takes (docs/spec.md), by their names in the page's language.
+const TIES = ['efron', 'breslow'];
+const tiesName = (ties) => (TIES.includes(ties) ? t(`analyses.cox.ties.${ties}`) : ties);
 
 export function coxTableModel(cox, ctx) {
   if (!cox) return null;
@@ -18,15 +25,15 @@ export function coxTableModel(cox, ctx) {
   const hasUni = uni.length > 0 || failedUni.length > 0;
   const hasMulti = multi.length > 0;
   const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
-  const columns = [col('Variable', 'left')];
+  const columns = [col(t('analyses.col.variable'), 'left')];
   const headerGroups = [{ label: '', span: 1 }];
   if (hasUni) {
-    columns.push(col(`HR (${ci})`), col('p'));
-    headerGroups.push({ label: 'Univariate', span: 2 });
+    columns.push(col(t('analyses.col.hr', { ci })), col('p'));
+    headerGroups.push({ label: t('analyses.cox.header_univariate'), span: 2 });
   }
   if (hasMulti) {
-    columns.push(col(`HR (${ci})`), col('p'));
-    headerGroups.push({ label: 'Multivariable', span: 2 });
+    columns.push(col(t('analyses.col.hr', { ci })), col('p'));
+    headerGroups.push({ label: t('analyses.cox.header_multivariable'), span: 2 });
   }
   const uniBy = new Map(uni.map((e) => [e.name, e]));
   const multiBy = new Map(multi.map((e) => [e.name, e]));
@@ -34,9 +41,9 @@ export function coxTableModel(cox, ctx) {
   const order = [...uni, ...multi.filter((e) => !uniBy.has(e.name))];
   const terms = [];
   for (const e of order) {
-    let t = terms.find((x) => x.term === e.term);
-    if (!t) terms.push((t = { term: e.term, entries: [] }));
-    if (!t.entries.some((x) => x.name === e.name)) t.entries.push(e);
+    let term = terms.find((x) => x.term === e.term);
+    if (!term) terms.push((term = { term: e.term, entries: [] }));
+    if (!term.entries.some((x) => x.name === e.name)) term.entries.push(e);
   }
   const cellsFor = (e) => [
     ...(hasUni ? [hrCell(uniBy.get(e.name)), pCell(uniBy.get(e.name))] : []),
@@ -44,41 +51,41 @@ export function coxTableModel(cox, ctx) {
   ];
   const rows = [];
   let anyDropped = false;
-  for (const t of terms) {
-    if (hasMulti && t.entries.some((e) => !multiBy.has(e.name))) anyDropped = true;
-    const isFactor = t.entries.some((e) => e.level !== '' && e.level != null);
+  for (const term of terms) {
+    if (hasMulti && term.entries.some((e) => !multiBy.has(e.name))) anyDropped = true;
+    const isFactor = term.entries.some((e) => e.level !== '' && e.level != null);
     if (!isFactor) {
-      for (const e of t.entries) rows.push(data([e.name === t.term ? colName(ctx, e.name) : e.name, ...cellsFor(e)]));
+      for (const e of term.entries) rows.push(data([e.name === term.term ? colName(ctx, e.name) : e.name, ...cellsFor(e)]));
       continue;
     }
-    const ref = referenceLevel(ctx, t.term);
-    const named = (level) => levelName(ctx, t.term, level);
-    const vs = (level) => (ref != null ? `${named(level)} vs ${named(ref)}` : named(level));
-    if (t.entries.length === 1) {
-      rows.push(data([`${colName(ctx, t.term)} (${vs(t.entries[0].level)})`, ...cellsFor(t.entries[0])]));
+    const ref = referenceLevel(ctx, term.term);
+    const named = (level) => levelName(ctx, term.term, level);
+    const vs = (level) => (ref != null ? t('analyses.vs', { a: named(level), b: named(ref) }) : named(level));
+    if (term.entries.length === 1) {
+      rows.push(data([`${colName(ctx, term.term)} (${vs(term.entries[0].level)})`, ...cellsFor(term.entries[0])]));
     } else {
-      rows.push(data([colName(ctx, t.term), ...Array(columns.length - 1).fill('')]));
-      for (const e of t.entries) rows.push(data([vs(e.level), ...cellsFor(e)], 1));
+      rows.push(data([colName(ctx, term.term), ...Array(columns.length - 1).fill('')]));
+      for (const e of term.entries) rows.push(data([vs(e.level), ...cellsFor(e)], 1));
     }
   }
-  for (const f of failedUni) rows.push(data([f.terms ? f.terms.map((t) => colName(ctx, t)).join(' + ') : f.formula, NOT_COMPUTED, DASH, ...(hasMulti ? [DASH, DASH] : [])]));
+  for (const f of failedUni) rows.push(data([f.terms ? f.terms.map((term) => colName(ctx, term)).join(' + ') : f.formula, notComputed(), DASH, ...(hasMulti ? [DASH, DASH] : [])]));
   const conv = cox.conventions ?? {};
   const mv = cox.multivariable;
   const sel = cox.selection;
   const notes = [
-    `Cox proportional hazards models; ties: ${conv.ties ?? ctx.spec?.analyses?.cox?.ties ?? engineDefault('analyses.cox.ties')}; ${ci}: ${conv.ci ?? 'Wald'}.`,
-    'Factor terms: hazard ratio of the level vs the reference level; numeric terms: per unit.',
-    hasUni && 'Univariate: one model per term.',
-    hasMulti && mv && `Multivariable model: ${mv.formula ?? ''} (n = ${mv.n}, events = ${mv.nevent}).`,
-    sel?.rule && `Multivariable selection: ${sel.rule}.`,
-    hasMulti && anyDropped && '– = term not in the multivariable model.',
-    ctx.spec?.analyses?.cox?.strata && `Stratified on ${ctx.spec.analyses.cox.strata}.`,
-    ctx.spec?.analyses?.cox?.cluster && `Robust (sandwich) SE clustered on ${ctx.spec.analyses.cox.cluster}.`,
-    ...failedUni.map((f) => `Univariate model of ${(f.terms ?? [f.formula]).join(' + ')} not fitted: ${errorText(f.error)}`),
-    mv?.error && `Multivariable model${mv.formula ? ` ${mv.formula}` : ''} not fitted: ${errorText(mv.error)}`,
-    'NA = not estimable (e.g. an aliased coefficient).',
+    t('analyses.cox.note_models', { ties: tiesName(conv.ties ?? ctx.spec?.analyses?.cox?.ties ?? engineDefault('analyses.cox.ties')), ci, method: conv.ci ? engineMessage(conv.ci) : 'Wald' }),
+    t('analyses.cox.note_terms'),
+    hasUni && t('analyses.cox.note_univariate'),
+    hasMulti && mv && t('analyses.cox.note_multivariable', { formula: mv.formula ?? '', n: mv.n, events: mv.nevent }),
+    sel?.rule && t('analyses.cox.note_selection', { rule: engineMessage(sel.rule) }),
+    hasMulti && anyDropped && t('analyses.cox.note_dropped'),
+    ctx.spec?.analyses?.cox?.strata && t('analyses.cox.note_strata', { column: ctx.spec.analyses.cox.strata }),
+    ctx.spec?.analyses?.cox?.cluster && t('analyses.cox.note_cluster', { column: ctx.spec.analyses.cox.cluster }),
+    ...failedUni.map((f) => t('analyses.cox.note_univariate_failed', { terms: (f.terms ?? [f.formula]).join(' + '), message: errorText(f.error) })),
+    mv?.error && (mv.formula ? t('analyses.cox.note_multivariable_failed_formula', { formula: mv.formula, message: errorText(mv.error) }) : t('analyses.cox.note_multivariable_failed', { message: errorText(mv.error) })),
+    t('analyses.cox.note_na'),
   ];
-  return model(ctx, 'cox', 'Univariate and multivariable Cox regression', columns, rows, notes, { headerGroups });
+  return model(ctx, 'cox', t('analyses.cox.table_title'), columns, rows, notes, { headerGroups });
 }
 
 // The proportional-hazards test of the multivariable model (cox.zph), shown
@@ -87,19 +94,19 @@ export function phTestModel(cox, ctx) {
   const ph = cox?.multivariable?.ph_test;
   if (!ph) return null;
   ctx = ensureCtx(ctx);
-  const columns = [col('Term', 'left'), col('Chi-square'), col('df'), col('p')];
-  const rows = (ph.by_term ?? []).map((t) =>
-    data([t.term === 'GLOBAL' ? 'Global (all terms)' : colName(ctx, t.term), formatNumber(t.statistic, 3), String(t.df), formatP(t.p)]),
+  const columns = [col(t('analyses.col.term'), 'left'), col(t('analyses.cox.ph_chisq')), col('df'), col('p')];
+  const rows = (ph.by_term ?? []).map((term) =>
+    data([term.term === 'GLOBAL' ? t('analyses.cox.ph_global') : colName(ctx, term.term), formatNumber(term.statistic, 3), String(term.df), formatP(term.p)]),
   );
-  const anySmall = (ph.by_term ?? []).some((t) => t.term !== 'GLOBAL' && t.p < 0.05);
+  const anySmall = (ph.by_term ?? []).some((term) => term.term !== 'GLOBAL' && term.p < 0.05);
   const notes = [
-    `Score test of Schoenfeld residuals against time, ${ph.call ?? 'cox.zph(fit, transform = "km")'} (survival 3.x), for the multivariable model.`,
-    'p < 0.05: the hazard ratio of that term may change over follow-up (proportional hazards in doubt).',
-    anySmall && 'A term with p < 0.05 here: its single hazard ratio averages an effect that changes over time; consider reporting restricted mean survival time, or a time-varying effect, for it.',
-    ph.error && `Not computed: ${errorText(ph.error)}`,
-    ...(ph.warnings ?? []).map((w) => (typeof w === 'string' ? w : w.message)),
+    t('analyses.cox.ph_note_test', { call: ph.call ?? 'cox.zph(fit, transform = "km")' }),
+    t('analyses.cox.ph_note_p'),
+    anySmall && t('analyses.cox.ph_note_small'),
+    ph.error && t('analyses.cox.ph_not_computed', { message: errorText(ph.error) }),
+    ...(ph.warnings ?? []).map((w) => engineMessage(typeof w === 'string' ? w : w.message)),
   ];
-  return model(ctx, 'cox-ph', 'Proportional-hazards test (cox.zph) of the multivariable Cox model', columns, rows, notes);
+  return model(ctx, 'cox-ph', t('analyses.cox.ph_table_title'), columns, rows, notes);
 }
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -140,22 +147,26 @@ function rBlock(a, { path: p, spec, covariates }) {
 
 export default {
   key: 'cox',
-  title: 'Cox models',
+  get title() {
+    return t('analyses.cox.title');
+  },
   form: {
-    toggle: 'Cox models (univariate, then multivariable)',
+    get toggle() {
+      return t('analyses.cox.toggle');
+    },
     onWithGroup: true,
     // Without a group it still models the covariates.
     withoutGroup: (options, spec) => Boolean(spec.covariates?.length),
     fields: [
-      select('Ties', 'analyses.cox.ties', [['efron', 'Efron (R default)'], ['breslow', 'Breslow (SPSS, SAS default)']]),
-      number('Multivariable: terms with univariate p below', 'analyses.cox.select_p', { step: 'any', min: '0', max: '1', placeholder: `${engineDefault('analyses.cox.select_p')} = all` }),
-      list('Always include', 'analyses.cox.force', 'strings', 'columns, comma-separated'),
-      select('Screening p of a term', 'analyses.cox.select_test', [['wald', 'Wald (whole term)'], ['lrt', 'likelihood ratio']]),
-      number('CI level', 'analyses.cox.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.cox.conf_int')}` }),
-      check('Univariate models', 'analyses.cox.univariate', { checked: engineDefault('analyses.cox.univariate') }),
-      check('Multivariable model', 'analyses.cox.multivariable', { checked: engineDefault('analyses.cox.multivariable') }),
-      withNone(columnSelect('Stratified by', 'analyses.cox.strata', 'levels')),
-      withNone(columnSelect('Robust SE clustered on', 'analyses.cox.cluster', 'any')),
+      select('analyses.cox.field.ties', 'analyses.cox.ties', [['efron', 'analyses.cox.field.ties_efron'], ['breslow', 'analyses.cox.field.ties_breslow']]),
+      translatedAttr(number('analyses.cox.field.select_p', 'analyses.cox.select_p', { step: 'any', min: '0', max: '1' }), 'placeholder', 'analyses.field.default_all', { value: engineDefault('analyses.cox.select_p') }),
+      list('analyses.cox.field.force', 'analyses.cox.force', 'strings', 'analyses.field.columns_placeholder'),
+      select('analyses.cox.field.select_test', 'analyses.cox.select_test', [['wald', 'analyses.cox.field.select_wald'], ['lrt', 'analyses.cox.field.select_lrt']]),
+      number('analyses.field.conf_int', 'analyses.cox.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.cox.conf_int')}` }),
+      check('analyses.cox.field.univariate', 'analyses.cox.univariate', { checked: engineDefault('analyses.cox.univariate') }),
+      check('analyses.cox.field.multivariable', 'analyses.cox.multivariable', { checked: engineDefault('analyses.cox.multivariable') }),
+      withNone(columnSelect('analyses.field.stratified_by', 'analyses.cox.strata', 'levels')),
+      withNone(columnSelect('analyses.cox.field.cluster', 'analyses.cox.cluster', 'any')),
     ],
   },
   tables: (cox, ctx) => [
@@ -167,8 +178,8 @@ export default {
     view.table('cox-ph');
   },
   rowsUsed: (cox) => [
-    ...(cox?.univariate ?? []).filter((f) => f.rows).map((f) => [`Cox ${f.formula}`, f.rows]),
-    ...(cox?.multivariable?.rows ? [[`Cox ${cox.multivariable.formula}`, cox.multivariable.rows]] : []),
+    ...(cox?.univariate ?? []).filter((f) => f.rows).map((f) => [t('analyses.cox.rows_used', { formula: f.formula }), f.rows]),
+    ...(cox?.multivariable?.rows ? [[t('analyses.cox.rows_used', { formula: cox.multivariable.formula }), cox.multivariable.rows]] : []),
   ],
   rBlock,
 };

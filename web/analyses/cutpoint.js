@@ -8,7 +8,9 @@
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP, formatSignificant, pStatement } from '../format.js';
-import { NOT_COMPUTED, ciLabel, coefEntries, col, colName, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { notComputed, ciLabel, coefEntries, col, colName, cutValue, data, ensureCtx, errorText, hrCell, medianCell, model, pCell, section, unitSuffix } from '../table_model.js';
 import { displayNames } from '../names.js';
 import { FIGURE_WIDTH, LEGEND_ROW, figureStyle, kmFigure, makeFigure, plotStyle, topLegend } from '../plots.js';
 import { check, columnSelect, number, select, text, withRules } from './fields.js';
@@ -16,34 +18,45 @@ import { getPath, setPath } from '../spec_form.js';
 import { columnsFor } from '../form_rules.js';
 import { engineDefault } from '../engine_defaults.js';
 import { baselineModel, rMatchOptions, rScore } from './matching.js';
+import { translatedAttr } from './lazy_text.js';
+import { adjustName } from './logrank.js';
 import { cm, oneLine, plain, rChr, rNum, rStr, specError } from '../r/escape.js';
 import { FilterError, rFilter } from '../r/filter.js';
+
+// How the groups' cutpoint was chosen (the engine's groups.use), as the tables name it.
+const chosenBy = (method) => ({ maxstat: 'maxstat', median: t('analyses.cutpoint.by_median'), youden: 'Youden', value: t('analyses.cutpoint.by_value') })[method] ?? method;
+
+// A matched comparison as the engine names it ("<level> vs <reference>"), in the page's language.
+function comparisonText(comparison) {
+  const parts = String(comparison).split(' vs ');
+  return parts.length === 2 ? t('analyses.vs', { a: parts[0], b: parts[1] }) : String(comparison);
+}
 
 export function cutpointModel(cutpoint, ctx) {
   if (!cutpoint || !(cutpoint.maxstat || cutpoint.median || cutpoint.youden)) return null;
   ctx = ensureCtx(ctx);
-  const columns = [col('Method', 'left'), col('Cutpoint'), col('n ≤ cut / n > cut'), col('Statistic', 'left'), col('p')];
+  const columns = [col(t('analyses.cutpoint.col_method'), 'left'), col(t('analyses.cutpoint.col_cutpoint')), col(t('analyses.cutpoint.col_n_split')), col(t('analyses.cutpoint.col_statistic'), 'left'), col('p')];
   const rows = [];
   const m = cutpoint.maxstat?.error ? null : cutpoint.maxstat;
-  if (cutpoint.maxstat?.error) rows.push(data(['Maximally selected log-rank (maxstat)', NOT_COMPUTED, DASH, DASH, DASH]));
-  if (m) rows.push(data(['Maximally selected log-rank (maxstat)', cutValue(m.cutpoint), `${formatInteger(m.n_low)} / ${formatInteger(m.n_high)}`, `standardized statistic ${formatNumber(m.statistic, 3)}`, formatP(m.p)]));
+  if (cutpoint.maxstat?.error) rows.push(data([t('analyses.cutpoint.maxstat'), notComputed(), DASH, DASH, DASH]));
+  if (m) rows.push(data([t('analyses.cutpoint.maxstat'), cutValue(m.cutpoint), `${formatInteger(m.n_low)} / ${formatInteger(m.n_high)}`, t('analyses.cutpoint.statistic', { value: formatNumber(m.statistic, 3) }), formatP(m.p)]));
   const md = cutpoint.median;
-  if (md) rows.push(data(['Median', cutValue(md.cutpoint), `${formatInteger(md.n_low)} / ${formatInteger(md.n_high)}`, DASH, DASH]));
+  if (md) rows.push(data([t('analyses.cutpoint.median'), cutValue(md.cutpoint), `${formatInteger(md.n_low)} / ${formatInteger(md.n_high)}`, DASH, DASH]));
   const y = cutpoint.youden;
   if (y)
     rows.push(
-      data(['Youden index', cutValue(y.cutpoint), DASH,
-        `J = ${formatNumber(y.youden, 3)}, sensitivity ${formatNumber(y.sensitivity, 3)}, specificity ${formatNumber(y.specificity, 3)}, AUC ${formatNumber(y.auc, 3)}`, DASH]),
+      data([t('analyses.cutpoint.youden_index'), cutValue(y.cutpoint), DASH,
+        t('analyses.cutpoint.youden_cell', { j: formatNumber(y.youden, 3), sensitivity: formatNumber(y.sensitivity, 3), specificity: formatNumber(y.specificity, 3), auc: formatNumber(y.auc, 3) }), DASH]),
     );
   const conv = cutpoint.conventions ?? {};
   const notes = [
-    conv.maxstat && `maxstat: ${conv.maxstat}.`,
-    cutpoint.maxstat?.error && `maxstat not computed: ${errorText(cutpoint.maxstat.error)}`,
-    conv.youden && `Youden: ${conv.youden}.`,
-    conv.groups && `Groups: ${conv.groups}.`,
+    conv.maxstat && t('analyses.cutpoint.note_maxstat', { text: engineMessage(conv.maxstat) }),
+    cutpoint.maxstat?.error && t('analyses.cutpoint.note_maxstat_failed', { message: errorText(cutpoint.maxstat.error) }),
+    conv.youden && t('analyses.cutpoint.note_youden', { text: engineMessage(conv.youden) }),
+    conv.groups && t('analyses.cutpoint.note_groups', { text: engineMessage(conv.groups) }),
   ];
   const column = ctx.spec?.analyses?.cutpoint?.column;
-  return model(ctx, 'cutpoint', column ? `Cutpoints of ${colName(ctx, column)}` : 'Cutpoints', columns, rows, notes);
+  return model(ctx, 'cutpoint', column ? t('analyses.cutpoint.table_title_of', { column: colName(ctx, column) }) : t('analyses.cutpoint.table_title'), columns, rows, notes);
 }
 
 export function cutGroupsModel(cutpoint, ctx) {
@@ -53,16 +66,16 @@ export function cutGroupsModel(cutpoint, ctx) {
   const def = g.definition;
   const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
   const columns = [
-    col('Group / comparison', 'left'),
+    col(t('analyses.cutpoint.col_group'), 'left'),
     col('n'),
-    col('Events'),
-    col(`Median${unitSuffix(ctx)} (${ciLabel(ctx.spec?.analyses?.km?.conf_int)})`),
-    col(`HR (${ci})`),
+    col(t('analyses.col.events')),
+    col(t('analyses.col.median', { unit: unitSuffix(ctx), ci: ciLabel(ctx.spec?.analyses?.km?.conf_int) })),
+    col(t('analyses.col.hr', { ci })),
     col('p'),
-    col('Adjusted p'),
+    col(t('analyses.col.adjusted_p')),
   ];
   const w = columns.length;
-  const rows = [section(`Groups (cutpoint ${cutValue(def.cutpoint)}, chosen by ${def.chosen_by})`, w)];
+  const rows = [section(t('analyses.cutpoint.section_groups', { cutpoint: cutValue(def.cutpoint), method: chosenBy(def.chosen_by) }), w)];
   const coxBy = new Map(
     (g.cox?.coefficients?.level ?? []).map((lvl, i) => [lvl, { hr: g.cox.coefficients.hr[i], lower: g.cox.coefficients.lower[i], upper: g.cox.coefficients.upper[i], p: g.cox.coefficients.p[i] }]),
   );
@@ -76,31 +89,31 @@ export function cutGroupsModel(cutpoint, ctx) {
         formatInteger(g.n?.[i]),
         formatInteger(g.events?.[i]),
         km ? medianCell(ctx, km.median?.estimate, km.median?.lower, km.median?.upper) : NOT_AVAILABLE,
-        level === reference ? '1 (reference)' : hrCell(e),
+        level === reference ? t('analyses.reference_hr') : hrCell(e),
         level === reference ? DASH : pCell(e),
         DASH,
       ], 1),
     );
   });
   if (g.logrank) {
-    rows.push(section('Log-rank tests', w));
-    rows.push(data([`Overall (${g.logrank.groups.length} groups)`, formatInteger(g.logrank.n?.reduce((a, b) => a + b, 0)), '', '', '', formatP(g.logrank.p), DASH], 1));
+    rows.push(section(t('analyses.logrank.table_title'), w));
+    rows.push(data([t('analyses.cutpoint.overall_groups', { n: g.logrank.groups.length }), formatInteger(g.logrank.n?.reduce((a, b) => a + b, 0)), '', '', '', formatP(g.logrank.p), DASH], 1));
     for (const pr of g.logrank.pairwise?.pairs ?? []) {
-      rows.push(data([`${pr.a} vs ${pr.b}`, formatInteger(pr.n), '', '', '', formatP(pr.p), formatP(pr.p_adjusted)], 1));
+      rows.push(data([t('analyses.vs', { a: pr.a, b: pr.b }), formatInteger(pr.n), '', '', '', formatP(pr.p), formatP(pr.p_adjusted)], 1));
     }
   }
   const errors = [];
   if (g.matched?.length) {
-    rows.push(section('Matched comparisons (n = matched treated / control)', w));
+    rows.push(section(t('analyses.cutpoint.section_matched'), w));
     for (const m of g.matched) {
       const mo = m.matching?.matched_outcome;
       const k = m.matching?.counts;
       const e = coefEntries(mo?.cox)[0];
-      if (m.error) errors.push(`${m.comparison}: ${errorText(m.error)}`);
-      else if (mo?.error) errors.push(`${m.comparison}: ${errorText(mo.error)}`);
+      if (m.error) errors.push(t('analyses.note.error', { what: comparisonText(m.comparison), message: errorText(m.error) }));
+      else if (mo?.error) errors.push(t('analyses.note.error', { what: comparisonText(m.comparison), message: errorText(mo.error) }));
       rows.push(
         data([
-          m.comparison,
+          comparisonText(m.comparison),
           k ? `${formatInteger(k.matched_treated)} / ${formatInteger(k.matched_control)}` : NOT_AVAILABLE,
           mo?.cox ? formatInteger(mo.cox.nevent) : NOT_AVAILABLE,
           '',
@@ -113,20 +126,26 @@ export function cutGroupsModel(cutpoint, ctx) {
   }
   const adjust = g.logrank?.pairwise?.adjust;
   const notes = [
-    `Groups: ${def.none ? `${def.levels?.[0]} = rows with ${def.none}; ` : ''}the others split at ${cutValue(def.cutpoint)} (${cutpoint.conventions?.groups ?? 'high = x > cutpoint'}).`,
-    `HR vs ${reference} from ${g.cox?.call ?? 'a Cox model of the groups'}.`,
-    adjust && `Pairwise log-rank p adjusted by ${adjust}.`,
-    g.matched?.length && 'Matched comparisons: each cut group matched against the reference by propensity score; HR of the cut group in the matched cohort (Cox, robust SE clustered on pairs). NA: no matched pairs.',
+    t(def.none ? 'analyses.cutpoint.note_groups_none' : 'analyses.cutpoint.note_groups_split', {
+      reference: def.levels?.[0],
+      filter: def.none,
+      cutpoint: cutValue(def.cutpoint),
+      rule: cutpoint.conventions?.groups ? engineMessage(cutpoint.conventions.groups) : t('analyses.cutpoint.high_rule'),
+    }),
+    g.cox?.call ? t('analyses.cutpoint.note_hr_call', { reference, call: g.cox.call }) : t('analyses.cutpoint.note_hr', { reference }),
+    adjust && t('analyses.cutpoint.note_adjust', { adjust: adjustName(adjust) }),
+    g.matched?.length && t('analyses.cutpoint.note_matched'),
     ...errors,
-    'NR = not reached.',
+    t('analyses.note.nr'),
   ];
-  return model(ctx, 'cut-groups', def.levels?.length ? `Groups by cutpoint (${def.levels.join(', ')})` : 'Groups by cutpoint', columns, rows, notes);
+  const title = def.levels?.length ? t('analyses.cutpoint.groups_title_levels', { levels: def.levels.join(', ') }) : t('analyses.cutpoint.groups_title');
+  return model(ctx, 'cut-groups', title, columns, rows, notes);
 }
 
 /** The cutpoint column, from options, the spec, or maxstat's call ("~ bed,"). */
 function cutColumn(cutpoint, options) {
   const column = options.column ?? options.spec?.analyses?.cutpoint?.column ?? /~\s*([^,\s)]+)/.exec(cutpoint.conventions?.maxstat ?? '')?.[1];
-  return column ? displayNames(options.spec).column(column) : 'cutpoint variable';
+  return column ? displayNames(options.spec).column(column) : t('analyses.cutpoint.variable');
 }
 
 const CUT_STYLES = {
@@ -143,20 +162,20 @@ const CUT_STYLES = {
  */
 export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document) {
   const cand = cutpoint?.maxstat?.candidates;
-  if (!cand?.cut?.length) throw new Error('no maxstat candidates in this cutpoint result');
+  if (!cand?.cut?.length) throw new Error(t('analyses.cutpoint.no_candidates'));
   const column = cutColumn(cutpoint, options);
   const pts = cand.cut.map((x, i) => ({ x, y: cand.statistic[i] }));
   const num = (x) => formatSignificant(x, 4);
   const markers = [];
   const ms = cutpoint.maxstat;
-  if (ms.cutpoint != null) markers.push({ key: 'maxstat', x: ms.cutpoint, label: `maxstat: ${num(ms.cutpoint)} (statistic ${formatNumber(ms.statistic, 2)}, ${pStatement(ms.p)})` });
-  if (cutpoint.median?.cutpoint != null) markers.push({ key: 'median', x: cutpoint.median.cutpoint, label: `median: ${num(cutpoint.median.cutpoint)}` });
-  if (cutpoint.youden?.cutpoint != null) markers.push({ key: 'youden', x: cutpoint.youden.cutpoint, label: `Youden: ${num(cutpoint.youden.cutpoint)}` });
+  if (ms.cutpoint != null) markers.push({ key: 'maxstat', x: ms.cutpoint, label: t('analyses.cutpoint.marker_maxstat', { cut: num(ms.cutpoint), statistic: formatNumber(ms.statistic, 2), p: pStatement(ms.p) }) });
+  if (cutpoint.median?.cutpoint != null) markers.push({ key: 'median', x: cutpoint.median.cutpoint, label: t('analyses.cutpoint.marker_median', { cut: num(cutpoint.median.cutpoint) }) });
+  if (cutpoint.youden?.cutpoint != null) markers.push({ key: 'youden', x: cutpoint.youden.cutpoint, label: t('analyses.cutpoint.marker_youden', { cut: num(cutpoint.youden.cutpoint) }) });
   const def = cutpoint.groups?.definition;
   if (def?.cutpoint != null && !['maxstat', 'median', 'youden'].includes(def.chosen_by)) {
-    markers.push({ key: 'groups', x: def.cutpoint, label: `groups formed at ${num(def.cutpoint)} (${def.chosen_by})` });
+    markers.push({ key: 'groups', x: def.cutpoint, label: t('analyses.cutpoint.marker_groups', { cut: num(def.cutpoint), method: chosenBy(def.chosen_by) }) });
   }
-  if (def?.chosen_by && markers.find((m) => m.key === def.chosen_by)) markers.find((m) => m.key === def.chosen_by).label += ' — used for the groups';
+  if (def?.chosen_by && markers.find((m) => m.key === def.chosen_by)) markers.find((m) => m.key === def.chosen_by).label += t('analyses.cutpoint.marker_used');
   const xs = [...cand.cut, ...markers.map((m) => m.x)];
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs);
@@ -174,7 +193,7 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
     marginBottom: 40,
     style: plotStyle(options),
     x: { domain: [x0 - pad, x1 + pad], label: column, labelAnchor: 'center', labelArrow: 'none' },
-    y: { domain: [0, Math.max(...cand.statistic) * 1.1], label: 'Standardized log-rank statistic', labelAnchor: 'center', labelArrow: 'none' },
+    y: { domain: [0, Math.max(...cand.statistic) * 1.1], label: t('analyses.cutpoint.axis'), labelAnchor: 'center', labelArrow: 'none' },
     marks: [
       Plot.frame({ anchor: 'left' }),
       Plot.frame({ anchor: 'bottom' }),
@@ -187,9 +206,9 @@ export function cutpointFigure(cutpoint, options = {}, doc = globalThis.document
   const conv = cutpoint.conventions ?? {};
   const caption =
     options.caption ??
-    `Standardized log-rank statistic for each candidate cut of ${column} (${pts.length} candidates, ${conv.maxstat ?? 'maxstat'}); vertical lines: the cutpoints. ` +
-      `${conv.groups ? `Groups: ${conv.groups}.` : ''}`;
-  const ariaLabel = `Maximally selected log-rank statistic over ${pts.length} cuts of ${column}; ${markers.map((m) => m.label).join('; ')}`;
+    t('analyses.cutpoint.caption', { column, n: pts.length, method: conv.maxstat ? engineMessage(conv.maxstat) : 'maxstat' }) +
+      (conv.groups ? t('analyses.cutpoint.note_groups', { text: engineMessage(conv.groups) }) : '');
+  const ariaLabel = t('analyses.cutpoint.aria', { n: pts.length, column, markers: markers.map((m) => m.label).join(t('analyses.list_gap')) });
   return makeFigure(doc, { className: 'ls-cutpoint-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
 }
 
@@ -279,23 +298,27 @@ for ${x}; also its median and Youden's index. High = ${x} > cutpoint.${pm === 'c
 
 export default {
   key: 'cutpoint',
-  title: 'Cutpoint',
+  get title() {
+    return t('analyses.cutpoint.title');
+  },
   form: {
-    toggle: 'Best cutpoint of a numeric (e.g. BED)',
+    get toggle() {
+      return t('analyses.cutpoint.toggle');
+    },
     checked: false,
     switchedOn: (options, spec, described) => (options.column ? options : { ...options, column: defaultCutpointColumn(spec, described) }),
     fields: [
-      columnSelect('Column', `${C}.column`, 'numeric'),
-      select('p method', `${C}.pmethod`, [['lau94', 'Lau (1994)'], ['condmc', 'conditional Monte Carlo']]),
+      columnSelect('analyses.cutpoint.field.column', `${C}.column`, 'numeric'),
+      select('analyses.cutpoint.field.pmethod', `${C}.pmethod`, [['lau94', 'analyses.cutpoint.field.pmethod_lau94'], ['condmc', 'analyses.cutpoint.field.pmethod_condmc']]),
       // A value is asked for only when the groups are cut at a value.
       // No groups object in the spec = no groups formed ('no groups'); a groups
       // object without use = the engine's default.
-      number('Smallest group share (minprop)', `${C}.minprop`, { step: 'any', min: '0', max: '0.5', placeholder: `${engineDefault(`${C}.minprop`)}` }),
-      number('Largest (maxprop)', `${C}.maxprop`, { step: 'any', min: '0.5', max: '1', placeholder: `${engineDefault(`${C}.maxprop`)}` }),
-      withRules(number('Monte Carlo replicates', `${C}.replicates`, { step: '1', min: '1', placeholder: `${engineDefault(`${C}.replicates`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
-      withRules(number('Monte Carlo seed', `${C}.seed`, { step: '1', placeholder: `${engineDefault(`${C}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
-      number('Youden at time (0 = on event status)', `${C}.horizon`, { step: 'any', min: '0', placeholder: `${engineDefault(`${C}.horizon`)}` }),
-      withRules(select('Groups by', `${C}.groups.use`, [['', 'no groups (cutpoints only)'], ['maxstat', 'maximally selected log-rank'], ['median', 'median'], ['youden', 'Youden'], ['value', 'a value']]), {
+      number('analyses.cutpoint.field.minprop', `${C}.minprop`, { step: 'any', min: '0', max: '0.5', placeholder: `${engineDefault(`${C}.minprop`)}` }),
+      number('analyses.cutpoint.field.maxprop', `${C}.maxprop`, { step: 'any', min: '0.5', max: '1', placeholder: `${engineDefault(`${C}.maxprop`)}` }),
+      withRules(number('analyses.cutpoint.field.replicates', `${C}.replicates`, { step: '1', min: '1', placeholder: `${engineDefault(`${C}.replicates`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
+      withRules(number('analyses.cutpoint.field.seed', `${C}.seed`, { step: '1', placeholder: `${engineDefault(`${C}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${C}.pmethod`) === 'condmc' }),
+      number('analyses.cutpoint.field.horizon', `${C}.horizon`, { step: 'any', min: '0', placeholder: `${engineDefault(`${C}.horizon`)}` }),
+      withRules(select('analyses.cutpoint.field.use', `${C}.groups.use`, [['', 'analyses.cutpoint.field.use_none'], ['maxstat', 'analyses.cutpoint.field.use_maxstat'], ['median', 'analyses.cutpoint.field.use_median'], ['youden', 'Youden'], ['value', 'analyses.cutpoint.field.use_value']]), {
         shows: (use, spec) => use ?? (getPath(spec, `${C}.groups`) ? engineDefault(`${C}.groups.use`) : ''),
         // Redrawn either way, so the Value field follows (it stayed disabled before).
         afterEdit(spec, use) {
@@ -304,11 +327,11 @@ export default {
           return true;
         },
       }),
-      withRules(number('Value', `${C}.groups.value`, { step: 'any' }), { enabledIf: (spec) => getPath(spec, `${C}.groups.use`) === 'value' }),
-      text('Reference group (filter)', `${C}.groups.none`, 'e.g. lt_bone == 0'),
-      text('Its label', `${C}.groups.none_label`, engineDefault(`${C}.groups.none_label`)),
+      withRules(number('analyses.cutpoint.field.value', `${C}.groups.value`, { step: 'any' }), { enabledIf: (spec) => getPath(spec, `${C}.groups.use`) === 'value' }),
+      translatedAttr(text('analyses.cutpoint.field.none', `${C}.groups.none`, ''), 'placeholder', 'analyses.cutpoint.field.none_placeholder', { example: 'lt_bone == 0' }),
+      text('analyses.cutpoint.field.none_label', `${C}.groups.none_label`, engineDefault(`${C}.groups.none_label`)),
       // match is true or an object of matching options: either way, on.
-      withRules(check('Match each group to the reference', `${C}.groups.match`), { shows: Boolean }),
+      withRules(check('analyses.cutpoint.field.match', `${C}.groups.match`), { shows: Boolean }),
     ],
   },
   tables: (cp, ctx) => [
@@ -317,24 +340,24 @@ export default {
     ...(cp?.groups?.matched ?? []).map((m, i) => {
       if (!m.matching) return { paper: 12, model: null };
       const [treatedLabel, controlLabel] = m.comparison.split(' vs ');
-      const title = `Baseline before and after matching: ${m.comparison}`;
+      const title = t('analyses.cutpoint.matched_baseline_title', { comparison: comparisonText(m.comparison) });
       return { paper: 12, model: baselineModel(m.matching, ctx, { treatedLabel, controlLabel, name: `cut-baseline-${i + 1}`, title }) };
     }),
   ],
   render(cp, view) {
-    if (!cp.maxstat?.error) view.figure('Cutpoint selection', 'cutpoint', () => cutpointFigure(cp, view.opts, view.document));
+    if (!cp.maxstat?.error) view.figure(t('analyses.cutpoint.figure'), 'cutpoint', () => cutpointFigure(cp, view.opts, view.document));
     view.table('cutpoint');
     // "Cut at the selected cutpoint": an action of the page (it edits the form).
     view.add(view.actions.useCutpoint?.());
     const g = cp.groups;
-    if (g && !g.error) view.figure('Kaplan–Meier by cutpoint groups', 'km-cut', () => kmFigure(g, view.opts, view.document));
+    if (g && !g.error) view.figure(t('analyses.cutpoint.km_figure'), 'km-cut', () => kmFigure(g, view.opts, view.document));
     view.table('cut-groups');
     (g?.matched ?? []).forEach((mm, i) => {
       const post = mm.matching?.matched_outcome;
-      if (post && !post.error) view.figure(`${mm.comparison}, after matching`, `km-cut-matched-${i + 1}`, () => kmFigure(post, view.opts, view.document));
+      if (post && !post.error) view.figure(t('analyses.cutpoint.matched_km_figure', { comparison: comparisonText(mm.comparison) }), `km-cut-matched-${i + 1}`, () => kmFigure(post, view.opts, view.document));
     });
     for (const name of view.tableNames()) if (name.startsWith('cut-baseline')) view.table(name);
   },
-  rowsUsed: (cp) => [...(cp?.rows ? [['cutpoint', cp.rows]] : []), ...(cp?.groups?.rows ? [['cutpoint groups', cp.groups.rows]] : [])],
+  rowsUsed: (cp) => [...(cp?.rows ? [[t('analyses.cutpoint.rows_used'), cp.rows]] : []), ...(cp?.groups?.rows ? [[t('analyses.cutpoint.rows_used_groups'), cp.groups.rows]] : [])],
   rBlock,
 };

@@ -3,6 +3,8 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { formatInteger } from '../format.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
 import { ciLabel, col, data, ensureCtx, medianCell, model, section, strataName, unitSuffix } from '../table_model.js';
 import { GROUP_ALIAS, cm, plain, rStr } from '../r/escape.js';
 
@@ -11,12 +13,15 @@ export function followupModel(followup, ctx) {
   ctx = ensureCtx(ctx);
   const conv = followup.conventions ?? {};
   const ciText = ciLabel(conv.conf_int);
-  const columns = [col('Group', 'left'), col('n'), col(`Median follow-up${unitSuffix(ctx)} (${ciText})`)];
+  const columns = [col(t('analyses.col.group'), 'left'), col('n'), col(t('analyses.followup.col_median', { unit: unitSuffix(ctx), ci: ciText }))];
   const rows = [followup.overall, ...(followup.by_group ?? [])]
     .filter(Boolean)
     .map((f) => data([strataName(ctx, f.stratum), formatInteger(f.n), medianCell(ctx, f.median, f.lower, f.upper)]));
-  const notes = [`Median follow-up: ${conv.method ?? 'reverse Kaplan–Meier'}; ${ciText}: ${conv.conf_type ?? 'log'} transformation.`, 'NR = not reached.'];
-  return model(ctx, 'followup', 'Follow-up', columns, rows, notes);
+  const notes = [
+    t('analyses.followup.note_method', { method: conv.method ? engineMessage(conv.method) : t('analyses.followup.reverse_km'), ci: ciText, transform: conv.conf_type ?? 'log' }),
+    t('analyses.note.nr'),
+  ];
+  return model(ctx, 'followup', t('analyses.followup.table_title'), columns, rows, notes);
 }
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -34,9 +39,16 @@ function rBlock(_options, { path: p, spec }) {
 
 export default {
   key: 'followup',
-  title: 'Median follow-up',
+  get title() {
+    return t('analyses.followup.title');
+  },
   // Its switch sits in the Kaplan–Meier section: the reverse KM shares its options.
-  form: { toggle: 'Median follow-up (reverse KM)', within: 'km' },
+  form: {
+    get toggle() {
+      return t('analyses.followup.toggle');
+    },
+    within: 'km',
+  },
   tables: (followup, ctx) => [{ paper: 5, model: followupModel(followup, ctx) }],
   render: (followup, view) => view.table('followup'),
   rBlock,

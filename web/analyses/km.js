@@ -4,9 +4,11 @@
 //   kmSummaryModel(results.km, ctx) -> TableModel (n, events, median (95% CI), S(t) at km.times)
 // The default export is its entry in the registry (web/analyses/index.js).
 
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { DAYS_PER, amount, unitName } from '../units.js';
 import { beyondFollowUpNote, ciLabel, curveCells, curveColumns, data, ensureCtx, model } from '../table_model.js';
 import { kmFigure } from '../plots.js';
-import { DAYS_PER } from '../units.js';
 import { check, list, number, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rNum, rNums, rStr } from '../r/escape.js';
@@ -20,13 +22,13 @@ export function kmSummaryModel(km, ctx) {
   const ciText = ciLabel(conv.conf_int);
   const rows = curves.map((c) => data(curveCells(ctx, c, times)));
   const notes = [
-    `Kaplan–Meier estimates; ${ciText}: ${conv.conf_type ?? engineDefault('analyses.km.conf_type')} transformation, ${conv.variance ?? 'Greenwood'} variance.`,
-    times.length && `Survival at ${times.map((t) => `${t} ${ctx.dataUnit || ''}`.trim()).join(', ')} from ${conv.at_times ?? 'summary.survfit'}.`,
-    ctx.unit !== ctx.dataUnit && `Times shown in ${ctx.unit} (data in ${ctx.dataUnit}; 1 month = ${DAYS_PER.months} days, 1 year = ${DAYS_PER.years} days).`,
-    'NR = not reached.',
+    t('analyses.km.note_method', { ci: ciText, transform: conv.conf_type ?? engineDefault('analyses.km.conf_type'), variance: conv.variance ?? 'Greenwood' }),
+    times.length && t('analyses.km.note_times', { times: times.map((time) => (ctx.dataUnit ? amount(time, ctx.dataUnit) : String(time))).join(t('analyses.list_comma')), source: conv.at_times ? engineMessage(conv.at_times) : 'summary.survfit' }),
+    ctx.unit !== ctx.dataUnit && t('analyses.km.note_shown_in', { unit: unitName(ctx.unit), data_unit: unitName(ctx.dataUnit), month: amount(DAYS_PER.months, 'days'), year: amount(DAYS_PER.years, 'days') }),
+    t('analyses.note.nr'),
     beyondFollowUpNote(curves, times),
   ];
-  return model(ctx, 'km', 'Kaplan–Meier survival', curveColumns(ctx, times, ciText), rows, notes);
+  return model(ctx, 'km', t('analyses.km.table_title'), curveColumns(ctx, times, ciText), rows, notes);
 }
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -49,20 +51,24 @@ function rBlock(a, { path: p, spec }) {
 
 export default {
   key: 'km',
-  title: 'Kaplan–Meier',
+  get title() {
+    return t('analyses.km.title');
+  },
   form: {
-    toggle: 'Kaplan–Meier',
+    get toggle() {
+      return t('analyses.km.toggle');
+    },
     fields: [
-      select('CI type', 'analyses.km.conf_type', ['log', 'log-log', 'plain']),
-      number('CI level', 'analyses.km.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.km.conf_int')}` }),
-      list('Survival at times', 'analyses.km.times', 'numbers', 'e.g. 12, 36, 60'),
-      check('Curves by group', 'analyses.km.by_group', { checked: engineDefault('analyses.km.by_group') }),
+      select('analyses.km.field.conf_type', 'analyses.km.conf_type', ['log', 'log-log', 'plain']),
+      number('analyses.field.conf_int', 'analyses.km.conf_int', { step: 'any', min: '0.5', max: '0.999', placeholder: `${engineDefault('analyses.km.conf_int')}` }),
+      list('analyses.km.field.times', 'analyses.km.times', 'numbers', 'analyses.km.field.times_placeholder'),
+      check('analyses.km.field.by_group', 'analyses.km.by_group', { checked: engineDefault('analyses.km.by_group') }),
     ],
   },
   tables: (km, ctx) => [{ paper: 4, model: kmSummaryModel(km, ctx) }],
   render(km, view) {
     const lr = view.results.logrank;
-    view.figure('Kaplan–Meier', 'km', () => kmFigure(km, { ...view.opts, logrank: lr?.error ? null : lr }, view.document));
+    view.figure(t('analyses.km.figure'), 'km', () => kmFigure(km, { ...view.opts, logrank: lr?.error ? null : lr }, view.document));
     view.table('km');
   },
   rBlock,

@@ -3,7 +3,7 @@
 // and the rows it used.
 // The default export is its entry in the registry (web/analyses/index.js).
 
-import { model, section } from '../table_model.js';
+import { t } from '../i18n.js';
 import { cm, rStr } from '../r/escape.js';
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -19,9 +19,11 @@ function rBlock(_options, { path: p, spec }) {
 
 export default {
   key: 'logistic',
-  title: 'Propensity model',
+  get title() {
+    return t('analyses.logistic.title');
+  },
   // No form section, table or figure of its own: the page shows only what
   // stopped it (the matching section holds its options and results).
-  rowsUsed: (logistic) => (logistic?.rows ? [['propensity model', logistic.rows]] : []),
+  rowsUsed: (logistic) => (logistic?.rows ? [[t('analyses.logistic.rows_used'), logistic.rows]] : []),
   rBlock,
 };

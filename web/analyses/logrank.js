@@ -3,16 +3,22 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, formatInteger, formatNumber, formatP } from '../format.js';
-import { NOT_COMPUTED, col, colName, data, ensureCtx, errorText, levelName, model } from '../table_model.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { notComputed, col, colName, data, ensureCtx, errorText, levelName, model } from '../table_model.js';
 import { columnSelect, list, select, withNone } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { GROUP_ALIAS, cm, plain, rName, rNum, rStr } from '../r/escape.js';
+
+// p.adjust's methods the engine takes (docs/spec.md), by their names in the page's language.
+const ADJUST_METHODS = ['holm', 'bonferroni', 'none'];
+export const adjustName = (method) => (ADJUST_METHODS.includes(method) ? t(`analyses.adjust.${method}`) : method);
 
 function testRows(test, label, ctx, width) {
   const level = (l) => levelName(ctx, test.variable, l);
   const rows = [data([label, formatInteger(test.n?.reduce((a, b) => a + b, 0)), formatNumber(test.statistic, 2), formatInteger(test.df), formatP(test.p), DASH].slice(0, width))];
   for (const pr of test.pairwise?.pairs ?? []) {
-    rows.push(data([`${level(pr.a)} vs ${level(pr.b)}`, formatInteger(pr.n), formatNumber(pr.statistic, 2), formatInteger(pr.df), formatP(pr.p), formatP(pr.p_adjusted)].slice(0, width), 1));
+    rows.push(data([t('analyses.vs', { a: level(pr.a), b: level(pr.b) }), formatInteger(pr.n), formatNumber(pr.statistic, 2), formatInteger(pr.df), formatP(pr.p), formatP(pr.p_adjusted)].slice(0, width), 1));
   }
   return rows;
 }
@@ -21,26 +27,30 @@ export function logrankModel(logrank, ctx) {
   if (!logrank) return null;
   ctx = ensureCtx(ctx);
   const tests = [];
-  const groupsOf = (t) => (t.error ? '' : ` (${t.groups.length} groups)`);
+  const groupsOf = (test) => (test.error ? '' : t('analyses.logrank.n_groups', { n: test.groups.length }));
   const name = (c) => colName(ctx, c);
   if (logrank.by_group) tests.push([logrank.by_group, `${name(logrank.by_group.variable)}${groupsOf(logrank.by_group)}`]);
-  if (logrank.stratified) tests.push([logrank.stratified, `${name(logrank.stratified.variable)}, stratified by ${name(logrank.stratified.strata)}`]);
-  for (const t of logrank.by ?? []) tests.push([t, `${name(t.variable)}${groupsOf(t)}`]);
+  if (logrank.stratified) tests.push([logrank.stratified, t('analyses.logrank.stratified_row', { variable: name(logrank.stratified.variable), strata: name(logrank.stratified.strata) })]);
+  for (const test of logrank.by ?? []) tests.push([test, `${name(test.variable)}${groupsOf(test)}`]);
   if (!tests.length) return null;
-  const anyPairs = tests.some(([t]) => t.pairwise?.pairs?.length);
-  const columns = [col('Comparison', 'left'), col('n'), col('χ²'), col('df'), col('p')];
-  if (anyPairs) columns.push(col('Adjusted p'));
-  const rows = tests.flatMap(([t, label]) =>
-    t.error ? [data([label, NOT_COMPUTED, ...Array(columns.length - 2).fill('')])] : testRows(t, label, ctx, columns.length));
+  const anyPairs = tests.some(([test]) => test.pairwise?.pairs?.length);
+  const columns = [col(t('analyses.col.comparison'), 'left'), col('n'), col('χ²'), col('df'), col('p')];
+  if (anyPairs) columns.push(col(t('analyses.col.adjusted_p')));
+  const rows = tests.flatMap(([test, label]) =>
+    test.error ? [data([label, notComputed(), ...Array(columns.length - 2).fill('')])] : testRows(test, label, ctx, columns.length));
   const conv = logrank.conventions ?? {};
-  const adjust = tests.map(([t]) => t.pairwise?.adjust).find(Boolean);
+  const adjust = tests.map(([test]) => test.pairwise?.adjust).find(Boolean);
   const notes = [
-    `${conv.weights ?? 'Log-rank test'} (rho = ${conv.rho ?? engineDefault('analyses.logrank.rho')}); df: ${conv.df ?? 'groups − 1'}.`,
-    anyPairs && `Pairwise: each pair of groups tested on its own rows; adjusted p by ${adjust} (p.adjust).`,
-    logrank.stratified && 'The stratified test compares the groups within strata; the by-variable tests are not stratified.',
-    ...tests.filter(([t]) => t.error).map(([t, label]) => `${label}: ${errorText(t.error)}`),
+    t('analyses.logrank.note_test', {
+      test: conv.weights ? engineMessage(conv.weights) : t('analyses.logrank.test'),
+      rho: conv.rho ?? engineDefault('analyses.logrank.rho'),
+      df: conv.df ? engineMessage(conv.df) : t('analyses.logrank.df'),
+    }),
+    anyPairs && t('analyses.logrank.note_pairwise', { adjust: adjustName(adjust) }),
+    logrank.stratified && t('analyses.logrank.note_stratified'),
+    ...tests.filter(([test]) => test.error).map(([test, label]) => t('analyses.note.error', { what: label, message: errorText(test.error) })),
   ];
-  return model(ctx, 'logrank', 'Log-rank tests', columns, rows, notes);
+  return model(ctx, 'logrank', t('analyses.logrank.table_title'), columns, rows, notes);
 }
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -70,24 +80,28 @@ function rBlock(a, { path: p, spec }) {
 
 export default {
   key: 'logrank',
-  title: 'Log-rank tests',
+  get title() {
+    return t('analyses.logrank.title');
+  },
   form: {
-    toggle: 'Log-rank test',
+    get toggle() {
+      return t('analyses.logrank.toggle');
+    },
     onWithGroup: true,
     // Without a group it still tests its 'by' columns.
     withoutGroup: (options) => Boolean(options.by?.length),
     fields: [
-      select('Pairwise p adjustment', 'analyses.logrank.pairwise_adjust', ['holm', 'bonferroni', 'none']),
-      select('Test', 'analyses.logrank.rho', [[0, 'log-rank (rho = 0)'], [1, 'Peto–Peto (rho = 1)']], { 'data-number': 'true' }),
-      withNone(columnSelect('Stratified by', 'analyses.logrank.strata', 'levels')),
-      list('Also tested by (columns)', 'analyses.logrank.by', 'strings', 'columns, comma-separated'),
+      select('analyses.logrank.field.pairwise_adjust', 'analyses.logrank.pairwise_adjust', ADJUST_METHODS.map((m) => [m, `analyses.adjust.${m}`])),
+      select('analyses.logrank.field.rho', 'analyses.logrank.rho', [[0, 'analyses.logrank.field.rho_0'], [1, 'analyses.logrank.field.rho_1']], { 'data-number': 'true' }),
+      withNone(columnSelect('analyses.field.stratified_by', 'analyses.logrank.strata', 'levels')),
+      list('analyses.logrank.field.by', 'analyses.logrank.by', 'strings', 'analyses.field.columns_placeholder'),
     ],
   },
   tables: (logrank, ctx) => [{ paper: 6, model: logrankModel(logrank, ctx) }],
   render: (logrank, view) => view.table('logrank'),
   rowsUsed: (logrank) => [
-    ...(logrank?.by_group?.rows ? [['log-rank', logrank.by_group.rows]] : []),
-    ...(logrank?.by ?? []).filter((t) => t.rows).map((t) => [`log-rank by ${t.variable}`, t.rows]),
+    ...(logrank?.by_group?.rows ? [[t('analyses.logrank.rows_used'), logrank.by_group.rows]] : []),
+    ...(logrank?.by ?? []).filter((test) => test.rows).map((test) => [t('analyses.logrank.rows_used_by', { variable: test.variable }), test.rows]),
   ],
   rBlock,
 };

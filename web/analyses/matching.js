@@ -12,6 +12,9 @@
 
 import * as Plot from '@observablehq/plot';
 import { DASH, NOT_AVAILABLE, formatInteger, formatNumber, formatP } from '../format.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { translatedAttr } from './lazy_text.js';
 import { beyondFollowUpNote, ciLabel, coefEntries, col, colName, curveColumns, data, ensureCtx, groupName, hrCell, levelName, model, pCell, weightedCurveCells } from '../table_model.js';
 import { FIGURE_WIDTH, LEGEND_CLEAR, LEGEND_ROW, PALETTE, figureStyle, kmFigure, makeFigure, plotStyle, textWidth, topLegend } from '../plots.js';
 import { check, list, number, select, withRules } from './fields.js';
@@ -48,29 +51,50 @@ function meanCell(x) {
   return formatNumber(x, Math.abs(x) >= 100 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
 }
 
-const TEST_LABELS = { chisq: 'χ²', fisher: "Fisher's exact", welch_t: 'Welch t', t: 't' };
+const testLabel = (test) => ({ chisq: 'χ²', fisher: t('analyses.test.fisher'), welch_t: 'Welch t', t: 't' })[test];
 
 function armLabels(matching, ctx, opts) {
   const treated =
-    opts.treatedLabel ?? (ctx.groupLevels.length === 2 ? groupName(ctx, ctx.groupLevels[1]) : matching.conventions?.treated ?? 'Treated');
-  const control = opts.controlLabel ?? (ctx.groupLevels.length === 2 ? groupName(ctx, ctx.groupLevels[0]) : 'Control');
+    opts.treatedLabel ?? (ctx.groupLevels.length === 2 ? groupName(ctx, ctx.groupLevels[1]) : matching.conventions?.treated ?? t('analyses.matching.treated'));
+  const control = opts.controlLabel ?? (ctx.groupLevels.length === 2 ? groupName(ctx, ctx.groupLevels[0]) : t('analyses.matching.control'));
   return { treated, control };
 }
+
+// The engine's words for why the rounds stopped and what each round adds
+// (core/study/balance_rounds.cpp, matched_cohort.cpp), by the key of each in
+// the page's language; another text goes through the engine's catalog.
+const STOP_REASONS = {
+  balanced: 'balanced',
+  'no pairs were formed': 'no_pairs',
+  'one round requested': 'one_round',
+  'round limit reached': 'round_limit',
+  'every unbalanced covariate is already matched exactly (continuous ones: in the score model)': 'all_exact',
+  'every unbalanced covariate is already in the score model': 'all_in_model',
+};
+const ROUND_RULES = {
+  'each round adds the unbalanced categorical and two-valued covariates to the exact-match set, continuous ones to the score model': 'exact',
+  'each round adds the unbalanced covariates to the score model': 'model',
+};
+const stopReason = (text) => (Object.hasOwn(STOP_REASONS, text) ? t(`analyses.matching.stop.${STOP_REASONS[text]}`) : engineMessage(text));
+const roundRule = (text) => (Object.hasOwn(ROUND_RULES, text) ? t(`analyses.matching.rule.${ROUND_RULES[text]}`) : engineMessage(text));
 
 function matchingNotes(matching) {
   const c = matching.conventions ?? {};
   const k = matching.counts ?? {};
   const denominators = [...new Set((matching.balance?.before?.columns ?? []).map((x) => x.smd_denominator).filter(Boolean))];
+  const e = (text) => engineMessage(text);
   return [
-    c.treated && `Treated: ${c.treated}.`,
-    c.distance && `Distance: ${c.distance}; ${c.caliper ?? ''}.`.replace('; .', '.'),
+    c.treated && t('analyses.matching.note_treated', { treated: c.treated }),
+    c.distance && (c.caliper ? t('analyses.matching.note_distance_caliper', { distance: e(c.distance), caliper: e(c.caliper) }) : t('analyses.matching.note_distance', { distance: e(c.distance) })),
     k.matched_treated != null &&
-      `Matched: ${k.matched_treated} treated and ${k.matched_control} control (unmatched: ${k.unmatched_treated} treated, ${k.unmatched_control} control).`,
-    c.smd && `SMD = (treated − control) / SD; ${c.smd}${denominators.length ? ` (denominators: ${denominators.join('; ')})` : ''}.`,
-    c.tests && `Tests: ${c.tests}.`,
-    c.balanced && `Balance rule: ${c.balanced}.`,
-    matching.stop && `Rounds: ${matching.stop.rounds_run} (${matching.stop.rule}); stopped: ${matching.stop.reason}.`,
-    c.call && `Call: ${c.call}`,
+      t('analyses.matching.note_matched', { treated: k.matched_treated, control: k.matched_control, unmatched_treated: k.unmatched_treated, unmatched_control: k.unmatched_control }),
+    c.smd && (denominators.length
+      ? t('analyses.matching.note_smd_denominators', { smd: e(c.smd), denominators: denominators.map(e).join('; ') })
+      : t('analyses.matching.note_smd', { smd: e(c.smd) })),
+    c.tests && t('analyses.matching.note_tests', { tests: e(c.tests) }),
+    c.balanced && t('analyses.matching.note_balance_rule', { rule: e(c.balanced) }),
+    matching.stop && t('analyses.matching.note_rounds', { n: matching.stop.rounds_run, rule: roundRule(matching.stop.rule), reason: stopReason(matching.stop.reason) }),
+    c.call && t('analyses.matching.note_call', { call: c.call }),
   ];
 }
 
@@ -81,58 +105,58 @@ export function baselineModel(matching, ctx, opts = {}) {
   ctx = ensureCtx(ctx);
   const { treated, control } = armLabels(matching, ctx, opts);
   const columns = [
-    col('Characteristic', 'left'),
-    col(`${control} (n = ${before.n_control})`),
-    col(`${treated} (n = ${before.n_treated})`),
+    col(t('analyses.col.characteristic'), 'left'),
+    col(t('analyses.col.arm_n', { arm: control, n: before.n_control })),
+    col(t('analyses.col.arm_n', { arm: treated, n: before.n_treated })),
     col('p'),
     col('SMD'),
-    col(`${control} (n = ${after.n_control})`),
-    col(`${treated} (n = ${after.n_treated})`),
+    col(t('analyses.col.arm_n', { arm: control, n: after.n_control })),
+    col(t('analyses.col.arm_n', { arm: treated, n: after.n_treated })),
     col('p'),
     col('SMD'),
-    col('Test', 'left'),
+    col(t('analyses.col.test'), 'left'),
   ];
   const headerGroups = [
     { label: '', span: 1 },
-    { label: 'Before matching', span: 4 },
-    { label: 'After matching', span: 4 },
+    { label: t('analyses.matching.before'), span: 4 },
+    { label: t('analyses.matching.after'), span: 4 },
     { label: '', span: 1 },
   ];
   const tests = matching.balance.tests ?? [];
-  const variables = tests.map((t) => t.variable);
+  const variables = tests.map((test) => test.variable);
   const beforeCols = balanceColumnsByVariable(before.columns, variables);
   const afterByName = new Map(after.columns.map((c) => [c.variable, c]));
   const rows = [];
   const dist = before.columns.find((c) => c.variable === 'distance');
   if (dist) {
     const a = afterByName.get('distance');
-    const name = /logit|linear/i.test(matching.conventions?.distance ?? '') ? 'Propensity score (logit), mean' : 'Propensity score, mean';
+    const name = /logit|linear/i.test(matching.conventions?.distance ?? '') ? t('analyses.matching.ps_logit_mean') : t('analyses.matching.ps_mean');
     rows.push(
       data([name, meanCell(dist.mean_control), meanCell(dist.mean_treated), DASH, formatNumber(dist.smd, 3),
         meanCell(a?.mean_control), meanCell(a?.mean_treated), DASH, formatNumber(a?.smd, 3), DASH]),
     );
   }
-  for (const t of tests) {
-    const cols = beforeCols.get(t.variable) ?? [];
-    const testLabel = TEST_LABELS[t.test] ?? t.test ?? DASH;
-    const pB = formatP(t.before?.p);
-    const pA = formatP(t.after?.p);
+  for (const test of tests) {
+    const cols = beforeCols.get(test.variable) ?? [];
+    const shownTest = testLabel(test.test) ?? test.test ?? DASH;
+    const pB = formatP(test.before?.p);
+    const pA = formatP(test.after?.p);
     const numeric = cols.length === 1 && cols[0].level == null;
     if (numeric) {
       const b = cols[0].column;
       const a = afterByName.get(b.variable);
       rows.push(
-        data([`${colName(ctx, t.variable)}, mean`, meanCell(b.mean_control), meanCell(b.mean_treated), pB, formatNumber(b.smd, 3),
-          meanCell(a?.mean_control), meanCell(a?.mean_treated), pA, formatNumber(a?.smd, 3), testLabel]),
+        data([t('analyses.matching.variable_mean', { variable: colName(ctx, test.variable) }), meanCell(b.mean_control), meanCell(b.mean_treated), pB, formatNumber(b.smd, 3),
+          meanCell(a?.mean_control), meanCell(a?.mean_treated), pA, formatNumber(a?.smd, 3), shownTest]),
       );
       continue;
     }
-    rows.push(data([colName(ctx, t.variable), '', '', pB, '', '', '', pA, '', testLabel]));
+    rows.push(data([colName(ctx, test.variable), '', '', pB, '', '', '', pA, '', shownTest]));
     for (const { level, column: b } of cols) {
       const a = afterByName.get(b.variable);
       rows.push(
         data(
-          [levelName(ctx, t.variable, level), proportionCell(b.mean_control, before.n_control), proportionCell(b.mean_treated, before.n_treated), '', formatNumber(b.smd, 3),
+          [levelName(ctx, test.variable, level), proportionCell(b.mean_control, before.n_control), proportionCell(b.mean_treated, before.n_treated), '', formatNumber(b.smd, 3),
             proportionCell(a?.mean_control, after.n_control), proportionCell(a?.mean_treated, after.n_treated), '', formatNumber(a?.smd, 3), ''],
           1,
         ),
@@ -140,24 +164,24 @@ export function baselineModel(matching, ctx, opts = {}) {
     }
   }
   const notes = [
-    'Values are n (%) for factor levels and means for numeric variables; p compares the arms (the Test column names the test), before and after matching.',
+    t('analyses.matching.note_values'),
     ...matchingNotes(matching),
   ];
-  return model(ctx, opts.name ?? 'baseline', opts.title ?? 'Baseline characteristics before and after propensity-score matching', columns, rows, notes, { headerGroups });
+  return model(ctx, opts.name ?? 'baseline', opts.title ?? t('analyses.matching.baseline_title'), columns, rows, notes, { headerGroups });
 }
 
 export function matchingRoundsModel(matching, ctx) {
   const rounds = matching?.rounds;
   if (!rounds?.length) return null;
   ctx = ensureCtx(ctx);
-  const list = (xs) => (xs?.length ? xs.join(', ') : 'none');
+  const list = (xs) => (xs?.length ? xs.join(', ') : t('analyses.matching.none'));
   const columns = [
-    col('Round'),
-    col('Score model covariates', 'left'),
-    col('Exact matching on', 'left'),
-    col('Matched (treated / control)'),
-    col('Unbalanced covariates', 'left'),
-    col('Stop', 'left'),
+    col(t('analyses.matching.col_round')),
+    col(t('analyses.matching.col_score_covariates'), 'left'),
+    col(t('analyses.matching.col_exact'), 'left'),
+    col(t('analyses.matching.col_matched')),
+    col(t('analyses.matching.col_unbalanced'), 'left'),
+    col(t('analyses.matching.col_stop'), 'left'),
   ];
   const rows = rounds.map((r, i) =>
     data([
@@ -166,16 +190,17 @@ export function matchingRoundsModel(matching, ctx) {
       list(r.exact),
       `${formatInteger(r.counts?.matched_treated)} / ${formatInteger(r.counts?.matched_control)}`,
       list(r.unbalanced),
-      i === rounds.length - 1 && matching.stop ? matching.stop.reason : DASH,
+      i === rounds.length - 1 && matching.stop ? stopReason(matching.stop.reason) : DASH,
     ]),
   );
   const notes = [
-    matching.stop?.rule && `Round rule: ${matching.stop.rule}.`,
-    matching.stop && `Stopped after ${matching.stop.rounds_run} round(s): ${matching.stop.reason}${matching.stop.balanced ? '' : ' (not all covariates balanced)'}.`,
-    matching.conventions?.balanced && `Balance rule: ${matching.conventions.balanced}.`,
-    'Pairs, balance and the matched outcome are those of the last round.',
+    matching.stop?.rule && t('analyses.matching.note_round_rule', { rule: roundRule(matching.stop.rule) }),
+    matching.stop &&
+      t(matching.stop.balanced ? 'analyses.matching.note_stopped' : 'analyses.matching.note_stopped_unbalanced', { n: matching.stop.rounds_run, reason: stopReason(matching.stop.reason) }),
+    matching.conventions?.balanced && t('analyses.matching.note_balance_rule', { rule: engineMessage(matching.conventions.balanced) }),
+    t('analyses.matching.note_last_round'),
   ];
-  return model(ctx, 'rounds', 'Rounds of propensity-score matching', columns, rows, notes);
+  return model(ctx, 'rounds', t('analyses.matching.rounds_title'), columns, rows, notes);
 }
 
 // Clustered on pairs or robust on units (the call says so); a model
@@ -187,8 +212,7 @@ const robustSe = (mo) => /cluster = |robust = TRUE/.test(mo.cox?.call ?? '') || 
 function testsDisagree(mo, hr) {
   const lr = mo.logrank?.p;
   if (lr == null || hr?.p == null || lr < 0.05 === hr.p < 0.05) return null;
-  const wald = robustSe(mo) ? 'Wald test with robust SE' : 'Wald test';
-  return `The two p values disagree at 0.05: the log-rank test (survdiff on the matched cohort, ignoring the pairs; shown on the Kaplan–Meier figure) gives p = ${formatP(lr)}, the Cox model's ${wald} of the hazard ratio (${mo.cox?.call ?? 'coxph'}) gives p = ${formatP(hr.p)}. They test the same difference in different ways; report the one your methods name.`;
+  return t(robustSe(mo) ? 'analyses.matching.note_disagree_robust' : 'analyses.matching.note_disagree', { p_logrank: formatP(lr), call: mo.cox?.call ?? 'coxph', p_cox: formatP(hr.p) });
 }
 
 export function matchedOutcomeModel(matching, ctx, opts = {}) {
@@ -198,26 +222,26 @@ export function matchedOutcomeModel(matching, ctx, opts = {}) {
   const curves = mo.km_by_group ?? [];
   const times = curves[0]?.at_times?.time ?? [];
   const ci = ciLabel(ctx.spec?.analyses?.km?.conf_int);
-  const columns = [...curveColumns(ctx, times, ci), col(`HR (${ciLabel(ctx.spec?.analyses?.cox?.conf_int)})`), col('p')];
+  const columns = [...curveColumns(ctx, times, ci), col(t('analyses.col.hr', { ci: ciLabel(ctx.spec?.analyses?.cox?.conf_int) })), col('p')];
   const hr = coefEntries(mo.cox)[0];
   const label = (stratum) => opts.levelLabels?.[stratum] ?? groupName(ctx, stratum);
   const rows = curves.map((c, i) =>
-    data([...weightedCurveCells(ctx, c, times, label(c.stratum)), i === 0 ? '1 (reference)' : hrCell(hr), i === 0 ? DASH : pCell(hr)]),
+    data([...weightedCurveCells(ctx, c, times, label(c.stratum)), i === 0 ? t('analyses.reference_hr') : hrCell(hr), i === 0 ? DASH : pCell(hr)]),
   );
   if (!curves.length && hr) rows.push(data([mo.cox.coefficients.name[0], '', '', '', hrCell(hr), pCell(hr)]));
   const blank = Array(columns.length - 2).fill('');
-  if (mo.logrank) rows.push(data(['Log-rank test', ...blank, formatP(mo.logrank.p)]));
-  else if (mo.cox?.robust_score) rows.push(data(['Robust score test', ...blank, formatP(mo.cox.robust_score.p)]));
+  if (mo.logrank) rows.push(data([t('analyses.logrank.test'), ...blank, formatP(mo.logrank.p)]));
+  else if (mo.cox?.robust_score) rows.push(data([t('analyses.matching.robust_score'), ...blank, formatP(mo.cox.robust_score.p)]));
   const notes = [
-    `Matched cohort: n = ${formatNumber(mo.n, 0)}${mo.weighted ? ' (weighted: MatchIt weights)' : ''}.`,
-    mo.km_call && `Kaplan–Meier: ${mo.km_call}.`,
-    mo.cox?.call && `Cox: ${mo.cox.call}${robustSe(mo) ? ' (robust SE)' : ''}.`,
-    mo.logrank_note,
+    t(mo.weighted ? 'analyses.matching.note_cohort_weighted' : 'analyses.matching.note_cohort', { n: formatNumber(mo.n, 0) }),
+    mo.km_call && t('analyses.matching.note_km_call', { call: mo.km_call }),
+    mo.cox?.call && t(robustSe(mo) ? 'analyses.matching.note_cox_call_robust' : 'analyses.matching.note_cox_call', { call: mo.cox.call }),
+    mo.logrank_note && engineMessage(mo.logrank_note),
     testsDisagree(mo, hr),
-    'NR = not reached.',
+    t('analyses.note.nr'),
     beyondFollowUpNote(curves, times),
   ];
-  return model(ctx, opts.name ?? 'matched-outcome', opts.title ?? 'Survival in the matched cohort', columns, rows, notes);
+  return model(ctx, opts.name ?? 'matched-outcome', opts.title ?? t('analyses.matching.outcome_title'), columns, rows, notes);
 }
 
 /** Before/after SMD per balance column: [{variable, before, after}] (|SMD| unless abs = false). */
@@ -262,9 +286,9 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const variables = options.binaryOnce === false ? null : tested.length ? tested : covariateNames(options.spec);
   const rows = loveRows(matching, { abs, distance: options.distance ?? true, variables, names: displayNames(options.spec) }).map((r) => ({
     ...r,
-    label: r.variable === 'distance' ? 'Propensity score (distance)' : options.labels?.[r.variable] ?? r.name,
+    label: r.variable === 'distance' ? t('analyses.love.distance') : options.labels?.[r.variable] ?? r.name,
   }));
-  if (!rows.length) throw new Error('no balance table in this matching result');
+  if (!rows.length) throw new Error(t('analyses.love.no_balance'));
   const threshold = options.threshold ?? options.spec?.analyses?.matching?.balance_smd ?? engineDefault('analyses.matching.balance_smd');
   const values = rows.flatMap((r) => [r.before, r.after]).filter((x) => x != null);
   const maxAbs = Math.max(threshold * 1.5, ...values.map(Math.abs));
@@ -274,8 +298,8 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const marginLeft = Math.max(...rows.map((r) => textWidth(r.label, st.fontSize))) + 14;
   const marginRight = 20;
   const entries = [
-    { label: `Before matching (${matching.balance.before.n_treated} treated, ${matching.balance.before.n_control} control)`, symbol: 'circle', symbolStroke: PALETTE[1], fill: 'white' },
-    { label: `After matching (${matching.balance.after.n_treated} treated, ${matching.balance.after.n_control} control)`, symbol: 'triangle', symbolStroke: PALETTE[2], fill: PALETTE[2] },
+    { label: t('analyses.love.before', { treated: matching.balance.before.n_treated, control: matching.balance.before.n_control }), symbol: 'circle', symbolStroke: PALETTE[1], fill: 'white' },
+    { label: t('analyses.love.after', { treated: matching.balance.after.n_treated, control: matching.balance.after.n_control }), symbol: 'triangle', symbolStroke: PALETTE[2], fill: PALETTE[2] },
   ];
   const rowH = Math.max(16, Math.round(st.fontSize * 1.5));
   // The legend's lowest row is LEGEND_CLEAR above the frame, the first row half a row below it.
@@ -293,7 +317,7 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
     marginTop,
     marginBottom,
     style: plotStyle(options),
-    x: { domain, label: abs ? 'Absolute standardized mean difference' : 'Standardized mean difference', labelAnchor: 'center', labelArrow: 'none' },
+    x: { domain, label: t(abs ? 'analyses.love.axis_abs' : 'analyses.love.axis'), labelAnchor: 'center', labelArrow: 'none' },
     y: { domain: rows.map((r) => r.label), label: null, tickSize: 0, padding: 0.5 },
     marks: [
       Plot.ruleY(rows, { y: 'label', stroke: '#eee' }),
@@ -310,9 +334,9 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
   const over = after.filter((r) => Math.abs(r.after) >= threshold).length;
   const caption =
     options.caption ??
-    `${abs ? 'Absolute standardized' : 'Standardized'} mean differences of each covariate (a two-level factor once, as its second level; other factors level by level) before and after matching; dashed line: ${threshold}. ` +
-      `${over} of ${after.length} after matching at or above it. ${matching.conventions?.smd ? `SMD: ${matching.conventions.smd}.` : ''}`;
-  const ariaLabel = `Love plot of ${rows.length} balance rows before and after matching; ${over} of ${after.length} covariate rows have |SMD| at or above ${threshold} after matching`;
+    t(abs ? 'analyses.love.caption_abs' : 'analyses.love.caption', { threshold, over, n: after.length }) +
+      (matching.conventions?.smd ? t('analyses.love.caption_smd', { smd: engineMessage(matching.conventions.smd) }) : '');
+  const ariaLabel = t('analyses.love.aria', { rows: rows.length, over, n: after.length, threshold });
   const fig = makeFigure(doc, { className: 'ls-love-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
   fig.loveRows = rows;
   return fig;
@@ -322,16 +346,16 @@ export function loveFigure(matching, options = {}, doc = globalThis.document) {
 /** Per matching round: matched pairs (treated units matched) and unbalanced covariates. */
 export function roundsFigure(matching, options = {}, doc = globalThis.document) {
   const rounds = matching?.rounds ?? [];
-  if (!rounds.length) throw new Error('no matching rounds in this result');
+  if (!rounds.length) throw new Error(t('analyses.rounds.no_rounds'));
   const data = rounds.map((r) => ({ round: String(r.round), pairs: r.counts.matched_treated, unbalanced: r.unbalanced.length, names: r.unbalanced.join(', ') }));
   const width = options.width ?? FIGURE_WIDTH;
-  const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle(options), x: { type: 'band', domain: data.map((d) => d.round), label: 'Matching round', labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };
+  const common = { document: doc, width, marginLeft: 56, marginRight: 20, style: plotStyle(options), x: { type: 'band', domain: data.map((d) => d.round), label: t('analyses.rounds.axis_round'), labelAnchor: 'center', labelArrow: 'none', padding: 0.3 } };
   const pairsSvg = Plot.plot({
     ...common,
     height: 200,
     marginTop: 20,
     marginBottom: 30,
-    y: { label: 'Matched treated units', labelAnchor: 'center', labelArrow: 'none', grid: true },
+    y: { label: t('analyses.rounds.axis_matched'), labelAnchor: 'center', labelArrow: 'none', grid: true },
     x: { ...common.x, label: null },
     marks: [
       Plot.barY(data, { x: 'round', y: 'pairs', fill: '#888', className: 'ls-rounds-pairs' }),
@@ -344,7 +368,7 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
     height: 160,
     marginTop: 12,
     marginBottom: 36,
-    y: { label: 'Unbalanced covariates', labelAnchor: 'center', labelArrow: 'none', domain: [0, Math.max(1, ...data.map((d) => d.unbalanced))], ticks: Math.min(5, Math.max(1, ...data.map((d) => d.unbalanced))), tickFormat: 'd' },
+    y: { label: t('analyses.rounds.axis_unbalanced'), labelAnchor: 'center', labelArrow: 'none', domain: [0, Math.max(1, ...data.map((d) => d.unbalanced))], ticks: Math.min(5, Math.max(1, ...data.map((d) => d.unbalanced))), tickFormat: 'd' },
     marks: [
       Plot.line(data, { x: 'round', y: 'unbalanced', stroke: '#000', strokeDasharray: '4,3' }),
       Plot.dot(data, { x: 'round', y: 'unbalanced', symbol: 'square', fill: '#000', r: 4, className: 'ls-rounds-unbalanced' }),
@@ -354,10 +378,10 @@ export function roundsFigure(matching, options = {}, doc = globalThis.document) 
   const stop = matching.stop ?? {};
   const caption =
     options.caption ??
-    `Matching rounds: matched treated units and covariates still unbalanced after each round (${stop.rule ?? ''}). ` +
-      data.map((d) => `Round ${d.round}: ${d.pairs} matched${d.unbalanced ? `, unbalanced: ${d.names}` : ', all balanced'}.`).join(' ') +
-      (stop.reason ? ` Stopped: ${stop.reason}.` : '');
-  const ariaLabel = `Matching rounds: ${data.map((d) => `round ${d.round} ${d.pairs} matched, ${d.unbalanced} unbalanced`).join('; ')}`;
+    t('analyses.rounds.caption', { rule: stop.rule ? roundRule(stop.rule) : '' }) +
+      data.map((d) => t(d.unbalanced ? 'analyses.rounds.caption_round_unbalanced' : 'analyses.rounds.caption_round_balanced', { round: d.round, pairs: d.pairs, names: d.names })).join('') +
+      (stop.reason ? t('analyses.rounds.caption_stopped', { reason: stopReason(stop.reason) }) : '');
+  const ariaLabel = t('analyses.rounds.aria', { rounds: data.map((d) => t('analyses.rounds.aria_round', { round: d.round, pairs: d.pairs, unbalanced: d.unbalanced })).join(t('analyses.list_gap')) });
   return makeFigure(doc, { className: 'ls-rounds-figure', ariaLabel, svgs: [pairsSvg, unbSvg], caption, width, style: figureStyle(options) });
 }
 
@@ -403,30 +427,34 @@ pairs differ from LocalSurv's (and from MatchIt >= 4.5.4). Use MatchIt >= 4.5.4.
 const M = 'analyses.matching';
 export default {
   key: 'matching',
-  title: 'Propensity-score matching',
+  get title() {
+    return t('analyses.matching.title');
+  },
   form: {
-    toggle: 'Propensity-score matching',
+    get toggle() {
+      return t('analyses.matching.toggle');
+    },
     checked: false,
     withoutGroup: () => false,
     fields: [
-      number('Ratio 1:', `${M}.ratio`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.ratio`)}` }),
-      number('Caliper', `${M}.caliper`, { step: 'any', min: '0', placeholder: `${engineDefault(`${M}.caliper`)} = none` }),
-      select('Caliper in', `${M}.caliper_scale`, [['sd', 'SDs of the score (MatchIt std.caliper = TRUE)'], ['raw', 'score units']]),
-      select('Score', `${M}.distance`, [['ps', 'probability'], ['logit', 'logit']]),
-      select('Order', `${M}.order`, ['largest', 'smallest', 'data', 'random']),
-      check('With replacement', `${M}.replace`, { checked: engineDefault(`${M}.replace`) }),
-      list('Exact on', `${M}.exact`, 'strings', 'columns, comma-separated'),
-      select('SMD denominator', `${M}.smd`, [['matchit', 'SD of treated (MatchIt)'], ['pooled', 'pooled (tableone)']]),
-      select('Balanced when', `${M}.balance_criterion`, [['p', 'every p > threshold'], ['smd', 'every |SMD| < threshold'], ['both', 'both']]),
-      number('p threshold', `${M}.balance_p`, { step: 'any', min: '0', max: '1', placeholder: `${engineDefault(`${M}.balance_p`)}` }),
-      number('|SMD| threshold', `${M}.balance_smd`, { step: 'any', min: '0', placeholder: `${engineDefault(`${M}.balance_smd`)}` }),
-      number('Rounds until balanced (max)', `${M}.rounds`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.rounds`)}` }),
-      select('Each round adds unbalanced covariates to', `${M}.round_rule`, [['exact', 'the exact-match set'], ['model', 'the score model']]),
-      select('Matched Cox model', `${M}.outcome_model`, [['cluster', 'robust SE clustered on pairs'], ['strata', 'stratified on pairs']]),
-      withRules(number('Random order seed', `${M}.seed`, { step: '1', placeholder: `${engineDefault(`${M}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${M}.order`) === 'random' }),
-      list('Score model terms (default: all covariates)', `${M}.score_covariates`, 'strings', 'columns, comma-separated'),
-      select('Balance test of categorical covariates', `${M}.balance_test`, [['auto', 'Fisher when an expected count < 5, else χ²'], ['chisq', 'χ²'], ['fisher', "Fisher's exact"]]),
-      check("Yates' correction (balance χ²)", `${M}.yates`, { checked: engineDefault(`${M}.yates`) }),
+      number('analyses.matching.field.ratio', `${M}.ratio`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.ratio`)}` }),
+      translatedAttr(number('analyses.matching.field.caliper', `${M}.caliper`, { step: 'any', min: '0' }), 'placeholder', 'analyses.field.default_none', { value: engineDefault(`${M}.caliper`) }),
+      select('analyses.matching.field.caliper_scale', `${M}.caliper_scale`, [['sd', 'analyses.matching.field.caliper_sd'], ['raw', 'analyses.matching.field.caliper_raw']]),
+      select('analyses.matching.field.distance', `${M}.distance`, [['ps', 'analyses.matching.field.distance_ps'], ['logit', 'logit']]),
+      select('analyses.matching.field.order', `${M}.order`, [['largest', 'analyses.matching.field.order_largest'], ['smallest', 'analyses.matching.field.order_smallest'], ['data', 'analyses.matching.field.order_data'], ['random', 'analyses.matching.field.order_random']]),
+      check('analyses.matching.field.replace', `${M}.replace`, { checked: engineDefault(`${M}.replace`) }),
+      list('analyses.matching.field.exact', `${M}.exact`, 'strings', 'analyses.field.columns_placeholder'),
+      select('analyses.matching.field.smd', `${M}.smd`, [['matchit', 'analyses.matching.field.smd_matchit'], ['pooled', 'analyses.matching.field.smd_pooled']]),
+      select('analyses.matching.field.criterion', `${M}.balance_criterion`, [['p', 'analyses.matching.field.criterion_p'], ['smd', 'analyses.matching.field.criterion_smd'], ['both', 'analyses.matching.field.criterion_both']]),
+      number('analyses.matching.field.balance_p', `${M}.balance_p`, { step: 'any', min: '0', max: '1', placeholder: `${engineDefault(`${M}.balance_p`)}` }),
+      number('analyses.matching.field.balance_smd', `${M}.balance_smd`, { step: 'any', min: '0', placeholder: `${engineDefault(`${M}.balance_smd`)}` }),
+      number('analyses.matching.field.rounds', `${M}.rounds`, { min: '1', max: '20', step: '1', placeholder: `${engineDefault(`${M}.rounds`)}` }),
+      select('analyses.matching.field.round_rule', `${M}.round_rule`, [['exact', 'analyses.matching.field.round_rule_exact'], ['model', 'analyses.matching.field.round_rule_model']]),
+      select('analyses.matching.field.outcome_model', `${M}.outcome_model`, [['cluster', 'analyses.matching.field.outcome_cluster'], ['strata', 'analyses.matching.field.outcome_strata']]),
+      withRules(number('analyses.matching.field.seed', `${M}.seed`, { step: '1', placeholder: `${engineDefault(`${M}.seed`)}` }), { enabledIf: (spec) => getPath(spec, `${M}.order`) === 'random' }),
+      list('analyses.matching.field.score_covariates', `${M}.score_covariates`, 'strings', 'analyses.field.columns_placeholder'),
+      select('analyses.matching.field.balance_test', `${M}.balance_test`, [['auto', 'analyses.matching.field.balance_test_auto'], ['chisq', 'χ²'], ['fisher', 'analyses.test.fisher']]),
+      check('analyses.matching.field.yates', `${M}.yates`, { checked: engineDefault(`${M}.yates`) }),
     ],
   },
   tables: (m, ctx) => [
@@ -436,13 +464,13 @@ export default {
   ],
   render(m, view) {
     view.table('rounds');
-    if (m.rounds?.length > 1) view.figure('Matching rounds', 'rounds', () => roundsFigure(m, view.opts, view.document));
+    if (m.rounds?.length > 1) view.figure(t('analyses.rounds.figure'), 'rounds', () => roundsFigure(m, view.opts, view.document));
     view.table('baseline');
-    view.figure('Love plot', 'love', () => loveFigure(m, view.opts, view.document));
+    view.figure(t('analyses.love.figure'), 'love', () => loveFigure(m, view.opts, view.document));
     const post = m.matched_outcome;
-    if (post && !post.error) view.figure('Kaplan–Meier after matching', 'km-matched', () => kmFigure(post, view.opts, view.document));
+    if (post && !post.error) view.figure(t('analyses.matching.km_figure'), 'km-matched', () => kmFigure(post, view.opts, view.document));
     view.table('matched-outcome');
   },
-  rowsUsed: (m) => (m?.rows ? [['matching', m.rows]] : []),
+  rowsUsed: (m) => (m?.rows ? [[t('analyses.matching.rows_used'), m.rows]] : []),
   rBlock,
 };

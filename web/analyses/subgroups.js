@@ -15,7 +15,9 @@
 
 import * as Plot from '@observablehq/plot';
 import { formatInteger, formatP, formatRatioCI, formatSignificant } from '../format.js';
-import { NOT_COMPUTED, ciLabel, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
+import { t } from '../i18n.js';
+import { engineMessage } from '../engine_text.js';
+import { notComputed, ciLabel, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
 import { displayNames } from '../names.js';
 import { FIGURE_WIDTH, figureStyle, groupInfo, makeFigure, plotStyle, textWidth } from '../plots.js';
 import { check, list } from './fields.js';
@@ -26,20 +28,20 @@ import { cm, rName, rStr, rTerm } from '../r/escape.js';
 export function subgroupModel(subgroups, ctx) {
   if (!subgroups?.variables?.length) return null;
   ctx = ensureCtx(ctx);
-  const [control, treated] = ctx.groupLevels.length === 2 ? ctx.groupLevels.map((l) => groupName(ctx, l)) : ['Control', 'Treated'];
+  const [control, treated] = ctx.groupLevels.length === 2 ? ctx.groupLevels.map((l) => groupName(ctx, l)) : [t('analyses.matching.control'), t('analyses.matching.treated')];
   const ci = ciLabel(ctx.spec?.analyses?.cox?.conf_int);
   const columns = [
-    col('Subgroup', 'left'),
-    col(`${control}, events/n`),
-    col(`${treated}, events/n`),
-    col(`HR (${ci})`),
+    col(t('analyses.subgroups.col_subgroup'), 'left'),
+    col(t('analyses.subgroups.col_events_n', { arm: control })),
+    col(t('analyses.subgroups.col_events_n', { arm: treated })),
+    col(t('analyses.col.hr', { ci })),
     col('p'),
-    col('Interaction p'),
+    col(t('analyses.subgroups.col_interaction')),
   ];
   const rows = [];
   for (const v of subgroups.variables) {
     if (v.error) {
-      rows.push(data([colName(ctx, v.variable), NOT_COMPUTED, '', '', '', '']));
+      rows.push(data([colName(ctx, v.variable), notComputed(), '', '', '', '']));
       continue;
     }
     rows.push(data([colName(ctx, v.variable), '', '', '', '', formatP(v.interaction?.lrt?.p)]));
@@ -55,13 +57,14 @@ export function subgroupModel(subgroups, ctx) {
   }
   const conv = subgroups.conventions ?? {};
   const adjusted = ctx.spec?.analyses?.subgroups?.adjust;
+  const hrNote = adjusted === true ? 'analyses.subgroups.note_hr_adjusted' : adjusted === false ? 'analyses.subgroups.note_hr_unadjusted' : 'analyses.subgroups.note_hr';
   const notes = [
-    `HR of ${conv.treated ?? treated} vs ${control} within each subgroup level: ${conv.per_level ?? 'Cox model'}${adjusted === true ? ', adjusted for the covariates' : adjusted === false ? ', unadjusted' : ''}.`,
-    `Interaction p: likelihood-ratio test of treatment × subgroup${conv.interaction ? ` (method: ${conv.interaction})` : ''}; the joint Wald p is in the result JSON.`,
-    ...subgroups.variables.filter((v) => v.error).map((v) => `${colName(ctx, v.variable)}: ${errorText(v.error)}`),
-    'NA = not estimable in that level (e.g. no events in one arm).',
+    t(hrNote, { treated: conv.treated ?? treated, control, model: conv.per_level ? engineMessage(conv.per_level) : t('analyses.subgroups.cox_model') }),
+    conv.interaction ? t('analyses.subgroups.note_interaction_method', { method: engineMessage(conv.interaction) }) : t('analyses.subgroups.note_interaction'),
+    ...subgroups.variables.filter((v) => v.error).map((v) => t('analyses.note.error', { what: colName(ctx, v.variable), message: errorText(v.error) })),
+    t('analyses.subgroups.note_na'),
   ];
-  return model(ctx, 'subgroups', 'Subgroup analysis of the treatment effect', columns, rows, notes);
+  return model(ctx, 'subgroups', t('analyses.subgroups.table_title'), columns, rows, notes);
 }
 
 // Log-axis limits from 1-2-5 steps that hold [lo, hi] and 1.
@@ -121,11 +124,11 @@ export function overallHr(results, spec) {
   const cox = results?.cox;
   if (adjusted) {
     const c = groupCoefficient(cox?.multivariable, column);
-    return c && { ...c, label: 'All patients', about: 'the multivariable Cox model of the whole cohort (the Cox table; its covariates as selected there)' };
+    return c && { ...c, label: t('analyses.all_patients'), about: t('analyses.forest.about_multivariable') };
   }
   const uni = (cox?.univariate ?? []).find((f) => f?.coefficients?.term?.every((t) => t === column));
   const c = groupCoefficient(uni, column);
-  return c && { ...c, label: 'All patients', about: `the Cox model of ${column} alone in the whole cohort` };
+  return c && { ...c, label: t('analyses.all_patients'), about: t('analyses.forest.about_univariate', { column }) };
 }
 
 // A d3-style symbol: a vertical stroke 8 px tall.
@@ -145,14 +148,14 @@ export function forestWeights(rows) {
  */
 export function forestFigure(subgroups, options = {}, doc = globalThis.document) {
   const variables = subgroups?.variables ?? [];
-  if (!variables.some((v) => !v.error)) throw new Error('no subgroup results');
+  if (!variables.some((v) => !v.error)) throw new Error(t('analyses.forest.no_results'));
   const interactionTest = options.interaction ?? 'lrt';
   const rows = [];
   // An optional first row for the whole cohort (e.g. the multivariable Cox HR of the group).
   const ov = options.overall;
   if (ov) {
     const ok = estimable(ov);
-    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? 'Overall', nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, se: ov.se, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : 'not estimable', pText: ok ? formatP(ov.p) : '–' });
+    rows.push({ kind: 'level', overall: true, id: 'v0', label: ov.label ?? t('analyses.forest.overall'), nText: ov.n != null ? `${ov.n} (${ov.nevent ?? '–'})` : '', ok, hr: ov.hr, lower: ov.lower, upper: ov.upper, se: ov.se, hrText: ok ? formatRatioCI(ov.hr, ov.lower, ov.upper) : t('analyses.forest.not_estimable'), pText: ok ? formatP(ov.p) : '–' });
   }
   const flat = options.flat === true;
   const names = displayNames(options.spec);
@@ -160,7 +163,7 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   for (const v of variables) {
     // A variable that could not be analysed ({variable, error}) keeps its place, without levels.
     if (v.error) {
-      rows.push({ kind: 'variable', id: `v${rows.length}`, label: `${variableLabel(v.variable)} (not analysed)`, pInt: '–' });
+      rows.push({ kind: 'variable', id: `v${rows.length}`, label: t('analyses.forest.not_analysed', { variable: variableLabel(v.variable) }), pInt: '–' });
       continue;
     }
     const pInt = v.interaction?.[interactionTest]?.p;
@@ -179,7 +182,7 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
         hr: l.hr,
         lower: l.lower,
         upper: l.upper,
-        hrText: ok ? formatRatioCI(l.hr, l.lower, l.upper) : 'not estimable',
+        hrText: ok ? formatRatioCI(l.hr, l.lower, l.upper) : t('analyses.forest.not_estimable'),
         pText: ok ? formatP(l.p) : '–',
       });
     }
@@ -204,12 +207,14 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   const st = figureStyle(options);
   const tw = (s) => textWidth(s, st.fontSize);
   const width = options.width ?? FIGURE_WIDTH;
-  const firstHeader = options.firstHeader ?? 'Subgroup';
+  const firstHeader = options.firstHeader ?? t('analyses.subgroups.col_subgroup');
+  const nHeader = t('analyses.forest.n_events');
+  const piHeader = t('analyses.forest.p_interaction');
   const labelW = Math.max(tw(firstHeader), ...rows.map((r) => tw(r.label))) + 10;
-  const nW = Math.max(tw('n (events)'), ...rows.map((r) => tw(r.nText ?? ''))) + 12;
-  const hrW = Math.max(tw('HR (95% CI)'), ...rows.map((r) => tw(r.hrText ?? ''))) + 12;
+  const nW = Math.max(tw(nHeader), ...rows.map((r) => tw(r.nText ?? ''))) + 12;
+  const hrW = Math.max(tw(t('analyses.col.hr', { ci: ciLabel(0.95) })), ...rows.map((r) => tw(r.hrText ?? ''))) + 12;
   const pW = tw('<0.001') + 12;
-  const piW = flat ? 0 : tw('P interaction') + 4;
+  const piW = flat ? 0 : tw(piHeader) + 4;
   const marginLeft = labelW + nW;
   const marginRight = hrW + pW + piW + 8;
   const rowH = Math.max(18, Math.round(st.fontSize * 1.6));
@@ -217,9 +222,10 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
   const marginBottom = 62;
   const height = marginTop + marginBottom + rows.length * rowH;
   const { column, levels } = groupInfo(options);
-  const treated = subgroups.conventions?.treated ?? (column && levels[1] != null ? `${column} = ${levels[1]}` : 'treated');
-  const reference = column && levels[0] != null ? `${column} = ${levels[0]}` : 'reference';
+  const treated = subgroups.conventions?.treated ?? (column && levels[1] != null ? `${column} = ${levels[1]}` : t('analyses.forest.treated'));
+  const reference = column && levels[0] != null ? `${column} = ${levels[0]}` : t('analyses.forest.reference');
   const conf = Math.round(100 * (options.spec?.analyses?.cox?.conf_int ?? engineDefault('analyses.cox.conf_int')));
+  const ciText = ciLabel(conf / 100);
   const header = (text, dx, anchor) => Plot.text([text], { frameAnchor: anchor === 'start' && dx < 0 ? 'top-left' : 'top-right', dx, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: anchor, fontWeight: 'bold', text: (d) => d, className: 'ls-forest-header' });
   const vars = rows.filter((r) => r.kind === 'variable' || r.overall);
   const lv = rows.filter((r) => r.kind === 'level' && !r.overall);
@@ -233,17 +239,17 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
     marginTop,
     marginBottom,
     style: plotStyle(options),
-    x: { type: 'log', domain: [d0, d1], ticks: LOG_STOPS.filter((t) => t >= d0 && t <= d1 && (t !== 0.25 && t !== 4 || t === d0 || t === d1)), tickFormat: (x) => formatSignificant(x, 2), label: `Hazard ratio (${conf}% CI), log scale`, labelAnchor: 'center', labelArrow: 'none', labelOffset: 56 },
+    x: { type: 'log', domain: [d0, d1], ticks: LOG_STOPS.filter((t) => t >= d0 && t <= d1 && (t !== 0.25 && t !== 4 || t === d0 || t === d1)), tickFormat: (x) => formatSignificant(x, 2), label: t('analyses.forest.axis', { ci: ciText }), labelAnchor: 'center', labelArrow: 'none', labelOffset: 56 },
     y: { type: 'point', domain: rows.map((r) => r.id), axis: null, padding: 0.5 },
     r: { type: 'identity' },
     marks: [
       Plot.ruleX([1], { stroke: '#555', strokeDasharray: '3,3' }),
       Plot.frame({ anchor: 'bottom' }),
       header(firstHeader, -marginLeft, 'start'),
-      Plot.text(['n (events)'], { frameAnchor: 'top-left', dx: -8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'end', fontWeight: 'bold', text: (d) => d }),
-      Plot.text([`HR (${conf}% CI)`], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      Plot.text([nHeader], { frameAnchor: 'top-left', dx: -8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'end', fontWeight: 'bold', text: (d) => d }),
+      Plot.text([t('analyses.col.hr', { ci: ciText })], { frameAnchor: 'top-right', dx: 8, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(['P'], { frameAnchor: 'top-right', dx: 8 + hrW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
-      flat ? null : Plot.text(['P interaction'], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
+      flat ? null : Plot.text([piHeader], { frameAnchor: 'top-right', dx: 8 + hrW + pW, dy: -marginTop + 6, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d }),
       Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-variable' }),
       Plot.text(vars.filter((r) => r.overall), { y: 'id', text: 'label', frameAnchor: 'left', dx: -marginLeft, textAnchor: 'start', fontWeight: 'bold', className: 'ls-forest-overall' }),
       Plot.text(vars.filter((r) => !r.overall), { y: 'id', text: 'pInt', frameAnchor: 'right', dx: 8 + hrW + pW, textAnchor: 'start', className: 'ls-forest-pint' }),
@@ -260,18 +266,18 @@ export function forestFigure(subgroups, options = {}, doc = globalThis.document)
       // Plot's symbol size is π r², and a square of side 2h has area 4h², so r = 2h/√π.
       Plot.dot(squares, { y: 'id', x: 'hr', symbol: 'square', r: (d) => (2 * d.half) / Math.sqrt(Math.PI), fill: '#000', stroke: 'none', className: 'ls-forest-hr' }),
       Plot.dot(drawn.filter((r) => r.inside && r.overall), { y: 'id', x: 'hr', symbol: 'diamond', r: SQUARE_MAX * 1.2, fill: '#000', stroke: 'none', className: 'ls-forest-overall-hr' }),
-      Plot.text([`← favours ${treated}`], { frameAnchor: 'bottom-left', dy: 26, lineAnchor: 'top', textAnchor: 'start', text: (d) => d, fill: '#333' }),
-      Plot.text([`favours ${reference} →`], { frameAnchor: 'bottom-right', dy: 26, lineAnchor: 'top', textAnchor: 'end', text: (d) => d, fill: '#333' }),
+      Plot.text([t('analyses.forest.favours_left', { arm: treated })], { frameAnchor: 'bottom-left', dy: 26, lineAnchor: 'top', textAnchor: 'start', text: (d) => d, fill: '#333' }),
+      Plot.text([t('analyses.forest.favours_right', { arm: reference })], { frameAnchor: 'bottom-right', dy: 26, lineAnchor: 'top', textAnchor: 'end', text: (d) => d, fill: '#333' }),
     ].filter(Boolean),
   });
-  const adjusted = subgroups.conventions?.per_level?.includes('covariates') ? ', adjusted for the covariates' : '';
+  const adjusted = subgroups.conventions?.per_level?.includes('covariates');
   const caption =
     options.caption ??
-    `Hazard ratio of ${treated} versus ${reference} within each subgroup level (Cox model${adjusted}); squares: HR, area proportional to the inverse-variance weight (1/SE² of log HR); lines: ${conf}% CI, log scale. ` +
-      (ov ? `${ov.label ?? 'Overall'} (diamond): the HR of ${treated} in ${ov.about ?? 'the whole cohort'}. ` : '') +
-      `P interaction: ${interactionTest === 'lrt' ? 'likelihood-ratio' : 'Wald'} test of treatment × subgroup. n (events) per level.` +
-      (rows.some((r) => r.kind === 'level' && !r.ok) ? ' Not estimable: no finite CI (e.g. no events in one arm).' : '');
-  const ariaLabel = `Forest plot of hazard ratios of ${treated} versus ${reference} in ${lv.length} levels of ${variables.length} subgroup variables`;
+    t(adjusted ? 'analyses.forest.caption_adjusted' : 'analyses.forest.caption', { treated, reference, ci: ciText }) +
+      (ov ? t('analyses.forest.caption_overall', { label: ov.label ?? t('analyses.forest.overall'), treated, about: ov.about ?? t('analyses.forest.whole_cohort') }) : '') +
+      t(interactionTest === 'lrt' ? 'analyses.forest.caption_interaction_lrt' : 'analyses.forest.caption_interaction_wald') +
+      (rows.some((r) => r.kind === 'level' && !r.ok) ? t('analyses.forest.caption_not_estimable') : '');
+  const ariaLabel = t('analyses.forest.aria', { treated, reference, levels: lv.length, variables: variables.length });
   const fig = makeFigure(doc, { className: 'ls-forest-figure', ariaLabel, svgs: [svg], caption, width, style: figureStyle(options) });
   fig.forestRows = rows;
   return fig;
@@ -289,22 +295,20 @@ export function subcohortForestFigure(result, options = {}, doc = globalThis.doc
     .map((s) => ({ name: s.name, fit: s.error ? null : s.results?.cox?.multivariable }))
     .map((s) => ({ ...s, c: groupCoefficient(s.fit, column) }))
     .filter((s) => s.c);
-  if (!fits.length) throw new Error('no subcohort has a multivariable Cox model with the group');
+  if (!fits.length) throw new Error(t('analyses.forest.no_subcohort_fit'));
   const levels = fits.map((s) => ({ level: s.name, ...s.c }));
   const adjustedFor = fits
-    .map((s) => `${s.name}: ${[...new Set(s.fit.coefficients.term.filter((t) => t !== column))].join(', ') || 'nothing else'}`)
-    .join('; ');
+    .map((s) => t('analyses.forest.adjusted_for_one', { name: s.name, terms: [...new Set(s.fit.coefficients.term.filter((term) => term !== column))].join(', ') || t('analyses.forest.nothing_else') }))
+    .join(t('analyses.list_gap'));
   const conf = Math.round(100 * (spec?.analyses?.cox?.conf_int ?? engineDefault('analyses.cox.conf_int')));
   const { levels: gl } = groupInfo({ ...options, spec });
-  const treated = column && gl[1] != null ? `${column} = ${gl[1]}` : 'treated';
-  const reference = column && gl[0] != null ? `${column} = ${gl[0]}` : 'reference';
-  const caption =
-    options.caption ??
-    `Adjusted hazard ratio of ${treated} versus ${reference} (HR = 1) in each subcohort, from that subcohort's multivariable Cox model; ` +
-      `squares: HR, area proportional to the inverse-variance weight (1/SE² of log HR); lines: ${conf}% CI, log scale. Adjusted for: ${adjustedFor}.`;
-  const fig = forestFigure({ conventions: { treated }, variables: [{ variable: 'Subcohort', levels }] }, { ...options, spec, flat: true, firstHeader: 'Subcohort', caption }, doc);
+  const treated = column && gl[1] != null ? `${column} = ${gl[1]}` : t('analyses.forest.treated');
+  const reference = column && gl[0] != null ? `${column} = ${gl[0]}` : t('analyses.forest.reference');
+  const caption = options.caption ?? t('analyses.forest.subcohort_caption', { treated, reference, ci: ciLabel(conf / 100), adjusted: adjustedFor });
+  const subcohort = t('analyses.forest.subcohort');
+  const fig = forestFigure({ conventions: { treated }, variables: [{ variable: subcohort, levels }] }, { ...options, spec, flat: true, firstHeader: subcohort, caption }, doc);
   fig.classList.add('ls-subcohort-forest-figure');
-  fig.querySelector('.ls-figure-graphic').setAttribute('aria-label', `Forest plot of the adjusted hazard ratio of ${treated} versus ${reference} in ${fits.length} subcohorts`);
+  fig.querySelector('.ls-figure-graphic').setAttribute('aria-label', t('analyses.forest.subcohort_aria', { treated, reference, n: fits.length }));
   return fig;
 }
 
@@ -349,22 +353,26 @@ treatment x subgroup interaction: likelihood-ratio test of coxph(~ ${g} * x) aga
 
 export default {
   key: 'subgroups',
-  title: 'Subgroups',
+  get title() {
+    return t('analyses.subgroups.title');
+  },
   form: {
-    toggle: 'Subgroups (forest plot)',
+    get toggle() {
+      return t('analyses.subgroups.toggle');
+    },
     checked: false,
     withoutGroup: () => false,
     switchedOn: (options, spec, described) => (options.variables ? options : { ...options, variables: defaultSubgroupVariables(spec, described) }),
     fields: [
-      list('Variables', 'analyses.subgroups.variables', 'strings', 'columns, comma-separated'),
-      check('Adjust for the covariates', 'analyses.subgroups.adjust', { checked: engineDefault('analyses.subgroups.adjust') }),
+      list('analyses.subgroups.field.variables', 'analyses.subgroups.variables', 'strings', 'analyses.field.columns_placeholder'),
+      check('analyses.subgroups.field.adjust', 'analyses.subgroups.adjust', { checked: engineDefault('analyses.subgroups.adjust') }),
     ],
   },
   tables: (sg, ctx) => [{ paper: 7, model: subgroupModel(sg, ctx) }],
   render(sg, view) {
-    if (sg.variables?.some((v) => !v.error)) view.figure('Subgroups', 'forest', () => forestFigure(sg, { ...view.opts, overall: overallHr(view.results, view.opts.spec) ?? undefined }, view.document));
+    if (sg.variables?.some((v) => !v.error)) view.figure(t('analyses.subgroups.figure'), 'forest', () => forestFigure(sg, { ...view.opts, overall: overallHr(view.results, view.opts.spec) ?? undefined }, view.document));
     view.table('subgroups');
   },
-  rowsUsed: (sg) => (sg?.variables ?? []).filter((v) => v.rows).map((v) => [`subgroups: ${v.variable}`, v.rows]),
+  rowsUsed: (sg) => (sg?.variables ?? []).filter((v) => v.rows).map((v) => [t('analyses.subgroups.rows_used', { variable: v.variable }), v.rows]),
   rBlock,
 };

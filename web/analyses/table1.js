@@ -4,7 +4,8 @@
 // The default export is its entry in the registry (web/analyses/index.js).
 
 import { DASH, decimalsFor, formatCountPercent, formatInteger, formatMeanSD, formatMedianIQR, formatP } from '../format.js';
-import { NOT_COMPUTED, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
+import { t } from '../i18n.js';
+import { notComputed, col, colName, data, ensureCtx, errorText, groupName, levelName, model } from '../table_model.js';
 import { check, select } from './fields.js';
 import { engineDefault } from '../engine_defaults.js';
 import { cm, rBool, rStr } from '../r/escape.js';
@@ -15,14 +16,14 @@ function factorTest(tests) {
   // The balance rule's 'auto' test (docs/spec.md): Fisher when an expected
   // count is below 5, else chi-square.
   const useFisher = fisher && fisher.p != null && (!chisq || chisq.p == null || !(chisq.min_expected >= 5));
-  if (useFisher) return { p: fisher.p, label: "Fisher's exact" };
-  if (chisq) return { p: chisq.p, label: chisq.yates_applied ? 'χ² (Yates)' : 'χ²' };
+  if (useFisher) return { p: fisher.p, label: t('analyses.test.fisher'), fisher: true };
+  if (chisq) return { p: chisq.p, label: chisq.yates_applied ? t('analyses.test.chisq_yates') : 'χ²' };
   return null;
 }
 
-function tLabel(t) {
-  if (!t) return DASH;
-  if (/welch/i.test(t.method ?? '')) return 'Welch t';
+function tLabel(test) {
+  if (!test) return DASH;
+  if (/welch/i.test(test.method ?? '')) return 'Welch t';
   return 't';
 }
 
@@ -33,10 +34,10 @@ export function table1Model(t1, ctx) {
   const byGroup = groups.length >= 2;
   const first = t1.variables.find((v) => !v.error) ?? {};
   const total = (s) => (s ? s.n + (s.missing ?? 0) : null);
-  const columns = [col('Characteristic', 'left'), col(`Overall (n = ${formatInteger(ctx.cohort?.rows_used ?? total(first.overall))})`)];
+  const columns = [col(t('analyses.col.characteristic'), 'left'), col(t('analyses.table1.col_overall', { n: formatInteger(ctx.cohort?.rows_used ?? total(first.overall)) }))];
   if (byGroup) {
-    groups.forEach((g, i) => columns.push(col(`${groupName(ctx, g)} (n = ${formatInteger(total(first.by_group?.[i]))})`)));
-    columns.push(col('p'), col('Test', 'left'));
+    groups.forEach((g, i) => columns.push(col(t('analyses.col.arm_n', { arm: groupName(ctx, g), n: formatInteger(total(first.by_group?.[i])) }))));
+    columns.push(col('p'), col(t('analyses.col.test'), 'left'));
   }
   const width = columns.length;
   const pad = (cells) => [...cells, ...Array(width - cells.length).fill('')];
@@ -49,30 +50,30 @@ export function table1Model(t1, ctx) {
   const flags = t1.variables.filter((v) => v.binary && !v.error).map((v) => colName(ctx, v.variable));
   for (const v of t1.variables) {
     if (v.error) {
-      failed.push(`${colName(ctx, v.variable)}: ${errorText(v.error)}`);
-      rows.push(data(pad([colName(ctx, v.variable), NOT_COMPUTED])));
+      failed.push(t('analyses.note.error', { what: colName(ctx, v.variable), message: errorText(v.error) }));
+      rows.push(data(pad([colName(ctx, v.variable), notComputed()])));
       continue;
     }
     const parts = [v.overall, ...(byGroup ? v.by_group ?? [] : [])];
     if (v.type === 'factor') {
       const test = byGroup ? factorTest(v.tests) : null;
-      if (test?.label.startsWith('Fisher')) anyFisher = true;
+      if (test?.fisher) anyFisher = true;
       rows.push(data(pad([colName(ctx, v.variable), ...parts.map(() => ''), ...(byGroup ? [test ? formatP(test.p) : DASH, test ? test.label : DASH] : [])])));
       v.levels.forEach((level, j) => {
         rows.push(data(pad([levelName(ctx, v.variable, level), ...parts.map((s) => formatCountPercent(s.counts[j], s.percent[j]))]), 1));
       });
     } else {
       const d = decimalsFor(v.overall.sd);
-      const t = v.tests?.t;
+      const tt = v.tests?.t;
       const w = v.tests?.wilcoxon;
       rows.push(data(pad([colName(ctx, v.variable)])));
-      rows.push(data(pad(['Mean (SD)', ...parts.map((s) => formatMeanSD(s.mean, s.sd, d)), ...(byGroup ? [t ? formatP(t.p) : DASH, tLabel(t)] : [])]), 1));
+      rows.push(data(pad([t('analyses.table1.mean_sd'), ...parts.map((s) => formatMeanSD(s.mean, s.sd, d)), ...(byGroup ? [tt ? formatP(tt.p) : DASH, tLabel(tt)] : [])]), 1));
       rows.push(
         data(
           pad([
-            'Median (IQR)',
+            t('analyses.table1.median_iqr'),
             ...parts.map((s) => formatMedianIQR(s.median, s.q1, s.q3, d)),
-            ...(byGroup ? [w ? formatP(w.p) : DASH, w ? (w.exact ? 'Wilcoxon (exact)' : 'Wilcoxon') : DASH] : []),
+            ...(byGroup ? [w ? formatP(w.p) : DASH, w ? (w.exact ? t('analyses.test.wilcoxon_exact') : 'Wilcoxon') : DASH] : []),
           ]),
           1,
         ),
@@ -80,23 +81,22 @@ export function table1Model(t1, ctx) {
     }
     if (v.overall.missing > 0) {
       anyMissing = true;
-      rows.push(data(pad(['Missing', ...parts.map((s) => formatInteger(s.missing))]), 1));
+      rows.push(data(pad([t('analyses.table1.missing'), ...parts.map((s) => formatInteger(s.missing))]), 1));
     }
   }
   const yates = ctx.spec?.analyses?.table1?.yates;
   const notes = [
-    'Values are n (%) with percentages of the non-missing values, mean (SD), or median (IQR: first–third quartile, quantile type 7).',
-    byGroup &&
-      hasFactor &&
-      `p for factors: χ² test${yates === false ? ' without continuity correction' : " (Yates' continuity correction on 2×2 tables)"} when every expected count is at least 5, otherwise Fisher's exact test; the Test column names the test used for each row.`,
-    byGroup && hasNumeric && 'p for numeric variables: Welch two-sample t-test (mean) and Wilcoxon rank-sum test (median); – = no test (numeric variables with more than two groups).',
-    byGroup && anyFisher && "Fisher's exact test was used where an expected count was below 5.",
-    flags.length && `Columns holding only 0 and 1, shown as n (%): ${flags.join(', ')} (the Table 1 option "0/1 columns" shows them as mean (SD) and median (IQR) instead).`,
-    anyMissing && 'Missing: rows without a value, not counted in the percentages.',
+    t('analyses.table1.note_values'),
+    byGroup && hasFactor && t(yates === false ? 'analyses.table1.note_factors_no_yates' : 'analyses.table1.note_factors'),
+    byGroup && hasNumeric && t('analyses.table1.note_numeric'),
+    byGroup && anyFisher && t('analyses.table1.note_fisher'),
+    flags.length && t('analyses.table1.note_flags', { columns: flags.join(', ') }),
+    anyMissing && t('analyses.table1.note_missing'),
     ...failed,
-    'NA = not computable.',
+    t('analyses.table1.note_na'),
   ];
-  return model(ctx, 'table1', byGroup ? `Baseline characteristics by ${ctx.groupColumn || 'group'}` : 'Baseline characteristics', columns, rows, notes);
+  const title = !byGroup ? t('analyses.table1.table_title') : ctx.groupColumn ? t('analyses.table1.table_title_by', { group: ctx.groupColumn }) : t('analyses.table1.table_title_by_group');
+  return model(ctx, 'table1', title, columns, rows, notes);
 }
 
 // Its block of the R script (web/analyses/index.js: rBlock).
@@ -121,13 +121,17 @@ function rBlock(a, { path: p, spec, covariates }) {
 
 export default {
   key: 'table1',
-  title: 'Table 1',
+  get title() {
+    return t('analyses.table1.title');
+  },
   form: {
-    toggle: 'Table 1 (baseline by group)',
+    get toggle() {
+      return t('analyses.table1.toggle');
+    },
     onWithCovariates: true,
     fields: [
-      check("Yates' correction", 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') }),
-      select('0/1 columns', 'analyses.table1.binary', [['counts', 'n (%)'], ['numeric', 'mean (SD), median (IQR)']]),
+      check('analyses.field.yates', 'analyses.table1.yates', { checked: engineDefault('analyses.table1.yates') }),
+      select('analyses.table1.field.binary', 'analyses.table1.binary', [['counts', 'n (%)'], ['numeric', 'analyses.table1.field.binary_numeric']]),
     ],
   },
   tables: (t1, ctx) => [{ paper: 1, model: table1Model(t1, ctx) }],
