@@ -237,6 +237,10 @@ function renderSubcohortsCompared(result) {
   return wrap;
 }
 
+// The part of the analysis a warning is about, as the engine names it (its key).
+const WARNING_PARTS = new Set(['cohort', 'table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'subgroups', 'cutpoint']);
+const partName = (key) => (WARNING_PARTS.has(key) ? t(`page.results.analysis.${key}`) : key);
+
 export function renderResults(result, { actions = {} } = {}) {
   renderRowsFewer(result);
   $('warnings').replaceChildren(
@@ -244,7 +248,7 @@ export function renderResults(result, { actions = {} } = {}) {
       const p = Object.assign(document.createElement('p'), {
         className: 'warning',
         textContent: t('page.results.warning', {
-          where: [w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(t('page.list_separator')),
+          where: [w.subcohort, w.analysis && partName(w.analysis), w.variable ?? w.model, w.comparison].filter(Boolean).join(t('page.list_separator')),
           message: engineMessage(w.message),
         }),
       });
