@@ -164,3 +164,45 @@ test('the HTML report in Chinese: <html lang>, its own texts Chinese, the number
   assert.deepEqual(untranslatedWords(`${z.title} ${text}`, new Set(['flchain.csv', 'flchain', 'csv'])), [], text);
   assert.deepEqual(numbers(text).sort(), numbers(e.body.textContent).sort());
 });
+
+test('where an error is, in Chinese (the sheet row of an Excel file, the column, the field); the numbers as in English', async () => {
+  const { state, describeError } = await import('../../web/page.js');
+  const before = { rows: state.sheetRowByLine, sheet: state.sheet };
+  state.sheetRowByLine = { 5: 7 };
+  state.sheet = 'Data';
+  try {
+    const errors = [{ message: 'x', line: 5, column: 3, field: 'analyses.km.times' }, { message: 'x', line: 9 }];
+    for (const error of errors) {
+      const { en, zh } = await both(() => describeError(error));
+      assert.deepEqual(untranslatedWords(zh, new Set(['x', 'Data', 'analyses.km.times'])), [], zh);
+      assert.deepEqual(numbers(zh), numbers(en));
+    }
+    assert.equal((await both(() => describeError(errors[0]))).zh, 'x（工作表“Data”第 7 行，第 3 列，字段“analyses.km.times”）');
+  } finally {
+    state.sheetRowByLine = before.rows;
+    state.sheet = before.sheet;
+  }
+});
+
+test('a status line said as a function of what it reports is said again in the new language; a fixed text is left as it is', async () => {
+  const { setStatus, resay } = await import('../../web/page.js');
+  const { t } = await import('../../web/i18n.js');
+  const { document } = new JSDOM('<!doctype html><p id="a"></p><p id="b"></p>').window;
+  const [a, b] = [document.getElementById('a'), document.getElementById('b')];
+  setLanguage('en');
+  try {
+    setStatus(a, () => t('page.run.running'));
+    setStatus(b, () => t('page.run.cancelled'), 'ok');
+    setStatus(b, 'fixed');
+    assert.equal(a.textContent, 'Running…');
+    setLanguage('zh-CN');
+    resay();
+    assert.equal(a.textContent, '正在运行…');
+    assert.equal(b.textContent, 'fixed');
+    assert.equal(b.className, '');
+  } finally {
+    setLanguage('en');
+    resay();
+  }
+  assert.equal(a.textContent, 'Running…');
+});
