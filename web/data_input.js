@@ -68,7 +68,13 @@ async function openSheet(sheet) {
   state.sheetRowByLine = converted.sheetRowByLine;
   state.sheet = sheet;
   $('csv-download').hidden = false;
-  $('data-notes').replaceChildren(...(converted.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: t('page.data.sheet_note', { note: n }) })));
+  $('data-notes').replaceChildren(
+    ...(converted.notes ?? []).map((note) => {
+      const li = document.createElement('li');
+      setStatus(li, () => t('page.data.sheet_note', { note }));
+      return li;
+    }),
+  );
   const name = state.fileName;
   return loadCsv(new TextEncoder().encode(converted.csv), () => `${name} [${sheet}]`);
 }
