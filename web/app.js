@@ -8,13 +8,14 @@ import * as specForm from './spec_form.js';
 import { eventLooksOneTwo, timeNotNumbers } from './form_rules.js';
 import { registerServiceWorker } from './assets.js';
 import { parseSpecJson } from './share.js';
-import { $, state, client, setStatus, describeError, button } from './page.js';
+import { $, state, client, setStatus, resay, describeError, button } from './page.js';
 import { setupData, restoreFromHash, hideShareConfirm } from './data_input.js';
 import { renderAnalysisSections, applySpec, renderForm, onFormChange } from './form_view.js';
 import { renderResults, failedParts, markStale, clearResults } from './results_view.js';
 import { updateShareHash, setupExports } from './exports.js';
 import { rowsHeadline } from './rows_used.js';
-import { LANGUAGES, setLanguage, applyStaticText, preferredLanguage, fragmentWithLanguage } from './i18n.js';
+import { LANGUAGES, setLanguage, applyStaticText, preferredLanguage, fragmentWithLanguage, t, tn } from './i18n.js';
+import { engineMessage } from './engine_text.js';
 
 // ------------------------------------------------------------------- run
 
@@ -28,25 +29,25 @@ function confirmEventCoding() {
     box.id = 'event-confirm';
     box.className = 'confirm';
     box.setAttribute('role', 'alertdialog');
-    box.setAttribute('aria-label', 'Confirm the event value');
+    box.setAttribute('aria-label', t('page.event.confirm_label'));
     const text = Object.assign(document.createElement('p'), {
       className: 'warning',
-      textContent: `Column '${column}' holds 1 and 2 (as R's lung data, where 1 = censored and 2 = dead), and the event value is 1: every 2 would be counted as censored.`,
+      textContent: t('page.event.confirm_text', { column }),
     });
     const done = (ok) => {
       box.remove();
       resolve(ok);
     };
-    const use2 = button('Count 2 as the event', () => {
+    const use2 = button(t('page.event.use_2'), () => {
       state.spec.event = { ...state.spec.event, values: ['2'] };
       renderForm();
       done(true);
     });
-    const keep = button('Run with 1 as the event', () => {
+    const keep = button(t('page.event.keep_1'), () => {
       state.eventConfirmed = column;
       done(true);
     });
-    const cancel = button('Cancel', () => done(false));
+    const cancel = button(t('page.run.cancel'), () => done(false));
     box.append(text, use2, keep, cancel);
     $('event-confirm')?.remove();
     $('run-button').closest('.run-row').after(box);
@@ -69,13 +70,14 @@ async function run(event) {
   if (notNumbers) {
     $('results-section').hidden = false;
     clearResults();
-    setStatus($('run-status'), `Not run: ${notNumbers.text}`, 'error');
+    const [spec, described] = [state.spec, state.described];
+    setStatus($('run-status'), () => t('page.run.not_run', { reason: timeNotNumbers(spec, described)?.text ?? notNumbers.text }), 'error');
     $('time-cells').querySelector('button')?.focus();
     return;
   }
   if (!(await confirmEventCoding())) return;
   $('results-section').hidden = false;
-  setStatus($('run-status'), 'Running…');
+  setStatus($('run-status'), () => t('page.run.running'));
   setStatus($('share-copied'), '');
   $('run-button').disabled = true;
   $('cancel-button').disabled = false;
@@ -87,25 +89,28 @@ async function run(event) {
     onProgress: ({ stage, done, total }) => {
       progress.max = Math.max(total, 1);
       progress.value = done;
-      $('run-stage').textContent = stage === 'done' ? '' : `${stage}…`;
+      $('run-stage').textContent = stage === 'done' ? '' : t('page.run.stage', { stage: engineMessage(stage) });
     },
   });
   $('run-button').disabled = false;
   $('cancel-button').disabled = true;
   progress.hidden = true;
   $('run-stage').textContent = '';
-  if (envelope.cancelled) return setStatus($('run-status'), 'Cancelled.');
+  if (envelope.cancelled) return setStatus($('run-status'), () => t('page.run.cancelled'));
   if (!envelope.ok) {
     clearResults();
-    return setStatus($('run-status'), `The analysis stopped: ${describeError(envelope.error)}`, 'error');
+    return setStatus($('run-status'), () => t('page.run.stopped', { error: describeError(envelope.error) }), 'error');
   }
   state.result = envelope.result;
   state.ranSpec = ranSpec;
   showResults();
   markStale();
   const failed = failedParts(envelope.result);
-  setStatus($('run-status'), `${rowsHeadline(envelope.result).status}${
-    failed ? ` ${failed} ${failed === 1 ? 'part' : 'parts'} could not be computed: see the messages in their sections.` : ''}`);
+  const result = envelope.result;
+  setStatus($('run-status'), () => {
+    const status = rowsHeadline(result).status;
+    return failed ? t('page.run.done_failed', { status, failed: tn('page.run.failed_parts', failed) }) : status;
+  });
   // Keyboard and screen-reader users land on what they asked for.
   $('results-heading').focus();
   await updateShareHash();
@@ -121,13 +126,13 @@ function useCutpointButton(b) {
   const cut = cp.groups?.definition?.cutpoint ?? cp.maxstat?.cutpoint;
   const how = cp.groups?.definition?.chosen_by ?? 'maxstat';
   if (b.key !== 'main' || !Number.isFinite(cut) || !state.described.columns.some((c) => c.name === column && c.type === 'numeric')) return null;
-  return button(`Use ${column} cut at ${cut} (${how}) as a covariate`, () => {
+  return button(t('page.cutpoint.use', { column, cut, how }), () => {
     // x <= cut low, as the cutpoint's groups and maxstat split.
     const rows = specForm.covariateRows(state.spec, state.described).map((r) => (r.column === column ? { ...r, included: true, breaks: [cut], right: true, type: 'auto', reference: '' } : r));
     state.spec = specForm.applyCovariateRows(state.spec, rows);
     renderForm();
     $('covariates').scrollIntoView();
-    setStatus($('spec-status'), `${column} is now cut at ${cut}; run again to use it.`, 'ok');
+    setStatus($('spec-status'), () => t('page.cutpoint.used', { column, cut }), 'ok');
   });
 }
 
@@ -146,10 +151,16 @@ function storedLanguage() {
   }
 }
 
+// The filter language's own words: code (as R code is), shown as they are
+// typed in every language.
+const FILTER_SYNTAX = { operators: '== != < <= > >= in (…) and or not, is missing', example: 'age >= 18 and kps is not missing' };
+
 function useLanguage(code) {
   setLanguage(code);
   document.documentElement.lang = code;
   applyStaticText(document);
+  $('subcohorts-hint').textContent = t('page.setup.subcohorts_hint', FILTER_SYNTAX);
+  $('filter').placeholder = t('page.setup.filter_placeholder', FILTER_SYNTAX);
   $('language').value = code;
 }
 
@@ -166,6 +177,8 @@ function switchLanguage(code) {
   renderAnalysisSections();
   if (state.spec) renderForm();
   if (state.result) showResults();
+  // Status lines already shown, said again in the new language.
+  resay();
 }
 
 function setupLanguage() {
@@ -200,22 +213,22 @@ function setup() {
     $('cancel-button').disabled = true;
   });
   $('add-subcohort').addEventListener('click', () => {
-    state.spec.subcohorts = [...(state.spec.subcohorts ?? []), { name: `subcohort ${(state.spec.subcohorts?.length ?? 0) + 1}`, filter: '' }];
+    state.spec.subcohorts = [...(state.spec.subcohorts ?? []), { name: t('page.setup.new_subcohort', { n: (state.spec.subcohorts?.length ?? 0) + 1 }), filter: '' }];
     renderForm();
   });
   $('spec-apply').addEventListener('click', async () => {
     let parsed;
     try {
       // The same depth, size and type checks as a link's spec: pasted text is as hostile.
-      parsed = parseSpecJson($('spec-text').value, 'The spec');
+      parsed = parseSpecJson($('spec-text').value, 'page.share.what_spec');
     } catch (e) {
-      return setStatus($('spec-status'), `Not applied: ${e.message}`, 'error');
+      return setStatus($('spec-status'), () => t('page.spec.not_applied', { error: e.message }), 'error');
     }
     try {
       await applySpec(parsed);
-      setStatus($('spec-status'), 'Applied.', 'ok');
+      setStatus($('spec-status'), () => t('page.spec.applied'), 'ok');
     } catch (e) {
-      setStatus($('spec-status'), `Not applied: ${e.message} (the engine checks every field when you run).`, 'error');
+      setStatus($('spec-status'), () => t('page.spec.not_applied_form', { error: engineMessage(e.message) }), 'error');
     }
   });
   // Not a fragment link: the fragment is the reproduction link's.

@@ -18,6 +18,7 @@
 //   OFFLINE_FILES: string[]             files (relative to the page) the single
 //       file inlines; the build reads this list
 import { inlined, createWorker } from './inline.js';
+import { t } from './i18n.js';
 
 export const EXAMPLE = { csv: 'examples/npc_cohort.csv', spec: 'examples/npc_paper.spec.json', name: 'npc_cohort.csv' };
 export const ENGINE = { script: 'localsurv.js', wasm: 'localsurv.wasm' };
@@ -35,7 +36,7 @@ function base64ToBytes(b64) {
 
 function inlinedBytes(path) {
   const b64 = inlined[path];
-  if (b64 == null) throw new Error(`${path} is not inlined in this page`);
+  if (b64 == null) throw new Error(t('page.assets.not_inlined', { path }));
   return base64ToBytes(b64);
 }
 
@@ -46,7 +47,7 @@ function pageUrl(path) {
 async function fileBytes(path) {
   if (inlined) return inlinedBytes(path);
   const res = await fetch(pageUrl(path));
-  if (!res.ok) throw new Error(`could not load ${path} (HTTP ${res.status})`);
+  if (!res.ok) throw new Error(t('page.assets.not_loaded', { path, status: res.status }));
   return new Uint8Array(await res.arrayBuffer());
 }
 

@@ -19,8 +19,9 @@
 // not know a restart happened.
 import { createEngineWorker, engineSource } from './assets.js';
 import { failure } from './engine.js';
+import { t } from './i18n.js';
 
-const cancelledEnvelope = () => ({ ...failure('cancelled', 'cancelled'), cancelled: true });
+const cancelledEnvelope = () => ({ ...failure('cancelled', t('page.client.cancelled')), cancelled: true });
 
 export class EngineClient {
   /**
@@ -46,7 +47,7 @@ export class EngineClient {
       worker.postMessage({ type: 'init', source: this.source() });
     } catch (err) {
       worker?.terminate();
-      return failure('engine-load', `the analysis engine could not be started: ${err?.message ?? err}`);
+      return failure('engine-load', t('page.client.not_started', { error: err?.message ?? err }));
     }
     worker.onmessage = ({ data }) => {
       if (worker !== this.worker) return; // a terminated worker's last words
@@ -62,13 +63,13 @@ export class EngineClient {
       if (data.envelope?.error?.code === 'engine-crash') this.#drop(data.envelope);
     };
     const died = (message) => {
-      if (worker === this.worker) this.#drop(failure('engine-crash', `the analysis engine stopped: ${message}`));
+      if (worker === this.worker) this.#drop(failure('engine-crash', t('page.client.stopped', { error: message })));
     };
     worker.onerror = (e) => {
       e.preventDefault?.();
-      died(e.message || 'worker error');
+      died(e.message || t('page.client.worker_error'));
     };
-    worker.onmessageerror = () => died('a message could not be read');
+    worker.onmessageerror = () => died(t('page.client.message_unreadable'));
     this.worker = worker;
     this.dataReady = null;
     return null;

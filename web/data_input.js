@@ -13,8 +13,10 @@ import { decodeShare, checkFingerprint, shareUrl, looksLikeShare, runPlan } from
 import { isSpreadsheetFile, listSheets, sheetToCsv } from './xlsx.js';
 import { formatThousands } from './format.js';
 import { $, state, client, setStatus, describeError, option } from './page.js';
+import { engineMessage } from './engine_text.js';
 import { applySpec, renderPreview } from './form_view.js';
 import { clearResults } from './results_view.js';
+import { t } from './i18n.js';
 
 // ---------------------------------------------------------------- data in
 
@@ -41,7 +43,7 @@ async function openFile(bytes, name) {
     try {
       sheets = await listSheets(bytes);
     } catch (e) {
-      return fail(`Could not read ${name}: ${e.message}`);
+      return fail(() => t('page.data.unreadable', { name, error: e.message }));
     }
     $('sheet-select').replaceChildren(...sheets.map((s) => option(s)));
     $('sheet-chooser').hidden = sheets.length < 2;
@@ -52,7 +54,7 @@ async function openFile(bytes, name) {
     return openSheet(sheet);
   }
   state.sheetRowByLine = null;
-  return loadCsv(bytes, name);
+  return loadCsv(bytes, () => name);
 }
 
 async function openSheet(sheet) {
@@ -60,18 +62,27 @@ async function openSheet(sheet) {
   try {
     converted = await sheetToCsv(state.fileBytes, sheet);
   } catch (e) {
-    return fail(`Could not read sheet "${sheet}" of ${state.fileName}: ${e.message}`);
+    const name = state.fileName;
+    return fail(() => t('page.data.sheet_unreadable', { sheet, name, error: e.message }));
   }
   state.sheetRowByLine = converted.sheetRowByLine;
   state.sheet = sheet;
   $('csv-download').hidden = false;
-  $('data-notes').replaceChildren(...(converted.notes ?? []).map((n) => Object.assign(document.createElement('li'), { textContent: `Reading the Excel sheet: ${n}` })));
-  return loadCsv(new TextEncoder().encode(converted.csv), `${state.fileName} [${sheet}]`);
+  $('data-notes').replaceChildren(
+    ...(converted.notes ?? []).map((note) => {
+      const li = document.createElement('li');
+      setStatus(li, () => t('page.data.sheet_note', { note }));
+      return li;
+    }),
+  );
+  const name = state.fileName;
+  return loadCsv(new TextEncoder().encode(converted.csv), () => `${name} [${sheet}]`);
 }
 
+// message: a function giving the text in the page's language (said again on a switch).
 function fail(message) {
   setStatus($('data-status'), message, 'error');
-  if (state.pendingShare) setStatus($('share-status'), 'Nothing from the link was restored: the file could not be read (see "1. Data"). Choose the file the link was made with.', 'error');
+  if (state.pendingShare) setStatus($('share-status'), () => t('page.link.nothing_restored'), 'error');
   $('setup-section').hidden = true;
   $('preview-details').hidden = true;
   $('skip-to-run').hidden = true;
@@ -87,16 +98,18 @@ function withSheet(spec) {
   return out;
 }
 
+// label: a function giving the file's name as said (the example's in the page's language).
 async function loadCsv(bytes, label, presetSpec = null) {
   hideShareConfirm();
   state.csvBytes = bytes;
-  setStatus($('data-status'), `Reading ${label}…`);
+  setStatus($('data-status'), () => t('page.data.reading', { label: label() }));
   // Read the file as the spec about to be applied says (a link's or the
   // example's delimiter, decimal comma, column types), so the preview agrees.
   const envelope = await client.load(bytes, (state.pendingShare?.spec ?? presetSpec)?.data ?? {});
-  if (!envelope.ok) return fail(`Could not read ${label}: ${describeError(envelope.error)}`);
+  if (!envelope.ok) return fail(() => t('page.data.unreadable', { name: label(), error: describeError(envelope.error) }));
   state.described = envelope.result;
-  setStatus($('data-status'), `${label}: ${state.described.rows} rows, ${state.described.columns.length} columns.`);
+  const { rows, columns } = state.described;
+  setStatus($('data-status'), () => t('page.data.read', { label: label(), rows, columns: columns.length }));
   renderPreview();
   if (state.pendingShare) return restoreShare(state.pendingShare);
   clearShareHash();
@@ -115,10 +128,11 @@ export async function restoreFromHash() {
   hideShareConfirm();
   try {
     state.pendingShare = await decodeShare(location.hash);
-    setStatus($('share-status'), `This link reproduces an analysis. Choose the same data file (${formatThousands(state.pendingShare.size)} bytes, SHA-256 ${state.pendingShare.sha256.slice(0, 12)}…); it is checked, and you confirm the run, before anything runs.`, 'ok');
+    const { size, sha256 } = state.pendingShare;
+    setStatus($('share-status'), () => t('page.link.waiting', { size: formatThousands(size), sha256: sha256.slice(0, 12) }), 'ok');
   } catch (e) {
     state.pendingShare = null;
-    setStatus($('share-status'), e instanceof Error && e.name === 'ShareError' ? e.message : `This link could not be opened: ${e?.message ?? e}`, 'error');
+    setStatus($('share-status'), () => (e instanceof Error && e.name === 'ShareError' ? e.message : t('page.link.unopenable', { error: e?.message ?? e })), 'error');
   }
 }
 
@@ -133,13 +147,13 @@ async function restoreShare(share) {
   try {
     check = await checkFingerprint(share, state.fileBytes);
   } catch (e) {
-    check = { ok: false, message: `The file could not be checked against the link (${e.message}).` };
+    check = { ok: false, get message() { return t('page.link.check_failed', { error: e.message }); } };
   }
   let described;
   try {
     described = await applySpec(share.spec);
   } catch (e) {
-    setStatus(status, `The link's settings could not be put into the form: ${e?.message ?? e}. The form shows this file's usual settings instead; nothing has run.`, 'error');
+    setStatus(status, () => t('page.link.form_failed', { error: engineMessage(e?.message ?? e) }), 'error');
     try {
       await applySpec(withSheet(specForm.defaultSpec(state.described)));
       $('setup-section').hidden = false;
@@ -150,7 +164,7 @@ async function restoreShare(share) {
   }
   $('setup-section').hidden = false;
   if (!described.ok) {
-    setStatus(status, `The link's data settings do not fit this file: ${describeError(described.error)}. Its other settings are in the form below; nothing has run.`, 'error');
+    setStatus(status, () => t('page.link.data_misfit', { error: describeError(described.error) }), 'error');
     return;
   }
   // A different file would not reproduce the link's numbers: the user sees
@@ -159,12 +173,13 @@ async function restoreShare(share) {
     // Kept: the next file given is checked against the link again.
     state.pendingShare = share;
     setLinkRefused(true);
-    setStatus(status, `${check.message} The link's settings are in the form below. "Run analysis" stays off until you choose the file the link was made with, or detach the analysis from the link.`, 'error');
+    setStatus(status, () => t('page.link.refused', { check: check.message }), 'error');
     return;
   }
   setLinkRefused(false);
-  setStatus(status, 'This is the file the link was made with: its settings are restored below. Nothing has run yet.', 'ok');
-  $('share-plan').textContent = runPlan(state.spec).text;
+  setStatus(status, () => t('page.link.restored'), 'ok');
+  const spec = state.spec;
+  setStatus($('share-plan'), () => runPlan(spec).text);
   $('share-confirm').hidden = false;
 }
 
@@ -179,15 +194,21 @@ function setLinkRefused(refused) {
   $('share-refused').hidden = !refused;
   const run = $('run-button');
   run.disabled = refused;
-  if (refused) run.title = 'The file is not the one the link was made with: choose that file, or detach the analysis from the link.';
-  else run.removeAttribute('title');
+  // Said again on a language switch (applyStaticText).
+  if (refused) {
+    run.dataset.i18nAttr = 'title:page.link.run_off';
+    run.title = t('page.link.run_off');
+  } else {
+    delete run.dataset.i18nAttr;
+    run.removeAttribute('title');
+  }
 }
 
 function detachFromLink() {
   state.pendingShare = null;
   setLinkRefused(false);
   clearShareHash();
-  setStatus($('share-status'), 'Detached from the link: its settings stay in the form and run on this file. A new reproduction link will name this file.', 'ok');
+  setStatus($('share-status'), () => t('page.link.detached'), 'ok');
   $('run-button').focus();
 }
 
@@ -218,7 +239,7 @@ export function setupData() {
     try {
       ex = await loadExample();
     } catch (e) {
-      return fail(`Could not load the example: ${e.message}`);
+      return fail(() => t('page.data.example_failed', { error: e.message }));
     }
     state.fileBytes = ex.csvBytes;
     state.fileSha256 = null;
@@ -228,6 +249,6 @@ export function setupData() {
     state.fileName = ex.name;
     $('sheet-chooser').hidden = true;
     $('data-notes').replaceChildren();
-    await loadCsv(ex.csvBytes, `${ex.name} (example)`, state.pendingShare ? null : JSON.parse(ex.specJson));
+    await loadCsv(ex.csvBytes, () => t('page.data.example_label', { name: ex.name }), state.pendingShare ? null : JSON.parse(ex.specJson));
   });
 }

@@ -9,7 +9,8 @@ import { sha256Hex, encodeShare, shareUrl } from './share.js';
 import { rScript } from './rscript.js';
 import { buildReport } from './report.js';
 import { $, state, client, setStatus } from './page.js';
-import { language, fragmentWithLanguage } from './i18n.js';
+import { engineMessage } from './engine_text.js';
+import { language, fragmentWithLanguage, t } from './i18n.js';
 
 // The link pins the spec as the engine echoed it (every default written out),
 // so a later version's defaults cannot change what it reproduces.
@@ -21,24 +22,26 @@ export async function updateShareHash() {
 }
 
 // Said next to the button (a status region, so screen readers hear it too)
-// and in the link status at the top of the page.
+// and in the link status at the top of the page. text: a function giving it
+// in the page's language.
 function shareSays(text, kind) {
   setStatus($('share-status'), text, kind);
   setStatus($('share-copied'), text, kind);
 }
 
 async function copyShareLink() {
-  if (!state.result) return shareSays('Run the analysis first: the link reproduces its results.', 'error');
+  if (!state.result) return shareSays(() => t('page.export.run_first'), 'error');
   try {
     await updateShareHash();
   } catch (e) {
-    return shareSays(`The link could not be made: ${e.message}`, 'error');
+    return shareSays(() => t('page.export.link_failed', { error: e.message }), 'error');
   }
   try {
     await navigator.clipboard.writeText(location.href);
-    shareSays('Reproduction link copied. It holds the settings and the file\'s fingerprint, no patient data.', 'ok');
+    shareSays(() => t('page.export.copied'), 'ok');
   } catch {
-    shareSays(`Copy this link: ${location.href}`, 'ok');
+    const url = location.href;
+    shareSays(() => t('page.export.copy_this', { url }), 'ok');
   }
 }
 
@@ -61,29 +64,30 @@ function reportHtml() {
 
 // An export never throws out of its button (a link may have filled the form
 // with settings the engine refused): what went wrong shows beside the buttons.
+// what: the key naming the export ("The report").
 function exportButton(id, make, what, needsResult) {
   $(id).addEventListener('click', async () => {
     const status = $('export-status');
-    if (needsResult && !state.result) return setStatus(status, `${what} needs results: run the analysis first.`, 'error');
+    if (needsResult && !state.result) return setStatus(status, () => t('page.export.needs_results', { what: t(what) }), 'error');
     setStatus(status, '');
     try {
       await make();
     } catch (e) {
       console.warn(e);
-      setStatus(status, `${what} could not be made: ${e?.message ?? e}. Check the settings (the analysis spec JSON) and run the analysis again.`, 'error');
+      setStatus(status, () => t('page.export.failed', { what: t(what), error: engineMessage(e?.message ?? e) }), 'error');
     }
   });
 }
 
 export function setupExports() {
   $('share-button').addEventListener('click', copyShareLink);
-  exportButton('report-button', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'), 'The report', true);
+  exportButton('report-button', () => download(reportHtml(), 'localsurv-report.html', document, 'text/html'), 'page.export.what_report', true);
   // The script is written from the engine's reading of the spec (its defaults, its filter trees).
   exportButton('rscript-button', async () => {
     const read = await client.readSpec(state.result?.spec ?? state.spec ?? {});
     if (!read.ok) throw new Error(read.error.message);
     download(rScript(read.result, { dataFile: csvName(), data: state.result?.data }), 'localsurv-analysis.R', document, 'text/plain');
-  }, 'The R script', false);
+  }, 'page.export.what_rscript', false);
   $('csv-download').addEventListener('click', () => download(new Blob([state.csvBytes], { type: 'text/csv' }), csvName(), document));
-  exportButton('json-button', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'), 'The result file', true);
+  exportButton('json-button', () => download(JSON.stringify(state.result, null, 1), 'localsurv-result.json', document, 'application/json'), 'page.export.what_json', true);
 }

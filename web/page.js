@@ -3,6 +3,8 @@
 // analysis form), results_view.js (the run's tables and figures), exports.js
 // (link, report, R script, JSON); app.js wires them to the page.
 import { EngineClient } from './client.js';
+import { t } from './i18n.js';
+import { engineMessage } from './engine_text.js';
 
 export const $ = (id) => document.getElementById(id);
 export const client = new EngineClient();
@@ -22,20 +24,34 @@ export const state = {
   touched: new Set(), // analyses the user switched on or off by hand
 };
 
+// Status lines the page has said, as functions of what they report, so a
+// language switch says them again in the new language (resay).
+const said = new Map();
+
+/** `text` is a string, or a function giving it (said again on a language switch). */
 export function setStatus(el, text, cls = '') {
-  el.textContent = text;
+  if (typeof text === 'function') said.set(el, text);
+  else said.delete(el);
+  el.textContent = typeof text === 'function' ? text() : text;
   el.className = cls;
+}
+
+export function resay() {
+  for (const [el, say] of said) {
+    if (el.isConnected) el.textContent = say();
+    else said.delete(el);
+  }
 }
 
 export function describeError(error) {
   const where = [];
   // A converted Excel sheet: say where the cell is in the sheet, not the CSV.
   const row = error.line != null ? state.sheetRowByLine?.[error.line] : null;
-  if (row != null) where.push(`sheet '${state.sheet}', row ${row}`);
-  else if (error.line != null) where.push(`line ${error.line}`);
-  if (error.column != null) where.push(`column ${error.column}`);
-  if (error.field) where.push(`field "${error.field}"`);
-  return error.message + (where.length ? ` (${where.join(', ')})` : '');
+  if (row != null) where.push(t('page.error.sheet_row', { sheet: state.sheet, row }));
+  else if (error.line != null) where.push(t('page.error.line', { line: error.line }));
+  if (error.column != null) where.push(t('page.error.column', { column: error.column }));
+  if (error.field) where.push(t('page.error.field', { field: error.field }));
+  return engineMessage(error.message) + (where.length ? t('page.error.where', { where: where.join(t('page.list_separator')) }) : '');
 }
 
 export function option(value, label = value) {

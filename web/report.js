@@ -8,6 +8,11 @@
 
 import { escapeHtml } from './html.js';
 import { rowsHeadline, fewerText } from './rows_used.js';
+import { language, t } from './i18n.js';
+
+// A translation is trusted text, but its placeholders carry the file's names:
+// the whole text goes through the one escaper.
+const say = (key, params) => escapeHtml(t(key, params));
 
 const CSS = `
 body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1000px; margin: 0 auto; padding: 1rem 1rem 3rem; }
@@ -43,24 +48,25 @@ export function buildReport({ result, resultsElement, warningsElement, fileName,
   const spec = JSON.stringify(result.spec, null, 2);
   // The rows each model used, as the top of the page's results says them.
   const rows = rowsHeadline(result);
+  const version = result.localsurv?.version ?? '';
   const fewer = rows.fewer.length ? `<ul>${rows.fewer.map((f) => `<li>${escapeHtml(fewerText(f))}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="${escapeHtml(language())}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${REPORT_POLICY}">
-<title>LocalSurv report</title>
-<meta name="generator" content="LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}">
+<title>${say('page.report.title')}</title>
+<meta name="generator" content="LocalSurv ${escapeHtml(version)}">
 <style>${CSS}</style></head><body>
-<h1>LocalSurv report</h1>
-<p>Data file: ${escapeHtml(fileName || '(unnamed)')} — ${result.data.rows} rows, ${result.data.columns} columns.
-Produced ${escapeHtml(date.toISOString().slice(0, 10))} by LocalSurv ${escapeHtml(result.localsurv?.version ?? '')}, entirely in the browser.</p>
-<p>${escapeHtml(rows.status.replace(/^Done: /, ''))}</p>
+<h1>${say('page.report.title')}</h1>
+<p>${say('page.report.data_file', { file: fileName || t('page.report.unnamed'), rows: result.data.rows, columns: result.data.columns })}
+${say('page.report.produced', { date: date.toISOString().slice(0, 10), version })}</p>
+<p>${escapeHtml(rows.summary)}</p>
 ${fewer}
-<h2>Warnings</h2>
-${warningsElement.children.length ? warningsElement.innerHTML : '<p>None.</p>'}
-<h2>Results</h2>
+<h2>${say('page.report.warnings')}</h2>
+${warningsElement.children.length ? warningsElement.innerHTML : `<p>${say('page.report.no_warnings')}</p>`}
+<h2>${say('page.report.results')}</h2>
 ${body.innerHTML}
-<h2>Analysis spec</h2>
-<p>Running this spec on the same file in LocalSurv (page, command line or Node) gives the same numbers.</p>
+<h2>${say('page.report.spec')}</h2>
+<p>${say('page.report.spec_note')}</p>
 <pre>${escapeHtml(spec)}</pre>
 </body></html>
 `;

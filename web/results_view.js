@@ -13,6 +13,8 @@ import { ANALYSES, analysisByKey } from './analyses/index.js';
 import { subcohortForestFigure } from './analyses/subgroups.js';
 import { $, state, describeError, button, addHeader } from './page.js';
 import { rowsUsed, rowsHeadline, fewerText } from './rows_used.js';
+import { t } from './i18n.js';
+import { engineMessage, conventionLabel } from './engine_text.js';
 
 // --------------------------------------------------------------- results
 
@@ -34,24 +36,24 @@ function tableCard(model) {
   const el = tables.renderTable(model, document);
   const status = Object.assign(document.createElement('span'), { className: 'copy-status' });
   return card('', el, [
-    button('Copy table', async () => {
+    button(t('page.results.copy_table'), async () => {
       try {
         const how = await tables.copyTable(model, navigator);
-        status.textContent = how === 'html' ? 'Copied.' : 'Copied as text.';
+        status.textContent = t(how === 'html' ? 'page.results.copied' : 'page.results.copied_text');
       } catch (e) {
-        status.textContent = `Could not copy: ${e.message}`;
+        status.textContent = t('page.results.copy_failed', { error: e.message });
       }
     }),
     // The BOM makes Excel read the file as UTF-8 (en dashes, ≥).
-    button('CSV', () => download(new Blob(['\uFEFF', tables.toCsv(model)], { type: 'text/csv;charset=utf-8' }), `${model.id}.csv`, document)),
+    button(t('page.results.csv'), () => download(new Blob(['\uFEFF', tables.toCsv(model)], { type: 'text/csv;charset=utf-8' }), `${model.id}.csv`, document)),
     status,
   ], `card-${model.id}`);
 }
 
 function figureCard(title, fig, name) {
   return card(title, fig, [
-    button('SVG', () => download(new Blob([figureToSvg(fig)], { type: 'image/svg+xml' }), `${name}.svg`, document)),
-    button('PNG (300 dpi)', async () => download(await svgToPng(figureToSvg(fig), { dpi: 300, widthInches: 7 }), `${name}.png`, document)),
+    button(t('page.results.svg'), () => download(new Blob([figureToSvg(fig)], { type: 'image/svg+xml' }), `${name}.svg`, document)),
+    button(t('page.results.png'), async () => download(await svgToPng(figureToSvg(fig), { dpi: 300, widthInches: 7 }), `${name}.png`, document)),
   ], `fig-${name}`);
 }
 
@@ -61,21 +63,25 @@ function tryCard(build) {
     return build();
   } catch (e) {
     console.warn(e);
-    return Object.assign(document.createElement('p'), { className: 'warning', textContent: `Not shown: ${e.message}` });
+    return Object.assign(document.createElement('p'), { className: 'warning', textContent: t('page.results.not_shown', { error: engineMessage(e.message) }) });
   }
 }
 
+// R's own wording of a warning or an error, for R users (as R wrote it).
+function inRsWords(detail) {
+  const d = document.createElement('details');
+  d.append(Object.assign(document.createElement('summary'), { textContent: t('page.results.in_r_words') }), Object.assign(document.createElement('code'), { textContent: detail }));
+  return d;
+}
+
 // What the engine said about a part it could not compute: the message (with
-// the column or option), and R's own wording for R users.
-function errorLine(error, prefix) {
+// the column or option), and R's own wording for R users. key: the line's
+// text, with {error} (and {where}, from params).
+function errorLine(error, key, params = {}) {
   const box = document.createElement('div');
   box.className = 'error-message';
-  box.append(Object.assign(document.createElement('p'), { className: 'error', textContent: `${prefix}${describeError(error)}` }));
-  if (error.detail) {
-    const d = document.createElement('details');
-    d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: error.detail }));
-    box.append(d);
-  }
+  box.append(Object.assign(document.createElement('p'), { className: 'error', textContent: t(key, { ...params, error: describeError(error) }) }));
+  if (error.detail) box.append(inRsWords(error.detail));
   return box;
 }
 
@@ -85,9 +91,10 @@ function errorCard(key, error, parts = []) {
   const section = document.createElement('section');
   section.className = 'card analysis-error';
   section.dataset.analysis = key;
-  section.append(Object.assign(document.createElement('h4'), { textContent: error ? analysisByKey(key).title : `${analysisByKey(key).title}: not everything could be computed` }));
-  if (error) section.append(errorLine(error, 'Not computed: '));
-  for (const p of parts) section.append(errorLine(p, `${p.where}: `));
+  const title = analysisByKey(key).title;
+  section.append(Object.assign(document.createElement('h4'), { textContent: error ? title : t('page.results.partly_computed', { title }) }));
+  if (error) section.append(errorLine(error, 'page.results.not_computed'));
+  for (const p of parts) section.append(errorLine(p, 'page.results.part_error', { where: p.where }));
   return section;
 }
 
@@ -107,12 +114,11 @@ function renderBlock(b, index, actions) {
   const wrap = document.createElement('section');
   wrap.className = 'result-block';
   wrap.id = `result-${index}`;
-  const label = b.label || 'Whole cohort';
   const h = document.createElement('h3');
-  h.textContent = b.label ? `Subcohort: ${b.label}` : label;
+  h.textContent = b.label ? t('page.results.subcohort', { name: b.label }) : t('page.results.whole_cohort');
   wrap.appendChild(h);
   if (b.error) {
-    wrap.appendChild(errorLine(typeof b.error === 'string' ? { message: b.error } : b.error, 'Not analysed: '));
+    wrap.appendChild(errorLine(typeof b.error === 'string' ? { message: b.error } : b.error, 'page.results.not_analysed'));
     return wrap;
   }
   const r = b.results;
@@ -121,7 +127,7 @@ function renderBlock(b, index, actions) {
   const table = (name) => models.has(name) && add(tryCard(() => tableCard(models.get(name))));
   const key = b.key;
   const opts = { ...b.ctx, ...figureSettings() };
-  const figure = (title, name, build) => add(tryCard(() => figureCard(`${title}${b.label ? ` (${b.label})` : ''}`, build(), `${key}-${name}`)));
+  const figure = (title, name, build) => add(tryCard(() => figureCard(b.label ? t('page.results.figure_of', { title, cohort: b.label }) : title, build(), `${key}-${name}`)));
   // Each analysis in its place: its tables and figures, or what stopped it;
   // then any of its parts that failed.
   const view = {
@@ -149,31 +155,36 @@ function renderBlock(b, index, actions) {
   if (rows.length) {
     const d = document.createElement('details');
     d.className = 'rows-used';
-    d.append(Object.assign(document.createElement('summary'), { textContent: 'Rows used per analysis' }));
-    const t = document.createElement('table');
-    addHeader(t, ['analysis', 'rows available', 'used', 'dropped', 'first missing column of each dropped row']);
-    const body = t.createTBody();
+    d.append(Object.assign(document.createElement('summary'), { textContent: t('page.results.rows_used') }));
+    const table = document.createElement('table');
+    addHeader(table, ['page.results.rows_analysis', 'page.results.rows_available', 'page.results.rows_used_n', 'page.results.rows_dropped', 'page.results.rows_first_missing'].map((k) => t(k)));
+    const body = table.createTBody();
     for (const [what, rep] of rows) {
       const tr = body.insertRow();
       const missing = Object.entries(rep.dropped_for_missing ?? {}).map(([col, n]) => `${col}: ${n}`).join(', ');
       for (const cell of [what, rep.rows_available, rep.rows_used, rep.rows_dropped, missing || '–']) tr.insertCell().textContent = cell;
     }
-    d.appendChild(t);
+    d.appendChild(table);
     wrap.appendChild(d);
   }
+  // The engine states its conventions in English (the result's record): the
+  // page names and says them in its language.
   const conventions = Object.entries(r).flatMap(([name, a]) =>
-    Object.entries(a?.conventions ?? {}).map(([k, v]) => [`${name}: ${k}`, typeof v === 'string' ? v : JSON.stringify(v)]));
+    Object.entries(a?.conventions ?? {}).map(([k, v]) => [
+      t('page.results.convention', { analysis: analysisByKey(name)?.title ?? name, convention: conventionLabel(k) }),
+      typeof v === 'string' ? engineMessage(v) : JSON.stringify(v),
+    ]));
   if (conventions.length) {
     const d = document.createElement('details');
     d.className = 'conventions';
-    d.append(Object.assign(document.createElement('summary'), { textContent: 'Conventions used' }));
-    const t = document.createElement('table');
+    d.append(Object.assign(document.createElement('summary'), { textContent: t('page.results.conventions') }));
+    const table = document.createElement('table');
     for (const [k, v] of conventions) {
-      const tr = t.insertRow();
+      const tr = table.insertRow();
       tr.insertCell().textContent = k;
       tr.insertCell().textContent = v;
     }
-    d.appendChild(t);
+    d.appendChild(table);
     wrap.appendChild(d);
   }
   return wrap;
@@ -207,7 +218,7 @@ function renderRowsFewer(result) {
   const { fewer } = rowsHeadline(result);
   const items = fewer.slice(0, 12).map((f) => Object.assign(document.createElement('li'), { textContent: fewerText(f) }));
   if (fewer.length > 12)
-    items.push(Object.assign(document.createElement('li'), { textContent: `… and ${fewer.length - 12} more: see "Rows used per analysis" in each cohort's results.` }));
+    items.push(Object.assign(document.createElement('li'), { textContent: t('page.results.rows_more', { n: fewer.length - 12 }) }));
   $('rows-fewer').replaceChildren(...items);
 }
 
@@ -220,11 +231,15 @@ function renderSubcohortsCompared(result) {
   const wrap = document.createElement('section');
   wrap.className = 'result-block';
   wrap.id = 'result-subcohorts';
-  wrap.append(Object.assign(document.createElement('h3'), { textContent: 'Subcohorts compared' }));
+  wrap.append(Object.assign(document.createElement('h3'), { textContent: t('page.results.subcohorts_compared') }));
   const opts = { spec: result.spec, cohort: result.cohort, ...figureSettings() };
-  wrap.append(tryCard(() => figureCard('Adjusted hazard ratio by subcohort', subcohortForestFigure(result, opts, document), 'subcohorts-forest')));
+  wrap.append(tryCard(() => figureCard(t('page.results.subcohort_forest'), subcohortForestFigure(result, opts, document), 'subcohorts-forest')));
   return wrap;
 }
+
+// The part of the analysis a warning is about, as the engine names it (its key).
+const WARNING_PARTS = new Set(['cohort', 'table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'subgroups', 'cutpoint']);
+const partName = (key) => (WARNING_PARTS.has(key) ? t(`page.results.analysis.${key}`) : key);
 
 export function renderResults(result, { actions = {} } = {}) {
   renderRowsFewer(result);
@@ -232,13 +247,14 @@ export function renderResults(result, { actions = {} } = {}) {
     ...result.warnings.map((w) => {
       const p = Object.assign(document.createElement('p'), {
         className: 'warning',
-        textContent: `Warning (${[w.subcohort, w.analysis, w.variable ?? w.model, w.comparison].filter(Boolean).join(', ')}): ${w.message}`,
+        textContent: t('page.results.warning', {
+          where: [w.subcohort, w.analysis && partName(w.analysis), w.variable ?? w.model, w.comparison].filter(Boolean).join(t('page.list_separator')),
+          message: engineMessage(w.message),
+        }),
       });
       if (!w.detail) return p;
-      // R's own wording, for R users.
-      const d = document.createElement('details');
+      const d = inRsWords(w.detail);
       d.className = 'warning-detail';
-      d.append(Object.assign(document.createElement('summary'), { textContent: "In R's words" }), Object.assign(document.createElement('code'), { textContent: w.detail }));
       const box = document.createElement('div');
       box.append(p, d);
       return box;
@@ -247,8 +263,8 @@ export function renderResults(result, { actions = {} } = {}) {
   const blocks = tables.analysisBlocks(result, { displayUnit: $('display-unit').value || null });
   const compared = renderSubcohortsCompared(result);
   $('results-nav').replaceChildren(
-    ...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || 'Whole cohort' })),
-    ...(compared ? [Object.assign(document.createElement('a'), { href: '#result-subcohorts', textContent: 'Subcohorts compared' })] : []),
+    ...blocks.map((b, i) => Object.assign(document.createElement('a'), { href: `#result-${i}`, textContent: b.label || t('page.results.whole_cohort') })),
+    ...(compared ? [Object.assign(document.createElement('a'), { href: '#result-subcohorts', textContent: t('page.results.subcohorts_compared') })] : []),
   );
   $('results').replaceChildren(...blocks.map((b, i) => renderBlock(b, i, actions)), ...(compared ? [compared] : []));
 }

@@ -6,9 +6,11 @@
 // engine's result (tests/node/rows_used.test.mjs).
 //
 //   rowsUsed(results) -> [[label, rows report]]   one cohort's models (each module's rowsUsed)
-//   rowsHeadline(result) -> {status, fewer: [{cohort, label, used, available, missing: [[column, n]]}]}
-//       status: the sentence after a run; fewer: the models that used fewer rows than their cohort
+//   rowsHeadline(result) -> {status, summary, fewer: [{cohort, label, used, available, missing: [[column, n]]}]}
+//       status: the sentence after a run ("Done: " summary); fewer: the models that used fewer rows
+//       than their cohort. Texts are in the page's language (web/i18n.js); the numbers are the same.
 import { ANALYSES } from './analyses/index.js';
+import { t, tn } from './i18n.js';
 
 export function rowsUsed(results) {
   return ANALYSES.flatMap((a) => a.rowsUsed?.(results?.[a.key]) ?? []).filter(([, rep]) => typeof rep === 'object' && rep?.rows_used != null);
@@ -18,19 +20,20 @@ export function rowsUsed(results) {
 // each row left out under the first of its columns that is missing.
 function leftOut(n, missing) {
   if (!n) return '';
-  const cols = missing.length ? ` (${missing.map(([column, k]) => `${column} ${k}`).join(', ')})` : '';
-  return `; ${n} left out for missing values${cols}`;
+  if (!missing.length) return t('page.rows.left_out', { n });
+  return t('page.rows.left_out_by', { n, columns: missing.map(([column, k]) => `${column} ${k}`).join(t('page.list_separator')) });
 }
 
 /** One line of the list: "subcohort X: Cox ... ~ a + b: 888 of 929 rows; 41 left out for missing values (nodes 18, differ 23)". */
 export function fewerText(f) {
-  return `${f.cohort ? `${f.cohort}: ` : ''}${f.label}: ${f.used} of ${f.available} rows${leftOut(f.available - f.used, f.missing)}`;
+  const line = t('page.rows.model', { label: f.label, used: f.used, available: f.available, left_out: leftOut(f.available - f.used, f.missing) });
+  return f.cohort ? t('page.rows.in_cohort', { cohort: f.cohort, line }) : line;
 }
 
 export function rowsHeadline(result) {
   const r = result?.result && !result.results ? result.result : result;
   const c = r?.cohort ?? {};
-  const cohorts = [{ name: '', results: r?.results }, ...(r?.subcohorts ?? []).map((s) => ({ name: `subcohort ${s.name}`, results: s.results }))];
+  const cohorts = [{ name: '', results: r?.results }, ...(r?.subcohorts ?? []).map((s) => ({ name: t('page.rows.subcohort', { name: s.name }), results: s.results }))];
   const fewer = cohorts.flatMap(({ name, results }) =>
     rowsUsed(results)
       .filter(([, rep]) => rep.rows_used < rep.rows_available)
@@ -42,8 +45,12 @@ export function rowsHeadline(result) {
         missing: Object.entries(rep.dropped_for_missing ?? {}),
       })),
   );
-  const models = fewer.length === 1 ? 'One model' : `${fewer.length} models`;
-  const status = `Done: ${c.rows_used} of ${c.rows_available} rows in the cohort${leftOut(c.rows_dropped, Object.entries(c.dropped_for_missing ?? {}))}; ${
-    c.events} ${c.events === 1 ? 'event' : 'events'}. ${fewer.length ? `${models} used fewer rows (listed below).` : 'No model left out further rows.'}`;
-  return { status, fewer };
+  const summary = t('page.rows.summary', {
+    used: c.rows_used,
+    available: c.rows_available,
+    left_out: leftOut(c.rows_dropped, Object.entries(c.dropped_for_missing ?? {})),
+    events: tn('page.rows.events', c.events),
+    models: fewer.length ? tn('page.rows.models_fewer', fewer.length) : t('page.rows.no_model_fewer'),
+  });
+  return { status: t('page.rows.done', { summary }), summary, fewer };
 }

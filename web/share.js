@@ -18,9 +18,11 @@
 //   looksLikeShare(fragment) -> boolean   is this fragment meant as a share link
 //   checkFingerprint({sha256, size}, bytes) -> Promise<{ok, message, sha256, size}>
 //   shareUrl(location, fragment) -> string   page URL without its old fragment + fragment
-//   parseSpecJson(text, what?) -> spec object                 throws ShareError
+//   parseSpecJson(text, what?) -> spec object                 throws ShareError; what: the key
+//                                   naming the text ('page.share.what_spec', 'page.share.what_link')
 //   runPlan(spec) -> {analyses: string[], subcohorts, text}  what running the spec will do
-//   ShareError: Error with a user-facing message and a `code`
+//   ShareError: Error with a user-facing message (in the page's language when read: a
+//     language switch says it again) and a `code`
 //     ('empty' | 'prefix' | 'version' | 'parts' | 'base64' | 'deflate' | 'json' | 'spec' | 'hash' | 'size'
 //      | 'depth' | 'length' | 'shape')
 //
@@ -34,7 +36,7 @@
 // refused never reaches structuredClone, the form or the R script.
 
 import { formatThousands } from './format.js';
-import { withoutLanguage } from './i18n.js';
+import { withoutLanguage, t, tn } from './i18n.js';
 
 export const SHARE_VERSION = 1;
 const PREFIX = 'ls';
@@ -45,10 +47,16 @@ const MAX_SPEC_BYTES = 1 << 20;
 export const SPEC_LIMITS = Object.freeze({ depth: 32, entries: 10_000, text: 100_000, values: 100_000 });
 
 export class ShareError extends Error {
-  constructor(code, message) {
-    super(message);
+  /** say() -> the message in the page's language */
+  constructor(code, say) {
+    super();
     this.name = 'ShareError';
     this.code = code;
+    this.say = say;
+  }
+
+  get message() {
+    return this.say();
   }
 }
 
@@ -138,61 +146,52 @@ export function looksLikeShare(fragment) {
   return /^ls\d+(\.|$)/.test(stripHash(fragment));
 }
 
-const BROKEN = 'Check that the whole link was copied (mail programs sometimes cut long links or split them over lines).';
+const broken = () => t('page.share.broken');
 
 export async function decodeShare(fragment) {
   const text = stripHash(fragment);
-  if (!text) throw new ShareError('empty', 'This link holds no analysis: the part after "#" is empty.');
+  if (!text) throw new ShareError('empty', () => t('page.share.empty'));
   const parts = text.split('.');
   const head = /^ls(\d+)$/.exec(parts[0]);
   if (!head) {
-    throw new ShareError('prefix', 'This is not a LocalSurv reproduction link: it should start with "#ls1.".');
+    throw new ShareError('prefix', () => t('page.share.prefix', { start: `#${PREFIX}${SHARE_VERSION}.` }));
   }
   const version = Number(head[1]);
   if (version !== SHARE_VERSION) {
-    throw new ShareError(
-      'version',
-      version > SHARE_VERSION
-        ? `This link was made by a newer version of LocalSurv (link format ${version}); this page reads format ${SHARE_VERSION}. Open it with the newer version.`
-        : `This link uses link format ${version}, which this version of LocalSurv does not read (it reads format ${SHARE_VERSION}).`,
-    );
+    throw new ShareError('version', () => t(version > SHARE_VERSION ? 'page.share.version_newer' : 'page.share.version_older', { version, supported: SHARE_VERSION }));
   }
   if (parts.length !== 4 || parts.some((p) => p === '')) {
-    throw new ShareError(
-      'parts',
-      `This link is incomplete: it should have four parts separated by "." (format, analysis, file fingerprint, file size) but has ${parts.filter((p) => p !== '').length}. ${BROKEN}`,
-    );
+    const n = parts.filter((p) => p !== '').length;
+    throw new ShareError('parts', () => t('page.share.parts', { n, broken: broken() }));
   }
   const [, packedText, sha, sizeText] = parts;
   const packed = fromBase64url(packedText);
   if (!packed) {
-    throw new ShareError('base64', `The analysis part of this link contains characters that do not belong there. ${BROKEN}`);
+    throw new ShareError('base64', () => t('page.share.base64', { broken: broken() }));
   }
   if (!HEX64.test(sha.toLowerCase())) {
-    throw new ShareError(
-      'hash',
-      `The file fingerprint in this link is damaged: it should be 64 hexadecimal characters (0-9, a-f) but is ${sha.length} characters${/^[0-9a-f]*$/i.test(sha) ? '' : ' with other characters among them'}. ${BROKEN}`,
-    );
+    const key = /^[0-9a-f]*$/i.test(sha) ? 'page.share.hash' : 'page.share.hash_other';
+    throw new ShareError('hash', () => t(key, { n: sha.length, broken: broken() }));
   }
   if (!/^\d+$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) {
-    throw new ShareError('size', `The file size in this link ("${sizeText.slice(0, 20)}") is not a number of bytes. ${BROKEN}`);
+    throw new ShareError('size', () => t('page.share.size', { size: sizeText.slice(0, 20), broken: broken() }));
   }
   let json;
   try {
     json = await pump(packed, new DecompressionStream('deflate-raw'), MAX_SPEC_BYTES);
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new ShareError('deflate', 'The analysis in this link unpacks to more than 1 MB, far more than any analysis needs; it was not opened.');
+      throw new ShareError('deflate', () => t('page.share.too_large'));
     }
-    throw new ShareError('deflate', `The analysis part of this link is damaged and cannot be unpacked. ${BROKEN}`);
+    throw new ShareError('deflate', () => t('page.share.deflate', { broken: broken() }));
   }
   let specText;
   try {
     specText = new TextDecoder('utf-8', { fatal: true }).decode(json);
   } catch {
-    throw new ShareError('json', 'The analysis in this link unpacks, but not to a readable analysis (it is not valid JSON text). The link may have been edited by hand.');
+    throw new ShareError('json', () => t('page.share.not_text'));
   }
-  const spec = parseSpecJson(specText, 'The analysis in this link');
+  const spec = parseSpecJson(specText, 'page.share.what_link');
   return { spec, sha256: sha.toLowerCase(), size: Number(sizeText) };
 }
 
@@ -226,19 +225,24 @@ const COERCION_KEYS = new Set(['toString', 'valueOf']);
 // Objects keyed by the file's column names or levels: any key is a name there.
 const NAMED_BY_FILE = /^(data\.column_types|data\.missing_values|labels\.columns|labels\.levels(\..*)?)$/;
 
+// A problem is a function giving its words in the page's language (said
+// again on a language switch); `where` names a place in the spec.
+const where = (path) => path || t('page.share.top');
+
 // Sizes, and the coercion keys (outside the objects NAMED_BY_FILE lists,
 // whose keys may be anything: the page reads them by own keys, never turning
 // those objects into text). Depth is bounded.
 function sizeProblem(value, path, seen) {
-  if (++seen.values > SPEC_LIMITS.values) return ['length', `holds more than ${count(SPEC_LIMITS.values)} values in all`];
+  if (++seen.values > SPEC_LIMITS.values) return ['length', () => t('page.share.too_many_values', { max: count(SPEC_LIMITS.values) })];
   if (typeof value === 'string') {
-    return value.length > SPEC_LIMITS.text ? ['length', `has a text of ${count(value.length)} characters at ${path || 'the top'} (at most ${count(SPEC_LIMITS.text)})`] : null;
+    const n = value.length;
+    return n > SPEC_LIMITS.text ? ['length', () => t('page.share.long_text', { n: count(n), path: where(path), max: count(SPEC_LIMITS.text) })] : null;
   }
   if (value === null || typeof value !== 'object') return null;
   const keys = Array.isArray(value) ? null : Object.keys(value);
   const n = keys ? keys.length : value.length;
   if (n > SPEC_LIMITS.entries) {
-    return ['length', `has ${keys ? 'an object' : 'a list'} of ${count(n)} entries at ${path || 'the top'} (at most ${count(SPEC_LIMITS.entries)})`];
+    return ['length', () => t(keys ? 'page.share.big_object' : 'page.share.big_list', { n: count(n), path: where(path), max: count(SPEC_LIMITS.entries) })];
   }
   if (!keys) {
     for (let i = 0; i < value.length; i++) {
@@ -248,7 +252,7 @@ function sizeProblem(value, path, seen) {
     return null;
   }
   for (const k of keys) {
-    if (COERCION_KEYS.has(k) && !NAMED_BY_FILE.test(path)) return ['shape', `"${joinPath(path, k)}" is not an option of any analysis`];
+    if (COERCION_KEYS.has(k) && !NAMED_BY_FILE.test(path)) return ['shape', () => t('page.share.not_option', { path: joinPath(path, k) })];
     const p = sizeProblem(value[k], joinPath(path, k), seen);
     if (p) return p;
   }
@@ -264,24 +268,37 @@ const isText = (v) => typeof v === 'string';
 const isCell = (v) => typeof v === 'string' || typeof v === 'number';
 const isNumber = (v) => typeof v === 'number';
 // [test of the value, what it must be, and for lists: [test of an item, what it must be]]
+// (what: a key of page.share.type.*)
 const TYPE = {
   text: [isText, 'text'],
-  number: [isNumber, 'a number'],
-  object: [isObj, 'an object'],
-  cells: [(v) => isCell(v) || Array.isArray(v), 'a list of texts or numbers', [isCell, 'text or a number']],
-  cellList: [Array.isArray, 'a list of column names', [isCell, 'a column name']],
-  numbers: [Array.isArray, 'a list of numbers', [isNumber, 'a number']],
-  breaks: [(v) => Array.isArray(v) && v.length > 0, 'a list of one or more numbers', [isNumber, 'a number']],
-  textOrObject: [(v) => isText(v) || isObj(v), 'text or an object'],
-  boolOrObject: [(v) => typeof v === 'boolean' || isObj(v), 'true, false or an object'],
-  list: [Array.isArray, 'a list'],
+  number: [isNumber, 'number'],
+  object: [isObj, 'object'],
+  cells: [(v) => isCell(v) || Array.isArray(v), 'cells', [isCell, 'cell']],
+  cellList: [Array.isArray, 'columns', [isCell, 'column']],
+  numbers: [Array.isArray, 'numbers', [isNumber, 'number']],
+  breaks: [(v) => Array.isArray(v) && v.length > 0, 'breaks', [isNumber, 'number']],
+  textOrObject: [(v) => isText(v) || isObj(v), 'text_or_object'],
+  boolOrObject: [(v) => typeof v === 'boolean' || isObj(v), 'bool_or_object'],
+  list: [Array.isArray, 'list'],
 };
+const typeName = (what) => t(`page.share.type.${what}`);
 
+// What a value is, in words (a key of page.share.kind.*).
 function kindOf(v) {
-  if (Array.isArray(v)) return v.length ? 'a list' : 'an empty list';
+  if (Array.isArray(v)) return v.length ? 'list' : 'empty_list';
   if (v === null) return 'null';
-  return { string: 'text', number: 'a number', boolean: 'true/false', object: 'an object' }[typeof v];
+  return { string: 'text', number: 'number', boolean: 'bool', object: 'object' }[typeof v];
 }
+// "<path> must be <what>, not <kind>"
+const mustBe = (path, what, v) => {
+  const kind = kindOf(v);
+  return () => t('page.share.must_be', { path, what: typeName(what), kind: t(`page.share.kind.${kind}`) });
+};
+// "<path> must be <the key's words>, not <kind>"; params: spec syntax the words show ({shape})
+const mustBeSaid = (path, key, v, params = {}) => {
+  const kind = kindOf(v);
+  return () => t(key, { ...params, path, kind: t(`page.share.kind.${kind}`) });
+};
 
 // fields: {key: type}; a type ending in '!' is required.
 function typeProblem(obj, path, fields) {
@@ -290,24 +307,24 @@ function typeProblem(obj, path, fields) {
     const type = spelled.replace(/!$/, '');
     const at = joinPath(path, key);
     if (v == null) {
-      if (type !== spelled) return `"${at}" is required`;
+      if (type !== spelled) return () => t('page.share.required', { path: at });
       continue;
     }
     const [ok, what, item] = TYPE[type];
-    if (!ok(v)) return `"${at}" must be ${what}, not ${kindOf(v)}`;
+    if (!ok(v)) return mustBe(at, what, v);
     const bad = item && Array.isArray(v) ? v.findIndex((x) => !item[0](x)) : -1;
-    if (bad >= 0) return `"${at}[${bad}]" must be ${item[1]}, not ${kindOf(v[bad])}`;
+    if (bad >= 0) return mustBe(`${at}[${bad}]`, item[1], v[bad]);
   }
   return null;
 }
 
 function termsProblem(list, path) {
   for (let i = 0; i < list.length; i++) {
-    const t = list[i];
+    const term = list[i];
     const at = joinPath(path, i);
-    if (isText(t)) continue;
-    if (!isObj(t)) return `"${at}" must be a column name or an object {column, …}, not ${kindOf(t)}`;
-    const p = typeProblem(t, at, { column: 'text', type: 'text', reference: 'text', levels: 'cells' });
+    if (isText(term)) continue;
+    if (!isObj(term)) return mustBeSaid(at, 'page.share.term', term, { shape: '{column, …}' });
+    const p = typeProblem(term, at, { column: 'text', type: 'text', reference: 'text', levels: 'cells' });
     if (p) return p;
   }
   return null;
@@ -317,7 +334,7 @@ function analysesProblem(a, path) {
   for (const [name, opts] of Object.entries(a)) {
     if (opts == null) continue;
     const at = joinPath(path, name);
-    if (!isObj(opts)) return `"${at}" must be an object of options, not ${kindOf(opts)}`;
+    if (!isObj(opts)) return mustBeSaid(at, 'page.share.options', opts);
     const p =
       typeProblem(opts, at, { force: 'cellList', exact: 'cellList', score_covariates: 'cellList', variables: 'list', column: 'text', groups: 'object', by: 'cells', times: 'numbers' }) ??
       (Array.isArray(opts.variables) ? termsProblem(opts.variables, `${at}.variables`) : null) ??
@@ -338,27 +355,27 @@ function shapeProblem(spec) {
     const p = typeProblem(spec.labels, 'labels', { columns: 'object', levels: 'object' });
     if (p) return p;
     for (const [column, name] of Object.entries(spec.labels.columns ?? {}))
-      if (!isText(name)) return `"labels.columns.${column}" must be text (the display name), not ${kindOf(name)}`;
+      if (!isText(name)) return mustBeSaid(`labels.columns.${column}`, 'page.share.display_name', name);
     for (const [column, names] of Object.entries(spec.labels.levels ?? {})) {
-      if (!isObj(names)) return `"labels.levels.${column}" must be an object {level: display name}, not ${kindOf(names)}`;
+      if (!isObj(names)) return mustBeSaid(`labels.levels.${column}`, 'page.share.level_names', names);
       for (const [level, name] of Object.entries(names))
-        if (!isText(name)) return `"labels.levels.${column}.${level}" must be text (the display name), not ${kindOf(name)}`;
+        if (!isText(name)) return mustBeSaid(`labels.levels.${column}.${level}`, 'page.share.display_name', name);
     }
   }
   if (spec.data) {
     const p = typeProblem(spec.data, 'data', { column_types: 'object', missing_values: 'object', sheet: 'text', delimiter: 'text' });
     if (p) return p;
     for (const [name, type] of Object.entries(spec.data.column_types ?? {}))
-      if (!isText(type)) return `"data.column_types.${name}" must be "numeric" or "categorical", not ${kindOf(type)}`;
+      if (!isText(type)) return mustBeSaid(`data.column_types.${name}`, 'page.share.column_type', type, { numeric: 'numeric', categorical: 'categorical' });
     for (const [name, texts] of Object.entries(spec.data.missing_values ?? {})) {
-      if (!Array.isArray(texts)) return `"data.missing_values.${name}" must be a list of the texts read as missing, not ${kindOf(texts)}`;
-      const at = texts.findIndex((t) => !isText(t));
-      if (at >= 0) return `"data.missing_values.${name}[${at}]" must be text (as in the file), not ${kindOf(texts[at])}`;
+      if (!Array.isArray(texts)) return mustBeSaid(`data.missing_values.${name}`, 'page.share.missing_list', texts);
+      const at = texts.findIndex((x) => !isText(x));
+      if (at >= 0) return mustBeSaid(`data.missing_values.${name}[${at}]`, 'page.share.missing_text', texts[at]);
     }
   }
   for (const [i, d] of (spec.derive ?? []).entries()) {
     const at = `derive[${i}]`;
-    if (!isObj(d)) return `"${at}" must be an object {name, …}, not ${kindOf(d)}`;
+    if (!isObj(d)) return mustBeSaid(at, 'page.share.derive_object', d, { shape: '{name, …}' });
     const p =
       typeProblem(d, at, { name: 'text', cut: 'object', bed: 'object', eqd2: 'object', flag: 'object', date_diff: 'object' }) ??
       (d.cut ? typeProblem(d.cut, `${at}.cut`, { column: 'text', breaks: 'breaks!', labels: 'cells' }) : null) ??
@@ -369,7 +386,7 @@ function shapeProblem(spec) {
   }
   for (const [i, s] of (spec.subcohorts ?? []).entries()) {
     const at = `subcohorts[${i}]`;
-    if (!isObj(s)) return `"${at}" must be an object {name, filter}, not ${kindOf(s)}`;
+    if (!isObj(s)) return mustBeSaid(at, 'page.share.subcohort_object', s, { shape: '{name, filter}' });
     const p =
       typeProblem(s, at, { name: 'text', filter: 'text', analyses: 'object', covariates: 'list' }) ??
       (s.analyses ? analysesProblem(s.analyses, `${at}.analyses`) : null) ??
@@ -386,100 +403,82 @@ function shapeProblem(spec) {
 /**
  * JSON text of an analysis spec, checked before anything uses it: depth and
  * sizes within SPEC_LIMITS, an object, and the types the page relies on.
- * `what` starts each message ("The analysis in this link", "The spec").
+ * `what` is the key of the words that start each message ("The analysis in
+ * this link": 'page.share.what_link', "The spec": 'page.share.what_spec').
  */
-export function parseSpecJson(text, what = 'The spec') {
+export function parseSpecJson(text, what = 'page.share.what_spec') {
+  const fromLink = what === 'page.share.what_link';
   if (nestsDeeperThan(text, SPEC_LIMITS.depth)) {
-    throw new ShareError('depth', `${what} nests lists or objects more than ${SPEC_LIMITS.depth} levels deep; an analysis spec needs at most 8. It was not opened.`);
+    throw new ShareError('depth', () => t('page.share.depth', { what: t(what), depth: SPEC_LIMITS.depth, needed: 8 }));
   }
   let spec;
   try {
     spec = JSON.parse(text);
   } catch {
-    throw new ShareError('json', `${what} is not a readable analysis (it is not valid JSON text).${what.includes('link') ? ' The link may have been edited by hand.' : ''}`);
+    throw new ShareError('json', () => t(fromLink ? 'page.share.json_link' : 'page.share.json', { what: t(what) }));
   }
   if (!isPlainObject(spec)) {
-    throw new ShareError('spec', `${what} is not an analysis specification (expected a JSON object, found ${kindOf(spec)}).`);
+    const kind = kindOf(spec);
+    throw new ShareError('spec', () => t('page.share.not_object', { what: t(what), kind: t(`page.share.kind.${kind}`) }));
   }
   const [code, problem] = sizeProblem(spec, '', { values: 0 }) ?? ['shape', shapeProblem(spec)];
-  if (code === 'length') throw new ShareError(code, `${what} ${problem}; no analysis needs that much. It was not opened.`);
-  if (problem) throw new ShareError(code, `${what} is not a valid analysis: ${problem}. It was not opened.`);
+  if (code === 'length') throw new ShareError(code, () => t('page.share.too_big', { what: t(what), problem: problem() }));
+  if (problem) throw new ShareError(code, () => t('page.share.invalid', { what: t(what), problem: problem() }));
   return spec;
 }
 
-const ANALYSIS_NAMES = {
-  table1: 'Table 1',
-  km: 'Kaplan–Meier',
-  followup: 'median follow-up',
-  logrank: 'log-rank test',
-  cox: 'Cox models',
-  logistic: 'propensity model',
-  matching: 'propensity-score matching',
-  subgroups: 'subgroups',
-  cutpoint: 'best cutpoint',
-};
+// The analyses a plan names (page.share.analysis.<key>).
+const ANALYSIS_NAMES = new Set(['table1', 'km', 'followup', 'logrank', 'cox', 'logistic', 'matching', 'subgroups', 'cutpoint']);
 
 const enabledAnalyses = (a) => (isObj(a) ? Object.keys(a).filter((k) => isObj(a[k]) && a[k].enabled !== false) : []);
 
 /**
- * What running `spec` will do, in words for the page's confirmation: the
- * analyses switched on, on how many cohorts, and the options that make a
- * run long (matching rounds, Monte Carlo replicates).
+ * What running `spec` will do, in words for the page's confirmation (in the
+ * page's language): the analyses switched on, on how many cohorts, and the
+ * options that make a run long (matching rounds, Monte Carlo replicates).
  */
 export function runPlan(spec) {
   const names = enabledAnalyses(spec.analyses);
   // Own names only: a link's key such as "constructor" or "__proto__" is no analysis.
-  const analyses = names.map((k) => (Object.hasOwn(ANALYSIS_NAMES, k) ? ANALYSIS_NAMES[k] : `"${k.slice(0, 40)}"`));
+  const analyses = names.map((k) => (ANALYSIS_NAMES.has(k) ? t(`page.share.analysis.${k}`) : t('page.share.plan.unknown', { key: k.slice(0, 40) })));
   const subs = Array.isArray(spec.subcohorts) ? spec.subcohorts : [];
   const own = subs.filter((s) => isObj(s) && (s.analyses != null || s.covariates != null)).length;
   const n = analyses.length;
-  let text = n
-    ? `It runs ${n} analys${n === 1 ? 'is' : 'es'} (${analyses.join(', ')}) on the whole cohort`
-    : 'It runs no analysis on the whole cohort (none is switched on)';
-  if (subs.length) {
-    text += ` and on each of ${count(subs.length)} subcohort${subs.length === 1 ? '' : 's'} (${count(subs.length + 1)} cohorts in all`;
-    text += own ? `; ${count(own)} of the subcohorts with analyses of their own)` : ')';
-  }
-  text += '.';
+  const runs = n ? tn('page.share.plan.runs', n, { analyses: analyses.join(t('page.list_separator')) }) : t('page.share.plan.runs_none');
+  const cohorts = subs.length
+    ? tn('page.share.plan.subcohorts', subs.length, {
+        count: count(subs.length),
+        all: count(subs.length + 1),
+        own: own ? t('page.share.plan.own', { own: count(own) }) : '',
+      })
+    : '';
+  let text = t('page.share.plan.sentence', { runs, cohorts });
   const notes = [];
   const rounds = spec.analyses?.matching?.rounds;
-  if (names.includes('matching') && Number.isFinite(rounds) && rounds > 1) notes.push(`matching repeats for up to ${count(rounds)} rounds`);
+  if (names.includes('matching') && Number.isFinite(rounds) && rounds > 1) notes.push(t('page.share.plan.rounds', { rounds: count(rounds) }));
   const cut = spec.analyses?.cutpoint;
-  if (names.includes('cutpoint') && cut?.pmethod === 'condmc') notes.push(`the cutpoint's p-value uses ${Number.isFinite(cut.replicates) ? count(cut.replicates) : 'the default number of'} Monte Carlo replicates`);
-  if (notes.length) text += ` Each cohort: ${notes.join('; ')}.`;
+  if (names.includes('cutpoint') && cut?.pmethod === 'condmc') {
+    notes.push(Number.isFinite(cut.replicates) ? t('page.share.plan.replicates', { replicates: count(cut.replicates) }) : t('page.share.plan.replicates_default'));
+  }
+  if (notes.length) text += t('page.share.plan.each_cohort', { notes: notes.join(t('page.share.plan.note_separator')) });
   return { analyses: names, subcohorts: subs.length, text };
 }
 
-function bytesText(n) {
-  return `${formatThousands(n)} byte${n === 1 ? '' : 's'}`;
-}
+const bytesText = (n) => tn('page.share.bytes', n, { count: formatThousands(n) });
 
+// The message is read in the page's language at the time (a getter), so a
+// language switch says it again.
 export async function checkFingerprint(expected, bytes) {
   const size = bytes.byteLength;
   const sha256 = await sha256Hex(bytes);
-  const notSame = 'It is not the file the link was made with, so the results would not reproduce the shared numbers.';
+  const answer = (ok, say) => ({ ok, sha256, size, get message() { return say(); } });
   if (size !== expected.size) {
-    return {
-      ok: false,
-      sha256,
-      size,
-      message: `This file is ${bytesText(size)}; the file the link was made with is ${bytesText(expected.size)}. ${notSame} Choose the original file (the same export, unedited and not re-saved by a spreadsheet program).`,
-    };
+    return answer(false, () => t('page.share.check.size', { size: bytesText(size), expected: bytesText(expected.size) }));
   }
   if (sha256 !== String(expected.sha256).toLowerCase()) {
-    return {
-      ok: false,
-      sha256,
-      size,
-      message: `This file has the same size as the file the link was made with (${bytesText(size)}) but different content: some values differ. ${notSame} Choose the original file (the same export, unedited and not re-saved by a spreadsheet program).`,
-    };
+    return answer(false, () => t('page.share.check.content', { size: bytesText(size) }));
   }
-  return {
-    ok: true,
-    sha256,
-    size,
-    message: `This file is the one the link was made with (same size, ${bytesText(size)}, and same SHA-256 fingerprint ${sha256.slice(0, 12)}…).`,
-  };
+  return answer(true, () => t('page.share.check.same', { size: bytesText(size), sha256: sha256.slice(0, 12) }));
 }
 
 export function shareUrl(location, fragment) {

@@ -674,7 +674,8 @@ test('the reproduction link restores the analysis, checks the file, and reproduc
     await first.page.check('input[name=covariate][value="age"]');
     await runAndWait(first.page);
     link = first.page.url();
-    assert.match(link, /#ls1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}\.\d+$/);
+    // The page's language rides after the link's parts (web/i18n.js).
+    assert.match(link, /#ls1\.[A-Za-z0-9_-]+\.[0-9a-f]{64}\.\d+&lang=en$/);
     table = await first.page.textContent('#card-main-cox');
     assertNoErrors(first.errors);
   } finally {

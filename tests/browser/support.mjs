@@ -102,8 +102,11 @@ export function proxiedHost(entry) {
   return method === 'CONNECT' ? target.replace(/:\d+$/, '') : new URL(target).hostname;
 }
 
-/** Debian's Chromium, headless, every non-loopback request through `proxyPort`. */
-export async function launchChromium(userDataDir, proxyPort, wait) {
+/**
+ * Debian's Chromium, headless, every non-loopback request through `proxyPort`.
+ * contextOptions: more of Playwright's context options (e.g. {locale: 'zh-CN'}).
+ */
+export async function launchChromium(userDataDir, proxyPort, wait, contextOptions = {}) {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -121,6 +124,7 @@ export async function launchChromium(userDataDir, proxyPort, wait) {
     ],
     viewport: { width: 1200, height: 900 },
     timeout: 30_000,
+    ...contextOptions,
   });
   context.setDefaultTimeout(wait);
   // Every Content-Security-Policy violation in a page becomes a console error,
@@ -140,7 +144,7 @@ export async function launchChromium(userDataDir, proxyPort, wait) {
  * and resolves to {server, origin, proxy, context, userDataDir}; stop() closes
  * all of it. A suite calls them from its before and after hooks.
  */
-export function chromiumSuite({ dir, required = [], proxied = [], wait, profilePrefix = 'localsurv-chromium-' }) {
+export function chromiumSuite({ dir, required = [], proxied = [], wait, profilePrefix = 'localsurv-chromium-', contextOptions = {} }) {
   const s = {};
   return {
     async start() {
@@ -149,7 +153,7 @@ export function chromiumSuite({ dir, required = [], proxied = [], wait, profileP
       s.origin = `http://127.0.0.1:${s.server.address().port}`;
       s.proxy = await startRecordingProxy(proxied);
       s.userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), profilePrefix));
-      s.context = await launchChromium(s.userDataDir, s.proxy.address().port, wait);
+      s.context = await launchChromium(s.userDataDir, s.proxy.address().port, wait, contextOptions);
       return s;
     },
     async stop() {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, MESSAGES } from '../../web/locales/index.js';
-import { t, setLanguage, language, languageFromFragment, fragmentWithLanguage, preferredLanguage } from '../../web/i18n.js';
+import { t, tn, setLanguage, language, languageFromFragment, fragmentWithLanguage, preferredLanguage } from '../../web/i18n.js';
 import { untranslatedWords } from './i18n_terms.mjs';
 
 const web = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -118,6 +118,13 @@ test('t fills placeholders, tn picks the plural, a missing key falls back and is
     assert.equal(errors.length, 1, 'a missing key is reported once');
     // A placeholder that params lack stays visible; params cannot reach prototypes.
     assert.equal(t('page.language', { x: 1 }), '语言');
+    // tn: English has a singular; Chinese has one form (key.other) for every n.
+    assert.equal(tn('page.rows.events', 1), '1 个事件');
+    assert.equal(tn('page.rows.events', 2), '2 个事件');
+    setLanguage('en');
+    assert.equal(tn('page.rows.events', 1), '1 event');
+    assert.equal(tn('page.rows.events', 0), '0 events');
+    assert.equal(tn('page.share.bytes', 1234, { count: '1,234' }), '1,234 bytes');
   } finally {
     setLanguage(before);
   }

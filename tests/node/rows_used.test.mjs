@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { datasetPath, runCli, root } from './harness.mjs';
 import { rowsHeadline, fewerText } from '../../web/rows_used.js';
+import { setLanguage } from '../../web/i18n.js';
+import { untranslatedWords } from './i18n_terms.mjs';
 
 function readCsv(name) {
   const [header, ...lines] = fs.readFileSync(datasetPath(name), 'utf8').trim().split('\n');
@@ -78,5 +80,38 @@ test('nothing left out: one sentence says so, and one event is "1 event"', () =>
     cohort: { rows_available: 2, rows_used: 2, rows_dropped: 0, dropped_for_missing: {}, events: 1 },
     results: { cox: { univariate: [{ formula: 'Surv(t, e) ~ x', rows: { rows_available: 2, rows_used: 2, rows_dropped: 0, dropped_for_missing: {} } }] } },
   };
-  assert.deepEqual(rowsHeadline(result), { status: 'Done: 2 of 2 rows in the cohort; 1 event. No model left out further rows.', fewer: [] });
+  assert.deepEqual(rowsHeadline(result), {
+    status: 'Done: 2 of 2 rows in the cohort; 1 event. No model left out further rows.',
+    summary: '2 of 2 rows in the cohort; 1 event. No model left out further rows.',
+    fewer: [],
+  });
+});
+
+// The same sentences in Chinese: every word Chinese or the data's own (columns,
+// the subcohort's name, the model's formula), the numbers those of English.
+test('in Chinese: the headline and each model\'s line, with the same numbers', () => {
+  const spec = JSON.parse(fs.readFileSync(path.join(root, 'tests/specs/colon.basic.json'), 'utf8'));
+  const result = run('colon', { ...spec, subcohorts: [{ name: 'women', filter: 'sex == 0' }] });
+  const numbers = (s) => s.match(/\d+/g);
+  const english = rowsHeadline(result);
+  setLanguage('zh-CN');
+  try {
+    const zh = rowsHeadline(result);
+    assert.match(zh.status, /^完成：队列 929 行中使用 929 行；452 个事件。\d+ 个模型使用的行数更少（见下方列表）。$/);
+    assert.deepEqual(numbers(zh.status), numbers(english.status));
+    assert.equal(zh.fewer.length, english.fewer.length);
+    const data = new Set([...Object.keys(result.data?.column_names ?? {}), 'women', 'Cox', 'Surv', 'time', 'event', 'rx', 'sex', 'age', 'obstruct', 'perfor', 'adhere', 'nodes', 'differ', 'extent', 'surg']);
+    zh.fewer.forEach((f, i) => {
+      const line = fewerText(f);
+      assert.deepEqual(untranslatedWords(line, data), [], line);
+      assert.deepEqual(numbers(line), numbers(fewerText(english.fewer[i])), line);
+    });
+    assert.ok(zh.fewer.some((f) => fewerText(f).startsWith('亚队列 women：')), zh.fewer.map(fewerText).join('\n'));
+    assert.ok(zh.fewer.some((f) => /：929 行中使用 888 行；41 行因缺失值被剔除（nodes \d+，differ \d+）$/.test(fewerText(f))), zh.fewer.map(fewerText).join('\n'));
+    assert.deepEqual(untranslatedWords(zh.status), []);
+    // Chinese has one plural form: "1 个事件".
+    assert.equal(rowsHeadline({ cohort: { rows_available: 2, rows_used: 2, rows_dropped: 0, events: 1 }, results: {} }).status, '完成：队列 2 行中使用 2 行；1 个事件。没有模型再剔除其他行。');
+  } finally {
+    setLanguage('en');
+  }
 });

@@ -108,7 +108,7 @@ test('the serve path configures, builds and serves with no C++ compiler, Chromiu
       }
     }
     assert.ok(page, `nothing served at ${url}:\n${output}`);
-    assert.match(page, /<title>[^<]*LocalSurv/);
+    assert.match(page, /<title[^>]*>[^<]*LocalSurv/);
     const licences = await fetch(`${url}THIRD_PARTY_LICENSES.txt`);
     assert.equal(licences.status, 200);
     const wasm = await fetch(`${url}localsurv.wasm`);
