@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { root, runCli, datasetPath, specCases } from './harness.mjs';
-import { untranslatedWords } from './i18n_terms.mjs';
+import { untranslatedWords, withoutRCode } from './i18n_terms.mjs';
 import { analysisBlocks, blockModels, partErrors, toCsv } from '../../web/tables.js';
 import { setLanguage } from '../../web/i18n.js';
 import { MESSAGES } from '../../web/locales/index.js';
@@ -125,7 +125,7 @@ describe('the tables in Chinese', () => {
         assert.equal(mz.rows.length, me.rows.length, `${me.id}: rows`);
         assert.equal(mz.notes.length, me.notes.length, `${me.id}: notes`);
         for (const [what, text] of texts(mz)) {
-          const left = untranslatedWords(withoutEngine(text), allowed);
+          const left = untranslatedWords(withoutRCode(withoutEngine(text)), allowed);
           if (left.length) problems.push(`${mz.id} ${what} "${text}": ${left.join(', ')}`);
         }
         me.rows.forEach((r, i) => {
@@ -261,7 +261,7 @@ describe('the analyses\' own figures in Chinese', () => {
         const textsZh = shown(fig);
         const textsEn = shown(en[k][1]);
         for (const text of textsZh) {
-          const left = untranslatedWords(withoutEngine(text), allowed);
+          const left = untranslatedWords(withoutRCode(withoutEngine(text)), allowed);
           if (left.length) problems.push(`${name}: "${text}": ${left.join(', ')}`);
         }
         // The marks' texts (n, HR (CI), p, legends) hold the same numbers; axis ticks
