@@ -159,7 +159,9 @@ function useLanguage(code) {
   setLanguage(code);
   document.documentElement.lang = code;
   applyStaticText(document);
-  $('subcohorts-hint').textContent = t('page.setup.subcohorts_hint', FILTER_SYNTAX);
+  // The operators as code (<code>, lang="en"), in the translated sentence.
+  const [before, after = ''] = t('page.setup.subcohorts_hint', { ...FILTER_SYNTAX, operators: '\u0000' }).split('\u0000');
+  $('subcohorts-hint').replaceChildren(before, Object.assign(document.createElement('code'), { textContent: FILTER_SYNTAX.operators, lang: 'en' }), after);
   $('filter').placeholder = t('page.setup.filter_placeholder', FILTER_SYNTAX);
   $('language').value = code;
 }

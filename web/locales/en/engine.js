@@ -525,6 +525,8 @@ export default {
   "engine.msg.smd_den_pooled_before": "pooled {sd} before matching (treated SD is zero)",
   "engine.msg.smd_den_pooled_sample": "pooled {sd} of the sample",
   "engine.msg.conv_wald_ci_robust": "Wald, {rexpr} with z = {rcall} = {z}, se = robust sandwich SE clustered on {column}",
+  "engine.msg.cox_select_rule_wald": "terms whose univariate Wald p (whole term) is below {p}, plus forced terms",
+  "engine.msg.cox_select_rule_lrt": "terms whose univariate likelihood-ratio p (whole term) is below {p}, plus forced terms",
   "engine.list.comma": ", ",
   "engine.list.quoted": "'{item}'",
   "engine.list.and_quoted": " and ",

@@ -523,6 +523,8 @@ export default {
   "engine.msg.smd_den_pooled_before": "匹配前的合并 {sd}（治疗组 SD 为零）",
   "engine.msg.smd_den_pooled_sample": "样本的合并 {sd}",
   "engine.msg.conv_wald_ci_robust": "Wald 法，{rexpr}，其中 z = {rcall} = {z}，标准误为按 {column} 聚类的稳健（三明治）标准误",
+  "engine.msg.cox_select_rule_wald": "单因素 Wald 检验 p 值（整个变量）小于 {p} 的变量，加上强制纳入的变量",
+  "engine.msg.cox_select_rule_lrt": "单因素似然比检验 p 值（整个变量）小于 {p} 的变量，加上强制纳入的变量",
   "engine.list.comma": "、",
   "engine.list.quoted": "“{item}”",
   "engine.list.and_quoted": "和",
