@@ -85,7 +85,7 @@ function deriveRow(d, i, { spec, columnsFor }) {
   } else {
     const start = selectOf(any, o.start, who('start'));
     const end = selectOf(any, o.end, who('end'));
-    const unit = selectOf(UNITS, o.unit ?? engineDefault('derive.date_diff.unit'), who('unit'), (u) => t(`form.unit.${u}`));
+    const unit = selectOf(UNITS, o.unit ?? engineDefault('derive.date_diff.unit'), who('unit'), (u) => t(`analyses.unit.${u}`));
     const format = selectOf(FORMATS, o.format ?? engineDefault('derive.date_diff.format'), who('format'), (f) => t(`form.date_format.${f}`));
     fields.push(labelled('start', start), labelled('end', end), labelled('unit', unit), labelled('format', format));
     read = () => ({ ...o, start: start.value, end: end.value, unit: unit.value, format: format.value });

@@ -153,7 +153,7 @@ export function deriveText(d) {
   if (d.date_diff) {
     const unit = d.date_diff.unit ?? engineDefault('derive.date_diff.unit');
     // A unit the form does not offer (a link's) is shown as written.
-    const word = ['days', 'weeks', 'months', 'years'].includes(unit) ? t(`form.unit.${unit}`) : unit;
+    const word = ['days', 'weeks', 'months', 'years'].includes(unit) ? t(`analyses.unit.${unit}`) : unit;
     return t('form.derive.text.date_diff', { unit: word, start: d.date_diff.start, end: d.date_diff.end });
   }
   return t('form.derive.text.other');
@@ -248,17 +248,46 @@ export function applyCovariateRows(spec, rows) {
  * A column that becomes the time, event or group stops being a covariate,
  * a forced Cox term, a subgroup variable or an exact-matching column.
  */
+// Every option of an analyses block that names columns: lists of terms, and
+// single columns. Renaming and removing a column both walk this one table.
+const TERM_LISTS = [['cox', 'force'], ['logrank', 'by'], ['subgroups', 'variables'], ['matching', 'exact'], ['matching', 'score_covariates']];
+const SINGLE_COLUMNS = [['cox', 'strata'], ['cox', 'cluster'], ['logrank', 'strata'], ['cutpoint', 'column']];
+
+// A copy of an analyses block with each term list through `list` and, when
+// given, each single column through `single` (undefined removes the option).
+function mapColumnOptions(a, { list, single }) {
+  if (!a) return a;
+  const out = structuredClone(a);
+  for (const [k, o] of TERM_LISTS) if (out[k]?.[o]) out[k][o] = list(out[k][o]);
+  if (single) {
+    for (const [k, o] of SINGLE_COLUMNS) {
+      if (!out[k]?.[o]) continue;
+      const v = single(out[k][o]);
+      if (v === undefined) delete out[k][o];
+      else out[k][o] = v;
+    }
+  }
+  return out;
+}
+
+const keepOthers = (column) => (list) => (list ?? []).filter((c) => termColumn(c) !== column && termColumn(c) !== cutName(column));
+
+// The column (and its cut) out of the covariates and the analyses' lists of
+// terms: it has become the time, event or group.
 export function dropColumnEverywhere(spec, column) {
   if (!column) return spec;
-  const out = { ...spec };
-  const keep = (list) => (list ?? []).filter((c) => termColumn(c) !== column && termColumn(c) !== cutName(column));
-  out.covariates = keep(spec.covariates);
-  const a = structuredClone(spec.analyses ?? {});
-  if (a.cox?.force) a.cox.force = keep(a.cox.force);
-  if (a.subgroups?.variables) a.subgroups.variables = keep(a.subgroups.variables);
-  if (a.matching?.exact) a.matching.exact = keep(a.matching.exact);
-  if (a.matching?.score_covariates) a.matching.score_covariates = keep(a.matching.score_covariates);
-  out.analyses = a;
+  const keep = keepOthers(column);
+  return { ...spec, covariates: keep(spec.covariates), analyses: mapColumnOptions(spec.analyses ?? {}, { list: keep }) };
+}
+
+// The column no longer exists (a derived column removed): out of every list
+// and every single-column option, the subcohorts' included.
+function removeColumnEverywhere(spec, column) {
+  const keep = keepOthers(column);
+  const how = { list: keep, single: (c) => (c === column ? undefined : c) };
+  const out = { ...spec, covariates: keep(spec.covariates), analyses: mapColumnOptions(spec.analyses ?? {}, how) };
+  if (spec.subcohorts)
+    out.subcohorts = spec.subcohorts.map((s) => ({ ...s, ...(s.covariates ? { covariates: keep(s.covariates) } : {}), ...(s.analyses ? { analyses: mapColumnOptions(s.analyses, how) } : {}) }));
   return out;
 }
 
@@ -336,20 +365,7 @@ export function renameColumnEverywhere(spec, from, to) {
   const rename = (c) => (c === from ? to : c);
   const renameTerm = (t) => (typeof t === 'string' ? rename(t) : t?.column === from ? { ...t, column: to } : t);
   const terms = (list) => list?.map(renameTerm);
-  const analyses = (a) => {
-    if (!a) return a;
-    const out = structuredClone(a);
-    if (out.cox?.force) out.cox.force = terms(out.cox.force);
-    if (out.cox?.strata) out.cox.strata = rename(out.cox.strata);
-    if (out.cox?.cluster) out.cox.cluster = rename(out.cox.cluster);
-    if (out.logrank?.strata) out.logrank.strata = rename(out.logrank.strata);
-    if (out.logrank?.by) out.logrank.by = terms(out.logrank.by);
-    if (out.subgroups?.variables) out.subgroups.variables = terms(out.subgroups.variables);
-    if (out.matching?.exact) out.matching.exact = terms(out.matching.exact);
-    if (out.matching?.score_covariates) out.matching.score_covariates = terms(out.matching.score_covariates);
-    if (out.cutpoint?.column) out.cutpoint.column = rename(out.cutpoint.column);
-    return out;
-  };
+  const analyses = (a) => mapColumnOptions(a, { list: terms, single: rename });
   const out = { ...spec };
   for (const role of ['time', 'event', 'group']) if (spec[role]?.column === from) out[role] = { ...spec[role], column: to };
   if (spec.covariates) out.covariates = terms(spec.covariates);
@@ -372,8 +388,7 @@ export function setDerive(spec, name, derive) {
   const at = list.findIndex((d) => d.name === name);
   let out = { ...spec };
   if (derive == null) {
-    out = dropColumnEverywhere(out, name);
-    if (out.subcohorts) out.subcohorts = out.subcohorts.map((s) => (s.covariates ? { ...s, covariates: s.covariates.filter((t) => termColumn(t) !== name) } : s));
+    out = removeColumnEverywhere(out, name);
     out.derive = list.filter((d) => d.name !== name);
   } else {
     out.derive = at >= 0 ? list.map((d, i) => (i === at ? derive : d)) : [...list, derive];

@@ -96,8 +96,32 @@ test('BED derive and paths', () => {
   // Removed: the cutpoint that used it no longer names it.
   spec = sf.setDerive(spec, 'bed', null);
   assert.equal(spec.derive, undefined);
+  assert.equal(sf.getPath(spec, 'analyses.cutpoint.column'), undefined);
   sf.setPath(spec, 'filter', '');
   assert.equal('filter' in spec, false);
+});
+
+test('a derived column removed leaves no option naming it (lists and single columns, subcohorts too); renamed, every option follows', () => {
+  const flag = { name: 'f', flag: { column: 'x', values: ['1'] } };
+  const uses = (c) => ({
+    cox: { force: [c, 'age'], strata: c, cluster: c },
+    logrank: { strata: c, by: [c] },
+    subgroups: { variables: [c, 'age'] },
+    matching: { exact: [c], score_covariates: [c] },
+    cutpoint: { column: c },
+  });
+  const spec = { version: 1, derive: [flag], covariates: ['f', 'age'], analyses: uses('f'), subcohorts: [{ name: 's', filter: 'age > 1', covariates: ['f'], analyses: uses('f') }] };
+  const renamed = sf.setDerive(spec, 'f', { ...flag, name: 'g' });
+  assert.deepEqual(renamed.analyses, uses('g'));
+  assert.deepEqual(renamed.subcohorts[0].analyses, uses('g'));
+  assert.deepEqual(renamed.covariates, ['g', 'age']);
+  const removed = sf.setDerive(spec, 'f', null);
+  const none = { cox: { force: ['age'] }, logrank: { by: [] }, subgroups: { variables: ['age'] }, matching: { exact: [], score_covariates: [] }, cutpoint: {} };
+  assert.deepEqual(removed.analyses, none);
+  assert.deepEqual(removed.subcohorts[0].analyses, none);
+  assert.deepEqual(removed.subcohorts[0].covariates, []);
+  assert.deepEqual(removed.covariates, ['age']);
+  assert.equal(removed.derive, undefined);
 });
 
 test('editing one covariate leaves every other term as it was (the paper spec: untick chemo)', () => {
