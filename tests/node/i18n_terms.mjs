@@ -8,7 +8,8 @@ export const LATIN_TERMS = new Set(
    log-rank logrank Efron Breslow Wald Yates Fisher Holm Bonferroni BH Hochberg Harrell Greenwood Peto Gehan
    maxstat MatchIt survival survminer stats coxph survfit survdiff cox.zph matchit glm logit probit ROC AUC Youden
    CSV TSV SVG PNG XLSX Excel JSON HTML PDF BED EQD2 Gy SHA-256 SHA PH Schoenfeld km rank identity log log-log plain
-   Lausen Hothorn Monte Carlo Newton-Raphson IRLS ATE ATT Chromium Chrome Firefox Safari Edge URL dpi pt px in mm`.split(/\s+/).filter(Boolean),
+   Lausen Hothorn Monte Carlo Newton-Raphson IRLS ATE ATT Chromium Chrome Firefox Safari Edge URL dpi pt px in mm
+   xlsx xls ods OpenDocument UTF-8 TRUE FALSE`.split(/\s+/).filter(Boolean),
 );
 
 // Latin words of a text that are neither terms nor in `allowed` (data):
