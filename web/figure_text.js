@@ -1,27 +1,32 @@
-// The figures' type: the font stack every figure and export names, and the
+// The figures' type: the font stack a figure names in each language, and the
 // width estimates their layout (margins, label columns, caption lines) rests
 // on, since jsdom and a plain export cannot measure text.
 //
-//   fontStack(latin)          latin ('Arial, Helvetica'), then the CJK fonts,
-//                             then sans-serif
-//   FONT                      the default style's stack
+//   FONT                      the default style's stack: 'Helvetica, Arial, sans-serif'
+//   fontFor(stack, lang)      the stack a figure in lang names: for Chinese, the
+//                             usual Simplified Chinese fonts before the generic family
 //   isWide(ch)                a full-width character (CJK ideograph, kana, hangul,
 //                             full-width punctuation): about 1 em wide
 //   textEm(s, narrowEm)       the width of s in em: 1 per wide character,
 //                             narrowEm (a sans-serif average) per other one
 //
-// Chinese text needs a CJK font, and Han characters need a Simplified Chinese
-// one (Japanese fonts draw some of them differently): the stack names the
-// usual SC fonts of Linux, Windows and macOS after the Latin ones, so Latin
-// letters and digits keep their look and only what those lack falls to a CJK
-// font. The fonts are named, never shipped: the page and its SVGs stay
-// self-contained. The stack is the same in both languages, because the data
-// (column names, levels) may be Chinese on an English page.
+// Chinese text needs a CJK font, and Han characters a Simplified Chinese one
+// (Japanese fonts draw some of them differently): a Chinese figure names the
+// SC fonts of Linux, Windows and macOS after its Latin ones, so Latin letters
+// and digits keep their look where those fonts exist and Chinese falls to an
+// SC font. Named, never shipped: the page and its SVGs stay self-contained.
+// An English figure names the Latin fonts only, as it always has.
 
 const CJK_FONTS = 'Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC';
+const CJK_LANGUAGES = new Set(['zh-CN']);
 
-export const fontStack = (latin) => `${latin}, ${CJK_FONTS}, sans-serif`;
-export const FONT = fontStack('Helvetica, Arial');
+export const FONT = 'Helvetica, Arial, sans-serif';
+
+export function fontFor(stack, lang) {
+  if (!CJK_LANGUAGES.has(lang) || stack.includes(CJK_FONTS)) return stack;
+  const generic = /,\s*(sans-serif|serif|system-ui)\s*$/.exec(stack);
+  return generic ? `${stack.slice(0, generic.index)}, ${CJK_FONTS}, ${generic[1]}` : `${stack}, ${CJK_FONTS}`;
+}
 
 // East Asian Wide and Fullwidth ranges (Unicode UAX #11) that text here can hold.
 const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;

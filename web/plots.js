@@ -53,7 +53,7 @@ import { beyondFollowUp, followUpEnd } from './table_model.js';
 import { DAYS_PER, convertTime } from './units.js';
 import { engineDefault } from './engine_defaults.js';
 import { displayNames, groupLevelText } from './names.js';
-import { FONT, fontStack, textEm } from './figure_text.js';
+import { FONT, fontFor, textEm } from './figure_text.js';
 import { language, t } from './i18n.js';
 
 export { DAYS_PER, convertTime, FONT };
@@ -178,7 +178,7 @@ function strataLabel(stratum, options) {
   return column && levels.map(String).includes(String(stratum)) ? groupLevelText(displayNames(options.spec), column, stratum) : String(stratum);
 }
 
-export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = FIGURE_STYLES.default }) {
+export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = figureStyle() }) {
   const fig = doc.createElement('figure');
   fig.className = `ls-figure ${className}`;
   // The language its texts are in (the export's xml:lang: a renderer picks Chinese glyph forms by it).
@@ -218,13 +218,14 @@ export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, st
 export const FIGURE_WIDTH = 672; // 7 in at 96 px per inch
 export const FIGURE_STYLES = {
   default: { name: 'default', fontFamily: FONT, fontSize: FONT_SIZE, curveWidth: 1.8, lineWidth: 1.3, censorR: 3.5, tickSize: 6 },
-  journal: { name: 'journal', fontFamily: fontStack('Arial, Helvetica'), fontSize: 12, curveWidth: 1.3, lineWidth: 1, censorR: 3, tickSize: 4 },
+  journal: { name: 'journal', fontFamily: 'Arial, Helvetica, sans-serif', fontSize: 12, curveWidth: 1.3, lineWidth: 1, censorR: 3, tickSize: 4 },
 };
-/** The style an options object asks for (options.figureStyle: a name or a style object). */
+/** The style an options object asks for (options.figureStyle: a name or a style object), its fonts for the page's language. */
 export function figureStyle(options = {}) {
   const s = options.figureStyle;
-  if (s && typeof s === 'object') return { ...FIGURE_STYLES.default, ...s };
-  return FIGURE_STYLES[s] ?? FIGURE_STYLES.default;
+  const style = s && typeof s === 'object' ? { ...FIGURE_STYLES.default, ...s } : FIGURE_STYLES[s] ?? FIGURE_STYLES.default;
+  const fontFamily = fontFor(style.fontFamily, language());
+  return fontFamily === style.fontFamily ? style : { ...style, fontFamily };
 }
 /** Plot's style option for a figure style. */
 export function plotStyle(options = {}) {

@@ -18,7 +18,7 @@ import { forestFigure } from '../../web/analyses/subgroups.js';
 import { loveFigure, roundsFigure } from '../../web/analyses/matching.js';
 import { cutpointFigure } from '../../web/analyses/cutpoint.js';
 import { figureToSvg, wrapText, setPngDpi } from '../../web/figure_export.js';
-import { isWide, textEm } from '../../web/figure_text.js';
+import { FONT, fontFor, isWide, textEm } from '../../web/figure_text.js';
 import { cellsToCsv, sheetToCsv } from '../../web/xlsx.js';
 import { timeLabel, notEstimable } from '../../web/format.js';
 import * as units from '../../web/units.js';
@@ -191,7 +191,11 @@ test('export: a Chinese caption wraps between characters, no line wider than the
   assert.equal(sentences(['A.', 'B.', '', 'C。', 'D。']), 'A. B. C。D。');
 });
 
-test('every figure names CJK fonts (after the Latin ones) on the page and in its export, in both styles and languages', () => {
+test('a Chinese figure names Simplified Chinese fonts after the Latin ones, on the page and in its export, in both styles; an English one its Latin fonts only', () => {
+  assert.equal(fontFor(FONT, 'en'), 'Helvetica, Arial, sans-serif');
+  assert.equal(fontFor(FONT, 'zh-CN'), 'Helvetica, Arial, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif');
+  assert.equal(fontFor('Georgia', 'zh-CN'), 'Georgia, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC');
+  assert.equal(fontFor(fontFor(FONT, 'zh-CN'), 'zh-CN'), fontFor(FONT, 'zh-CN'));
   for (const lang of ['en', 'zh-CN']) {
     for (const figureStyle of Object.keys(FIGURE_STYLES)) {
       const figs = inLanguage(lang, () => [
@@ -204,7 +208,9 @@ test('every figure names CJK fonts (after the Latin ones) on the page and in its
       for (const f of figs) {
         assert.equal(f.lang, lang);
         const family = f.dataset.fontFamily;
-        assert.match(family, /^(Helvetica|Arial), (Arial|Helvetica), Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif$/);
+        assert.equal(family, fontFor(FIGURE_STYLES[figureStyle].fontFamily, lang));
+        if (lang === 'en') assert.ok(!/CJK/.test(family), family);
+        else assert.match(family, /^(Helvetica|Arial), (Arial|Helvetica), Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif$/);
         for (const svg of f.querySelectorAll('svg')) assert.equal(svg.style.fontFamily.replaceAll('"', ''), family);
         const out = figureToSvg(f);
         assert.ok(out.includes(`font-family="${family}"`));
