@@ -34,8 +34,12 @@
 // Pure helpers (exported for tests and tables): convertTime (units.js), nAtRisk,
 //   riskTableRows, niceTimeTicks, kmCurves, survivalAt.
 // Shared with the analyses' figures: PALETTE, DASHES, FONT, FIGURE_WIDTH,
-//   FIGURE_STYLES, figureStyle, plotStyle, textWidth, makeFigure, topLegend,
-//   LEGEND_ROW, LEGEND_CLEAR, groupInfo.
+//   FIGURE_STYLES, figureStyle (its fonts for the page's language: CJK fonts
+//   named in Chinese, figure_text.js), plotStyle, textWidth (1 em per Chinese
+//   character), sentences (a caption's sentences joined as the language
+//   writes them), makeFigure, topLegend, LEGEND_ROW, LEGEND_CLEAR, groupInfo.
+// Texts: t('figures.*') (web/locales/*/figures.js), in the page's language
+//   when the figure is built; switching language builds the figures again.
 //
 // Conventions: 1 week = 7 days, 1 month = 30.4375 days, 1 year = 365.25 days.
 // n at risk at t = n_risk at the first table time >= t (everyone still
@@ -267,6 +271,8 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const unit = options.timeUnit ?? timeUnitOf(options.spec);
   const shown = options.displayUnit ?? unit;
   const toShown = (t) => convertTime(t, unit, shown);
+  // The unit as the texts name it: its code ('months'), until units.js names units in the page's language.
+  const unitWord = shown;
   const width = options.width ?? FIGURE_WIDTH;
   const labels = curves.map((c) => strataLabel(c.stratum, options));
   const colors = curves.map((_, i) => PALETTE[i % PALETTE.length]);
@@ -374,7 +380,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     );
   }
   // Plain numbers (no thousands separator), as in the risk table and caption.
-  const xScale = { domain: [0, xMax], ticks, tickSize: st.tickSize, tickFormat: (t) => formatSignificant(t, 12), label: t('figures.km.x_label', { unit: shown }), labelAnchor: 'center', labelArrow: 'none' };
+  const xScale = { domain: [0, xMax], ticks, tickSize: st.tickSize, tickFormat: (t) => formatSignificant(t, 12), label: t('figures.km.x_label', { unit: unitWord }), labelAnchor: 'center', labelArrow: 'none' };
   const curvesSvg = Plot.plot({
     document: doc,
     width,
@@ -438,12 +444,12 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       showCI ? t('figures.km.caption.ci', { level: Math.round(confLevel * 100) }) : '',
       showCensor ? t('figures.km.caption.censor') : '',
       pLines.length ? t('figures.km.caption.tests', { tests: pLines.join(t('figures.km.caption.tests_join')) }) : '',
-      options.riskTable !== false ? t('figures.km.caption.at_risk', { times: riskTimesShown.join(t('figures.list_join')), unit: shown }) : '',
+      options.riskTable !== false ? t('figures.km.caption.at_risk', { times: riskTimesShown.join(t('figures.list_join')), unit: unitWord }) : '',
     ]);
   const ariaLabel = [
-    t(byGroup ? 'figures.km.aria_by_group' : 'figures.km.aria', { groups, unit: shown }),
+    t(byGroup ? 'figures.km.aria_by_group' : 'figures.km.aria', { groups, unit: unitWord }),
     pLines.length ? t('figures.km.aria_test', { test: pLines[0] }) : '',
-    ...curves.map((c, i) => (c.median?.estimate != null ? t('figures.km.aria_median', { group: labels[i], value: formatRounded(toShown(c.median.estimate), 1), unit: shown }) : '')),
+    ...curves.map((c, i) => (c.median?.estimate != null ? t('figures.km.aria_median', { group: labels[i], value: formatRounded(toShown(c.median.estimate), 1), unit: unitWord }) : '')),
   ].join('');
   const fig = makeFigure(doc, { className: 'ls-km-figure', ariaLabel, svgs, caption, width, style: figureStyle(options) });
   // The numbers drawn, for callers (and tests) that want them without parsing the SVG.
