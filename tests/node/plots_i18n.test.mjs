@@ -109,6 +109,7 @@ const KM_CASES = [
 
 test('Kaplan–Meier in Chinese: no untranslated word in any text, title, caption or label, on the page or in the export', () => {
   const allowed = inLanguage('zh-CN', othersWords);
+  let legendLines = 0;
   for (const [name, build] of KM_CASES) {
     const { en, zh } = both(build);
     const texts = [...figureTexts(zh), ...inLanguage('zh-CN', () => exportTexts(zh))];
@@ -118,9 +119,19 @@ test('Kaplan–Meier in Chinese: no untranslated word in any text, title, captio
     // The English figure does say something in words, and the Chinese one says it in Chinese.
     assert.ok(figureTexts(en).some((s) => /Survival/.test(s)), name);
     assert.ok(figureTexts(zh).some((s) => /生存/.test(s)), name);
+    // Each legend line, at 1 em per Chinese character, ends inside the figure.
+    const width = Number(zh.querySelector('svg').getAttribute('width'));
+    for (const g of zh.querySelectorAll('g.ls-km-legend')) {
+      for (const text of g.querySelectorAll('text')) {
+        const x = [g, text].reduce((a, e) => a + Number(/translate\(([-\d.]+)/.exec(e.getAttribute('transform') ?? '')?.[1] ?? 0), 0);
+        assert.ok(x > 0 && x + textWidth(text.textContent) <= width, `${name}: "${text.textContent}" from ${x} to ${x + textWidth(text.textContent)}`);
+        legendLines++;
+      }
+    }
     // Numbers are the same numbers: p values, n, rates, medians, risk counts, ticks.
     assert.deepEqual(numbers(figureTexts(zh).join(' ')), numbers(figureTexts(en).join(' ')), name);
   }
+  assert.ok(legendLines >= 10, `${legendLines} legend lines`);
 });
 
 test('Kaplan–Meier in Chinese: curves, bands, censor marks and the number-at-risk table drawn exactly as in English', () => {
