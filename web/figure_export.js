@@ -8,9 +8,9 @@
 //       '<svg xmlns=... width height viewBox>' with a white background, the
 //       figure's SVGs as nested <svg x y width height> in document order, the
 //       <figcaption> wrapped into <text> lines (Chinese between any two
-//       characters); fonts are named, never embedded (figure_text.js: Latin,
-//       then CJK, then sans-serif), so nothing external is needed; xml:lang is
-//       the figure's language.
+//       characters); fonts are named, never embedded (the figure's own stack,
+//       figure_text.js: a Chinese figure's names CJK fonts too), so nothing
+//       external is needed; xml:lang is the figure's language.
 //   svgToPng(svgString, {dpi = 300, widthInches}) -> Promise<Blob>   (browser)
 //       rasterizes through <img> + <canvas>; the PNG carries a pHYs chunk of
 //       dpi (300 dpi = 11811 px/m). widthInches defaults to the SVG width at
