@@ -30,8 +30,10 @@ done
 packages=(cmake ninja-build libeigen3-dev nlohmann-json3-dev libfast-float-dev emscripten curl ca-certificates)
 if [ "$set_name" != serve ]; then
   # g++ builds the native core and CLI; doctest is the C++ test framework;
-  # chromium is the browser the browser tests drive (never a downloaded one).
-  packages+=(g++ doctest-dev chromium)
+  # chromium is the browser the browser tests drive (never a downloaded one);
+  # fonts-noto-cjk lets it draw the Chinese page and figures (Noto Sans CJK SC,
+  # which the figures' font stack names; Debian's chromium brings no CJK font).
+  packages+=(g++ doctest-dev chromium fonts-noto-cjk)
 fi
 if [ "$set_name" = with-r ]; then
   # R with the packages LocalSurv is checked against, to run the R script

@@ -7,8 +7,10 @@
 //       font: the figure's style, data-font-size / data-font-family, else 11 px Helvetica)
 //       '<svg xmlns=... width height viewBox>' with a white background, the
 //       figure's SVGs as nested <svg x y width height> in document order, the
-//       <figcaption> wrapped into <text> lines; fonts are a generic family
-//       list (Helvetica, Arial, sans-serif) so nothing external is needed.
+//       <figcaption> wrapped into <text> lines (Chinese between any two
+//       characters); fonts are named, never embedded (the figure's own stack,
+//       figure_text.js: a Chinese figure's names CJK fonts too), so nothing
+//       external is needed; xml:lang is the figure's language.
 //   svgToPng(svgString, {dpi = 300, widthInches}) -> Promise<Blob>   (browser)
 //       rasterizes through <img> + <canvas>; the PNG carries a pHYs chunk of
 //       dpi (300 dpi = 11811 px/m). widthInches defaults to the SVG width at
@@ -24,21 +26,51 @@
 //       any earlier pHYs removed; other chunks byte-identical.
 
 import { escapeHtml } from './html.js';
+import { FONT, isWide, textEm } from './figure_text.js';
+import { t } from './i18n.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const DEFAULT_FONT = 'Helvetica, Arial, sans-serif';
 const CHAR_EM = 0.55;
 
-/** Greedy word wrap to a character budget (the caption has no measured text in Node). */
+// What a line may break at: spaces, and either side of a wide (Chinese)
+// character, except before closing punctuation or after opening punctuation.
+const WRAP_TOKEN = /\s+|[^\s]/gu;
+const NO_BREAK_BEFORE = /^[，。、；：！？）》」』〉】,.;:!?)\]]/;
+const NO_BREAK_AFTER = /[（《「『〈【(\[]$/;
+
+/**
+ * Greedy wrap to a budget of maxChars Latin characters (the caption has no
+ * measured text in Node); a wide character counts as 1 em, about two of them.
+ */
 export function wrapText(text, maxChars) {
-  const words = String(text).split(/\s+/).filter(Boolean);
+  const width = (s) => textEm(s, CHAR_EM) / CHAR_EM;
+  // Runs of narrow characters stay whole (a word); each wide character is its own piece.
+  const pieces = [];
+  for (const ch of String(text).match(WRAP_TOKEN) ?? []) {
+    const last = pieces[pieces.length - 1];
+    const wide = isWide(ch);
+    if (/\s/.test(ch)) {
+      if (last && !last.space) pieces.push({ text: ' ', space: true });
+    } else if (last && !last.space && !last.wide && !wide) last.text += ch;
+    else pieces.push({ text: ch, space: false, wide });
+  }
   const lines = [];
   let line = '';
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > maxChars) {
+  let gap = false;
+  let lastWide = false;
+  for (const p of pieces) {
+    if (p.space) {
+      gap = true;
+      continue;
+    }
+    const joined = gap && line ? `${line} ${p.text}` : line + p.text;
+    const breakable = gap || ((p.wide || lastWide) && !NO_BREAK_BEFORE.test(p.text) && !NO_BREAK_AFTER.test(line));
+    if (line && breakable && width(joined) > maxChars) {
       lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
+      line = p.text;
+    } else line = joined;
+    gap = false;
+    lastWide = p.wide;
   }
   if (line) lines.push(line);
   return lines;
@@ -60,12 +92,12 @@ export const xmlSafe = (s) => String(s).replace(NOT_XML, (c) => `\\u${c.charCode
 
 /** The whole figure (its top-level SVGs + caption) as one standalone SVG document string. */
 export function figureToSvg(figureEl, { captionFontSize = Number(figureEl.dataset?.fontSize) || 11, padding = 8 } = {}) {
-  const font = figureEl.dataset?.fontFamily || DEFAULT_FONT;
+  const font = figureEl.dataset?.fontFamily || FONT;
   const doc = figureEl.ownerDocument;
   const Serializer = doc.defaultView?.XMLSerializer ?? globalThis.XMLSerializer;
   const serializer = new Serializer();
   const svgs = [...figureEl.querySelectorAll('svg')].filter((s) => !s.parentElement?.closest('svg'));
-  if (!svgs.length) throw new Error('this figure holds no SVG');
+  if (!svgs.length) throw new Error(t('figures.export.no_svg'));
   const width = Math.max(...svgs.map((s) => numberAttr(s, 'width')));
   const parts = [];
   let y = 0;
@@ -99,8 +131,9 @@ export function figureToSvg(figureEl, { captionFontSize = Number(figureEl.datase
   const texts = lines.map((l, i) => `<tspan x="${padding}" y="${captionTop + (i + 1) * lineH - 3}">${escapeHtml(l)}</tspan>`).join('');
   const height = Math.ceil(lines.length ? captionTop + lines.length * lineH + padding : y);
   const label = figureEl.querySelector('[aria-label]')?.getAttribute('aria-label') ?? caption;
+  const lang = figureEl.lang ? ` xml:lang="${escapeHtml(figureEl.lang)}"` : '';
   return xmlSafe(
-    `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${escapeHtml(font)}" style="color:#000">` +
+    `<svg xmlns="${SVG_NS}"${lang} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}" font-family="${escapeHtml(font)}" style="color:#000">` +
     `<title>${escapeHtml(label)}</title>` +
     `<style>text, tspan { white-space: pre; }</style>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>` +
@@ -121,7 +154,7 @@ export function svgSize(svgString) {
     width = vb[2];
     height = vb[3];
   }
-  if (!(width > 0 && height > 0)) throw new Error('the SVG has no width and height');
+  if (!(width > 0 && height > 0)) throw new Error(t('figures.export.no_size'));
   return { width, height };
 }
 
@@ -154,14 +187,14 @@ const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 export function pngChunks(bytes) {
   const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  if (PNG_SIGNATURE.some((v, i) => b[i] !== v)) throw new Error('not a PNG file');
+  if (PNG_SIGNATURE.some((v, i) => b[i] !== v)) throw new Error(t('figures.export.not_png'));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const chunks = [];
   let off = 8;
   while (off + 12 <= b.length) {
     const length = view.getUint32(off);
     const type = String.fromCharCode(...b.subarray(off + 4, off + 8));
-    if (off + 12 + length > b.length) throw new Error(`truncated PNG chunk ${type}`);
+    if (off + 12 + length > b.length) throw new Error(t('figures.export.truncated_png', { chunk: type }));
     chunks.push({ type, offset: off, length, data: b.subarray(off + 8, off + 8 + length), crc: view.getUint32(off + 8 + length) });
     off += 12 + length;
     if (type === 'IEND') break;
@@ -186,7 +219,7 @@ function physChunk(dpi) {
 export function setPngDpi(bytes, dpi = 300) {
   const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const chunks = pngChunks(b);
-  if (chunks[0]?.type !== 'IHDR') throw new Error('PNG does not start with IHDR');
+  if (chunks[0]?.type !== 'IHDR') throw new Error(t('figures.export.no_ihdr', { chunk: 'IHDR' }));
   const kept = chunks.filter((c) => c.type !== 'pHYs');
   const phys = physChunk(dpi);
   const size = 8 + kept.reduce((a, c) => a + 12 + c.length, 0) + phys.length;
@@ -213,7 +246,7 @@ export async function svgToPng(svgString, { dpi = 300, widthInches, document: do
   img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgString)}`;
   await (img.decode ? img.decode() : new Promise((resolve, reject) => {
     img.onload = resolve;
-    img.onerror = () => reject(new Error('the browser could not draw this SVG'));
+    img.onerror = () => reject(new Error(t('figures.export.draw_failed')));
   }));
   const canvas = doc.createElement('canvas');
   canvas.width = width;
@@ -223,7 +256,7 @@ export async function svgToPng(svgString, { dpi = 300, widthInches, document: do
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(img, 0, 0, width, height);
   const blob = await new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'));
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(t('figures.export.encode_failed')))), 'image/png'));
   return new Blob([setPngDpi(new Uint8Array(await blob.arrayBuffer()), dpi)], { type: 'image/png' });
 }
 

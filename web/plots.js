@@ -34,8 +34,12 @@
 // Pure helpers (exported for tests and tables): convertTime (units.js), nAtRisk,
 //   riskTableRows, niceTimeTicks, kmCurves, survivalAt.
 // Shared with the analyses' figures: PALETTE, DASHES, FONT, FIGURE_WIDTH,
-//   FIGURE_STYLES, figureStyle, plotStyle, textWidth, makeFigure, topLegend,
-//   LEGEND_ROW, LEGEND_CLEAR, groupInfo.
+//   FIGURE_STYLES, figureStyle (its fonts for the page's language: CJK fonts
+//   named in Chinese, figure_text.js), plotStyle, textWidth (1 em per Chinese
+//   character), sentences (a caption's sentences joined as the language
+//   writes them), makeFigure, topLegend, LEGEND_ROW, LEGEND_CLEAR, groupInfo.
+// Texts: t('figures.*') (web/locales/*/figures.js), in the page's language
+//   when the figure is built; switching language builds the figures again.
 //
 // Conventions: 1 week = 7 days, 1 month = 30.4375 days, 1 year = 365.25 days.
 // n at risk at t = n_risk at the first table time >= t (everyone still
@@ -48,13 +52,15 @@
 // required: sizes, fonts and colours are inline.
 
 import * as Plot from '@observablehq/plot';
-import { formatCount, formatPercent, formatRounded, formatSignificant, notEstimable, pStatement, timeLabel } from './format.js';
+import { NOT_AVAILABLE, formatCount, formatPercent, formatRounded, formatSignificant, notEstimable, pStatement, timeLabel } from './format.js';
 import { beyondFollowUp, followUpEnd } from './table_model.js';
 import { DAYS_PER, convertTime } from './units.js';
 import { engineDefault } from './engine_defaults.js';
 import { displayNames, groupLevelText } from './names.js';
+import { FONT, fontFor, textEm } from './figure_text.js';
+import { language, t } from './i18n.js';
 
-export { DAYS_PER, convertTime };
+export { DAYS_PER, convertTime, FONT };
 
 // Okabe–Ito colours, ordered so consecutive groups also differ in lightness.
 export const PALETTE = ['#000000', '#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
@@ -84,12 +90,10 @@ export function textColour(hex, bg = '#ffffff', min = 4.5) {
 // The palette's text versions (risk-table numbers and labels): the same hues, readable on white.
 export const TEXT_PALETTE = PALETTE.map((c) => textColour(c));
 export const DASHES = ['none', '7,3', '2,2', '9,3,2,3', '4,4', '1,3', '12,3,3,3,3,3'];
-export const FONT = 'Helvetica, Arial, sans-serif';
 const FONT_SIZE = 11;
-// Average advance of a sans-serif glyph, in em: enough to reserve margins for
-// labels without measuring text (jsdom cannot measure).
-const CHAR_EM = 0.6;
-export const textWidth = (s, size = FONT_SIZE) => String(s).length * size * CHAR_EM;
+// Enough to reserve margins for labels without measuring text (jsdom cannot
+// measure): 0.6 em per Latin glyph (a sans-serif average), 1 em per Chinese one.
+export const textWidth = (s, size = FONT_SIZE) => textEm(s, 0.6) * size;
 
 function timeUnitOf(spec) {
   const t = spec?.time;
@@ -173,14 +177,16 @@ export function groupInfo(options) {
 
 function strataLabel(stratum, options) {
   if (options.labels?.[stratum] != null) return options.labels[stratum];
-  if (stratum === 'all') return 'All patients';
+  if (stratum === 'all') return t('figures.km.all_patients');
   const { column, levels } = groupInfo(options);
   return column && levels.map(String).includes(String(stratum)) ? groupLevelText(displayNames(options.spec), column, stratum) : String(stratum);
 }
 
-export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = FIGURE_STYLES.default }) {
+export function makeFigure(doc, { className, ariaLabel, svgs, caption, width, style = figureStyle() }) {
   const fig = doc.createElement('figure');
   fig.className = `ls-figure ${className}`;
+  // The language its texts are in (the export's xml:lang: a renderer picks Chinese glyph forms by it).
+  fig.lang = language();
   // For the export (figure_export.js): the caption in the figure's own type.
   fig.dataset.figureStyle = style.name;
   fig.dataset.fontSize = String(style.fontSize);
@@ -218,11 +224,12 @@ export const FIGURE_STYLES = {
   default: { name: 'default', fontFamily: FONT, fontSize: FONT_SIZE, curveWidth: 1.8, lineWidth: 1.3, censorR: 3.5, tickSize: 6 },
   journal: { name: 'journal', fontFamily: 'Arial, Helvetica, sans-serif', fontSize: 12, curveWidth: 1.3, lineWidth: 1, censorR: 3, tickSize: 4 },
 };
-/** The style an options object asks for (options.figureStyle: a name or a style object). */
+/** The style an options object asks for (options.figureStyle: a name or a style object), its fonts for the page's language. */
 export function figureStyle(options = {}) {
   const s = options.figureStyle;
-  if (s && typeof s === 'object') return { ...FIGURE_STYLES.default, ...s };
-  return FIGURE_STYLES[s] ?? FIGURE_STYLES.default;
+  const style = s && typeof s === 'object' ? { ...FIGURE_STYLES.default, ...s } : FIGURE_STYLES[s] ?? FIGURE_STYLES.default;
+  const fontFamily = fontFor(style.fontFamily, language());
+  return fontFamily === style.fontFamily ? style : { ...style, fontFamily };
 }
 /** Plot's style option for a figure style. */
 export function plotStyle(options = {}) {
@@ -260,10 +267,12 @@ export function topLegend(entries, { className = 'ls-legend', dx = 0, lineWidth 
  */
 export function kmFigure(km, options = {}, doc = globalThis.document) {
   const curves = kmCurves(km, options);
-  if (!curves.length) throw new Error('no Kaplan–Meier curve in this result');
+  if (!curves.length) throw new Error(t('figures.km.no_curve'));
   const unit = options.timeUnit ?? timeUnitOf(options.spec);
   const shown = options.displayUnit ?? unit;
   const toShown = (t) => convertTime(t, unit, shown);
+  // The unit as the texts name it: its code ('months'), until units.js names units in the page's language.
+  const unitWord = shown;
   const width = options.width ?? FIGURE_WIDTH;
   const labels = curves.map((c) => strataLabel(c.stratum, options));
   const colors = curves.map((_, i) => PALETTE[i % PALETTE.length]);
@@ -288,12 +297,14 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
         const k = (c.at_times?.time ?? []).findIndex((u) => Math.abs(u - t) <= 1e-9 * Math.max(1, t));
         if (beyondFollowUp(c, t, k)) return `${timeLabel(toShown(t), shown)} ${notEstimable(toShown(followUpEnd(c)), shown)}`;
         const s = k >= 0 ? c.at_times.surv[k] : survivalAt(c, t);
-        return `${timeLabel(toShown(t), shown)} ${s == null ? 'NA' : `${formatPercent(s)}%`}`;
+        return `${timeLabel(toShown(t), shown)} ${s == null ? NOT_AVAILABLE : `${formatPercent(s)}%`}`;
       })
-      .join(', ');
+      .join(t('figures.km.rates_join'));
   const legendEntries = curves.length > 1 || rateTimes.length
     ? curves.map((c, i) => ({
-        label: `${labels[i]} (n = ${formatCount(c.n)})${rateTimes.length ? `: ${rateText(c)}` : ''}`,
+        label: rateTimes.length
+          ? t('figures.km.legend_rates', { label: labels[i], n: formatCount(c.n), rates: rateText(c) })
+          : t('figures.km.legend', { label: labels[i], n: formatCount(c.n) }),
         stroke: colors[i],
         dash: dashes[i],
       }))
@@ -306,12 +317,12 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const lr = lrSource?.p != null ? lrSource : lrSource?.by_group;
   const rho = options.spec?.analyses?.logrank?.rho ?? engineDefault('analyses.logrank.rho');
   let test = options.test ?? null;
-  if (!test && lr?.p != null) test = { label: rho === 1 ? 'Peto–Peto' : 'Log-rank', p: lr.p };
-  if (!test && !Array.isArray(km) && km.cox?.robust_score?.p != null) test = { label: 'Robust score test (weighted Cox)', p: km.cox.robust_score.p };
+  if (!test && lr?.p != null) test = { label: t(rho === 1 ? 'figures.km.test.peto' : 'figures.km.test.logrank'), p: lr.p };
+  if (!test && !Array.isArray(km) && km.cox?.robust_score?.p != null) test = { label: t('figures.km.test.robust_score'), p: km.cox.robust_score.p };
   const pLines = [];
   if (curves.length > 1 && test?.p != null) pLines.push(`${test.label} ${pStatement(test.p)}`);
   const strat = lrSource?.stratified;
-  if (curves.length > 1 && strat?.p != null) pLines.push(`stratified by ${strat.strata ?? 'strata'}: ${pStatement(strat.p)}`);
+  if (curves.length > 1 && strat?.p != null) pLines.push(t('figures.km.stratified', { strata: strat.strata ?? t('figures.km.strata'), p: pStatement(strat.p) }));
 
   // Risk-table labels sit left of the t = 0 column, whose numbers are centred on the axis origin.
   const halfNumber = tw(formatCount(Math.max(...curves.map((c) => c.n ?? 0)))) / 2;
@@ -369,7 +380,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     );
   }
   // Plain numbers (no thousands separator), as in the risk table and caption.
-  const xScale = { domain: [0, xMax], ticks, tickSize: st.tickSize, tickFormat: (t) => formatSignificant(t, 12), label: `Time (${shown})`, labelAnchor: 'center', labelArrow: 'none' };
+  const xScale = { domain: [0, xMax], ticks, tickSize: st.tickSize, tickFormat: (t) => formatSignificant(t, 12), label: t('figures.km.x_label', { unit: unitWord }), labelAnchor: 'center', labelArrow: 'none' };
   const curvesSvg = Plot.plot({
     document: doc,
     width,
@@ -380,7 +391,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
     marginBottom,
     style: plotStyle(options),
     x: xScale,
-    y: { domain: [0, yMul], label: options.yLabel ?? (percent ? 'Survival (%)' : 'Survival probability'), labelAnchor: 'center', labelArrow: 'none', ticks: 5, tickSize: st.tickSize },
+    y: { domain: [0, yMul], label: options.yLabel ?? t(percent ? 'figures.km.y_label_percent' : 'figures.km.y_label'), labelAnchor: 'center', labelArrow: 'none', ticks: 5, tickSize: st.tickSize },
     marks: [Plot.frame({ anchor: 'left', strokeWidth: st.lineWidth }), Plot.frame({ anchor: 'bottom', strokeWidth: st.lineWidth }), ...marks],
   });
 
@@ -413,7 +424,7 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
       y: { type: 'point', domain: labels, axis: null, padding: 0.5 },
       color: { domain: labels, range: colors.map((c) => textColour(c)) },
       marks: [
-        Plot.text(['Number at risk'], { frameAnchor: 'top-left', dx: -marginLeft + 4, dy: -rtTop + 4, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d, className: 'ls-risk-title' }),
+        Plot.text([t('figures.km.risk_title')], { frameAnchor: 'top-left', dx: -marginLeft + 4, dy: -rtTop + 4, lineAnchor: 'top', textAnchor: 'start', fontWeight: 'bold', text: (d) => d, className: 'ls-risk-title' }),
         Plot.text(labels, { y: (d) => d, frameAnchor: 'left', dx: -(halfNumber + 8), textAnchor: 'end', fill: (d) => d, text: (d) => d, className: 'ls-risk-label' }),
         Plot.text(rows, { x: 'shownTime', y: 'label', text: 'text', fill: 'label', className: 'ls-risk-n' }),
       ],
@@ -423,27 +434,33 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
 
   const nTotal = curves.reduce((a, c) => a + (c.n ?? 0), 0);
   const events = curves.reduce((a, c) => a + (c.events ?? 0), 0);
-  const groupWord = curves.length > 1 ? ` by group (${labels.join(', ')})` : '';
+  const byGroup = curves.length > 1;
+  const groups = labels.join(t('figures.list_join'));
   const confLevel = options.spec?.analyses?.km?.conf_int ?? engineDefault('analyses.km.conf_int');
   const caption =
     options.caption ??
-    [
-      `Kaplan–Meier estimates of survival${groupWord}; ${formatCount(nTotal)} patients, ${formatCount(events)} events.`,
-      showCI ? `Shaded: pointwise ${Math.round(confLevel * 100)}% confidence intervals.` : '',
-      showCensor ? '+ marks censored observations.' : '',
-      pLines.length ? `${pLines.join('; ')}.` : '',
-      options.riskTable !== false ? `Numbers at risk at ${riskTimesShown.join(', ')} ${shown}.` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-  const ariaLabel = `Kaplan–Meier survival curves${groupWord}, time in ${shown}${pLines.length ? `, ${pLines[0]}` : ''}${
-    curves.map((c, i) => (c.median?.estimate != null ? `; median ${labels[i]} ${formatRounded(toShown(c.median.estimate), 1)} ${shown}` : '')).join('')
-  }`;
+    sentences([
+      t(byGroup ? 'figures.km.caption.by_group' : 'figures.km.caption.estimates', { groups, patients: formatCount(nTotal), events: formatCount(events) }),
+      showCI ? t('figures.km.caption.ci', { level: Math.round(confLevel * 100) }) : '',
+      showCensor ? t('figures.km.caption.censor') : '',
+      pLines.length ? t('figures.km.caption.tests', { tests: pLines.join(t('figures.km.caption.tests_join')) }) : '',
+      options.riskTable !== false ? t('figures.km.caption.at_risk', { times: riskTimesShown.join(t('figures.list_join')), unit: unitWord }) : '',
+    ]);
+  const ariaLabel = [
+    t(byGroup ? 'figures.km.aria_by_group' : 'figures.km.aria', { groups, unit: unitWord }),
+    pLines.length ? t('figures.km.aria_test', { test: pLines[0] }) : '',
+    ...curves.map((c, i) => (c.median?.estimate != null ? t('figures.km.aria_median', { group: labels[i], value: formatRounded(toShown(c.median.estimate), 1), unit: unitWord }) : '')),
+  ].join('');
   const fig = makeFigure(doc, { className: 'ls-km-figure', ariaLabel, svgs, caption, width, style: figureStyle(options) });
   // The numbers drawn, for callers (and tests) that want them without parsing the SVG.
   fig.riskTable = rows;
   return fig;
 }
+
+// A caption's sentences, a space apart after a Latin full stop, none after a
+// Chinese one (。), as each language writes them.
+export const sentences = (parts) =>
+  parts.filter(Boolean).reduce((text, s) => (!text ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? `${text}${s}` : `${text} ${s}`), '');
 
 // Censor marks: options.censor true / false, or 'auto' (the default): drawn
 // for up to CENSOR_AUTO_MAX patients, where they are still separate marks;

@@ -41,6 +41,7 @@
 // in both the browser and Node and starts no worker of its own for parsing, so
 // the code path Node tests is the one the page runs.
 import readXlsxFile, { readSheet } from 'read-excel-file/universal';
+import { t, tn } from './i18n.js';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 // OLE2/CFB container: old binary .xls, and also what Excel writes for a
@@ -95,18 +96,18 @@ export function isSpreadsheetFile(bytes, fileName) {
   return fileName != null && /\.(xlsx|xlsm|xls|ods|numbers)$/i.test(fileName);
 }
 
-const SAVE_AS = 'save it from your spreadsheet program as .xlsx (Excel workbook) or as CSV UTF-8';
+// A message that ends in how to get a readable file instead.
+const withSaveAs = (key, params = {}) => new Error(t(key, { ...params, save_as: t('figures.xlsx.save_as') }));
 
 /** Throws a readable Error when the bytes cannot be an .xlsx workbook. */
 function checkContainer(u) {
-  if (u.length === 0) throw new Error('the file is empty');
+  if (u.length === 0) throw new Error(t('figures.xlsx.empty_file'));
   if (startsWith(u, CFB_MAGIC)) {
-    if (containsUtf16(u, 'EncryptedPackage') || containsUtf16(u, 'EncryptionInfo'))
-      throw new Error(`the workbook is password-protected, so it cannot be read here; remove the password and ${SAVE_AS}`);
-    throw new Error(`this is an old binary Excel file (.xls), which cannot be read here; ${SAVE_AS}`);
+    if (containsUtf16(u, 'EncryptedPackage') || containsUtf16(u, 'EncryptionInfo')) throw withSaveAs('figures.xlsx.password');
+    throw withSaveAs('figures.xlsx.old_xls');
   }
-  if (!startsWith(u, ZIP_MAGIC)) throw new Error(`the file is not an Excel workbook (.xlsx); ${SAVE_AS}`);
-  if (isOds(u)) throw new Error(`this is an OpenDocument spreadsheet (.ods), which cannot be read here; ${SAVE_AS}`);
+  if (!startsWith(u, ZIP_MAGIC)) throw withSaveAs('figures.xlsx.not_xlsx');
+  if (isOds(u)) throw withSaveAs('figures.xlsx.ods');
 }
 
 function columnLetter(index) {
@@ -117,24 +118,19 @@ function columnLetter(index) {
 }
 
 function libraryError(err, sheetName) {
-  const where = sheetName == null ? '' : `sheet '${sheetName}'`;
+  const inSheet = sheetName != null;
   const cell = /row (\d+), col (\d+): (\w+)/.exec(err?.message ?? '');
   let e;
   if (cell) {
     const [, row, col, code] = cell;
     const letter = columnLetter(Number(col) - 1);
-    e = new Error(
-      `${where ? `${where}, ` : ''}cell ${letter}${row} (row ${row}, column ${letter}) could not be read (${code}); ` +
-        `check that cell, or ${SAVE_AS}`,
-    );
+    e = withSaveAs(inSheet ? 'figures.xlsx.bad_cell_in_sheet' : 'figures.xlsx.bad_cell', { sheet: sheetName, cell: `${letter}${row}`, row, column: letter, code });
     e.row = Number(row);
     e.column = letter;
   } else if (err?.name === 'InvalidInputError') {
-    e = new Error(`the file could not be opened as an Excel workbook (${err.message}); ${SAVE_AS}`);
+    e = withSaveAs('figures.xlsx.not_workbook', { message: err.message });
   } else {
-    e = new Error(
-      `the workbook${where ? ` (${where})` : ''} could not be read: ${err?.message ?? err}; ${SAVE_AS}`,
-    );
+    e = withSaveAs(inSheet ? 'figures.xlsx.unreadable_sheet' : 'figures.xlsx.unreadable', { sheet: sheetName, message: err?.message ?? err });
   }
   if (sheetName != null) e.sheet = sheetName;
   e.cause = err;
@@ -220,8 +216,6 @@ function isEmptyCell(v) {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function listRows(rowNumbers) {
   const shown = rowNumbers.slice(0, 5).join(', ');
   return rowNumbers.length > 5 ? `${shown}, …` : shown;
@@ -235,13 +229,13 @@ export function cellsToCsv(data, sheetName) {
   const isBlankRow = (row) => !row || row.every(isEmptyCell);
   let first = 0;
   while (first < data.length && isBlankRow(data[first])) first++;
-  if (first === data.length) throw new Error(`sheet '${sheetName}' is empty: it has no cells with a value`);
+  if (first === data.length) throw new Error(t('figures.xlsx.empty_sheet', { sheet: sheetName }));
   let last = data.length - 1;
   while (isBlankRow(data[last])) last--;
 
   const notes = [];
   const headerRow = first + 1;
-  if (first > 0) notes.push(`the header was taken from sheet row ${headerRow}, the first row that is not empty`);
+  if (first > 0) notes.push(t('figures.xlsx.header_row', { row: headerRow }));
 
   const kept = [];
   const skipped = [];
@@ -249,8 +243,7 @@ export function cellsToCsv(data, sheetName) {
     if (isBlankRow(data[r])) skipped.push(r + 1);
     else kept.push(r);
   }
-  if (skipped.length)
-    notes.push(`${plural(skipped.length, 'empty row')} inside the table ${skipped.length === 1 ? 'was' : 'were'} skipped (sheet ${skipped.length === 1 ? 'row' : 'rows'} ${listRows(skipped)})`);
+  if (skipped.length) notes.push(tn('figures.xlsx.empty_rows', skipped.length, { rows: listRows(skipped) }));
 
   let width = 0;
   for (const r of [first, ...kept]) {
@@ -272,8 +265,7 @@ export function cellsToCsv(data, sheetName) {
     if (used) columnsUsed.push(c);
     else dropped.push(columnLetter(c));
   }
-  if (dropped.length)
-    notes.push(`${plural(dropped.length, 'empty column')} ${dropped.length === 1 ? 'was' : 'were'} left out (${dropped.join(', ')})`);
+  if (dropped.length) notes.push(tn('figures.xlsx.empty_columns', dropped.length, { columns: dropped.join(', ') }));
 
   const names = [];
   const seen = new Set();
@@ -281,15 +273,16 @@ export function cellsToCsv(data, sheetName) {
     const letter = columnLetter(c);
     const raw = cellText(cell(first, c)).text.trim();
     let name = raw.replace(/\s+/g, ' ');
-    if (name !== raw) notes.push(`the header name in column ${letter} holds tabs, line breaks or runs of spaces; it was written as '${name}'`);
+    if (name !== raw) notes.push(t('figures.xlsx.header_spaces', { column: letter, name }));
     if (name === '') {
+      // A column name, so the same in every language (the spec and the link name columns).
       name = `column_${letter}`;
-      notes.push(`column ${letter} has no name in the header row (merged or empty header cell), so it was named '${name}'`);
+      notes.push(t('figures.xlsx.header_missing', { column: letter, name }));
     }
     if (seen.has(name)) {
       let k = 2;
       while (seen.has(`${name}_${k}`)) k++;
-      notes.push(`the name '${name}' appears twice in the header, so column ${letter} was renamed '${name}_${k}'`);
+      notes.push(t('figures.xlsx.header_duplicate', { name, column: letter, renamed: `${name}_${k}` }));
       name = `${name}_${k}`;
     }
     seen.add(name);
@@ -319,18 +312,17 @@ export function cellsToCsv(data, sheetName) {
 
   names.forEach((name, j) => {
     const s = stats[j];
-    const col = `column '${name}'`;
-    if (s.date) notes.push(`${col}: ${plural(s.date, 'cell was a date', 'cells were dates')} and ${s.date === 1 ? 'was' : 'were'} written as yyyy-mm-dd`);
-    if (s.datetime)
-      notes.push(`${col}: ${plural(s.datetime, 'cell was a date with a time', 'cells were dates with a time')} and ${s.datetime === 1 ? 'was' : 'were'} written as yyyy-mm-ddTHH:MM:SS`);
-    if (s.time) notes.push(`${col}: ${plural(s.time, 'cell was a time of day', 'cells were times of day')} and ${s.time === 1 ? 'was' : 'were'} written as HH:MM:SS`);
-    if (s.boolean) notes.push(`${col}: ${plural(s.boolean, 'cell was', 'cells were')} TRUE/FALSE and ${s.boolean === 1 ? 'was' : 'were'} written as the text TRUE or FALSE`);
-    if (s.number && s.text && s.firstText)
-      notes.push(
-        `${col} mixes ${plural(s.number, 'number')} with ${plural(s.text, 'text cell')} (first: '${s.firstText.text}' in cell ${s.firstText.address}), so it will be read as text`,
-      );
+    if (s.date) notes.push(tn('figures.xlsx.dates', s.date, { name, format: 'yyyy-mm-dd' }));
+    if (s.datetime) notes.push(tn('figures.xlsx.datetimes', s.datetime, { name, format: 'yyyy-mm-ddTHH:MM:SS' }));
+    if (s.time) notes.push(tn('figures.xlsx.times', s.time, { name, format: 'HH:MM:SS' }));
+    if (s.boolean) notes.push(tn('figures.xlsx.booleans', s.boolean, { name }));
+    if (s.number && s.text && s.firstText) {
+      const numbers = tn('figures.xlsx.numbers', s.number);
+      const texts = tn('figures.xlsx.text_cells', s.text);
+      notes.push(t('figures.xlsx.mixed', { name, numbers, texts, first: s.firstText.text, cell: s.firstText.address }));
+    }
   });
-  if (kept.length === 0) notes.push(`sheet '${sheetName}' has a header row but no data rows`);
+  if (kept.length === 0) notes.push(t('figures.xlsx.no_data_rows', { sheet: sheetName }));
 
   return { csv: `${lines.join('\n')}\n`, rows: kept.length, columns: names, notes, headerRow, sheetRowByLine };
 }
@@ -338,15 +330,15 @@ export function cellsToCsv(data, sheetName) {
 export async function sheetToCsv(bytes, sheetName) {
   const u = asUint8(bytes);
   checkContainer(u);
-  if (typeof sheetName !== 'string' || sheetName === '') throw new Error('no sheet was chosen');
+  if (typeof sheetName !== 'string' || sheetName === '') throw new Error(t('figures.xlsx.no_sheet_chosen'));
   let data = parsed.get(bytes)?.get(sheetName);
   if (data) return cellsToCsv(data, sheetName);
   try {
     data = await readSheet(asArrayBuffer(bytes), sheetName);
   } catch (err) {
     if (err?.name === 'SheetNotFoundError') {
-      const names = Array.isArray(err.sheets) ? err.sheets.map((s) => `'${s}'`).join(', ') : '';
-      const e = new Error(`the workbook has no sheet named '${sheetName}'${names ? ` (its sheets: ${names})` : ''}`);
+      const names = Array.isArray(err.sheets) ? err.sheets.map((s) => t('figures.xlsx.quoted', { name: s })).join(t('figures.list_join')) : '';
+      const e = new Error(names ? t('figures.xlsx.no_such_sheet_list', { sheet: sheetName, sheets: names }) : t('figures.xlsx.no_such_sheet', { sheet: sheetName }));
       e.sheet = sheetName;
       throw e;
     }

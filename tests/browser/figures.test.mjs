@@ -125,6 +125,43 @@ test('Kaplan–Meier: legend clear of every curve and censor mark, risk numbers 
     assert.ok(!(await page.textContent(`${fig} figcaption`)).includes('censored'));
   }));
 
+test('Kaplan–Meier in Chinese: redrawn on a language switch, in a CJK font, legend clear of every curve, band and censor mark, labels inside the figure', { timeout: TEST_TIMEOUT }, () =>
+  onExample(async (page) => {
+    const fig = '#fig-main-km';
+    const curvesEn = await page.$$eval(`${fig} g.ls-km-curve path`, (els) => els.map((e) => e.getAttribute('d')));
+    assert.equal(await page.textContent(`${fig} .ls-risk-title`), 'Number at risk');
+    await page.selectOption('#language', 'zh-CN');
+    // The choice is kept for the next visit: the other tests' pages (same profile) open in English.
+    await page.evaluate(() => localStorage.removeItem('localsurv.language'));
+    await page.waitForFunction((sel) => document.querySelector(`${sel} .ls-risk-title`)?.textContent === '风险人数', fig);
+    assert.deepEqual(await page.$$eval(`${fig} g.ls-km-curve path`, (els) => els.map((e) => e.getAttribute('d'))), curvesEn, 'the same curves');
+    await page.selectOption('#km-censor', 'on');
+    await page.waitForSelector(`${fig} g.ls-km-censor path`);
+    assert.equal(await page.textContent(`${fig} .ls-risk-title`), '风险人数');
+    assert.ok((await page.$$eval(`${fig} text`, (els) => els.map((e) => e.textContent))).includes('生存概率'));
+
+    // A Chinese character is drawn about 1 em wide (a CJK font, not a fallback box or nothing),
+    // as the layout's estimates assume.
+    const title = (await boxes(page, fig, '.ls-risk-title'))[0];
+    const size = await page.$eval(`${fig} .ls-risk-title`, (e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(title.w > 3.6 * size && title.w < 4.4 * size, `风险人数: ${title.w} px at ${size} px`);
+    assert.match(await page.$eval(`${fig} svg`, (e) => getComputedStyle(e).fontFamily), /Noto Sans CJK SC/);
+
+    const legend = await boxes(page, fig, 'g.ls-km-legend text, g.ls-km-legend path');
+    const marks = await boxes(page, fig, 'g.ls-km-curve path, g.ls-km-ci path, g.ls-km-censor path');
+    assert.ok(legend.length >= 4 && marks.length > 100);
+    assert.ok(legend.some((l) => /（n = \d+）：/.test(l.text)), 'the Chinese legend');
+    for (const l of legend) for (const m of marks) assert.ok(!overlaps(l, m), `legend "${l.text}" ${JSON.stringify(l)} meets ${JSON.stringify(m)}`);
+    await page.locator(fig).screenshot({ path: path.join(artifacts, 'figures-km-zh.png') });
+    // Every text of the figure (legend, axis titles, risk labels) lies inside its SVG; a text's
+    // box is its font's line box, which rises about 0.2 em above the glyphs of a CJK font.
+    const svgs = await boxes(page, fig, 'svg');
+    const slack = 0.25 * size;
+    for (const t of await boxes(page, fig, 'svg text')) {
+      assert.ok(svgs.some((s) => t.x >= s.x - slack && t.x + t.w <= s.x + s.w + slack && t.y >= s.y - slack && t.y + t.h <= s.y + s.h + slack), `"${t.text}" ${JSON.stringify(t)} outside the figure`);
+    }
+  }));
+
 test('forest plot: squares with area ∝ 1/se², levels in the spec’s order, the overall row; the subcohorts’ adjusted HRs (Figure 4d)', { timeout: TEST_TIMEOUT }, () =>
   onExample(async (page) => {
     const fig = '#fig-main-forest';

@@ -9,7 +9,8 @@ export const LATIN_TERMS = new Set(
    maxstat MatchIt survival survminer stats coxph survfit survdiff cox.zph matchit glm logit probit ROC AUC Youden
    CSV TSV SVG PNG XLSX Excel JSON HTML PDF BED EQD2 Gy SHA-256 SHA PH Schoenfeld km rank identity log log-log plain
    quantile.survfit p.adjust chisq.test fisher.test t.test wilcox.test holm hochberg hommel bonferroni fdr
-   UTF-8 Welch Wilcoxon Lausen Lau Hothorn Monte Carlo KM rho PSM SPSS SAS tableone Love Newton-Raphson IRLS ATE ATT Chromium Chrome Firefox Safari Edge URL dpi pt px in mm`.split(/\s+/).filter(Boolean),
+   UTF-8 Welch Wilcoxon Lausen Lau Hothorn Monte Carlo KM rho PSM SPSS SAS tableone Love Newton-Raphson IRLS ATE ATT Chromium Chrome Firefox Safari Edge URL dpi pt px in mm
+   xlsx xls ods OpenDocument TRUE FALSE`.split(/\s+/).filter(Boolean),
 );
 
 // Latin words of a text that are neither terms nor in `allowed` (data):

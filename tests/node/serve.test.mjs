@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { root } from './harness.mjs';
 import { pathFarm, run } from './path_farm.mjs';
 
-const TEST_ONLY = ['g++', 'doctest-dev', 'chromium', 'r-base-core', 'r-cran-survival', 'r-cran-matchit', 'r-cran-maxstat', 'r-cran-jsonlite'];
+const TEST_ONLY = ['g++', 'doctest-dev', 'chromium', 'fonts-noto-cjk', 'r-base-core', 'r-cran-survival', 'r-cran-matchit', 'r-cran-maxstat', 'r-cran-jsonlite'];
 // Programs of the test packages (and any C/C++ compiler but Emscripten's).
 const TEST_PROGRAMS = /^(g\+\+|gcc|cc|c\+\+|cpp|c89|c99|x86_64-linux-gnu-.*|clang.*|chromium.*|R|Rscript)(-[0-9.]+)?$/;
 
