@@ -54,7 +54,7 @@
 import * as Plot from '@observablehq/plot';
 import { NOT_AVAILABLE, formatCount, formatPercent, formatRounded, formatSignificant, notEstimable, pStatement, timeLabel } from './format.js';
 import { beyondFollowUp, followUpEnd } from './table_model.js';
-import { DAYS_PER, convertTime } from './units.js';
+import { DAYS_PER, convertTime, unitName } from './units.js';
 import { engineDefault } from './engine_defaults.js';
 import { displayNames, groupLevelText } from './names.js';
 import { FONT, fontFor, textEm } from './figure_text.js';
@@ -271,8 +271,8 @@ export function kmFigure(km, options = {}, doc = globalThis.document) {
   const unit = options.timeUnit ?? timeUnitOf(options.spec);
   const shown = options.displayUnit ?? unit;
   const toShown = (t) => convertTime(t, unit, shown);
-  // The unit as the texts name it: its code ('months'), until units.js names units in the page's language.
-  const unitWord = shown;
+  // The unit in the page's language ('months', '月').
+  const unitWord = unitName(shown);
   const width = options.width ?? FIGURE_WIDTH;
   const labels = curves.map((c) => strataLabel(c.stratum, options));
   const colors = curves.map((_, i) => PALETTE[i % PALETTE.length]);
