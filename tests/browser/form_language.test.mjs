@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumSuite, watchErrors } from './support.mjs';
+import { chromiumSuite, watchErrors, openExample } from './support.mjs';
 import { untranslatedWords } from '../node/i18n_terms.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,9 +92,7 @@ test('the form in Chinese and back: the spec and every field are unchanged, the 
   const page = await context.newPage();
   const errors = watchErrors(page);
   try {
-    await page.goto(origin + '/', { waitUntil: 'load' });
-    await page.click('#example-button');
-    await page.waitForSelector('#setup-section:not([hidden])', { state: 'visible' });
+    await openExample(page, origin + '/');
 
     // A few settings: an analysis option, a derived column renamed and one
     // added with its own α/β, a subcohort's own analysis option, a group's display name.

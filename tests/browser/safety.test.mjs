@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromiumSuite, watchErrors } from './support.mjs';
+import { chromiumSuite, watchErrors, openExample } from './support.mjs';
 import { HOSTILE, hostileLungCsv, hostileSpec, readAsFormula, parseCsv } from '../node/hostile_table.mjs';
 import { policy, inlineScriptHashes } from '../../scripts/vite_csp.js';
 
@@ -229,9 +229,7 @@ test('CSP, hosted build over http: another host is refused to fetch, <img>, send
   const page = await context.newPage();
   const errors = watchErrors(page);
   try {
-    await page.goto(origin + '/', { waitUntil: 'load' });
-    await page.click('#example-button');
-    await page.waitForSelector('#setup-section:not([hidden])', { state: 'visible' });
+    await openExample(page, origin + '/');
     assertRefused(await tryToLeak(page));
     await workerFetch(page, errors);
     assertOnlyProvoked(errors);

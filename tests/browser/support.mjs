@@ -175,3 +175,10 @@ export function watchErrors(page) {
   page.on('crash', () => errors.push('page crashed'));
   return errors;
 }
+
+/** Opens `url` and loads the bundled example; resolves when the analysis form shows. */
+export async function openExample(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.click('#example-button');
+  await page.waitForSelector('#setup-section:not([hidden])', { state: 'visible' });
+}
