@@ -21,7 +21,7 @@ export default defineConfig({
     target: 'es2022',
     // The landing thumbnail goes into the HTML as a data: URL: the page's
     // policy allows images from data: only (scripts/vite_csp.js).
-    assetsInlineLimit: (file) => (file.endsWith('/generated/example-km.svg') ? true : undefined),
+    assetsInlineLimit: (file) => (/\/generated\/example-km(\.zh-CN)?\.svg$/.test(file) ? true : undefined),
   },
   worker: { format: 'iife', plugins: () => [licenses.worker] },
   plugins: [...licenses.plugins, serviceWorkerManifest(), contentSecurityPolicy('hosted')],

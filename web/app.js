@@ -14,6 +14,9 @@ import { renderAnalysisSections, applySpec, renderForm, onFormChange } from './f
 import { renderResults, failedParts, markStale, clearResults } from './results_view.js';
 import { updateShareHash, setupExports } from './exports.js';
 import { rowsHeadline } from './rows_used.js';
+// The landing thumbnail in each language (scripts/thumbnail.mjs; inlined as data: URLs).
+import thumbEn from './generated/example-km.svg';
+import thumbZh from './generated/example-km.zh-CN.svg';
 import { LANGUAGES, setLanguage, applyStaticText, preferredLanguage, fragmentWithLanguage, t, tn } from './i18n.js';
 import { engineMessage } from './engine_text.js';
 
@@ -164,6 +167,7 @@ function useLanguage(code) {
   $('subcohorts-hint').replaceChildren(before, Object.assign(document.createElement('code'), { textContent: FILTER_SYNTAX.operators, lang: 'en' }), after);
   $('filter').placeholder = t('page.setup.filter_placeholder', FILTER_SYNTAX);
   $('language').value = code;
+  $('thumb-image').src = code === 'zh-CN' ? thumbZh : thumbEn;
 }
 
 // The choice is kept for the next visit and in the address, so a link

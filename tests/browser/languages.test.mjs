@@ -140,6 +140,13 @@ for (const lang of ['en', 'zh-CN']) {
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       assert.equal(await page.inputValue('#language'), lang);
       await photograph(page, lang, 'landing');
+      // The thumbnail (an image, so not text of the page) is drawn in the page's language too.
+      const thumb = await page.evaluate(() => document.getElementById('thumb-image').src);
+      const svg = /^data:image\/svg\+xml;base64,/.test(thumb) ? Buffer.from(thumb.split(',')[1], 'base64').toString('utf8') : decodeURIComponent(thumb.slice(thumb.indexOf(',') + 1));
+      const thumbTexts = [...svg.matchAll(/<text[^>]*>([^<]+)</g)].map((m) => m[1]);
+      assert.ok(thumbTexts.length > 3, `the thumbnail's texts: ${thumb.slice(0, 80)}`);
+      if (lang === 'en') assert.ok(thumbTexts.some((x) => /Survival/.test(x)), thumbTexts.join(' | '));
+      else for (const x of thumbTexts) assert.deepEqual(untranslatedWords(withoutRCode(x), dataWords()), [], `thumbnail: ${x}`);
       await runExample(page);
       await openAll(page);
       const shown = await shownTexts(page);
@@ -163,6 +170,7 @@ for (const lang of ['en', 'zh-CN']) {
       for (let i = 0; i < blocks; i++) await photograph(page, lang, `results-${String(i).padStart(2, '0')}`, `#results > :nth-child(${i + 1})`);
       await photograph(page, lang, 'results-top', '#results-section > .export-row');
       await photograph(page, lang, 'page', null);
+      const link = page.url();
       // An error, as a user meets one: a filter the engine cannot read.
       await page.fill('#filter', 'age >>> 3');
       await page.dispatchEvent('#filter', 'change');
@@ -173,6 +181,25 @@ for (const lang of ['en', 'zh-CN']) {
         const status = await page.textContent('#run-status');
         // Names in quotes (“filter”, a column) are the spec's and the file's own.
         assert.deepEqual(untranslatedWords(withoutRCode(status.replace(/“[^”]*”/g, ' ')), allowed), [], `error message: ${status}`);
+      }
+      // The reproduction link, opened by a reviewer: the file is checked and the run waits for a confirmation.
+      assert.ok(link.endsWith(`&lang=${lang}`), link);
+      const reviewer = await context.newPage();
+      const reviewerErrors = watchErrors(reviewer);
+      try {
+        await reviewer.goto(link, { waitUntil: 'load' });
+        await reviewer.click('#example-button');
+        await reviewer.waitForSelector('#share-confirm:not([hidden])', { state: 'visible' });
+        await photograph(reviewer, lang, 'link-confirm', 'header.masthead');
+        if (lang !== 'en') {
+          for (const id of ['share-status', 'share-plan']) {
+            const text = await reviewer.textContent(`#${id}`);
+            assert.deepEqual(untranslatedWords(withoutRCode(text), allowed), [], `#${id}: ${text}`);
+          }
+        }
+        assert.deepEqual(reviewerErrors, []);
+      } finally {
+        await reviewer.close();
       }
       assert.deepEqual(errors, []);
     } finally {
