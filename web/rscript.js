@@ -75,6 +75,7 @@
 import HELPERS_R from './r/helpers.R?raw';
 import DATES_R from './r/dates.R?raw';
 import { DAYS_PER } from './units.js';
+import { t } from './i18n.js';
 import { GROUP_ALIAS, SCRIPT_LIMITS, cm, oneLine, plain, rBool, rChr, rNum, rStr, rTerm } from './r/escape.js';
 import { FilterError, isObject, rFilter } from './r/filter.js';
 import { R_ORDER, analysisByKey } from './analyses/index.js';
@@ -219,7 +220,7 @@ function section(title, what) {
 // The script so far is `used` characters long: refused as soon as it would pass its limit.
 function checkSize(used) {
   if (used > SCRIPT_LIMITS.chars) {
-    throw new Error(`R script: the script would be longer than ${SCRIPT_LIMITS.chars / 2 ** 20} MB (every cohort repeats each analysis for every covariate), too long to read or check; choose fewer subcohorts, covariates or analyses`);
+    throw new Error(t('page.rscript.too_long', { mb: SCRIPT_LIMITS.chars / 2 ** 20 }));
   }
 }
 

@@ -10,7 +10,7 @@ export const LATIN_TERMS = new Set(
    CSV TSV SVG PNG XLSX Excel JSON HTML PDF BED EQD2 Gy SHA-256 SHA PH Schoenfeld km rank identity log log-log plain
    quantile.survfit p.adjust chisq.test fisher.test t.test wilcox.test holm hochberg hommel bonferroni fdr
    UTF-8 Welch Wilcoxon Lausen Lau Hothorn Monte Carlo KM rho PSM SPSS SAS tableone Love Newton-Raphson IRLS ATE ATT Chromium Chrome Firefox Safari Edge URL dpi pt px in mm
-   xlsx xls ods OpenDocument TRUE FALSE`.split(/\s+/).filter(Boolean),
+   xlsx xls ods OpenDocument TRUE FALSE KB MB GB`.split(/\s+/).filter(Boolean),
 );
 
 // Latin words of a text that are neither terms nor in `allowed` (data):

@@ -314,4 +314,5 @@ export default {
   'page.report.results': 'Results',
   'page.report.spec': 'Analysis spec',
   'page.report.spec_note': 'Running this spec on the same file in LocalSurv (page, command line or Node) gives the same numbers.',
+  'page.rscript.too_long': 'R script: the script would be longer than {mb} MB (every cohort repeats each analysis for every covariate), too long to read or check; choose fewer subcohorts, covariates or analyses',
 };

@@ -293,4 +293,5 @@ export default {
   'page.report.results': '结果',
   'page.report.spec': '分析设定',
   'page.report.spec_note': '在 LocalSurv（网页、命令行或脚本）中用同一文件运行此设定，可得到相同的数字。',
+  'page.rscript.too_long': 'R 脚本：脚本将超过 {mb} MB（每个队列都要对每个协变量重复每项分析），过长，无法阅读或核查；请减少亚队列、协变量或分析',
 };
