@@ -120,6 +120,7 @@ void fisher_2x2(const CountTable& t, const ContingencyOptions& o, FisherResult& 
       if (v <= cut) p += v;
     res.p = p;
   }
+  if (!o.fisher_estimate) return;
   const double eps = DBL_EPSILON;
   const double x = static_cast<double>(h.x);
   // Conditional MLE: the odds ratio whose noncentral mean equals x. fisher.test

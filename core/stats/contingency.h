@@ -49,6 +49,10 @@ using CountTable = std::vector<std::vector<long>>;  // [row][column]
 
 struct ContingencyOptions {
   double conf_level = 0.95;                 // fisher.test conf.level
+  // 2x2: fisher.test's conditional MLE odds ratio and its exact CI (three
+  // root searches, most of the test's time on a large table). Off for
+  // callers that report only the p (the balance tests), which is unchanged.
+  bool fisher_estimate = true;
   double fisher_relative_tolerance = 1e-7;  // 2x2 "as or less probable": <= P_obs (1 + tol)
   // r x c: R's FEXACT (Algorithm 643) counts tables with
   // log P <= log P_obs + 3.4525e-7, a slightly wider tie window than 2x2's.

@@ -116,7 +116,10 @@ CovariateTest covariate_test(const Table& table, const TermSpec& term,
     }
   CountTable counts = cross_tabulate(rc, static_cast<int>(levels.size()), gc, 2);
   out.chisq = chisq_test(counts, ms.yates);
-  out.fisher = fisher_test(counts);
+  // Only the p is reported (covariate_test_json): no odds ratio or CI.
+  ContingencyOptions p_only;
+  p_only.fisher_estimate = false;
+  out.fisher = fisher_test(counts, p_only);
   // "auto": Fisher where a chi-square approximation is doubtful (an expected
   // count below 5, Cochran's rule), as clinical papers report "chi-square or
   // Fisher's exact test".
