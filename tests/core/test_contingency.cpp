@@ -301,3 +301,23 @@ TEST_CASE("brent_root reproduces uniroot's iterates: x^2 - 2 on [0, 2]") {
   CHECK(std::fabs(brent_root(f, 0, 2, f(0), f(2), tol, 1000) - 1.4142133199955025) < 1e-15);
   CHECK(std::fabs(brent_root(f, 0, 2, f(0), f(2), 1e-12, 1000) - 1.4142135623731364) < 1e-15);
 }
+
+// The balance tests ask only for the p: the same p, bit for bit, without the
+// odds ratio and CI root searches (R: fisher.test(t)$p.value is computed
+// before, and independently of, the estimate).
+TEST_CASE("fisher_estimate = false: the same p, no odds ratio or CI") {
+  ContingencyOptions p_only;
+  p_only.fisher_estimate = false;
+  for (const CountTable& t : {CountTable{{3, 1}, {1, 3}}, CountTable{{120, 80}, {95, 105}},
+                              CountTable{{0, 7}, {4, 2}}, CountTable{{2, 3, 4}, {5, 1, 0}}}) {
+    const FisherResult full = fisher_test(t);
+    const FisherResult p = fisher_test(t, p_only);
+    CHECK(p.p == full.p);
+    if (full.is_2x2) {
+      CHECK(std::isfinite(full.conf_lower));
+      CHECK(std::isnan(p.odds_ratio));
+      CHECK(std::isnan(p.conf_lower));
+      CHECK(std::isnan(p.conf_upper));
+    }
+  }
+}
