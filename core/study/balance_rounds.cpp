@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <optional>
 
 #include "io/result_json.h"
 #include "stats/balance.h"
@@ -150,17 +151,39 @@ std::string matchit_call(const AnalysisSpec& spec, const MatchPlan& plan) {
 
 namespace {
 
+// What a round takes from the rounds before it, as it would compute the
+// same again: the propensity model while the score terms are the same (only
+// the exact-match set grew), with the balance before matching that its score
+// determines, and every covariate's test before matching (every round matches
+// the same rows). Warnings are worded again for each round.
+struct RoundReuse {
+  std::vector<std::string> score;  // the model's terms, by column
+  std::optional<Propensity> model;
+  BalanceResult before;
+  std::vector<CovariateTest> tests_before;  // by covariate, once the first round ran
+};
+
 // One round: propensity score on plan.score, nearest-neighbour matching
 // (exact on plan.exact), balance of every covariate before and after.
 MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& spec,
-                       const MatchPlan& plan, Vocabulary words) {
+                       const MatchPlan& plan, Vocabulary words, RoundReuse& reuse) {
   const MatchingSpec& ms = spec.matching;
   words.exact = plan.exact;
   MatchRound r;
   r.plan = plan;
-  Propensity model = propensity_model(table, f, plan.score, words);
-  r.warnings = std::move(model.warnings);
-  r.propensity = std::move(model.r);
+  std::vector<std::string> score;
+  for (const auto& t : plan.score) score.push_back(t.column);
+  const bool same_model = reuse.model && reuse.score == score;
+  if (!same_model) {
+    reuse.model = propensity_model(table, f, plan.score, words);
+    reuse.score = score;
+    r.warnings = reuse.model->warnings;
+  } else {
+    Vocabulary named = words;
+    add_coefficients(named, reuse.model->d);
+    append_plain(r.warnings, reuse.model->r.warnings, named);
+  }
+  r.propensity = reuse.model->r;
   const LogisticResult& ps = r.propensity;
   const bool logit = ms.distance == DistanceScale::LinearLogit;
   const std::vector<double>& distance = logit ? ps.linear_predictor : ps.fitted;
@@ -206,8 +229,10 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
   BalanceOptions bo;
   bo.denominator = ms.smd;
   BalanceDesign bd = balance_design(table, spec.covariates, f.rows, distance);
-  r.before = balance(bd.x, bd.names, bd.factor_level, f.group,
-                     std::vector<double>(f.rows.size(), 1.0), bo);
+  if (!same_model)
+    reuse.before = balance(bd.x, bd.names, bd.factor_level, f.group,
+                           std::vector<double>(f.rows.size(), 1.0), bo);
+  r.before = reuse.before;
   r.after = balance(bd.x, bd.names, bd.factor_level, f.group, m.weights, bo);
   append_plain(r.warnings, r.before.warnings, words);
   append_plain(r.warnings, r.after.warnings, words);
@@ -216,7 +241,9 @@ MatchRound match_round(const Table& table, const Frame& f, const AnalysisSpec& s
     const TermSpec& term = spec.covariates[t];
     CovariateCheck check;
     check.variable = term.column;
-    check.before = covariate_test(table, term, f.rows, f.group, nullptr, ms);
+    if (reuse.tests_before.size() == t)
+      reuse.tests_before.push_back(covariate_test(table, term, f.rows, f.group, nullptr, ms));
+    check.before = reuse.tests_before[t];
     check.after = covariate_test(table, term, f.rows, f.group, &m.weights, ms);
     check.p = check.after.p;
     check.test = check.after.test;
@@ -264,9 +291,10 @@ BalanceRounds balance_rounds(const Table& table, const Cohort& c, const Analysis
                "leave it out of the covariates (or of the exact-match columns)");
   require_two_arms(c.group_levels, f.group, words, "propensity-score matching");
 
+  RoundReuse reuse;
   for (int round = 1;; ++round) {
     try {
-      out.rounds.push_back(match_round(table, f, spec, plan, words));
+      out.rounds.push_back(match_round(table, f, spec, plan, words, reuse));
     } catch (...) {
       out.failure = std::current_exception();
       return out;
