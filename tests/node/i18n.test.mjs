@@ -142,3 +142,20 @@ test('the language rides in the fragment after the reproduction link', () => {
   assert.equal(preferredLanguage('', null, ['zh-CN', 'en']), 'zh-CN', 'then the browser');
   assert.equal(preferredLanguage('', 'fr', ['fr-FR']), 'en', 'else English');
 });
+
+// A file name or a column name is a placeholder's value: copied as it is,
+// never read as a placeholder or a replacement pattern itself.
+test('hostile placeholder values stay literal in both languages', () => {
+  const before = language();
+  try {
+    for (const lang of ['en', 'zh-CN']) {
+      setLanguage(lang);
+      const name = '{error} $& $1 <img src=x onerror=alert(1)> __proto__';
+      const text = t('page.data.unreadable', { name, error: 'E' });
+      assert.ok(text.includes(name), `${lang}: ${text}`);
+      assert.equal(text.split('E').length - 1, 1 + (name.match(/E/g) ?? []).length, `${lang}: {error} filled once: ${text}`);
+    }
+  } finally {
+    setLanguage(before);
+  }
+});
